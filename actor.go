@@ -1,0 +1,197 @@
+package samspil
+
+import (
+	"slices"
+	"sort"
+)
+
+// Role is a user's role in one organisation.
+type Role string
+
+// Roles, from most to least powerful.
+const (
+	RoleAdmin  Role = "admin"  // manages the organisation, its people, roles and audit log
+	RoleEditor Role = "editor" // edits the organisation's data (units now, landscape later)
+	RoleViewer Role = "viewer" // reads what the organisation may see
+)
+
+// Roles lists the valid roles.
+var Roles = []Role{RoleAdmin, RoleEditor, RoleViewer}
+
+// Valid reports whether r is a known role.
+func (r Role) Valid() bool { return slices.Contains(Roles, r) }
+
+// Permission names an action. Every route declares one; the store checks the
+// same permission against the object it touches. See Permissions for who has
+// each one.
+type Permission string
+
+// Permissions.
+const (
+	PermPublic         Permission = "public"               // anyone, also anonymous: the store shows only what is visible
+	PermSignedIn       Permission = "signed_in"            // any signed-in user acting on their own account
+	PermOrgCreate      Permission = "organizations.create" // register a new organisation
+	PermOrgUpdate      Permission = "organizations.update" // change an organisation's details
+	PermUnitsWrite     Permission = "units.write"          // create, change and delete org units
+	PermPeopleRead     Permission = "people.read"          // see an organisation's users and memberships
+	PermPeopleManage   Permission = "people.manage"        // add users, change roles, remove memberships
+	PermAuditRead      Permission = "audit.read"           // read an organisation's audit log
+	PermPlatformManage Permission = "platform.manage"      // run the installation (operators only)
+)
+
+// PermissionRule says who holds a permission.
+type PermissionRule struct {
+	Anonymous    bool   // allowed without signing in
+	OperatorOnly bool   // only platform operators
+	Roles        []Role // roles that hold it within an organisation (operators hold all)
+	Doc          string // one line for the route inventory and the OpenAPI document
+}
+
+// Permissions is the one policy table of samspil.
+var Permissions = map[Permission]PermissionRule{
+	PermPublic:         {Anonymous: true, Doc: "anyone; answers only with what the caller may see"},
+	PermSignedIn:       {Doc: "any signed-in user, for their own account"},
+	PermOrgCreate:      {OperatorOnly: true, Doc: "platform operators"},
+	PermOrgUpdate:      {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation"},
+	PermUnitsWrite:     {Roles: []Role{RoleAdmin, RoleEditor}, Doc: "administrators and editors of the organisation"},
+	PermPeopleRead:     {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer}, Doc: "members of the organisation"},
+	PermPeopleManage:   {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation"},
+	PermAuditRead:      {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation"},
+	PermPlatformManage: {OperatorOnly: true, Doc: "platform operators"},
+}
+
+// ActorKind tells what kind of principal acts.
+type ActorKind string
+
+// Actor kinds.
+const (
+	ActorAnonymous ActorKind = "anonymous"
+	ActorUser      ActorKind = "user"
+	ActorSystem    ActorKind = "system" // the command line, start-up seeding and background jobs
+)
+
+// Actor is who performs a request: every store method takes one and filters
+// by it.
+type Actor struct {
+	Kind     ActorKind
+	UserID   string
+	Name     string          // display name, for audit labels
+	Operator bool            // platform operator
+	Roles    map[string]Role // organisation ID -> role
+	TokenID  string          // set when authenticated by an API token
+	Label    string          // for system actors: which component ("cli", "demo", ...)
+}
+
+// Anonymous returns the actor of a request without credentials.
+func Anonymous() *Actor { return &Actor{Kind: ActorAnonymous} }
+
+// System returns an actor with full rights for the command line, start-up
+// seeding and background jobs. label says which component acts.
+func System(label string) *Actor {
+	return &Actor{Kind: ActorSystem, Operator: true, Label: label}
+}
+
+// SignedIn reports whether the actor is a user or the system.
+func (a *Actor) SignedIn() bool { return a != nil && a.Kind != ActorAnonymous && a.Kind != "" }
+
+// IsOperator reports whether the actor runs the installation.
+func (a *Actor) IsOperator() bool { return a != nil && a.Operator }
+
+// RoleIn returns the actor's role in org, or "" when not a member.
+func (a *Actor) RoleIn(orgID string) Role {
+	if a == nil {
+		return ""
+	}
+	return a.Roles[orgID]
+}
+
+// MemberOf reports whether the actor is a member of org.
+func (a *Actor) MemberOf(orgID string) bool { return a.RoleIn(orgID) != "" }
+
+// Can reports whether the actor holds permission p in the organisation orgID
+// (orgID may be "" for permissions that are not tied to an organisation).
+func (a *Actor) Can(p Permission, orgID string) bool {
+	rule, ok := Permissions[p]
+	if !ok {
+		return false
+	}
+	if rule.Anonymous {
+		return true
+	}
+	if !a.SignedIn() {
+		return false
+	}
+	if a.Operator {
+		return true
+	}
+	if rule.OperatorOnly {
+		return false
+	}
+	if len(rule.Roles) == 0 {
+		return true
+	}
+	return slices.Contains(rule.Roles, a.RoleIn(orgID))
+}
+
+// OrgsWhere returns the IDs of the organisations in which the actor holds p,
+// sorted. Operators are not expanded; check IsOperator first.
+func (a *Actor) OrgsWhere(p Permission) []string {
+	if a == nil {
+		return nil
+	}
+	var ids []string
+	for id := range a.Roles {
+		if a.Can(p, id) {
+			ids = append(ids, id)
+		}
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// OrgIDs returns the IDs of the actor's organisations, sorted.
+func (a *Actor) OrgIDs() []string {
+	if a == nil {
+		return nil
+	}
+	ids := make([]string, 0, len(a.Roles))
+	for id := range a.Roles {
+		ids = append(ids, id)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// Visibility says who may see a record besides its owner organisation.
+type Visibility string
+
+// Visibilities, from narrow to wide.
+const (
+	VisibilityPrivate  Visibility = "private"  // the owner organisation only
+	VisibilityPartners Visibility = "partners" // organisations sharing an active collaboration with the owner
+	VisibilitySector   Visibility = "sector"   // every signed-in member organisation
+	VisibilityPublic   Visibility = "public"   // everyone, also anonymous
+)
+
+// Visibilities lists the valid visibilities.
+var Visibilities = []Visibility{VisibilityPrivate, VisibilityPartners, VisibilitySector, VisibilityPublic}
+
+// Valid reports whether v is a known visibility.
+func (v Visibility) Valid() bool { return slices.Contains(Visibilities, v) }
+
+// CanSee reports whether the actor may see a record owned by ownerOrgID with
+// visibility v. Collaborations do not exist yet, so "partners" is as narrow
+// as "private" until they do.
+func (a *Actor) CanSee(ownerOrgID string, v Visibility) bool {
+	switch {
+	case v == VisibilityPublic:
+		return true
+	case !a.SignedIn():
+		return false
+	case a.Operator, a.MemberOf(ownerOrgID):
+		return true
+	case v == VisibilitySector:
+		return true
+	}
+	return false
+}

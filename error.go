@@ -1,0 +1,119 @@
+package samspil
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Error codes. Every error that crosses a package boundary is an *Error with
+// one of these codes; the HTTP layers map them to status codes in one place.
+const (
+	EINVALID      = "invalid"       // bad input; see Fields
+	ENOTFOUND     = "not_found"     // missing, or not visible to the actor
+	ECONFLICT     = "conflict"      // violates a uniqueness or state rule
+	ESTALE        = "stale"         // optimistic-concurrency version mismatch
+	EFORBIDDEN    = "forbidden"     // visible, but the actor may not do this
+	EUNAUTHORIZED = "unauthorized"  // no or bad credentials
+	ELOCKED       = "locked"        // account temporarily locked after failed logins
+	EINTERNAL     = "internal"      // anything else; details are logged, not shown
+	ETOOLARGE     = "too_large"     // input exceeds a size limit
+	EUNAVAILABLE  = "unavailable"   // a dependency (the database) is unreachable
+	EPRECONDITION = "precondition"  // a required precondition (If-Match) is missing
+)
+
+// Error is the one error type of samspil. Message is safe to show to users;
+// Fields name the offending input by its JSON path (e.g. "municipality_code",
+// "population[2].year") so that forms and API clients can point at it.
+type Error struct {
+	Code    string
+	Message string
+	Fields  []FieldError
+}
+
+// FieldError is one invalid input field.
+type FieldError struct {
+	Path    string `json:"path"`
+	Message string `json:"message"`
+}
+
+func (e *Error) Error() string {
+	if len(e.Fields) == 0 {
+		return fmt.Sprintf("%s: %s", e.Code, e.Message)
+	}
+	parts := make([]string, len(e.Fields))
+	for i, f := range e.Fields {
+		parts[i] = f.Path + ": " + f.Message
+	}
+	return fmt.Sprintf("%s: %s (%s)", e.Code, e.Message, strings.Join(parts, "; "))
+}
+
+// Errorf returns an *Error with the given code and formatted message.
+func Errorf(code, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// ErrorCode returns the code of err, EINTERNAL for errors that are not *Error
+// and "" for nil.
+func ErrorCode(err error) string {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EINTERNAL
+}
+
+// ErrorMessage returns the user-facing message of err; internal errors get a
+// generic message so that no detail leaks.
+func ErrorMessage(err error) string {
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Message
+	}
+	return "An internal error occurred."
+}
+
+// NotFound is the error for an object that is missing or not visible to the
+// actor; both cases must be indistinguishable.
+func NotFound(objectType string) *Error {
+	return Errorf(ENOTFOUND, "%s not found", objectType)
+}
+
+// Validation collects field errors and turns them into one EINVALID error.
+type Validation struct {
+	fields []FieldError
+}
+
+// Add records a problem with the field at path.
+func (v *Validation) Add(path, format string, args ...any) {
+	v.fields = append(v.fields, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+}
+
+// Check records a problem when ok is false.
+func (v *Validation) Check(ok bool, path, format string, args ...any) {
+	if !ok {
+		v.Add(path, format, args...)
+	}
+}
+
+// Merge adds the field errors of err when it is an EINVALID *Error and
+// returns any other non-nil error unchanged.
+func (v *Validation) Merge(err error) error {
+	var e *Error
+	if errors.As(err, &e) && e.Code == EINVALID {
+		v.fields = append(v.fields, e.Fields...)
+		return nil
+	}
+	return err
+}
+
+// Err returns nil when nothing was recorded, otherwise an EINVALID *Error.
+func (v *Validation) Err() error {
+	if len(v.fields) == 0 {
+		return nil
+	}
+	return &Error{Code: EINVALID, Message: "The input is not valid.", Fields: v.fields}
+}

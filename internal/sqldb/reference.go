@@ -1,0 +1,190 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+
+	"github.com/samspil/samspil"
+)
+
+var (
+	_ samspil.ReferenceService = (*DB)(nil)
+	_ samspil.TaskService      = (*DB)(nil)
+)
+
+// lockReference takes the row lock of a reference data set for the rest of
+// the transaction, so that instances starting together load it once, and
+// reports whether the set with this hash is loaded already.
+func (tx *Tx) lockReference(name, hash string) (loaded bool, err error) {
+	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO reference_data (name, hash, loaded_at) VALUES ($1, '', $2)
+		ON CONFLICT (name) DO NOTHING`, name, tx.now); err != nil {
+		return false, err
+	}
+	if _, err := tx.ExecContext(tx.ctx, `UPDATE reference_data SET loaded_at = loaded_at WHERE name = $1`, name); err != nil {
+		return false, err
+	}
+	var current string
+	if err := tx.QueryRowContext(tx.ctx, `SELECT hash FROM reference_data WHERE name = $1`, name).Scan(&current); err != nil {
+		return false, err
+	}
+	return current == hash, nil
+}
+
+func (tx *Tx) markReference(name, hash string) error {
+	_, err := tx.ExecContext(tx.ctx, `UPDATE reference_data SET hash = $1, loaded_at = $2 WHERE name = $3`, hash, tx.now, name)
+	return err
+}
+
+// SyncReferenceOrganizations registers or updates the public organisations
+// that ship with samspil in one transaction with one audit event.
+func (db *DB) SyncReferenceOrganizations(ctx context.Context, actor *samspil.Actor, hash string, orgs []samspil.OrganizationInput) (bool, error) {
+	if !actor.Can(samspil.PermPlatformManage, "") {
+		return false, samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may load reference data")
+	}
+	for i := range orgs {
+		orgs[i].Normalize()
+		o := orgs[i].Organization()
+		if err := o.Validate(); err != nil {
+			return false, err
+		}
+	}
+	changed := false
+	err := db.update(ctx, actor, func(tx *Tx) error {
+		loaded, err := tx.lockReference("organizations", hash)
+		if err != nil || loaded {
+			return err
+		}
+		added, updated := 0, 0
+		for _, in := range orgs {
+			var id string
+			if in.MunicipalityCode != "" {
+				err = tx.QueryRowContext(ctx, `SELECT id FROM organizations WHERE country = $1 AND municipality_code = $2`, in.Country, in.MunicipalityCode).Scan(&id)
+			} else {
+				err = tx.QueryRowContext(ctx, `SELECT id FROM organizations WHERE kind = $1 AND country = $2 AND region = $3`, string(in.Kind), in.Country, in.Region).Scan(&id)
+			}
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+				id = newID()
+				added++
+				_, err = tx.ExecContext(ctx, `INSERT INTO organizations
+					(id, kind, name, name_fold, municipality_code, cvr, country, region, visibility, version, created_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)`,
+					id, string(in.Kind), in.Name, samspil.Fold(in.Name), nullString(in.MunicipalityCode), nullString(in.CVR),
+					in.Country, nullString(in.Region), string(in.Visibility), tx.now)
+			case err == nil:
+				updated++
+				_, err = tx.ExecContext(ctx, `UPDATE organizations SET name = $1, name_fold = $2, region = $3, version = version + 1, updated_at = $4
+					WHERE id = $5 AND (name <> $1 OR region IS DISTINCT FROM $3)`, in.Name, samspil.Fold(in.Name), nullString(in.Region), tx.now, id)
+			}
+			if err != nil {
+				return err
+			}
+			for _, p := range in.Population {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO organization_populations (organization_id, year, inhabitants) VALUES ($1, $2, $3)
+					ON CONFLICT (organization_id, year) DO UPDATE SET inhabitants = excluded.inhabitants`, id, p.Year, p.Inhabitants); err != nil {
+					return err
+				}
+			}
+		}
+		changed = true
+		if err := tx.markReference("organizations", hash); err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{Action: "reference_data.load", ObjectType: "reference_data", ObjectID: "organizations",
+			After: map[string]any{"organizations": len(orgs), "added": added, "checked": updated}})
+	})
+	return changed, err
+}
+
+// LoadTasks makes a KLE edition current.
+func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, source, hash string, tasks []samspil.Task) (*samspil.TaskLoadSummary, error) {
+	if !actor.Can(samspil.PermPlatformManage, "") {
+		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may load the KLE taxonomy")
+	}
+	sum := &samspil.TaskLoadSummary{Source: source}
+	err := db.update(ctx, actor, func(tx *Tx) error {
+		loaded, err := tx.lockReference("kle", hash)
+		if err != nil {
+			return err
+		}
+		if loaded {
+			sum.Skipped = true
+			return nil
+		}
+		existing := map[string]samspil.Task{}
+		rows, err := tx.QueryContext(ctx, `SELECT code, level, title, parent_code, expired_at FROM kle_topics`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var t samspil.Task
+			var parent *string
+			var expired dbTime
+			if err := rows.Scan(&t.Code, &t.Level, &t.Title, &parent, &expired); err != nil {
+				rows.Close()
+				return err
+			}
+			t.ParentCode, t.ExpiredAt = deref(parent), expired.Ptr()
+			existing[t.Code] = t
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, t := range tasks {
+			seen[t.Code] = true
+			old, ok := existing[t.Code]
+			switch {
+			case !ok:
+				sum.Added++
+				_, err = tx.ExecContext(ctx, `INSERT INTO kle_topics (code, level, title, parent_code, expired_at, updated_at) VALUES ($1, $2, $3, $4, NULL, $5)`,
+					t.Code, t.Level, t.Title, nullString(t.ParentCode), tx.now)
+			case old.Title != t.Title || old.ParentCode != t.ParentCode || old.ExpiredAt != nil:
+				if old.Title != t.Title {
+					sum.Renamed++
+				}
+				_, err = tx.ExecContext(ctx, `UPDATE kle_topics SET level = $1, title = $2, parent_code = $3, expired_at = NULL, updated_at = $4 WHERE code = $5`,
+					t.Level, t.Title, nullString(t.ParentCode), tx.now, t.Code)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		for code, old := range existing {
+			if !seen[code] && old.ExpiredAt == nil {
+				sum.Expired++
+				if _, err := tx.ExecContext(ctx, `UPDATE kle_topics SET expired_at = $1, updated_at = $1 WHERE code = $2`, tx.now, code); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.markReference("kle", hash); err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{Action: "kle.load", ObjectType: "reference_data", ObjectID: "kle", After: sum})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sum, nil
+}
+
+// CountTasks returns the number of current KLE nodes by level.
+func (db *DB) CountTasks(ctx context.Context) (map[int]int, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT level, COUNT(*) FROM kle_topics WHERE expired_at IS NULL GROUP BY level`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[int]int{}
+	for rows.Next() {
+		var level, n int
+		if err := rows.Scan(&level, &n); err != nil {
+			return nil, err
+		}
+		out[level] = n
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,144 @@
+package sqldb
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/samspil/samspil"
+)
+
+// querier is what both *sql.DB and *sql.Tx offer; read helpers take one so
+// that they work inside and outside a write transaction.
+type querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// Tx is a write transaction. Every change made through it must be recorded
+// with Audit before it commits.
+type Tx struct {
+	*sql.Tx
+	ctx   context.Context
+	db    *DB
+	now   time.Time
+	actor *samspil.Actor
+}
+
+// update runs fn in a write transaction on behalf of actor and commits it. On
+// SQLite a transaction that meets a lock held by another process is retried a
+// few times before the error is returned.
+func (db *DB) update(ctx context.Context, actor *samspil.Actor, fn func(tx *Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = db.updateOnce(ctx, actor, fn)
+		if !isBusy(err) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(time.Duration(attempt+1) * 50 * time.Millisecond):
+		}
+	}
+	return err
+}
+
+func (db *DB) updateOnce(ctx context.Context, actor *samspil.Actor, fn func(tx *Tx) error) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, ctx: ctx, db: db, now: db.now(), actor: actor}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// newID returns a new UUIDv7: unique, and ordered by creation time.
+func newID() string {
+	return uuid.Must(uuid.NewV7()).String()
+}
+
+// auditEntry describes one audit event.
+type auditEntry struct {
+	OrgID      string
+	Action     string
+	ObjectType string
+	ObjectID   string
+	Before     any // marshalled to JSON; nil for none
+	After      any
+}
+
+// Audit writes the audit event of a change in the same transaction.
+func (tx *Tx) Audit(e auditEntry) error {
+	return tx.auditAs(tx.actor, e)
+}
+
+func (tx *Tx) auditAs(actor *samspil.Actor, e auditEntry) error {
+	before, err := marshalAudit(e.Before)
+	if err != nil {
+		return err
+	}
+	after, err := marshalAudit(e.After)
+	if err != nil {
+		return err
+	}
+	kind, userID, label := samspil.ActorAnonymous, "", ""
+	if actor != nil {
+		kind, userID = actor.Kind, actor.UserID
+		label = actor.Name
+		if actor.Kind == samspil.ActorSystem {
+			label = actor.Label
+		}
+	}
+	if kind == "" {
+		kind = samspil.ActorAnonymous
+	}
+	_, err = tx.ExecContext(tx.ctx, `INSERT INTO audit_events
+		(id, time, actor_kind, actor_user_id, actor_label, organization_id, action, object_type, object_id, before_json, after_json, request_id)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
+		newID(), tx.now, string(kind), nullString(userID), label, nullString(e.OrgID), e.Action, e.ObjectType,
+		nullString(e.ObjectID), before, after, nullString(samspil.RequestID(tx.ctx)))
+	if err != nil {
+		return fmt.Errorf("write audit event: %w", err)
+	}
+	return nil
+}
+
+func marshalAudit(v any) (any, error) {
+	if v == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode audit payload: %w", err)
+	}
+	return string(b), nil
+}
+
+// errNoRows maps sql.ErrNoRows to a not-found error for objectType.
+func errNoRows(err error, objectType string) error {
+	if errors.Is(err, sql.ErrNoRows) {
+		return samspil.NotFound(objectType)
+	}
+	return err
+}
+
+// checkVersion compares the stored and the expected version of an object.
+func checkVersion(stored, expected int, objectType string) error {
+	if stored != expected {
+		return samspil.Errorf(samspil.ESTALE, "the %s was changed by someone else (version %d, you have %d); reload and try again", objectType, stored, expected)
+	}
+	return nil
+}

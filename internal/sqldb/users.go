@@ -1,0 +1,351 @@
+package sqldb
+
+import (
+	"context"
+	"strings"
+
+	"github.com/samspil/samspil"
+)
+
+var _ samspil.UserService = (*DB)(nil)
+
+const userColumns = `u.id, u.email, u.display_name, u.disabled, u.operator, u.password_hash IS NOT NULL, u.last_login_at, u.version, u.created_at, u.updated_at`
+
+func scanUser(r rowScanner) (samspil.User, error) {
+	var u samspil.User
+	var lastLogin, created, updated dbTime
+	err := r.Scan(&u.ID, &u.Email, &u.DisplayName, &u.Disabled, &u.Operator, &u.HasPassword, &lastLogin, &u.Version, &created, &updated)
+	u.LastLoginAt, u.CreatedAt, u.UpdatedAt = lastLogin.Ptr(), created.T, updated.T
+	return u, err
+}
+
+// visibleUserCond: the actor sees themselves and the members of the
+// organisations where they may read people.
+func visibleUserCond(q *query, actor *samspil.Actor) string {
+	switch {
+	case actor.IsOperator():
+		return "1 = 1"
+	case !actor.SignedIn():
+		return "1 = 0"
+	}
+	return "u.id = " + q.arg(actor.UserID) + " OR u.id IN (SELECT m.user_id FROM memberships m WHERE m.organization_id IN " +
+		q.in(actor.OrgsWhere(samspil.PermPeopleRead)) + ")"
+}
+
+// FindUser returns a visible user with the memberships the actor may see.
+func (db *DB) FindUser(ctx context.Context, actor *samspil.Actor, id string) (*samspil.User, error) {
+	return db.findUser(ctx, db.read, actor, id)
+}
+
+func (db *DB) findUser(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.User, error) {
+	var q query
+	q.cond("u.id = " + q.arg(id))
+	q.cond(visibleUserCond(&q, actor))
+	u, err := scanUser(qr.QueryRowContext(ctx, "SELECT "+userColumns+" FROM users u"+q.whereSQL(), q.args...))
+	if err != nil {
+		return nil, errNoRows(err, "user")
+	}
+	ms, err := db.membershipsOf(ctx, qr, actor, []string{u.ID})
+	if err != nil {
+		return nil, err
+	}
+	u.Memberships = nonNil(ms[u.ID])
+	return &u, nil
+}
+
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
+}
+
+// ListUsers lists visible users by name.
+func (db *DB) ListUsers(ctx context.Context, actor *samspil.Actor, f samspil.UserFilter) (*samspil.Page[samspil.User], error) {
+	var q query
+	q.cond(visibleUserCond(&q, actor))
+	if f.OrganizationID != "" {
+		q.cond("u.id IN (SELECT m.user_id FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.organization_id = " +
+			q.arg(f.OrganizationID) + " OR (o.country = 'DK' AND o.municipality_code = " + q.arg(f.OrganizationID) + "))")
+	}
+	if s := samspil.Fold(f.Query); s != "" {
+		p := q.arg(likeContains(s))
+		q.cond("u.name_fold LIKE " + p + ` ESCAPE '\' OR u.email_fold LIKE ` + p + ` ESCAPE '\'`)
+	}
+	if f.ChangedSince != nil {
+		q.cond("u.updated_at >= " + q.arg(f.ChangedSince.UTC()))
+	}
+	keys, err := decodeCursor(f.Cursor, 2)
+	if err != nil {
+		return nil, err
+	}
+	if keys != nil {
+		q.cond("(u.name_fold, u.id) > (" + q.arg(keys[0]) + ", " + q.arg(keys[1]) + ")")
+	}
+	limit := f.PageSize()
+	rows, err := db.read.QueryContext(ctx, "SELECT "+userColumns+" FROM users u"+q.whereSQL()+" ORDER BY u.name_fold, u.id LIMIT "+q.arg(limit+1), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	users, err := collect(rows, scanUser)
+	if err != nil {
+		return nil, err
+	}
+	page := pageOf(users, limit, func(u samspil.User) []string { return []string{samspil.Fold(u.DisplayName), u.ID} })
+	ids := make([]string, len(page.Items))
+	for i, u := range page.Items {
+		ids[i] = u.ID
+	}
+	ms, err := db.membershipsOf(ctx, db.read, actor, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range page.Items {
+		page.Items[i].Memberships = nonNil(ms[page.Items[i].ID])
+	}
+	return page, nil
+}
+
+// CreateUser creates a user and, for administrators, their first membership
+// in an organisation the administrator manages.
+func (db *DB) CreateUser(ctx context.Context, actor *samspil.Actor, in samspil.UserInput) (*samspil.User, error) {
+	u := samspil.UserPatch{Email: &in.Email, DisplayName: &in.DisplayName}.Apply(samspil.User{Operator: in.Operator})
+	var v samspil.Validation
+	v.Merge(u.Validate())
+	if in.OrganizationID != "" || !actor.IsOperator() {
+		v.Check(in.OrganizationID != "", "organization_id", "is required: a new user joins an organisation you administer")
+		v.Check(in.Role.Valid(), "role", "must be one of admin, editor, viewer")
+	}
+	if in.Password != "" {
+		if err := v.Merge(db.passwords.Check(in.Password, in.Email, in.DisplayName)); err != nil {
+			return nil, err
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var hash string
+	if in.Password != "" {
+		var err error
+		if hash, err = db.passwords.Hash(in.Password); err != nil {
+			return nil, err
+		}
+	}
+	if in.Operator && !actor.IsOperator() {
+		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may create operators")
+	}
+	var created *samspil.User
+	err := db.update(ctx, actor, func(tx *Tx) error {
+		var org *samspil.Organization
+		if in.OrganizationID != "" {
+			var err error
+			if org, err = db.findOrg(ctx, tx, actor, in.OrganizationID); err != nil {
+				return err
+			}
+			if !actor.Can(samspil.PermPeopleManage, org.ID) {
+				return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of %s may add people to it", org.Name)
+			}
+		}
+		id, err := tx.insertUser(u, hash)
+		if err != nil {
+			return err
+		}
+		orgID := ""
+		if org != nil {
+			orgID = org.ID
+			if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, user_id, organization_id, role, version, created_at, updated_at)
+				VALUES ($1, $2, $3, $4, 1, $5, $5)`, newID(), id, org.ID, string(in.Role), tx.now); err != nil {
+				return err
+			}
+		}
+		if created, err = db.findUser(ctx, tx, samspil.System("store"), id); err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{OrgID: orgID, Action: "user.create", ObjectType: "user", ObjectID: id, After: created})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindUser(ctx, actor, created.ID)
+}
+
+// insertUser writes a new user row and returns its id.
+func (tx *Tx) insertUser(u samspil.User, passwordHash string) (string, error) {
+	id := newID()
+	_, err := tx.ExecContext(tx.ctx, `INSERT INTO users (id, email, email_fold, display_name, name_fold, password_hash, disabled, operator, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, 1, $8, $8)`,
+		id, u.Email, samspil.Fold(u.Email), u.DisplayName, samspil.Fold(u.DisplayName), nullString(passwordHash), u.Operator, tx.now)
+	if isUniqueViolation(err) {
+		return "", emailTaken()
+	}
+	return id, err
+}
+
+func emailTaken() error {
+	return &samspil.Error{Code: samspil.ECONFLICT, Message: "A user with this e-mail address exists already; add them as a member instead.",
+		Fields: []samspil.FieldError{{Path: "email", Message: "is taken"}}}
+}
+
+// canManageUser reports whether the actor administers every organisation the
+// user belongs to (or is an operator): only then may they change the user's
+// account, which is shared by all those organisations.
+func (db *DB) canManageUser(ctx context.Context, qr querier, actor *samspil.Actor, userID string) (bool, string, error) {
+	rows, err := qr.QueryContext(ctx, `SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY organization_id`, userID)
+	if err != nil {
+		return false, "", err
+	}
+	defer rows.Close()
+	all, firstOrg := true, ""
+	for rows.Next() {
+		var org string
+		if err := rows.Scan(&org); err != nil {
+			return false, "", err
+		}
+		if firstOrg == "" || (actor.Can(samspil.PermPeopleManage, org) && !actor.Can(samspil.PermPeopleManage, firstOrg)) {
+			firstOrg = org
+		}
+		all = all && actor.Can(samspil.PermPeopleManage, org)
+	}
+	if err := rows.Err(); err != nil {
+		return false, "", err
+	}
+	if actor.IsOperator() {
+		return true, firstOrg, nil
+	}
+	return all && firstOrg != "", firstOrg, nil
+}
+
+// UpdateUser changes a user's account. Users may change their own name and
+// e-mail; administrators of all the user's organisations may also disable
+// the account; only operators may grant or take the operator role.
+func (db *DB) UpdateUser(ctx context.Context, actor *samspil.Actor, id string, version int, p samspil.UserPatch) (*samspil.User, error) {
+	var after samspil.User
+	err := db.update(ctx, actor, func(tx *Tx) error {
+		before, err := db.findUser(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		manage, orgID, err := db.canManageUser(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		self := actor.UserID == id
+		switch {
+		case !manage && !self:
+			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of every organisation %s belongs to may change the account", before.DisplayName)
+		case p.Disabled != nil && *p.Disabled != before.Disabled && !manage:
+			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators may disable or enable accounts")
+		case p.Disabled != nil && *p.Disabled && self:
+			return samspil.Errorf(samspil.ECONFLICT, "you may not disable your own account")
+		case p.Operator != nil && *p.Operator != before.Operator && !actor.IsOperator():
+			return samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may change the operator role")
+		}
+		if err := checkVersion(before.Version, version, "user"); err != nil {
+			return err
+		}
+		after = p.Apply(*before)
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		after.Version, after.UpdatedAt = before.Version+1, tx.now
+		_, err = tx.ExecContext(ctx, `UPDATE users SET email = $1, email_fold = $2, display_name = $3, name_fold = $4, disabled = $5, operator = $6,
+			version = $7, updated_at = $8 WHERE id = $9`, after.Email, samspil.Fold(after.Email), after.DisplayName, samspil.Fold(after.DisplayName),
+			after.Disabled, after.Operator, after.Version, tx.now, id)
+		if isUniqueViolation(err) {
+			return emailTaken()
+		}
+		if err != nil {
+			return err
+		}
+		if after.Disabled && !before.Disabled {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(auditEntry{OrgID: orgID, Action: "user.update", ObjectType: "user", ObjectID: id, Before: before, After: after})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &after, nil
+}
+
+// SetPassword sets a local password and ends the user's sessions.
+func (db *DB) SetPassword(ctx context.Context, actor *samspil.Actor, id, current, password string) error {
+	u, err := db.FindUser(ctx, actor, id)
+	if err != nil {
+		return err
+	}
+	manage, orgID, err := db.canManageUser(ctx, db.read, actor, id)
+	if err != nil {
+		return err
+	}
+	self := actor.UserID == id
+	if !manage && !self {
+		return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of every organisation %s belongs to may set the password", u.DisplayName)
+	}
+	if self {
+		var hash *string
+		if err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, id).Scan(&hash); err != nil {
+			return err
+		}
+		if hash != nil && !db.passwords.Verify(*hash, current) {
+			return &samspil.Error{Code: samspil.EINVALID, Message: "The current password is wrong.",
+				Fields: []samspil.FieldError{{Path: "current_password", Message: "is wrong"}}}
+		}
+	}
+	if err := db.passwords.Check(password, u.Email, u.DisplayName); err != nil {
+		return err
+	}
+	hash, err := db.passwords.Hash(password)
+	if err != nil {
+		return err
+	}
+	return db.update(ctx, actor, func(tx *Tx) error {
+		if _, err := tx.ExecContext(ctx, `UPDATE users SET password_hash = $1, updated_at = $2 WHERE id = $3`, hash, tx.now, id); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE user_id = $1`, id); err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{OrgID: orgID, Action: "user.password", ObjectType: "user", ObjectID: id})
+	})
+}
+
+// LinkIdentity records an external login identity for a user.
+func (db *DB) LinkIdentity(ctx context.Context, actor *samspil.Actor, userID, provider, subject string) (*samspil.Identity, error) {
+	provider, subject = strings.TrimSpace(provider), strings.TrimSpace(subject)
+	var v samspil.Validation
+	v.Check(provider != "" && len(provider) <= 500, "provider", "is required (at most 500 characters)")
+	v.Check(subject != "" && len(subject) <= 500, "subject", "is required (at most 500 characters)")
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var ident samspil.Identity
+	err := db.update(ctx, actor, func(tx *Tx) error {
+		if _, err := db.findUser(ctx, tx, actor, userID); err != nil {
+			return err
+		}
+		manage, orgID, err := db.canManageUser(ctx, tx, actor, userID)
+		if err != nil {
+			return err
+		}
+		if !manage {
+			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of every organisation the user belongs to may link identities")
+		}
+		ident = samspil.Identity{ID: newID(), UserID: userID, Provider: provider, Subject: subject, CreatedAt: tx.now}
+		_, err = tx.ExecContext(ctx, `INSERT INTO login_identities (id, user_id, provider, subject, created_at) VALUES ($1, $2, $3, $4, $5)`,
+			ident.ID, userID, provider, subject, tx.now)
+		if isUniqueViolation(err) {
+			return samspil.Errorf(samspil.ECONFLICT, "this identity is linked to a user already")
+		}
+		if err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{OrgID: orgID, Action: "identity.link", ObjectType: "user", ObjectID: userID, After: ident})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &ident, nil
+}

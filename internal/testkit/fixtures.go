@@ -1,0 +1,75 @@
+package testkit
+
+import (
+	"context"
+	"testing"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/sqldb"
+)
+
+// Municipality codes used throughout the tests.
+const (
+	Silkeborg = "0740"
+	Viborg    = "0791"
+	Aarhus    = "0751"
+)
+
+// Password is the password every fixture user gets.
+const Password = "korrekt hest batteri hæfteklamme"
+
+// Person is a fixture user and the actor that acts as them.
+type Person struct {
+	User  *samspil.User
+	Actor *samspil.Actor
+}
+
+// NewPerson creates a user with a role in the organisation with the given
+// municipality code (or ID) and returns them with their actor.
+func NewPerson(t testing.TB, db *sqldb.DB, email, orgCode string, role samspil.Role) Person {
+	t.Helper()
+	ctx := context.Background()
+	u, err := db.CreateUser(ctx, System, samspil.UserInput{Email: email, DisplayName: nameOf(email), Password: Password,
+		OrganizationID: orgCode, Role: role})
+	if err != nil {
+		t.Fatalf("create %s: %v", email, err)
+	}
+	return Person{User: u, Actor: Actor(t, db, u.ID)}
+}
+
+// Actor reloads the actor of a user, as a new request would.
+func Actor(t testing.TB, db *sqldb.DB, userID string) *samspil.Actor {
+	t.Helper()
+	a, err := db.ActorForUser(context.Background(), userID)
+	if err != nil {
+		t.Fatalf("actor of %s: %v", userID, err)
+	}
+	return a
+}
+
+// Org returns an organisation by municipality code or ID.
+func Org(t testing.TB, db *sqldb.DB, codeOrID string) *samspil.Organization {
+	t.Helper()
+	o, err := db.FindOrganization(context.Background(), System, codeOrID)
+	if err != nil {
+		t.Fatalf("organisation %s: %v", codeOrID, err)
+	}
+	return o
+}
+
+func nameOf(email string) string {
+	for i, c := range email {
+		if c == '@' {
+			return "Test " + email[:i]
+		}
+	}
+	return email
+}
+
+// ErrCode fails the test unless err has the given samspil error code.
+func ErrCode(t testing.TB, err error, code string) {
+	t.Helper()
+	if got := samspil.ErrorCode(err); got != code {
+		t.Fatalf("want error %q, got %q (%v)", code, got, err)
+	}
+}
