@@ -9,17 +9,17 @@ import (
 // Error codes. Every error that crosses a package boundary is an *Error with
 // one of these codes; the HTTP layers map them to status codes in one place.
 const (
-	EINVALID      = "invalid"       // bad input; see Fields
-	ENOTFOUND     = "not_found"     // missing, or not visible to the actor
-	ECONFLICT     = "conflict"      // violates a uniqueness or state rule
-	ESTALE        = "stale"         // optimistic-concurrency version mismatch
-	EFORBIDDEN    = "forbidden"     // visible, but the actor may not do this
-	EUNAUTHORIZED = "unauthorized"  // no or bad credentials
-	ELOCKED       = "locked"        // account temporarily locked after failed logins
-	EINTERNAL     = "internal"      // anything else; details are logged, not shown
-	ETOOLARGE     = "too_large"     // input exceeds a size limit
-	EUNAVAILABLE  = "unavailable"   // a dependency (the database) is unreachable
-	EPRECONDITION = "precondition"  // a required precondition (If-Match) is missing
+	EINVALID      = "invalid"      // bad input; see Fields
+	ENOTFOUND     = "not_found"    // missing, or not visible to the actor
+	ECONFLICT     = "conflict"     // violates a uniqueness or state rule
+	ESTALE        = "stale"        // optimistic-concurrency version mismatch
+	EFORBIDDEN    = "forbidden"    // visible, but the actor may not do this
+	EUNAUTHORIZED = "unauthorized" // no or bad credentials
+	ELOCKED       = "locked"       // account temporarily locked after failed logins
+	EINTERNAL     = "internal"     // anything else; details are logged, not shown
+	ETOOLARGE     = "too_large"    // input exceeds a size limit
+	EUNAVAILABLE  = "unavailable"  // a dependency (the database) is unreachable
+	EPRECONDITION = "precondition" // a required precondition (If-Match) is missing
 )
 
 // Error is the one error type of samspil. Message is safe to show to users;
