@@ -29,12 +29,38 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+
+	format string // Message before formatting: the key for translations
+	args   []any
 }
 
 // FieldError is one invalid input field.
 type FieldError struct {
 	Path    string `json:"path"`
 	Message string `json:"message"`
+
+	format string
+	args   []any
+}
+
+// Translator formats a message in the reader's language; format is the
+// English message with fmt verbs, which is also its catalogue key.
+type Translator func(format string, args ...any) string
+
+// Localize returns the message in the reader's language.
+func (e *Error) Localize(t Translator) string {
+	if e.format != "" {
+		return t(e.format, e.args...)
+	}
+	return t(e.Message)
+}
+
+// Localize returns the field message in the reader's language.
+func (f FieldError) Localize(t Translator) string {
+	if f.format != "" {
+		return t(f.format, f.args...)
+	}
+	return t(f.Message)
 }
 
 func (e *Error) Error() string {
@@ -50,7 +76,14 @@ func (e *Error) Error() string {
 
 // Errorf returns an *Error with the given code and formatted message.
 func Errorf(code, format string, args ...any) *Error {
-	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...), format: format, args: args}
+}
+
+// ErrorAt returns an error of the given code about one input field; the
+// field message is also the error's message.
+func ErrorAt(code, path, format string, args ...any) *Error {
+	f := FieldError{Path: path, Message: fmt.Sprintf(format, args...), format: format, args: args}
+	return &Error{Code: code, Message: f.Message, Fields: []FieldError{f}, format: format, args: args}
 }
 
 // ErrorCode returns the code of err, EINTERNAL for errors that are not *Error
@@ -89,7 +122,7 @@ type Validation struct {
 
 // Add records a problem with the field at path.
 func (v *Validation) Add(path, format string, args ...any) {
-	v.fields = append(v.fields, FieldError{Path: path, Message: fmt.Sprintf(format, args...)})
+	v.fields = append(v.fields, FieldError{Path: path, Message: fmt.Sprintf(format, args...), format: format, args: args})
 }
 
 // Check records a problem when ok is false.
@@ -115,5 +148,5 @@ func (v *Validation) Err() error {
 	if len(v.fields) == 0 {
 		return nil
 	}
-	return &Error{Code: EINVALID, Message: "The input is not valid.", Fields: v.fields}
+	return &Error{Code: EINVALID, Message: "The input is not valid.", Fields: v.fields, format: "The input is not valid."}
 }

@@ -110,9 +110,8 @@ var commonPasswords = func() map[string]bool {
 	return m
 }()
 
-func weakPassword(msg string) error {
-	return &samspil.Error{Code: samspil.EINVALID, Message: "The password is not strong enough.",
-		Fields: []samspil.FieldError{{Path: "password", Message: msg}}}
+func weakPassword(format string, args ...any) error {
+	return samspil.ErrorAt(samspil.EINVALID, "password", format, args...)
 }
 
 // Check refuses passwords that are too short or too long, common, a common
@@ -124,9 +123,9 @@ func (pw *Passwords) Check(password string, context ...string) error {
 	case !utf8.ValidString(password):
 		return weakPassword("must be valid text")
 	case n < MinPasswordLength:
-		return weakPassword(fmt.Sprintf("must be at least %d characters; a few unrelated words make a good one", MinPasswordLength))
+		return weakPassword("must be at least %d characters; a few unrelated words make a good one", MinPasswordLength)
 	case len(password) > MaxPasswordBytes:
-		return weakPassword(fmt.Sprintf("must be at most %d bytes", MaxPasswordBytes))
+		return weakPassword("must be at most %d bytes", MaxPasswordBytes)
 	}
 	lower := strings.ToLower(password)
 	if commonPasswords[lower] || isRepetition(lower) || isSequence(lower) {

@@ -37,8 +37,7 @@ func decodeCursor(s string, n int) ([]string, error) {
 
 // errBadCursor is the error for a cursor this list did not make.
 func errBadCursor() error {
-	return &samspil.Error{Code: samspil.EINVALID, Message: "The cursor is not valid; use next_cursor from a previous page.",
-		Fields: []samspil.FieldError{{Path: "cursor", Message: "is not a cursor from this list"}}}
+	return samspil.ErrorAt(samspil.EINVALID, "cursor", "is not a cursor from this list; use next_cursor from a previous page")
 }
 
 // pageOf trims rows fetched with limit+1 to a page and sets its cursor from

@@ -133,9 +133,7 @@ func (db *DB) CreateMembership(ctx context.Context, actor *samspil.Actor, in sam
 		}
 		if err != nil {
 			if errors.Is(err, sql.ErrNoRows) {
-				var v samspil.Validation
-				v.Add(field, "no user has this %s; create the user instead", field)
-				return v.Err()
+				return samspil.ErrorAt(samspil.EINVALID, field, "no user has this %s; create the user instead", field)
 			}
 			return err
 		}
@@ -143,8 +141,7 @@ func (db *DB) CreateMembership(ctx context.Context, actor *samspil.Actor, in sam
 		if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, user_id, organization_id, role, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, 1, $5, $5)`, id, userID, org.ID, string(in.Role), tx.now); err != nil {
 			if isUniqueViolation(err) {
-				return &samspil.Error{Code: samspil.ECONFLICT, Message: "The user is already a member of " + org.Name + "; change the role instead.",
-					Fields: []samspil.FieldError{{Path: field, Message: "is already a member"}}}
+				return samspil.ErrorAt(samspil.ECONFLICT, field, "the user is already a member of %s; change the role instead", org.Name)
 			}
 			return err
 		}

@@ -195,9 +195,8 @@ func (tx *Tx) checkOrgUnique(o *samspil.Organization) error {
 		v.Check(n == 0, "cvr", "another organisation has CVR number %s", o.CVR)
 	}
 	if err := v.Err(); err != nil {
-		e := err.(*samspil.Error)
-		e.Code, e.Message = samspil.ECONFLICT, "Another organisation has the same identifier."
-		return e
+		err.(*samspil.Error).Code = samspil.ECONFLICT
+		return err
 	}
 	return nil
 }

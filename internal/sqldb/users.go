@@ -182,8 +182,7 @@ func (tx *Tx) insertUser(u samspil.User, passwordHash string) (string, error) {
 }
 
 func emailTaken() error {
-	return &samspil.Error{Code: samspil.ECONFLICT, Message: "A user with this e-mail address exists already; add them as a member instead.",
-		Fields: []samspil.FieldError{{Path: "email", Message: "is taken"}}}
+	return samspil.ErrorAt(samspil.ECONFLICT, "email", "a user with this e-mail address exists already; add them as a member instead")
 }
 
 // canManageUser reports whether the actor administers every organisation the
@@ -290,8 +289,7 @@ func (db *DB) SetPassword(ctx context.Context, actor *samspil.Actor, id, current
 			return err
 		}
 		if hash != nil && !db.passwords.Verify(*hash, current) {
-			return &samspil.Error{Code: samspil.EINVALID, Message: "The current password is wrong.",
-				Fields: []samspil.FieldError{{Path: "current_password", Message: "is wrong"}}}
+			return samspil.ErrorAt(samspil.EINVALID, "current_password", "the current password is wrong")
 		}
 	}
 	if err := db.passwords.Check(password, u.Email, u.DisplayName); err != nil {

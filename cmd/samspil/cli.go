@@ -1,0 +1,366 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/alecthomas/kong"
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/auth"
+	"github.com/samspil/samspil/internal/demo"
+	"github.com/samspil/samspil/internal/refdata"
+	"github.com/samspil/samspil/internal/server"
+	"github.com/samspil/samspil/internal/sqldb"
+	"golang.org/x/term"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=...".
+var Version = "dev"
+
+// DefaultDB is the SQLite file used when neither --db nor SAMSPIL_DB is given.
+var DefaultDB = filepath.Join("samspil-data", "samspil.db")
+
+// Main runs the command line; tests run it in-process.
+type Main struct {
+	Stdin  io.Reader
+	Stdout io.Writer
+	Stderr io.Writer
+	Getenv func(string) string
+
+	// Ready, when set, is called with the address serve listens on.
+	Ready func(addr string)
+}
+
+// dbFlag is the database option every command shares.
+type dbFlag struct {
+	DB string `name:"db" env:"SAMSPIL_DB" help:"SQLite file path or postgres:// URL (default ${default_db})."`
+}
+
+func (f dbFlag) dsn() string {
+	if f.DB == "" {
+		return DefaultDB
+	}
+	return f.DB
+}
+
+type cli struct {
+	Serve   serveCmd   `cmd:"" help:"Run the web server."`
+	Migrate migrateCmd `cmd:"" help:"Bring the database schema up to date and load the reference data."`
+	User    struct {
+		Add userAddCmd `cmd:"" help:"Create a user account."`
+	} `cmd:"" help:"Manage users."`
+	Token struct {
+		Create tokenCreateCmd `cmd:"" help:"Create an API token for a user and print it."`
+	} `cmd:"" help:"Manage API tokens."`
+	Backup  backupCmd  `cmd:"" help:"Make a consistent copy of a SQLite database while it is in use."`
+	OpenAPI openAPICmd `cmd:"" name:"openapi" help:"Print the OpenAPI document of the JSON API."`
+	Version versionCmd `cmd:"" help:"Print the version."`
+}
+
+// exitCode carries kong's request to exit (after --help) out of parsing.
+type exitCode int
+
+// Run parses args and runs the command. It returns the exit status.
+func (m *Main) Run(ctx context.Context, args []string) (status int) {
+	defer func() {
+		if p := recover(); p != nil {
+			code, ok := p.(exitCode)
+			if !ok {
+				panic(p)
+			}
+			status = int(code)
+		}
+	}()
+	var c cli
+	parser, err := kong.New(&c, kong.Name("samspil"),
+		kong.Description("samspil: where municipalities collaborate on IT and digitalisation."),
+		kong.Vars{"default_db": DefaultDB},
+		kong.Writers(m.Stdout, m.Stderr),
+		kong.Exit(func(code int) { panic(exitCode(code)) }),
+		kong.Resolvers(envResolver{m.Getenv}),
+	)
+	if err != nil {
+		fmt.Fprintln(m.Stderr, err)
+		return 2
+	}
+	kctx, err := parser.Parse(args)
+	if err != nil {
+		fmt.Fprintln(m.Stderr, "samspil:", err)
+		return 2
+	}
+	kctx.BindTo(ctx, (*context.Context)(nil))
+	if err := kctx.Run(m); err != nil {
+		fmt.Fprintln(m.Stderr, "samspil:", samspilMessage(err))
+		return 1
+	}
+	return 0
+}
+
+// envResolver reads env-tagged flags from Main.Getenv, so that tests can
+// set the environment without touching the process's.
+type envResolver struct{ getenv func(string) string }
+
+func (r envResolver) Validate(*kong.Application) error { return nil }
+
+func (r envResolver) Resolve(_ *kong.Context, _ *kong.Path, flag *kong.Flag) (any, error) {
+	for _, name := range flag.Envs {
+		if v := r.getenv(name); v != "" {
+			return v, nil
+		}
+	}
+	return nil, nil
+}
+
+func samspilMessage(err error) string {
+	var e *samspil.Error
+	if errors.As(err, &e) {
+		msg := e.Message
+		for _, f := range e.Fields {
+			msg += fmt.Sprintf("\n  %s: %s", f.Path, f.Message)
+		}
+		return msg
+	}
+	return err.Error()
+}
+
+// openStore opens and migrates the database and loads the reference data.
+func openStore(ctx context.Context, dsn string) (*sqldb.DB, error) {
+	db, err := sqldb.Open(ctx, dsn, sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2)})
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := refdata.Load(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+type serveCmd struct {
+	dbFlag
+	Addr            string `name:"addr" env:"SAMSPIL_ADDR" default:"127.0.0.1:8080" help:"Address to listen on."`
+	Demo            bool   `name:"demo" help:"Add the demo cast (fictional people) and print their login."`
+	InsecureCookies bool   `name:"insecure-cookies" env:"SAMSPIL_INSECURE_COOKIES" help:"Send cookies over plain HTTP to hosts other than localhost (never in production)."`
+	TLS             bool   `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security."`
+}
+
+func (c *serveCmd) Run(m *Main, ctx context.Context) error {
+	slog.SetDefault(slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
+	db, err := openStore(ctx, c.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if c.Demo {
+		created, err := demo.Ensure(ctx, db)
+		if err != nil {
+			return err
+		}
+		if created {
+			slog.Info("demo data created")
+		}
+	}
+	srv, err := server.New(db, server.Config{Addr: c.Addr, Version: Version, SecureCookies: !c.InsecureCookies, TLS: c.TLS, Demo: c.Demo})
+	if err != nil {
+		return err
+	}
+	return srv.ListenAndServe(ctx, func(addr string) {
+		url := "http://" + browsable(addr)
+		fmt.Fprintf(m.Stdout, "samspil %s is running at %s (database: %s, %s)\n", Version, url, redactDSN(c.dsn()), db.Engine())
+		if c.Demo {
+			fmt.Fprintf(m.Stdout, "Demo login: %s / %s\n", demo.AdminEmail, demo.AdminPassword)
+		}
+		if m.Ready != nil {
+			m.Ready(addr)
+		}
+	})
+}
+
+// browsable turns a listen address into one a browser can open.
+func browsable(addr string) string {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return addr
+	}
+	if host == "" || host == "0.0.0.0" || host == "::" {
+		host = "127.0.0.1"
+	}
+	return net.JoinHostPort(host, port)
+}
+
+// redactDSN hides a password in a database URL.
+func redactDSN(dsn string) string {
+	if !sqldb.IsPostgresDSN(dsn) {
+		return dsn
+	}
+	at := strings.LastIndex(dsn, "@")
+	scheme := strings.Index(dsn, "://")
+	if at < 0 || scheme < 0 {
+		return dsn
+	}
+	creds := dsn[scheme+3 : at]
+	if i := strings.IndexByte(creds, ':'); i >= 0 {
+		return dsn[:scheme+3] + creds[:i] + ":***" + dsn[at:]
+	}
+	return dsn
+}
+
+type migrateCmd struct {
+	dbFlag
+}
+
+func (c *migrateCmd) Run(m *Main, ctx context.Context) error {
+	db, err := openStore(ctx, c.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	current, _, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "database is at schema version %d\n", current)
+	return nil
+}
+
+type userAddCmd struct {
+	dbFlag
+	Email        string `name:"email" required:"" help:"E-mail address."`
+	Name         string `name:"name" help:"Display name (default: from the e-mail address)."`
+	Org          string `name:"org" help:"Organisation: municipality code (e.g. 0740) or ID."`
+	Role         string `name:"role" enum:"admin,editor,viewer," default:"" help:"Role in the organisation: admin, editor or viewer."`
+	Operator     bool   `name:"operator" help:"Make the user a platform operator."`
+	PasswordFile string `name:"password-file" type:"existingfile" help:"Read the password from this file (else from standard input when it is not a terminal, else a prompt)."`
+	NoPassword   bool   `name:"no-password" help:"Create the account without a local password (single sign-on only)."`
+}
+
+func (c *userAddCmd) Run(m *Main, ctx context.Context) error {
+	if c.Org != "" && c.Role == "" {
+		return errors.New("--org needs --role admin|editor|viewer")
+	}
+	if c.Org == "" && !c.Operator {
+		return errors.New("give --org and --role, or --operator")
+	}
+	password, err := c.password(m)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, c.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	name := c.Name
+	if name == "" {
+		name = strings.SplitN(c.Email, "@", 2)[0]
+	}
+	u, err := db.CreateUser(ctx, samspil.System("cli"), samspil.UserInput{Email: c.Email, DisplayName: name, Password: password,
+		OrganizationID: c.Org, Role: samspil.Role(c.Role), Operator: c.Operator})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "created user %s (%s)\n", u.Email, u.ID)
+	return nil
+}
+
+// password reads the new password: from --password-file, from standard
+// input when it is not a terminal, or from a prompt without echo.
+func (c *userAddCmd) password(m *Main) (string, error) {
+	if c.NoPassword {
+		return "", nil
+	}
+	if c.PasswordFile != "" {
+		b, err := os.ReadFile(c.PasswordFile)
+		if err != nil {
+			return "", err
+		}
+		return strings.TrimRight(string(b), "\r\n"), nil
+	}
+	if f, ok := m.Stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		fmt.Fprint(m.Stderr, "Password (at least 15 characters): ")
+		b, err := term.ReadPassword(int(f.Fd()))
+		fmt.Fprintln(m.Stderr)
+		return string(b), err
+	}
+	line, err := bufio.NewReader(io.LimitReader(m.Stdin, auth.MaxPasswordBytes+2)).ReadString('\n')
+	if err != nil && err != io.EOF {
+		return "", err
+	}
+	line = strings.TrimRight(line, "\r\n")
+	if line == "" {
+		return "", errors.New("no password on standard input; give one, or --no-password")
+	}
+	return line, nil
+}
+
+type tokenCreateCmd struct {
+	dbFlag
+	User string `name:"user" required:"" help:"E-mail address of the user the token acts as."`
+	Name string `name:"name" default:"command line" help:"A name to recognise the token by."`
+}
+
+func (c *tokenCreateCmd) Run(m *Main, ctx context.Context) error {
+	db, err := openStore(ctx, c.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	id, err := db.UserIDByEmail(ctx, c.User)
+	if err != nil {
+		return fmt.Errorf("no user with e-mail %s", c.User)
+	}
+	_, secret, err := db.CreateToken(ctx, samspil.System("cli"), id, samspil.TokenInput{Name: c.Name})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(m.Stdout, secret)
+	return nil
+}
+
+type backupCmd struct {
+	dbFlag
+	To string `name:"to" required:"" help:"The new file to write the copy to."`
+}
+
+func (c *backupCmd) Run(m *Main, ctx context.Context) error {
+	db, err := sqldb.Open(ctx, c.dsn(), sqldb.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, c.To); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "backup written to %s\n", c.To)
+	return nil
+}
+
+type openAPICmd struct{}
+
+func (c *openAPICmd) Run(m *Main, ctx context.Context) error {
+	b, err := server.OpenAPIDocument()
+	if err != nil {
+		return err
+	}
+	_, err = m.Stdout.Write(b)
+	return err
+}
+
+type versionCmd struct{}
+
+func (c *versionCmd) Run(m *Main) error {
+	fmt.Fprintln(m.Stdout, "samspil", Version)
+	return nil
+}

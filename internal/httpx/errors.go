@@ -1,0 +1,55 @@
+package httpx
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+
+	"github.com/samspil/samspil"
+)
+
+// statusOf maps samspil error codes to HTTP status codes: the one place
+// where this happens.
+var statusOf = map[string]int{
+	samspil.EINVALID:      http.StatusUnprocessableEntity,
+	samspil.ENOTFOUND:     http.StatusNotFound,
+	samspil.ECONFLICT:     http.StatusConflict,
+	samspil.ESTALE:        http.StatusPreconditionFailed,
+	samspil.EPRECONDITION: http.StatusPreconditionRequired,
+	samspil.EFORBIDDEN:    http.StatusForbidden,
+	samspil.EUNAUTHORIZED: http.StatusUnauthorized,
+	samspil.ELOCKED:       http.StatusTooManyRequests,
+	samspil.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	samspil.EUNAVAILABLE:  http.StatusServiceUnavailable,
+	samspil.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// Status returns the HTTP status for err.
+func Status(err error) int {
+	if s, ok := statusOf[samspil.ErrorCode(err)]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
+
+// CodeOf returns the samspil error code for an HTTP status, for errors that
+// the HTTP layer makes itself (malformed JSON, oversized bodies).
+func CodeOf(status int) string {
+	for code, s := range statusOf {
+		if s == status {
+			return code
+		}
+	}
+	if status >= 400 && status < 500 {
+		return samspil.EINVALID
+	}
+	return samspil.EINTERNAL
+}
+
+// LogInternal logs an error that is not the client's fault. The message
+// shown to the client stays generic.
+func LogInternal(ctx context.Context, err error) {
+	if Status(err) >= 500 {
+		slog.ErrorContext(ctx, "request failed", "error", err.Error(), "request_id", samspil.RequestID(ctx))
+	}
+}

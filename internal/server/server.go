@@ -1,0 +1,169 @@
+// Package server assembles samspil's HTTP server: the route table, the JSON
+// API, the web pages, health and metrics endpoints, and the middleware that
+// every request passes through.
+package server
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpapi"
+	"github.com/samspil/samspil/internal/httpx"
+	"github.com/samspil/samspil/internal/sqldb"
+	"github.com/samspil/samspil/internal/web"
+)
+
+// Config configures the server.
+type Config struct {
+	Addr          string // listen address, e.g. 127.0.0.1:8080
+	Version       string
+	SecureCookies bool // set the Secure flag on cookies (default true; browsers accept it on http://localhost)
+	TLS           bool // served behind TLS: adds Strict-Transport-Security
+	Demo          bool // the database holds demo data; the pages say so
+}
+
+// Server is samspil's HTTP server.
+type Server struct {
+	cfg     Config
+	db      *sqldb.DB
+	router  *httpx.Router
+	api     *httpapi.API
+	handler http.Handler
+}
+
+// New builds the server on a migrated store.
+func New(db *sqldb.DB, cfg Config) (*Server, error) {
+	s := &Server{cfg: cfg, db: db, router: httpx.NewRouter()}
+	reg := prometheus.NewRegistry()
+	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	metrics := httpx.NewMetrics(reg)
+
+	cookies := httpx.CookieOptions{Secure: cfg.SecureCookies}
+	s.api = httpapi.New(s.router, db)
+	if _, err := web.New(s.router, db, web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo}); err != nil {
+		return nil, err
+	}
+	plain := plainResponder{}
+	s.router.Handle("GET /healthz", samspil.PermPublic, plain, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Write([]byte("ok\n"))
+	}))
+	s.router.Handle("GET /readyz", samspil.PermPublic, plain, http.HandlerFunc(s.ready))
+	s.router.Handle("GET /metrics", samspil.PermPublic, plain, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		httpapi.Responder.Error(w, r, samspil.Errorf(samspil.EFORBIDDEN, "cross-origin request refused"))
+	}))
+	s.handler = httpx.Chain(s.router,
+		httpx.RequestID,
+		httpx.Observe(metrics),
+		httpx.SecurityHeaders(cfg.TLS),
+		csrf.Handler,
+		httpx.Authenticate(db, cookies, httpapi.Responder),
+	)
+	return s, nil
+}
+
+// Handler returns the whole server as one handler (tests serve it with
+// httptest).
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// Routes returns the route table.
+func (s *Server) Routes() []httpx.Route { return s.router.Routes() }
+
+// OpenAPIDocument returns the API's OpenAPI document without a database.
+func OpenAPIDocument() ([]byte, error) {
+	return httpapi.New(httpx.NewRouter(), nil).OpenAPI()
+}
+
+// OpenAPI returns the API's OpenAPI document.
+func (s *Server) OpenAPI() ([]byte, error) { return s.api.OpenAPI() }
+
+func (s *Server) ready(w http.ResponseWriter, r *http.Request) {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+	if err := s.db.Ping(ctx); err != nil {
+		slog.WarnContext(r.Context(), "not ready: database unreachable", "error", err.Error())
+		w.WriteHeader(http.StatusServiceUnavailable)
+		w.Write([]byte("database unreachable\n"))
+		return
+	}
+	w.Write([]byte("ready\n"))
+}
+
+// ListenAndServe serves on cfg.Addr until ctx ends, then shuts down
+// gracefully. ready, when not nil, receives the bound address.
+func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) error {
+	ln, err := net.Listen("tcp", s.cfg.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      120 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
+	}
+	go s.purgeLoop(ctx)
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// purgeLoop removes ended sessions every few minutes.
+func (s *Server) purgeLoop(ctx context.Context) {
+	t := time.NewTicker(5 * time.Minute)
+	defer t.Stop()
+	for {
+		if n, err := s.db.PurgeExpired(ctx); err != nil && ctx.Err() == nil {
+			slog.Warn("purge expired sessions", "error", err.Error())
+		} else if n > 0 {
+			slog.Info("purged expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// plainResponder answers the operational endpoints in plain text.
+type plainResponder struct{}
+
+func (plainResponder) Unauthenticated(w http.ResponseWriter, r *http.Request) {
+	http.Error(w, "unauthorized", http.StatusUnauthorized)
+}
+
+func (plainResponder) Error(w http.ResponseWriter, r *http.Request, err error) {
+	http.Error(w, samspil.ErrorMessage(err), httpx.Status(err))
+}

@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+)
+
+type accountData struct {
+	User      *samspil.User
+	Tokens    []samspil.Token
+	NewSecret string // a just-created token's secret, shown once
+	TokenName string
+}
+
+func (w *Web) account(rw http.ResponseWriter, r *http.Request) {
+	w.showAccount(rw, r, http.StatusOK, nil, accountData{})
+}
+
+func (w *Web) showAccount(rw http.ResponseWriter, r *http.Request, status int, formErr error, d accountData) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	u, err := w.store.FindUser(ctx, actor, actor.UserID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	tokens, err := w.store.ListTokens(ctx, actor, actor.UserID, samspil.ListOptions{Limit: samspil.MaxPageSize})
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d.User, d.Tokens = u, tokens.Items
+	v := w.newView(r, "account", d)
+	v.Title = w.cat.text(v.Lang, "account.title")
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	w.render(rw, r, status, "account", v)
+}
+
+func (w *Web) changePassword(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	actor := httpx.ActorFrom(r.Context())
+	err := w.store.SetPassword(r.Context(), actor, actor.UserID, r.PostFormValue("current_password"), r.PostFormValue("password"))
+	if err != nil {
+		if samspil.ErrorCode(err) == samspil.EINVALID {
+			w.showAccount(rw, r, httpx.Status(err), err, accountData{})
+			return
+		}
+		w.fail(rw, r, err)
+		return
+	}
+	// A new password ends every session, this one too.
+	w.cfg.Cookies.ClearSessionCookie(rw)
+	redirect(rw, r, "/login", "password_changed")
+}
+
+func (w *Web) createToken(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	in := samspil.TokenInput{Name: r.PostFormValue("name")}
+	if days := r.PostFormValue("expires_in_days"); days != "" {
+		n, err := strconv.Atoi(days)
+		if err != nil || n < 1 || n > 3650 {
+			w.showAccount(rw, r, http.StatusUnprocessableEntity,
+				samspil.ErrorAt(samspil.EINVALID, "expires_in_days", "must be a number of days from 1 to 3650"), accountData{TokenName: in.Name})
+			return
+		}
+		e := time.Now().UTC().AddDate(0, 0, n)
+		in.ExpiresAt = &e
+	}
+	_, secret, err := w.store.CreateToken(r.Context(), httpx.ActorFrom(r.Context()), "", in)
+	if err != nil {
+		if samspil.ErrorCode(err) == samspil.EINVALID {
+			w.showAccount(rw, r, httpx.Status(err), err, accountData{TokenName: in.Name})
+			return
+		}
+		w.fail(rw, r, err)
+		return
+	}
+	w.showAccount(rw, r, http.StatusCreated, nil, accountData{NewSecret: secret})
+}
+
+func (w *Web) revokeToken(rw http.ResponseWriter, r *http.Request) {
+	if err := w.store.RevokeToken(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id")); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	redirect(rw, r, "/account#tokens", "token_revoked")
+}

@@ -1,0 +1,59 @@
+package web
+
+import (
+	"net/http"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+)
+
+// MaxFormBytes caps form posts.
+const MaxFormBytes = 64 << 10
+
+// routes is the route table of the pages: every page with its permission.
+func (w *Web) routes(rt *httpx.Router) {
+	resp := responder{w}
+	page := func(pattern string, p samspil.Permission, h http.HandlerFunc) {
+		rt.Handle(pattern, p, resp, limitForm(h))
+	}
+	page("GET /static/{path}", samspil.PermPublic, w.assets.serve)
+	page("GET /{$}", samspil.PermPublic, func(rw http.ResponseWriter, r *http.Request) {
+		http.Redirect(rw, r, "/organizations", http.StatusSeeOther)
+	})
+	page("POST /language", samspil.PermPublic, w.setLanguage)
+	page("GET /login", samspil.PermPublic, w.loginPage)
+	page("POST /login", samspil.PermPublic, w.login)
+	page("POST /logout", samspil.PermSignedIn, w.logout)
+
+	page("GET /organizations", samspil.PermPublic, w.directory)
+	page("GET /organizations/{id}", samspil.PermPublic, w.organization)
+	page("POST /organizations/{id}/units", samspil.PermUnitsWrite, w.createUnit)
+	page("POST /organizations/{id}/units/{unit}", samspil.PermUnitsWrite, w.updateUnit)
+	page("POST /organizations/{id}/units/{unit}/delete", samspil.PermUnitsWrite, w.deleteUnit)
+
+	page("GET /organizations/{id}/people", samspil.PermPeopleRead, w.people)
+	page("POST /organizations/{id}/people", samspil.PermPeopleManage, w.addPerson)
+	page("POST /organizations/{id}/people/{membership}/role", samspil.PermPeopleManage, w.changeRole)
+	page("POST /organizations/{id}/people/{membership}/remove", samspil.PermPeopleManage, w.removePerson)
+	page("POST /organizations/{id}/people/{membership}/account", samspil.PermPeopleManage, w.setDisabled)
+
+	page("GET /organizations/{id}/audit", samspil.PermAuditRead, w.auditLog)
+
+	page("GET /account", samspil.PermSignedIn, w.account)
+	page("POST /account/password", samspil.PermSignedIn, w.changePassword)
+	page("POST /account/tokens", samspil.PermSignedIn, w.createToken)
+	page("POST /account/tokens/{id}/revoke", samspil.PermSignedIn, w.revokeToken)
+}
+
+// limitForm caps request bodies so that an oversized post is refused with
+// 413 and bounded memory.
+func limitForm(h http.HandlerFunc) http.HandlerFunc {
+	return func(rw http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > MaxFormBytes {
+			http.Error(rw, "request body too large", http.StatusRequestEntityTooLarge)
+			return
+		}
+		r.Body = http.MaxBytesReader(rw, r.Body, MaxFormBytes)
+		h(rw, r)
+	}
+}

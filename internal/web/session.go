@@ -1,0 +1,104 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+)
+
+// parseForm reads a posted form; it answers 413 itself when the form is too
+// large and 400 when it cannot be read.
+func parseForm(rw http.ResponseWriter, r *http.Request) bool {
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			http.Error(rw, "request body too large", http.StatusRequestEntityTooLarge)
+		} else {
+			http.Error(rw, "the form could not be read", http.StatusBadRequest)
+		}
+		return false
+	}
+	return true
+}
+
+// formVersion reads the hidden version field that forms carry for
+// optimistic concurrency.
+func formVersion(r *http.Request) int {
+	v, _ := strconv.Atoi(r.PostFormValue("version"))
+	return v
+}
+
+type loginData struct {
+	Email    string
+	ReturnTo string
+}
+
+func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
+	returnTo := localPath(r.URL.Query().Get("return_to"), "/organizations")
+	if httpx.ActorFrom(r.Context()).SignedIn() {
+		http.Redirect(rw, r, returnTo, http.StatusSeeOther)
+		return
+	}
+	v := w.newView(r, "login", loginData{ReturnTo: returnTo})
+	v.Title = w.cat.text(v.Lang, "login.title")
+	w.render(rw, r, http.StatusOK, "login", v)
+}
+
+func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	data := loginData{Email: r.PostFormValue("email"), ReturnTo: localPath(r.PostFormValue("return_to"), "/organizations")}
+	secret, _, err := w.store.Login(r.Context(), data.Email, r.PostFormValue("password"))
+	if err != nil {
+		v := w.newView(r, "login", data)
+		v.Title = w.cat.text(v.Lang, "login.title")
+		switch samspil.ErrorCode(err) {
+		case samspil.EUNAUTHORIZED:
+			v.Error = w.cat.text(v.Lang, "login.failed")
+		case samspil.ELOCKED:
+			v.Error = w.cat.text(v.Lang, "login.locked")
+		default:
+			w.fail(rw, r, err)
+			return
+		}
+		w.render(rw, r, httpx.Status(err), "login", v)
+		return
+	}
+	// A new secret at every sign-in: a session id planted before login is
+	// worthless.
+	w.cfg.Cookies.SetSessionCookie(rw, secret)
+	http.Redirect(rw, r, data.ReturnTo, http.StatusSeeOther)
+}
+
+func (w *Web) logout(rw http.ResponseWriter, r *http.Request) {
+	if secret := httpx.SessionSecret(r); secret != "" {
+		if err := w.store.Logout(r.Context(), secret); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+	}
+	w.cfg.Cookies.ClearSessionCookie(rw)
+	redirect(rw, r, "/login", "logged_out")
+}
+
+func (w *Web) setLanguage(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	lang := r.PostFormValue("lang")
+	known := false
+	for _, l := range languages {
+		known = known || l == lang
+	}
+	if !known {
+		w.fail(rw, r, samspil.ErrorAt(samspil.EINVALID, "lang", "must be one of da, en"))
+		return
+	}
+	http.SetCookie(rw, &http.Cookie{Name: LanguageCookie, Value: lang, Path: "/", MaxAge: 365 * 24 * 3600,
+		HttpOnly: true, Secure: w.cfg.Cookies.Secure, SameSite: http.SameSiteLaxMode})
+	http.Redirect(rw, r, localPath(r.PostFormValue("return_to"), "/organizations"), http.StatusSeeOther)
+}

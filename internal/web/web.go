@@ -1,0 +1,245 @@
+// Package web serves samspil's HTML pages: html/template pages embedded in
+// the binary and parsed at start-up (a broken template stops the start, not
+// a request), static assets under content-hashed names, and one message
+// catalogue for Danish (the default) and English.
+package web
+
+import (
+	"bytes"
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+)
+
+//go:embed templates/*.html
+var templateFS embed.FS
+
+// Store is what the pages need of the store.
+type Store interface {
+	samspil.OrganizationService
+	samspil.OrgUnitService
+	samspil.UserService
+	samspil.MembershipService
+	samspil.AuditService
+	samspil.TokenService
+	samspil.AuthService
+}
+
+// Config configures the pages.
+type Config struct {
+	Cookies httpx.CookieOptions
+	Version string
+	Demo    bool // show that the installation holds demo data
+}
+
+// Web serves the pages.
+type Web struct {
+	store  Store
+	cfg    Config
+	cat    *catalogue
+	assets *assets
+	pages  map[string]map[string]*template.Template // language -> page -> template
+}
+
+// New parses the templates and registers the pages on rt.
+func New(rt *httpx.Router, store Store, cfg Config) (*Web, error) {
+	cat, err := loadCatalogue()
+	if err != nil {
+		return nil, err
+	}
+	as, err := loadAssets()
+	if err != nil {
+		return nil, err
+	}
+	w := &Web{store: store, cfg: cfg, cat: cat, assets: as, pages: map[string]map[string]*template.Template{}}
+	if err := w.parseTemplates(); err != nil {
+		return nil, err
+	}
+	w.routes(rt)
+	return w, nil
+}
+
+// parseTemplates parses every page with the layout, once per language, so
+// that the t function is bound to its language.
+func (w *Web) parseTemplates() error {
+	names, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return err
+	}
+	for _, lang := range languages {
+		w.pages[lang] = map[string]*template.Template{}
+		for _, file := range names {
+			name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/"), ".html")
+			if name == "layout" {
+				continue
+			}
+			t, err := template.New(name).Funcs(w.funcs(lang)).ParseFS(templateFS, "templates/layout.html", file)
+			if err != nil {
+				return fmt.Errorf("parse template %s: %w", name, err)
+			}
+			w.pages[lang][name] = t
+		}
+	}
+	return nil
+}
+
+func (w *Web) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t":     func(key string, args ...any) string { return w.cat.text(lang, key, args...) },
+		"asset": w.assets.url,
+		"date": func(t any) string {
+			switch v := t.(type) {
+			case time.Time:
+				return formatTime(v, lang)
+			case *time.Time:
+				if v != nil {
+					return formatTime(*v, lang)
+				}
+			}
+			return ""
+		},
+		"thousands": func(n int) string { return thousands(n, lang) },
+		"json": func(b []byte) string {
+			var buf bytes.Buffer
+			if err := jsonIndent(&buf, b); err != nil {
+				return string(b)
+			}
+			return buf.String()
+		},
+		"subtree": func(v *view, nodes []*unitNode) treeView { return treeView{View: v, Nodes: nodes} },
+		"indent":  func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
+	}
+}
+
+// treeView is the data of one level of the unit tree.
+type treeView struct {
+	View  *view
+	Nodes []*unitNode
+}
+
+// view is the data every page gets.
+type view struct {
+	Lang      string
+	Title     string
+	Actor     *samspil.Actor
+	Path      string // the current path with query, for return_to
+	Nav       string // the active navigation item
+	Demo      bool
+	Version   string
+	Notice    string // a translated confirmation after a change
+	Error     string // a translated error for the whole form
+	Fields    map[string]string
+	Data      any
+	requestID string
+}
+
+// newView prepares the common page data.
+func (w *Web) newView(r *http.Request, nav string, data any) *view {
+	v := &view{Lang: language(r), Actor: httpx.ActorFrom(r.Context()), Path: r.URL.RequestURI(), Nav: nav,
+		Demo: w.cfg.Demo, Version: w.cfg.Version, Data: data, Fields: map[string]string{}, requestID: samspil.RequestID(r.Context())}
+	if done := r.URL.Query().Get("done"); done != "" && w.cat.has("done."+done) {
+		v.Notice = w.cat.text(v.Lang, "done."+done)
+	}
+	return v
+}
+
+// withError puts err on the page: a form-level message and one message per
+// invalid field, in the reader's language.
+func (w *Web) withError(v *view, err error) *view {
+	tr := w.translator(v.Lang)
+	var e *samspil.Error
+	if !errors.As(err, &e) {
+		v.Error = w.cat.text(v.Lang, "error.internal")
+		return v
+	}
+	v.Error = e.Localize(tr)
+	for _, f := range e.Fields {
+		v.Fields[f.Path] = f.Localize(tr)
+	}
+	return v
+}
+
+func (w *Web) translator(lang string) samspil.Translator {
+	return func(format string, args ...any) string { return w.cat.message(lang, format, args...) }
+}
+
+// render writes a page with the given status.
+func (w *Web) render(rw http.ResponseWriter, r *http.Request, status int, page string, v *view) {
+	w.renderTemplate(rw, r, status, page, "layout", v)
+}
+
+// renderTemplate executes one named template of a page: "layout" for the
+// whole page, or a fragment that htmx swaps in.
+func (w *Web) renderTemplate(rw http.ResponseWriter, r *http.Request, status int, page, name string, v *view) {
+	t, ok := w.pages[v.Lang][page]
+	if !ok {
+		panic("no template " + page)
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
+		slog.ErrorContext(r.Context(), "render page", "page", page, "error", err.Error(), "request_id", v.requestID)
+		http.Error(rw, "internal error", http.StatusInternalServerError)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
+	rw.Header().Set("Cache-Control", "no-store")
+	rw.Header().Set("Vary", "Cookie, HX-Request")
+	rw.WriteHeader(status)
+	rw.Write(buf.Bytes())
+}
+
+// fail shows an error page for err with its status.
+func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
+	httpx.LogInternal(r.Context(), err)
+	v := w.withError(w.newView(r, "", nil), err)
+	v.Title = w.cat.text(v.Lang, "error.title")
+	w.render(rw, r, httpx.Status(err), "error", v)
+}
+
+// redirect answers a form post with 303 See Other to a page, optionally
+// with a confirmation key.
+func redirect(rw http.ResponseWriter, r *http.Request, path, done string) {
+	if done != "" {
+		sep := "?"
+		if strings.Contains(path, "?") {
+			sep = "&"
+		}
+		path += sep + "done=" + url.QueryEscape(done)
+	}
+	http.Redirect(rw, r, path, http.StatusSeeOther)
+}
+
+// localPath returns p when it is a path on this site, else fallback; it
+// keeps return_to from sending people elsewhere.
+func localPath(p, fallback string) string {
+	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+		return fallback
+	}
+	return p
+}
+
+// responder answers turned-away page requests.
+type responder struct{ w *Web }
+
+func (p responder) Unauthenticated(rw http.ResponseWriter, r *http.Request) {
+	target := r.URL.RequestURI()
+	if r.Method != http.MethodGet {
+		target = r.Referer()
+		if u, err := url.Parse(target); err == nil {
+			target = u.RequestURI()
+		}
+	}
+	http.Redirect(rw, r, "/login?return_to="+url.QueryEscape(localPath(target, "/")), http.StatusSeeOther)
+}
+
+func (p responder) Error(rw http.ResponseWriter, r *http.Request, err error) { p.w.fail(rw, r, err) }
