@@ -122,12 +122,12 @@ func register[I, O any](a *API, op huma.Operation, perm samspil.Permission, h fu
 
 // Problem is an RFC 9457 problem document.
 type Problem struct {
-	Type      string         `json:"type,omitempty" doc:"A URI reference that identifies the problem type" default:"about:blank"`
-	Title     string         `json:"title,omitempty" doc:"Short summary of the problem type"`
-	Status    int            `json:"status,omitempty" doc:"HTTP status code"`
-	Detail    string         `json:"detail,omitempty" doc:"What went wrong, for people"`
-	Code      string         `json:"code" doc:"Machine-readable error code" enum:"invalid,not_found,conflict,stale,forbidden,unauthorized,locked,internal,too_large,unavailable,precondition"`
-	RequestID string         `json:"request_id,omitempty" doc:"Quote it when reporting a problem"`
+	Type      string          `json:"type,omitempty" doc:"A URI reference that identifies the problem type" default:"about:blank"`
+	Title     string          `json:"title,omitempty" doc:"Short summary of the problem type"`
+	Status    int             `json:"status,omitempty" doc:"HTTP status code"`
+	Detail    string          `json:"detail,omitempty" doc:"What went wrong, for people"`
+	Code      string          `json:"code" doc:"Machine-readable error code" enum:"invalid,not_found,conflict,stale,forbidden,unauthorized,locked,internal,too_large,unavailable,precondition"`
+	RequestID string          `json:"request_id,omitempty" doc:"Quote it when reporting a problem"`
 	Errors    []*FieldProblem `json:"errors,omitempty" doc:"The invalid input fields"`
 }
 
@@ -242,8 +242,8 @@ func actor(ctx context.Context) *samspil.Actor { return httpx.ActorFrom(ctx) }
 
 // ListParams are the paging and sync parameters of every list.
 type ListParams struct {
-	Cursor       string `query:"cursor" doc:"next_cursor of the previous page"`
-	Limit        int    `query:"limit" minimum:"1" maximum:"500" default:"50" doc:"Page size"`
+	Cursor       string    `query:"cursor" doc:"next_cursor of the previous page"`
+	Limit        int       `query:"limit" minimum:"1" maximum:"500" default:"50" doc:"Page size"`
 	ChangedSince time.Time `query:"changed_since" doc:"Only records changed at or after this time (RFC 3339), for syncing"`
 }
 

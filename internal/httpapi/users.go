@@ -69,7 +69,7 @@ func (a *API) registerUsers() {
 		})
 
 	register(a, huma.Operation{OperationID: "update-user", Method: http.MethodPatch, Path: "/users/{id}", Tags: tags,
-		Summary: "Change a user",
+		Summary:     "Change a user",
 		Description: "You may change your own name and e-mail. Administrators of every organisation the user belongs to may also disable the account; only operators may grant the operator role."},
 		samspil.PermPeopleManage, func(ctx context.Context, in *struct {
 			IDPath
