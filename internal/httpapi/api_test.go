@@ -1,0 +1,583 @@
+package httpapi_test
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/sqldb"
+	"github.com/samspil/samspil/internal/testkit"
+)
+
+var update = flag.Bool("update", false, "rewrite api/openapi.json from the served document")
+
+// committedDoc is the OpenAPI document committed in the repository.
+func committedDoc(t *testing.T) string {
+	_, file, _, _ := runtime.Caller(0)
+	return filepath.Join(filepath.Dir(file), "..", "..", "api", "openapi.json")
+}
+
+func TestOpenAPIDocumentIsCommitted(t *testing.T) {
+	app := testkit.NewApp(t, sqldb.SQLite)
+	served := app.Anonymous(t).Do("GET", "/api/v1/openapi.json", nil).Want(t, http.StatusOK)
+	if ct := served.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/vnd.oai.openapi+json") {
+		t.Errorf("content type %q", ct)
+	}
+	path := committedDoc(t)
+	if *update {
+		if err := os.WriteFile(path, served.Body, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	committed, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run: go test ./internal/httpapi -run TestOpenAPIDocumentIsCommitted -update)", err)
+	}
+	if string(committed) != string(served.Body) {
+		t.Fatalf("the served OpenAPI document differs from api/openapi.json; if the change is intended run:\n  go test ./internal/httpapi -run TestOpenAPIDocumentIsCommitted -update")
+	}
+	var doc struct {
+		OpenAPI string                               `json:"openapi"`
+		Paths   map[string]map[string]map[string]any `json:"paths"`
+	}
+	served.JSON(t, &doc)
+	if doc.OpenAPI != "3.1.0" {
+		t.Errorf("openapi %q", doc.OpenAPI)
+	}
+	// Every operation says who may call it, and every API route of the
+	// server is in the document.
+	inDoc := map[string]bool{}
+	for path, ops := range doc.Paths {
+		for method, op := range ops {
+			if op["x-permission"] == nil {
+				t.Errorf("%s %s has no x-permission", method, path)
+			}
+			inDoc[strings.ToUpper(method)+" /api/v1"+path] = true
+		}
+	}
+	for _, r := range app.Server.Routes() {
+		if strings.HasPrefix(r.Pattern, "GET /api/v1/openapi.json") {
+			continue
+		}
+		if strings.Contains(r.Pattern, " /api/") && !inDoc[r.Pattern] {
+			t.Errorf("route %s is not in the OpenAPI document", r.Pattern)
+		}
+	}
+}
+
+// world is two municipalities with an administrator, an editor and a viewer
+// each, as API clients.
+type world struct {
+	app                        *testkit.App
+	sAdmin, sEditor, sViewer   testkit.Person
+	vAdmin, vViewer            testkit.Person
+	silkeborg, viborg          *samspil.Organization
+	asSAdmin, asSViewer, asVAd *testkit.Client
+	asSEditor                  *testkit.Client
+}
+
+func newWorld(t *testing.T, app *testkit.App) *world {
+	w := &world{app: app}
+	w.sAdmin = testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+	w.sEditor = testkit.NewPerson(t, app.DB, "editor@silkeborg.example", testkit.Silkeborg, samspil.RoleEditor)
+	w.sViewer = testkit.NewPerson(t, app.DB, "viewer@silkeborg.example", testkit.Silkeborg, samspil.RoleViewer)
+	w.vAdmin = testkit.NewPerson(t, app.DB, "admin@viborg.example", testkit.Viborg, samspil.RoleAdmin)
+	w.vViewer = testkit.NewPerson(t, app.DB, "viewer@viborg.example", testkit.Viborg, samspil.RoleViewer)
+	w.silkeborg, w.viborg = testkit.Org(t, app.DB, testkit.Silkeborg), testkit.Org(t, app.DB, testkit.Viborg)
+	w.asSAdmin, w.asSEditor, w.asSViewer = app.Token(t, w.sAdmin.User.ID), app.Token(t, w.sEditor.User.ID), app.Token(t, w.sViewer.User.ID)
+	w.asVAd = app.Token(t, w.vAdmin.User.ID)
+	return w
+}
+
+func TestOrganizationsAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newWorld(t, app)
+		anon := app.Anonymous(t)
+
+		var page samspil.Page[samspil.Organization]
+		anon.Do("GET", "/api/v1/organizations?q=Silkeborg", nil).Want(t, 200).JSON(t, &page)
+		if len(page.Items) != 1 || page.Items[0].MunicipalityCode != "0740" || page.NextCursor != "" {
+			t.Fatalf("search: %+v", page)
+		}
+		anon.Do("GET", "/api/v1/organizations?kind=region", nil).Want(t, 200).JSON(t, &page)
+		if len(page.Items) != 5 {
+			t.Fatalf("regions: %d", len(page.Items))
+		}
+		anon.Do("GET", "/api/v1/organizations?region=1082&kind=municipality&limit=500", nil).Want(t, 200).JSON(t, &page)
+		if len(page.Items) != 19 {
+			t.Fatalf("Midtjylland has 19 municipalities, got %d", len(page.Items))
+		}
+		// Cursor paging visits all 103 organisations once.
+		seen, cursor := 0, ""
+		for i := 0; i < 20; i++ {
+			var p samspil.Page[samspil.Organization]
+			anon.Do("GET", "/api/v1/organizations?limit=40&cursor="+url.QueryEscape(cursor), nil).Want(t, 200).JSON(t, &p)
+			seen += len(p.Items)
+			if cursor = p.NextCursor; cursor == "" {
+				break
+			}
+		}
+		if seen != 103 {
+			t.Fatalf("paged %d organisations", seen)
+		}
+
+		// Read by municipality code with ETag; update with If-Match.
+		res := anon.Do("GET", "/api/v1/organizations/0740", nil).Want(t, 200)
+		etag := res.Header.Get("ETag")
+		if etag != `"1"` {
+			t.Fatalf("etag %q", etag)
+		}
+		w.asSViewer.Do("PATCH", "/api/v1/organizations/0740", map[string]any{"cvr": "29189919"}, "If-Match", etag).Want(t, 403)
+		w.asVAd.Do("PATCH", "/api/v1/organizations/0740", map[string]any{"cvr": "29189919"}, "If-Match", etag).Want(t, 403)
+		w.asSAdmin.Do("PATCH", "/api/v1/organizations/0740", map[string]any{"cvr": "29189919"}).Want(t, 428)
+		var o samspil.Organization
+		res = w.asSAdmin.Do("PATCH", "/api/v1/organizations/0740", map[string]any{"cvr": "29189919"}, "If-Match", etag).Want(t, 200)
+		res.JSON(t, &o)
+		if o.CVR != "29189919" || o.Version != 2 || res.Header.Get("ETag") != `"2"` {
+			t.Fatalf("after update: %+v %s", o, res.Header.Get("ETag"))
+		}
+		w.asSAdmin.Do("PATCH", "/api/v1/organizations/0740", map[string]any{"name": "X"}, "If-Match", etag).Want(t, 412)
+		w.asSAdmin.Do("PATCH", "/api/v1/organizations/0740", map[string]any{"municipality_code": "0741"}, "If-Match", `"2"`).Want(t, 403)
+
+		// changed_since sees the change only.
+		var changed samspil.Page[samspil.Organization]
+		since := url.QueryEscape(o.UpdatedAt.Format("2006-01-02T15:04:05.999999Z07:00"))
+		anon.Do("GET", "/api/v1/organizations?changed_since="+since, nil).Want(t, 200).JSON(t, &changed)
+		if len(changed.Items) != 1 || changed.Items[0].ID != o.ID {
+			t.Fatalf("changed_since: %+v", changed.Items)
+		}
+
+		// Only operators register organisations; a private one is invisible to others.
+		body := map[string]any{"kind": "company", "name": "Leverandør A/S", "cvr": "10150817", "visibility": "private"}
+		w.asSAdmin.Do("POST", "/api/v1/organizations", body).Want(t, 403)
+		op := app.Token(t, operator(t, app).ID)
+		res = op.Do("POST", "/api/v1/organizations", body).Want(t, 201)
+		var company samspil.Organization
+		res.JSON(t, &company)
+		if res.Header.Get("Location") != "/api/v1/organizations/"+company.ID {
+			t.Fatalf("location %q", res.Header.Get("Location"))
+		}
+		anon.Do("GET", "/api/v1/organizations/"+company.ID, nil).Want(t, 404)
+		w.asSAdmin.Do("GET", "/api/v1/organizations/"+company.ID, nil).Want(t, 404)
+		op.Do("POST", "/api/v1/organizations", body).Want(t, 409)
+	})
+}
+
+// operator creates a platform operator.
+func operator(t *testing.T, app *testkit.App) *samspil.User {
+	t.Helper()
+	u, err := app.DB.CreateUser(context.Background(), testkit.System, samspil.UserInput{Email: "ops@samspil.example", DisplayName: "Drift", Operator: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
+
+func TestUnitsAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newWorld(t, app)
+		base := "/api/v1/organizations/" + w.silkeborg.ID + "/units"
+		var dir, it, ops samspil.OrgUnit
+		w.asSEditor.Do("POST", base, map[string]any{"kind": "directorate", "name": "Direktionen"}).Want(t, 201).JSON(t, &dir)
+		w.asSEditor.Do("POST", base, map[string]any{"kind": "department", "name": "Digitalisering og IT", "parent_id": dir.ID}).Want(t, 201).JSON(t, &it)
+		w.asSEditor.Do("POST", base, map[string]any{"kind": "office", "name": "IT-drift", "parent_id": it.ID}).Want(t, 201).JSON(t, &ops)
+		w.asSViewer.Do("POST", base, map[string]any{"kind": "team", "name": "X"}).Want(t, 403)
+		w.asVAd.Do("POST", base, map[string]any{"kind": "team", "name": "X"}).Want(t, 403)
+
+		var tree samspil.Page[samspil.OrgUnit]
+		app.Anonymous(t).Do("GET", "/api/v1/organizations/0740/units", nil).Want(t, 200).JSON(t, &tree)
+		if len(tree.Items) != 3 || tree.Items[0].ID != dir.ID || tree.Items[2].Depth != 2 {
+			t.Fatalf("tree: %+v", tree.Items)
+		}
+		// Moving the directorate under its own grandchild is refused, naming the field.
+		res := w.asSEditor.Do("PATCH", base+"/"+dir.ID, map[string]any{"parent_id": ops.ID}, "If-Match", `"1"`).Want(t, 422)
+		if !strings.Contains(string(res.Body), `"location":"body.parent_id"`) {
+			t.Fatalf("no field path: %s", res.Body)
+		}
+		w.asSEditor.Do("DELETE", base+"/"+it.ID, nil, "If-Match", `"1"`).Want(t, 409)
+		w.asSEditor.Do("DELETE", base+"/"+ops.ID, nil).Want(t, 428)
+		w.asSEditor.Do("DELETE", base+"/"+ops.ID, nil, "If-Match", `"1"`).Want(t, 204)
+		w.asSEditor.Do("GET", base+"/"+ops.ID, nil).Want(t, 404)
+		// A unit of Silkeborg is not reachable through Viborg's path.
+		w.asVAd.Do("PATCH", "/api/v1/organizations/"+w.viborg.ID+"/units/"+it.ID, map[string]any{"name": "X"}, "If-Match", `"1"`).Want(t, 404)
+	})
+}
+
+func TestPeopleAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newWorld(t, app)
+		// An admin creates a user in their organisation, not in another.
+		newUser := map[string]any{"email": "ny@silkeborg.example", "display_name": "Ny Kollega", "organization_id": "0740", "role": "editor",
+			"password": "tre tilfældige ord og lidt mere"}
+		var u samspil.User
+		w.asSAdmin.Do("POST", "/api/v1/users", newUser).Want(t, 201).JSON(t, &u)
+		if len(u.Memberships) != 1 || u.Memberships[0].Role != samspil.RoleEditor || !u.HasPassword {
+			t.Fatalf("created: %+v", u)
+		}
+		newUser["email"] = "anden@viborg.example"
+		newUser["organization_id"] = "0791"
+		w.asSAdmin.Do("POST", "/api/v1/users", newUser).Want(t, 403)
+		w.asSViewer.Do("POST", "/api/v1/users", newUser).Want(t, 403)
+		newUser["email"] = "NY@silkeborg.example"
+		newUser["organization_id"] = "0740"
+		w.asSAdmin.Do("POST", "/api/v1/users", newUser).Want(t, 409)
+		newUser["email"] = "svag@silkeborg.example"
+		newUser["password"] = "password1234567"
+		res := w.asSAdmin.Do("POST", "/api/v1/users", newUser).Want(t, 422)
+		if !strings.Contains(string(res.Body), "body.password") || strings.Contains(string(res.Body), "password1234567") {
+			t.Fatalf("weak password answer: %s", res.Body)
+		}
+
+		// Users see the members of their organisations only.
+		var users samspil.Page[samspil.User]
+		w.asSViewer.Do("GET", "/api/v1/users", nil).Want(t, 200).JSON(t, &users)
+		for _, x := range users.Items {
+			if strings.HasSuffix(x.Email, "viborg.example") {
+				t.Fatalf("Silkeborg viewer sees %s", x.Email)
+			}
+		}
+		if len(users.Items) != 4 {
+			t.Fatalf("Silkeborg viewer sees %d users, want 4", len(users.Items))
+		}
+		w.asSViewer.Do("GET", "/api/v1/users/"+w.vAdmin.User.ID, nil).Want(t, 404)
+		var me samspil.User
+		w.asSViewer.Do("GET", "/api/v1/users/me", nil).Want(t, 200).JSON(t, &me)
+		if me.ID != w.sViewer.User.ID {
+			t.Fatal("me is not me")
+		}
+
+		// Memberships: add Viborg's viewer to Silkeborg by e-mail; change and remove.
+		var m samspil.Membership
+		w.asSAdmin.Do("POST", "/api/v1/memberships", map[string]any{"email": "viewer@viborg.example", "organization_id": "0740", "role": "viewer"}).
+			Want(t, 201).JSON(t, &m)
+		w.asSAdmin.Do("PATCH", "/api/v1/memberships/"+m.ID, map[string]any{"role": "editor"}, "If-Match", `"1"`).Want(t, 200)
+		w.asVAd.Do("DELETE", "/api/v1/memberships/"+m.ID, nil, "If-Match", `"2"`).Want(t, 404)
+		w.asSAdmin.Do("DELETE", "/api/v1/memberships/"+m.ID, nil, "If-Match", `"1"`).Want(t, 412)
+		w.asSAdmin.Do("DELETE", "/api/v1/memberships/"+m.ID, nil, "If-Match", `"2"`).Want(t, 204)
+
+		// The last administrator keeps the role.
+		var ms samspil.Page[samspil.Membership]
+		w.asSAdmin.Do("GET", "/api/v1/memberships?organization_id=0740&user_id=me", nil).Want(t, 200).JSON(t, &ms)
+		if len(ms.Items) != 1 {
+			t.Fatalf("own membership: %+v", ms.Items)
+		}
+		w.asSAdmin.Do("PATCH", "/api/v1/memberships/"+ms.Items[0].ID, map[string]any{"role": "viewer"}, "If-Match", `"1"`).Want(t, 409)
+
+		// Disabling needs administration of every organisation the user is in.
+		w.asSAdmin.Do("PATCH", "/api/v1/users/"+u.ID, map[string]any{"disabled": true}, "If-Match", `"1"`).Want(t, 200)
+		w.asSAdmin.Do("PATCH", "/api/v1/users/"+w.sAdmin.User.ID, map[string]any{"operator": true}, "If-Match", `"1"`).Want(t, 403)
+
+		// Own password: the current one is required; afterwards old sessions end.
+		w.asSViewer.Do("PUT", "/api/v1/users/me/password", map[string]any{"current_password": "forkert forkert forkert", "password": "et helt nyt og langt kodeord"}).Want(t, 422)
+		w.asSViewer.Do("PUT", "/api/v1/users/me/password", map[string]any{"current_password": testkit.Password, "password": "et helt nyt og langt kodeord"}).Want(t, 204)
+	})
+}
+
+func TestTokensAndAuditAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newWorld(t, app)
+		var created struct {
+			Token  samspil.Token `json:"token"`
+			Secret string        `json:"secret"`
+		}
+		w.asSViewer.Do("POST", "/api/v1/tokens", map[string]any{"name": "Integration"}).Want(t, 201).JSON(t, &created)
+		if !strings.HasPrefix(created.Secret, "samspil_") || !strings.HasPrefix(created.Secret, created.Token.Prefix) {
+			t.Fatalf("token %+v", created)
+		}
+		fresh := app.Anonymous(t)
+		fresh.Do("GET", "/api/v1/users/me", nil).Want(t, 401)
+		fresh.Do("GET", "/api/v1/users/me", nil, "Authorization", "Bearer "+created.Secret).Want(t, 200)
+		w.asSAdmin.Do("DELETE", "/api/v1/tokens/"+created.Token.ID, nil).Want(t, 404)
+		w.asSViewer.Do("DELETE", "/api/v1/tokens/"+created.Token.ID, nil).Want(t, 204)
+		fresh.Do("GET", "/api/v1/users/me", nil, "Authorization", "Bearer "+created.Secret).Want(t, 401)
+		fresh.Do("GET", "/api/v1/organizations", nil, "Authorization", "Bearer samspil_nonsense").Want(t, 401)
+
+		// The admin reads Silkeborg's audit log: the user creations are there, Viborg's are not.
+		var events samspil.Page[samspil.AuditEvent]
+		w.asSAdmin.Do("GET", "/api/v1/audit-events?action=user.create", nil).Want(t, 200).JSON(t, &events)
+		if len(events.Items) != 3 {
+			t.Fatalf("Silkeborg admin sees %d user.create events, want 3", len(events.Items))
+		}
+		for _, e := range events.Items {
+			if e.OrganizationID != w.silkeborg.ID {
+				t.Fatalf("event of another organisation: %+v", e)
+			}
+		}
+		w.asSAdmin.Do("GET", "/api/v1/audit-events/"+events.Items[0].ID, nil).Want(t, 200)
+		w.asVAd.Do("GET", "/api/v1/audit-events/"+events.Items[0].ID, nil).Want(t, 404)
+		var none samspil.Page[samspil.AuditEvent]
+		w.asSViewer.Do("GET", "/api/v1/audit-events", nil).Want(t, 200).JSON(t, &none)
+		if len(none.Items) != 0 {
+			t.Fatalf("a viewer reads %d audit events", len(none.Items))
+		}
+	})
+}
+
+// TestCrossTenant lets each administrator try every route of the API on the
+// other organisation's objects (and on objects of a private organisation
+// neither belongs to). No attempt may succeed, and objects they may not see
+// answer 404 exactly like missing ones.
+func TestCrossTenant(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		w := newWorld(t, app)
+		// A private organisation with a member, a unit, a membership and a token.
+		private, err := app.DB.CreateOrganization(ctx, testkit.System, samspil.OrganizationInput{Kind: samspil.KindCompany, Name: "Lukket ApS", Visibility: samspil.VisibilityPrivate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		pAdmin := testkit.NewPerson(t, app.DB, "admin@lukket.example", private.ID, samspil.RoleAdmin)
+
+		type objects struct {
+			org, unit, user, membership, token, event string
+		}
+		made := func(p testkit.Person, orgID string) objects {
+			u, err := app.DB.CreateUnit(ctx, p.Actor, orgID, samspil.OrgUnitInput{Kind: samspil.UnitTeam, Name: "Team"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			tok, _, err := app.DB.CreateToken(ctx, p.Actor, p.User.ID, samspil.TokenInput{Name: "t"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ev, err := app.DB.ListAuditEvents(ctx, p.Actor, samspil.AuditFilter{OrganizationID: orgID, ListOptions: samspil.ListOptions{Limit: 1}})
+			if err != nil || len(ev.Items) == 0 {
+				t.Fatal(err)
+			}
+			return objects{org: orgID, unit: u.ID, user: p.User.ID, membership: p.User.Memberships[0].ID, token: tok.ID, event: ev.Items[0].ID}
+		}
+		silkeborg, viborg, closed := made(w.sAdmin, w.silkeborg.ID), made(w.vAdmin, w.viborg.ID), made(pAdmin, private.ID)
+
+		type attempt struct {
+			method, path string
+			body         any
+		}
+		attempts := func(o objects) []attempt {
+			unit := "/api/v1/organizations/" + o.org + "/units/" + o.unit
+			return []attempt{
+				{"GET", "/api/v1/organizations/" + o.org, nil},
+				{"PATCH", "/api/v1/organizations/" + o.org, map[string]any{"name": "Overtaget"}},
+				{"GET", "/api/v1/organizations/" + o.org + "/units", nil},
+				{"POST", "/api/v1/organizations/" + o.org + "/units", map[string]any{"kind": "team", "name": "Indtrængt"}},
+				{"GET", unit, nil},
+				{"PATCH", unit, map[string]any{"name": "Overtaget"}},
+				{"DELETE", unit, nil},
+				{"GET", "/api/v1/users/" + o.user, nil},
+				{"PATCH", "/api/v1/users/" + o.user, map[string]any{"display_name": "Overtaget"}},
+				{"PUT", "/api/v1/users/" + o.user + "/password", map[string]any{"password": "overtaget overtaget overtaget"}},
+				{"POST", "/api/v1/users", map[string]any{"email": "x@x.example", "display_name": "X", "organization_id": o.org, "role": "admin"}},
+				{"GET", "/api/v1/memberships/" + o.membership, nil},
+				{"PATCH", "/api/v1/memberships/" + o.membership, map[string]any{"role": "viewer"}},
+				{"DELETE", "/api/v1/memberships/" + o.membership, nil},
+				{"POST", "/api/v1/memberships", map[string]any{"email": "x@x.example", "organization_id": o.org, "role": "admin"}},
+				{"GET", "/api/v1/tokens/" + o.token, nil},
+				{"DELETE", "/api/v1/tokens/" + o.token, nil},
+				{"GET", "/api/v1/tokens?user_id=" + o.user, nil},
+				{"GET", "/api/v1/audit-events/" + o.event, nil},
+				{"GET", "/api/v1/audit-events?organization_id=" + o.org, nil},
+				{"GET", "/api/v1/users?organization_id=" + o.org, nil},
+				{"GET", "/api/v1/memberships?organization_id=" + o.org, nil},
+				{"POST", "/api/v1/organizations", map[string]any{"kind": "company", "name": "Ny"}},
+			}
+		}
+		// Every API route is tried: adding a route without adding it here fails this test.
+		covered := map[string]bool{"GET /api/v1/openapi.json": true, "GET /api/v1/organizations": true, "GET /api/v1/users": true,
+			"GET /api/v1/memberships": true, "GET /api/v1/audit-events": true, "GET /api/v1/tokens": true, "POST /api/v1/tokens": true}
+		for _, a := range attempts(viborg) {
+			covered[a.method+" "+patternOf(a.path)] = true
+		}
+		for _, r := range app.Server.Routes() {
+			if strings.Contains(r.Pattern, " /api/") && !covered[r.Pattern] {
+				t.Errorf("route %s is not tried by the cross-tenant test", r.Pattern)
+			}
+		}
+
+		// First use of a token records its last use; do it before measuring.
+		w.asSAdmin.Do("GET", "/api/v1/users/me", nil).Want(t, 200)
+		w.asVAd.Do("GET", "/api/v1/users/me", nil).Want(t, 200)
+		before, err := app.DB.Fingerprint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// What each route answers on another organisation's objects when that
+		// organisation is public: its directory data is readable, the rest is
+		// invisible (404) or not theirs to change (403).
+		onPublic := map[string]int{
+			"GET /api/v1/organizations/{id}":                    200,
+			"PATCH /api/v1/organizations/{id}":                  403,
+			"GET /api/v1/organizations/{id}/units":              200,
+			"POST /api/v1/organizations/{id}/units":             403,
+			"GET /api/v1/organizations/{id}/units/{unit_id}":    200,
+			"PATCH /api/v1/organizations/{id}/units/{unit_id}":  403,
+			"DELETE /api/v1/organizations/{id}/units/{unit_id}": 403,
+			"POST /api/v1/users":                                403,
+			"POST /api/v1/memberships":                          403,
+			"POST /api/v1/organizations":                        403,
+		}
+		try := func(who *testkit.Client, name string, target objects, private bool) {
+			for _, a := range attempts(target) {
+				res := who.Do(a.method, a.path, a.body, "If-Match", `"1"`)
+				pattern := a.method + " " + patternOf(a.path)
+				if a.method == "GET" && strings.Contains(a.path, "?") {
+					// Lists filtered to another organisation answer an empty list.
+					var p struct{ Items []any }
+					res.JSON(t, &p)
+					if res.Status != 200 || len(p.Items) != 0 {
+						t.Errorf("%s: %s %s = %d with %d items, want 200 and none", name, a.method, a.path, res.Status, len(p.Items))
+					}
+					continue
+				}
+				want, ok := onPublic[pattern]
+				if !ok || (private && pattern != "POST /api/v1/organizations") {
+					want = 404
+				}
+				if res.Status != want {
+					t.Errorf("%s: %s %s = %d, want %d: %s", name, a.method, a.path, res.Status, want, res.Body)
+				}
+			}
+		}
+		try(w.asSAdmin, "Silkeborg admin on Viborg", viborg, false)
+		try(w.asVAd, "Viborg admin on Silkeborg", silkeborg, false)
+		try(w.asSAdmin, "Silkeborg admin on a private organisation", closed, true)
+		after, err := app.DB.Fingerprint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before != after {
+			t.Fatal("cross-tenant attempts changed the database")
+		}
+	})
+}
+
+// patternOf turns a concrete API path back into its route pattern.
+func patternOf(path string) string {
+	path = strings.SplitN(path, "?", 2)[0]
+	parts := strings.Split(path, "/")
+	names := map[string]string{"organizations": "{id}", "units": "{unit_id}", "users": "{id}", "memberships": "{id}", "tokens": "{id}", "audit-events": "{id}"}
+	for i := 4; i < len(parts); i++ {
+		if n, ok := names[parts[i-1]]; ok && parts[i] != "" {
+			parts[i] = n
+		}
+	}
+	return strings.Join(parts, "/")
+}
+
+// TestBadInput sends malformed, unknown, mistyped, invalid, oversized and
+// stale requests: each gets the right 4xx with a problem document, and the
+// database does not change.
+func TestBadInput(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		w := newWorld(t, app)
+		c, op := w.asSAdmin, app.Token(t, operator(t, app).ID)
+		c.Do("GET", "/api/v1/users/me", nil).Want(t, 200) // records the tokens' first use
+		op.Do("GET", "/api/v1/users/me", nil).Want(t, 200)
+		org := "/api/v1/organizations/" + w.silkeborg.ID
+		units := org + "/units"
+		big := `{"name":"` + strings.Repeat("x", 300<<10) + `"}`
+		cases := []struct {
+			name, method, path string
+			body               any
+			ifMatch            string
+			status             int
+			location           string
+			asOperator         bool
+		}{
+			{"malformed JSON", "POST", units, `{"kind": "team", "name": `, "", 400, "body", false},
+			{"not JSON at all", "POST", units, `kind=team`, "", 400, "body", false},
+			{"unknown field", "POST", units, `{"kind": "team", "name": "A", "colour": "red"}`, "", 422, "body.colour", false},
+			{"wrong type", "POST", units, `{"kind": "team", "name": 42}`, "", 422, "body.name", false},
+			{"bad enum", "POST", units, `{"kind": "squad", "name": "A"}`, "", 422, "body.kind", false},
+			{"missing field", "POST", units, `{"name": "A"}`, "", 422, "body", false},
+			{"empty name", "POST", units, `{"kind": "team", "name": ""}`, "", 422, "body.name", false},
+			{"invalid kommunekode", "PATCH", org, `{"municipality_code": "74"}`, `"1"`, 422, "body.municipality_code", true},
+			{"invalid CVR", "PATCH", org, `{"cvr": "12345678"}`, `"1"`, 422, "body.cvr", false},
+			{"CVR with letters", "PATCH", org, `{"cvr": "2918991A"}`, `"1"`, 422, "body.cvr", false},
+			{"bad region", "PATCH", org, `{"region": "9999"}`, `"1"`, 422, "body.region", false},
+			{"negative population", "PATCH", org, `{"population": [{"year": 2025, "inhabitants": -1}]}`, `"1"`, 422, "body.population[0].inhabitants", false},
+			{"oversized body", "POST", units, big, "", 413, "", false},
+			{"stale If-Match", "PATCH", org, `{"name": "X"}`, `"7"`, 412, "", false},
+			{"missing If-Match", "PATCH", org, `{"name": "X"}`, "", 428, "", false},
+			{"garbage If-Match", "PATCH", org, `{"name": "X"}`, `yes please`, 412, "", false},
+			{"bad cursor", "GET", "/api/v1/organizations?cursor=bm90LWEtY3Vyc29y", nil, "", 422, "query.cursor", false},
+			{"limit too large", "GET", "/api/v1/organizations?limit=100000", nil, "", 422, "query.limit", false},
+			{"bad changed_since", "GET", "/api/v1/organizations?changed_since=yesterday", nil, "", 422, "query.changed_since", false},
+			{"bad e-mail", "POST", "/api/v1/users", `{"email": "not-an-address", "display_name": "A", "organization_id": "0740", "role": "viewer"}`, "", 422, "body.email", false},
+			{"bad role", "POST", "/api/v1/memberships", `{"email": "viewer@viborg.example", "organization_id": "0740", "role": "king"}`, "", 422, "body.role", false},
+			{"token expiry in the past", "POST", "/api/v1/tokens", `{"name": "old", "expires_at": "2001-01-01T00:00:00Z"}`, "", 422, "body.expires_at", false},
+		}
+		before, err := app.DB.Fingerprint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				var headers []string
+				if tc.ifMatch != "" {
+					headers = []string{"If-Match", tc.ifMatch}
+				}
+				client := c
+				if tc.asOperator {
+					client = op
+				}
+				res := client.Do(tc.method, tc.path, tc.body, headers...)
+				if res.Status != tc.status {
+					t.Fatalf("status %d, want %d: %s", res.Status, tc.status, res.Body)
+				}
+				if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" {
+					t.Errorf("content type %q", ct)
+				}
+				var p struct {
+					Status int    `json:"status"`
+					Code   string `json:"code"`
+					Errors []struct {
+						Location string `json:"location"`
+					} `json:"errors"`
+				}
+				res.JSON(t, &p)
+				if p.Status != tc.status || p.Code == "" {
+					t.Errorf("problem %s", res.Body)
+				}
+				if tc.location != "" {
+					found := false
+					for _, e := range p.Errors {
+						found = found || e.Location == tc.location
+					}
+					if !found {
+						t.Errorf("no error at %s: %s", tc.location, res.Body)
+					}
+				}
+			})
+		}
+		after, err := app.DB.Fingerprint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if before != after {
+			t.Fatal("bad input changed the database")
+		}
+	})
+}
+
+func TestUnauthenticatedAndForbidden(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		anon := app.Anonymous(t)
+		for _, path := range []string{"/api/v1/users", "/api/v1/memberships", "/api/v1/audit-events", "/api/v1/tokens"} {
+			res := anon.Do("GET", path, nil).Want(t, 401)
+			if res.Header.Get("WWW-Authenticate") == "" {
+				t.Errorf("%s: no WWW-Authenticate", path)
+			}
+		}
+		anon.Do("POST", "/api/v1/organizations", map[string]any{"kind": "company", "name": "X"}).Want(t, 401)
+		anon.Do("GET", "/api/v1/organizations/"+fmt.Sprint("0740"), nil).Want(t, 200)
+		anon.Do("GET", "/api/v1/organizations/does-not-exist", nil).Want(t, 404)
+	})
+}
