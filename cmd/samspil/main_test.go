@@ -1,0 +1,249 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/auth"
+	"github.com/samspil/samspil/internal/demo"
+	"github.com/samspil/samspil/internal/sqldb"
+	"github.com/samspil/samspil/internal/testkit"
+)
+
+// run runs the command line in-process with the given environment and
+// standard input, and returns its exit status and output.
+func run(t *testing.T, env map[string]string, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errOut bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
+	code := m.Run(context.Background(), args)
+	return code, out.String(), errOut.String()
+}
+
+func TestUserAddAndTokenCreate(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			env := map[string]string{"SAMSPIL_DB": testkit.NewDSN(t, e)}
+			code, out, errOut := run(t, env, testkit.Password+"\n", "user", "add", "--email", "it-chef@silkeborg.example", "--org", "0740", "--role", "admin")
+			if code != 0 || !strings.Contains(out, "created user it-chef@silkeborg.example") {
+				t.Fatalf("user add: %d %q %q", code, out, errOut)
+			}
+			// The same e-mail again is refused with a clear message and status 1.
+			code, _, errOut = run(t, env, testkit.Password+"\n", "user", "add", "--email", "IT-chef@silkeborg.example", "--org", "0740", "--role", "admin")
+			if code != 1 || !strings.Contains(errOut, "exists already") {
+				t.Fatalf("duplicate user add: %d %q", code, errOut)
+			}
+			// A weak password is refused, naming the field.
+			code, _, errOut = run(t, env, "kodeord\n", "user", "add", "--email", "x@silkeborg.example", "--org", "0740", "--role", "viewer")
+			if code != 1 || !strings.Contains(errOut, "password:") {
+				t.Fatalf("weak password: %d %q", code, errOut)
+			}
+			// The password can come from a file too.
+			pwFile := filepath.Join(t.TempDir(), "pw")
+			os.WriteFile(pwFile, []byte("en anden lang adgangskode her\n"), 0o600)
+			if code, _, errOut := run(t, env, "", "user", "add", "--email", "v@viborg.example", "--org", "0791", "--role", "viewer", "--password-file", pwFile); code != 0 {
+				t.Fatalf("password file: %q", errOut)
+			}
+
+			code, out, errOut = run(t, env, "", "token", "create", "--user", "it-chef@silkeborg.example")
+			token := strings.TrimSpace(out)
+			if code != 0 || strings.Count(out, "\n") != 1 || !strings.HasPrefix(token, sqldb.TokenPrefix) {
+				t.Fatalf("token create printed %q (%q)", out, errOut)
+			}
+			// The token works against a server on the same database.
+			db, err := sqldb.Open(context.Background(), env["SAMSPIL_DB"], sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			actor, err := db.TokenActor(context.Background(), token)
+			if err != nil || actor.RoleIn(testkit.Org(t, db, "0740").ID) != samspil.RoleAdmin {
+				t.Fatalf("token actor %+v %v", actor, err)
+			}
+			// The password given on standard input works for signing in.
+			if _, _, err := db.Login(context.Background(), "it-chef@silkeborg.example", testkit.Password); err != nil {
+				t.Fatalf("login with the password from stdin: %v", err)
+			}
+			if code, _, _ := run(t, env, "", "token", "create", "--user", "nobody@example.dk"); code != 1 {
+				t.Fatal("token for an unknown user")
+			}
+		})
+	}
+}
+
+func TestBadArguments(t *testing.T) {
+	if code, _, errOut := run(t, nil, "", "user", "add", "--email", "a@b.dk", "--org", "0740", "--role", "king"); code != 2 || !strings.Contains(errOut, "role") {
+		t.Fatalf("bad role: %d %q", code, errOut)
+	}
+	if code, _, _ := run(t, nil, "", "frobnicate"); code != 2 {
+		t.Fatal("unknown command")
+	}
+	if code, out, _ := run(t, nil, "", "--help"); code != 0 || !strings.Contains(out, "serve") {
+		t.Fatalf("help: %d %q", code, out)
+	}
+}
+
+// serve runs `samspil serve` until stop is called and returns the printed
+// output and the base URL.
+func serve(t *testing.T, env map[string]string, args ...string) (url string, output func() string, stop func()) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	var out, errOut syncBuffer
+	ready := make(chan string, 1)
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] },
+		Ready: func(addr string) { ready <- addr }}
+	done := make(chan int, 1)
+	go func() { done <- m.Run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)) }()
+	select {
+	case addr := <-ready:
+		url = "http://" + addr
+	case code := <-done:
+		t.Fatalf("serve exited with %d: %s", code, errOut.String())
+	case <-time.After(60 * time.Second):
+		t.Fatal("serve did not start")
+	}
+	stop = func() {
+		cancel()
+		if code := <-done; code != 0 {
+			t.Fatalf("serve exited with %d: %s", code, errOut.String())
+		}
+	}
+	return url, out.String, stop
+}
+
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+func get(t *testing.T, url string) (int, string) {
+	t.Helper()
+	res, err := http.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	return res.StatusCode, string(b)
+}
+
+// TestServeDemoTwice starts the demo, stops it and starts it again: the
+// second start keeps the data and adds nothing.
+func TestServeDemoTwice(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			dsn := testkit.NewDSN(t, e)
+			if e == sqldb.SQLite {
+				dsn = filepath.Join(t.TempDir(), "fresh", "samspil.db") // a first start on an empty directory
+			}
+			env := map[string]string{"SAMSPIL_DB": dsn}
+			counts := func() string {
+				db, err := sqldb.Open(context.Background(), dsn, sqldb.Options{Passwords: testkit.Passwords()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				orgs, _ := db.ListOrganizations(context.Background(), testkit.System, samspil.OrganizationFilter{ListOptions: samspil.ListOptions{Limit: 500}})
+				users, _ := db.ListUsers(context.Background(), testkit.System, samspil.UserFilter{ListOptions: samspil.ListOptions{Limit: 500}})
+				units, _ := db.ListUnits(context.Background(), testkit.System, "0791", samspil.ListOptions{Limit: 500})
+				kle, _ := db.CountTasks(context.Background())
+				return fmt.Sprintf("orgs=%d users=%d viborg-units=%d kle=%v", len(orgs.Items), len(users.Items), len(units.Items), kle)
+			}
+			url, output, stop := serve(t, env, "--demo")
+			if code, body := get(t, url+"/organizations?q=Silkeborg"); code != 200 || !strings.Contains(body, "Silkeborg Kommune") {
+				t.Fatalf("directory: %d", code)
+			}
+			if code, _ := get(t, url+"/readyz"); code != 200 {
+				t.Fatal("not ready")
+			}
+			stop()
+			if !strings.Contains(output(), "is running at http://127.0.0.1:") || !strings.Contains(output(), demo.AdminEmail+" / "+demo.AdminPassword) {
+				t.Fatalf("start-up output lacks URL or login: %q", output())
+			}
+			first := counts()
+			if !strings.Contains(first, "orgs=103 users=6 viborg-units=") || !strings.Contains(first, "3:2390") {
+				t.Fatalf("after the first start: %s", first)
+			}
+			_, _, stop = serve(t, env, "--demo")
+			stop()
+			if second := counts(); second != first {
+				t.Fatalf("the second start changed the data: %s, then %s", first, second)
+			}
+		})
+	}
+}
+
+// TestBackupOpens backs up a SQLite database in use and serves the copy.
+func TestBackupOpens(t *testing.T) {
+	dir := t.TempDir()
+	env := map[string]string{"SAMSPIL_DB": filepath.Join(dir, "live.db")}
+	if code, _, errOut := run(t, env, testkit.Password+"\n", "user", "add", "--email", "a@silkeborg.example", "--org", "0740", "--role", "admin"); code != 0 {
+		t.Fatal(errOut)
+	}
+	_, _, stop := serve(t, env) // the database is in use while it is copied
+	backup := filepath.Join(dir, "copy.db")
+	code, out, errOut := run(t, env, "", "backup", "--to", backup)
+	stop()
+	if code != 0 || !strings.Contains(out, backup) {
+		t.Fatalf("backup: %d %q %q", code, out, errOut)
+	}
+	if code, _, errOut := run(t, env, "", "backup", "--to", backup); code != 1 || !strings.Contains(errOut, "exists already") {
+		t.Fatalf("backup over an existing file: %d %q", code, errOut)
+	}
+	fingerprint := func(path string) string {
+		db, err := sqldb.Open(context.Background(), path, sqldb.Options{Passwords: testkit.Passwords()})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		f, err := db.Fingerprint(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return f
+	}
+	if fingerprint(backup) != fingerprint(env["SAMSPIL_DB"]) {
+		t.Fatal("the backup differs from the database")
+	}
+	url, _, stop := serve(t, map[string]string{"SAMSPIL_DB": backup})
+	defer stop()
+	if code, _ := get(t, url+"/organizations/0740"); code != 200 {
+		t.Fatalf("serving the backup: %d", code)
+	}
+}
+
+func TestMigrateReportsVersion(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			code, out, errOut := run(t, map[string]string{"SAMSPIL_DB": testkit.NewDSN(t, e)}, "", "migrate")
+			if code != 0 || !strings.Contains(out, "schema version 1") {
+				t.Fatalf("migrate: %d %q %q", code, out, errOut)
+			}
+		})
+	}
+	if code, _, errOut := run(t, map[string]string{"SAMSPIL_DB": "postgres://nobody@127.0.0.1:1/none?connect_timeout=2"}, "", "migrate"); code != 1 || errOut == "" {
+		t.Fatalf("unreachable database: %d %q", code, errOut)
+	}
+}
