@@ -30,9 +30,39 @@ import (
 
 // Environment variables that steer the engines.
 const (
-	EnvPostgres        = "SAMSPIL_TEST_PG"         // admin URL of a PostgreSQL server, e.g. postgres://postgres@127.0.0.1:5432/postgres
-	EnvRequirePostgres = "SAMSPIL_TEST_REQUIRE_PG" // when set, a missing PostgreSQL fails the test instead of skipping it
+	// EnvPostgres is the admin URL of a PostgreSQL server for tests; "off"
+	// turns PostgreSQL tests off. Unset, a server at DefaultPostgres is used
+	// when one answers.
+	EnvPostgres = "SAMSPIL_TEST_PG"
+	// EnvRequirePostgres, when set, makes a missing PostgreSQL fail the tests
+	// instead of leaving them out (CI sets it).
+	EnvRequirePostgres = "SAMSPIL_TEST_REQUIRE_PG"
 )
+
+// DefaultPostgres is tried when SAMSPIL_TEST_PG is unset.
+const DefaultPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable&connect_timeout=2"
+
+// postgresURL returns the admin URL of the test PostgreSQL server, or "".
+var postgresURL = sync.OnceValue(func() string {
+	switch v := os.Getenv(EnvPostgres); v {
+	case "off":
+		return ""
+	case "":
+		db, err := sql.Open("pgx", DefaultPostgres)
+		if err != nil {
+			return ""
+		}
+		defer db.Close()
+		ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+		defer cancel()
+		if db.PingContext(ctx) != nil {
+			return ""
+		}
+		return DefaultPostgres
+	default:
+		return v
+	}
+})
 
 // TestArgon2 is a cheap but real argon2id setting, so that tests that sign in
 // many times stay fast. The default cost is tested on its own.
@@ -46,10 +76,10 @@ func Passwords() *auth.Passwords { return testPasswords() }
 // Engines returns the engines to test on.
 func Engines(t testing.TB) []sqldb.Engine {
 	engines := []sqldb.Engine{sqldb.SQLite}
-	if os.Getenv(EnvPostgres) != "" {
+	if postgresURL() != "" {
 		engines = append(engines, sqldb.Postgres)
 	} else if os.Getenv(EnvRequirePostgres) != "" {
-		t.Fatalf("%s is set but %s is not: the PostgreSQL tests cannot run", EnvRequirePostgres, EnvPostgres)
+		t.Fatalf("%s is set but no PostgreSQL answers (%s): the PostgreSQL tests cannot run", EnvRequirePostgres, EnvPostgres)
 	}
 	return engines
 }
@@ -93,12 +123,9 @@ func NewDSN(t testing.TB, e sqldb.Engine) string {
 		}
 		return path
 	case sqldb.Postgres:
-		admin := os.Getenv(EnvPostgres)
+		admin := postgresURL()
 		if admin == "" {
-			if os.Getenv(EnvRequirePostgres) != "" {
-				t.Fatalf("%s is not set", EnvPostgres)
-			}
-			t.Skipf("PostgreSQL tests need %s", EnvPostgres)
+			t.Fatalf("no PostgreSQL server for tests: set %s", EnvPostgres)
 		}
 		dsn, drop, err := newPostgresDB(admin)
 		if err != nil {
