@@ -41,7 +41,9 @@ func (w *Web) directory(rw http.ResponseWriter, r *http.Request) {
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "directory.title")
-	if r.Header.Get("HX-Request") == "true" {
+	// htmx gets the results only, except when it restores history from
+	// the server: then it puts the answer in place of <body>.
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
 		w.renderTemplate(rw, r, http.StatusOK, "directory", "results", v)
 		return
 	}

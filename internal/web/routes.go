@@ -16,7 +16,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page := func(pattern string, p samspil.Permission, h http.HandlerFunc) {
 		rt.Handle(pattern, p, resp, limitForm(h))
 	}
-	page("GET /static/{path}", samspil.PermPublic, w.assets.serve)
+	page("GET /static/{path...}", samspil.PermPublic, w.assets.serve) // {path...}: vendor/htmx.min.<hash>.js has a slash
 	page("GET /{$}", samspil.PermPublic, func(rw http.ResponseWriter, r *http.Request) {
 		http.Redirect(rw, r, "/organizations", http.StatusSeeOther)
 	})

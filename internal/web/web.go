@@ -207,14 +207,21 @@ func (w *Web) fail(rw http.ResponseWriter, r *http.Request, err error) {
 }
 
 // redirect answers a form post with 303 See Other to a page, optionally
-// with a confirmation key.
+// with a confirmation key. The key goes into the query, before any
+// #fragment, or the page would never see it.
 func redirect(rw http.ResponseWriter, r *http.Request, path, done string) {
 	if done != "" {
+		path, fragment, hasFragment := strings.Cut(path, "#")
 		sep := "?"
 		if strings.Contains(path, "?") {
 			sep = "&"
 		}
-		path += sep + "done=" + url.QueryEscape(done)
+		target := path + sep + "done=" + url.QueryEscape(done)
+		if hasFragment {
+			target += "#" + fragment
+		}
+		http.Redirect(rw, r, target, http.StatusSeeOther)
+		return
 	}
 	http.Redirect(rw, r, path, http.StatusSeeOther)
 }
