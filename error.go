@@ -110,9 +110,11 @@ func ErrorMessage(err error) string {
 }
 
 // NotFound is the error for an object that is missing or not visible to the
-// actor; both cases must be indistinguishable.
+// actor; both cases must be indistinguishable. The message, e.g. "unit not
+// found", is its own catalogue key, so each kind of object is translated.
 func NotFound(objectType string) *Error {
-	return Errorf(ENOTFOUND, "%s not found", objectType)
+	msg := objectType + " not found"
+	return &Error{Code: ENOTFOUND, Message: msg, format: msg}
 }
 
 // Validation collects field errors and turns them into one EINVALID error.

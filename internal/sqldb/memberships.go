@@ -166,24 +166,37 @@ func (db *DB) manageableMembership(tx *Tx, id string, version int) (*samspil.Mem
 	if !tx.actor.Can(samspil.PermPeopleManage, m.OrganizationID) {
 		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators of %s may change its members", m.OrganizationName)
 	}
-	if err := checkVersion(m.Version, version, "membership"); err != nil {
+	if err := checkVersion(m.Version, version); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-// checkNotLastAdmin refuses to take the admin role from the last
-// administrator of an organisation.
+// checkNotLastAdmin refuses to take the admin role from the last enabled
+// administrator of an organisation. Disabled administrators do not count:
+// taking the role from one of them leaves as many working administrators as
+// before.
 func (tx *Tx) checkNotLastAdmin(m *samspil.Membership) error {
 	if m.Role != samspil.RoleAdmin {
 		return nil
 	}
-	var admins int
-	if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id
-		WHERE m.organization_id = $1 AND m.role = 'admin' AND NOT u.disabled`, m.OrganizationID).Scan(&admins); err != nil {
+	// Two administrators demoting each other at once must not both pass.
+	if err := tx.lockOrg(m.OrganizationID); err != nil {
 		return err
 	}
-	if admins <= 1 {
+	var disabled bool
+	if err := tx.QueryRowContext(tx.ctx, `SELECT disabled FROM users WHERE id = $1`, m.UserID).Scan(&disabled); err != nil {
+		return err
+	}
+	if disabled {
+		return nil
+	}
+	var others int
+	if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id
+		WHERE m.organization_id = $1 AND m.role = 'admin' AND NOT u.disabled AND m.id <> $2`, m.OrganizationID, m.ID).Scan(&others); err != nil {
+		return err
+	}
+	if others == 0 {
 		return samspil.Errorf(samspil.ECONFLICT, "%s is the last administrator of %s; make someone else administrator first", m.UserDisplayName, m.OrganizationName)
 	}
 	return nil
@@ -212,8 +225,8 @@ func (db *DB) UpdateMembership(ctx context.Context, actor *samspil.Actor, id str
 			after.Role = *p.Role
 		}
 		after.Version, after.UpdatedAt = before.Version+1, tx.now
-		if _, err := tx.ExecContext(ctx, `UPDATE memberships SET role = $1, version = $2, updated_at = $3 WHERE id = $4`,
-			string(after.Role), after.Version, tx.now, after.ID); err != nil {
+		if err := tx.execVersioned("memberships", "membership", after.ID, before.Version, `UPDATE memberships SET role = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5`,
+			string(after.Role), after.Version, tx.now, after.ID, before.Version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: after.OrganizationID, Action: "membership.update", ObjectType: "membership", ObjectID: after.ID, Before: before, After: after})
@@ -234,7 +247,7 @@ func (db *DB) DeleteMembership(ctx context.Context, actor *samspil.Actor, id str
 		if err := tx.checkNotLastAdmin(m); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM memberships WHERE id = $1`, m.ID); err != nil {
+		if err := tx.execVersioned("memberships", "membership", m.ID, m.Version, `DELETE FROM memberships WHERE id = $1 AND version = $2`, m.ID, m.Version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: m.OrganizationID, Action: "membership.delete", ObjectType: "membership", ObjectID: m.ID, Before: m})

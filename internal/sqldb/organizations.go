@@ -230,7 +230,7 @@ func (db *DB) UpdateOrganization(ctx context.Context, actor *samspil.Actor, id s
 		if p.MunicipalityCode != nil && *p.MunicipalityCode != before.MunicipalityCode && !actor.IsOperator() {
 			return samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may change a municipality code")
 		}
-		if err := checkVersion(before.Version, version, "organization"); err != nil {
+		if err := checkVersion(before.Version, version); err != nil {
 			return err
 		}
 		after = p.Apply(*before)
@@ -243,10 +243,10 @@ func (db *DB) UpdateOrganization(ctx context.Context, actor *samspil.Actor, id s
 			return err
 		}
 		after.Version, after.UpdatedAt = before.Version+1, tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE organizations SET name = $1, name_fold = $2, municipality_code = $3, cvr = $4,
-			region = $5, visibility = $6, version = $7, updated_at = $8 WHERE id = $9`,
+		err = tx.execVersioned("organizations", "organization", after.ID, before.Version, `UPDATE organizations SET name = $1, name_fold = $2, municipality_code = $3, cvr = $4,
+			region = $5, visibility = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10`,
 			after.Name, samspil.Fold(after.Name), nullString(after.MunicipalityCode), nullString(after.CVR),
-			nullString(after.Region), string(after.Visibility), after.Version, tx.now, after.ID)
+			nullString(after.Region), string(after.Visibility), after.Version, tx.now, after.ID, before.Version)
 		if err != nil {
 			return err
 		}

@@ -135,10 +135,45 @@ func errNoRows(err error, objectType string) error {
 	return err
 }
 
+// execVersioned runs an UPDATE or DELETE of the object id in table whose
+// WHERE clause also matches the expected version. When no row matched,
+// another transaction changed (ESTALE) or deleted (ENOTFOUND) the object
+// after this one read it. Reading and comparing the version first is not
+// enough on PostgreSQL, where two transactions may both read the old version
+// before either writes.
+func (tx *Tx) execVersioned(table, objectType, id string, expected int, query string, args ...any) error {
+	res, err := tx.ExecContext(tx.ctx, query, args...)
+	if err != nil {
+		return err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n > 0 {
+		return err
+	}
+	var stored int
+	if err := tx.QueryRowContext(tx.ctx, `SELECT version FROM `+table+` WHERE id = $1`, id).Scan(&stored); err != nil {
+		return errNoRows(err, objectType)
+	}
+	if err := checkVersion(stored, expected); err != nil {
+		return err
+	}
+	return fmt.Errorf("%s %s: version %d matches, but no row was written", objectType, id, stored)
+}
+
+// lockOrg holds the row lock of an organisation until the transaction ends,
+// so that checks spanning several rows of it (the unit tree has no cycle,
+// an administrator remains) see every change committed before them. It is a
+// portable no-op UPDATE; SQLite holds its write lock for the whole
+// transaction anyway.
+func (tx *Tx) lockOrg(orgID string) error {
+	_, err := tx.ExecContext(tx.ctx, `UPDATE organizations SET version = version WHERE id = $1`, orgID)
+	return err
+}
+
 // checkVersion compares the stored and the expected version of an object.
-func checkVersion(stored, expected int, objectType string) error {
+func checkVersion(stored, expected int) error {
 	if stored != expected {
-		return samspil.Errorf(samspil.ESTALE, "the %s was changed by someone else (version %d, you have %d); reload and try again", objectType, stored, expected)
+		return samspil.Errorf(samspil.ESTALE, "someone else changed it in the meantime (version %d, you have %d); reload and try again", stored, expected)
 	}
 	return nil
 }

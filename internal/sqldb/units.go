@@ -99,6 +99,10 @@ func (db *DB) writableOrg(tx *Tx, orgID string) (*samspil.Organization, error) {
 	if !tx.actor.Can(samspil.PermUnitsWrite, org.ID) {
 		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its units", org.Name)
 	}
+	// Checks on the tree must see concurrent changes to it.
+	if err := tx.lockOrg(org.ID); err != nil {
+		return nil, err
+	}
 	return org, nil
 }
 
@@ -175,7 +179,7 @@ func (db *DB) UpdateUnit(ctx context.Context, actor *samspil.Actor, orgID, unitI
 		if _, err := db.writableOrg(tx, before.OrganizationID); err != nil {
 			return err
 		}
-		if err := checkVersion(before.Version, version, "unit"); err != nil {
+		if err := checkVersion(before.Version, version); err != nil {
 			return err
 		}
 		after = p.Apply(*before)
@@ -191,8 +195,8 @@ func (db *DB) UpdateUnit(ctx context.Context, actor *samspil.Actor, orgID, unitI
 		}
 		after.Version, after.UpdatedAt = before.Version+1, tx.now
 		after.Depth = depthUnder(tree, after.ParentID)
-		if _, err := tx.ExecContext(ctx, `UPDATE org_units SET parent_id = $1, kind = $2, name = $3, version = $4, updated_at = $5 WHERE id = $6`,
-			nullString(after.ParentID), string(after.Kind), after.Name, after.Version, tx.now, after.ID); err != nil {
+		if err := tx.execVersioned("org_units", "unit", after.ID, before.Version, `UPDATE org_units SET parent_id = $1, kind = $2, name = $3, version = $4, updated_at = $5 WHERE id = $6 AND version = $7`,
+			nullString(after.ParentID), string(after.Kind), after.Name, after.Version, tx.now, after.ID, before.Version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: after.OrganizationID, Action: "unit.update", ObjectType: "unit", ObjectID: after.ID, Before: before, After: after})
@@ -213,7 +217,7 @@ func (db *DB) DeleteUnit(ctx context.Context, actor *samspil.Actor, orgID, unitI
 		if _, err := db.writableOrg(tx, u.OrganizationID); err != nil {
 			return err
 		}
-		if err := checkVersion(u.Version, version, "unit"); err != nil {
+		if err := checkVersion(u.Version, version); err != nil {
 			return err
 		}
 		var children int
@@ -223,7 +227,7 @@ func (db *DB) DeleteUnit(ctx context.Context, actor *samspil.Actor, orgID, unitI
 		if children > 0 {
 			return samspil.Errorf(samspil.ECONFLICT, "%s has %d sub-units; move or delete them first", u.Name, children)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM org_units WHERE id = $1`, u.ID); err != nil {
+		if err := tx.execVersioned("org_units", "unit", u.ID, u.Version, `DELETE FROM org_units WHERE id = $1 AND version = $2`, u.ID, u.Version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: u.OrganizationID, Action: "unit.delete", ObjectType: "unit", ObjectID: u.ID, Before: u})

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"strings"
 
 	"github.com/samspil/samspil"
@@ -187,8 +189,16 @@ func emailTaken() error {
 
 // canManageUser reports whether the actor administers every organisation the
 // user belongs to (or is an operator): only then may they change the user's
-// account, which is shared by all those organisations.
+// account, which is shared by all those organisations. An operator's account
+// opens the whole platform, so only operators manage it.
 func (db *DB) canManageUser(ctx context.Context, qr querier, actor *samspil.Actor, userID string) (bool, string, error) {
+	var targetOperator bool
+	if !actor.IsOperator() {
+		err := qr.QueryRowContext(ctx, `SELECT operator FROM users WHERE id = $1`, userID).Scan(&targetOperator)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return false, "", err
+		}
+	}
 	rows, err := qr.QueryContext(ctx, `SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY organization_id`, userID)
 	if err != nil {
 		return false, "", err
@@ -211,7 +221,7 @@ func (db *DB) canManageUser(ctx context.Context, qr querier, actor *samspil.Acto
 	if actor.IsOperator() {
 		return true, firstOrg, nil
 	}
-	return all && firstOrg != "", firstOrg, nil
+	return all && firstOrg != "" && !targetOperator, firstOrg, nil
 }
 
 // UpdateUser changes a user's account. Users may change their own name and
@@ -239,17 +249,30 @@ func (db *DB) UpdateUser(ctx context.Context, actor *samspil.Actor, id string, v
 		case p.Operator != nil && *p.Operator != before.Operator && !actor.IsOperator():
 			return samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may change the operator role")
 		}
-		if err := checkVersion(before.Version, version, "user"); err != nil {
+		if err := checkVersion(before.Version, version); err != nil {
 			return err
+		}
+		if p.Disabled != nil && *p.Disabled && !before.Disabled {
+			// Disabling the last working administrator would leave an
+			// organisation nobody can manage.
+			ms, err := db.membershipsOf(ctx, tx, samspil.System("store"), []string{id})
+			if err != nil {
+				return err
+			}
+			for _, m := range ms[id] {
+				if err := tx.checkNotLastAdmin(&m); err != nil {
+					return err
+				}
+			}
 		}
 		after = p.Apply(*before)
 		if err := after.Validate(); err != nil {
 			return err
 		}
 		after.Version, after.UpdatedAt = before.Version+1, tx.now
-		_, err = tx.ExecContext(ctx, `UPDATE users SET email = $1, email_fold = $2, display_name = $3, name_fold = $4, disabled = $5, operator = $6,
-			version = $7, updated_at = $8 WHERE id = $9`, after.Email, samspil.Fold(after.Email), after.DisplayName, samspil.Fold(after.DisplayName),
-			after.Disabled, after.Operator, after.Version, tx.now, id)
+		err = tx.execVersioned("users", "user", id, before.Version, `UPDATE users SET email = $1, email_fold = $2, display_name = $3, name_fold = $4, disabled = $5, operator = $6,
+			version = $7, updated_at = $8 WHERE id = $9 AND version = $10`, after.Email, samspil.Fold(after.Email), after.DisplayName, samspil.Fold(after.DisplayName),
+			after.Disabled, after.Operator, after.Version, tx.now, id, before.Version)
 		if isUniqueViolation(err) {
 			return emailTaken()
 		}

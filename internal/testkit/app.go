@@ -1,18 +1,18 @@
 package testkit
 
 import (
-	"log/slog"
-	"os"
-	"sync"
 	"bytes"
 	"context"
 	"encoding/json"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/samspil/samspil"
@@ -67,22 +67,28 @@ func (a *App) Token(t testing.TB, userID string) *Client {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return &Client{t: t, app: a, http: a.HTTP.Client(), token: secret}
+	return &Client{t: t, app: a, http: a.newHTTPClient(), token: secret}
 }
 
 // Anonymous returns a client without credentials.
 func (a *App) Anonymous(t testing.TB) *Client {
-	return &Client{t: t, app: a, http: a.HTTP.Client()}
+	return &Client{t: t, app: a, http: a.newHTTPClient()}
 }
 
-// Browser returns a client with a cookie jar, as a browser would be; it
-// sends the Sec-Fetch-Site header of a same-origin browser request.
+// Browser returns a client with its own cookie jar, as a browser would be;
+// it sends the Sec-Fetch-Site header of a same-origin browser request and
+// does not follow redirects, so that tests see them.
 func (a *App) Browser(t testing.TB) *Client {
-	jar, _ := cookiejar.New(nil)
-	c := a.HTTP.Client()
-	c.Jar = jar
+	c := a.newHTTPClient()
+	c.Jar, _ = cookiejar.New(nil)
 	c.CheckRedirect = func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }
 	return &Client{t: t, app: a, http: c, browser: true}
+}
+
+// newHTTPClient returns a client of its own: httptest's Client() is shared,
+// and a jar set on it would leak between clients.
+func (a *App) newHTTPClient() *http.Client {
+	return &http.Client{Transport: a.HTTP.Client().Transport}
 }
 
 // Client talks to an App.

@@ -145,12 +145,24 @@ type view struct {
 
 // newView prepares the common page data.
 func (w *Web) newView(r *http.Request, nav string, data any) *view {
-	v := &view{Lang: language(r), Actor: httpx.ActorFrom(r.Context()), Path: r.URL.RequestURI(), Nav: nav,
+	v := &view{Lang: language(r), Actor: httpx.ActorFrom(r.Context()), Path: pagePath(r), Nav: nav,
 		Demo: w.cfg.Demo, Version: w.cfg.Version, Data: data, Fields: map[string]string{}, requestID: samspil.RequestID(r.Context())}
 	if done := r.URL.Query().Get("done"); done != "" && w.cat.has("done."+done) {
 		v.Notice = w.cat.text(v.Lang, "done."+done)
 	}
 	return v
+}
+
+// pagePath is where the reader is, for return_to links: the page itself,
+// or after a failed form post the page that held the form.
+func pagePath(r *http.Request) string {
+	if r.Method == http.MethodGet {
+		return r.URL.RequestURI()
+	}
+	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host {
+		return localPath(u.RequestURI(), "/organizations")
+	}
+	return "/organizations"
 }
 
 // withError puts err on the page: a form-level message and one message per

@@ -548,7 +548,7 @@ func TestPeopleChangeRoleAndRemove(t *testing.T) {
 
 		// The old version is stale now: refused with a Danish message, nothing changes.
 		res = b.Do("POST", roleAction, url.Values{"role": {"admin"}, "version": {version}}).Want(t, http.StatusPreconditionFailed)
-		mustContain(t, res, "er ændret af en anden i mellemtiden", `role="alert"`)
+		mustContain(t, res, "har ændret det i mellemtiden", `role="alert"`)
 		if m := membershipOf(t, app, viewer.User.ID, org.ID); m.Role != samspil.RoleEditor {
 			t.Fatalf("stale change applied: %s", m.Role)
 		}
@@ -693,7 +693,7 @@ func TestUnits(t *testing.T) {
 
 		// A stale version is refused.
 		res = b.Do("POST", action, url.Values{"name": {"Gammel"}, "kind": {"department"}, "version": {"1"}}).Want(t, http.StatusPreconditionFailed)
-		mustContain(t, res, "er ændret af en anden i mellemtiden")
+		mustContain(t, res, "har ændret det i mellemtiden")
 
 		// Move the child to the top level.
 		childAction := orgPath + "/units/" + child.ID
@@ -1343,6 +1343,12 @@ func TestDomainErrorsTranslated(t *testing.T) {
 				arg = 1
 			case strings.HasSuffix(name, ".Check") && len(args) >= 3: // (*Validation).Check(ok, path, format, ...)
 				arg = 2
+			case name == "NotFound" || name == "samspil.NotFound" || name == "errNoRows":
+				// The message is "<object type> not found", one key per type.
+				if s, ok := stringLit(args[len(args)-1]); ok {
+					formats[s+" not found"] = append(formats[s+" not found"], pos.String())
+				}
+				return
 			}
 			if arg < 0 || arg >= len(args) {
 				return
@@ -1356,7 +1362,7 @@ func TestDomainErrorsTranslated(t *testing.T) {
 	if len(formats) < 50 {
 		t.Fatalf("found only %d message formats", len(formats))
 	}
-	for _, f := range []string{"%s not found", "is required", "the current password is wrong",
+	for _, f := range []string{"unit not found", "membership not found", "is required", "the current password is wrong",
 		"must be at least %d characters; a few unrelated words make a good one", "must be one of da, en",
 		"a unit cannot be moved under itself or one of its own sub-units"} {
 		if formats[f] == nil {
