@@ -79,3 +79,14 @@ type AuthService interface {
 	// TokenActor resolves an API token secret.
 	TokenActor(ctx context.Context, secret string) (*Actor, error)
 }
+
+// Services is everything the HTTP layers use of the store.
+type Services interface {
+	OrganizationService
+	OrgUnitService
+	UserService
+	MembershipService
+	AuditService
+	TokenService
+	AuthService
+}

@@ -18,7 +18,6 @@ const (
 	ELOCKED       = "locked"       // account temporarily locked after failed logins
 	EINTERNAL     = "internal"     // anything else; details are logged, not shown
 	ETOOLARGE     = "too_large"    // input exceeds a size limit
-	EUNAVAILABLE  = "unavailable"  // a dependency (the database) is unreachable
 	EPRECONDITION = "precondition" // a required precondition (If-Match) is missing
 )
 

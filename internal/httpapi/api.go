@@ -28,14 +28,7 @@ const Version = "1.0"
 const MaxBodyBytes = 256 << 10
 
 // Store is what the API needs of the store.
-type Store interface {
-	samspil.OrganizationService
-	samspil.OrgUnitService
-	samspil.UserService
-	samspil.MembershipService
-	samspil.AuditService
-	samspil.TokenService
-}
+type Store = samspil.Services
 
 // API serves /api/v1.
 type API struct {
@@ -126,7 +119,7 @@ type Problem struct {
 	Title     string          `json:"title,omitempty" doc:"Short summary of the problem type"`
 	Status    int             `json:"status,omitempty" doc:"HTTP status code"`
 	Detail    string          `json:"detail,omitempty" doc:"What went wrong, for people"`
-	Code      string          `json:"code" doc:"Machine-readable error code" enum:"invalid,not_found,conflict,stale,forbidden,unauthorized,locked,internal,too_large,unavailable,precondition"`
+	Code      string          `json:"code" doc:"Machine-readable error code" enum:"invalid,not_found,conflict,stale,forbidden,unauthorized,locked,internal,too_large,precondition"`
 	RequestID string          `json:"request_id,omitempty" doc:"Quote it when reporting a problem"`
 	Errors    []*FieldProblem `json:"errors,omitempty" doc:"The invalid input fields"`
 }

@@ -20,7 +20,6 @@ var statusOf = map[string]int{
 	samspil.EUNAUTHORIZED: http.StatusUnauthorized,
 	samspil.ELOCKED:       http.StatusTooManyRequests,
 	samspil.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	samspil.EUNAVAILABLE:  http.StatusServiceUnavailable,
 	samspil.EINTERNAL:     http.StatusInternalServerError,
 }
 

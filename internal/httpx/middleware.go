@@ -180,10 +180,3 @@ func Authenticate(auth samspil.AuthService, cookies CookieOptions, api Responder
 		})
 	}
 }
-
-// SessionAuthenticated reports whether the request's actor came from the
-// session cookie rather than an API token.
-func SessionAuthenticated(r *http.Request) bool {
-	a := ActorFrom(r.Context())
-	return a.SignedIn() && a.TokenID == ""
-}

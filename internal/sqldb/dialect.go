@@ -83,16 +83,6 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pe) && pe.Code == "23505"
 }
 
-// isForeignKeyViolation reports whether err is a foreign-key violation.
-func isForeignKeyViolation(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		return se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY
-	}
-	var pe *pgconn.PgError
-	return errors.As(err, &pe) && pe.Code == "23503"
-}
-
 // isBusy reports whether err is SQLite's "database is locked", which a retry
 // of the whole transaction may cure.
 func isBusy(err error) bool {

@@ -25,15 +25,7 @@ import (
 var templateFS embed.FS
 
 // Store is what the pages need of the store.
-type Store interface {
-	samspil.OrganizationService
-	samspil.OrgUnitService
-	samspil.UserService
-	samspil.MembershipService
-	samspil.AuditService
-	samspil.TokenService
-	samspil.AuthService
-}
+type Store = samspil.Services
 
 // Config configures the pages.
 type Config struct {
