@@ -1,6 +1,7 @@
 package web
 
 import (
+	"errors"
 	"net/http"
 
 	"github.com/samspil/samspil"
@@ -69,7 +70,8 @@ func (w *Web) addPerson(rw http.ResponseWriter, r *http.Request) {
 		Password: r.PostFormValue("password"), OrganizationID: r.PathValue("id"), Role: samspil.Role(r.PostFormValue("role"))}
 	done := "member_added"
 	_, err := w.store.CreateMembership(ctx, actor, samspil.MembershipInput{Email: in.Email, OrganizationID: in.OrganizationID, Role: in.Role})
-	if e, ok := err.(*samspil.Error); ok && e.Code == samspil.EINVALID && len(e.Fields) == 1 && e.Fields[0].Path == "email" {
+	var e *samspil.Error
+	if errors.As(err, &e) && e.Code == samspil.EINVALID && len(e.Fields) == 1 && e.Fields[0].Path == "email" {
 		done = "user_created"
 		_, err = w.store.CreateUser(ctx, actor, in)
 	}
