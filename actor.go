@@ -36,6 +36,7 @@ const (
 	PermPeopleRead     Permission = "people.read"          // see an organisation's users and memberships
 	PermPeopleManage   Permission = "people.manage"        // add users, change roles, remove memberships
 	PermAuditRead      Permission = "audit.read"           // read an organisation's audit log
+	PermLandscapeWrite Permission = "landscape.write"      // register systems, usages and contracts for the organisation
 	PermPlatformManage Permission = "platform.manage"      // run the installation (operators only)
 )
 
@@ -57,6 +58,7 @@ var Permissions = map[Permission]PermissionRule{
 	PermPeopleRead:     {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer}, Doc: "members of the organisation"},
 	PermPeopleManage:   {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation"},
 	PermAuditRead:      {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation"},
+	PermLandscapeWrite: {Roles: []Role{RoleAdmin, RoleEditor}, Doc: "administrators and editors of the organisation"},
 	PermPlatformManage: {OperatorOnly: true, Doc: "platform operators"},
 }
 

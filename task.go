@@ -2,6 +2,7 @@ package samspil
 
 import (
 	"context"
+	"strings"
 	"time"
 )
 
@@ -16,6 +17,14 @@ type Task struct {
 	ExpiredAt  *time.Time `json:"expired_at,omitempty"`
 }
 
+// TaskEdition is a KLE edition to load.
+type TaskEdition struct {
+	Source string // e.g. "KLE 2026-02 (OS2KLE 3.23)" or a file name
+	Hash   string // identifies the content
+	Levels []int  // the levels the edition holds; codes of other levels are left alone
+	Tasks  []Task
+}
+
 // TaskLoadSummary reports what loading a KLE edition changed.
 type TaskLoadSummary struct {
 	Source  string `json:"source"`
@@ -25,13 +34,25 @@ type TaskLoadSummary struct {
 	Skipped bool   `json:"skipped" doc:"The same edition was loaded before; nothing changed"`
 }
 
-// TaskService reads and loads the KLE taxonomy.
+// TaskFilter selects KLE nodes.
+type TaskFilter struct {
+	Query          string // code prefix or words of the title
+	Level          int    // 1, 2 or 3; 0 for all
+	ParentCode     string
+	IncludeExpired bool
+	ListOptions
+}
+
+// TaskService reads and loads the KLE taxonomy. The taxonomy is public.
 type TaskService interface {
-	// LoadTasks makes the given edition current: new codes are added,
-	// changed titles renamed, and codes missing from it marked expired.
-	// contentHash identifies the edition; loading the same one again is a
-	// no-op.
-	LoadTasks(ctx context.Context, actor *Actor, source, contentHash string, tasks []Task) (*TaskLoadSummary, error)
+	// ListTasks lists KLE nodes in code order.
+	ListTasks(ctx context.Context, f TaskFilter) (*Page[Task], error)
+	// FindTask returns one node, expired or not.
+	FindTask(ctx context.Context, code string) (*Task, error)
+	// LoadTasks makes an edition current: new codes are added, changed
+	// titles renamed, and codes of the edition's levels that it lacks are
+	// marked expired. Loading the same edition again is a no-op.
+	LoadTasks(ctx context.Context, actor *Actor, e TaskEdition) (*TaskLoadSummary, error)
 	// CountTasks returns the number of current (not expired) tasks by level.
 	CountTasks(ctx context.Context) (map[int]int, error)
 }
@@ -43,4 +64,18 @@ type ReferenceService interface {
 	// regions). contentHash identifies the data; the same data again is a
 	// no-op. It reports whether anything was written.
 	SyncReferenceOrganizations(ctx context.Context, actor *Actor, contentHash string, orgs []OrganizationInput) (bool, error)
+}
+
+// ValidTaskCode reports whether s has the form of a KLE code.
+func ValidTaskCode(s string) bool {
+	parts := strings.Split(s, ".")
+	if len(parts) > 3 {
+		return false
+	}
+	for _, p := range parts {
+		if len(p) != 2 || p[0] < '0' || p[0] > '9' || p[1] < '0' || p[1] > '9' {
+			return false
+		}
+	}
+	return true
 }

@@ -167,7 +167,7 @@ func Load(ctx context.Context, store Loader) error {
 	if err != nil {
 		return err
 	}
-	if _, err := store.LoadTasks(ctx, actor, KLEEdition, hash, tasks); err != nil {
+	if _, err := store.LoadTasks(ctx, actor, samspil.TaskEdition{Source: KLEEdition, Hash: hash, Levels: []int{1, 2, 3}, Tasks: tasks}); err != nil {
 		return fmt.Errorf("load KLE: %w", err)
 	}
 	return nil

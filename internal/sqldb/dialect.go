@@ -115,6 +115,12 @@ func likeContains(s string) string {
 	return "%" + r.Replace(s) + "%"
 }
 
+// likePrefix returns a LIKE pattern matching strings that start with s.
+func likePrefix(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return r.Replace(s) + "%"
+}
+
 // dbTime scans a timestamp from either engine into UTC. SQLite returns
 // declared TIMESTAMP columns as time.Time, but computed ones (MAX, ...) as
 // text; PostgreSQL returns time.Time.

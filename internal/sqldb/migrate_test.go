@@ -82,6 +82,8 @@ func typeClass(t *testing.T, engineType string) string {
 		return "boolean"
 	case "timestamp", "timestamp with time zone":
 		return "timestamp"
+	case "date":
+		return "date"
 	}
 	t.Errorf("unexpected column type %q: add it to typeClass", engineType)
 	return engineType

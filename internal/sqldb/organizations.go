@@ -12,18 +12,6 @@ var _ samspil.OrganizationService = (*DB)(nil)
 
 const orgColumns = `o.id, o.kind, o.name, o.municipality_code, o.cvr, o.country, o.region, o.visibility, o.version, o.created_at, o.updated_at`
 
-// visibleOrgCond returns the condition under which the actor sees the
-// organisation row aliased o.
-func visibleOrgCond(q *query, actor *samspil.Actor) string {
-	switch {
-	case actor.IsOperator():
-		return "1 = 1"
-	case !actor.SignedIn():
-		return "o.visibility = 'public'"
-	}
-	return "o.visibility IN ('public', 'sector') OR o.id IN " + q.in(actor.OrgIDs())
-}
-
 type rowScanner interface{ Scan(dest ...any) error }
 
 func scanOrg(r rowScanner) (samspil.Organization, error) {

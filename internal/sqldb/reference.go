@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strings"
 
 	"github.com/samspil/samspil"
 )
@@ -98,13 +99,19 @@ func (db *DB) SyncReferenceOrganizations(ctx context.Context, actor *samspil.Act
 }
 
 // LoadTasks makes a KLE edition current.
-func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, source, hash string, tasks []samspil.Task) (*samspil.TaskLoadSummary, error) {
+func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, e samspil.TaskEdition) (*samspil.TaskLoadSummary, error) {
 	if !actor.Can(samspil.PermPlatformManage, "") {
 		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may load the KLE taxonomy")
 	}
-	sum := &samspil.TaskLoadSummary{Source: source}
+	sum := &samspil.TaskLoadSummary{Source: e.Source}
+	levels := map[int]bool{}
+	for _, l := range e.Levels {
+		levels[l] = true
+	}
 	err := db.update(ctx, actor, func(tx *Tx) error {
-		loaded, err := tx.lockReference("kle", hash)
+		// Each edition is loaded once: the embedded one at the first start
+		// of a binary that carries it, a file when an operator loads it.
+		loaded, err := tx.lockReference("kle:"+e.Hash, e.Hash)
 		if err != nil {
 			return err
 		}
@@ -113,7 +120,8 @@ func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, source, hash 
 			return nil
 		}
 		existing := map[string]samspil.Task{}
-		rows, err := tx.QueryContext(ctx, `SELECT code, level, title, parent_code, expired_at FROM kle_topics`)
+		folded := map[string]string{}
+		rows, err := tx.QueryContext(ctx, `SELECT code, level, title, parent_code, expired_at, title_fold FROM kle_topics`)
 		if err != nil {
 			return err
 		}
@@ -121,46 +129,47 @@ func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, source, hash 
 			var t samspil.Task
 			var parent *string
 			var expired dbTime
-			if err := rows.Scan(&t.Code, &t.Level, &t.Title, &parent, &expired); err != nil {
+			var fold string
+			if err := rows.Scan(&t.Code, &t.Level, &t.Title, &parent, &expired, &fold); err != nil {
 				rows.Close()
 				return err
 			}
 			t.ParentCode, t.ExpiredAt = deref(parent), expired.Ptr()
-			existing[t.Code] = t
+			existing[t.Code], folded[t.Code] = t, fold
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return err
 		}
 		seen := map[string]bool{}
-		for _, t := range tasks {
+		for _, t := range e.Tasks {
 			seen[t.Code] = true
 			old, ok := existing[t.Code]
 			switch {
 			case !ok:
 				sum.Added++
-				_, err = tx.ExecContext(ctx, `INSERT INTO kle_topics (code, level, title, parent_code, expired_at, updated_at) VALUES ($1, $2, $3, $4, NULL, $5)`,
-					t.Code, t.Level, t.Title, nullString(t.ParentCode), tx.now)
-			case old.Title != t.Title || old.ParentCode != t.ParentCode || old.ExpiredAt != nil:
+				_, err = tx.ExecContext(ctx, `INSERT INTO kle_topics (code, level, title, title_fold, parent_code, expired_at, updated_at)
+					VALUES ($1, $2, $3, $4, $5, NULL, $6)`, t.Code, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), tx.now)
+			case old.Title != t.Title || old.ParentCode != t.ParentCode || old.ExpiredAt != nil || folded[t.Code] != samspil.Fold(t.Title):
 				if old.Title != t.Title {
 					sum.Renamed++
 				}
-				_, err = tx.ExecContext(ctx, `UPDATE kle_topics SET level = $1, title = $2, parent_code = $3, expired_at = NULL, updated_at = $4 WHERE code = $5`,
-					t.Level, t.Title, nullString(t.ParentCode), tx.now, t.Code)
+				_, err = tx.ExecContext(ctx, `UPDATE kle_topics SET level = $1, title = $2, title_fold = $3, parent_code = $4, expired_at = NULL, updated_at = $5
+					WHERE code = $6`, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), tx.now, t.Code)
 			}
 			if err != nil {
 				return err
 			}
 		}
 		for code, old := range existing {
-			if !seen[code] && old.ExpiredAt == nil {
+			if !seen[code] && old.ExpiredAt == nil && levels[old.Level] {
 				sum.Expired++
 				if _, err := tx.ExecContext(ctx, `UPDATE kle_topics SET expired_at = $1, updated_at = $1 WHERE code = $2`, tx.now, code); err != nil {
 					return err
 				}
 			}
 		}
-		if err := tx.markReference("kle", hash); err != nil {
+		if err := tx.markReference("kle:"+e.Hash, e.Hash); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{Action: "kle.load", ObjectType: "reference_data", ObjectID: "kle", After: sum})
@@ -187,4 +196,61 @@ func (db *DB) CountTasks(ctx context.Context) (map[int]int, error) {
 		out[level] = n
 	}
 	return out, rows.Err()
+}
+
+func scanTask(r rowScanner) (samspil.Task, error) {
+	var t samspil.Task
+	var parent *string
+	var expired dbTime
+	err := r.Scan(&t.Code, &t.Level, &t.Title, &parent, &expired)
+	t.ParentCode, t.ExpiredAt = deref(parent), expired.Ptr()
+	return t, err
+}
+
+// ListTasks lists KLE nodes in code order.
+func (db *DB) ListTasks(ctx context.Context, f samspil.TaskFilter) (*samspil.Page[samspil.Task], error) {
+	var q query
+	if !f.IncludeExpired {
+		q.cond("expired_at IS NULL")
+	}
+	if f.Level != 0 {
+		q.cond("level = " + q.arg(f.Level))
+	}
+	if f.ParentCode != "" {
+		q.cond("parent_code = " + q.arg(f.ParentCode))
+	}
+	if s := strings.TrimSpace(f.Query); s != "" {
+		if samspil.ValidTaskCode(strings.TrimSuffix(s, ".")) {
+			q.cond("code LIKE " + q.arg(likePrefix(s)) + ` ESCAPE '\'`)
+		} else {
+			q.cond("title_fold LIKE " + q.arg(likeContains(samspil.Fold(s))) + ` ESCAPE '\'`)
+		}
+	}
+	keys, err := decodeCursor(f.Cursor, 1)
+	if err != nil {
+		return nil, err
+	}
+	if keys != nil {
+		q.cond("code > " + q.arg(keys[0]))
+	}
+	limit := f.PageSize()
+	rows, err := db.read.QueryContext(ctx, "SELECT code, level, title, parent_code, expired_at FROM kle_topics"+q.whereSQL()+
+		" ORDER BY code LIMIT "+q.arg(limit+1), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	tasks, err := collect(rows, scanTask)
+	if err != nil {
+		return nil, err
+	}
+	return pageOf(tasks, limit, func(t samspil.Task) []string { return []string{t.Code} }), nil
+}
+
+// FindTask returns one KLE node, expired or not.
+func (db *DB) FindTask(ctx context.Context, code string) (*samspil.Task, error) {
+	t, err := scanTask(db.read.QueryRowContext(ctx, "SELECT code, level, title, parent_code, expired_at FROM kle_topics WHERE code = $1", code))
+	if err != nil {
+		return nil, errNoRows(err, "task")
+	}
+	return &t, nil
 }

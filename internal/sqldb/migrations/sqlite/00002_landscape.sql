@@ -1,0 +1,133 @@
+-- +goose Up
+-- The IT landscape: the shared system catalogue, each organisation's usages
+-- and contracts, and a feed of deleted ids for syncing clients.
+-- Dates without time are DATE columns; SQLite keeps them as 'YYYY-MM-DD' text.
+
+CREATE TABLE systems (
+    id          TEXT PRIMARY KEY,
+    name        TEXT NOT NULL,
+    name_fold   TEXT NOT NULL,
+    vendor_id   TEXT REFERENCES organizations (id),
+    category    TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    open_source BOOLEAN NOT NULL DEFAULT FALSE,
+    os2_product BOOLEAN NOT NULL DEFAULT FALSE,
+    homepage    TEXT NOT NULL DEFAULT '',
+    owner_id    TEXT NOT NULL REFERENCES organizations (id),
+    visibility  TEXT NOT NULL,
+    version     INTEGER NOT NULL DEFAULT 1,
+    created_at  TIMESTAMP NOT NULL,
+    updated_at  TIMESTAMP NOT NULL
+);
+CREATE INDEX systems_name ON systems (name_fold, id);
+CREATE INDEX systems_vendor ON systems (vendor_id);
+CREATE INDEX systems_owner ON systems (owner_id);
+
+CREATE TABLE system_tasks (
+    system_id TEXT NOT NULL REFERENCES systems (id) ON DELETE CASCADE,
+    code      TEXT NOT NULL,
+    PRIMARY KEY (system_id, code)
+);
+CREATE INDEX system_tasks_code ON system_tasks (code);
+
+CREATE TABLE usages (
+    id                  TEXT PRIMARY KEY,
+    organization_id     TEXT NOT NULL REFERENCES organizations (id),
+    system_id           TEXT NOT NULL REFERENCES systems (id),
+    lifecycle           TEXT NOT NULL,
+    from_date           DATE,
+    until_date          DATE,
+    responsible_unit_id TEXT REFERENCES org_units (id),
+    user_band           TEXT NOT NULL DEFAULT '',
+    notes               TEXT NOT NULL DEFAULT '',
+    visibility          TEXT NOT NULL,
+    version             INTEGER NOT NULL DEFAULT 1,
+    created_at          TIMESTAMP NOT NULL,
+    updated_at          TIMESTAMP NOT NULL,
+    UNIQUE (organization_id, system_id)
+);
+CREATE INDEX usages_system ON usages (system_id);
+CREATE INDEX usages_updated ON usages (updated_at);
+
+CREATE TABLE usage_units (
+    usage_id TEXT NOT NULL REFERENCES usages (id) ON DELETE CASCADE,
+    unit_id  TEXT NOT NULL REFERENCES org_units (id),
+    PRIMARY KEY (usage_id, unit_id)
+);
+
+CREATE TABLE usage_tasks (
+    usage_id TEXT NOT NULL REFERENCES usages (id) ON DELETE CASCADE,
+    code     TEXT NOT NULL,
+    opt_out  BOOLEAN NOT NULL DEFAULT FALSE,
+    PRIMARY KEY (usage_id, code)
+);
+
+CREATE TABLE contracts (
+    id                    TEXT PRIMARY KEY,
+    organization_id       TEXT NOT NULL REFERENCES organizations (id),
+    name                  TEXT NOT NULL,
+    name_fold             TEXT NOT NULL,
+    supplier_id           TEXT REFERENCES organizations (id),
+    start_date            DATE NOT NULL,
+    duration_months       INTEGER NOT NULL DEFAULT 0,
+    expiry                DATE,
+    irrevocable_until     DATE,
+    extension_count       INTEGER NOT NULL DEFAULT 0,
+    extension_months      INTEGER NOT NULL DEFAULT 0,
+    extensions_used       INTEGER NOT NULL DEFAULT 0,
+    notice_months         INTEGER NOT NULL DEFAULT 0,
+    notice_rule           TEXT NOT NULL,
+    terminated_on         DATE,
+    procurement_form      TEXT NOT NULL DEFAULT '',
+    reprocurement_quarter TEXT NOT NULL DEFAULT '',
+    has_costs             BOOLEAN NOT NULL DEFAULT FALSE,
+    cost_acquisition      BIGINT NOT NULL DEFAULT 0,
+    cost_operation        BIGINT NOT NULL DEFAULT 0,
+    cost_other            BIGINT NOT NULL DEFAULT 0,
+    external_ref          TEXT,
+    notes                 TEXT NOT NULL DEFAULT '',
+    visibility            TEXT NOT NULL,
+    price_visibility      TEXT NOT NULL,
+    version               INTEGER NOT NULL DEFAULT 1,
+    created_at            TIMESTAMP NOT NULL,
+    updated_at            TIMESTAMP NOT NULL
+);
+CREATE INDEX contracts_organization ON contracts (organization_id, name_fold, id);
+CREATE INDEX contracts_name ON contracts (name_fold, id);
+CREATE UNIQUE INDEX contracts_external_ref ON contracts (organization_id, external_ref);
+
+CREATE TABLE contract_systems (
+    contract_id TEXT NOT NULL REFERENCES contracts (id) ON DELETE CASCADE,
+    system_id   TEXT NOT NULL REFERENCES systems (id),
+    PRIMARY KEY (contract_id, system_id)
+);
+CREATE INDEX contract_systems_system ON contract_systems (system_id);
+
+-- Ids of deleted objects, with who could see them, so that clients syncing
+-- with changed_since also learn what disappeared.
+CREATE TABLE deletions (
+    id              TEXT PRIMARY KEY,
+    object_type     TEXT NOT NULL,
+    object_id       TEXT NOT NULL,
+    organization_id TEXT,
+    visibility      TEXT NOT NULL,
+    deleted_at      TIMESTAMP NOT NULL
+);
+CREATE INDEX deletions_time ON deletions (deleted_at, id);
+
+-- KLE titles are searched case-insensitively through a folded copy; the
+-- embedded edition is loaded again at the next start to fill it (editions
+-- are now kept one row each, as kle:<hash>).
+ALTER TABLE kle_topics ADD COLUMN title_fold TEXT NOT NULL DEFAULT '';
+DELETE FROM reference_data WHERE name = 'kle';
+
+-- +goose Down
+ALTER TABLE kle_topics DROP COLUMN title_fold;
+DROP TABLE deletions;
+DROP TABLE contract_systems;
+DROP TABLE contracts;
+DROP TABLE usage_tasks;
+DROP TABLE usage_units;
+DROP TABLE usages;
+DROP TABLE system_tasks;
+DROP TABLE systems;
