@@ -87,9 +87,9 @@ type Actor struct {
 // Anonymous returns the actor of a request without credentials.
 func Anonymous() *Actor { return &Actor{Kind: ActorAnonymous} }
 
-// System returns an actor with full rights for the command line, start-up
+// SystemActor returns an actor with full rights for the command line, start-up
 // seeding and background jobs. label says which component acts.
-func System(label string) *Actor {
+func SystemActor(label string) *Actor {
 	return &Actor{Kind: ActorSystem, Operator: true, Label: label}
 }
 

@@ -89,4 +89,9 @@ type Services interface {
 	AuditService
 	TokenService
 	AuthService
+	SystemService
+	UsageService
+	ContractService
+	TaskService
+	DeletionService
 }

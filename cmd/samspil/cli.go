@@ -266,7 +266,7 @@ func (c *userAddCmd) Run(m *Main, ctx context.Context) error {
 	if name == "" {
 		name = strings.SplitN(c.Email, "@", 2)[0]
 	}
-	u, err := db.CreateUser(ctx, samspil.System("cli"), samspil.UserInput{Email: c.Email, DisplayName: name, Password: password,
+	u, err := db.CreateUser(ctx, samspil.SystemActor("cli"), samspil.UserInput{Email: c.Email, DisplayName: name, Password: password,
 		OrganizationID: c.Org, Role: samspil.Role(c.Role), Operator: c.Operator})
 	if err != nil {
 		return err
@@ -321,7 +321,7 @@ func (c *tokenCreateCmd) Run(m *Main, ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("no user with e-mail %s", c.User)
 	}
-	_, secret, err := db.CreateToken(ctx, samspil.System("cli"), id, samspil.TokenInput{Name: c.Name})
+	_, secret, err := db.CreateToken(ctx, samspil.SystemActor("cli"), id, samspil.TokenInput{Name: c.Name})
 	if err != nil {
 		return err
 	}

@@ -81,7 +81,7 @@ func Ensure(ctx context.Context, store Store) (bool, error) {
 	} else if samspil.ErrorCode(err) != samspil.ENOTFOUND {
 		return false, err
 	}
-	sys := samspil.System("demo")
+	sys := samspil.SystemActor("demo")
 	if _, err := store.CreateUser(ctx, sys, samspil.UserInput{Email: AdminEmail, DisplayName: "Demo-administrator",
 		Password: AdminPassword, OrganizationID: "0740", Role: samspil.RoleAdmin, Operator: true}); err != nil {
 		if samspil.ErrorCode(err) == samspil.ECONFLICT {

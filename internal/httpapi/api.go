@@ -8,6 +8,7 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -64,6 +65,8 @@ func New(rt *httpx.Router, store Store) *API {
 		DefaultFormat: "application/json",
 		// No docs page (it would load scripts from a CDN), no $schema links.
 	}
+	// Amounts are kept in øre but travel as decimal numbers of kroner.
+	config.Components.Schemas.RegisterTypeAlias(reflect.TypeFor[samspil.DKK](), reflect.TypeFor[float64]())
 	a := &API{store: store, rt: rt}
 	a.huma = humago.NewWithPrefix(rt.APIMux(Responder), Prefix, config)
 	rt.Handle("GET "+Prefix+"/openapi.json", samspil.PermPublic, Responder, http.HandlerFunc(a.serveOpenAPI))
@@ -73,6 +76,11 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerMemberships()
 	a.registerAudit()
 	a.registerTokens()
+	a.registerSystems()
+	a.registerUsages()
+	a.registerContracts()
+	a.registerKLE()
+	a.registerDeletions()
 	return a
 }
 

@@ -155,7 +155,7 @@ type Loader interface {
 // embedded KLE edition current. Data loaded before with the same content is
 // left alone, so calling it at every start is cheap and safe.
 func Load(ctx context.Context, store Loader) error {
-	actor := samspil.System("refdata")
+	actor := samspil.SystemActor("refdata")
 	orgs, hash, err := Organizations()
 	if err != nil {
 		return err

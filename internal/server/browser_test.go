@@ -182,7 +182,7 @@ func TestBrowserJourney(t *testing.T) {
 	if got := text("main h1"); got != "Silkeborg Kommune" {
 		t.Fatalf("heading %q", got)
 	}
-	if got := text("#units-h"); got != "Organisation" {
+	if got := text("#units-h"); got != "Organisationsenheder" {
 		t.Fatalf("units heading %q", got)
 	}
 

@@ -219,7 +219,7 @@ func checkImage(t *testing.T, name string, raw json.RawMessage, want map[string]
 func TestAuditSystemActorAndRequestID(t *testing.T) {
 	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
 		mark := auditMark(t, db)
-		o, err := db.CreateOrganization(samspil.WithRequestID(ctx, "req-42"), samspil.System("cli"), samspil.OrganizationInput{Kind: samspil.KindCommunity, Name: "OS2"})
+		o, err := db.CreateOrganization(samspil.WithRequestID(ctx, "req-42"), samspil.SystemActor("cli"), samspil.OrganizationInput{Kind: samspil.KindCommunity, Name: "OS2"})
 		must(t, err)
 		events := auditSince(t, db, mark)
 		if len(events) != 1 {

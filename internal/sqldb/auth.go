@@ -73,7 +73,7 @@ func (db *DB) Login(ctx context.Context, email, password string) (string, *samsp
 			hashSecret(secret), userID, tx.now, tx.now.Add(db.policy.SessionLifetime)); err != nil {
 			return err
 		}
-		u, err := db.findUser(ctx, tx, samspil.System("store"), userID)
+		u, err := db.findUser(ctx, tx, samspil.SystemActor("store"), userID)
 		if err != nil {
 			return err
 		}

@@ -145,7 +145,7 @@ func (db *DB) CreateMembership(ctx context.Context, actor *samspil.Actor, in sam
 			}
 			return err
 		}
-		if m, err = db.findMembership(ctx, tx, samspil.System("store"), id); err != nil {
+		if m, err = db.findMembership(ctx, tx, samspil.SystemActor("store"), id); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: org.ID, Action: "membership.create", ObjectType: "membership", ObjectID: id, After: m})

@@ -160,7 +160,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *samspil.Actor, in samspil.U
 				return err
 			}
 		}
-		if created, err = db.findUser(ctx, tx, samspil.System("store"), id); err != nil {
+		if created, err = db.findUser(ctx, tx, samspil.SystemActor("store"), id); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: orgID, Action: "user.create", ObjectType: "user", ObjectID: id, After: created})
@@ -255,7 +255,7 @@ func (db *DB) UpdateUser(ctx context.Context, actor *samspil.Actor, id string, v
 		if p.Disabled != nil && *p.Disabled && !before.Disabled {
 			// Disabling the last working administrator would leave an
 			// organisation nobody can manage.
-			ms, err := db.membershipsOf(ctx, tx, samspil.System("store"), []string{id})
+			ms, err := db.membershipsOf(ctx, tx, samspil.SystemActor("store"), []string{id})
 			if err != nil {
 				return err
 			}

@@ -301,4 +301,4 @@ func withDatabase(dsn, name string) string {
 }
 
 // System is the actor for test set-up.
-var System = samspil.System("test")
+var System = samspil.SystemActor("test")

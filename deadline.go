@@ -1,0 +1,458 @@
+package samspil
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// This file computes the deadlines of a contract: when it ends, and the last
+// day to give notice so that it ends then. A municipality that misses the
+// last notice day of an IT contract is bound for another term, so these
+// rules are the product's core and are tested exhaustively.
+//
+// Conventions:
+//
+//   - All dates are inclusive days. A contract that "ends on" a day runs
+//     through that day; the next day it is over.
+//   - Months are counted with Date.AddMonths, which clamps to the end of a
+//     shorter month: one month after 31 January is 28 (or 29) February.
+//   - "today" is the caller's date in Denmark; the functions never look at
+//     the clock.
+
+// NoticeRule says when a notice takes effect: after the notice period from
+// the day it is given, or at the end of the month, quarter or year in which
+// the notice period runs out.
+type NoticeRule string
+
+// Notice rules.
+const (
+	// NoticeAnyDay: notice takes effect NoticeMonths after the day it is
+	// given. Notice given 2026-02-28 with 3 months takes effect 2026-05-28.
+	NoticeAnyDay NoticeRule = "any_day"
+	// NoticeEndOfMonth ("løbende måned"): effect at the end of the month
+	// NoticeMonths later. Notice given 2026-01-15 with 3 months takes effect
+	// 2026-04-30.
+	NoticeEndOfMonth NoticeRule = "end_of_month"
+	// NoticeEndOfQuarter: effect at the end of the calendar quarter in which
+	// the notice period runs out.
+	NoticeEndOfQuarter NoticeRule = "end_of_quarter"
+	// NoticeEndOfYear: effect on 31 December of the year in which the notice
+	// period runs out.
+	NoticeEndOfYear NoticeRule = "end_of_year"
+)
+
+// NoticeRules lists the valid notice rules.
+var NoticeRules = []NoticeRule{NoticeAnyDay, NoticeEndOfMonth, NoticeEndOfQuarter, NoticeEndOfYear}
+
+// Valid reports whether r is a known rule.
+func (r NoticeRule) Valid() bool { return slices.Contains(NoticeRules, r) }
+
+// periodEnd returns the day on which a notice period running out on d takes
+// effect under r. Unknown rules count as any_day.
+func (r NoticeRule) periodEnd(d Date) Date {
+	switch r {
+	case NoticeEndOfMonth:
+		return d.EndOfMonth()
+	case NoticeEndOfQuarter:
+		return d.EndOfQuarter()
+	case NoticeEndOfYear:
+		return d.EndOfYear()
+	}
+	return d
+}
+
+// NoticeEffective returns the day on which a notice given on the day given,
+// with a notice period of months, takes effect: the contract can end on that
+// day. It is given.AddMonths(months), moved to the end of its month, quarter
+// or year by rule. Negative months count as 0; unknown rules as any_day.
+//
+// NoticeEffective never decreases as given increases, and it is never
+// before given.
+func NoticeEffective(given Date, months int, rule NoticeRule) Date {
+	return rule.periodEnd(given.AddMonths(max(months, 0)))
+}
+
+// LastNoticeDate returns the last day on which notice can be given so that
+// it takes effect no later than end: the largest day D with
+// NoticeEffective(D, months, rule) on or before end. It is never after end.
+//
+// With 3 months' notice on any day, the last notice date for 2026-05-31 is
+// 2026-02-28 (2026-03-01 plus 3 months is 2026-06-01, too late); for
+// 2028-05-31 it is 2028-02-29.
+func LastNoticeDate(end Date, months int, rule NoticeRule) Date {
+	months = max(months, 0)
+	f := func(d Date) bool { return !NoticeEffective(d, months, rule).After(end) }
+	// NoticeEffective(D) ≥ D, so the answer is at most end. Rounding up to
+	// the end of a year moves a day less than 12 months ahead, so a notice
+	// given months+12 months before end always takes effect in time. Binary
+	// search between the two, as NoticeEffective is non-decreasing.
+	if f(end) {
+		return end
+	}
+	lo, hi := end.AddMonths(-months-12), end // f(lo) holds, f(hi) does not
+	for n := DaysBetween(lo, hi); n > 1; n = DaysBetween(lo, hi) {
+		mid := lo.AddDays(n / 2)
+		if f(mid) {
+			lo = mid
+		} else {
+			hi = mid
+		}
+	}
+	return lo
+}
+
+// Limits of contract terms.
+const (
+	maxDurationMonths  = 600
+	maxExtensionCount  = 20
+	maxExtensionMonths = 120
+	maxNoticeMonths    = 60
+)
+
+// ContractTerms are the dates and options of a contract that decide its
+// deadlines.
+//
+// A contract is fixed-term when Expiry or DurationMonths is given, and
+// open-ended otherwise: it then runs until notice is given.
+//
+// A fixed-term contract may have options to extend it (ExtensionCount
+// extensions of ExtensionMonths each). Options are automatic: at the end of
+// each term the contract continues for another ExtensionMonths unless notice
+// was given by the last notice date for that end. Whoever gives notice
+// records the day the contract ends in TerminatedOn.
+type ContractTerms struct {
+	Start            Date       `json:"start" format:"date" doc:"First day of the contract"`
+	DurationMonths   int        `json:"duration_months,omitempty" minimum:"0" maximum:"600" doc:"Length of the initial term; or give expiry; neither means it runs until notice"`
+	Expiry           *Date      `json:"expiry,omitempty" format:"date" doc:"Last day of the initial term"`
+	IrrevocableUntil *Date      `json:"irrevocable_until,omitempty" format:"date" doc:"The contract cannot end before this day"`
+	ExtensionCount   int        `json:"extension_count,omitempty" minimum:"0" maximum:"20" doc:"Options to extend"`
+	ExtensionMonths  int        `json:"extension_months,omitempty" minimum:"0" maximum:"120" doc:"Length of each extension"`
+	ExtensionsUsed   int        `json:"extensions_used,omitempty" minimum:"0" maximum:"20" doc:"Extensions that have already begun"`
+	NoticeMonths     int        `json:"notice_months" required:"false" minimum:"0" maximum:"60"`
+	NoticeRule       NoticeRule `json:"notice_rule" required:"false" enum:"any_day,end_of_month,end_of_quarter,end_of_year" doc:"When notice takes effect; defaults to any_day"`
+	TerminatedOn     *Date      `json:"terminated_on,omitempty" format:"date" doc:"The day it ends or ended after notice or termination"`
+}
+
+// dateSet reports whether an optional date is given; a pointer to the zero
+// Date (JSON "") counts as absent.
+func dateSet(p *Date) bool { return p != nil && !p.IsZero() }
+
+// datep returns a pointer to a copy of d.
+func datep(d Date) *Date { return &d }
+
+// Normalize fills defaults: an empty notice rule means any_day, and optional
+// dates given as "" are absent.
+func (t *ContractTerms) Normalize() {
+	if t.NoticeRule == "" {
+		t.NoticeRule = NoticeAnyDay
+	}
+	for _, p := range []**Date{&t.Expiry, &t.IrrevocableUntil, &t.TerminatedOn} {
+		if !dateSet(*p) {
+			*p = nil
+		}
+	}
+}
+
+// fixedTerm reports whether the contract has an end (Expiry or
+// DurationMonths) rather than running until notice.
+func (t ContractTerms) fixedTerm() bool {
+	return dateSet(t.Expiry) || t.DurationMonths > 0
+}
+
+// termEnd returns the last day of a fixed-term contract after k extensions.
+// The initial end is Expiry, or the day before Start plus DurationMonths.
+// Each extension adds ExtensionMonths counted from the day after the initial
+// end, so a contract ending on the last day of a month keeps ending on the
+// last day of a month: 2026-02-28 extended by 12 months ends 2027-02-28,
+// and once more, 2028-02-29.
+func (t ContractTerms) termEnd(k int) Date {
+	e := t.Start.AddMonths(t.DurationMonths).AddDays(-1)
+	if dateSet(t.Expiry) {
+		e = *t.Expiry
+	}
+	if k == 0 {
+		return e
+	}
+	return e.AddDays(1).AddMonths(k * t.ExtensionMonths).AddDays(-1)
+}
+
+// Validate checks the terms. Field paths are the JSON names.
+func (t ContractTerms) Validate() error {
+	var v Validation
+	checkDate := func(p *Date, path string) bool {
+		if !p.valid() {
+			v.Add(path, "must be a valid date")
+			return false
+		}
+		return true
+	}
+	startOK := false
+	if t.Start.IsZero() {
+		v.Add("start", "is required")
+	} else {
+		startOK = checkDate(&t.Start, "start")
+	}
+	notBeforeStart := func(p *Date, path string) bool {
+		if !checkDate(p, path) {
+			return false
+		}
+		if startOK && p.Before(t.Start) {
+			v.Add(path, "must be on or after start (%s)", t.Start)
+			return false
+		}
+		return true
+	}
+
+	endOK := startOK // whether the last possible end can be computed
+	if t.DurationMonths < 0 || t.DurationMonths > maxDurationMonths {
+		v.Add("duration_months", "must be between 0 and %d", maxDurationMonths)
+		endOK = false
+	}
+	if dateSet(t.Expiry) {
+		endOK = notBeforeStart(t.Expiry, "expiry") && endOK
+		if t.DurationMonths != 0 {
+			v.Add("expiry", "must not be given together with duration_months")
+			endOK = false
+		}
+	}
+	if t.ExtensionCount < 0 || t.ExtensionCount > maxExtensionCount {
+		v.Add("extension_count", "must be between 0 and %d", maxExtensionCount)
+		endOK = false
+	} else if t.ExtensionCount > 0 && !t.fixedTerm() {
+		v.Add("extension_count", "must be 0 for a contract without expiry or duration_months")
+		endOK = false
+	}
+	if t.ExtensionCount > 0 {
+		if t.ExtensionMonths < 1 || t.ExtensionMonths > maxExtensionMonths {
+			v.Add("extension_months", "must be between 1 and %d", maxExtensionMonths)
+			endOK = false
+		}
+	} else if t.ExtensionCount == 0 {
+		v.Check(t.ExtensionMonths == 0, "extension_months", "must be 0 when extension_count is 0")
+	}
+	v.Check(t.ExtensionsUsed >= 0 && t.ExtensionsUsed <= max(t.ExtensionCount, 0), "extensions_used",
+		"must be between 0 and extension_count (%d)", max(t.ExtensionCount, 0))
+	v.Check(t.NoticeMonths >= 0 && t.NoticeMonths <= maxNoticeMonths, "notice_months",
+		"must be between 0 and %d", maxNoticeMonths)
+	v.Check(t.NoticeRule.Valid(), "notice_rule", "must be one of any_day, end_of_month, end_of_quarter, end_of_year")
+
+	if dateSet(t.IrrevocableUntil) && notBeforeStart(t.IrrevocableUntil, "irrevocable_until") && endOK && t.fixedTerm() {
+		last := t.termEnd(t.ExtensionCount)
+		v.Check(!t.IrrevocableUntil.After(last), "irrevocable_until",
+			"must be on or before %s, the last day the contract can run with all extensions", last)
+	}
+	if dateSet(t.TerminatedOn) {
+		notBeforeStart(t.TerminatedOn, "terminated_on")
+	}
+	return v.Err()
+}
+
+// ContractStatus is where a contract is in its life.
+type ContractStatus string
+
+// Contract statuses.
+const (
+	ContractNotStarted ContractStatus = "not_started" // today is before Start
+	ContractActive     ContractStatus = "active"
+	ContractInNotice   ContractStatus = "in_notice"  // TerminatedOn is today or later
+	ContractExpired    ContractStatus = "expired"    // a fixed-term contract past its last end
+	ContractTerminated ContractStatus = "terminated" // past TerminatedOn
+)
+
+// Deadlines are a contract's deadlines as seen on one day.
+type Deadlines struct {
+	Status           ContractStatus `json:"status"`
+	CurrentEnd       *Date          `json:"current_end,omitempty"`        // end of the current term (fixed-term contracts)
+	NextEnd          *Date          `json:"next_end,omitempty"`           // the next day the contract can end
+	LastNoticeDate   *Date          `json:"last_notice_date,omitempty"`   // the last day to give notice so it ends at NextEnd
+	NextDecisionDate *Date          `json:"next_decision_date,omitempty"` // the next date someone must decide by
+	MonthsLeft       *int           `json:"months_left,omitempty"`        // whole months from today to NextEnd
+	ExtensionsLeft   int            `json:"extensions_left"`
+	Explanation      string         `json:"explanation"` // one English sentence saying why, for people
+}
+
+// Deadlines returns the contract's deadlines on the day today, which the
+// caller takes in Danish time. The terms should be valid; for invalid terms
+// the result is unspecified, but Deadlines does not panic.
+//
+// Termination comes first. When TerminatedOn is given the contract is
+// terminated after that day and in_notice until then (NextEnd is
+// TerminatedOn); there is nothing left to decide and no extensions left.
+//
+// A fixed-term contract (Expiry or DurationMonths given) starts with
+// ExtensionsUsed extensions. While options remain and today is after the
+// last notice date for the current end, that extension has begun, whether or
+// not anyone recorded it. If today is then after the current end, the
+// contract has expired (CurrentEnd is the day it ended). Otherwise
+// CurrentEnd is the current end, and NextEnd too, unless the contract is
+// irrevocable beyond it: then NextEnd is the first later end that is not
+// before IrrevocableUntil. If an option remains at NextEnd, someone must
+// decide by LastNoticeDate(NextEnd) whether to give notice or let the
+// contract continue: that is both LastNoticeDate and NextDecisionDate. If
+// none remains, no notice is needed: the contract simply expires, and
+// NextDecisionDate is NextEnd, by which a successor must be in place.
+//
+// An open-ended contract can end on the day a notice given today takes
+// effect, but not before IrrevocableUntil: NextEnd is the earliest
+// NoticeEffective(D) for a day D from today on that is not before
+// IrrevocableUntil, and LastNoticeDate and NextDecisionDate are the last day
+// to give notice for NextEnd (today or later). Before Start, they are
+// computed as if today were Start.
+//
+// The status is not_started before Start, active otherwise. MonthsLeft is
+// MonthsBetween(today, NextEnd) whenever there is a NextEnd.
+func (t ContractTerms) Deadlines(today Date) Deadlines {
+	var dl Deadlines
+	if dateSet(t.TerminatedOn) {
+		end := *t.TerminatedOn
+		if today.After(end) {
+			dl.Status = ContractTerminated
+			dl.Explanation = fmt.Sprintf("The contract ended on %s after notice or termination.", end)
+			return dl
+		}
+		dl.Status = ContractInNotice
+		dl.setNextEnd(today, end)
+		dl.Explanation = fmt.Sprintf("Notice has been given or the contract terminated; it ends on %s.", end)
+		return dl
+	}
+	dl.Status = ContractActive
+	if today.Before(t.Start) {
+		dl.Status = ContractNotStarted
+	}
+	if t.fixedTerm() {
+		t.fixedDeadlines(today, &dl)
+	} else {
+		t.openDeadlines(today, &dl)
+	}
+	return dl
+}
+
+func (dl *Deadlines) setNextEnd(today, end Date) {
+	dl.NextEnd = datep(end)
+	if !end.Before(today) {
+		m := MonthsBetween(today, end)
+		dl.MonthsLeft = &m
+	}
+}
+
+func (t ContractTerms) fixedDeadlines(today Date, dl *Deadlines) {
+	count := min(max(t.ExtensionCount, 0), maxExtensionCount) // bounded even for invalid terms
+	if t.ExtensionMonths <= 0 {
+		count = 0 // invalid terms: options that extend nothing
+	}
+	k := min(max(t.ExtensionsUsed, 0), count)
+	lastNotice := func(end Date) Date { return LastNoticeDate(end, t.NoticeMonths, t.NoticeRule) }
+	for k < count && today.After(lastNotice(t.termEnd(k))) {
+		k++ // nobody gave notice in time: the option has been used
+	}
+	end := t.termEnd(k)
+	dl.CurrentEnd = datep(end)
+	if today.After(end) {
+		dl.Status = ContractExpired
+		dl.Explanation = fmt.Sprintf("The contract expired on %s.", end)
+		if count > 0 {
+			dl.Explanation = fmt.Sprintf("The contract expired on %s with no extensions left.", end)
+		}
+		return
+	}
+	dl.ExtensionsLeft = count - k
+
+	// The contract cannot end before IrrevocableUntil; the ends before it are
+	// not real choices, so the next end is the first one from it on (at the
+	// latest the last end, which Validate keeps from being before it).
+	j := k
+	for j < count && dateSet(t.IrrevocableUntil) && t.termEnd(j).Before(*t.IrrevocableUntil) {
+		j++
+	}
+	next := t.termEnd(j)
+	dl.setNextEnd(today, next)
+	irrevocable := ""
+	if j > k {
+		irrevocable = fmt.Sprintf("The contract cannot end before %s; ", t.IrrevocableUntil)
+	}
+
+	if j == count {
+		dl.NextDecisionDate = datep(next)
+		switch {
+		case j > k:
+			dl.Explanation = irrevocable + fmt.Sprintf(
+				"it is extended to %s and then expires with no extensions left, so a successor must be in place by then.", next)
+		case count > 0:
+			dl.Explanation = fmt.Sprintf("The contract expires on %s with no extensions left; no notice is needed, but a successor must be in place by then.", next)
+		default:
+			dl.Explanation = fmt.Sprintf("The contract expires on %s; no notice is needed, but a successor must be in place by then.", next)
+		}
+		return
+	}
+	lnd := lastNotice(next)
+	dl.LastNoticeDate = datep(lnd)
+	dl.NextDecisionDate = datep(lnd)
+	noun := "extensions"
+	if count == 1 {
+		noun = "extension"
+	}
+	dl.Explanation = sentence(irrevocable, fmt.Sprintf(
+		"give notice by %s to end the contract on %s; otherwise it is extended to %s (%d of %d %s left).",
+		lnd, next, t.termEnd(j+1), count-k, count, noun))
+}
+
+func (t ContractTerms) openDeadlines(today Date, dl *Deadlines) {
+	from := today
+	if from.Before(t.Start) {
+		from = t.Start
+	}
+	d := from
+	irrevocable := ""
+	if dateSet(t.IrrevocableUntil) {
+		// The first day a notice can be given that takes effect on or after
+		// IrrevocableUntil: the day after the last one that takes effect
+		// before it.
+		first := LastNoticeDate(t.IrrevocableUntil.AddDays(-1), t.NoticeMonths, t.NoticeRule).AddDays(1)
+		if first.After(d) {
+			d = first
+			irrevocable = fmt.Sprintf("The contract cannot end before %s; ", t.IrrevocableUntil)
+		}
+	}
+	next := NoticeEffective(d, t.NoticeMonths, t.NoticeRule)
+	lnd := LastNoticeDate(next, t.NoticeMonths, t.NoticeRule)
+	dl.setNextEnd(today, next)
+	dl.LastNoticeDate = datep(lnd)
+	dl.NextDecisionDate = datep(lnd)
+	dl.Explanation = sentence(irrevocable, fmt.Sprintf(
+		"give notice by %s to end the contract on %s (%s); it runs until notice is given.",
+		lnd, next, noticeTerms(t.NoticeMonths, t.NoticeRule)))
+}
+
+// sentence joins an optional opening clause ("The contract cannot end
+// before …; ") and the rest of a sentence, capitalising the rest when it
+// starts the sentence.
+func sentence(opening, rest string) string {
+	if opening == "" && rest != "" {
+		return strings.ToUpper(rest[:1]) + rest[1:]
+	}
+	return opening + rest
+}
+
+// noticeTerms describes a notice period in words: "3 months' notice to the
+// end of a quarter".
+func noticeTerms(months int, rule NoticeRule) string {
+	var to string
+	switch rule {
+	case NoticeEndOfMonth:
+		to = " to the end of a month"
+	case NoticeEndOfQuarter:
+		to = " to the end of a quarter"
+	case NoticeEndOfYear:
+		to = " to the end of a year"
+	}
+	switch {
+	case months <= 0 && to == "":
+		return "no notice period"
+	case months <= 0:
+		return "notice" + to
+	case months == 1:
+		return "1 month's notice" + to
+	}
+	return fmt.Sprintf("%d months' notice", months) + to
+}

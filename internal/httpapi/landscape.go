@@ -1,0 +1,319 @@
+package httpapi
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/danielgtaylor/huma/v2"
+	"github.com/samspil/samspil"
+)
+
+// SystemOutput is one catalogue entry with its ETag.
+type SystemOutput struct {
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     *samspil.System
+}
+
+// UsageOutput is one usage with its ETag.
+type UsageOutput struct {
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     *samspil.Usage
+}
+
+// ContractOutput is one contract with its ETag.
+type ContractOutput struct {
+	ETag     string `header:"ETag"`
+	Location string `header:"Location"`
+	Body     *samspil.Contract
+}
+
+// ItemsOutput is a complete list without paging.
+type ItemsOutput[T any] struct {
+	Body struct {
+		Items []T `json:"items"`
+	}
+}
+
+func (a *API) registerSystems() {
+	tags := []string{"System catalogue"}
+	register(a, huma.Operation{OperationID: "list-systems", Method: http.MethodGet, Path: "/systems", Tags: tags,
+		Summary: "List the system catalogue", Description: "Catalogue entries the caller may see, by name."},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			Q        string `query:"q" maxLength:"200" doc:"Search in names and vendor names"`
+			Category string `query:"category" enum:"case_management,economy,hr_payroll,self_service,social,schools_daycare,health_care,employment,technical_environment,infrastructure,communication,data_analytics,other"`
+			VendorID string `query:"vendor_id" maxLength:"64"`
+			Task     string `query:"task" maxLength:"8" doc:"KLE code; a group or main group matches its topics"`
+			OS2      bool   `query:"os2" doc:"Only OS2 products"`
+			ListParams
+		}) (*PageOutput[samspil.System], error) {
+			page, err := a.store.ListSystems(ctx, actor(ctx), samspil.SystemFilter{Query: in.Q, Category: samspil.Category(in.Category),
+				VendorID: in.VendorID, Task: in.Task, OS2: in.OS2, ListOptions: in.options()})
+			if err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			return &PageOutput[samspil.System]{Body: page}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "get-system", Method: http.MethodGet, Path: "/systems/{id}", Tags: tags, Summary: "Get a catalogue entry"},
+		samspil.PermPublic, func(ctx context.Context, in *IDPath) (*SystemOutput, error) {
+			s, err := a.store.FindSystem(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			return &SystemOutput{ETag: etag(s.Version), Body: s}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "who-uses-system", Method: http.MethodGet, Path: "/systems/{id}/who-uses", Tags: tags,
+		Summary: "Who uses a system", Description: "The usages of the system the caller may see, by organisation name."},
+		samspil.PermPublic, func(ctx context.Context, in *IDPath) (*ItemsOutput[samspil.WhoUses], error) {
+			list, err := a.store.WhoUses(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			out := &ItemsOutput[samspil.WhoUses]{}
+			out.Body.Items = list
+			return out, nil
+		})
+
+	register(a, huma.Operation{OperationID: "create-system", Method: http.MethodPost, Path: "/systems", Tags: tags,
+		Summary: "Propose a catalogue entry", DefaultStatus: http.StatusCreated},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			Body samspil.SystemInput
+		}) (*SystemOutput, error) {
+			s, err := a.store.CreateSystem(ctx, actor(ctx), in.Body)
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			return &SystemOutput{ETag: etag(s.Version), Location: Prefix + "/systems/" + s.ID, Body: s}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "update-system", Method: http.MethodPatch, Path: "/systems/{id}", Tags: tags,
+		Summary: "Change a catalogue entry", Description: "Administrators and editors of the organisation that registered the entry may change it."},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			IDPath
+			IfMatchHeader
+			Body samspil.SystemPatch
+		}) (*SystemOutput, error) {
+			v, err := ifMatch(ctx, in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			s, err := a.store.UpdateSystem(ctx, actor(ctx), in.ID, v, in.Body)
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			return &SystemOutput{ETag: etag(s.Version), Body: s}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "merge-systems", Method: http.MethodPost, Path: "/systems/{id}/merge", Tags: tags,
+		Summary: "Merge a duplicate into this entry", Description: "Usages and contract references of the duplicate move to this entry; the duplicate is deleted."},
+		samspil.PermPlatformManage, func(ctx context.Context, in *struct {
+			IDPath
+			Body struct {
+				DuplicateID string `json:"duplicate_id" maxLength:"64"`
+			}
+		}) (*SystemOutput, error) {
+			s, err := a.store.MergeSystems(ctx, actor(ctx), in.ID, in.Body.DuplicateID)
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			return &SystemOutput{ETag: etag(s.Version), Body: s}, nil
+		})
+}
+
+func (a *API) registerUsages() {
+	tags := []string{"Usages"}
+	register(a, huma.Operation{OperationID: "list-usages", Method: http.MethodGet, Path: "/usages", Tags: tags,
+		Summary: "List system usages", Description: "Which organisation uses which system, as far as the caller may see, by organisation and system."},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			OrganizationID string `query:"organization_id" maxLength:"64"`
+			SystemID       string `query:"system_id" maxLength:"64"`
+			Lifecycle      string `query:"lifecycle" enum:"planned,pilot,phasing_in,operational,phasing_out,retired"`
+			ListParams
+		}) (*PageOutput[samspil.Usage], error) {
+			page, err := a.store.ListUsages(ctx, actor(ctx), samspil.UsageFilter{OrganizationID: in.OrganizationID, SystemID: in.SystemID,
+				Lifecycle: samspil.Lifecycle(in.Lifecycle), ListOptions: in.options()})
+			if err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			return &PageOutput[samspil.Usage]{Body: page}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "get-usage", Method: http.MethodGet, Path: "/usages/{id}", Tags: tags, Summary: "Get a usage"},
+		samspil.PermPublic, func(ctx context.Context, in *IDPath) (*UsageOutput, error) {
+			u, err := a.store.FindUsage(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			return &UsageOutput{ETag: etag(u.Version), Body: u}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "create-usage", Method: http.MethodPost, Path: "/usages", Tags: tags,
+		Summary: "Register a usage", DefaultStatus: http.StatusCreated},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			Body samspil.UsageInput
+		}) (*UsageOutput, error) {
+			u, err := a.store.CreateUsage(ctx, actor(ctx), in.Body)
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			return &UsageOutput{ETag: etag(u.Version), Location: Prefix + "/usages/" + u.ID, Body: u}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "update-usage", Method: http.MethodPatch, Path: "/usages/{id}", Tags: tags, Summary: "Change a usage"},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			IDPath
+			IfMatchHeader
+			Body samspil.UsagePatch
+		}) (*UsageOutput, error) {
+			v, err := ifMatch(ctx, in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			u, err := a.store.UpdateUsage(ctx, actor(ctx), in.ID, v, in.Body)
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			return &UsageOutput{ETag: etag(u.Version), Body: u}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "delete-usage", Method: http.MethodDelete, Path: "/usages/{id}", Tags: tags,
+		Summary: "Delete a usage", DefaultStatus: http.StatusNoContent},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			IDPath
+			IfMatchHeader
+		}) (*struct{}, error) {
+			v, err := ifMatch(ctx, in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			if err := a.store.DeleteUsage(ctx, actor(ctx), in.ID, v); err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			return nil, nil
+		})
+}
+
+func (a *API) registerContracts() {
+	tags := []string{"Contracts"}
+	register(a, huma.Operation{OperationID: "list-contracts", Method: http.MethodGet, Path: "/contracts", Tags: tags,
+		Summary: "List contracts", Description: "Contracts the caller may see, each with its deadlines computed for today. Sort by urgency for a deadlines list."},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			OrganizationID string `query:"organization_id" maxLength:"64"`
+			SystemID       string `query:"system_id" maxLength:"64"`
+			SupplierID     string `query:"supplier_id" maxLength:"64"`
+			Status         string `query:"status" enum:"not_started,active,in_notice,expired,terminated"`
+			Sort           string `query:"sort" enum:"name,urgency" default:"name"`
+			ListParams
+		}) (*PageOutput[samspil.Contract], error) {
+			page, err := a.store.ListContracts(ctx, actor(ctx), samspil.ContractFilter{OrganizationID: in.OrganizationID, SystemID: in.SystemID,
+				SupplierID: in.SupplierID, Status: samspil.ContractStatus(in.Status), Sort: samspil.ContractSort(in.Sort), ListOptions: in.options()})
+			if err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			return &PageOutput[samspil.Contract]{Body: page}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "get-contract", Method: http.MethodGet, Path: "/contracts/{id}", Tags: tags, Summary: "Get a contract"},
+		samspil.PermPublic, func(ctx context.Context, in *IDPath) (*ContractOutput, error) {
+			c, err := a.store.FindContract(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			return &ContractOutput{ETag: etag(c.Version), Body: c}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "create-contract", Method: http.MethodPost, Path: "/contracts", Tags: tags,
+		Summary: "Register a contract", DefaultStatus: http.StatusCreated},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			Body samspil.ContractInput
+		}) (*ContractOutput, error) {
+			c, err := a.store.CreateContract(ctx, actor(ctx), in.Body)
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			return &ContractOutput{ETag: etag(c.Version), Location: Prefix + "/contracts/" + c.ID, Body: c}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "update-contract", Method: http.MethodPatch, Path: "/contracts/{id}", Tags: tags, Summary: "Change a contract"},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			IDPath
+			IfMatchHeader
+			Body samspil.ContractPatch
+		}) (*ContractOutput, error) {
+			v, err := ifMatch(ctx, in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			c, err := a.store.UpdateContract(ctx, actor(ctx), in.ID, v, in.Body)
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			return &ContractOutput{ETag: etag(c.Version), Body: c}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "delete-contract", Method: http.MethodDelete, Path: "/contracts/{id}", Tags: tags,
+		Summary: "Delete a contract", DefaultStatus: http.StatusNoContent},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			IDPath
+			IfMatchHeader
+		}) (*struct{}, error) {
+			v, err := ifMatch(ctx, in.IfMatch)
+			if err != nil {
+				return nil, err
+			}
+			if err := a.store.DeleteContract(ctx, actor(ctx), in.ID, v); err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			return nil, nil
+		})
+}
+
+func (a *API) registerKLE() {
+	tags := []string{"KLE taxonomy"}
+	register(a, huma.Operation{OperationID: "list-kle", Method: http.MethodGet, Path: "/kle", Tags: tags,
+		Summary: "List KLE main groups, groups and topics", Description: "In code order. Expired topics only on request."},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			Q              string `query:"q" maxLength:"200" doc:"A code prefix such as 27.24, or words of the title"`
+			Level          int    `query:"level" minimum:"0" maximum:"3" doc:"1 main groups, 2 groups, 3 topics"`
+			Parent         string `query:"parent" maxLength:"8"`
+			IncludeExpired bool   `query:"include_expired"`
+			ListParams
+		}) (*PageOutput[samspil.Task], error) {
+			page, err := a.store.ListTasks(ctx, samspil.TaskFilter{Query: in.Q, Level: in.Level, ParentCode: in.Parent,
+				IncludeExpired: in.IncludeExpired, ListOptions: in.options()})
+			if err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			return &PageOutput[samspil.Task]{Body: page}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "get-kle", Method: http.MethodGet, Path: "/kle/{code}", Tags: tags, Summary: "Get a KLE node"},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			Code string `path:"code" maxLength:"8"`
+		}) (*struct{ Body *samspil.Task }, error) {
+			t, err := a.store.FindTask(ctx, in.Code)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			return &struct{ Body *samspil.Task }{Body: t}, nil
+		})
+}
+
+func (a *API) registerDeletions() {
+	register(a, huma.Operation{OperationID: "list-deletions", Method: http.MethodGet, Path: "/deletions", Tags: []string{"Sync"},
+		Summary: "Deleted ids", Description: "The ids of deleted systems, usages and contracts the caller could see, oldest first. " +
+			"Together with changed_since on the lists this lets a client keep a copy in step."},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			ObjectType string `query:"object_type" enum:"system,usage,contract"`
+			ListParams
+		}) (*PageOutput[samspil.Deletion], error) {
+			page, err := a.store.ListDeletions(ctx, actor(ctx), samspil.DeletionFilter{ObjectType: in.ObjectType, ListOptions: in.options()})
+			if err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			return &PageOutput[samspil.Deletion]{Body: page}, nil
+		})
+}

@@ -1,0 +1,395 @@
+package sqldb
+
+import (
+	"context"
+	"slices"
+	"strconv"
+
+	"github.com/samspil/samspil"
+)
+
+var _ samspil.ContractService = (*DB)(nil)
+
+const contractSelect = `SELECT c.id, c.organization_id, o.name, c.name, c.supplier_id, COALESCE(sp.name, ''),
+	c.start_date, c.duration_months, c.expiry, c.irrevocable_until, c.extension_count, c.extension_months, c.extensions_used,
+	c.notice_months, c.notice_rule, c.terminated_on, c.procurement_form, c.reprocurement_quarter,
+	c.has_costs, c.cost_acquisition, c.cost_operation, c.cost_other, c.external_ref, c.notes, c.visibility, c.price_visibility,
+	c.version, c.created_at, c.updated_at
+	FROM contracts c JOIN organizations o ON o.id = c.organization_id LEFT JOIN organizations sp ON sp.id = c.supplier_id`
+
+func scanContract(r rowScanner) (samspil.Contract, error) {
+	var c samspil.Contract
+	var supplier, externalRef *string
+	var start nullDate
+	var expiry, irrevocable, terminated nullDate
+	var hasCosts bool
+	var costs samspil.Costs
+	var created, updated dbTime
+	t := &c.ContractTerms
+	err := r.Scan(&c.ID, &c.OrganizationID, &c.OrganizationName, &c.Name, &supplier, &c.SupplierName,
+		&start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount, &t.ExtensionMonths, &t.ExtensionsUsed,
+		&t.NoticeMonths, &t.NoticeRule, &terminated, &c.ProcurementForm, &c.ReprocurementQuarter,
+		&hasCosts, &costs.Acquisition, &costs.Operation, &costs.Other, &externalRef, &c.Notes, &c.Visibility, &c.PriceVisibility,
+		&c.Version, &created, &updated)
+	c.SupplierID, c.ExternalRef = deref(supplier), deref(externalRef)
+	t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
+	if hasCosts {
+		c.Costs = &costs
+	}
+	c.CreatedAt, c.UpdatedAt = created.T, updated.T
+	return c, err
+}
+
+// finishContracts loads the systems of contracts, hides prices the actor may
+// not see and computes the deadlines for today.
+func (db *DB) finishContracts(ctx context.Context, qr querier, actor *samspil.Actor, contracts []samspil.Contract) error {
+	if len(contracts) == 0 {
+		return nil
+	}
+	today := samspil.Today(db.now())
+	idx := map[string]int{}
+	ids := make([]string, len(contracts))
+	for i := range contracts {
+		c := &contracts[i]
+		idx[c.ID], ids[i] = i, c.ID
+		c.Systems = []samspil.ContractSystem{}
+		if !actor.CanSee(c.OrganizationID, c.PriceVisibility) {
+			c.Costs = nil
+		}
+		c.Deadlines = c.ContractTerms.Deadlines(today)
+	}
+	var q query
+	rows, err := qr.QueryContext(ctx, `SELECT cs.contract_id, s.id, s.name FROM contract_systems cs JOIN systems s ON s.id = cs.system_id
+		WHERE cs.contract_id IN `+q.in(ids)+` ORDER BY cs.contract_id, s.name_fold, s.id`, q.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var s samspil.ContractSystem
+		if err := rows.Scan(&id, &s.ID, &s.Name); err != nil {
+			return err
+		}
+		contracts[idx[id]].Systems = append(contracts[idx[id]].Systems, s)
+	}
+	return rows.Err()
+}
+
+// FindContract returns a visible contract.
+func (db *DB) FindContract(ctx context.Context, actor *samspil.Actor, id string) (*samspil.Contract, error) {
+	return db.findContract(ctx, db.read, actor, id)
+}
+
+func (db *DB) findContract(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.Contract, error) {
+	var q query
+	q.cond("c.id = " + q.arg(id))
+	q.cond(visibleCond(&q, actor, "c.organization_id", "c.visibility"))
+	c, err := scanContract(qr.QueryRowContext(ctx, contractSelect+q.whereSQL(), q.args...))
+	if err != nil {
+		return nil, errNoRows(err, "contract")
+	}
+	contracts := []samspil.Contract{c}
+	if err := db.finishContracts(ctx, qr, actor, contracts); err != nil {
+		return nil, err
+	}
+	return &contracts[0], nil
+}
+
+// ListContracts lists visible contracts by name, or by urgency: the next
+// decision first. Urgency depends on today, so that order is computed here,
+// over all contracts that match the filter.
+func (db *DB) ListContracts(ctx context.Context, actor *samspil.Actor, f samspil.ContractFilter) (*samspil.Page[samspil.Contract], error) {
+	var q query
+	q.cond(visibleCond(&q, actor, "c.organization_id", "c.visibility"))
+	if f.OrganizationID != "" {
+		q.cond("c.organization_id = " + q.arg(f.OrganizationID) + " OR (o.country = 'DK' AND o.municipality_code = " + q.arg(f.OrganizationID) + ")")
+	}
+	if f.SystemID != "" {
+		q.cond("c.id IN (SELECT contract_id FROM contract_systems WHERE system_id = " + q.arg(f.SystemID) + ")")
+	}
+	if f.SupplierID != "" {
+		q.cond("c.supplier_id = " + q.arg(f.SupplierID))
+	}
+	if f.ChangedSince != nil {
+		q.cond("c.updated_at >= " + q.arg(f.ChangedSince.UTC()))
+	}
+	limit := f.PageSize()
+	if f.Sort == samspil.SortByUrgency || f.Status != "" {
+		return db.listContractsComputed(ctx, actor, q, f, limit)
+	}
+	keys, err := decodeCursor(f.Cursor, 2)
+	if err != nil {
+		return nil, err
+	}
+	if keys != nil {
+		q.cond("(c.name_fold, c.id) > (" + q.arg(keys[0]) + ", " + q.arg(keys[1]) + ")")
+	}
+	rows, err := db.read.QueryContext(ctx, contractSelect+q.whereSQL()+" ORDER BY c.name_fold, c.id LIMIT "+q.arg(limit+1), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	contracts, err := collect(rows, scanContract)
+	if err != nil {
+		return nil, err
+	}
+	page := pageOf(contracts, limit, func(c samspil.Contract) []string { return []string{samspil.Fold(c.Name), c.ID} })
+	return page, db.finishContracts(ctx, db.read, actor, page.Items)
+}
+
+// listContractsComputed filters and orders by the computed deadlines; the
+// cursor is a position in that order.
+func (db *DB) listContractsComputed(ctx context.Context, actor *samspil.Actor, q query, f samspil.ContractFilter, limit int) (*samspil.Page[samspil.Contract], error) {
+	keys, err := decodeCursor(f.Cursor, 1)
+	if err != nil {
+		return nil, err
+	}
+	start := 0
+	if keys != nil {
+		if start, err = strconv.Atoi(keys[0]); err != nil || start < 0 {
+			return nil, errBadCursor()
+		}
+	}
+	rows, err := db.read.QueryContext(ctx, contractSelect+q.whereSQL(), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	all, err := collect(rows, scanContract)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.finishContracts(ctx, db.read, actor, all); err != nil {
+		return nil, err
+	}
+	if f.Status != "" {
+		all = slices.DeleteFunc(all, func(c samspil.Contract) bool { return c.Deadlines.Status != f.Status })
+	}
+	if f.Sort == samspil.SortByUrgency {
+		slices.SortStableFunc(all, func(a, b samspil.Contract) int { return samspil.UrgencyLess(&a, &b) })
+	} else {
+		slices.SortStableFunc(all, func(a, b samspil.Contract) int {
+			if c := compareStrings(samspil.Fold(a.Name), samspil.Fold(b.Name)); c != 0 {
+				return c
+			}
+			return compareStrings(a.ID, b.ID)
+		})
+	}
+	if start > len(all) {
+		start = len(all)
+	}
+	rest := all[start:]
+	pos := map[string]int{}
+	for i, c := range rest {
+		pos[c.ID] = start + i + 1
+	}
+	return pageOf(rest, limit, func(c samspil.Contract) []string { return []string{strconv.Itoa(pos[c.ID])} }), nil
+}
+
+func compareStrings(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// checkContractRefs resolves the supplier and checks the systems exist and
+// are visible.
+func (db *DB) checkContractRefs(tx *Tx, c *samspil.Contract, supplierChanged bool) error {
+	if supplierChanged {
+		id, err := db.resolveCompany(tx, c.SupplierID, "supplier_id")
+		if err != nil {
+			return err
+		}
+		c.SupplierID = id
+	}
+	ids := c.SystemIDs()
+	if len(ids) == 0 {
+		return nil
+	}
+	var q query
+	q.cond("s.id IN " + q.in(ids))
+	q.cond(visibleCond(&q, tx.actor, "s.owner_id", "s.visibility"))
+	rows, err := tx.QueryContext(tx.ctx, "SELECT s.id, s.name FROM systems s"+q.whereSQL(), q.args...)
+	if err != nil {
+		return err
+	}
+	found, err := collect(rows, func(r rowScanner) (samspil.ContractSystem, error) {
+		var s samspil.ContractSystem
+		return s, r.Scan(&s.ID, &s.Name)
+	})
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, s := range found {
+		names[s.ID] = s.Name
+	}
+	var v samspil.Validation
+	for i := range c.Systems {
+		name, ok := names[c.Systems[i].ID]
+		v.Check(ok, "system_ids", "%s is not a system in the catalogue", c.Systems[i].ID)
+		c.Systems[i].Name = name
+	}
+	return v.Err()
+}
+
+func (tx *Tx) writeContractSystems(c *samspil.Contract) error {
+	if _, err := tx.ExecContext(tx.ctx, `DELETE FROM contract_systems WHERE contract_id = $1`, c.ID); err != nil {
+		return err
+	}
+	for _, s := range c.Systems {
+		if _, err := tx.ExecContext(tx.ctx, `INSERT INTO contract_systems (contract_id, system_id) VALUES ($1, $2)`, c.ID, s.ID); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// contractArgs are the column values of a contract, in the order of the
+// INSERT and UPDATE statements below.
+func contractArgs(c *samspil.Contract) []any {
+	t := c.ContractTerms
+	costs, has := samspil.Costs{}, c.Costs != nil
+	if has {
+		costs = *c.Costs
+	}
+	return []any{c.Name, samspil.Fold(c.Name), nullString(c.SupplierID), t.Start.String(), t.DurationMonths, dateValue(t.Expiry),
+		dateValue(t.IrrevocableUntil), t.ExtensionCount, t.ExtensionMonths, t.ExtensionsUsed, t.NoticeMonths, string(t.NoticeRule),
+		dateValue(t.TerminatedOn), string(c.ProcurementForm), c.ReprocurementQuarter, has, int64(costs.Acquisition), int64(costs.Operation),
+		int64(costs.Other), nullString(c.ExternalRef), c.Notes, string(c.Visibility), string(c.PriceVisibility)}
+}
+
+const contractColumns = `name, name_fold, supplier_id, start_date, duration_months, expiry, irrevocable_until, extension_count,
+	extension_months, extensions_used, notice_months, notice_rule, terminated_on, procurement_form, reprocurement_quarter,
+	has_costs, cost_acquisition, cost_operation, cost_other, external_ref, notes, visibility, price_visibility`
+
+func externalRefTaken(ref string) error {
+	return samspil.ErrorAt(samspil.ECONFLICT, "external_ref", "another contract of the organisation has the reference %s", ref)
+}
+
+// CreateContract registers a contract.
+func (db *DB) CreateContract(ctx context.Context, actor *samspil.Actor, in samspil.ContractInput) (*samspil.Contract, error) {
+	c := in.Contract()
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	var id string
+	err := db.update(ctx, actor, func(tx *Tx) error {
+		org, err := db.ownerFor(tx, in.OrganizationID, "organization_id", samspil.PermLandscapeWrite)
+		if err != nil {
+			return err
+		}
+		c.ID, c.OrganizationID = newID(), org.ID
+		if err := db.checkContractRefs(tx, &c, true); err != nil {
+			return err
+		}
+		args := append([]any{c.ID, c.OrganizationID}, contractArgs(&c)...)
+		args = append(args, tx.now)
+		_, err = tx.ExecContext(ctx, `INSERT INTO contracts (id, organization_id, `+contractColumns+`, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, 1, $26, $26)`, args...)
+		if isUniqueViolation(err) {
+			return externalRefTaken(c.ExternalRef)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.writeContractSystems(&c); err != nil {
+			return err
+		}
+		created, err := db.findContract(ctx, tx, samspil.SystemActor("store"), c.ID)
+		if err != nil {
+			return err
+		}
+		id = created.ID
+		return tx.Audit(auditEntry{OrgID: org.ID, Action: "contract.create", ObjectType: "contract", ObjectID: c.ID, After: auditContract(created)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindContract(ctx, actor, id)
+}
+
+// auditContract is what the audit log keeps of a contract: everything but
+// the computed deadlines, which change with the date, not with the data.
+func auditContract(c *samspil.Contract) any {
+	cp := *c
+	cp.Deadlines = samspil.Deadlines{}
+	return cp
+}
+
+// writableContract finds a visible contract that the actor may change.
+func (db *DB) writableContract(tx *Tx, id string) (*samspil.Contract, error) {
+	c, err := db.findContract(tx.ctx, tx, samspil.SystemActor("store"), id)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.actor.CanSee(c.OrganizationID, c.Visibility) {
+		return nil, samspil.NotFound("contract")
+	}
+	if !tx.actor.Can(samspil.PermLandscapeWrite, c.OrganizationID) {
+		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its IT landscape", c.OrganizationName)
+	}
+	return c, nil
+}
+
+// UpdateContract changes a contract.
+func (db *DB) UpdateContract(ctx context.Context, actor *samspil.Actor, id string, version int, p samspil.ContractPatch) (*samspil.Contract, error) {
+	err := db.update(ctx, actor, func(tx *Tx) error {
+		before, err := db.writableContract(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(before.Version, version); err != nil {
+			return err
+		}
+		after := p.Apply(*before)
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		if err := db.checkContractRefs(tx, &after, after.SupplierID != before.SupplierID); err != nil {
+			return err
+		}
+		after.Version, after.UpdatedAt = before.Version+1, tx.now
+		args := append(contractArgs(&after), after.Version, tx.now, id, before.Version)
+		err = tx.execVersioned("contracts", "contract", id, before.Version, `UPDATE contracts SET (`+contractColumns+`, version, updated_at) =
+			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+			WHERE id = $26 AND version = $27`, args...)
+		if isUniqueViolation(err) {
+			return externalRefTaken(after.ExternalRef)
+		}
+		if err != nil {
+			return err
+		}
+		if p.SystemIDs != nil {
+			if err := tx.writeContractSystems(&after); err != nil {
+				return err
+			}
+		}
+		return tx.Audit(auditEntry{OrgID: after.OrganizationID, Action: "contract.update", ObjectType: "contract", ObjectID: id,
+			Before: auditContract(before), After: auditContract(&after)})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindContract(ctx, actor, id)
+}
+
+// DeleteContract removes a contract.
+func (db *DB) DeleteContract(ctx context.Context, actor *samspil.Actor, id string, version int) error {
+	return db.update(ctx, actor, func(tx *Tx) error {
+		c, err := db.writableContract(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.execVersioned("contracts", "contract", id, version, `DELETE FROM contracts WHERE id = $1 AND version = $2`, id, version); err != nil {
+			return err
+		}
+		if err := tx.recordDeletion("contract", id, c.OrganizationID, c.Visibility); err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{OrgID: c.OrganizationID, Action: "contract.delete", ObjectType: "contract", ObjectID: id, Before: auditContract(c)})
+	})
+}

@@ -1,0 +1,303 @@
+package sqldb
+
+import (
+	"context"
+
+	"github.com/samspil/samspil"
+)
+
+var _ samspil.UsageService = (*DB)(nil)
+
+const usageSelect = `SELECT u.id, u.organization_id, o.name, u.system_id, s.name, u.lifecycle, u.from_date, u.until_date,
+	u.responsible_unit_id, u.user_band, u.notes, u.visibility, u.version, u.created_at, u.updated_at
+	FROM usages u JOIN organizations o ON o.id = u.organization_id JOIN systems s ON s.id = u.system_id`
+
+func scanUsage(r rowScanner) (samspil.Usage, error) {
+	var u samspil.Usage
+	var from, until nullDate
+	var unit *string
+	var created, updated dbTime
+	err := r.Scan(&u.ID, &u.OrganizationID, &u.OrganizationName, &u.SystemID, &u.SystemName, &u.Lifecycle, &from, &until,
+		&unit, &u.UserBand, &u.Notes, &u.Visibility, &u.Version, &created, &updated)
+	u.From, u.Until, u.ResponsibleUnitID, u.CreatedAt, u.UpdatedAt = from.Ptr(), until.Ptr(), deref(unit), created.T, updated.T
+	return u, err
+}
+
+// loadUsageDetails fills in using units and task changes.
+func loadUsageDetails(ctx context.Context, qr querier, usages []samspil.Usage) error {
+	if len(usages) == 0 {
+		return nil
+	}
+	idx := map[string]int{}
+	ids := make([]string, len(usages))
+	for i, u := range usages {
+		idx[u.ID], ids[i] = i, u.ID
+		usages[i].UsingUnitIDs, usages[i].TaskChanges = []string{}, []samspil.TaskChange{}
+	}
+	var q query
+	rows, err := qr.QueryContext(ctx, `SELECT usage_id, unit_id FROM usage_units WHERE usage_id IN `+q.in(ids)+` ORDER BY usage_id, unit_id`, q.args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id, unit string
+		if err := rows.Scan(&id, &unit); err != nil {
+			rows.Close()
+			return err
+		}
+		usages[idx[id]].UsingUnitIDs = append(usages[idx[id]].UsingUnitIDs, unit)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var tq query
+	rows, err = qr.QueryContext(ctx, `SELECT usage_id, code, opt_out FROM usage_tasks WHERE usage_id IN `+tq.in(ids)+` ORDER BY usage_id, code`, tq.args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var tc samspil.TaskChange
+		if err := rows.Scan(&id, &tc.Code, &tc.OptOut); err != nil {
+			return err
+		}
+		usages[idx[id]].TaskChanges = append(usages[idx[id]].TaskChanges, tc)
+	}
+	return rows.Err()
+}
+
+// FindUsage returns a visible usage.
+func (db *DB) FindUsage(ctx context.Context, actor *samspil.Actor, id string) (*samspil.Usage, error) {
+	return db.findUsage(ctx, db.read, actor, id)
+}
+
+func (db *DB) findUsage(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.Usage, error) {
+	var q query
+	q.cond("u.id = " + q.arg(id))
+	q.cond(visibleCond(&q, actor, "u.organization_id", "u.visibility"))
+	u, err := scanUsage(qr.QueryRowContext(ctx, usageSelect+q.whereSQL(), q.args...))
+	if err != nil {
+		return nil, errNoRows(err, "usage")
+	}
+	usages := []samspil.Usage{u}
+	if err := loadUsageDetails(ctx, qr, usages); err != nil {
+		return nil, err
+	}
+	return &usages[0], nil
+}
+
+// ListUsages lists visible usages by organisation and system name.
+func (db *DB) ListUsages(ctx context.Context, actor *samspil.Actor, f samspil.UsageFilter) (*samspil.Page[samspil.Usage], error) {
+	var q query
+	q.cond(visibleCond(&q, actor, "u.organization_id", "u.visibility"))
+	if f.OrganizationID != "" {
+		q.cond("u.organization_id = " + q.arg(f.OrganizationID) + " OR (o.country = 'DK' AND o.municipality_code = " + q.arg(f.OrganizationID) + ")")
+	}
+	if f.SystemID != "" {
+		q.cond("u.system_id = " + q.arg(f.SystemID))
+	}
+	if f.Lifecycle != "" {
+		q.cond("u.lifecycle = " + q.arg(string(f.Lifecycle)))
+	}
+	if f.ChangedSince != nil {
+		q.cond("u.updated_at >= " + q.arg(f.ChangedSince.UTC()))
+	}
+	keys, err := decodeCursor(f.Cursor, 3)
+	if err != nil {
+		return nil, err
+	}
+	if keys != nil {
+		q.cond("(o.name_fold, s.name_fold, u.id) > (" + q.arg(keys[0]) + ", " + q.arg(keys[1]) + ", " + q.arg(keys[2]) + ")")
+	}
+	limit := f.PageSize()
+	rows, err := db.read.QueryContext(ctx, usageSelect+q.whereSQL()+" ORDER BY o.name_fold, s.name_fold, u.id LIMIT "+q.arg(limit+1), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	usages, err := collect(rows, scanUsage)
+	if err != nil {
+		return nil, err
+	}
+	page := pageOf(usages, limit, func(u samspil.Usage) []string {
+		return []string{samspil.Fold(u.OrganizationName), samspil.Fold(u.SystemName), u.ID}
+	})
+	return page, loadUsageDetails(ctx, db.read, page.Items)
+}
+
+// checkUsageRefs checks that the units belong to the usage's organisation
+// and the KLE codes exist.
+func (tx *Tx) checkUsageRefs(u *samspil.Usage) error {
+	var v samspil.Validation
+	units := append([]string{}, u.UsingUnitIDs...)
+	if u.ResponsibleUnitID != "" {
+		units = append(units, u.ResponsibleUnitID)
+	}
+	if len(units) > 0 {
+		var q query
+		rows, err := tx.QueryContext(tx.ctx, "SELECT id FROM org_units WHERE organization_id = "+q.arg(u.OrganizationID)+" AND id IN "+q.in(units), q.args...)
+		if err != nil {
+			return err
+		}
+		found, err := collect(rows, func(r rowScanner) (string, error) {
+			var s string
+			return s, r.Scan(&s)
+		})
+		if err != nil {
+			return err
+		}
+		have := map[string]bool{}
+		for _, id := range found {
+			have[id] = true
+		}
+		if u.ResponsibleUnitID != "" {
+			v.Check(have[u.ResponsibleUnitID], "responsible_unit_id", "is not a unit of the organisation")
+		}
+		for _, id := range u.UsingUnitIDs {
+			v.Check(have[id], "using_unit_ids", "%s is not a unit of the organisation", id)
+		}
+	}
+	codes := make([]string, len(u.TaskChanges))
+	for i, tc := range u.TaskChanges {
+		codes[i] = tc.Code
+	}
+	if err := v.Merge(tx.checkTasksExist("task_changes", codes)); err != nil {
+		return err
+	}
+	return v.Err()
+}
+
+func (tx *Tx) writeUsageDetails(u *samspil.Usage) error {
+	for _, stmt := range []string{`DELETE FROM usage_units WHERE usage_id = $1`, `DELETE FROM usage_tasks WHERE usage_id = $1`} {
+		if _, err := tx.ExecContext(tx.ctx, stmt, u.ID); err != nil {
+			return err
+		}
+	}
+	for _, unit := range u.UsingUnitIDs {
+		if _, err := tx.ExecContext(tx.ctx, `INSERT INTO usage_units (usage_id, unit_id) VALUES ($1, $2)`, u.ID, unit); err != nil {
+			return err
+		}
+	}
+	for _, tc := range u.TaskChanges {
+		if _, err := tx.ExecContext(tx.ctx, `INSERT INTO usage_tasks (usage_id, code, opt_out) VALUES ($1, $2, $3)`, u.ID, tc.Code, tc.OptOut); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// CreateUsage registers that an organisation uses a system.
+func (db *DB) CreateUsage(ctx context.Context, actor *samspil.Actor, in samspil.UsageInput) (*samspil.Usage, error) {
+	u := in.Usage()
+	var v samspil.Validation
+	v.Check(in.SystemID != "", "system_id", "is required")
+	v.Merge(u.Validate())
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	var id string
+	err := db.update(ctx, actor, func(tx *Tx) error {
+		org, err := db.ownerFor(tx, in.OrganizationID, "organization_id", samspil.PermLandscapeWrite)
+		if err != nil {
+			return err
+		}
+		if _, err := db.findSystem(ctx, tx, actor, u.SystemID); err != nil {
+			if samspil.ErrorCode(err) == samspil.ENOTFOUND {
+				return samspil.ErrorAt(samspil.EINVALID, "system_id", "no system in the catalogue has this ID")
+			}
+			return err
+		}
+		u.ID, u.OrganizationID = newID(), org.ID
+		if err := tx.checkUsageRefs(&u); err != nil {
+			return err
+		}
+		_, err = tx.ExecContext(ctx, `INSERT INTO usages (id, organization_id, system_id, lifecycle, from_date, until_date, responsible_unit_id,
+			user_band, notes, visibility, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)`,
+			u.ID, u.OrganizationID, u.SystemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until), nullString(u.ResponsibleUnitID),
+			u.UserBand, u.Notes, string(u.Visibility), tx.now)
+		if isUniqueViolation(err) {
+			return samspil.ErrorAt(samspil.ECONFLICT, "system_id", "%s has registered this system already; change that usage instead", org.Name)
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.writeUsageDetails(&u); err != nil {
+			return err
+		}
+		created, err := db.findUsage(ctx, tx, samspil.SystemActor("store"), u.ID)
+		if err != nil {
+			return err
+		}
+		id = created.ID
+		return tx.Audit(auditEntry{OrgID: org.ID, Action: "usage.create", ObjectType: "usage", ObjectID: u.ID, After: created})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindUsage(ctx, actor, id)
+}
+
+// writableUsage finds a visible usage that the actor may change.
+func (db *DB) writableUsage(tx *Tx, id string) (*samspil.Usage, error) {
+	u, err := db.findUsage(tx.ctx, tx, tx.actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if !tx.actor.Can(samspil.PermLandscapeWrite, u.OrganizationID) {
+		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its IT landscape", u.OrganizationName)
+	}
+	return u, nil
+}
+
+// UpdateUsage changes a usage.
+func (db *DB) UpdateUsage(ctx context.Context, actor *samspil.Actor, id string, version int, p samspil.UsagePatch) (*samspil.Usage, error) {
+	err := db.update(ctx, actor, func(tx *Tx) error {
+		before, err := db.writableUsage(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := checkVersion(before.Version, version); err != nil {
+			return err
+		}
+		after := p.Apply(*before)
+		if err := after.Validate(); err != nil {
+			return err
+		}
+		if err := tx.checkUsageRefs(&after); err != nil {
+			return err
+		}
+		after.Version, after.UpdatedAt = before.Version+1, tx.now
+		if err := tx.execVersioned("usages", "usage", id, before.Version, `UPDATE usages SET lifecycle = $1, from_date = $2, until_date = $3,
+			responsible_unit_id = $4, user_band = $5, notes = $6, visibility = $7, version = $8, updated_at = $9 WHERE id = $10 AND version = $11`,
+			string(after.Lifecycle), dateValue(after.From), dateValue(after.Until), nullString(after.ResponsibleUnitID), after.UserBand,
+			after.Notes, string(after.Visibility), after.Version, tx.now, id, before.Version); err != nil {
+			return err
+		}
+		if err := tx.writeUsageDetails(&after); err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{OrgID: after.OrganizationID, Action: "usage.update", ObjectType: "usage", ObjectID: id, Before: before, After: after})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return db.FindUsage(ctx, actor, id)
+}
+
+// DeleteUsage removes a usage.
+func (db *DB) DeleteUsage(ctx context.Context, actor *samspil.Actor, id string, version int) error {
+	return db.update(ctx, actor, func(tx *Tx) error {
+		u, err := db.writableUsage(tx, id)
+		if err != nil {
+			return err
+		}
+		if err := tx.execVersioned("usages", "usage", id, version, `DELETE FROM usages WHERE id = $1 AND version = $2`, id, version); err != nil {
+			return err
+		}
+		if err := tx.recordDeletion("usage", id, u.OrganizationID, u.Visibility); err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{OrgID: u.OrganizationID, Action: "usage.delete", ObjectType: "usage", ObjectID: id, Before: u})
+	})
+}
