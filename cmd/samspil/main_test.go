@@ -184,7 +184,7 @@ func TestServeDemoTwice(t *testing.T) {
 				t.Fatalf("start-up output lacks URL or login: %q", output())
 			}
 			first := counts()
-			if !strings.Contains(first, "orgs=103 users=6 viborg-units=") || !strings.Contains(first, "3:2390") {
+			if !strings.Contains(first, "orgs=113 users=6 viborg-units=") || !strings.Contains(first, "3:2390") { // 98 + 5 regions + OS2 + 9 demo vendors
 				t.Fatalf("after the first start: %s", first)
 			}
 			_, _, stop = serve(t, env, "--demo")

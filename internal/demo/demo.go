@@ -1,7 +1,9 @@
 // Package demo fills a database with a small, fictional cast for trying
-// samspil out: a demo administrator and the people and organisation trees of
-// Silkeborg and Viborg, the two municipalities whose collaboration samspil
-// grew from. The municipalities are real; the people are invented.
+// samspil out: a demo administrator, the people and organisation trees of
+// Silkeborg and Viborg (the two municipalities whose collaboration samspil
+// grew from) and a synthetic IT landscape for every municipality. The
+// municipalities and vendors are real; the people, usages and contracts are
+// invented.
 package demo
 
 import (
@@ -22,6 +24,9 @@ type Store interface {
 	samspil.OrganizationService
 	samspil.OrgUnitService
 	samspil.UserService
+	samspil.SystemService
+	samspil.UsageService
+	samspil.ContractService
 	UserIDByEmail(ctx context.Context, email string) (string, error)
 }
 
@@ -99,6 +104,9 @@ func Ensure(ctx context.Context, store Store) (bool, error) {
 		if err := createUnits(ctx, store, sys, code, "", units); err != nil {
 			return false, err
 		}
+	}
+	if err := ensureLandscape(ctx, store); err != nil {
+		return false, err
 	}
 	return true, nil
 }

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/samspil/samspil"
 )
 
 // The message catalogue: one JSON file per language. Keys with dots
@@ -118,6 +120,17 @@ func formatTime(t time.Time, lang string) string {
 		return t.Format("02.01.2006 15.04")
 	}
 	return t.Format("2 Jan 2006 15:04")
+}
+
+// formatDate shows a date: 31.01.2026 in Danish, 31 Jan 2026 in English.
+func formatDate(d samspil.Date, lang string) string {
+	if d.IsZero() {
+		return ""
+	}
+	if lang == "da" {
+		return d.Time().Format("02.01.2006")
+	}
+	return d.Time().Format("2 Jan 2006")
 }
 
 // thousands groups digits: 98.213 in Danish, 98,213 in English.

@@ -39,6 +39,22 @@ func (w *Web) routes(rt *httpx.Router) {
 
 	page("GET /organizations/{id}/audit", samspil.PermAuditRead, w.auditLog)
 
+	page("GET /systems", samspil.PermPublic, w.catalogue)
+	page("GET /systems/new", samspil.PermLandscapeWrite, w.newSystemPage)
+	page("POST /systems", samspil.PermLandscapeWrite, w.createSystem)
+	page("GET /systems/{id}", samspil.PermPublic, w.systemPage)
+	page("POST /systems/{id}", samspil.PermLandscapeWrite, w.updateSystem)
+	page("POST /usages", samspil.PermLandscapeWrite, w.createUsage)
+	page("GET /organizations/{id}/landscape", samspil.PermPublic, w.landscape)
+	page("POST /organizations/{id}/usages/{usage}", samspil.PermLandscapeWrite, w.updateUsage)
+	page("POST /organizations/{id}/usages/{usage}/delete", samspil.PermLandscapeWrite, w.deleteUsage)
+	page("GET /organizations/{id}/deadlines", samspil.PermPublic, w.deadlines)
+	page("GET /organizations/{id}/contracts/new", samspil.PermLandscapeWrite, w.newContractPage)
+	page("POST /organizations/{id}/contracts", samspil.PermLandscapeWrite, w.createContract)
+	page("GET /contracts/{id}", samspil.PermPublic, w.contractPage)
+	page("POST /contracts/{id}", samspil.PermLandscapeWrite, w.updateContract)
+	page("POST /contracts/{id}/delete", samspil.PermLandscapeWrite, w.deleteContract)
+
 	page("GET /account", samspil.PermSignedIn, w.account)
 	page("POST /account/password", samspil.PermSignedIn, w.changePassword)
 	page("POST /account/tokens", samspil.PermSignedIn, w.createToken)

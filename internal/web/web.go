@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,6 +37,7 @@ type Config struct {
 
 // Web serves the pages.
 type Web struct {
+	now    func() time.Time
 	store  Store
 	cfg    Config
 	cat    *catalogue
@@ -53,7 +55,7 @@ func New(rt *httpx.Router, store Store, cfg Config) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Web{store: store, cfg: cfg, cat: cat, assets: as, pages: map[string]map[string]*template.Template{}}
+	w := &Web{now: samspil.Now, store: store, cfg: cfg, cat: cat, assets: as, pages: map[string]map[string]*template.Template{}}
 	if err := w.parseTemplates(); err != nil {
 		return nil, err
 	}
@@ -72,10 +74,10 @@ func (w *Web) parseTemplates() error {
 		w.pages[lang] = map[string]*template.Template{}
 		for _, file := range names {
 			name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/"), ".html")
-			if name == "layout" {
+			if name == "layout" || name == "partials" {
 				continue
 			}
-			t, err := template.New(name).Funcs(w.funcs(lang)).ParseFS(templateFS, "templates/layout.html", file)
+			t, err := template.New(name).Funcs(w.funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", file)
 			if err != nil {
 				return fmt.Errorf("parse template %s: %w", name, err)
 			}
@@ -101,6 +103,20 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			return ""
 		},
 		"thousands": func(n int) string { return thousands(n, lang) },
+		"kroner":    func(d samspil.DKK) string { return kroner(d, lang) },
+		"day": func(d any) string {
+			switch v := d.(type) {
+			case samspil.Date:
+				return formatDate(v, lang)
+			case *samspil.Date:
+				if v != nil {
+					return formatDate(*v, lang)
+				}
+			}
+			return ""
+		},
+		"mapclass": func(l samspil.Lifecycle) string { return mapClass(l) },
+		"has":      func(ids []string, id string) bool { return slices.Contains(ids, id) },
 		"json": func(b []byte) string {
 			var buf bytes.Buffer
 			if err := jsonIndent(&buf, b); err != nil {

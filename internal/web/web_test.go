@@ -1218,11 +1218,17 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 	}
 	// Computed keys: every value the prefix is printed with.
 	families := map[string][]string{
-		"role.":       strs(samspil.Roles),
-		"kind.":       strs(samspil.OrgKinds),
-		"unitkind.":   strs(samspil.UnitKinds),
-		"visibility.": strs(samspil.Visibilities),
-		"actor.":      strs([]samspil.ActorKind{samspil.ActorAnonymous, samspil.ActorUser, samspil.ActorSystem}),
+		"role.":        strs(samspil.Roles),
+		"kind.":        strs(samspil.OrgKinds),
+		"unitkind.":    strs(samspil.UnitKinds),
+		"visibility.":  strs(samspil.Visibilities),
+		"actor.":       strs([]samspil.ActorKind{samspil.ActorAnonymous, samspil.ActorUser, samspil.ActorSystem}),
+		"category.":    strs(samspil.Categories),
+		"lifecycle.":   strs(samspil.Lifecycles),
+		"notice.":      strs(samspil.NoticeRules),
+		"procurement.": strs(samspil.ProcurementForms),
+		"status.": strs([]samspil.ContractStatus{samspil.ContractNotStarted, samspil.ContractActive, samspil.ContractInNotice,
+			samspil.ContractExpired, samspil.ContractTerminated}),
 	}
 	for prefix, where := range prefixes {
 		values, ok := families[prefix]

@@ -1,0 +1,169 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"math/rand/v2"
+	"time"
+
+	"github.com/samspil/samspil"
+)
+
+// The demo landscape is synthetic: no public data says which systems each
+// municipality runs. Vendors and products are real names of the Danish
+// public-sector market so that the catalogue looks familiar; which
+// municipality uses what, and every contract, is invented (deterministically,
+// so that each demo looks the same). The pages say so.
+
+type product struct {
+	name     string
+	vendor   string // company name; "" for OS2 products
+	category samspil.Category
+	tasks    []string
+	os2      bool
+}
+
+// catalogue is the demo's system catalogue; several products per category
+// compete, so that "who uses what" differs between municipalities.
+var catalogue = []product{
+	{"SBSYS", "", samspil.CategoryCaseManagement, []string{"00.01.00"}, false},
+	{"Acadre", "Formpipe Software A/S", samspil.CategoryCaseManagement, []string{"00.01.00"}, false},
+	{"GetOrganized", "Netcompany A/S", samspil.CategoryCaseManagement, []string{"00.01.00"}, false},
+	{"WorkZone", "KMD A/S", samspil.CategoryCaseManagement, []string{"00.01.00"}, false},
+	{"Opus Økonomi", "KMD A/S", samspil.CategoryEconomy, nil, false},
+	{"Prisme", "Fujitsu A/S", samspil.CategoryEconomy, nil, false},
+	{"SD Løn", "Silkeborg Data A/S", samspil.CategoryHRPayroll, nil, false},
+	{"Opus Løn", "KMD A/S", samspil.CategoryHRPayroll, nil, false},
+	{"Nexus", "Systematic A/S", samspil.CategoryHealth, nil, false},
+	{"Cura", "Systematic A/S", samspil.CategoryHealth, nil, false},
+	{"Sensum Bosted", "EG A/S", samspil.CategorySocial, nil, false},
+	{"DUBU", "Netcompany A/S", samspil.CategorySocial, nil, false},
+	{"Momentum", "Netcompany A/S", samspil.CategoryEmployment, nil, false},
+	{"Min Uddannelse", "Systematic A/S", samspil.CategorySchools, nil, false},
+	{"Meebook", "Meebook ApS", samspil.CategorySchools, nil, false},
+	{"OS2forms", "", samspil.CategorySelfService, nil, true},
+	{"OS2faktor", "", samspil.CategoryInfrastructure, nil, true},
+	{"OS2rollekatalog", "", samspil.CategoryInfrastructure, nil, true},
+	{"OS2mo", "", samspil.CategoryHRPayroll, nil, true},
+	{"OS2datascanner", "", samspil.CategoryData, nil, true},
+	{"Microsoft 365", "Microsoft Danmark ApS", samspil.CategoryInfrastructure, nil, false},
+}
+
+// categoriesInUse are the areas every demo municipality covers; for each it
+// uses one of the competing products.
+var categoriesInUse = []samspil.Category{samspil.CategoryCaseManagement, samspil.CategoryEconomy, samspil.CategoryHRPayroll,
+	samspil.CategoryHealth, samspil.CategorySocial, samspil.CategoryEmployment, samspil.CategorySchools}
+
+// ensureLandscape gives every municipality a synthetic landscape: one
+// product per area, a few OS2 products, and contracts for most commercial
+// products. It runs once, with the rest of the demo.
+func ensureLandscape(ctx context.Context, store Store) error {
+	sys := samspil.SystemActor("demo")
+	orgs, err := store.ListOrganizations(ctx, sys, samspil.OrganizationFilter{Kind: samspil.KindMunicipality, ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
+	if err != nil {
+		return err
+	}
+	owner, err := store.FindOrganization(ctx, sys, "0740")
+	if err != nil {
+		return err
+	}
+	vendors := map[string]string{}
+	os2, err := store.CreateOrganization(ctx, sys, samspil.OrganizationInput{Kind: samspil.KindCommunity, Name: "OS2 – Offentligt digitaliseringsfællesskab", Visibility: samspil.VisibilityPublic})
+	if err != nil {
+		return err
+	}
+	systems := map[string]*samspil.System{}
+	for _, p := range catalogue {
+		vendor := ""
+		if p.os2 {
+			vendor = os2.ID
+		}
+		if p.vendor != "" {
+			if vendors[p.vendor] == "" {
+				o, err := store.CreateOrganization(ctx, sys, samspil.OrganizationInput{Kind: samspil.KindCompany, Name: p.vendor, Visibility: samspil.VisibilityPublic})
+				if err != nil {
+					return fmt.Errorf("create vendor %s: %w", p.vendor, err)
+				}
+				vendors[p.vendor] = o.ID
+			}
+			vendor = vendors[p.vendor]
+		}
+		s, err := store.CreateSystem(ctx, sys, samspil.SystemInput{Name: p.name, VendorID: vendor, Category: p.category, Tasks: p.tasks,
+			OpenSource: p.os2, OS2Product: p.os2, OwnerID: owner.ID, Visibility: samspil.VisibilityPublic,
+			Description: "Demo: katalogposten er oprettet til demoen."})
+		if err != nil {
+			return fmt.Errorf("create system %s: %w", p.name, err)
+		}
+		systems[p.name] = s
+	}
+	byCategory := map[samspil.Category][]product{}
+	for _, p := range catalogue {
+		if !p.os2 {
+			byCategory[p.category] = append(byCategory[p.category], p)
+		}
+	}
+	for i, o := range orgs.Items {
+		rng := rand.New(rand.NewPCG(seed(o.MunicipalityCode), 2014))
+		var picks []product
+		for _, c := range categoriesInUse {
+			options := byCategory[c]
+			picks = append(picks, options[rng.IntN(len(options))])
+		}
+		for _, p := range catalogue {
+			if p.os2 && rng.IntN(3) > 0 {
+				picks = append(picks, p)
+			}
+		}
+		if err := demoOrganization(ctx, store, sys, rng, &o, picks, systems); err != nil {
+			return err
+		}
+		if (i+1)%20 == 0 || i+1 == len(orgs.Items) {
+			slog.Info("demo landscape", "municipalities", i+1, "of", len(orgs.Items))
+		}
+	}
+	return nil
+}
+
+func seed(code string) uint64 {
+	h := fnv.New64a()
+	h.Write([]byte(code))
+	return h.Sum64()
+}
+
+var demoLifecycles = []samspil.Lifecycle{samspil.LifecycleOperational, samspil.LifecycleOperational, samspil.LifecycleOperational,
+	samspil.LifecycleOperational, samspil.LifecyclePhasingIn, samspil.LifecyclePhasingOut, samspil.LifecyclePlanned, samspil.LifecyclePilot}
+
+func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng *rand.Rand, o *samspil.Organization, picks []product, systems map[string]*samspil.System) error {
+	for _, p := range picks {
+		s := systems[p.name]
+		lifecycle := demoLifecycles[rng.IntN(len(demoLifecycles))]
+		from := samspil.NewDate(2012+rng.IntN(12), time.Month(1+rng.IntN(12)), 1)
+		// Public, so that the demo's catalogue and maps show without signing
+		// in; real usages default to sector.
+		if _, err := store.CreateUsage(ctx, sys, samspil.UsageInput{OrganizationID: o.ID, SystemID: s.ID, Lifecycle: lifecycle, From: &from,
+			Visibility: samspil.VisibilityPublic, Notes: "Syntetiske demodata."}); err != nil {
+			return fmt.Errorf("demo usage %s/%s: %w", o.Name, p.name, err)
+		}
+		if p.os2 || rng.IntN(10) < 3 {
+			continue
+		}
+		start := samspil.NewDate(2020+rng.IntN(6), time.Month(1+rng.IntN(12)), 1)
+		terms := samspil.ContractTerms{Start: start, DurationMonths: 48 + 12*rng.IntN(3), NoticeMonths: []int{3, 6, 6, 12}[rng.IntN(4)],
+			NoticeRule: samspil.NoticeRules[rng.IntN(len(samspil.NoticeRules))]}
+		if rng.IntN(2) == 0 {
+			terms.ExtensionCount, terms.ExtensionMonths = 1+rng.IntN(2), 12
+		}
+		size := max(o.Inhabitants(), 2000)
+		costs := samspil.Costs{Acquisition: samspil.DKK(int64(size) * int64(2+rng.IntN(8)) * 10), Operation: samspil.DKK(int64(size) * int64(10+rng.IntN(30)) * 10)}
+		procurement := []samspil.ProcurementForm{samspil.ProcurementEUTender, samspil.ProcurementSKI, samspil.ProcurementSKI, samspil.ProcurementJoint}[rng.IntN(4)]
+		visibility := []samspil.Visibility{samspil.VisibilityPrivate, samspil.VisibilitySector, samspil.VisibilitySector}[rng.IntN(3)]
+		if _, err := store.CreateContract(ctx, sys, samspil.ContractInput{OrganizationID: o.ID, Name: p.name + " – driftsaftale", SupplierID: s.VendorID,
+			SystemIDs: []string{s.ID}, ContractTerms: terms, ProcurementForm: procurement, Costs: &costs, Visibility: visibility,
+			PriceVisibility: samspil.VisibilityPrivate, Notes: "Syntetiske demodata."}); err != nil {
+			return fmt.Errorf("demo contract %s/%s: %w", o.Name, p.name, err)
+		}
+	}
+	return nil
+}

@@ -1,0 +1,291 @@
+package web
+
+import (
+	"context"
+	"html/template"
+	"net/http"
+	"strings"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+)
+
+// Contracts: the contract page with its computed deadlines, the contract
+// form, and an organisation's deadlines list with a timeline.
+
+type contractFormData struct {
+	Org              *samspil.Organization
+	Contract         *samspil.Contract // nil when new
+	Form             samspil.ContractInput
+	Costs            [3]string // the cost fields as typed
+	Systems          []samspil.Usage
+	Selected         map[string]bool
+	NoticeRules      []samspil.NoticeRule
+	ProcurementForms []samspil.ProcurementForm
+	Visibilities     []samspil.Visibility
+}
+
+// contractForm reads the contract form. Amounts accept Danish notation
+// ("125.000,50") as well as "125000.50".
+func contractForm(r *http.Request) (samspil.ContractInput, [3]string, error) {
+	var v samspil.Validation
+	in := samspil.ContractInput{OrganizationID: r.PathValue("id"), Name: r.PostFormValue("name"),
+		SupplierID: strings.TrimSpace(r.PostFormValue("supplier_id")), SystemIDs: r.PostForm["system_ids"],
+		ProcurementForm: samspil.ProcurementForm(r.PostFormValue("procurement_form")), ReprocurementQuarter: strings.TrimSpace(r.PostFormValue("reprocurement_quarter")),
+		ExternalRef: r.PostFormValue("external_ref"), Notes: r.PostFormValue("notes"),
+		Visibility: samspil.Visibility(r.PostFormValue("visibility")), PriceVisibility: samspil.Visibility(r.PostFormValue("price_visibility"))}
+	t := &in.ContractTerms
+	if start := formDate(&v, r, "start"); start != nil {
+		t.Start = *start
+	}
+	t.Expiry, t.IrrevocableUntil, t.TerminatedOn = formDate(&v, r, "expiry"), formDate(&v, r, "irrevocable_until"), formDate(&v, r, "terminated_on")
+	t.DurationMonths, t.ExtensionCount = atoiOr(&v, r, "duration_months"), atoiOr(&v, r, "extension_count")
+	t.ExtensionMonths, t.ExtensionsUsed = atoiOr(&v, r, "extension_months"), atoiOr(&v, r, "extensions_used")
+	t.NoticeMonths, t.NoticeRule = atoiOr(&v, r, "notice_months"), samspil.NoticeRule(r.PostFormValue("notice_rule"))
+	typed := [3]string{r.PostFormValue("cost_acquisition"), r.PostFormValue("cost_operation"), r.PostFormValue("cost_other")}
+	if typed != [3]string{} {
+		var costs samspil.Costs
+		for i, dst := range []*samspil.DKK{&costs.Acquisition, &costs.Operation, &costs.Other} {
+			field := []string{"costs.acquisition", "costs.operation", "costs.other"}[i]
+			if amount, ok := parseKroner(typed[i]); ok {
+				*dst = amount
+			} else {
+				v.Add(field, "must be an amount in kroner such as 125.000,50")
+			}
+		}
+		in.Costs = &costs
+	}
+	return in, typed, v.Err()
+}
+
+// parseKroner reads an amount as people type it: "125.000,50", "125000,5",
+// "125000.50", "125 000"; empty is zero.
+func parseKroner(s string) (samspil.DKK, bool) {
+	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
+	if s == "" {
+		return 0, true
+	}
+	if strings.Contains(s, ",") {
+		s = strings.ReplaceAll(s, ".", "")
+		s = strings.Replace(s, ",", ".", 1)
+	} else if strings.Count(s, ".") > 1 {
+		s = strings.ReplaceAll(s, ".", "")
+	}
+	d, err := samspil.ParseDKK(s)
+	return d, err == nil
+}
+
+// kroner formats an amount the Danish way, for form fields and tables.
+func kroner(d samspil.DKK, lang string) string {
+	s := d.String()
+	whole, frac, _ := strings.Cut(s, ".")
+	neg := strings.HasPrefix(whole, "-")
+	n := 0
+	for _, c := range strings.TrimPrefix(whole, "-") {
+		n = n*10 + int(c-'0')
+	}
+	out := thousands(n, lang)
+	if neg {
+		out = "-" + out
+	}
+	if lang == "en" {
+		return out + "." + frac
+	}
+	return out + "," + frac
+}
+
+func (w *Web) contractFormData(ctx context.Context, actor *samspil.Actor, org *samspil.Organization, c *samspil.Contract, in samspil.ContractInput, typed [3]string) (*contractFormData, error) {
+	usages, err := allPages(func(cursor string) (*samspil.Page[samspil.Usage], error) {
+		return w.store.ListUsages(ctx, actor, samspil.UsageFilter{OrganizationID: org.ID, ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	d := &contractFormData{Org: org, Contract: c, Form: in, Costs: typed, Systems: usages, Selected: map[string]bool{},
+		NoticeRules: samspil.NoticeRules, ProcurementForms: samspil.ProcurementForms, Visibilities: samspil.Visibilities}
+	for _, id := range in.SystemIDs {
+		d.Selected[id] = true
+	}
+	return d, nil
+}
+
+func (w *Web) newContractPage(rw http.ResponseWriter, r *http.Request) {
+	in := samspil.ContractInput{Visibility: samspil.VisibilityPrivate, PriceVisibility: samspil.VisibilityPrivate,
+		ContractTerms: samspil.ContractTerms{NoticeMonths: 3, NoticeRule: samspil.NoticeAnyDay}}
+	if sys := r.URL.Query().Get("system"); sys != "" {
+		in.SystemIDs = []string{sys}
+	}
+	w.showContractForm(rw, r, http.StatusOK, nil, nil, in, [3]string{})
+}
+
+func (w *Web) showContractForm(rw http.ResponseWriter, r *http.Request, status int, formErr error, c *samspil.Contract, in samspil.ContractInput, typed [3]string) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	orgID := r.PathValue("id")
+	if c != nil {
+		orgID = c.OrganizationID
+	}
+	org, err := w.store.FindOrganization(ctx, actor, orgID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if !actor.Can(samspil.PermLandscapeWrite, org.ID) {
+		w.fail(rw, r, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its IT landscape", org.Name))
+		return
+	}
+	d, err := w.contractFormData(ctx, actor, org, c, in, typed)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	v := w.newView(r, "directory", d)
+	v.Title = w.cat.text(v.Lang, "contract.new")
+	if c != nil {
+		v.Title = c.Name
+	}
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	w.render(rw, r, status, "contract_form", v)
+}
+
+func (w *Web) createContract(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	in, typed, err := contractForm(r)
+	if err == nil {
+		var c *samspil.Contract
+		if c, err = w.store.CreateContract(r.Context(), httpx.ActorFrom(r.Context()), in); err == nil {
+			redirect(rw, r, "/contracts/"+c.ID, "contract_created")
+			return
+		}
+	}
+	if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ECONFLICT {
+		w.showContractForm(rw, r, httpx.Status(err), err, nil, in, typed)
+		return
+	}
+	w.fail(rw, r, err)
+}
+
+// contractInput turns a stored contract back into form values.
+func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [3]string) {
+	in := samspil.ContractInput{OrganizationID: c.OrganizationID, Name: c.Name, SupplierID: c.SupplierID, SystemIDs: c.SystemIDs(),
+		ContractTerms: c.ContractTerms, ProcurementForm: c.ProcurementForm, ReprocurementQuarter: c.ReprocurementQuarter, Costs: c.Costs,
+		ExternalRef: c.ExternalRef, Notes: c.Notes, Visibility: c.Visibility, PriceVisibility: c.PriceVisibility}
+	var typed [3]string
+	if c.Costs != nil {
+		typed = [3]string{kroner(c.Costs.Acquisition, lang), kroner(c.Costs.Operation, lang), kroner(c.Costs.Other, lang)}
+	}
+	return in, typed
+}
+
+type contractPageData struct {
+	Contract *samspil.Contract
+	CanEdit  bool
+	Timeline template.HTML
+}
+
+func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	c, err := w.store.FindContract(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	lang := language(r)
+	if r.URL.Query().Get("edit") == "true" && actor.Can(samspil.PermLandscapeWrite, c.OrganizationID) {
+		in, typed := contractInput(c, lang)
+		w.showContractForm(rw, r, http.StatusOK, nil, c, in, typed)
+		return
+	}
+	tl, err := w.timeline([]samspil.Contract{*c}, lang)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	v := w.newView(r, "directory", contractPageData{Contract: c, CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl})
+	v.Title = c.Name
+	w.render(rw, r, http.StatusOK, "contract", v)
+}
+
+func (w *Web) updateContract(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	c, err := w.store.FindContract(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	r.SetPathValue("id", c.OrganizationID)
+	in, typed, err := contractForm(r)
+	if err == nil {
+		terms := in.ContractTerms
+		p := samspil.ContractPatch{Name: &in.Name, SupplierID: &in.SupplierID, SystemIDs: &in.SystemIDs, Terms: &terms,
+			ProcurementForm: &in.ProcurementForm, ReprocurementQuarter: &in.ReprocurementQuarter, Costs: in.Costs, ExternalRef: &in.ExternalRef,
+			Notes: &in.Notes, Visibility: &in.Visibility, PriceVisibility: &in.PriceVisibility}
+		if _, err = w.store.UpdateContract(ctx, actor, c.ID, formVersion(r), p); err == nil {
+			redirect(rw, r, "/contracts/"+c.ID, "contract_updated")
+			return
+		}
+	}
+	if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ECONFLICT || code == samspil.ESTALE {
+		w.showContractForm(rw, r, httpx.Status(err), err, c, in, typed)
+		return
+	}
+	w.fail(rw, r, err)
+}
+
+func (w *Web) deleteContract(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	c, err := w.store.FindContract(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if err := w.store.DeleteContract(ctx, actor, c.ID, formVersion(r)); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	redirect(rw, r, "/organizations/"+c.OrganizationID+"/deadlines", "contract_deleted")
+}
+
+type deadlinesData struct {
+	Org       *samspil.Organization
+	Contracts []samspil.Contract
+	Timeline  template.HTML
+	CanEdit   bool
+	Today     samspil.Date
+}
+
+func (w *Web) deadlines(rw http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	org, err := w.store.FindOrganization(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	contracts, err := allPages(func(cursor string) (*samspil.Page[samspil.Contract], error) {
+		return w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency,
+			ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+	})
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	lang := language(r)
+	tl, err := w.timeline(contracts, lang)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	v := w.newView(r, "directory", deadlinesData{Org: org, Contracts: contracts, Timeline: tl,
+		CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Today: samspil.Today(w.now())})
+	v.Title = w.cat.text(v.Lang, "deadlines.title", org.Name)
+	w.render(rw, r, http.StatusOK, "deadlines", v)
+}

@@ -1,0 +1,377 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"html/template"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/dkmap"
+	"github.com/samspil/samspil/internal/httpx"
+)
+
+// The IT landscape: the shared system catalogue, a system's page with who
+// uses it (list and map), and an organisation's usages.
+
+type catalogueData struct {
+	Query      string
+	Category   string
+	OS2        bool
+	Categories []samspil.Category
+	Page       *samspil.Page[samspil.System]
+	Next       string
+	CanPropose bool
+}
+
+func (w *Web) catalogue(rw http.ResponseWriter, r *http.Request) {
+	q := r.URL.Query()
+	actor := httpx.ActorFrom(r.Context())
+	d := catalogueData{Query: q.Get("q"), Category: q.Get("category"), OS2: q.Get("os2") == "true", Categories: samspil.Categories,
+		CanPropose: len(actor.OrgsWhere(samspil.PermLandscapeWrite)) > 0 || actor.IsOperator()}
+	page, err := w.store.ListSystems(r.Context(), actor, samspil.SystemFilter{Query: d.Query, Category: samspil.Category(d.Category), OS2: d.OS2,
+		ListOptions: samspil.ListOptions{Cursor: q.Get("cursor"), Limit: 100}})
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d.Page = page
+	if page.NextCursor != "" {
+		next := url.Values{"q": {d.Query}, "category": {d.Category}, "cursor": {page.NextCursor}}
+		if d.OS2 {
+			next.Set("os2", "true")
+		}
+		d.Next = "/systems?" + next.Encode()
+	}
+	v := w.newView(r, "catalogue", d)
+	v.Title = w.cat.text(v.Lang, "catalogue.title")
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-History-Restore-Request") != "true" {
+		w.renderTemplate(rw, r, http.StatusOK, "catalogue", "results", v)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "catalogue", v)
+}
+
+type systemData struct {
+	System       *samspil.System
+	Tasks        []samspil.Task
+	WhoUses      []samspil.WhoUses
+	Map          template.HTML
+	Counts       map[string]int // map class -> number of organisations
+	CanEdit      bool
+	Categories   []samspil.Category
+	Visibilities []samspil.Visibility
+	Lifecycles   []samspil.Lifecycle
+	Orgs         []samspil.Organization // the actor's organisations that may register a usage
+	Form         samspil.UsageInput
+}
+
+// mapClass is the map colour of a lifecycle phase.
+func mapClass(l samspil.Lifecycle) string {
+	switch l {
+	case samspil.LifecycleOperational:
+		return "uses"
+	case samspil.LifecyclePlanned, samspil.LifecyclePilot, samspil.LifecyclePhasingIn:
+		return "plans"
+	case samspil.LifecyclePhasingOut:
+		return "phasing-out"
+	}
+	return "none"
+}
+
+func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request) {
+	w.showSystem(rw, r, http.StatusOK, nil, samspil.UsageInput{Lifecycle: samspil.LifecycleOperational})
+}
+
+func (w *Web) showSystem(rw http.ResponseWriter, r *http.Request, status int, formErr error, form samspil.UsageInput) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	s, err := w.store.FindSystem(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d := systemData{System: s, CanEdit: actor.Can(samspil.PermLandscapeWrite, s.OwnerID), Categories: samspil.Categories, Visibilities: samspil.Visibilities,
+		Lifecycles: samspil.Lifecycles, Form: form, Counts: map[string]int{}}
+	for _, code := range s.Tasks {
+		if t, err := w.store.FindTask(ctx, code); err == nil {
+			d.Tasks = append(d.Tasks, *t)
+		} else {
+			d.Tasks = append(d.Tasks, samspil.Task{Code: code})
+		}
+	}
+	if d.WhoUses, err = w.store.WhoUses(ctx, actor, s.ID); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	lang := language(r)
+	shades := map[string]dkmap.Shade{}
+	for _, u := range d.WhoUses {
+		if u.MunicipalityCode == "" {
+			continue
+		}
+		class := mapClass(u.Lifecycle)
+		d.Counts[class]++
+		shades[u.MunicipalityCode] = dkmap.Shade{Class: class, Href: "/organizations/" + u.OrganizationID + "/landscape",
+			Label: u.OrganizationName + ": " + w.cat.text(lang, "lifecycle."+string(u.Lifecycle))}
+	}
+	var buf bytes.Buffer
+	if err := dkmap.Render(&buf, shades, dkmap.Options{ID: "who-uses-map", Title: w.cat.text(lang, "system.map_title", s.Name),
+		Desc: w.cat.text(lang, "system.map_desc")}); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d.Map = template.HTML(buf.String()) // dkmap escapes every value it writes
+	if d.Orgs, err = w.writableOrgs(ctx, actor); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	v := w.newView(r, "catalogue", d)
+	v.Title = s.Name
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	w.render(rw, r, status, "system", v)
+}
+
+// writableOrgs returns the organisations whose landscape the actor may
+// change.
+func (w *Web) writableOrgs(ctx context.Context, actor *samspil.Actor) ([]samspil.Organization, error) {
+	var orgs []samspil.Organization
+	for _, id := range actor.OrgsWhere(samspil.PermLandscapeWrite) {
+		o, err := w.store.FindOrganization(ctx, actor, id)
+		if err != nil {
+			return nil, err
+		}
+		orgs = append(orgs, *o)
+	}
+	return orgs, nil
+}
+
+// systemForm reads the catalogue entry form.
+func systemForm(r *http.Request) samspil.SystemInput {
+	return samspil.SystemInput{Name: r.PostFormValue("name"), VendorID: strings.TrimSpace(r.PostFormValue("vendor_id")),
+		Category: samspil.Category(r.PostFormValue("category")), Tasks: strings.Fields(strings.ReplaceAll(r.PostFormValue("tasks"), ",", " ")),
+		Description: r.PostFormValue("description"), OpenSource: r.PostFormValue("open_source") == "true",
+		OS2Product: r.PostFormValue("os2_product") == "true", Homepage: r.PostFormValue("homepage"),
+		OwnerID: r.PostFormValue("owner_id"), Visibility: samspil.Visibility(r.PostFormValue("visibility"))}
+}
+
+type systemFormData struct {
+	Form         samspil.SystemInput
+	Orgs         []samspil.Organization
+	Categories   []samspil.Category
+	Visibilities []samspil.Visibility
+}
+
+func (w *Web) newSystemPage(rw http.ResponseWriter, r *http.Request) {
+	w.showSystemForm(rw, r, http.StatusOK, nil, samspil.SystemInput{Category: samspil.CategoryOther, Visibility: samspil.VisibilitySector})
+}
+
+func (w *Web) showSystemForm(rw http.ResponseWriter, r *http.Request, status int, formErr error, form samspil.SystemInput) {
+	actor := httpx.ActorFrom(r.Context())
+	orgs, err := w.writableOrgs(r.Context(), actor)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	v := w.newView(r, "catalogue", systemFormData{Form: form, Orgs: orgs, Categories: samspil.Categories, Visibilities: samspil.Visibilities})
+	v.Title = w.cat.text(v.Lang, "system.new")
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	w.render(rw, r, status, "system_new", v)
+}
+
+func (w *Web) createSystem(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	in := systemForm(r)
+	s, err := w.store.CreateSystem(r.Context(), httpx.ActorFrom(r.Context()), in)
+	if err != nil {
+		if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ECONFLICT {
+			w.showSystemForm(rw, r, httpx.Status(err), err, in)
+			return
+		}
+		w.fail(rw, r, err)
+		return
+	}
+	redirect(rw, r, "/systems/"+s.ID, "system_created")
+}
+
+func (w *Web) updateSystem(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	in := systemForm(r)
+	p := samspil.SystemPatch{Name: &in.Name, VendorID: &in.VendorID, Category: &in.Category, Tasks: &in.Tasks, Description: &in.Description,
+		OpenSource: &in.OpenSource, OS2Product: &in.OS2Product, Homepage: &in.Homepage, Visibility: &in.Visibility}
+	_, err := w.store.UpdateSystem(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), formVersion(r), p)
+	if err != nil {
+		if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ESTALE {
+			w.showSystem(rw, r, httpx.Status(err), err, samspil.UsageInput{Lifecycle: samspil.LifecycleOperational})
+			return
+		}
+		w.fail(rw, r, err)
+		return
+	}
+	redirect(rw, r, "/systems/"+r.PathValue("id"), "system_updated")
+}
+
+// usageForm reads the usage form; dates are YYYY-MM-DD from date inputs.
+func usageForm(r *http.Request) (samspil.UsageInput, error) {
+	in := samspil.UsageInput{OrganizationID: r.PostFormValue("organization_id"), SystemID: r.PostFormValue("system_id"),
+		Lifecycle: samspil.Lifecycle(r.PostFormValue("lifecycle")), UserBand: r.PostFormValue("user_band"), Notes: r.PostFormValue("notes"),
+		Visibility: samspil.Visibility(r.PostFormValue("visibility")), ResponsibleUnitID: r.PostFormValue("responsible_unit_id")}
+	var v samspil.Validation
+	in.From = formDate(&v, r, "from")
+	in.Until = formDate(&v, r, "until")
+	return in, v.Err()
+}
+
+// formDate reads an optional date field, recording a field error when it
+// is not a date.
+func formDate(v *samspil.Validation, r *http.Request, field string) *samspil.Date {
+	s := strings.TrimSpace(r.PostFormValue(field))
+	if s == "" {
+		return nil
+	}
+	d, err := samspil.ParseDate(s)
+	if err != nil {
+		v.Add(field, "%q is not a date of the form YYYY-MM-DD such as 2026-01-31", s)
+		return nil
+	}
+	return &d
+}
+
+func (w *Web) createUsage(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	in, err := usageForm(r)
+	if err == nil {
+		var u *samspil.Usage
+		if u, err = w.store.CreateUsage(r.Context(), httpx.ActorFrom(r.Context()), in); err == nil {
+			redirect(rw, r, "/organizations/"+u.OrganizationID+"/landscape", "usage_created")
+			return
+		}
+	}
+	if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ECONFLICT {
+		r.SetPathValue("id", in.SystemID)
+		w.showSystem(rw, r, httpx.Status(err), err, in)
+		return
+	}
+	w.fail(rw, r, err)
+}
+
+type landscapeData struct {
+	Org          *samspil.Organization
+	Usages       []samspil.Usage
+	Contracts    []samspil.Contract
+	Units        map[string]string
+	CanEdit      bool
+	Lifecycles   []samspil.Lifecycle
+	Visibilities []samspil.Visibility
+	Bands        []string
+	Edit         string // the usage being edited after a failed save
+}
+
+func (w *Web) landscape(rw http.ResponseWriter, r *http.Request) {
+	w.showLandscape(rw, r, http.StatusOK, nil, "")
+}
+
+func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int, formErr error, edit string) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	org, err := w.store.FindOrganization(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d := landscapeData{Org: org, CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Lifecycles: samspil.Lifecycles, Visibilities: samspil.Visibilities,
+		Bands: samspil.UserBands, Units: map[string]string{}, Edit: edit}
+	if d.Usages, err = allPages(func(cursor string) (*samspil.Page[samspil.Usage], error) {
+		return w.store.ListUsages(ctx, actor, samspil.UsageFilter{OrganizationID: org.ID, ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+	}); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if d.Contracts, err = allPages(func(cursor string) (*samspil.Page[samspil.Contract], error) {
+		return w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency,
+			ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+	}); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	units, err := allUnits(ctx, w.store, actor, org.ID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	for _, u := range units {
+		d.Units[u.ID] = u.Name
+	}
+	v := w.newView(r, "directory", d)
+	v.Title = w.cat.text(v.Lang, "landscape.title", org.Name)
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	w.render(rw, r, status, "landscape", v)
+}
+
+func (w *Web) updateUsage(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	in, err := usageForm(r)
+	if err == nil {
+		empty := samspil.Date{}
+		from, until := in.From, in.Until
+		if from == nil {
+			from = &empty // an empty field clears the date
+		}
+		if until == nil {
+			until = &empty
+		}
+		_, err = w.store.UpdateUsage(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("usage"), formVersion(r), samspil.UsagePatch{
+			Lifecycle: &in.Lifecycle, From: from, Until: until, UserBand: &in.UserBand, Notes: &in.Notes, Visibility: &in.Visibility,
+			ResponsibleUnitID: &in.ResponsibleUnitID})
+	}
+	w.afterLandscapeChange(rw, r, err, "usage_updated", r.PathValue("usage"))
+}
+
+func (w *Web) deleteUsage(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	err := w.store.DeleteUsage(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("usage"), formVersion(r))
+	w.afterLandscapeChange(rw, r, err, "usage_deleted", "")
+}
+
+func (w *Web) afterLandscapeChange(rw http.ResponseWriter, r *http.Request, err error, done, edit string) {
+	if err != nil {
+		switch samspil.ErrorCode(err) {
+		case samspil.EINVALID, samspil.ECONFLICT, samspil.ESTALE, samspil.EFORBIDDEN:
+			w.showLandscape(rw, r, httpx.Status(err), err, edit)
+		default:
+			w.fail(rw, r, err)
+		}
+		return
+	}
+	redirect(rw, r, "/organizations/"+r.PathValue("id")+"/landscape", done)
+}
+
+// atoiOr parses a whole number form field, recording a field error.
+func atoiOr(v *samspil.Validation, r *http.Request, field string) int {
+	s := strings.TrimSpace(r.PostFormValue(field))
+	if s == "" {
+		return 0
+	}
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		v.Add(field, "must be a whole number")
+	}
+	return n
+}
