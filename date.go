@@ -224,3 +224,11 @@ func (d Date) Value() (driver.Value, error) {
 	}
 	return d.String(), nil
 }
+
+// StringOrEmpty returns the date as text, or "" for nil.
+func (d *Date) StringOrEmpty() string {
+	if d == nil {
+		return ""
+	}
+	return d.String()
+}

@@ -1,0 +1,161 @@
+package samspil
+
+import (
+	"context"
+	"time"
+)
+
+// Imports bring an organisation's landscape in from a spreadsheet (CSV or
+// XLSX, our template or a KITOS export) in two steps: a preview that checks
+// every row and writes nothing, then a commit that writes all rows in one
+// transaction, or none. Importing the same file again changes nothing: rows
+// are matched by natural keys (a system by name, a usage by its system, a
+// contract by its reference or name).
+
+// ImportKind says what a file holds.
+type ImportKind string
+
+// Import kinds.
+const (
+	ImportSystems   ImportKind = "systems"
+	ImportUsages    ImportKind = "usages"
+	ImportContracts ImportKind = "contracts"
+)
+
+// SystemRecord is one row of a catalogue file.
+type SystemRecord struct {
+	Name        string
+	Vendor      string // name of the vendor, matched against companies
+	VendorCVR   string
+	Category    Category
+	Tasks       []string
+	Description string
+	OpenSource  bool
+	OS2Product  bool
+	Homepage    string
+	Visibility  Visibility
+}
+
+// UsageRecord is one row of a usage file. The system is named; a system not
+// in the catalogue is added to it.
+type UsageRecord struct {
+	System          string
+	Vendor          string
+	VendorCVR       string
+	Lifecycle       Lifecycle
+	From, Until     *Date
+	ResponsibleUnit string // unit name, matched against the organisation's units
+	UserBand        string
+	Notes           string
+	Visibility      Visibility
+}
+
+// ContractRecord is one row of a contract file.
+type ContractRecord struct {
+	Name                 string
+	Reference            string // external reference, e.g. the KITOS contract ID
+	Supplier             string
+	SupplierCVR          string
+	Systems              []string // system names
+	Terms                ContractTerms
+	ProcurementForm      ProcurementForm
+	ReprocurementQuarter string
+	Costs                *Costs
+	Notes                string
+	Visibility           Visibility
+	PriceVisibility      Visibility
+}
+
+// Record is one row read from a file: exactly one of the pointers is set,
+// or Err says why the row could not be read (with the column).
+type Record struct {
+	Line     int // the row in the file, counting the header as 1
+	System   *SystemRecord
+	Usage    *UsageRecord
+	Contract *ContractRecord
+	Errs     []RowError
+}
+
+// RowError is a problem with one cell or row of a file.
+type RowError struct {
+	Line    int    `json:"line" doc:"Row in the file; the header is row 1"`
+	Column  string `json:"column,omitempty" doc:"Column heading as in the file"`
+	Message string `json:"message"`
+}
+
+// RecordSource reads a file's records in order; it is called once for the
+// preview and again for the commit, so it must be able to start over.
+type RecordSource interface {
+	Kind() ImportKind
+	// Records calls fn for each row until fn returns false or the rows end.
+	Records(fn func(Record) bool) error
+}
+
+// ImportReport is the outcome of a preview or a commit.
+type ImportReport struct {
+	Kind       ImportKind `json:"kind" enum:"systems,usages,contracts"`
+	Rows       int        `json:"rows"`
+	Create     int        `json:"create" doc:"Rows that add a record"`
+	Update     int        `json:"update" doc:"Rows that change a record"`
+	Unchanged  int        `json:"unchanged" doc:"Rows equal to what is stored"`
+	NewSystems int        `json:"new_systems" doc:"Catalogue entries that usage or contract rows add"`
+	Errors     []RowError `json:"errors" doc:"The first problems found; nothing is written while there are any"`
+	ErrorCount int        `json:"error_count"`
+	Warnings   []RowError `json:"warnings" doc:"Things that do not stop the import, e.g. an unknown vendor that is left empty"`
+	Committed  bool       `json:"committed"`
+}
+
+// MaxReportedErrors caps the errors a report lists; ErrorCount has them all.
+const MaxReportedErrors = 500
+
+// AddError records a problem, keeping the first MaxReportedErrors.
+func (r *ImportReport) AddError(e RowError) {
+	r.ErrorCount++
+	if len(r.Errors) < MaxReportedErrors {
+		r.Errors = append(r.Errors, e)
+	}
+}
+
+// AddWarning records a warning, keeping the first MaxReportedErrors.
+func (r *ImportReport) AddWarning(e RowError) {
+	if len(r.Warnings) < MaxReportedErrors {
+		r.Warnings = append(r.Warnings, e)
+	}
+}
+
+// Progress receives the number of rows handled so far.
+type Progress func(rows int)
+
+// ImportStatus is where an uploaded import is.
+type ImportStatus string
+
+// Import statuses.
+const (
+	ImportPreviewed  ImportStatus = "previewed"
+	ImportCommitting ImportStatus = "committing"
+	ImportCommitted  ImportStatus = "committed"
+	ImportFailed     ImportStatus = "failed"
+)
+
+// Import is an uploaded file waiting for, or past, its commit.
+type Import struct {
+	ID             string        `json:"id"`
+	OrganizationID string        `json:"organization_id"`
+	FileName       string        `json:"file_name"`
+	Size           int64         `json:"size"`
+	Status         ImportStatus  `json:"status" enum:"previewed,committing,committed,failed"`
+	Report         *ImportReport `json:"report"`
+	RowsDone       int           `json:"rows_done" doc:"Progress of a commit"`
+	CreatedAt      time.Time     `json:"created_at"`
+	UpdatedAt      time.Time     `json:"updated_at"`
+}
+
+// ImportService runs imports.
+type ImportService interface {
+	// PreviewImport checks every record against the organisation's data and
+	// reports what a commit would do; it writes nothing.
+	PreviewImport(ctx context.Context, actor *Actor, orgID string, src RecordSource, progress Progress) (*ImportReport, error)
+	// CommitImport checks again and, when there are no errors, writes all
+	// records in one transaction with one audit event.
+	CommitImport(ctx context.Context, actor *Actor, orgID string, src RecordSource, progress Progress) (*ImportReport, error)
+}

@@ -1,0 +1,605 @@
+package sqldb
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/samspil/samspil"
+)
+
+var _ samspil.ImportService = (*DB)(nil)
+
+// PreviewImport checks every record and reports what a commit would do.
+// It only reads.
+func (db *DB) PreviewImport(ctx context.Context, actor *samspil.Actor, orgID string, src samspil.RecordSource, progress samspil.Progress) (*samspil.ImportReport, error) {
+	im, err := db.newImporter(ctx, db.read, actor, orgID, src.Kind())
+	if err != nil {
+		return nil, err
+	}
+	if err := im.run(src, progress); err != nil {
+		return nil, err
+	}
+	return im.report, nil
+}
+
+// CommitImport checks the records and, when none has an error, writes them
+// all in one transaction with one audit event. The check runs first on the
+// read side, so that a file with errors never holds the write lock, and
+// again inside the transaction against the state it writes to.
+func (db *DB) CommitImport(ctx context.Context, actor *samspil.Actor, orgID string, src samspil.RecordSource, progress samspil.Progress) (*samspil.ImportReport, error) {
+	report, err := db.PreviewImport(ctx, actor, orgID, src, nil)
+	if err != nil || report.ErrorCount > 0 {
+		return report, err
+	}
+	errRowErrors := errors.New("rows have errors")
+	err = db.update(ctx, actor, func(tx *Tx) error {
+		im, err := db.newImporter(ctx, tx, actor, orgID, src.Kind())
+		if err != nil {
+			return err
+		}
+		im.tx = tx
+		if err := im.run(src, progress); err != nil {
+			return err
+		}
+		report = im.report
+		if report.ErrorCount > 0 {
+			return errRowErrors // someone changed the data since the check above
+		}
+		if err := im.flush(); err != nil {
+			return err
+		}
+		if report.Create+report.Update+report.NewSystems == 0 {
+			return nil // nothing changed, nothing to audit
+		}
+		report.Committed = true
+		summary := *report
+		summary.Errors, summary.Warnings = nil, nil
+		return tx.Audit(auditEntry{OrgID: im.org.ID, Action: "import.commit", ObjectType: "import", ObjectID: newID(), After: summary})
+	})
+	if errors.Is(err, errRowErrors) {
+		return report, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return report, nil
+}
+
+type sysRef struct {
+	id, name, vendorID, ownerID string
+}
+
+type usageRef struct {
+	id      string
+	version int
+	fields  string // the comparable fields, for "unchanged"
+}
+
+type contractRef struct {
+	id      string
+	version int
+	c       samspil.Contract
+}
+
+// importer holds what a run needs to know about the organisation and the
+// catalogue; the records themselves stream through.
+type importer struct {
+	db     *DB
+	ctx    context.Context
+	qr     querier
+	tx     *Tx // nil in a preview
+	actor  *samspil.Actor
+	org    *samspil.Organization
+	kind   samspil.ImportKind
+	report *samspil.ImportReport
+
+	systems     map[string][]sysRef // name fold -> visible catalogue entries
+	companies   map[string]string   // CVR and name fold -> organisation ID
+	units       map[string]string   // name fold -> unit ID ("" when ambiguous)
+	tasks       map[string]bool
+	usages      map[string]usageRef    // system ID -> the organisation's usage
+	contracts   map[string]contractRef // reference or name fold -> contract
+	seen        map[string]int         // natural key -> first line
+	newSystems  *batchInsert
+	newUsages   *batchInsert
+	systemTasks *batchInsert
+}
+
+func (db *DB) newImporter(ctx context.Context, qr querier, actor *samspil.Actor, orgID string, kind samspil.ImportKind) (*importer, error) {
+	org, err := db.findOrg(ctx, qr, actor, orgID)
+	if err != nil {
+		return nil, err
+	}
+	if !actor.Can(samspil.PermLandscapeWrite, org.ID) {
+		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its IT landscape", org.Name)
+	}
+	im := &importer{db: db, ctx: ctx, qr: qr, actor: actor, org: org, kind: kind, report: &samspil.ImportReport{Kind: kind, Errors: []samspil.RowError{}, Warnings: []samspil.RowError{}},
+		systems: map[string][]sysRef{}, companies: map[string]string{}, units: map[string]string{}, tasks: map[string]bool{},
+		usages: map[string]usageRef{}, contracts: map[string]contractRef{}, seen: map[string]int{}}
+	if err := im.load(); err != nil {
+		return nil, err
+	}
+	return im, nil
+}
+
+// load reads the lookups: the visible catalogue, companies, the
+// organisation's units, KLE codes, usages and contracts.
+func (im *importer) load() error {
+	var q query
+	q.cond(visibleCond(&q, im.actor, "s.owner_id", "s.visibility"))
+	rows, err := im.qr.QueryContext(im.ctx, "SELECT s.id, s.name, COALESCE(s.vendor_id, ''), s.owner_id FROM systems s"+q.whereSQL(), q.args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var s sysRef
+		if err := rows.Scan(&s.id, &s.name, &s.vendorID, &s.ownerID); err != nil {
+			rows.Close()
+			return err
+		}
+		k := samspil.Fold(s.name)
+		im.systems[k] = append(im.systems[k], s)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	var oq query
+	oq.cond("o.kind IN ('company', 'community')")
+	oq.cond(visibleOrgCond(&oq, im.actor))
+	rows, err = im.qr.QueryContext(im.ctx, "SELECT o.id, o.name, COALESCE(o.cvr, '') FROM organizations o"+oq.whereSQL(), oq.args...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var id, name, cvr string
+		if err := rows.Scan(&id, &name, &cvr); err != nil {
+			rows.Close()
+			return err
+		}
+		im.companies[samspil.Fold(name)] = id
+		if cvr != "" {
+			im.companies[cvr] = id
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	units, err := orgTree(im.ctx, im.qr, im.org.ID)
+	if err != nil {
+		return err
+	}
+	for _, u := range units {
+		k := samspil.Fold(u.Name)
+		if _, dup := im.units[k]; dup {
+			im.units[k] = "" // two units have this name
+		} else {
+			im.units[k] = u.ID
+		}
+	}
+	rows, err = im.qr.QueryContext(im.ctx, "SELECT code FROM kle_topics")
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var code string
+		if err := rows.Scan(&code); err != nil {
+			rows.Close()
+			return err
+		}
+		im.tasks[code] = true
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	switch im.kind {
+	case samspil.ImportUsages:
+		rows, err := im.qr.QueryContext(im.ctx, usageSelect+" WHERE u.organization_id = $1", im.org.ID)
+		if err != nil {
+			return err
+		}
+		us, err := collect(rows, scanUsage)
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			im.usages[u.SystemID] = usageRef{id: u.ID, version: u.Version, fields: usageFields(&u)}
+		}
+	case samspil.ImportContracts:
+		rows, err := im.qr.QueryContext(im.ctx, contractSelect+" WHERE c.organization_id = $1", im.org.ID)
+		if err != nil {
+			return err
+		}
+		cs, err := collect(rows, scanContract)
+		if err != nil {
+			return err
+		}
+		if err := im.db.finishContracts(im.ctx, im.qr, samspil.SystemActor("import"), cs); err != nil {
+			return err
+		}
+		for _, c := range cs {
+			im.contracts[contractKey(c.ExternalRef, c.Name)] = contractRef{id: c.ID, version: c.Version, c: c}
+		}
+	}
+	return nil
+}
+
+func contractKey(ref, name string) string {
+	if ref != "" {
+		return "ref:" + samspil.Fold(ref)
+	}
+	return "name:" + samspil.Fold(name)
+}
+
+// run checks (and in a commit, writes) every record.
+func (im *importer) run(src samspil.RecordSource, progress samspil.Progress) error {
+	var failed error
+	err := src.Records(func(rec samspil.Record) bool {
+		im.report.Rows++
+		for _, e := range rec.Errs {
+			im.report.AddError(e)
+		}
+		if len(rec.Errs) == 0 {
+			switch {
+			case rec.Usage != nil:
+				failed = im.usage(rec.Line, rec.Usage)
+			case rec.Contract != nil:
+				failed = im.contract(rec.Line, rec.Contract)
+			case rec.System != nil:
+				failed = im.system(rec.Line, rec.System)
+			}
+		}
+		if progress != nil && im.report.Rows%10000 == 0 {
+			progress(im.report.Rows)
+		}
+		return failed == nil
+	})
+	if progress != nil {
+		progress(im.report.Rows)
+	}
+	if failed != nil {
+		return failed
+	}
+	return err
+}
+
+// flush writes what the batches still hold.
+func (im *importer) flush() error {
+	for _, b := range []*batchInsert{im.newSystems, im.systemTasks, im.newUsages} {
+		if b != nil {
+			if err := b.Flush(); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// duplicate reports whether a natural key appeared on an earlier line.
+func (im *importer) duplicate(line int, key, column, what string) bool {
+	if first, ok := im.seen[key]; ok {
+		im.report.AddError(samspil.RowError{Line: line, Column: column, Message: "the same " + what + " as row " + strconv.Itoa(first)})
+		return true
+	}
+	im.seen[key] = line
+	return false
+}
+
+// fieldErrors turns a validation error into row errors, naming columns of
+// our template for the fields.
+func (im *importer) fieldErrors(line int, err error, columns map[string]string) bool {
+	if err == nil {
+		return false
+	}
+	var e *samspil.Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		im.report.AddError(samspil.RowError{Line: line, Message: samspil.ErrorMessage(err)})
+		return true
+	}
+	for _, f := range e.Fields {
+		col := columns[strings.SplitN(f.Path, "[", 2)[0]]
+		if col == "" {
+			col = f.Path
+		}
+		im.report.AddError(samspil.RowError{Line: line, Column: col, Message: f.Message})
+	}
+	return true
+}
+
+// company resolves a vendor or supplier by CVR or name; an unknown one is
+// left empty with a warning.
+func (im *importer) company(line int, name, cvr, column string) string {
+	if cvr != "" {
+		if id, ok := im.companies[cvr]; ok {
+			return id
+		}
+	}
+	if name != "" {
+		if id, ok := im.companies[samspil.Fold(name)]; ok {
+			return id
+		}
+	}
+	if name != "" || cvr != "" {
+		im.report.AddWarning(samspil.RowError{Line: line, Column: column, Message: "no organisation in samspil matches " + strings.TrimSpace(name+" "+cvr) + "; it is left empty"})
+	}
+	return ""
+}
+
+// findSystem finds a catalogue entry by name, using the vendor to choose
+// between entries of the same name. It returns nil for none.
+func (im *importer) findSystem(line int, name, vendorID, column string) (*sysRef, bool) {
+	matches := im.systems[samspil.Fold(name)]
+	if len(matches) == 1 {
+		return &matches[0], true
+	}
+	for i := range matches {
+		if vendorID != "" && matches[i].vendorID == vendorID {
+			return &matches[i], true
+		}
+	}
+	if len(matches) > 1 {
+		im.report.AddError(samspil.RowError{Line: line, Column: column, Message: "several catalogue entries are called " + name + "; give the vendor to choose one"})
+		return nil, false
+	}
+	return nil, true
+}
+
+var usageFileColumns = map[string]string{"lifecycle": "Livscyklus", "from": "Fra", "until": "Til", "user_band": "Antal brugere",
+	"notes": "Noter", "visibility": "Synlighed", "task_changes": "KLE"}
+
+func usageFields(u *samspil.Usage) string {
+	return strings.Join([]string{string(u.Lifecycle), u.From.StringOrEmpty(), u.Until.StringOrEmpty(), u.ResponsibleUnitID, u.UserBand, u.Notes, string(u.Visibility)}, "\x1f")
+}
+
+func (im *importer) usage(line int, r *samspil.UsageRecord) error {
+	if im.duplicate(line, "usage:"+samspil.Fold(r.System), "System", "system") {
+		return nil
+	}
+	vendorID := im.company(line, r.Vendor, r.VendorCVR, "Leverandør")
+	sys, ok := im.findSystem(line, r.System, vendorID, "System")
+	if !ok {
+		return nil
+	}
+	u := samspil.UsageInput{Lifecycle: r.Lifecycle, From: r.From, Until: r.Until, UserBand: r.UserBand, Notes: r.Notes, Visibility: r.Visibility}.Usage()
+	if u.Lifecycle == "" {
+		u.Lifecycle = samspil.LifecycleOperational
+	}
+	if r.ResponsibleUnit != "" {
+		id, known := im.units[samspil.Fold(r.ResponsibleUnit)]
+		switch {
+		case !known:
+			im.report.AddError(samspil.RowError{Line: line, Column: "Ansvarlig enhed", Message: "the organisation has no unit called " + r.ResponsibleUnit})
+			return nil
+		case id == "":
+			im.report.AddError(samspil.RowError{Line: line, Column: "Ansvarlig enhed", Message: "the organisation has several units called " + r.ResponsibleUnit})
+			return nil
+		}
+		u.ResponsibleUnitID = id
+	}
+	if im.fieldErrors(line, u.Validate(), usageFileColumns) {
+		return nil
+	}
+	var systemID string
+	if sys == nil {
+		im.report.NewSystems++
+		if im.tx != nil {
+			systemID = newID()
+			if err := im.insertSystem(samspil.System{ID: systemID, Name: strings.TrimSpace(r.System), VendorID: vendorID, Category: samspil.CategoryOther,
+				OwnerID: im.org.ID, Visibility: samspil.VisibilitySector}); err != nil {
+				return err
+			}
+		}
+	} else {
+		systemID = sys.id
+		if existing, ok := im.usages[systemID]; ok {
+			if existing.fields == usageFields(&u) {
+				im.report.Unchanged++
+				return nil
+			}
+			im.report.Update++
+			if im.tx != nil {
+				return im.tx.execVersioned("usages", "usage", existing.id, existing.version, `UPDATE usages SET lifecycle = $1, from_date = $2, until_date = $3,
+					responsible_unit_id = $4, user_band = $5, notes = $6, visibility = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10`,
+					string(u.Lifecycle), dateValue(u.From), dateValue(u.Until), nullString(u.ResponsibleUnitID), u.UserBand, u.Notes, string(u.Visibility),
+					im.tx.now, existing.id, existing.version)
+			}
+			return nil
+		}
+	}
+	im.report.Create++
+	if im.tx == nil {
+		return nil
+	}
+	if im.newUsages == nil {
+		im.newUsages = newBatchInsert(im.tx, "usages", "id", "organization_id", "system_id", "lifecycle", "from_date", "until_date",
+			"responsible_unit_id", "user_band", "notes", "visibility", "version", "created_at", "updated_at")
+		im.newUsages.before = im.flushSystems // usages refer to systems of the system batch
+	}
+	return im.newUsages.Add(newID(), im.org.ID, systemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until),
+		nullString(u.ResponsibleUnitID), u.UserBand, u.Notes, string(u.Visibility), 1, im.tx.now, im.tx.now)
+}
+
+func (im *importer) insertSystem(s samspil.System) error {
+	if im.newSystems == nil {
+		im.newSystems = newBatchInsert(im.tx, "systems", "id", "name", "name_fold", "vendor_id", "category", "description", "open_source",
+			"os2_product", "homepage", "owner_id", "visibility", "version", "created_at", "updated_at")
+		im.systemTasks = newBatchInsert(im.tx, "system_tasks", "system_id", "code")
+		im.systemTasks.before = im.flushSystems
+	}
+	if err := im.newSystems.Add(s.ID, s.Name, samspil.Fold(s.Name), nullString(s.VendorID), string(s.Category), s.Description, s.OpenSource,
+		s.OS2Product, s.Homepage, s.OwnerID, string(s.Visibility), 1, im.tx.now, im.tx.now); err != nil {
+		return err
+	}
+	for _, code := range s.Tasks {
+		if err := im.systemTasks.Add(s.ID, code); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// flushSystems writes the pending catalogue entries, before rows that
+// refer to them.
+func (im *importer) flushSystems() error {
+	if im.newSystems == nil {
+		return nil
+	}
+	return im.newSystems.Flush()
+}
+
+var systemFileColumns = map[string]string{"name": "Navn", "category": "Kategori", "tasks": "KLE", "description": "Beskrivelse",
+	"homepage": "Hjemmeside", "visibility": "Synlighed"}
+
+func (im *importer) system(line int, r *samspil.SystemRecord) error {
+	if im.duplicate(line, "system:"+samspil.Fold(r.Name), "Navn", "system") {
+		return nil
+	}
+	vendorID := im.company(line, r.Vendor, r.VendorCVR, "Leverandør")
+	in := samspil.SystemInput{Name: r.Name, VendorID: vendorID, Category: r.Category, Tasks: r.Tasks, Description: r.Description,
+		OpenSource: r.OpenSource, OS2Product: r.OS2Product, Homepage: r.Homepage, OwnerID: im.org.ID, Visibility: r.Visibility}
+	if in.Category == "" {
+		in.Category = samspil.CategoryOther
+	}
+	s := in.System()
+	if im.fieldErrors(line, s.Validate(), systemFileColumns) {
+		return nil
+	}
+	for _, code := range s.Tasks {
+		if !im.tasks[code] {
+			im.report.AddError(samspil.RowError{Line: line, Column: "KLE", Message: code + " is not in the KLE taxonomy"})
+			return nil
+		}
+	}
+	existing, ok := im.findSystem(line, s.Name, vendorID, "Navn")
+	if !ok {
+		return nil
+	}
+	if existing != nil {
+		if existing.ownerID != im.org.ID {
+			im.report.Unchanged++
+			im.report.AddWarning(samspil.RowError{Line: line, Column: "Navn", Message: "the catalogue has " + s.Name + " already, registered by another organisation; it is left as it is"})
+			return nil
+		}
+		return im.updateSystem(line, existing.id, s)
+	}
+	im.report.Create++
+	if im.tx == nil {
+		return nil
+	}
+	s.ID = newID()
+	return im.insertSystem(s)
+}
+
+// updateSystem changes an entry the organisation owns when the row differs.
+func (im *importer) updateSystem(line int, id string, s samspil.System) error {
+	before, err := im.db.findSystem(im.ctx, im.qr, samspil.SystemActor("import"), id)
+	if err != nil {
+		return err
+	}
+	same := before.Name == s.Name && before.VendorID == s.VendorID && before.Category == s.Category && slices.Equal(before.Tasks, s.Tasks) &&
+		before.Description == s.Description && before.OpenSource == s.OpenSource && before.OS2Product == s.OS2Product &&
+		before.Homepage == s.Homepage && before.Visibility == s.Visibility
+	if same {
+		im.report.Unchanged++
+		return nil
+	}
+	im.report.Update++
+	if im.tx == nil {
+		return nil
+	}
+	if err := im.tx.execVersioned("systems", "system", id, before.Version, `UPDATE systems SET name = $1, name_fold = $2, vendor_id = $3, category = $4,
+		description = $5, open_source = $6, os2_product = $7, homepage = $8, visibility = $9, version = version + 1, updated_at = $10 WHERE id = $11 AND version = $12`,
+		s.Name, samspil.Fold(s.Name), nullString(s.VendorID), string(s.Category), s.Description, s.OpenSource, s.OS2Product, s.Homepage,
+		string(s.Visibility), im.tx.now, id, before.Version); err != nil {
+		return err
+	}
+	return im.tx.writeSystemTasks(id, s.Tasks)
+}
+
+var contractFileColumns = map[string]string{"name": "Kontrakt", "start": "Start", "duration_months": "Varighed (måneder)", "expiry": "Udløber",
+	"irrevocable_until": "Uopsigelig til", "extension_count": "Optioner", "extension_months": "Option (måneder)", "extensions_used": "Brugte optioner",
+	"notice_months": "Opsigelsesfrist (måneder)", "notice_rule": "Opsigelse træder i kraft", "terminated_on": "Opsagt til",
+	"procurement_form": "Indkøbsform", "reprocurement_quarter": "Genanskaffelse", "costs.acquisition": "Anskaffelse pr. år",
+	"costs.operation": "Drift pr. år", "costs.other": "Andet pr. år", "external_ref": "Reference", "notes": "Noter",
+	"visibility": "Synlighed", "price_visibility": "Prissynlighed"}
+
+func (im *importer) contract(line int, r *samspil.ContractRecord) error {
+	key := contractKey(r.Reference, r.Name)
+	if im.duplicate(line, key, "Kontrakt", "contract") {
+		return nil
+	}
+	in := samspil.ContractInput{Name: r.Name, SupplierID: im.company(line, r.Supplier, r.SupplierCVR, "Leverandør"), ContractTerms: r.Terms,
+		ProcurementForm: r.ProcurementForm, ReprocurementQuarter: r.ReprocurementQuarter, Costs: r.Costs, ExternalRef: r.Reference,
+		Notes: r.Notes, Visibility: r.Visibility, PriceVisibility: r.PriceVisibility}
+	for _, name := range r.Systems {
+		sys, ok := im.findSystem(line, name, "", "Systemer")
+		if !ok {
+			return nil
+		}
+		if sys == nil {
+			im.report.AddError(samspil.RowError{Line: line, Column: "Systemer", Message: name + " is not in the catalogue; import the usages first"})
+			return nil
+		}
+		in.SystemIDs = append(in.SystemIDs, sys.id)
+	}
+	c := in.Contract()
+	c.OrganizationID = im.org.ID
+	if im.fieldErrors(line, c.Validate(), contractFileColumns) {
+		return nil
+	}
+	existing, ok := im.contracts[key]
+	if ok {
+		if sameContract(&existing.c, &c) {
+			im.report.Unchanged++
+			return nil
+		}
+		im.report.Update++
+		if im.tx == nil {
+			return nil
+		}
+		c.ID = existing.id
+		args := append(contractArgs(&c), existing.version+1, im.tx.now, c.ID, existing.version)
+		if err := im.tx.execVersioned("contracts", "contract", c.ID, existing.version, `UPDATE contracts SET (`+contractColumns+`, version, updated_at) =
+			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
+			WHERE id = $26 AND version = $27`, args...); err != nil {
+			return err
+		}
+		return im.tx.writeContractSystems(&c)
+	}
+	im.report.Create++
+	if im.tx == nil {
+		return nil
+	}
+	c.ID = newID()
+	args := append([]any{c.ID, c.OrganizationID}, contractArgs(&c)...)
+	args = append(args, im.tx.now)
+	if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO contracts (id, organization_id, `+contractColumns+`, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, 1, $26, $26)`, args...); err != nil {
+		return err
+	}
+	return im.tx.writeContractSystems(&c)
+}
+
+// sameContract compares the stored fields of two contracts.
+func sameContract(a, b *samspil.Contract) bool {
+	ca, cb := a.Costs, b.Costs
+	costsSame := (ca == nil && cb == nil) || (ca != nil && cb != nil && *ca == *cb)
+	sa, sb := a.SystemIDs(), b.SystemIDs()
+	slices.Sort(sa)
+	slices.Sort(sb)
+	return a.Name == b.Name && a.SupplierID == b.SupplierID && slices.Equal(sa, sb) && sameTerms(a.ContractTerms, b.ContractTerms) &&
+		a.ProcurementForm == b.ProcurementForm && a.ReprocurementQuarter == b.ReprocurementQuarter && costsSame && a.ExternalRef == b.ExternalRef &&
+		a.Notes == b.Notes && a.Visibility == b.Visibility && a.PriceVisibility == b.PriceVisibility
+}
+
+func sameTerms(a, b samspil.ContractTerms) bool {
+	eq := func(x, y *samspil.Date) bool { return x.StringOrEmpty() == y.StringOrEmpty() }
+	return a.Start == b.Start && a.DurationMonths == b.DurationMonths && eq(a.Expiry, b.Expiry) && eq(a.IrrevocableUntil, b.IrrevocableUntil) &&
+		a.ExtensionCount == b.ExtensionCount && a.ExtensionMonths == b.ExtensionMonths && a.ExtensionsUsed == b.ExtensionsUsed &&
+		a.NoticeMonths == b.NoticeMonths && a.NoticeRule == b.NoticeRule && eq(a.TerminatedOn, b.TerminatedOn)
+}
