@@ -94,4 +94,6 @@ type Services interface {
 	ContractService
 	TaskService
 	DeletionService
+	ImportService
+	CalendarService
 }

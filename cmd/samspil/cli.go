@@ -154,6 +154,7 @@ type serveCmd struct {
 	Demo            bool   `name:"demo" help:"Add the demo cast (fictional people) and print their login."`
 	InsecureCookies bool   `name:"insecure-cookies" env:"SAMSPIL_INSECURE_COOKIES" help:"Send cookies over plain HTTP to hosts other than localhost (never in production)."`
 	TLS             bool   `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security."`
+	PublicURL       string `name:"public-url" env:"SAMSPIL_PUBLIC_URL" help:"The site's public address, for links in calendar feeds (default: the address of each request)."`
 }
 
 func (c *serveCmd) Run(m *Main, ctx context.Context) error {
@@ -172,7 +173,7 @@ func (c *serveCmd) Run(m *Main, ctx context.Context) error {
 			slog.Info("demo data created")
 		}
 	}
-	srv, err := server.New(db, server.Config{Addr: c.Addr, Version: Version, SecureCookies: !c.InsecureCookies, TLS: c.TLS, Demo: c.Demo})
+	srv, err := server.New(db, server.Config{Addr: c.Addr, Version: Version, SecureCookies: !c.InsecureCookies, TLS: c.TLS, Demo: c.Demo, PublicURL: c.PublicURL})
 	if err != nil {
 		return err
 	}

@@ -33,7 +33,8 @@ type Store = samspil.Services
 
 // API serves /api/v1.
 type API struct {
-	store Store
+	store     Store
+	PublicURL string // the site's address for absolute links; empty means the request's host
 	rt    *httpx.Router
 	huma  huma.API
 }
@@ -81,7 +82,17 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerContracts()
 	a.registerKLE()
 	a.registerDeletions()
+	a.registerCalendarFeeds()
+	allowEmptyDates(config.Components.Schemas)
 	return a
+}
+
+// publicURL is the site's address for links in answers.
+func (a *API) publicURL(host string) string {
+	if a.PublicURL != "" {
+		return strings.TrimSuffix(a.PublicURL, "/")
+	}
+	return "http://" + host
 }
 
 // OpenAPI returns the OpenAPI document, indented, as served.

@@ -338,7 +338,7 @@ func TestCrossTenant(t *testing.T) {
 
 		type objects struct {
 			org, unit, user, membership, token, event string
-			system, usage, contract                   string
+			system, usage, contract, feed             string
 		}
 		made := func(p testkit.Person, orgID string, v samspil.Visibility) objects {
 			u, err := app.DB.CreateUnit(ctx, p.Actor, orgID, samspil.OrgUnitInput{Kind: samspil.UnitTeam, Name: "Team"})
@@ -368,8 +368,12 @@ func TestCrossTenant(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			feed, _, err := app.DB.CreateFeed(ctx, p.Actor, orgID, samspil.FeedDeadlines)
+			if err != nil {
+				t.Fatal(err)
+			}
 			return objects{org: orgID, unit: u.ID, user: p.User.ID, membership: p.User.Memberships[0].ID, token: tok.ID, event: ev.Items[0].ID,
-				system: sys.ID, usage: use.ID, contract: con.ID}
+				system: sys.ID, usage: use.ID, contract: con.ID, feed: feed.ID}
 		}
 		silkeborg := made(w.sAdmin, w.silkeborg.ID, samspil.VisibilitySector)
 		viborg := made(w.vAdmin, w.viborg.ID, samspil.VisibilitySector)
@@ -418,6 +422,8 @@ func TestCrossTenant(t *testing.T) {
 				{"PATCH", "/api/v1/contracts/" + o.contract, map[string]any{"name": "Overtaget"}},
 				{"DELETE", "/api/v1/contracts/" + o.contract, nil},
 				{"POST", "/api/v1/contracts", map[string]any{"organization_id": o.org, "name": "Indtrængt", "start": "2026-01-01", "notice_months": 3}},
+				{"POST", "/api/v1/calendar-feeds", map[string]any{"organization_id": o.org, "scope": "deadlines"}},
+				{"DELETE", "/api/v1/calendar-feeds/" + o.feed, nil},
 				{"GET", "/api/v1/contracts?organization_id=" + o.org, nil},
 				{"GET", "/api/v1/usages?organization_id=" + o.org, nil},
 			}
@@ -426,7 +432,8 @@ func TestCrossTenant(t *testing.T) {
 		// Routes without objects of an organisation are covered elsewhere.
 		covered := map[string]bool{"GET /api/v1/openapi.json": true, "GET /api/v1/organizations": true, "GET /api/v1/users": true,
 			"GET /api/v1/memberships": true, "GET /api/v1/audit-events": true, "GET /api/v1/tokens": true, "POST /api/v1/tokens": true,
-			"GET /api/v1/systems": true, "GET /api/v1/kle": true, "GET /api/v1/kle/{code}": true, "GET /api/v1/deletions": true}
+			"GET /api/v1/systems": true, "GET /api/v1/kle": true, "GET /api/v1/kle/{code}": true, "GET /api/v1/deletions": true,
+			"GET /api/v1/calendar-feeds": true}
 		for _, a := range attempts(viborg) {
 			covered[a.method+" "+patternOf(a.path)] = true
 		}
@@ -467,6 +474,7 @@ func TestCrossTenant(t *testing.T) {
 			"DELETE /api/v1/usages/{id}":                        403,
 			"POST /api/v1/usages":                               403,
 			"POST /api/v1/contracts":                            403,
+			"POST /api/v1/calendar-feeds":                       403,
 		}
 		// Routes that answer the same whether the object is visible or not,
 		// because the gate refuses them before any object is looked at.
@@ -518,7 +526,7 @@ func patternOf(path string) string {
 	path = strings.SplitN(path, "?", 2)[0]
 	parts := strings.Split(path, "/")
 	names := map[string]string{"organizations": "{id}", "units": "{unit_id}", "users": "{id}", "memberships": "{id}", "tokens": "{id}",
-		"audit-events": "{id}", "systems": "{id}", "usages": "{id}", "contracts": "{id}"}
+		"audit-events": "{id}", "systems": "{id}", "usages": "{id}", "contracts": "{id}", "calendar-feeds": "{id}"}
 	for i := 4; i < len(parts); i++ {
 		if n, ok := names[parts[i-1]]; ok && parts[i] != "" {
 			parts[i] = n

@@ -2,7 +2,10 @@ package httpapi
 
 import (
 	"context"
+	"errors"
 	"net/http"
+	"reflect"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/samspil/samspil"
@@ -249,6 +252,9 @@ func (a *API) registerContracts() {
 			}
 			c, err := a.store.UpdateContract(ctx, actor(ctx), in.ID, v, in.Body)
 			if err != nil {
+				if in.Body.Terms != nil {
+					nestTermFields(err)
+				}
 				return nil, fail(ctx, err, "body")
 			}
 			return &ContractOutput{ETag: etag(c.Version), Body: c}, nil
@@ -315,5 +321,103 @@ func (a *API) registerDeletions() {
 				return nil, fail(ctx, err, "query")
 			}
 			return &PageOutput[samspil.Deletion]{Body: page}, nil
+		})
+}
+
+// termFields are the JSON names of the contract terms: the store names
+// invalid terms as a contract has them (embedded), a patch has them under
+// "terms".
+var termFields = func() map[string]bool {
+	m := map[string]bool{}
+	t := reflect.TypeFor[samspil.ContractTerms]()
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		m[name] = true
+	}
+	return m
+}()
+
+// nestTermFields moves the field paths of invalid terms under "terms", where
+// a contract patch has them.
+func nestTermFields(err error) {
+	var e *samspil.Error
+	if errors.As(err, &e) {
+		for i, f := range e.Fields {
+			if termFields[f.Path] {
+				e.Fields[i].Path = "terms." + f.Path
+			}
+		}
+	}
+}
+
+// clearableDates are the optional dates of patches that "" clears. A date
+// schema refuses "", so these take a date or the empty string.
+var clearableDates = map[string][]string{"UsagePatch": {"from", "until"}}
+
+func allowEmptyDates(schemas huma.Registry) {
+	for name, props := range clearableDates {
+		s := schemas.Map()[name]
+		if s == nil {
+			panic("httpapi: no schema " + name)
+		}
+		for _, prop := range props {
+			p := s.Properties[prop]
+			if p == nil || p.Format != "date" {
+				panic("httpapi: " + name + "." + prop + " is not a date")
+			}
+			empty := 0
+			p.AnyOf = []*huma.Schema{{Type: huma.TypeString, Format: "date"}, {Type: huma.TypeString, MaxLength: &empty}}
+			p.Type, p.Format = "", ""
+			for _, sub := range p.AnyOf {
+				sub.PrecomputeMessages()
+			}
+		}
+	}
+}
+
+// NewFeed is a created calendar feed with its address, shown only once.
+type NewFeed struct {
+	Feed *samspil.CalendarFeed `json:"feed"`
+	URL  string                `json:"url" doc:"Subscribe to it in a calendar client; it cannot be shown again"`
+}
+
+func (a *API) registerCalendarFeeds() {
+	tags := []string{"Calendar feeds"}
+	register(a, huma.Operation{OperationID: "list-calendar-feeds", Method: http.MethodGet, Path: "/calendar-feeds", Tags: tags,
+		Summary: "List your calendar feeds"},
+		samspil.PermSignedIn, func(ctx context.Context, in *struct{}) (*ItemsOutput[samspil.CalendarFeed], error) {
+			feeds, err := a.store.ListFeeds(ctx, actor(ctx))
+			if err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			out := &ItemsOutput[samspil.CalendarFeed]{}
+			out.Body.Items = feeds
+			return out, nil
+		})
+
+	register(a, huma.Operation{OperationID: "create-calendar-feed", Method: http.MethodPost, Path: "/calendar-feeds", Tags: tags,
+		Summary: "Create a calendar feed", Description: "An iCalendar feed of an organisation's contract deadlines at a secret address. " +
+			"It shows what you may see when a client fetches it.", DefaultStatus: http.StatusCreated},
+		samspil.PermSignedIn, func(ctx context.Context, in *struct {
+			Host string `header:"Host" hidden:"true"`
+			Body struct {
+				OrganizationID string `json:"organization_id" maxLength:"64"`
+				Scope          string `json:"scope" enum:"deadlines"`
+			}
+		}) (*struct{ Body NewFeed }, error) {
+			feed, secret, err := a.store.CreateFeed(ctx, actor(ctx), in.Body.OrganizationID, samspil.FeedScope(in.Body.Scope))
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			return &struct{ Body NewFeed }{Body: NewFeed{Feed: feed, URL: a.publicURL(in.Host) + "/calendar/" + secret + ".ics"}}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "revoke-calendar-feed", Method: http.MethodDelete, Path: "/calendar-feeds/{id}", Tags: tags,
+		Summary: "Stop a calendar feed", DefaultStatus: http.StatusNoContent},
+		samspil.PermSignedIn, func(ctx context.Context, in *IDPath) (*struct{}, error) {
+			if err := a.store.RevokeFeed(ctx, actor(ctx), in.ID); err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			return nil, nil
 		})
 }

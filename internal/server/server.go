@@ -25,9 +25,10 @@ import (
 type Config struct {
 	Addr          string // listen address, e.g. 127.0.0.1:8080
 	Version       string
-	SecureCookies bool // set the Secure flag on cookies (default true; browsers accept it on http://localhost)
-	TLS           bool // served behind TLS: adds Strict-Transport-Security
-	Demo          bool // the database holds demo data; the pages say so
+	SecureCookies bool   // set the Secure flag on cookies (default true; browsers accept it on http://localhost)
+	TLS           bool   // served behind TLS: adds Strict-Transport-Security
+	Demo          bool   // the database holds demo data; the pages say so
+	PublicURL     string // the site's address for links that leave it, e.g. https://samspil.example.dk
 }
 
 // Server is samspil's HTTP server.
@@ -48,7 +49,8 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 
 	cookies := httpx.CookieOptions{Secure: cfg.SecureCookies}
 	s.api = httpapi.New(s.router, db)
-	if _, err := web.New(s.router, db, web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo}); err != nil {
+	s.api.PublicURL = cfg.PublicURL
+	if _, err := web.New(s.router, db, web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL}); err != nil {
 		return nil, err
 	}
 	plain := plainResponder{}

@@ -54,6 +54,10 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /contracts/{id}", samspil.PermPublic, w.contractPage)
 	page("POST /contracts/{id}", samspil.PermLandscapeWrite, w.updateContract)
 	page("POST /contracts/{id}/delete", samspil.PermLandscapeWrite, w.deleteContract)
+	page("GET /calendar/{file}", samspil.PermPublic, w.calendarFeed) // the secret in the address is the credential
+	page("GET /organizations/{id}/calendar-feeds", samspil.PermSignedIn, w.feeds)
+	page("POST /organizations/{id}/calendar-feeds", samspil.PermSignedIn, w.createFeed)
+	page("POST /organizations/{id}/calendar-feeds/{feed}/revoke", samspil.PermSignedIn, w.revokeFeed)
 
 	page("GET /account", samspil.PermSignedIn, w.account)
 	page("POST /account/password", samspil.PermSignedIn, w.changePassword)

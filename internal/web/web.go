@@ -30,7 +30,8 @@ type Store = samspil.Services
 
 // Config configures the pages.
 type Config struct {
-	Cookies httpx.CookieOptions
+	Cookies   httpx.CookieOptions
+	PublicURL string // the site's address for links that leave it (calendar feeds); empty means the request's host
 	Version string
 	Demo    bool // show that the installation holds demo data
 }

@@ -115,6 +115,21 @@ CREATE TABLE deletions (
 );
 CREATE INDEX deletions_time ON deletions (deleted_at, id);
 
+-- Calendar feeds: secret, revocable URLs that calendar clients subscribe to.
+-- The URL holds a random secret; only its hash is stored. A feed shows what
+-- its user may see at the time it is fetched.
+CREATE TABLE calendar_feeds (
+    id          TEXT COLLATE "C" PRIMARY KEY,
+    secret_hash     TEXT NOT NULL UNIQUE,
+    user_id         TEXT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    scope           TEXT NOT NULL,
+    created_at      TIMESTAMPTZ NOT NULL,
+    last_used_at    TIMESTAMPTZ,
+    revoked_at      TIMESTAMPTZ
+);
+CREATE INDEX calendar_feeds_user ON calendar_feeds (user_id);
+
 -- KLE titles are searched case-insensitively through a folded copy; the
 -- embedded edition is loaded again at the next start to fill it (editions
 -- are now kept one row each, as kle:<hash>).
@@ -122,6 +137,7 @@ ALTER TABLE kle_topics ADD COLUMN title_fold TEXT NOT NULL DEFAULT '';
 DELETE FROM reference_data WHERE name = 'kle';
 
 -- +goose Down
+DROP TABLE calendar_feeds;
 ALTER TABLE kle_topics DROP COLUMN title_fold;
 DROP TABLE deletions;
 DROP TABLE contract_systems;

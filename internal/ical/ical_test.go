@@ -1,0 +1,75 @@
+package ical_test
+
+import (
+	"bytes"
+	"strings"
+	"testing"
+	"time"
+
+	ics "github.com/arran4/golang-ical"
+	"github.com/samspil/samspil/internal/ical"
+)
+
+// The feed is read back with an independent parser (arran4/golang-ical),
+// which must find the same events.
+func TestFeedParses(t *testing.T) {
+	updated := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	long := strings.Repeat("Æblegrød og østers; med komma, og \\ backslash. ", 5)
+	cal := ical.Calendar{Name: "Silkeborg Kommune – kontraktfrister", Events: []ical.Event{
+		{UID: "contract-1-notice@samspil", Summary: "Sidste frist for opsigelse: Nexus", Description: long + "\nny linje",
+			URL: "https://samspil.example/contracts/1", AllDay: true, Start: time.Date(2027, 2, 28, 0, 0, 0, 0, time.UTC), Updated: updated,
+			Categories: []string{"Frist", "Kontrakt"}},
+		{UID: "meeting-2@samspil", Summary: "IT-chefmøde", Start: time.Date(2027, 3, 4, 8, 0, 0, 0, time.UTC),
+			End: time.Date(2027, 3, 4, 10, 0, 0, 0, time.UTC), Updated: updated},
+	}}
+	var buf bytes.Buffer
+	if err := ical.Write(&buf, cal); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for i, l := range strings.Split(strings.TrimSuffix(out, "\r\n"), "\r\n") {
+		if len(l) > 75 {
+			t.Fatalf("line %d has %d octets: %q", i+1, len(l), l)
+		}
+	}
+	if strings.Contains(strings.ReplaceAll(out, "\r\n", ""), "\n") {
+		t.Fatal("a bare newline in the output")
+	}
+	parsed, err := ics.ParseCalendar(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("independent parser: %v\n%s", err, out)
+	}
+	events := parsed.Events()
+	if len(events) != 2 {
+		t.Fatalf("%d events", len(events))
+	}
+	e := events[0]
+	if got := e.GetProperty(ics.ComponentPropertySummary).Value; got != "Sidste frist for opsigelse: Nexus" {
+		t.Fatalf("summary %q", got)
+	}
+	desc := e.GetProperty(ics.ComponentPropertyDescription).Value
+	if unescape(desc) != long+"\nny linje" {
+		t.Fatalf("description came back as %q", desc)
+	}
+	start, err := e.GetAllDayStartAt()
+	if err != nil || start.Format("2006-01-02") != "2027-02-28" {
+		t.Fatalf("all-day start %v %v", start, err)
+	}
+	end, err := e.GetAllDayEndAt()
+	if err != nil || end.Format("2006-01-02") != "2027-03-01" {
+		t.Fatalf("all-day end %v %v", end, err)
+	}
+	if e.GetProperty(ics.ComponentPropertyUniqueId).Value != "contract-1-notice@samspil" {
+		t.Fatal("uid")
+	}
+	ts, err := events[1].GetStartAt()
+	if err != nil || !ts.Equal(time.Date(2027, 3, 4, 8, 0, 0, 0, time.UTC)) {
+		t.Fatalf("timed start %v %v", ts, err)
+	}
+}
+
+// unescape undoes RFC 5545 TEXT escaping, which the parser leaves in place.
+func unescape(s string) string {
+	r := strings.NewReplacer(`\\`, `\`, `\;`, ";", `\,`, ",", `\n`, "\n", `\N`, "\n")
+	return r.Replace(s)
+}
