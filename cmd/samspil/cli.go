@@ -3,6 +3,8 @@ package main
 import (
 	"bufio"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
@@ -16,6 +18,7 @@ import (
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/auth"
 	"github.com/samspil/samspil/internal/demo"
+	"github.com/samspil/samspil/internal/kle"
 	"github.com/samspil/samspil/internal/refdata"
 	"github.com/samspil/samspil/internal/server"
 	"github.com/samspil/samspil/internal/sqldb"
@@ -60,6 +63,9 @@ type cli struct {
 	Token struct {
 		Create tokenCreateCmd `cmd:"" help:"Create an API token for a user and print it."`
 	} `cmd:"" help:"Manage API tokens."`
+	KLE struct {
+		Load kleLoadCmd `cmd:"" help:"Load a KLE edition: KL's official XML or the OS2KLE text format."`
+	} `cmd:"" name:"kle" help:"Manage the KLE taxonomy."`
 	Backup  backupCmd  `cmd:"" help:"Make a consistent copy of a SQLite database while it is in use."`
 	OpenAPI openAPICmd `cmd:"" name:"openapi" help:"Print the OpenAPI document of the JSON API."`
 	Version versionCmd `cmd:"" help:"Print the version."`
@@ -327,6 +333,44 @@ func (c *tokenCreateCmd) Run(m *Main, ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, secret)
+	return nil
+}
+
+type kleLoadCmd struct {
+	dbFlag
+	File string `arg:"" type:"existingfile" help:"The KLE file (XML or OS2KLE text)."`
+}
+
+func (c *kleLoadCmd) Run(m *Main, ctx context.Context) error {
+	f, err := os.Open(c.File)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := sha256.New()
+	e, err := kle.Parse(io.TeeReader(f, h))
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, c.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	source := filepath.Base(c.File)
+	if e.Published != "" {
+		source += " (" + e.Published + ")"
+	}
+	sum, err := db.LoadTasks(ctx, samspil.SystemActor("cli"), samspil.TaskEdition{Source: source, Hash: hex.EncodeToString(h.Sum(nil)),
+		Levels: e.Levels, Tasks: e.Tasks})
+	if err != nil {
+		return err
+	}
+	if sum.Skipped {
+		fmt.Fprintf(m.Stdout, "%s was loaded before; nothing changed\n", source)
+		return nil
+	}
+	fmt.Fprintf(m.Stdout, "loaded %s (%s, %d items): %d added, %d renamed, %d expired\n", source, e.Format, len(e.Tasks), sum.Added, sum.Renamed, sum.Expired)
 	return nil
 }
 

@@ -253,3 +253,54 @@ func TestMigrateReportsVersion(t *testing.T) {
 		t.Fatalf("unreachable database: %d %q", code, errOut)
 	}
 }
+
+func TestKLELoad(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			env := map[string]string{"SAMSPIL_DB": testkit.NewDSN(t, e)}
+			// A topics-only edition with one topic less than the embedded one:
+			// the topic expires, the groups stay.
+			body, err := os.ReadFile(filepath.Join("..", "..", "internal", "refdata", "data", "kle_current_hierarchy_2026-02.csv"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			var b strings.Builder
+			for _, line := range strings.Split(string(body), "\n")[1:] {
+				f := strings.SplitN(line, ",", 5)
+				if len(f) < 4 || f[0] != "3" || f[1] == "00.01.00" {
+					continue
+				}
+				fmt.Fprintf(&b, "KLENummer='%s':KLETitel='%s':Keywords[Weight]=\n", f[1], strings.Trim(f[2], `"`))
+			}
+			file := filepath.Join(t.TempDir(), "OS2KLE.txt")
+			os.WriteFile(file, []byte(b.String()), 0o644)
+			code, out, errOut := run(t, env, "", "kle", "load", file)
+			if code != 0 || !strings.Contains(out, "1 expired") {
+				t.Fatalf("kle load: %d %q %q", code, out, errOut)
+			}
+			code, out, _ = run(t, env, "", "kle", "load", file)
+			if code != 0 || !strings.Contains(out, "nothing changed") {
+				t.Fatalf("second load: %d %q", code, out)
+			}
+			db, err := sqldb.Open(context.Background(), env["SAMSPIL_DB"], sqldb.Options{Passwords: testkit.Passwords()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			counts, err := db.CountTasks(context.Background())
+			if err != nil || counts[1] != 37 || counts[2] != 498 || counts[3] != 2389 {
+				t.Fatalf("after the load: %v %v", counts, err)
+			}
+			task, err := db.FindTask(context.Background(), "00.01.00")
+			if err != nil || task.ExpiredAt == nil {
+				t.Fatalf("00.01.00 should show as expired: %+v %v", task, err)
+			}
+			// A file that is not KLE is refused, naming the problem.
+			bad := filepath.Join(t.TempDir(), "bad.txt")
+			os.WriteFile(bad, []byte("hello world\n"), 0o644)
+			if code, _, errOut := run(t, env, "", "kle", "load", bad); code != 1 || errOut == "" {
+				t.Fatalf("bad file: %d %q", code, errOut)
+			}
+		})
+	}
+}

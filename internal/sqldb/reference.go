@@ -147,15 +147,24 @@ func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, e samspil.Tas
 			old, ok := existing[t.Code]
 			switch {
 			case !ok:
-				sum.Added++
+				// Historic items of an edition arrive expired.
+				if t.ExpiredAt == nil {
+					sum.Added++
+				}
 				_, err = tx.ExecContext(ctx, `INSERT INTO kle_topics (code, level, title, title_fold, parent_code, expired_at, updated_at)
-					VALUES ($1, $2, $3, $4, $5, NULL, $6)`, t.Code, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), tx.now)
-			case old.Title != t.Title || old.ParentCode != t.ParentCode || old.ExpiredAt != nil || folded[t.Code] != samspil.Fold(t.Title):
+					VALUES ($1, $2, $3, $4, $5, $6, $7)`, t.Code, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), nullTime(t.ExpiredAt), tx.now)
+			case old.Title != t.Title || old.ParentCode != t.ParentCode || (old.ExpiredAt == nil) != (t.ExpiredAt == nil) || folded[t.Code] != samspil.Fold(t.Title):
 				if old.Title != t.Title {
 					sum.Renamed++
 				}
-				_, err = tx.ExecContext(ctx, `UPDATE kle_topics SET level = $1, title = $2, title_fold = $3, parent_code = $4, expired_at = NULL, updated_at = $5
-					WHERE code = $6`, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), tx.now, t.Code)
+				switch {
+				case old.ExpiredAt == nil && t.ExpiredAt != nil:
+					sum.Expired++
+				case old.ExpiredAt != nil && t.ExpiredAt == nil:
+					sum.Added++ // back in use
+				}
+				_, err = tx.ExecContext(ctx, `UPDATE kle_topics SET level = $1, title = $2, title_fold = $3, parent_code = $4, expired_at = $5, updated_at = $6
+					WHERE code = $7`, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), nullTime(t.ExpiredAt), tx.now, t.Code)
 			}
 			if err != nil {
 				return err
