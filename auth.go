@@ -95,5 +95,6 @@ type Services interface {
 	TaskService
 	DeletionService
 	ImportService
+	UploadService
 	CalendarService
 }

@@ -145,7 +145,6 @@ type Import struct {
 	Size           int64         `json:"size"`
 	Status         ImportStatus  `json:"status" enum:"previewed,committing,committed,failed"`
 	Report         *ImportReport `json:"report"`
-	RowsDone       int           `json:"rows_done" doc:"Progress of a commit"`
 	CreatedAt      time.Time     `json:"created_at"`
 	UpdatedAt      time.Time     `json:"updated_at"`
 }
@@ -158,4 +157,17 @@ type ImportService interface {
 	// CommitImport checks again and, when there are no errors, writes all
 	// records in one transaction with one audit event.
 	CommitImport(ctx context.Context, actor *Actor, orgID string, src RecordSource, progress Progress) (*ImportReport, error)
+}
+
+// UploadService keeps uploaded import files between the preview and the
+// commit. Administrators and editors of the organisation see its imports.
+type UploadService interface {
+	CreateImport(ctx context.Context, actor *Actor, orgID, fileName string, content []byte, report *ImportReport) (*Import, error)
+	FindImport(ctx context.Context, actor *Actor, id string) (*Import, error)
+	// ImportContent returns the uploaded bytes of an import not yet
+	// committed.
+	ImportContent(ctx context.Context, actor *Actor, id string) ([]byte, error)
+	// SetImportStatus records how an import went; a finished import drops
+	// its content.
+	SetImportStatus(ctx context.Context, actor *Actor, id string, status ImportStatus, report *ImportReport) error
 }

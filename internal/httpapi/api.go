@@ -35,8 +35,8 @@ type Store = samspil.Services
 type API struct {
 	store     Store
 	PublicURL string // the site's address for absolute links; empty means the request's host
-	rt    *httpx.Router
-	huma  huma.API
+	rt        *httpx.Router
+	huma      huma.API
 }
 
 // Responder answers turned-away API requests with problem documents.

@@ -16,7 +16,7 @@ import (
 
 // Event is one VEVENT.
 type Event struct {
-	UID         string    // stable across feeds, e.g. "contract-<id>-notice@samspil"
+	UID         string // stable across feeds, e.g. "contract-<id>-notice@samspil"
 	Summary     string
 	Description string
 	URL         string // absolute link back to the object

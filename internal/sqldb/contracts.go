@@ -58,9 +58,13 @@ func (db *DB) finishContracts(ctx context.Context, qr querier, actor *samspil.Ac
 		}
 		c.Deadlines = c.ContractTerms.Deadlines(today)
 	}
+	// Only the systems the actor may see: a contract shown to others does
+	// not name a private catalogue entry.
 	var q query
-	rows, err := qr.QueryContext(ctx, `SELECT cs.contract_id, s.id, s.name FROM contract_systems cs JOIN systems s ON s.id = cs.system_id
-		WHERE cs.contract_id IN `+q.in(ids)+` ORDER BY cs.contract_id, s.name_fold, s.id`, q.args...)
+	q.cond("cs.contract_id IN " + q.in(ids))
+	q.cond(visibleCond(&q, actor, "s.owner_id", "s.visibility"))
+	rows, err := qr.QueryContext(ctx, `SELECT cs.contract_id, s.id, s.name FROM contract_systems cs JOIN systems s ON s.id = cs.system_id`+
+		q.whereSQL()+` ORDER BY cs.contract_id, s.name_fold, s.id`, q.args...)
 	if err != nil {
 		return err
 	}

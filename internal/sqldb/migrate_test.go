@@ -84,6 +84,8 @@ func typeClass(t *testing.T, engineType string) string {
 		return "timestamp"
 	case "date":
 		return "date"
+	case "blob", "bytea":
+		return "blob"
 	}
 	t.Errorf("unexpected column type %q: add it to typeClass", engineType)
 	return engineType

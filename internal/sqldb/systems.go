@@ -140,6 +140,11 @@ func (db *DB) ListSystems(ctx context.Context, actor *samspil.Actor, f samspil.S
 func (db *DB) ownerFor(tx *Tx, orgID, field string, perm samspil.Permission) (*samspil.Organization, error) {
 	if orgID == "" {
 		ids := tx.actor.OrgsWhere(perm)
+		if len(ids) == 0 && len(tx.actor.OrgIDs()) == 1 {
+			// A member of one organisation without the permission: say
+			// that they may not, rather than ask which organisation.
+			ids = tx.actor.OrgIDs()
+		}
 		if len(ids) != 1 {
 			return nil, samspil.ErrorAt(samspil.EINVALID, field, "is required: say which organisation registers it")
 		}
@@ -329,14 +334,31 @@ func (db *DB) MergeSystems(ctx context.Context, actor *samspil.Actor, survivorID
 		if err != nil {
 			return err
 		}
-		// Usages of organisations that have both entries stay on the survivor.
-		res, err := tx.ExecContext(ctx, `DELETE FROM usages WHERE system_id = $1 AND organization_id IN
-			(SELECT organization_id FROM usages WHERE system_id = $2)`, dup.ID, survivor.ID)
+		// Usages of organisations that have both entries stay on the survivor;
+		// the doubles are deleted, and the deletions feed tells syncing
+		// clients so.
+		rows, err := tx.QueryContext(ctx, `SELECT id, organization_id, visibility FROM usages WHERE system_id = $1 AND organization_id IN
+			(SELECT organization_id FROM usages WHERE system_id = $2) ORDER BY id`, dup.ID, survivor.ID)
 		if err != nil {
 			return err
 		}
-		dropped, _ := res.RowsAffected()
-		res, err = tx.ExecContext(ctx, `UPDATE usages SET system_id = $1, version = version + 1, updated_at = $2 WHERE system_id = $3`, survivor.ID, tx.now, dup.ID)
+		doubles, err := collect(rows, func(r rowScanner) (samspil.Usage, error) {
+			var u samspil.Usage
+			return u, r.Scan(&u.ID, &u.OrganizationID, &u.Visibility)
+		})
+		if err != nil {
+			return err
+		}
+		for _, u := range doubles {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM usages WHERE id = $1`, u.ID); err != nil {
+				return err
+			}
+			if err := tx.recordDeletion("usage", u.ID, u.OrganizationID, u.Visibility); err != nil {
+				return err
+			}
+		}
+		dropped := len(doubles)
+		res, err := tx.ExecContext(ctx, `UPDATE usages SET system_id = $1, version = version + 1, updated_at = $2 WHERE system_id = $3`, survivor.ID, tx.now, dup.ID)
 		if err != nil {
 			return err
 		}

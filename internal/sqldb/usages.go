@@ -73,10 +73,19 @@ func (db *DB) FindUsage(ctx context.Context, actor *samspil.Actor, id string) (*
 	return db.findUsage(ctx, db.read, actor, id)
 }
 
+// usageVisibleCond adds the conditions under which the actor sees a usage:
+// the usage is visible, and so is its system unless the usage is the
+// actor's organisation's own, so that a usage shown to others does not
+// name a private catalogue entry.
+func usageVisibleCond(q *query, actor *samspil.Actor) {
+	q.cond(visibleCond(q, actor, "u.organization_id", "u.visibility"))
+	q.cond(visibleCond(q, actor, "s.owner_id", "s.visibility") + " OR u.organization_id IN " + q.in(actor.OrgIDs()))
+}
+
 func (db *DB) findUsage(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.Usage, error) {
 	var q query
 	q.cond("u.id = " + q.arg(id))
-	q.cond(visibleCond(&q, actor, "u.organization_id", "u.visibility"))
+	usageVisibleCond(&q, actor)
 	u, err := scanUsage(qr.QueryRowContext(ctx, usageSelect+q.whereSQL(), q.args...))
 	if err != nil {
 		return nil, errNoRows(err, "usage")
@@ -91,7 +100,7 @@ func (db *DB) findUsage(ctx context.Context, qr querier, actor *samspil.Actor, i
 // ListUsages lists visible usages by organisation and system name.
 func (db *DB) ListUsages(ctx context.Context, actor *samspil.Actor, f samspil.UsageFilter) (*samspil.Page[samspil.Usage], error) {
 	var q query
-	q.cond(visibleCond(&q, actor, "u.organization_id", "u.visibility"))
+	usageVisibleCond(&q, actor)
 	if f.OrganizationID != "" {
 		q.cond("u.organization_id = " + q.arg(f.OrganizationID) + " OR (o.country = 'DK' AND o.municipality_code = " + q.arg(f.OrganizationID) + ")")
 	}

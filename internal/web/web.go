@@ -32,8 +32,8 @@ type Store = samspil.Services
 type Config struct {
 	Cookies   httpx.CookieOptions
 	PublicURL string // the site's address for links that leave it (calendar feeds); empty means the request's host
-	Version string
-	Demo    bool // show that the installation holds demo data
+	Version   string
+	Demo      bool // show that the installation holds demo data
 }
 
 // Web serves the pages.

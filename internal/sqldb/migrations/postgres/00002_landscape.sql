@@ -115,6 +115,22 @@ CREATE TABLE deletions (
 );
 CREATE INDEX deletions_time ON deletions (deleted_at, id);
 
+-- Uploaded import files, kept so that the commit reads the same bytes the
+-- preview checked; removed a day after they are done.
+CREATE TABLE imports (
+    id              TEXT COLLATE "C" PRIMARY KEY,
+    organization_id TEXT NOT NULL REFERENCES organizations (id),
+    user_id         TEXT REFERENCES users (id) ON DELETE SET NULL,
+    file_name       TEXT NOT NULL,
+    size            BIGINT NOT NULL,
+    content         BYTEA,
+    status          TEXT NOT NULL,
+    report_json     TEXT,
+    created_at      TIMESTAMPTZ NOT NULL,
+    updated_at      TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX imports_organization ON imports (organization_id, id);
+
 -- Calendar feeds: secret, revocable URLs that calendar clients subscribe to.
 -- The URL holds a random secret; only its hash is stored. A feed shows what
 -- its user may see at the time it is fetched.
@@ -137,6 +153,7 @@ ALTER TABLE kle_topics ADD COLUMN title_fold TEXT NOT NULL DEFAULT '';
 DELETE FROM reference_data WHERE name = 'kle';
 
 -- +goose Down
+DROP TABLE imports;
 DROP TABLE calendar_feeds;
 ALTER TABLE kle_topics DROP COLUMN title_fold;
 DROP TABLE deletions;

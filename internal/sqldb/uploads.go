@@ -1,0 +1,111 @@
+package sqldb
+
+import (
+	"context"
+	"encoding/json"
+
+	"github.com/samspil/samspil"
+)
+
+var _ samspil.UploadService = (*DB)(nil)
+
+const importColumns = `id, organization_id, file_name, size, status, report_json, created_at, updated_at`
+
+func scanImport(r rowScanner) (samspil.Import, error) {
+	var im samspil.Import
+	var report *string
+	var created, updated dbTime
+	err := r.Scan(&im.ID, &im.OrganizationID, &im.FileName, &im.Size, &im.Status, &report, &created, &updated)
+	im.CreatedAt, im.UpdatedAt = created.T, updated.T
+	if err == nil && report != nil {
+		im.Report = &samspil.ImportReport{}
+		err = json.Unmarshal([]byte(*report), im.Report)
+	}
+	return im, err
+}
+
+// visibleImportCond: imports belong to the people who may change the
+// organisation's landscape.
+func visibleImportCond(q *query, actor *samspil.Actor) string {
+	if actor.IsOperator() {
+		return "1 = 1"
+	}
+	return "organization_id IN " + q.in(actor.OrgsWhere(samspil.PermLandscapeWrite))
+}
+
+// CreateImport keeps an uploaded file with its preview.
+func (db *DB) CreateImport(ctx context.Context, actor *samspil.Actor, orgID, fileName string, content []byte, report *samspil.ImportReport) (*samspil.Import, error) {
+	reportJSON, err := json.Marshal(report)
+	if err != nil {
+		return nil, err
+	}
+	var im samspil.Import
+	err = db.update(ctx, actor, func(tx *Tx) error {
+		org, err := db.ownerFor(tx, orgID, "organization_id", samspil.PermLandscapeWrite)
+		if err != nil {
+			return err
+		}
+		// Uploads older than a day are of no further use.
+		if _, err := tx.ExecContext(ctx, `DELETE FROM imports WHERE updated_at < $1`, tx.now.AddDate(0, 0, -1)); err != nil {
+			return err
+		}
+		im = samspil.Import{ID: newID(), OrganizationID: org.ID, FileName: fileName, Size: int64(len(content)), Status: samspil.ImportPreviewed,
+			Report: report, CreatedAt: tx.now, UpdatedAt: tx.now}
+		_, err = tx.ExecContext(ctx, `INSERT INTO imports (id, organization_id, user_id, file_name, size, content, status, report_json, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)`, im.ID, org.ID, nullString(actor.UserID), fileName, im.Size, content,
+			string(im.Status), string(reportJSON), tx.now)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &im, nil
+}
+
+// FindImport returns an import of an organisation the actor may change.
+func (db *DB) FindImport(ctx context.Context, actor *samspil.Actor, id string) (*samspil.Import, error) {
+	var q query
+	q.cond("id = " + q.arg(id))
+	q.cond(visibleImportCond(&q, actor))
+	im, err := scanImport(db.read.QueryRowContext(ctx, "SELECT "+importColumns+" FROM imports"+q.whereSQL(), q.args...))
+	if err != nil {
+		return nil, errNoRows(err, "import")
+	}
+	return &im, nil
+}
+
+// ImportContent returns the uploaded bytes of an import not yet committed.
+func (db *DB) ImportContent(ctx context.Context, actor *samspil.Actor, id string) ([]byte, error) {
+	var q query
+	q.cond("id = " + q.arg(id))
+	q.cond(visibleImportCond(&q, actor))
+	var content []byte
+	if err := db.read.QueryRowContext(ctx, "SELECT content FROM imports"+q.whereSQL(), q.args...).Scan(&content); err != nil {
+		return nil, errNoRows(err, "import")
+	}
+	if content == nil {
+		return nil, samspil.Errorf(samspil.ECONFLICT, "the import is finished; upload the file again")
+	}
+	return content, nil
+}
+
+// SetImportStatus records how an import went. It is bookkeeping: the
+// import's own audit event is written with its commit.
+func (db *DB) SetImportStatus(ctx context.Context, actor *samspil.Actor, id string, status samspil.ImportStatus, report *samspil.ImportReport) error {
+	if _, err := db.FindImport(ctx, actor, id); err != nil {
+		return err
+	}
+	reportJSON, err := json.Marshal(report)
+	if err != nil {
+		return err
+	}
+	keep := status == samspil.ImportPreviewed || status == samspil.ImportCommitting
+	stmt := `UPDATE imports SET status = $1, report_json = $2, updated_at = $3 WHERE id = $4`
+	args := []any{string(status), string(reportJSON), db.now(), id}
+	if !keep {
+		stmt = `UPDATE imports SET status = $1, report_json = $2, updated_at = $3, content = $5 WHERE id = $4`
+		args = append(args, nil)
+	}
+	_, err = db.write.ExecContext(ctx, stmt, args...)
+	return err
+}
