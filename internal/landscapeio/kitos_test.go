@@ -1,0 +1,139 @@
+package landscapeio
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+
+	"github.com/samspil/samspil"
+	"github.com/xuri/excelize/v2"
+)
+
+var update = flag.Bool("update", false, "rewrite the KITOS-style files in testdata")
+
+// The KITOS-style workbooks in testdata look like the Excel exports of
+// KITOS' overview grids: its column titles, extra columns this package
+// ignores, dates as date cells (serial numbers with a date format) and
+// amounts as numbers.
+var kitosUsageSheet = [][]any{
+	{"Status (Datofelter)", "Status (Livscyklus)", "Lokal System ID", "IT System", "Ansv. organisationsenhed", "Tidligere systemnavn",
+		"Forretningstype", "KLE ID", "KLE navn", "Leverandør", "Rettighedshaver", "Ibrugtagningsdato", "Slutdato for anvendelse",
+		"Livscyklus", "Arkiveringspligt", "IT systemet driftes", "Note"},
+	{"Aktivt", "Aktivt", "SYS-001", "KMD Nexus", "Sundhed og Omsorg", "", "Fagsystem", "27.24.00, 27.24.02", "Hjemmehjælp",
+		"KMD A/S", "Systematic A/S", kitosDate(2019, 3, 1), nil, "I drift", "Ja", "Eksternt", "Hoved\nsystem for ældreområdet"},
+	{"Ikke aktivt", "Ikke aktivt", "", "SBSYS", "Borgerservice", "SBSYS 4", "ESDH", "", "", "", "Syddjurs Kommune",
+		kitosDate(2012, 1, 1), kitosDate(2024, 6, 30), "Ikke i drift", "Nej", "", ""},
+	{"Aktivt", "Aktivt", "", "Opus Løn", "Løn og Personale", "", "Løn", "", "", "KMD A/S", "KMD A/S",
+		"01-01-2015", nil, "Under udfasning", "", "", ""},
+	{nil},
+	{"Aktivt", "", "", "Aula", "Skole og Dagtilbud", "", "", "", "", "", "Netcompany A/S", nil, nil, "Under indfasning", "", "", ""},
+}
+
+var kitosContractSheet = [][]any{
+	{"Gyldig/Ikke Gyldig", "Kontrakt ID", "Overordnet kontrakt", "IT Kontrakt", "Gyldig fra", "Gyldig til", "Kritikalitet",
+		"Ansvarlig org. enhed", "Leverandør", "Kontrakttype", "Indkøbsform", "Genanskaffelsesplan", "IT Systemer", "Reference",
+		"Anskaffelse.", "Drift/år", "Andet", "Varighed", "Option", "Opsigelse (måneder)", "Uopsigelig til", "Opsagt"},
+	{"Gyldig", "K-2019-17", "", "Nexus drift og vedligehold", kitosDate(2019, 3, 1), kitosDate(2023, 2, 28), "Høj",
+		"Sundhed og Omsorg", "Systematic A/S", "Driftsaftale", "SKI 02.19", "Q3 | 2027", "KMD Nexus", "Kontrakt.pdf",
+		250000, 1234567.5, 0, "4 år", "2 x 12 måneder", "6", kitosDate(2021, 2, 28), nil},
+	{"Gyldig", "", "", "SBSYS licens", kitosDate(2012, 1, 1), nil, "", "", "Syddjurs Kommune", "", "Fælles indkøb", "",
+		"SBSYS, Opus Løn", "", nil, 48000, nil, "Løbende", "Ingen", "3 md", nil, kitosDate(2024, 6, 30)},
+}
+
+func kitosDate(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
+
+func writeKITOSFixture(t *testing.T, name, sheet string, rows [][]any) {
+	f := excelize.NewFile()
+	defer f.Close()
+	if err := f.SetSheetName("Sheet1", sheet); err != nil {
+		t.Fatal(err)
+	}
+	dateStyle, err := f.NewStyle(&excelize.Style{NumFmt: 14})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for r, row := range rows {
+		for c, v := range row {
+			if v == nil {
+				continue
+			}
+			cell, _ := excelize.CoordinatesToCellName(c+1, r+1)
+			if err := f.SetCellValue(sheet, cell, v); err != nil {
+				t.Fatal(err)
+			}
+			if _, ok := v.(time.Time); ok {
+				if err := f.SetCellStyle(sheet, cell, cell, dateStyle); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	if err := f.SaveAs(filepath.Join("testdata", name)); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func readFixture(t *testing.T, name, sheet string, rows [][]any) (samspil.ImportKind, []samspil.Record) {
+	t.Helper()
+	if *update {
+		writeKITOSFixture(t, name, sheet, rows)
+	}
+	data, err := os.ReadFile(filepath.Join("testdata", name))
+	if err != nil {
+		t.Fatalf("%v (run the test with -update to write it)", err)
+	}
+	return readAll(t, data, name)
+}
+
+func TestKITOSUsages(t *testing.T) {
+	kind, recs := readFixture(t, "kitos_usages.xlsx", "IT Systemer i anvendelse", kitosUsageSheet)
+	if kind != samspil.ImportUsages {
+		t.Fatalf("kind %s", kind)
+	}
+	want := []samspil.Record{
+		{Line: 2, Usage: &samspil.UsageRecord{System: "KMD Nexus", Vendor: "Systematic A/S", Lifecycle: samspil.LifecycleOperational,
+			From: date("2019-03-01"), ResponsibleUnit: "Sundhed og Omsorg", Notes: "Hoved\nsystem for ældreområdet"}},
+		{Line: 3, Usage: &samspil.UsageRecord{System: "SBSYS", Vendor: "Syddjurs Kommune", Lifecycle: samspil.LifecycleRetired,
+			From: date("2012-01-01"), Until: date("2024-06-30"), ResponsibleUnit: "Borgerservice"}},
+		{Line: 4, Usage: &samspil.UsageRecord{System: "Opus Løn", Vendor: "KMD A/S", Lifecycle: samspil.LifecyclePhasingOut,
+			From: date("2015-01-01"), ResponsibleUnit: "Løn og Personale"}},
+		{Line: 6, Usage: &samspil.UsageRecord{System: "Aula", Vendor: "Netcompany A/S", Lifecycle: samspil.LifecyclePhasingIn,
+			ResponsibleUnit: "Skole og Dagtilbud"}},
+	}
+	if !reflect.DeepEqual(recs, want) {
+		for i := range recs {
+			t.Errorf("got %s %v", dump(recs[i]), recs[i].Errs)
+		}
+		for i := range want {
+			t.Errorf("want %s", dump(want[i]))
+		}
+	}
+}
+
+func TestKITOSContracts(t *testing.T) {
+	kind, recs := readFixture(t, "kitos_contracts.xlsx", "IT Kontrakter", kitosContractSheet)
+	if kind != samspil.ImportContracts {
+		t.Fatalf("kind %s", kind)
+	}
+	want := []samspil.Record{
+		{Line: 2, Contract: &samspil.ContractRecord{Name: "Nexus drift og vedligehold", Reference: "K-2019-17", Supplier: "Systematic A/S",
+			Systems: []string{"KMD Nexus"}, Terms: samspil.ContractTerms{Start: *date("2019-03-01"), Expiry: date("2023-02-28"),
+				IrrevocableUntil: date("2021-02-28"), ExtensionCount: 2, ExtensionMonths: 12, NoticeMonths: 6},
+			ProcurementForm: samspil.ProcurementSKI, ReprocurementQuarter: "2027-Q3",
+			Costs: &samspil.Costs{Acquisition: 25000000, Operation: 123456750}}},
+		{Line: 3, Contract: &samspil.ContractRecord{Name: "SBSYS licens", Supplier: "Syddjurs Kommune", Systems: []string{"SBSYS", "Opus Løn"},
+			Terms:           samspil.ContractTerms{Start: *date("2012-01-01"), NoticeMonths: 3, TerminatedOn: date("2024-06-30")},
+			ProcurementForm: samspil.ProcurementJoint, Costs: &samspil.Costs{Operation: 4800000}}},
+	}
+	if !reflect.DeepEqual(recs, want) {
+		for i := range recs {
+			t.Errorf("got %s %v", dump(recs[i]), recs[i].Errs)
+		}
+		for i := range want {
+			t.Errorf("want %s", dump(want[i]))
+		}
+	}
+}
