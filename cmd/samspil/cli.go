@@ -68,6 +68,7 @@ type cli struct {
 	} `cmd:"" name:"kle" help:"Manage the KLE taxonomy."`
 	Backup  backupCmd  `cmd:"" help:"Make a consistent copy of a SQLite database while it is in use."`
 	OpenAPI openAPICmd `cmd:"" name:"openapi" help:"Print the OpenAPI document of the JSON API."`
+	Bench   benchCmd   `cmd:"" help:"Measure the performance targets and print figures with their ratio to the target."`
 	Version versionCmd `cmd:"" help:"Print the version."`
 }
 
