@@ -21,8 +21,8 @@ type batchInsert struct {
 	table   string
 	columns []batchColumn
 	rows    int
-	values  [][]any // per row
-	max     int     // rows per statement
+	values  [][]any   // per row
+	max     int       // rows per statement
 	full    *sql.Stmt // the prepared statement of a full batch, made once
 	// before runs before each write, e.g. to write the batch of rows these
 	// rows refer to.
