@@ -159,6 +159,7 @@ type SystemFilter struct {
 	Query    string // name or vendor
 	Category Category
 	VendorID string
+	OwnerID  string // only entries this organisation registered
 	Task     string // KLE code; a group or main group matches its topics
 	OS2      bool   // only OS2 products
 	ListOptions

@@ -19,9 +19,11 @@ import (
 	"github.com/samspil/samspil/internal/auth"
 	"github.com/samspil/samspil/internal/demo"
 	"github.com/samspil/samspil/internal/kle"
+	"github.com/samspil/samspil/internal/landscapeio"
 	"github.com/samspil/samspil/internal/refdata"
 	"github.com/samspil/samspil/internal/server"
 	"github.com/samspil/samspil/internal/sqldb"
+	"github.com/samspil/samspil/internal/tabular"
 	"golang.org/x/term"
 )
 
@@ -63,7 +65,9 @@ type cli struct {
 	Token struct {
 		Create tokenCreateCmd `cmd:"" help:"Create an API token for a user and print it."`
 	} `cmd:"" help:"Manage API tokens."`
-	KLE struct {
+	Import importCmd `cmd:"" help:"Import systems, usages or contracts from CSV or XLSX (our template or a KITOS export)."`
+	Export exportCmd `cmd:"" help:"Export an organisation's systems, usages or contracts as CSV or XLSX."`
+	KLE    struct {
 		Load kleLoadCmd `cmd:"" help:"Load a KLE edition: KL's official XML or the OS2KLE text format."`
 	} `cmd:"" name:"kle" help:"Manage the KLE taxonomy."`
 	Backup  backupCmd  `cmd:"" help:"Make a consistent copy of a SQLite database while it is in use."`
@@ -334,6 +338,105 @@ func (c *tokenCreateCmd) Run(m *Main, ctx context.Context) error {
 		return err
 	}
 	fmt.Fprintln(m.Stdout, secret)
+	return nil
+}
+
+type importCmd struct {
+	dbFlag
+	Org    string `name:"org" required:"" help:"The organisation: municipality code (e.g. 0740) or ID."`
+	DryRun bool   `name:"dry-run" help:"Check the file and print what would change; write nothing."`
+	File   string `arg:"" type:"existingfile" help:"The CSV or XLSX file."`
+}
+
+func (c *importCmd) Run(m *Main, ctx context.Context) error {
+	open := func() (io.ReadCloser, error) { return os.Open(c.File) }
+	src, err := landscapeio.NewSource(open, filepath.Base(c.File), tabular.Limits{})
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, c.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	actor := samspil.SystemActor("cli")
+	progress := progressPrinter(m.Stderr, "checking")
+	var report *samspil.ImportReport
+	if c.DryRun {
+		report, err = db.PreviewImport(ctx, actor, c.Org, src, progress)
+	} else {
+		progress = progressPrinter(m.Stderr, "importing")
+		report, err = db.CommitImport(ctx, actor, c.Org, src, progress)
+	}
+	fmt.Fprintln(m.Stderr)
+	if err != nil {
+		return err
+	}
+	printReport(m.Stdout, report, c.DryRun)
+	if report.ErrorCount > 0 {
+		return fmt.Errorf("the file has %d errors; nothing was written", report.ErrorCount)
+	}
+	return nil
+}
+
+// printReport writes an import report for people.
+func printReport(w io.Writer, r *samspil.ImportReport, dryRun bool) {
+	verb := "imported"
+	switch {
+	case dryRun:
+		verb = "would import"
+	case !r.Committed && r.ErrorCount == 0:
+		verb = "nothing to change in"
+	case !r.Committed:
+		verb = "did not import"
+	}
+	fmt.Fprintf(w, "%s %d rows of %s: %d new, %d changed, %d unchanged, %d new catalogue entries\n",
+		verb, r.Rows, r.Kind, r.Create, r.Update, r.Unchanged, r.NewSystems)
+	for _, e := range r.Errors {
+		fmt.Fprintf(w, "error: row %d%s: %s\n", e.Line, column(e.Column), e.Message)
+	}
+	if r.ErrorCount > len(r.Errors) {
+		fmt.Fprintf(w, "... and %d more errors\n", r.ErrorCount-len(r.Errors))
+	}
+	for _, e := range r.Warnings {
+		fmt.Fprintf(w, "warning: row %d%s: %s\n", e.Line, column(e.Column), e.Message)
+	}
+}
+
+func column(c string) string {
+	if c == "" {
+		return ""
+	}
+	return ", column " + c
+}
+
+type exportCmd struct {
+	dbFlag
+	Org    string `name:"org" required:"" help:"The organisation: municipality code (e.g. 0740) or ID."`
+	Format string `name:"format" enum:"csv,xlsx" default:"xlsx" help:"csv or xlsx."`
+	What   string `name:"what" enum:"systems,usages,contracts" required:"" help:"systems (the catalogue entries the organisation registered), usages or contracts."`
+	Out    string `name:"out" required:"" help:"The file to write."`
+}
+
+func (c *exportCmd) Run(m *Main, ctx context.Context) error {
+	db, err := openStore(ctx, c.dsn())
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	f, err := os.Create(c.Out)
+	if err != nil {
+		return err
+	}
+	if err := landscapeio.Export(ctx, db, samspil.SystemActor("cli"), c.Org, samspil.ImportKind(c.What), c.Format, f); err != nil {
+		f.Close()
+		os.Remove(c.Out)
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "wrote %s\n", c.Out)
 	return nil
 }
 

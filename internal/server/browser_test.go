@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -12,7 +13,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/landscapeio"
 	"github.com/samspil/samspil/internal/sqldb"
+	"github.com/samspil/samspil/internal/tabular"
 	"github.com/samspil/samspil/internal/testkit"
 )
 
@@ -37,22 +40,24 @@ func chromium(t *testing.T) string {
 	return path
 }
 
-// TestBrowserJourney drives a real browser through the pages: sign in,
-// search the directory with htmx, open an organisation, switch to English,
-// sign out. The pages' CSP allows no inline script and no eval, so the test
-// waits with DOM queries (which the DevTools protocol runs outside the page)
-// and never with chromedp.Poll (which compiles its predicate with new
-// Function inside the page); and it fails on any console error, CSP
-// violation or uncaught exception.
-func TestBrowserJourney(t *testing.T) {
+// browser is a headless Chromium driven by chromedp, with helpers that fail
+// the test on the first error.
+type browser struct {
+	ctx       context.Context
+	step      func(name string, err error)
+	text      func(sel string) string
+	eval      func(expr string) string
+	navigated func(name, path string, actions ...chromedp.Action[chromedp.Void])
+}
+
+// openBrowser starts Chromium for a test; it closes with the test and fails
+// it on any console error, CSP violation or uncaught exception.
+func openBrowser(t *testing.T) *browser {
+	t.Helper()
 	exe := chromium(t)
-	app := testkit.NewApp(t, sqldb.SQLite)
-	const email = "browser@silkeborg.example"
-	testkit.NewPerson(t, app.DB, email, testkit.Silkeborg, samspil.RoleAdmin)
-	silkeborg := testkit.Org(t, app.DB, testkit.Silkeborg)
 
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
-	defer cancel()
+	t.Cleanup(cancel)
 	allocCtx, cancelAlloc := chromedp.NewExecAllocator(ctx,
 		chromedp.ExecPath(exe),
 		chromedp.Headless,
@@ -66,9 +71,8 @@ func TestBrowserJourney(t *testing.T) {
 		chromedp.Flag("disable-sync", true),
 		chromedp.UserDataDir(t.TempDir()),
 	)
-	defer cancelAlloc()
+	t.Cleanup(cancelAlloc)
 	bctx, cancelBrowser := chromedp.NewContext(allocCtx)
-	defer cancelBrowser()
 
 	// Everything the page says on its console; errors fail the test.
 	var (
@@ -96,7 +100,7 @@ func TestBrowserJourney(t *testing.T) {
 	}()
 
 	// Report the console at the end, also when a step has failed.
-	defer func() {
+	t.Cleanup(func() {
 		cancelBrowser()
 		<-consoleDone
 		mu.Lock()
@@ -104,7 +108,7 @@ func TestBrowserJourney(t *testing.T) {
 		for _, p := range problems {
 			t.Errorf("browser console: %s", p)
 		}
-	}()
+	})
 
 	step := func(name string, err error) {
 		t.Helper()
@@ -136,6 +140,24 @@ func TestBrowserJourney(t *testing.T) {
 			t.Fatalf("%s: %d at %s, want 200 at %s", name, resp.Status, resp.URL, path)
 		}
 	}
+
+	return &browser{ctx: bctx, step: step, text: text, eval: eval, navigated: navigated}
+}
+
+// TestBrowserJourney drives a real browser through the pages: sign in,
+// search the directory with htmx, open an organisation, switch to English,
+// sign out. The pages' CSP allows no inline script and no eval, so the test
+// waits with DOM queries (which the DevTools protocol runs outside the page)
+// and never with chromedp.Poll (which compiles its predicate with new
+// Function inside the page); and it fails on any console error, CSP
+// violation or uncaught exception.
+func TestBrowserJourney(t *testing.T) {
+	app := testkit.NewApp(t, sqldb.SQLite)
+	const email = "browser@silkeborg.example"
+	testkit.NewPerson(t, app.DB, email, testkit.Silkeborg, samspil.RoleAdmin)
+	silkeborg := testkit.Org(t, app.DB, testkit.Silkeborg)
+	b := openBrowser(t)
+	bctx, step, text, eval, navigated := b.ctx, b.step, b.text, b.eval, b.navigated
 
 	// Sign in.
 	navigated("open the login page", "/login", chromedp.Navigate(app.URL+"/login"))
@@ -215,4 +237,80 @@ func TestBrowserJourney(t *testing.T) {
 		t.Fatal("still signed in after signing out")
 	}
 	navigated("the account page needs a session again", "/login", chromedp.Navigate(app.URL+"/account"))
+}
+
+// TestBrowserImport uploads a small XLSX of contracts through the pages,
+// reads the preview, commits it, follows the progress and finds the
+// contract on the deadlines timeline.
+func TestBrowserImport(t *testing.T) {
+	app := testkit.NewApp(t, sqldb.SQLite)
+	const email = "import@silkeborg.example"
+	ed := testkit.NewPerson(t, app.DB, email, testkit.Silkeborg, samspil.RoleEditor)
+	silkeborg := testkit.Org(t, app.DB, testkit.Silkeborg)
+	if _, err := app.DB.CreateSystem(context.Background(), ed.Actor, samspil.SystemInput{Name: "Nexus", Category: samspil.CategoryHealth}); err != nil {
+		t.Fatal(err)
+	}
+	// The file: one contract in our template, with Danish text and dates.
+	file := filepath.Join(t.TempDir(), "kontrakter.xlsx")
+	f, err := os.Create(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	header := landscapeio.Headings(samspil.ImportContracts)
+	cells := map[string]string{"Kontrakt": "Nexus – drift og ændringer", "Reference": "SKI-02.19", "Systemer": "Nexus",
+		"Start": "01-07-2024", "Varighed (måneder)": "48", "Optioner": "1", "Option (måneder)": "12", "Opsigelsesfrist (måneder)": "6", "Opsigelse træder i kraft": "løbende måned",
+		"Drift pr. år": "1.250.000,50"}
+	row := make([]string, len(header))
+	for i, h := range header {
+		row[i] = cells[strings.TrimSuffix(h, "*")]
+	}
+	w := tabular.NewXLSXWriter(f, "Kontrakter")
+	if err := w.WriteHeader(header); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteRow(row); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+
+	b := openBrowser(t)
+	b.navigated("open the login page", "/login", chromedp.Navigate(app.URL+"/login"))
+	b.step("fill in the login form", chromedp.Do(b.ctx,
+		chromedp.SendKeys(chromedp.CSS("#f-email"), email),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), testkit.Password),
+	))
+	b.navigated("sign in", "/organizations", chromedp.Click(chromedp.CSS(`main form[action="/login"] button[type="submit"]`)))
+	b.navigated("open the import page", "/organizations/"+silkeborg.ID+"/import", chromedp.Navigate(app.URL+"/organizations/"+silkeborg.ID+"/import"))
+	b.step("choose the file", chromedp.Do(b.ctx, chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{file})))
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`main form[enctype="multipart/form-data"] button[type="submit"]`)))
+	b.step("upload", err)
+	if resp.Status != 200 || !strings.Contains(resp.URL, "/imports/") {
+		t.Fatalf("upload answered %d at %s", resp.Status, resp.URL)
+	}
+	// The preview: one new contract, no errors, a commit button.
+	if got := b.eval(`Array.from(document.querySelectorAll("dl.facts dt")).map(dt => dt.textContent.trim() + "=" + dt.nextElementSibling.textContent.trim()).join("|")`); !strings.Contains(got, "Nye=1") || !strings.Contains(got, "Rækker=1") {
+		t.Fatalf("preview facts %q", got)
+	}
+	if got := b.eval(`String(document.querySelectorAll(".import-errors").length)`); got != "0" {
+		t.Fatal("the preview shows errors")
+	}
+	b.step("commit", chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`form[action$="/commit"] button`))))
+	// The commit runs in the background; the page follows it until done.
+	b.step("wait until saved", chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`#import-status p.notice`))))
+	if got := b.text(`#import-status p.notice`); got != "Importen er gemt." {
+		t.Fatalf("status %q", got)
+	}
+	b.navigated("open the deadlines", "/organizations/"+silkeborg.ID+"/deadlines", chromedp.Navigate(app.URL+"/organizations/"+silkeborg.ID+"/deadlines"))
+	if got := b.eval(`Array.from(document.querySelectorAll("svg.timeline .tl-label")).map(e => e.textContent).join("|")`); got != "Nexus – drift og ændringer" {
+		t.Fatalf("timeline labels %q", got)
+	}
+	if got := b.eval(`String(document.querySelectorAll("svg.timeline .tl-notice").length)`); got != "1" {
+		t.Fatalf("%s notice marks on the timeline, want 1", got)
+	}
+	if got := b.text("table.deadlines tbody tr td:nth-child(4)"); got != "31.12.2027" {
+		t.Fatalf("last notice date %q, want 31.12.2027 (six months before the end of June 2028)", got)
+	}
 }

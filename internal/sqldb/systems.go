@@ -106,6 +106,9 @@ func (db *DB) ListSystems(ctx context.Context, actor *samspil.Actor, f samspil.S
 	if f.VendorID != "" {
 		q.cond("s.vendor_id = " + q.arg(f.VendorID))
 	}
+	if f.OwnerID != "" {
+		q.cond("s.owner_id = " + q.arg(f.OwnerID))
+	}
 	if f.Task != "" {
 		q.cond("s.id IN (SELECT system_id FROM system_tasks WHERE code = " + q.arg(f.Task) + " OR code LIKE " + q.arg(f.Task+".%") + ")")
 	}

@@ -55,6 +55,12 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("POST /contracts/{id}", samspil.PermLandscapeWrite, w.updateContract)
 	page("POST /contracts/{id}/delete", samspil.PermLandscapeWrite, w.deleteContract)
 	page("GET /calendar/{file}", samspil.PermPublic, w.calendarFeed) // the secret in the address is the credential
+	page("GET /organizations/{id}/import", samspil.PermLandscapeWrite, w.importPage)
+	rt.Handle("POST /organizations/{id}/import", samspil.PermLandscapeWrite, resp, http.HandlerFunc(w.upload)) // its own, larger limit
+	page("GET /imports/{import}", samspil.PermLandscapeWrite, w.importStatus)
+	page("POST /imports/{import}/commit", samspil.PermLandscapeWrite, w.commitImport)
+	page("GET /organizations/{id}/export", samspil.PermPublic, w.export)
+	page("GET /templates/{file}", samspil.PermPublic, w.template)
 	page("GET /organizations/{id}/calendar-feeds", samspil.PermSignedIn, w.feeds)
 	page("POST /organizations/{id}/calendar-feeds", samspil.PermSignedIn, w.createFeed)
 	page("POST /organizations/{id}/calendar-feeds/{feed}/revoke", samspil.PermSignedIn, w.revokeFeed)

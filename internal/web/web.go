@@ -38,7 +38,8 @@ type Config struct {
 
 // Web serves the pages.
 type Web struct {
-	now    func() time.Time
+	now     func() time.Time
+	commits commits // imports being committed by this process
 	store  Store
 	cfg    Config
 	cat    *catalogue

@@ -1227,6 +1227,7 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"lifecycle.":   strs(samspil.Lifecycles),
 		"notice.":      strs(samspil.NoticeRules),
 		"procurement.": strs(samspil.ProcurementForms),
+		"import.kind.": strs([]samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts}),
 		"status.": strs([]samspil.ContractStatus{samspil.ContractNotStarted, samspil.ContractActive, samspil.ContractInNotice,
 			samspil.ContractExpired, samspil.ContractTerminated}),
 	}

@@ -1,0 +1,271 @@
+package web
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"log/slog"
+	"net/http"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+	"github.com/samspil/samspil/internal/landscapeio"
+	"github.com/samspil/samspil/internal/tabular"
+)
+
+// Imports through the pages: upload a file, read the preview (every error by
+// row and column), commit. The commit runs in the background and the page
+// shows its progress; the progress is kept in this process, the outcome in
+// the database.
+
+// MaxUploadBytes caps an uploaded import file.
+const MaxUploadBytes = 50 << 20
+
+// commits tracks running commits of this process: import ID -> rows done.
+type commits struct {
+	mu   sync.Mutex
+	rows map[string]int
+}
+
+func (c *commits) set(id string, rows int) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.rows == nil {
+		c.rows = map[string]int{}
+	}
+	c.rows[id] = rows
+}
+
+func (c *commits) done(id string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.rows, id)
+}
+
+func (c *commits) get(id string) (int, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n, ok := c.rows[id]
+	return n, ok
+}
+
+// uploadSource reads an uploaded file kept in memory.
+func uploadSource(name string, content []byte) (*landscapeio.Source, error) {
+	open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(content)), nil }
+	return landscapeio.NewSource(open, name, tabular.Limits{MaxBytes: MaxUploadBytes})
+}
+
+type importPageData struct {
+	Org   *samspil.Organization
+	Kinds []samspil.ImportKind
+}
+
+func (w *Web) importPage(rw http.ResponseWriter, r *http.Request) {
+	w.showImportPage(rw, r, http.StatusOK, nil)
+}
+
+func (w *Web) showImportPage(rw http.ResponseWriter, r *http.Request, status int, formErr error) {
+	actor := httpx.ActorFrom(r.Context())
+	org, err := w.store.FindOrganization(r.Context(), actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if !actor.Can(samspil.PermLandscapeWrite, org.ID) {
+		w.fail(rw, r, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its IT landscape", org.Name))
+		return
+	}
+	v := w.newView(r, "directory", importPageData{Org: org, Kinds: []samspil.ImportKind{samspil.ImportUsages, samspil.ImportContracts, samspil.ImportSystems}})
+	v.Title = w.cat.text(v.Lang, "import.title")
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	w.render(rw, r, status, "import", v)
+}
+
+// upload reads the file, previews it and keeps it for the commit.
+func (w *Web) upload(rw http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	r.Body = http.MaxBytesReader(rw, r.Body, MaxUploadBytes+1<<20)
+	file, header, err := r.FormFile("file")
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", MaxUploadBytes>>20))
+			return
+		}
+		w.showImportPage(rw, r, http.StatusUnprocessableEntity, samspil.ErrorAt(samspil.EINVALID, "file", "choose a CSV or XLSX file"))
+		return
+	}
+	defer file.Close()
+	content, err := io.ReadAll(io.LimitReader(file, MaxUploadBytes+1))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if len(content) > MaxUploadBytes {
+		w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", MaxUploadBytes>>20))
+		return
+	}
+	name := filepath.Base(header.Filename)
+	src, err := uploadSource(name, content)
+	if err == nil {
+		var report *samspil.ImportReport
+		if report, err = w.store.PreviewImport(ctx, actor, r.PathValue("id"), src, nil); err == nil {
+			var im *samspil.Import
+			if im, err = w.store.CreateImport(ctx, actor, r.PathValue("id"), name, content, report); err == nil {
+				http.Redirect(rw, r, "/imports/"+im.ID, http.StatusSeeOther)
+				return
+			}
+		}
+	}
+	switch samspil.ErrorCode(err) {
+	case samspil.EINVALID, samspil.ETOOLARGE:
+		w.showImportPage(rw, r, httpx.Status(err), err)
+	default:
+		w.fail(rw, r, err)
+	}
+}
+
+type importData struct {
+	Import  *samspil.Import
+	Org     *samspil.Organization
+	Running bool
+	Rows    int
+}
+
+func (w *Web) importStatus(rw http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	im, err := w.store.FindImport(ctx, actor, r.PathValue("import"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	org, err := w.store.FindOrganization(ctx, actor, im.OrganizationID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d := importData{Import: im, Org: org}
+	d.Rows, d.Running = w.commits.get(im.ID)
+	v := w.newView(r, "directory", d)
+	v.Title = w.cat.text(v.Lang, "import.title")
+	if r.Header.Get("HX-Request") == "true" {
+		w.renderTemplate(rw, r, http.StatusOK, "import_status", "status", v)
+		return
+	}
+	w.render(rw, r, http.StatusOK, "import_status", v)
+}
+
+// commitImport starts the commit in the background and shows its progress.
+func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	id := r.PathValue("import")
+	im, err := w.store.FindImport(ctx, actor, id)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if im.Status != samspil.ImportPreviewed || im.Report == nil || im.Report.ErrorCount > 0 {
+		w.fail(rw, r, samspil.Errorf(samspil.ECONFLICT, "the import cannot be committed; upload the file again"))
+		return
+	}
+	content, err := w.store.ImportContent(ctx, actor, id)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	src, err := uploadSource(im.FileName, content)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if err := w.store.SetImportStatus(ctx, actor, id, samspil.ImportCommitting, im.Report); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	w.commits.set(id, 0)
+	// The commit outlives the request; it stops with the process, whose
+	// restart leaves the transaction rolled back and the import failed.
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Minute)
+	go func() {
+		defer cancel()
+		defer w.commits.done(id)
+		report, err := w.store.CommitImport(bg, actor, im.OrganizationID, src, func(rows int) { w.commits.set(id, rows) })
+		status := samspil.ImportCommitted
+		if err != nil || report == nil || !report.Committed && report.ErrorCount > 0 {
+			status = samspil.ImportFailed
+			if err != nil {
+				slog.ErrorContext(bg, "import commit", "error", err.Error(), "request_id", samspil.RequestID(bg))
+				report = im.Report
+			}
+		}
+		if err := w.store.SetImportStatus(bg, actor, id, status, report); err != nil {
+			slog.ErrorContext(bg, "import status", "error", err.Error(), "request_id", samspil.RequestID(bg))
+		}
+	}()
+	http.Redirect(rw, r, "/imports/"+id, http.StatusSeeOther)
+}
+
+// export downloads an organisation's landscape as CSV or XLSX.
+func (w *Web) export(rw http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	q := r.URL.Query()
+	kind, format := samspil.ImportKind(q.Get("what")), q.Get("format")
+	if (kind != samspil.ImportSystems && kind != samspil.ImportUsages && kind != samspil.ImportContracts) || (format != "csv" && format != "xlsx") {
+		w.fail(rw, r, samspil.ErrorAt(samspil.EINVALID, "what", "choose systems, usages or contracts as csv or xlsx"))
+		return
+	}
+	org, err := w.store.FindOrganization(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := landscapeio.Export(ctx, w.store, actor, org.ID, kind, format, &buf); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	writeDownload(rw, exportName(org, kind, format), format, buf.Bytes())
+}
+
+// template downloads an empty import template.
+func (w *Web) template(rw http.ResponseWriter, r *http.Request) {
+	k, format, _ := strings.Cut(r.PathValue("file"), ".")
+	kind := samspil.ImportKind(k)
+	if (kind != samspil.ImportSystems && kind != samspil.ImportUsages && kind != samspil.ImportContracts) || (format != "csv" && format != "xlsx") {
+		http.NotFound(rw, r)
+		return
+	}
+	var buf bytes.Buffer
+	if err := landscapeio.WriteTemplate(&buf, format, kind); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	writeDownload(rw, "samspil-"+string(kind)+"."+format, format, buf.Bytes())
+}
+
+func exportName(org *samspil.Organization, kind samspil.ImportKind, format string) string {
+	name := org.MunicipalityCode
+	if name == "" {
+		name = org.ID
+	}
+	return "samspil-" + name + "-" + string(kind) + "." + format
+}
+
+// writeDownload sends a file as an attachment.
+func writeDownload(rw http.ResponseWriter, name, format string, body []byte) {
+	ct := "text/csv; charset=utf-8"
+	if format == "xlsx" {
+		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	rw.Header().Set("Content-Type", ct)
+	rw.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	rw.Header().Set("Cache-Control", "no-store")
+	rw.Write(body)
+}
