@@ -40,11 +40,11 @@ type Config struct {
 type Web struct {
 	now     func() time.Time
 	commits commits // imports being committed by this process
-	store  Store
-	cfg    Config
-	cat    *catalogue
-	assets *assets
-	pages  map[string]map[string]*template.Template // language -> page -> template
+	store   Store
+	cfg     Config
+	cat     *catalogue
+	assets  *assets
+	pages   map[string]map[string]*template.Template // language -> page -> template
 }
 
 // New parses the templates and registers the pages on rt.
