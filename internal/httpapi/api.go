@@ -83,6 +83,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerKLE()
 	a.registerDeletions()
 	a.registerCalendarFeeds()
+	a.registerImports()
 	allowEmptyDates(config.Components.Schemas)
 	return a
 }

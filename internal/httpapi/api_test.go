@@ -338,7 +338,7 @@ func TestCrossTenant(t *testing.T) {
 
 		type objects struct {
 			org, unit, user, membership, token, event string
-			system, usage, contract, feed             string
+			system, usage, contract, feed, upload     string
 		}
 		made := func(p testkit.Person, orgID string, v samspil.Visibility) objects {
 			u, err := app.DB.CreateUnit(ctx, p.Actor, orgID, samspil.OrgUnitInput{Kind: samspil.UnitTeam, Name: "Team"})
@@ -372,8 +372,12 @@ func TestCrossTenant(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			upload, err := app.DB.CreateImport(ctx, p.Actor, orgID, "usages.csv", []byte("System\r\nNyt\r\n"), &samspil.ImportReport{Kind: samspil.ImportUsages, Rows: 1, Create: 1})
+			if err != nil {
+				t.Fatal(err)
+			}
 			return objects{org: orgID, unit: u.ID, user: p.User.ID, membership: p.User.Memberships[0].ID, token: tok.ID, event: ev.Items[0].ID,
-				system: sys.ID, usage: use.ID, contract: con.ID, feed: feed.ID}
+				system: sys.ID, usage: use.ID, contract: con.ID, feed: feed.ID, upload: upload.ID}
 		}
 		silkeborg := made(w.sAdmin, w.silkeborg.ID, samspil.VisibilitySector)
 		viborg := made(w.vAdmin, w.viborg.ID, samspil.VisibilitySector)
@@ -424,6 +428,9 @@ func TestCrossTenant(t *testing.T) {
 				{"POST", "/api/v1/contracts", map[string]any{"organization_id": o.org, "name": "Indtrængt", "start": "2026-01-01", "notice_months": 3}},
 				{"POST", "/api/v1/calendar-feeds", map[string]any{"organization_id": o.org, "scope": "deadlines"}},
 				{"DELETE", "/api/v1/calendar-feeds/" + o.feed, nil},
+				{"POST", "/api/v1/imports?organization_id=" + o.org + "&file_name=x.csv", "System\r\nIndtrængt\r\n"},
+				{"GET", "/api/v1/imports/" + o.upload, nil},
+				{"POST", "/api/v1/imports/" + o.upload + "/commit", nil},
 				{"GET", "/api/v1/contracts?organization_id=" + o.org, nil},
 				{"GET", "/api/v1/usages?organization_id=" + o.org, nil},
 			}
@@ -433,7 +440,7 @@ func TestCrossTenant(t *testing.T) {
 		covered := map[string]bool{"GET /api/v1/openapi.json": true, "GET /api/v1/organizations": true, "GET /api/v1/users": true,
 			"GET /api/v1/memberships": true, "GET /api/v1/audit-events": true, "GET /api/v1/tokens": true, "POST /api/v1/tokens": true,
 			"GET /api/v1/systems": true, "GET /api/v1/kle": true, "GET /api/v1/kle/{code}": true, "GET /api/v1/deletions": true,
-			"GET /api/v1/calendar-feeds": true}
+			"GET /api/v1/calendar-feeds": true, "GET /api/v1/exports": true}
 		for _, a := range attempts(viborg) {
 			covered[a.method+" "+patternOf(a.path)] = true
 		}
@@ -475,6 +482,7 @@ func TestCrossTenant(t *testing.T) {
 			"POST /api/v1/usages":                               403,
 			"POST /api/v1/contracts":                            403,
 			"POST /api/v1/calendar-feeds":                       403,
+			"POST /api/v1/imports":                              403,
 		}
 		// Routes that answer the same whether the object is visible or not,
 		// because the gate refuses them before any object is looked at.
@@ -485,7 +493,7 @@ func TestCrossTenant(t *testing.T) {
 			for _, a := range attempts(target) {
 				res := who.Do(a.method, a.path, a.body, "If-Match", `"1"`)
 				pattern := a.method + " " + patternOf(a.path)
-				if a.method == "GET" && strings.Contains(a.path, "?") {
+				if a.method == "GET" && strings.Contains(a.path, "?") && !strings.HasPrefix(a.path, "/api/v1/exports") {
 					// Lists filtered to another organisation answer what it
 					// shares with everyone: nothing, or its sector-wide data.
 					var p struct{ Items []any }
@@ -526,7 +534,7 @@ func patternOf(path string) string {
 	path = strings.SplitN(path, "?", 2)[0]
 	parts := strings.Split(path, "/")
 	names := map[string]string{"organizations": "{id}", "units": "{unit_id}", "users": "{id}", "memberships": "{id}", "tokens": "{id}",
-		"audit-events": "{id}", "systems": "{id}", "usages": "{id}", "contracts": "{id}", "calendar-feeds": "{id}"}
+		"audit-events": "{id}", "systems": "{id}", "usages": "{id}", "contracts": "{id}", "calendar-feeds": "{id}", "imports": "{id}"}
 	for i := 4; i < len(parts); i++ {
 		if n, ok := names[parts[i-1]]; ok && parts[i] != "" {
 			parts[i] = n

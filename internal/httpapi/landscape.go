@@ -1,7 +1,9 @@
 package httpapi
 
 import (
+	"bytes"
 	"context"
+	"io"
 	"errors"
 	"net/http"
 	"reflect"
@@ -9,6 +11,8 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/landscapeio"
+	"github.com/samspil/samspil/internal/tabular"
 )
 
 // SystemOutput is one catalogue entry with its ETag.
@@ -419,5 +423,117 @@ func (a *API) registerCalendarFeeds() {
 				return nil, fail(ctx, err, "path")
 			}
 			return nil, nil
+		})
+}
+
+// MaxImportBytes caps an import file sent to the API.
+const MaxImportBytes = 50 << 20
+
+// ImportOutput is an import with its report.
+type ImportOutput struct {
+	Location string `header:"Location"`
+	Body     *samspil.Import
+}
+
+func (a *API) registerImports() {
+	tags := []string{"Import and export"}
+	register(a, huma.Operation{OperationID: "create-import", Method: http.MethodPost, Path: "/imports", Tags: tags,
+		Summary: "Upload a file and preview its import", DefaultStatus: http.StatusCreated, MaxBodyBytes: MaxImportBytes,
+		Description: "Send the CSV or XLSX file as the request body (our template or a KITOS export). The answer previews every row: " +
+			"what would be added or changed, and every error by row and column. Nothing is written until you commit."},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			OrganizationID string `query:"organization_id" maxLength:"64" doc:"The organisation (ID or municipality code)"`
+			FileName       string `query:"file_name" maxLength:"200" doc:"The file's name; .xlsx or .csv helps tell the format"`
+			RawBody        []byte `contentType:"application/octet-stream"`
+		}) (*ImportOutput, error) {
+			name := in.FileName
+			if name == "" {
+				name = "upload"
+			}
+			open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(in.RawBody)), nil }
+			src, err := landscapeio.NewSource(open, name, tabular.Limits{MaxBytes: MaxImportBytes})
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			report, err := a.store.PreviewImport(ctx, actor(ctx), in.OrganizationID, src, nil)
+			if err != nil {
+				return nil, fail(ctx, err, "body") // problems with the file, which is the body
+			}
+			im, err := a.store.CreateImport(ctx, actor(ctx), in.OrganizationID, name, in.RawBody, report)
+			if err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			return &ImportOutput{Location: Prefix + "/imports/" + im.ID, Body: im}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "get-import", Method: http.MethodGet, Path: "/imports/{id}", Tags: tags, Summary: "Get an import"},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *IDPath) (*ImportOutput, error) {
+			im, err := a.store.FindImport(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			return &ImportOutput{Body: im}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "commit-import", Method: http.MethodPost, Path: "/imports/{id}/commit", Tags: tags,
+		Summary: "Commit an import", Description: "Checks the file again and writes all its rows in one transaction, or none. " +
+			"Importing the same file again changes nothing."},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *IDPath) (*ImportOutput, error) {
+			im, err := a.store.FindImport(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			if im.Status != samspil.ImportPreviewed || im.Report == nil || im.Report.ErrorCount > 0 {
+				return nil, fail(ctx, samspil.Errorf(samspil.ECONFLICT, "the import cannot be committed; upload the file again"), "path")
+			}
+			content, err := a.store.ImportContent(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(content)), nil }
+			src, err := landscapeio.NewSource(open, im.FileName, tabular.Limits{MaxBytes: MaxImportBytes})
+			if err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			report, err := a.store.CommitImport(ctx, actor(ctx), im.OrganizationID, src, nil)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			status := samspil.ImportCommitted
+			if report.ErrorCount > 0 {
+				status = samspil.ImportFailed
+			}
+			if err := a.store.SetImportStatus(ctx, actor(ctx), in.ID, status, report); err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			im.Status, im.Report = status, report
+			return &ImportOutput{Body: im}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "export", Method: http.MethodGet, Path: "/exports", Tags: tags,
+		Summary: "Export an organisation's landscape", Description: "Systems (the catalogue entries the organisation registered), " +
+			"usages or contracts as CSV or XLSX in our template, as you may see them. Cells that could start a formula are neutralised."},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			OrganizationID string `query:"organization_id" maxLength:"64" required:"true"`
+			What           string `query:"what" enum:"systems,usages,contracts" required:"true"`
+			Format         string `query:"format" enum:"csv,xlsx" default:"xlsx"`
+		}) (*struct {
+			ContentType        string `header:"Content-Type"`
+			ContentDisposition string `header:"Content-Disposition"`
+			Body               []byte
+		}, error) {
+			var buf bytes.Buffer
+			if err := landscapeio.Export(ctx, a.store, actor(ctx), in.OrganizationID, samspil.ImportKind(in.What), in.Format, &buf); err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			ct := "text/csv; charset=utf-8"
+			if in.Format == "xlsx" {
+				ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			}
+			return &struct {
+				ContentType        string `header:"Content-Type"`
+				ContentDisposition string `header:"Content-Disposition"`
+				Body               []byte
+			}{ContentType: ct, ContentDisposition: `attachment; filename="samspil-` + in.What + "." + in.Format + `"`, Body: buf.Bytes()}, nil
 		})
 }
