@@ -3,8 +3,8 @@ package httpapi
 import (
 	"bytes"
 	"context"
-	"io"
 	"errors"
+	"io"
 	"net/http"
 	"reflect"
 	"strings"
