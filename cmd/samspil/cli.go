@@ -135,7 +135,9 @@ func samspilMessage(err error) string {
 	if errors.As(err, &e) {
 		msg := e.Message
 		for _, f := range e.Fields {
-			msg += fmt.Sprintf("\n  %s: %s", f.Path, f.Message)
+			if f.Message != e.Message {
+				msg += fmt.Sprintf("\n  %s: %s", f.Path, f.Message)
+			}
 		}
 		return msg
 	}

@@ -304,3 +304,66 @@ func TestKLELoad(t *testing.T) {
 		})
 	}
 }
+
+// TestImportExport exports an organisation's contracts and imports them
+// back unchanged; a file with errors exits non-zero and writes nothing; a
+// dry run writes nothing.
+func TestImportExport(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			ctx := context.Background()
+			env := map[string]string{"SAMSPIL_DB": testkit.NewDSN(t, e)}
+			dir := t.TempDir()
+			usages := filepath.Join(dir, "usages.csv")
+			os.WriteFile(usages, []byte("System;Livscyklus;Fra;Noter\r\nNexus;I drift;2020-03-01;\"=HYPERLINK(\"\"x\"\")\"\r\nSBSYS;Planlagt;;\"Ny; bedre\"\r\n"), 0o644)
+			code, out, errOut := run(t, env, "", "import", "--org", "0740", "--dry-run", usages)
+			if code != 0 || !strings.Contains(out, "would import 2 rows of usages: 2 new") {
+				t.Fatalf("dry run: %d %q %q", code, out, errOut)
+			}
+			fingerprint := func() string {
+				db, err := sqldb.Open(ctx, env["SAMSPIL_DB"], sqldb.Options{Passwords: testkit.Passwords()})
+				if err != nil {
+					t.Fatal(err)
+				}
+				defer db.Close()
+				f, err := db.Fingerprint(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return f
+			}
+			if code, out, _ := run(t, env, "", "import", "--org", "0740", usages); code != 0 || !strings.Contains(out, "imported 2 rows") {
+				t.Fatalf("import: %d %q", code, out)
+			}
+			for _, format := range []string{"csv", "xlsx"} {
+				out := filepath.Join(dir, "export."+format)
+				if code, _, errOut := run(t, env, "", "export", "--org", "0740", "--what", "usages", "--format", format, "--out", out); code != 0 {
+					t.Fatalf("export %s: %s", format, errOut)
+				}
+				before := fingerprint()
+				code, stdout, errOut := run(t, env, "", "import", "--org", "0740", out)
+				if code != 0 || !strings.Contains(stdout, "nothing to change in 2 rows of usages: 0 new, 0 changed, 2 unchanged") {
+					t.Fatalf("re-import of the %s export: %d %q %q", format, code, stdout, errOut)
+				}
+				if fingerprint() != before {
+					t.Fatalf("re-importing the %s export changed the database", format)
+				}
+			}
+			exported, _ := os.ReadFile(filepath.Join(dir, "export.csv"))
+			if !strings.Contains(string(exported), "'=HYPERLINK") {
+				t.Fatalf("the formula is not neutralised in the export:\n%s", exported)
+			}
+			bad := filepath.Join(dir, "bad.csv")
+			os.WriteFile(bad, []byte("System;Livscyklus;Fra\r\nA;I drift;2026-02-30\r\nB;Måske;\r\n"), 0o644)
+			before := fingerprint()
+			code, out, errOut = run(t, env, "", "import", "--org", "0740", bad)
+			if code != 1 || !strings.Contains(out, "error: row 2, column Fra") || !strings.Contains(out, "error: row 3, column Livscyklus") ||
+				!strings.Contains(errOut, "nothing was written") {
+				t.Fatalf("bad file: %d %q %q", code, out, errOut)
+			}
+			if fingerprint() != before {
+				t.Fatal("a file with errors changed the database")
+			}
+		})
+	}
+}
