@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
@@ -512,36 +511,6 @@ func TestSharedBordersIdentical(t *testing.T) {
 	if shared < 2000 {
 		t.Errorf("only %d shared border segments", shared)
 	}
-}
-
-// TestPreview writes an HTML page with the map and map.css when
-// DKMAP_PREVIEW names a file, to look at in a browser.
-func TestPreview(t *testing.T) {
-	path := os.Getenv("DKMAP_PREVIEW")
-	if path == "" {
-		t.Skip("set DKMAP_PREVIEW=/tmp/map.html to write a preview")
-	}
-	css, err := os.ReadFile("map.css")
-	if err != nil {
-		t.Fatal(err)
-	}
-	shades := map[string]Shade{}
-	classes := []string{"uses", "plans", "phasing-out", "none", ""}
-	for i, m := range Municipalities() {
-		c := classes[i%len(classes)]
-		shades[m.Code] = Shade{Class: c, Label: m.Name + ": " + c, Href: "/kommuner/" + m.Code}
-	}
-	var b bytes.Buffer
-	b.WriteString("<!doctype html><meta charset=utf-8><title>dkmap preview</title><style>\n")
-	b.Write(css)
-	b.WriteString("\nbody{margin:0;font-family:sans-serif}.dkmap{max-width:none;width:1000px}\n</style>\n")
-	if err := Render(&b, shades, Options{Title: "Preview", Desc: "Every fifth class."}); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("wrote %s (%d bytes)", path, b.Len())
 }
 
 func benchShades() map[string]Shade {
