@@ -167,6 +167,13 @@ type systemFormData struct {
 }
 
 func (w *Web) newSystemPage(rw http.ResponseWriter, r *http.Request) {
+	// Like the contract and import forms, the form is only for those who
+	// may send it (the catalogue shows them the link).
+	if actor := httpx.ActorFrom(r.Context()); len(actor.OrgsWhere(samspil.PermLandscapeWrite)) == 0 && !actor.IsOperator() {
+		w.fail(rw, r, samspil.Errorf(samspil.EFORBIDDEN, "this needs the %s permission (%s)", samspil.PermLandscapeWrite,
+			samspil.Permissions[samspil.PermLandscapeWrite].Doc))
+		return
+	}
 	w.showSystemForm(rw, r, http.StatusOK, nil, samspil.SystemInput{Category: samspil.CategoryOther, Visibility: samspil.VisibilitySector})
 }
 
@@ -200,6 +207,23 @@ func (w *Web) createSystem(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(rw, r, "/systems/"+s.ID, "system_created")
+}
+
+// mergeSystem folds a duplicate catalogue entry into this one (operators).
+func (w *Web) mergeSystem(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	_, err := w.store.MergeSystems(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), strings.TrimSpace(r.PostFormValue("duplicate_id")))
+	if err != nil {
+		if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ENOTFOUND {
+			w.showSystem(rw, r, httpx.Status(err), err, samspil.UsageInput{Lifecycle: samspil.LifecycleOperational})
+			return
+		}
+		w.fail(rw, r, err)
+		return
+	}
+	redirect(rw, r, "/systems/"+r.PathValue("id"), "system_merged")
 }
 
 func (w *Web) updateSystem(rw http.ResponseWriter, r *http.Request) {

@@ -44,6 +44,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("POST /systems", samspil.PermLandscapeWrite, w.createSystem)
 	page("GET /systems/{id}", samspil.PermPublic, w.systemPage)
 	page("POST /systems/{id}", samspil.PermLandscapeWrite, w.updateSystem)
+	page("POST /systems/{id}/merge", samspil.PermPlatformManage, w.mergeSystem)
 	page("POST /usages", samspil.PermLandscapeWrite, w.createUsage)
 	page("GET /organizations/{id}/landscape", samspil.PermPublic, w.landscape)
 	page("POST /organizations/{id}/usages/{usage}", samspil.PermLandscapeWrite, w.updateUsage)
