@@ -153,6 +153,16 @@ func (w *Web) importStatus(rw http.ResponseWriter, r *http.Request) {
 	}
 	d := importData{Import: im, Org: org}
 	d.Rows, d.Running = w.commits.get(im.ID)
+	if !d.Running && im.Status == samspil.ImportCommitting {
+		// The commit may have finished between the two reads (it writes its
+		// outcome before it stops running): read the outcome again, or the
+		// page would call a finished import interrupted.
+		if im, err = w.store.FindImport(ctx, actor, im.ID); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		d.Import = im
+	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "import.title")
 	if r.Header.Get("HX-Request") == "true" {
@@ -185,11 +195,14 @@ func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
+	// Running before committing is stored, so that a page that reads
+	// "committing" finds it running unless it has ended.
+	w.commits.set(id, 0)
 	if err := w.store.SetImportStatus(ctx, actor, id, samspil.ImportCommitting, im.Report); err != nil {
+		w.commits.done(id)
 		w.fail(rw, r, err)
 		return
 	}
-	w.commits.set(id, 0)
 	// The commit outlives the request; it stops with the process, whose
 	// restart leaves the transaction rolled back and the import failed.
 	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Minute)
