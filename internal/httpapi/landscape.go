@@ -495,13 +495,19 @@ func (a *API) registerImports() {
 			if err != nil {
 				return nil, fail(ctx, err, "body")
 			}
-			report, err := a.store.CommitImport(ctx, actor(ctx), im.OrganizationID, src, nil)
-			if err != nil {
+			// Claiming the import first lets only one of two simultaneous commits run.
+			if err := a.store.SetImportStatus(ctx, actor(ctx), in.ID, samspil.ImportCommitting, im.Report); err != nil {
 				return nil, fail(ctx, err, "path")
 			}
+			report, err := a.store.CommitImport(ctx, actor(ctx), im.OrganizationID, src, nil)
 			status := samspil.ImportCommitted
-			if report.ErrorCount > 0 {
+			if err != nil || report.ErrorCount > 0 {
 				status = samspil.ImportFailed
+			}
+			if err != nil {
+				// The import stays on record as failed; the error answers the request.
+				_ = a.store.SetImportStatus(context.WithoutCancel(ctx), actor(ctx), in.ID, status, im.Report)
+				return nil, fail(ctx, err, "path")
 			}
 			if err := a.store.SetImportStatus(ctx, actor(ctx), in.ID, status, report); err != nil {
 				return nil, fail(ctx, err, "path")

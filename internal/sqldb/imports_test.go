@@ -156,3 +156,34 @@ func TestImportContracts(t *testing.T) {
 		}
 	})
 }
+
+// TestImportStatusClaimsOnce checks that of two commits of one upload only
+// the first can start, and that a finished import cannot change again.
+func TestImportStatusClaimsOnce(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		ed := testkit.NewPerson(t, db, "ed@silkeborg.example", testkit.Silkeborg, samspil.RoleEditor)
+		report := &samspil.ImportReport{Kind: samspil.ImportUsages, Rows: 1, Create: 1}
+		im, err := db.CreateImport(ctx, ed.Actor, testkit.Silkeborg, "usages.csv", []byte("System\r\nNyt\r\n"), report)
+		must(t, err)
+		if err := db.SetImportStatus(ctx, ed.Actor, im.ID, samspil.ImportCommitted, report); samspil.ErrorCode(err) != samspil.ECONFLICT {
+			t.Fatalf("committed without committing first: %v", err)
+		}
+		must(t, db.SetImportStatus(ctx, ed.Actor, im.ID, samspil.ImportCommitting, report))
+		if err := db.SetImportStatus(ctx, ed.Actor, im.ID, samspil.ImportCommitting, report); samspil.ErrorCode(err) != samspil.ECONFLICT {
+			t.Fatalf("a second commit started: %v", err)
+		}
+		must(t, db.SetImportStatus(ctx, ed.Actor, im.ID, samspil.ImportCommitted, report))
+		if err := db.SetImportStatus(ctx, ed.Actor, im.ID, samspil.ImportFailed, report); samspil.ErrorCode(err) != samspil.ECONFLICT {
+			t.Fatalf("a finished import changed: %v", err)
+		}
+		got, err := db.FindImport(ctx, ed.Actor, im.ID)
+		must(t, err)
+		if got.Status != samspil.ImportCommitted {
+			t.Fatalf("status %q", got.Status)
+		}
+		if _, err := db.ImportContent(ctx, ed.Actor, im.ID); err == nil {
+			t.Fatal("a finished import kept its file")
+		}
+	})
+}

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 
 	"github.com/samspil/samspil"
 )
@@ -90,7 +91,9 @@ func (db *DB) ImportContent(ctx context.Context, actor *samspil.Actor, id string
 }
 
 // SetImportStatus records how an import went. It is bookkeeping: the
-// import's own audit event is written with its commit.
+// import's own audit event is written with its commit. Only one commit of an
+// import can start: committing follows previewed, and committed or failed
+// follow committing; any other change is a conflict and changes nothing.
 func (db *DB) SetImportStatus(ctx context.Context, actor *samspil.Actor, id string, status samspil.ImportStatus, report *samspil.ImportReport) error {
 	if _, err := db.FindImport(ctx, actor, id); err != nil {
 		return err
@@ -99,13 +102,27 @@ func (db *DB) SetImportStatus(ctx context.Context, actor *samspil.Actor, id stri
 	if err != nil {
 		return err
 	}
-	keep := status == samspil.ImportPreviewed || status == samspil.ImportCommitting
-	stmt := `UPDATE imports SET status = $1, report_json = $2, updated_at = $3 WHERE id = $4`
-	args := []any{string(status), string(reportJSON), db.now(), id}
-	if !keep {
-		stmt = `UPDATE imports SET status = $1, report_json = $2, updated_at = $3, content = $5 WHERE id = $4`
-		args = append(args, nil)
+	from := samspil.ImportCommitting
+	switch status {
+	case samspil.ImportCommitting:
+		from = samspil.ImportPreviewed
+	case samspil.ImportCommitted, samspil.ImportFailed:
+	default:
+		return fmt.Errorf("sqldb: no import can be set to status %q", status)
 	}
-	_, err = db.write.ExecContext(ctx, stmt, args...)
-	return err
+	stmt := `UPDATE imports SET status = $1, report_json = $2, updated_at = $3 WHERE id = $4 AND status = $5`
+	if status != samspil.ImportCommitting {
+		// A finished import drops its file.
+		stmt = `UPDATE imports SET status = $1, report_json = $2, updated_at = $3, content = NULL WHERE id = $4 AND status = $5`
+	}
+	res, err := db.write.ExecContext(ctx, stmt, string(status), string(reportJSON), db.now(), id, string(from))
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil {
+		return err
+	} else if n == 0 {
+		return samspil.Errorf(samspil.ECONFLICT, "the import cannot be committed; upload the file again")
+	}
+	return nil
 }

@@ -349,6 +349,9 @@ func (w *Web) updateUsage(rw http.ResponseWriter, r *http.Request) {
 	if !parseForm(rw, r) {
 		return
 	}
+	if !w.usageInPathOrg(rw, r) {
+		return
+	}
 	in, err := usageForm(r)
 	if err == nil {
 		empty := samspil.Date{}
@@ -370,8 +373,25 @@ func (w *Web) deleteUsage(rw http.ResponseWriter, r *http.Request) {
 	if !parseForm(rw, r) {
 		return
 	}
+	if !w.usageInPathOrg(rw, r) {
+		return
+	}
 	err := w.store.DeleteUsage(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("usage"), formVersion(r))
 	w.afterLandscapeChange(rw, r, err, "usage_deleted", "")
+}
+
+// usageInPathOrg answers 404 unless the path's usage belongs to the path's
+// organisation, so that a form never changes one landscape from another's page.
+func (w *Web) usageInPathOrg(rw http.ResponseWriter, r *http.Request) bool {
+	u, err := w.store.FindUsage(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("usage"))
+	if err == nil && u.OrganizationID != r.PathValue("id") {
+		err = samspil.NotFound("usage")
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return false
+	}
+	return true
 }
 
 func (w *Web) afterLandscapeChange(rw http.ResponseWriter, r *http.Request, err error, done, edit string) {

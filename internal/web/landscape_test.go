@@ -635,6 +635,12 @@ func TestLandscapeEditUsage(t *testing.T) {
 		if stored, err = app.DB.FindUsage(ctx, f.ed.Actor, u.ID); err != nil || stored.Lifecycle != samspil.LifecyclePhasingOut || stored.Version != 3 {
 			t.Fatalf("after a stale post: %+v %v", stored, err)
 		}
+		// The usage posted through another organisation's path is not found there.
+		ed.Do("POST", "/organizations/"+f.viborg.ID+"/usages/"+u.ID, with(form2, "version", "3", "lifecycle", "retired")).Want(t, http.StatusNotFound)
+		ed.Do("POST", "/organizations/"+f.viborg.ID+"/usages/"+u.ID+"/delete", url.Values{"version": {"3"}}).Want(t, http.StatusNotFound)
+		if stored, err = app.DB.FindUsage(ctx, f.ed.Actor, u.ID); err != nil || stored.Lifecycle != samspil.LifecyclePhasingOut || stored.Version != 3 {
+			t.Fatalf("after a post through another path: %+v %v", stored, err)
+		}
 		// A bad date is refused too.
 		res = ed.Do("POST", action, with(form2, "version", "3", "from", "i går")).Want(t, http.StatusUnprocessableEntity)
 		mustContain(t, res, `&#34;i går&#34; er ikke en dato på formen ÅÅÅÅ-MM-DD som 2026-01-31`)

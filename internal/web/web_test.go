@@ -1334,7 +1334,8 @@ func TestDomainErrorsTranslated(t *testing.T) {
 	da := loadCatalogue(t, "da")
 	root := filepath.Join("..", "..")
 	dirs := []string{root, filepath.Join(root, "internal", "sqldb"), filepath.Join(root, "internal", "auth"), ".",
-		filepath.Join(root, "internal", "httpx")}
+		filepath.Join(root, "internal", "httpx"), filepath.Join(root, "internal", "landscapeio"),
+		filepath.Join(root, "internal", "tabular"), filepath.Join(root, "internal", "kle")}
 	formats := map[string][]string{}
 	for _, dir := range dirs {
 		forEachCall(t, dir, func(pos token.Position, name string, args []ast.Expr) {
