@@ -1,6 +1,7 @@
 package samspil
 
 import (
+	"fmt"
 	"strings"
 	"time"
 )
@@ -16,4 +17,32 @@ func Fold(s string) string {
 // both database engines keep.
 func Now() time.Time {
 	return time.Now().UTC().Truncate(time.Microsecond)
+}
+
+// Phrase is a sentence samspil computes for people to read, such as why a
+// vote was adopted. Format is the English text with fmt verbs and also its
+// key in the message catalogue, so pages show it in the reader's language;
+// in JSON it is the English sentence.
+type Phrase struct {
+	Format string
+	Args   []any
+}
+
+// Phrasef returns a phrase.
+func Phrasef(format string, args ...any) Phrase { return Phrase{Format: format, Args: args} }
+
+// String returns the English sentence.
+func (p Phrase) String() string { return fmt.Sprintf(p.Format, p.Args...) }
+
+// Localize returns the sentence in the reader's language.
+func (p Phrase) Localize(t Translator) string { return t(p.Format, p.Args...) }
+
+// MarshalText writes the English sentence, so that JSON and the OpenAPI
+// document see a string.
+func (p Phrase) MarshalText() ([]byte, error) { return []byte(p.String()), nil }
+
+// UnmarshalText reads a sentence back as a phrase without arguments.
+func (p *Phrase) UnmarshalText(b []byte) error {
+	p.Format, p.Args = string(b), nil
+	return nil
 }
