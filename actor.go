@@ -38,6 +38,10 @@ const (
 	PermAuditRead      Permission = "audit.read"           // read an organisation's audit log
 	PermLandscapeWrite Permission = "landscape.write"      // register systems, usages and contracts for the organisation
 	PermPlatformManage Permission = "platform.manage"      // run the installation (operators only)
+
+	PermCollabCreate    Permission = "collaborations.create"    // found a collaboration on behalf of an organisation
+	PermCollabManage    Permission = "collaborations.manage"    // manage a collaboration: members, forums, meetings, decisions (its secretariat and chair)
+	PermCollabRepresent Permission = "collaborations.represent" // act for a member organisation: vote, declare ambitions, adopt strategies, record meetings
 )
 
 // PermissionRule says who holds a permission.
@@ -60,6 +64,11 @@ var Permissions = map[Permission]PermissionRule{
 	PermAuditRead:      {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation"},
 	PermLandscapeWrite: {Roles: []Role{RoleAdmin, RoleEditor}, Doc: "administrators and editors of the organisation"},
 	PermPlatformManage: {OperatorOnly: true, Doc: "platform operators"},
+	PermCollabCreate:   {Roles: []Role{RoleAdmin}, Doc: "administrators of the founding organisation"},
+	PermCollabManage: {Roles: []Role{RoleAdmin, RoleEditor},
+		Doc: "administrators and editors of the organisation that is the collaboration's secretariat or chair"},
+	PermCollabRepresent: {Roles: []Role{RoleAdmin, RoleEditor},
+		Doc: "administrators and editors of a member organisation, for that organisation only"},
 }
 
 // ActorKind tells what kind of principal acts.
@@ -80,6 +89,7 @@ type Actor struct {
 	Name     string          // display name, for audit labels
 	Operator bool            // platform operator
 	Roles    map[string]Role // organisation ID -> role
+	Partners []string        // organisations sharing an active collaboration with one of the actor's, sorted
 	TokenID  string          // set when authenticated by an API token
 	Label    string          // for system actors: which component ("cli", "demo", ...)
 }
@@ -182,8 +192,7 @@ var Visibilities = []Visibility{VisibilityPrivate, VisibilityPartners, Visibilit
 func (v Visibility) Valid() bool { return slices.Contains(Visibilities, v) }
 
 // CanSee reports whether the actor may see a record owned by ownerOrgID with
-// visibility v. Collaborations do not exist yet, so "partners" is as narrow
-// as "private" until they do.
+// visibility v.
 func (a *Actor) CanSee(ownerOrgID string, v Visibility) bool {
 	switch {
 	case v == VisibilityPublic:
@@ -194,6 +203,9 @@ func (a *Actor) CanSee(ownerOrgID string, v Visibility) bool {
 		return true
 	case v == VisibilitySector:
 		return true
+	case v == VisibilityPartners:
+		_, ok := slices.BinarySearch(a.Partners, ownerOrgID)
+		return ok
 	}
 	return false
 }

@@ -46,3 +46,7 @@ func (p *Phrase) UnmarshalText(b []byte) error {
 	p.Format, p.Args = string(b), nil
 	return nil
 }
+
+// Term is a code word inside a Phrase, such as a commitment level
+// ("binding"); pages show it through the message catalogue, JSON as is.
+type Term string

@@ -139,7 +139,13 @@ func (db *DB) loadActor(ctx context.Context, userID string) (*samspil.Actor, err
 		}
 		a.Roles[org] = role
 	}
-	return a, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if a.Partners, err = partnersOf(ctx, db.read, a.OrgIDs(), samspil.Today(db.now())); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // ActorForUser returns the actor of a user; the command line uses it to act

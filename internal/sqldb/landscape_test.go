@@ -466,7 +466,7 @@ func TestWhoUsesVisibility(t *testing.T) {
 		l.usage(t, l.vEditor.Actor, samspil.UsageInput{SystemID: s.ID, Visibility: samspil.VisibilitySector, Lifecycle: samspil.LifecyclePilot,
 			From: ptr(samspil.NewDate(2025, 9, 1))})
 		l.usage(t, l.aEditor.Actor, samspil.UsageInput{SystemID: s.ID, Visibility: samspil.VisibilityPublic})
-		// A partners usage is as narrow as a private one while collaborations do not exist.
+		// A partners usage is as narrow as a private one for organisations without a shared collaboration.
 		odense := testkit.NewPerson(t, db, "editor@odense.dk", "0461", samspil.RoleEditor)
 		l.usage(t, odense.Actor, samspil.UsageInput{SystemID: s.ID, Visibility: samspil.VisibilityPartners})
 

@@ -12,7 +12,8 @@ func visibleCond(q *query, actor *samspil.Actor, orgCol, visCol string) string {
 	case !actor.SignedIn():
 		return visCol + " = 'public'"
 	}
-	return visCol + " IN ('public', 'sector') OR " + orgCol + " IN " + q.in(actor.OrgIDs())
+	return visCol + " IN ('public', 'sector') OR " + orgCol + " IN " + q.in(actor.OrgIDs()) +
+		" OR (" + visCol + " = 'partners' AND " + orgCol + " IN " + q.in(actor.Partners) + ")"
 }
 
 // visibleOrgCond returns the condition under which the actor sees the

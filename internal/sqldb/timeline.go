@@ -1,0 +1,131 @@
+package sqldb
+
+import (
+	"context"
+	"sort"
+	"strings"
+
+	"github.com/samspil/samspil"
+)
+
+// Timeline returns a collaboration's history as dated entries: founding,
+// members joining and leaving, changed roles and commitments (the same
+// change for several members on one day is one entry), adjustments, forums
+// starting and stopping, strategies adopted, and the end.
+func (db *DB) Timeline(ctx context.Context, actor *samspil.Actor, collabID string) ([]samspil.TimelineEntry, error) {
+	c, err := db.findCollab(ctx, db.read, actor, collabID)
+	if err != nil {
+		return nil, err
+	}
+	link := "/collaborations/" + c.ID
+	out := []samspil.TimelineEntry{{On: c.Start, Kind: "founded", Text: samspil.Phrasef("%s was founded", c.Name), Link: link}}
+	events, err := db.MemberHistory(ctx, actor, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	// Group equal changes on one day so that "both members went from
+	// binding to voluntary" reads as one entry.
+	type key struct {
+		on       samspil.Date
+		kind     samspil.MemberEventKind
+		from, to string
+	}
+	groups := map[key][]string{}
+	var order []key
+	for _, e := range events {
+		k := key{e.On, e.Kind, e.From, e.To}
+		if e.Kind == samspil.MemberJoined {
+			k.to = strings.SplitN(e.To, "/", 2)[0]
+			k.from = ""
+		}
+		if _, ok := groups[k]; !ok {
+			order = append(order, k)
+		}
+		groups[k] = append(groups[k], e.OrganizationName)
+	}
+	for _, k := range order {
+		names := joinNames(groups[k])
+		var text samspil.Phrase
+		switch k.kind {
+		case samspil.MemberJoined:
+			text = samspil.Phrasef("%s joined as %s", names, samspil.Term(k.to))
+		case samspil.MemberLeft:
+			text = samspil.Phrasef("%s left", names)
+		case samspil.MemberRoleChange:
+			text = samspil.Phrasef("role changed from %s to %s for %s", samspil.Term(k.from), samspil.Term(k.to), names)
+		case samspil.MemberCommitment:
+			text = samspil.Phrasef("commitment changed from %s to %s for %s", samspil.Term(k.from), samspil.Term(k.to), names)
+		}
+		out = append(out, samspil.TimelineEntry{On: k.on, Kind: "member", Text: text, Link: link + "/members"})
+	}
+	adjs, err := db.ListAdjustments(ctx, actor, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range adjs {
+		out = append(out, samspil.TimelineEntry{On: a.EffectiveOn, Kind: "adjustment", Text: samspil.Phrasef("adjustment: %s", a.Title),
+			Link: link + "/adjustments"})
+	}
+	rows, err := db.read.QueryContext(ctx, `SELECT id, name, first_meeting, time_zone, discontinued_on, discontinued_reason FROM forums
+		WHERE collaboration_id = $1 ORDER BY first_meeting, id`, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	type forumRow struct {
+		id, name, zone, reason string
+		first                  dbTime
+		stopped                nullDate
+	}
+	forums, err := collect(rows, func(r rowScanner) (forumRow, error) {
+		var f forumRow
+		return f, r.Scan(&f.id, &f.name, &f.first, &f.zone, &f.stopped, &f.reason)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range forums {
+		flink := "/forums/" + f.id
+		out = append(out, samspil.TimelineEntry{On: samspil.Today(f.first.T), Kind: "forum_started", Text: samspil.Phrasef("%s started meeting", f.name), Link: flink})
+		if f.stopped.Valid {
+			out = append(out, samspil.TimelineEntry{On: f.stopped.D, Kind: "forum_stopped", Text: samspil.Phrasef("%s stopped: %s", f.name, f.reason), Link: flink})
+		}
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT s.id, s.title, o.name, so.adopted_on FROM strategies s
+		JOIN strategy_owners so ON so.strategy_id = s.id JOIN organizations o ON o.id = so.organization_id
+		WHERE s.collaboration_id = $1 AND so.adopted_on IS NOT NULL ORDER BY so.adopted_on, so.position`, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	type adoption struct {
+		id, title, org string
+		on             nullDate
+	}
+	adoptions, err := collect(rows, func(r rowScanner) (adoption, error) {
+		var a adoption
+		return a, r.Scan(&a.id, &a.title, &a.org, &a.on)
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range adoptions {
+		out = append(out, samspil.TimelineEntry{On: a.on.D, Kind: "strategy_adopted", Text: samspil.Phrasef("%s adopted the strategy %s", a.org, a.title),
+			Link: "/strategies/" + a.id})
+	}
+	if c.End != nil {
+		out = append(out, samspil.TimelineEntry{On: *c.End, Kind: "ended", Text: samspil.Phrasef("%s ended", c.Name), Link: link})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].On.Before(out[j].On) })
+	return out, nil
+}
+
+// joinNames writes names as "A", "A & B" or "A, B & C", which reads the
+// same in Danish and English.
+func joinNames(names []string) string {
+	switch len(names) {
+	case 0:
+		return ""
+	case 1:
+		return names[0]
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " & " + names[len(names)-1]
+}
