@@ -97,4 +97,5 @@ type Services interface {
 	ImportService
 	UploadService
 	CalendarService
+	CollaborationService
 }

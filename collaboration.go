@@ -337,8 +337,8 @@ const (
 // terms let the chair rotate. Without a term for a day, the member with the
 // chair role chairs.
 type ChairTerm struct {
-	ID               string `json:"id"`
-	CollaborationID  string `json:"collaboration_id"`
+	ID               string `json:"id" readOnly:"true"`
+	CollaborationID  string `json:"collaboration_id" readOnly:"true"`
 	OrganizationID   string `json:"organization_id"`
 	OrganizationName string `json:"organization_name" readOnly:"true"`
 	From             Date   `json:"from" format:"date"`

@@ -84,6 +84,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerDeletions()
 	a.registerCalendarFeeds()
 	a.registerImports()
+	a.registerCollaborations()
 	allowEmptyDates(config.Components.Schemas)
 	return a
 }

@@ -1,0 +1,191 @@
+package httpapi_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/testkit"
+)
+
+func TestCollaborationsAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newWorld(t, app)
+		// Founding: a viewer may not, an administrator may.
+		body := map[string]any{"name": "Silkeborg–Viborg IT-samarbejde", "kind": "partnership", "start": "2014-01-01",
+			"exclusivity": "exclusive", "organization_id": "0740", "visibility": "private"}
+		w.asSViewer.Do("POST", "/api/v1/collaborations", body).Want(t, 403)
+		wantProblem(t, w.asSAdmin.Do("POST", "/api/v1/collaborations", map[string]any{"name": "X", "kind": "partnership", "start": "2014-01-01",
+			"end": "2013-01-01", "organization_id": "0740"}), 422, "body.end")
+		var c samspil.Collaboration
+		res := w.asSAdmin.Do("POST", "/api/v1/collaborations", body).Want(t, 201)
+		res.JSON(t, &c)
+		if res.Header.Get("Location") != "/api/v1/collaborations/"+c.ID || res.Header.Get("ETag") != `"1"` || len(c.Members) != 1 ||
+			c.Members[0].Role != samspil.MemberRoleSecretariat {
+			t.Fatalf("created %+v %v", c, res.Header)
+		}
+		// Viborg joins; Viborg itself may not add members.
+		w.asVAd.Do("POST", "/api/v1/collaborations/"+c.ID+"/members", map[string]any{"organization_id": "0751", "since": "2015-01-01"}).Want(t, 404)
+		var m samspil.Member
+		w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/members", map[string]any{"organization_id": "0791", "since": "2014-01-01"}).Want(t, 201).JSON(t, &m)
+		w.asVAd.Do("POST", "/api/v1/collaborations/"+c.ID+"/members", map[string]any{"organization_id": "0751", "since": "2015-01-01"}).Want(t, 403)
+		w.asVAd.Do("GET", "/api/v1/collaborations/"+c.ID, nil).Want(t, 200)
+
+		// Optimistic locking on the collaboration and the membership.
+		w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID, map[string]any{"purpose": "IT"}).Want(t, 428)
+		w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID, map[string]any{"purpose": "IT"}, "If-Match", `"7"`).Want(t, 412)
+		w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID, map[string]any{"purpose": "IT og digitalisering"}, "If-Match", `"1"`).Want(t, 200)
+		wantProblem(t, w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID+"/members/"+m.ID, map[string]any{"on": "2016-01-01"}, "If-Match", `"1"`), 422, "body.role")
+		w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID+"/members/"+m.ID, map[string]any{"role": "chair", "on": "2016-01-01",
+			"reason": "Formandskabet går på skift"}, "If-Match", `"1"`).Want(t, 200)
+
+		// The 2018 adjustment and the timeline.
+		w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/adjustments", map[string]any{"title": "Justeret samarbejdsform",
+			"effective_on": "2018-11-01", "exclusivity": "open", "commitments": []map[string]any{
+				{"organization_id": w.silkeborg.ID, "commitment": "voluntary"}, {"organization_id": w.viborg.ID, "commitment": "voluntary"}}}).Want(t, 201)
+		var tl []samspil.TimelineEntry
+		w.asVAd.Do("GET", "/api/v1/collaborations/"+c.ID+"/timeline", nil).Want(t, 200).JSON(t, &tl)
+		var texts []string
+		for _, e := range tl {
+			texts = append(texts, e.On.String()+" "+e.Text.String())
+		}
+		joined := strings.Join(texts, "\n")
+		for _, want := range []string{"2016-01-01 role changed from member to chair for Viborg Kommune",
+			"2018-11-01 commitment changed from binding to voluntary for Silkeborg Kommune & Viborg Kommune", "2018-11-01 adjustment: Justeret samarbejdsform"} {
+			if !strings.Contains(joined, want) {
+				t.Errorf("timeline lacks %q:\n%s", want, joined)
+			}
+		}
+		var hist []samspil.MemberEvent
+		w.asVAd.Do("GET", "/api/v1/collaborations/"+c.ID+"/member-history", nil).Want(t, 200).JSON(t, &hist)
+		if len(hist) != 5 || hist[2].Reason != "Formandskabet går på skift" {
+			t.Fatalf("history %+v", hist)
+		}
+
+		// Chair rotation: overlapping terms are refused.
+		wantProblem(t, w.asSAdmin.Do("PUT", "/api/v1/collaborations/"+c.ID+"/chair-terms", []map[string]any{
+			{"organization_id": w.silkeborg.ID, "from": "2014-01-01", "until": "2015-12-31"},
+			{"organization_id": w.viborg.ID, "from": "2015-06-01"}}), 422, "body.terms")
+		var terms []samspil.ChairTerm
+		w.asSAdmin.Do("PUT", "/api/v1/collaborations/"+c.ID+"/chair-terms", []map[string]any{
+			{"organization_id": w.viborg.ID, "from": "2016-01-01"},
+			{"organization_id": w.silkeborg.ID, "from": "2014-01-01", "until": "2015-12-31"}}).Want(t, 200).JSON(t, &terms)
+		if len(terms) != 2 || terms[0].OrganizationID != w.silkeborg.ID || terms[1].OrganizationName != "Viborg Kommune" {
+			t.Fatalf("terms %+v", terms)
+		}
+
+		// Founding documents: a link and an uploaded file, served as a download.
+		wantProblem(t, w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/documents", map[string]any{"kind": "statutes", "title": "Vedtægter",
+			"url": "javascript:alert(1)"}), 422, "body.url")
+		w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/documents", map[string]any{"kind": "declaration_of_intent",
+			"title": "Hensigtserklæring", "url": "https://example.org/hensigt.pdf"}).Want(t, 201)
+		var doc samspil.Document
+		q := url.Values{"kind": {"terms_of_reference"}, "title": {"Kommissorium for IT-chefmødet"}, "file_name": {"kommissorium.html"}}
+		w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/documents/files?"+q.Encode(), "<script>alert(1)</script>",
+			"Content-Type", "application/octet-stream").Want(t, 201).JSON(t, &doc)
+		dl := w.asVAd.Do("GET", "/api/v1/collaborations/"+c.ID+"/documents/"+doc.ID, nil).Want(t, 200)
+		if string(dl.Body) != "<script>alert(1)</script>" || dl.Header.Get("Content-Type") != "application/octet-stream" ||
+			!strings.HasPrefix(dl.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("download %q %v", dl.Body, dl.Header)
+		}
+		big := strings.Repeat("x", samspil.MaxDocumentBytes+1)
+		w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/documents/files?"+q.Encode(), big, "Content-Type", "application/octet-stream").Want(t, 413)
+		// Viborg chairs since 2016, so its administrator manages too; its viewer does not.
+		app.Token(t, w.vViewer.User.ID).Do("DELETE", "/api/v1/collaborations/"+c.ID+"/documents/"+doc.ID, nil).Want(t, 403)
+		w.asSAdmin.Do("DELETE", "/api/v1/collaborations/"+c.ID+"/documents/"+doc.ID, nil).Want(t, 204)
+		w.asVAd.Do("GET", "/api/v1/collaborations/"+c.ID+"/documents/"+doc.ID, nil).Want(t, 404)
+
+		var page samspil.Page[samspil.Collaboration]
+		w.asVAd.Do("GET", "/api/v1/collaborations?organization_id="+w.viborg.ID, nil).Want(t, 200).JSON(t, &page)
+		if len(page.Items) != 1 || len(page.Items[0].Documents) != 1 {
+			t.Fatalf("list %+v", page)
+		}
+		app.Anonymous(t).Do("GET", "/api/v1/collaborations/"+c.ID, nil).Want(t, 404)
+	})
+}
+
+// TestCollaborationRoutesCrossCollaboration lets Silkeborg's administrator
+// try every collaboration route on a private collaboration of Aarhus and
+// Odense: everything answers 404 as if it did not exist, and nothing changes.
+func TestCollaborationRoutesCrossCollaboration(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		w := newWorld(t, app)
+		aAdmin := testkit.NewPerson(t, app.DB, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
+		other, err := app.DB.CreateCollaboration(ctx, aAdmin.Actor, samspil.CollaborationInput{Name: "Østjysk netværk", Kind: samspil.KindNetwork,
+			Start: samspil.NewDate(2020, 1, 1), Visibility: samspil.VisibilityPrivate, OrganizationID: testkit.Aarhus})
+		if err != nil {
+			t.Fatal(err)
+		}
+		member, err := app.DB.AddMember(ctx, aAdmin.Actor, other.ID, samspil.MemberInput{OrganizationID: "0461", Since: samspil.NewDate(2020, 1, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		doc, err := app.DB.AddDocument(ctx, aAdmin.Actor, other.ID, samspil.DocumentInput{Kind: samspil.DocStatutes, Title: "Vedtægter",
+			FileName: "v.pdf", ContentType: "application/pdf", Content: []byte("%PDF-1.4")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		base := "/api/v1/collaborations/" + other.ID
+		attempts := []struct {
+			method, path string
+			body         any
+		}{
+			{"GET", base, nil},
+			{"PATCH", base, map[string]any{"name": "Overtaget"}},
+			{"POST", base + "/members", map[string]any{"organization_id": "0740", "since": "2021-01-01"}},
+			{"PATCH", base + "/members/" + member.ID, map[string]any{"commitment": "voluntary", "on": "2021-01-01"}},
+			{"GET", base + "/member-history", nil},
+			{"GET", base + "/chair-terms", nil},
+			{"PUT", base + "/chair-terms", []map[string]any{{"organization_id": w.silkeborg.ID, "from": "2021-01-01"}}},
+			{"GET", base + "/adjustments", nil},
+			{"POST", base + "/adjustments", map[string]any{"title": "Overtaget", "effective_on": "2021-01-01", "exclusivity": "open"}},
+			{"GET", base + "/timeline", nil},
+			{"POST", base + "/documents", map[string]any{"kind": "other", "title": "X", "url": "https://example.org"}},
+			{"POST", base + "/documents/files?kind=other&title=X&file_name=x.txt", "x"},
+			{"GET", base + "/documents/" + doc.ID, nil},
+			{"DELETE", base + "/documents/" + doc.ID, nil},
+		}
+		tried := map[string]bool{"GET /api/v1/collaborations": true, "POST /api/v1/collaborations": true}
+		// First use of a token records its last use; do it before measuring.
+		w.asSAdmin.Do("GET", "/api/v1/users/me", nil).Want(t, 200)
+		before, err := app.DB.Fingerprint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, a := range attempts {
+			tried[a.method+" "+patternOf(a.path)] = true
+			if res := w.asSAdmin.Do(a.method, a.path, a.body, "If-Match", `"1"`); res.Status != 404 {
+				t.Errorf("%s %s = %d, want 404: %s", a.method, a.path, res.Status, res.Body)
+			}
+		}
+		if after, _ := app.DB.Fingerprint(ctx); after != before {
+			t.Fatal("the attempts changed the database")
+		}
+		var page samspil.Page[samspil.Collaboration]
+		w.asSAdmin.Do("GET", "/api/v1/collaborations?organization_id="+testkit.Org(t, app.DB, testkit.Aarhus).ID, nil).Want(t, 200).JSON(t, &page)
+		if len(page.Items) != 0 {
+			t.Fatalf("Silkeborg lists %d of Aarhus' collaborations", len(page.Items))
+		}
+		// Founding on behalf of another organisation is refused.
+		w.asSAdmin.Do("POST", "/api/v1/collaborations", map[string]any{"name": "X", "kind": "network", "start": "2020-01-01",
+			"organization_id": "0751"}).Want(t, 403)
+		// Every collaboration route is tried here, except the sub-resources
+		// (forums, decisions, ambitions, strategies, action items) whose own
+		// tests try them.
+		for _, r := range app.Server.Routes() {
+			if !strings.Contains(r.Pattern, " /api/v1/collaborations") || tried[r.Pattern] {
+				continue
+			}
+			sub := false
+			for _, s := range []string{"/forums", "/decisions", "/ambitions", "/alignment", "/strategy-coverage", "/action-items"} {
+				sub = sub || strings.Contains(r.Pattern, s)
+			}
+			if !sub {
+				t.Errorf("route %s is not tried by the cross-collaboration test", r.Pattern)
+			}
+		}
+	})
+}
