@@ -71,7 +71,7 @@ const (
 // Outcome is a decision's computed result, explained.
 type Outcome struct {
 	Result       OutcomeResult `json:"result" enum:"pending,adopted,rejected,no_quorum"`
-	Final        bool          `json:"final" doc:"No further vote can change the result"`
+	Final        bool          `json:"final" doc:"No further ballot can change the result"`
 	For          int           `json:"for"`
 	Against      int           `json:"against"`
 	Abstain      int           `json:"abstain"`
