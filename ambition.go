@@ -119,4 +119,10 @@ type Alignment struct {
 type AmbitionService interface {
 	DeclareAmbitions(ctx context.Context, actor *Actor, collabID string, in AmbitionInput) ([]Ambition, error)
 	ListAmbitions(ctx context.Context, actor *Actor, collabID string) ([]Ambition, error)
+	// Alignment compares the ambitions of the members active on the day
+	// (today when zero).
+	Alignment(ctx context.Context, actor *Actor, collabID string, on Date) (*Alignment, error)
+	// AlignmentHistory compares the ambitions of the members active on the
+	// day (today when zero) on each day one of them declared, up to it.
+	AlignmentHistory(ctx context.Context, actor *Actor, collabID string, on Date) ([]Alignment, error)
 }

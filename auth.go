@@ -98,4 +98,9 @@ type Services interface {
 	UploadService
 	CalendarService
 	CollaborationService
+	DecisionService
+	AmbitionService
+	StrategyService
+	ActionItemService
+	ForumService
 }

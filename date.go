@@ -92,6 +92,12 @@ func (d Date) Time() time.Time {
 	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)
 }
 
+// StartIn returns the first instant of d in loc, such as midnight in
+// Denmark.
+func (d Date) StartIn(loc *time.Location) time.Time {
+	return time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, loc)
+}
+
 // AddDays returns the date n days after d (before d when n < 0).
 func (d Date) AddDays(n int) Date {
 	return NewDate(d.Year, d.Month, d.Day+n)

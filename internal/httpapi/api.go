@@ -85,6 +85,9 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerCalendarFeeds()
 	a.registerImports()
 	a.registerCollaborations()
+	a.registerDecisions()
+	a.registerGovernance()
+	a.registerForums()
 	allowEmptyDates(config.Components.Schemas)
 	return a
 }

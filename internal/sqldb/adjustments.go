@@ -116,8 +116,8 @@ func stopForum(tx *Tx, forumID string, on samspil.Date, reason string) error {
 		updated_at = $5 WHERE id = $1`, forumID, string(samspil.ForumDiscontinued), on, reason, tx.now); err != nil {
 		return err
 	}
-	// Meetings on the day itself still take place.
-	_, err := tx.ExecContext(tx.ctx, `DELETE FROM meetings WHERE forum_id = $1 AND touched = FALSE AND start_at >= $2`, forumID, on.AddDays(1).Time())
+	// Meetings on the day itself (in Denmark) still take place.
+	_, err := tx.ExecContext(tx.ctx, `DELETE FROM meetings WHERE forum_id = $1 AND touched = FALSE AND start_at >= $2`, forumID, on.AddDays(1).StartIn(samspil.Copenhagen()))
 	return err
 }
 
