@@ -66,6 +66,10 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("POST /organizations/{id}/calendar-feeds", samspil.PermSignedIn, w.createFeed)
 	page("POST /organizations/{id}/calendar-feeds/{feed}/revoke", samspil.PermSignedIn, w.revokeFeed)
 
+	page("GET /collaborations", samspil.PermPublic, w.collaborations)
+	page("POST /collaborations", samspil.PermCollabCreate, w.createCollaboration)
+	page("GET /collaborations/{id}", samspil.PermPublic, w.collaboration)
+
 	page("GET /account", samspil.PermSignedIn, w.account)
 	page("POST /account/password", samspil.PermSignedIn, w.changePassword)
 	page("POST /account/tokens", samspil.PermSignedIn, w.createToken)

@@ -126,8 +126,10 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			}
 			return buf.String()
 		},
-		"subtree": func(v *view, nodes []*unitNode) treeView { return treeView{View: v, Nodes: nodes} },
-		"indent":  func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
+		"say":       func(p samspil.Phrase) string { return w.say(lang, p) },
+		"collabnav": func(id, current string) []collabNavItem { return w.collabNav(lang, id, current) },
+		"subtree":   func(v *view, nodes []*unitNode) treeView { return treeView{View: v, Nodes: nodes} },
+		"indent":    func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
 	}
 }
 
@@ -189,6 +191,19 @@ func (w *Web) withError(v *view, err error) *view {
 		v.Fields[f.Path] = f.Localize(tr)
 	}
 	return v
+}
+
+// say returns a computed sentence in the reader's language, its code words
+// (samspil.Term) translated too.
+func (w *Web) say(lang string, p samspil.Phrase) string {
+	args := make([]any, len(p.Args))
+	for i, a := range p.Args {
+		if t, ok := a.(samspil.Term); ok && w.cat.has("term."+string(t)) {
+			a = w.cat.text(lang, "term."+string(t))
+		}
+		args[i] = a
+	}
+	return w.cat.message(lang, p.Format, args...)
 }
 
 func (w *Web) translator(lang string) samspil.Translator {

@@ -1218,16 +1218,23 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 	}
 	// Computed keys: every value the prefix is printed with.
 	families := map[string][]string{
-		"role.":        strs(samspil.Roles),
-		"kind.":        strs(samspil.OrgKinds),
-		"unitkind.":    strs(samspil.UnitKinds),
-		"visibility.":  strs(samspil.Visibilities),
-		"actor.":       strs([]samspil.ActorKind{samspil.ActorAnonymous, samspil.ActorUser, samspil.ActorSystem}),
-		"category.":    strs(samspil.Categories),
-		"lifecycle.":   strs(samspil.Lifecycles),
-		"notice.":      strs(samspil.NoticeRules),
-		"procurement.": strs(samspil.ProcurementForms),
-		"import.kind.": strs([]samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts}),
+		"role.":          strs(samspil.Roles),
+		"kind.":          strs(samspil.OrgKinds),
+		"unitkind.":      strs(samspil.UnitKinds),
+		"visibility.":    strs(samspil.Visibilities),
+		"actor.":         strs([]samspil.ActorKind{samspil.ActorAnonymous, samspil.ActorUser, samspil.ActorSystem}),
+		"category.":      strs(samspil.Categories),
+		"lifecycle.":     strs(samspil.Lifecycles),
+		"notice.":        strs(samspil.NoticeRules),
+		"procurement.":   strs(samspil.ProcurementForms),
+		"collab_kind.":   strs(samspil.CollaborationKinds),
+		"legal_form.":    strs(samspil.LegalForms),
+		"exclusivity.":   strs(samspil.Exclusivities),
+		"decision_rule.": strs(samspil.DecisionRules),
+		"cost_key.":      strs(samspil.CostKeys),
+		"doc_kind.":      strs(samspil.DocumentKinds),
+		"term.":          append(strs(samspil.MemberRoles), strs(samspil.Commitments)...),
+		"import.kind.":   strs([]samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts}),
 		"status.": strs([]samspil.ContractStatus{samspil.ContractNotStarted, samspil.ContractActive, samspil.ContractInNotice,
 			samspil.ContractExpired, samspil.ContractTerminated}),
 	}
@@ -1335,7 +1342,7 @@ func TestDomainErrorsTranslated(t *testing.T) {
 	root := filepath.Join("..", "..")
 	dirs := []string{root, filepath.Join(root, "internal", "sqldb"), filepath.Join(root, "internal", "auth"), ".",
 		filepath.Join(root, "internal", "httpx"), filepath.Join(root, "internal", "landscapeio"),
-		filepath.Join(root, "internal", "tabular"), filepath.Join(root, "internal", "kle")}
+		filepath.Join(root, "internal", "tabular"), filepath.Join(root, "internal", "kle"), filepath.Join(root, "internal", "mail"), filepath.Join(root, "internal", "rrule")}
 	formats := map[string][]string{}
 	for _, dir := range dirs {
 		forEachCall(t, dir, func(pos token.Position, name string, args []ast.Expr) {
@@ -1345,6 +1352,8 @@ func TestDomainErrorsTranslated(t *testing.T) {
 				arg = 1
 			case name == "ErrorAt" || name == "samspil.ErrorAt":
 				arg = 2
+			case name == "Phrasef" || name == "samspil.Phrasef":
+				arg = 0
 			case name == "weakPassword":
 				arg = 0
 			case strings.HasSuffix(name, ".Add") && len(args) >= 2: // (*Validation).Add(path, format, ...)

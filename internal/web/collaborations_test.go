@@ -1,0 +1,76 @@
+package web_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"testing"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/testkit"
+)
+
+func TestCollaborationPages(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		sAdmin := testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		testkit.NewPerson(t, app.DB, "viewer@viborg.example", testkit.Viborg, samspil.RoleViewer)
+		testkit.NewPerson(t, app.DB, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
+		silkeborg, viborg := testkit.Org(t, app.DB, testkit.Silkeborg), testkit.Org(t, app.DB, testkit.Viborg)
+
+		admin, _ := signIn(t, app, "admin@silkeborg.example")
+		page := admin.Do("GET", "/collaborations", nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Samarbejder", "Der er ingen samarbejder at vise.", `action="/collaborations"`)
+		form := formFields(t, page, "/collaborations")
+
+		// A bad date is shown at the field, and nothing is founded.
+		res := admin.Do("POST", "/collaborations", with(form, "name", "Silkeborg–Viborg IT-samarbejde", "kind", "partnership",
+			"start", "januar 2014", "visibility", "private")).Want(t, http.StatusUnprocessableEntity)
+		mustContain(t, res, "&#34;januar 2014&#34; er ikke en dato på formen ÅÅÅÅ-MM-DD som 2026-01-31", `<details class="edit" open>`)
+		if list, _ := app.DB.ListCollaborations(ctx, testkit.System, samspil.CollaborationFilter{}); len(list.Items) != 0 {
+			t.Fatal("a refused form founded a collaboration")
+		}
+		res = admin.Do("POST", "/collaborations", with(form, "name", "Silkeborg–Viborg IT-samarbejde", "kind", "partnership",
+			"start", "2014-01-01", "visibility", "private", "purpose", "Forretningsstrategisk IT-samarbejde", "exclusivity", "exclusive"))
+		u := location(t, res)
+		if res.Status != http.StatusSeeOther || u.Query().Get("done") != "collaboration_created" {
+			t.Fatalf("found: %d %v", res.Status, u)
+		}
+		id := u.Path[len("/collaborations/"):]
+
+		// Viborg joins and the 2018 adjustment is recorded (through the store).
+		if _, err := app.DB.AddMember(ctx, sAdmin.Actor, id, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := app.DB.RecordAdjustment(ctx, sAdmin.Actor, id, samspil.AdjustmentInput{Title: "Justeret samarbejdsform",
+			EffectiveOn: samspil.NewDate(2018, 11, 1), Exclusivity: samspil.ExclusivityOpen,
+			Commitments: []samspil.CommitmentChange{{OrganizationID: silkeborg.ID, Commitment: samspil.CommitmentVoluntary},
+				{OrganizationID: viborg.ID, Commitment: samspil.CommitmentVoluntary}}}); err != nil {
+			t.Fatal(err)
+		}
+
+		page = admin.Do("GET", u.RequestURI(), nil).Want(t, http.StatusOK)
+		noInlineStyle(t, page)
+		mustContain(t, page, "Samarbejdet er stiftet.", "<h1>Silkeborg–Viborg IT-samarbejde</h1>", "Partnerskab", "Kun medlemmerne",
+			"Silkeborg Kommune trådte ind som sekretariat", "Viborg Kommune trådte ind som medlem",
+			"forpligtelsen skiftede fra bindende (skal) til frivillig (kan) for Silkeborg Kommune &amp; Viborg Kommune",
+			"justering: Justeret samarbejdsform", "Eksklusivt: medlemmerne søger hinanden først", "Åbent: samarbejde hvor det giver mening")
+
+		// A member's viewer reads it, in English when chosen.
+		viewer, _ := signIn(t, app, "viewer@viborg.example")
+		wantRedirect(t, viewer.Do("POST", "/language", url.Values{"lang": {"en"}, "return_to": {"/collaborations/" + id}}), "/collaborations/"+id)
+		page = viewer.Do("GET", "/collaborations/"+id, nil).Want(t, http.StatusOK)
+		mustContain(t, page, "commitment changed from binding (skal) to voluntary (kan) for Silkeborg Kommune &amp; Viborg Kommune", "Members only")
+		// A viewer founds nothing: no form, and a post is refused.
+		list := viewer.Do("GET", "/collaborations", nil).Want(t, http.StatusOK)
+		mustContain(t, list, "Silkeborg–Viborg IT-samarbejde")
+		mustNotContain(t, list, `action="/collaborations"`)
+		viewer.Do("POST", "/collaborations", with(form, "name", "X", "kind", "network", "start", "2020-01-01", "organization_id", viborg.ID)).Want(t, http.StatusForbidden)
+
+		// An outsider neither sees nor lists the private collaboration.
+		outsider, _ := signIn(t, app, "admin@aarhus.example")
+		outsider.Do("GET", "/collaborations/"+id, nil).Want(t, http.StatusNotFound)
+		mustNotContain(t, outsider.Do("GET", "/collaborations", nil).Want(t, http.StatusOK), "Silkeborg–Viborg")
+		app.Anonymous(t).Do("GET", "/collaborations/"+id, nil).Want(t, http.StatusNotFound)
+	})
+}
