@@ -3,9 +3,12 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/samspil/samspil"
@@ -14,18 +17,60 @@ import (
 var _ samspil.DecisionService = (*DB)(nil)
 
 const decisionColumns = `d.id, d.collaboration_id, d.forum_id, d.meeting_id, d.title, d.proposal, d.rule, d.quorum, d.binding, d.status,
-	d.decided_on, d.version, d.created_at, d.updated_at`
+	d.decided_on, d.version, d.created_at, d.updated_at, d.outcome_json`
 
 func scanDecision(r rowScanner) (samspil.Decision, error) {
 	var d samspil.Decision
-	var forum, meeting *string
+	var forum, meeting, frozen *string
 	var on nullDate
 	var created, updated dbTime
 	err := r.Scan(&d.ID, &d.CollaborationID, &forum, &meeting, &d.Title, &d.Proposal, &d.Rule, &d.Quorum, &d.Binding, &d.Status,
-		&on, &d.Version, &created, &updated)
+		&on, &d.Version, &created, &updated, &frozen)
 	d.ForumID, d.MeetingID, d.DecidedOn, d.CreatedAt, d.UpdatedAt = deref(forum), deref(meeting), on.D, created.T, updated.T
 	d.StrategyIDs, d.Votes, d.Proxies = []string{}, []samspil.Vote{}, []samspil.Proxy{}
+	if err == nil && frozen != nil {
+		d.Outcome, err = thawOutcome(*frozen)
+	}
 	return d, err
+}
+
+// frozenOutcome is a closed decision's outcome as stored: the explanation
+// keeps its format and arguments, so that it is still translated.
+type frozenOutcome struct {
+	samspil.Outcome
+	Format string `json:"explanation_format"`
+	Args   []any  `json:"explanation_args"`
+}
+
+// freezeOutcome encodes an outcome for keeping.
+func freezeOutcome(o samspil.Outcome) (string, error) {
+	b, err := json.Marshal(frozenOutcome{Outcome: o, Format: o.Explanation.Format, Args: o.Explanation.Args})
+	return string(b), err
+}
+
+// thawOutcome decodes a kept outcome; whole numbers among the explanation's
+// arguments come back as ints.
+func thawOutcome(s string) (samspil.Outcome, error) {
+	dec := json.NewDecoder(strings.NewReader(s))
+	dec.UseNumber()
+	var f frozenOutcome
+	if err := dec.Decode(&f); err != nil {
+		return samspil.Outcome{}, fmt.Errorf("decode kept outcome: %w", err)
+	}
+	for i, a := range f.Args {
+		if n, ok := a.(json.Number); ok {
+			if v, err := n.Int64(); err == nil {
+				f.Args[i] = int(v)
+			} else {
+				f.Args[i] = n.String()
+			}
+		}
+	}
+	f.Outcome.Explanation = samspil.Phrase{Format: f.Format, Args: f.Args}
+	if f.Outcome.Participants == nil {
+		f.Outcome.Participants = []string{}
+	}
+	return f.Outcome, nil
 }
 
 // FindDecision returns a decision of a visible collaboration with its votes,
@@ -147,7 +192,7 @@ func (db *DB) finishDecisions(ctx context.Context, qr querier, actor *samspil.Ac
 			return err
 		}
 		for j := range ds {
-			if d := &ds[j]; d.CollaborationID == cs[i].ID {
+			if d := &ds[j]; d.CollaborationID == cs[i].ID && d.Outcome.Result == "" {
 				if d.Outcome, err = outcome(d, &cs[i], terms); err != nil {
 					return err
 				}
@@ -183,7 +228,8 @@ func ballots(d *samspil.Decision, e samspil.Electorate, skip string) []samspil.B
 	return out
 }
 
-// outcome computes where the decision stands; it is never stored.
+// outcome computes where an open decision stands; a closed one keeps the
+// outcome it was closed with.
 func outcome(d *samspil.Decision, c *samspil.Collaboration, terms []samspil.ChairTerm) (samspil.Outcome, error) {
 	e := electorate(d, c, terms)
 	return samspil.Tally(d.Rule, e, ballots(d, e, ""), d.Status == samspil.DecisionClosed)
@@ -597,8 +643,27 @@ func (db *DB) CloseDecision(ctx context.Context, actor *samspil.Actor, decisionI
 		if d.Status != samspil.DecisionOpen {
 			return errClosed(d)
 		}
-		if err := tx.execVersioned("decisions", "decision", d.ID, version, `UPDATE decisions SET status = $3, version = version + 1, updated_at = $4
-			WHERE id = $1 AND version = $2`, d.ID, version, string(samspil.DecisionClosed), tx.now); err != nil {
+		// The outcome is computed as closed and kept as it is now.
+		c, err := db.findCollab(ctx, tx, tx.actor, d.CollaborationID)
+		if err != nil {
+			return err
+		}
+		terms, err := chairTerms(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		closed := *d
+		closed.Status = samspil.DecisionClosed
+		o, err := outcome(&closed, c, terms)
+		if err != nil {
+			return err
+		}
+		final, err := freezeOutcome(o)
+		if err != nil {
+			return err
+		}
+		if err := tx.execVersioned("decisions", "decision", d.ID, version, `UPDATE decisions SET status = $3, outcome_json = $4, version = version + 1,
+			updated_at = $5 WHERE id = $1 AND version = $2`, d.ID, version, string(samspil.DecisionClosed), final, tx.now); err != nil {
 			return err
 		}
 		if out, err = db.findDecision(ctx, tx, actor, d.ID); err != nil {

@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/sqldb"
@@ -206,6 +207,30 @@ func TestDecisionStory(t *testing.T) {
 			if countAudit(t, db, action) == 0 {
 				t.Errorf("no %s audit event", action)
 			}
+		}
+
+		// A closed decision keeps its outcome when the members change later:
+		// Viborg becoming an observer does not take back its vote.
+		open, err := db.FindDecision(ctx, s.sAdmin.Actor, opt.ID)
+		must(t, err)
+		cur, err := db.FindCollaboration(ctx, s.sAdmin.Actor, c.ID)
+		must(t, err)
+		vm := cur.MemberOn(vb, samspil.Today(time.Now()))
+		_, err = db.UpdateMember(ctx, s.sAdmin.Actor, c.ID, vm.ID, vm.Version, samspil.MemberPatch{Role: ptr(samspil.MemberRoleObserver),
+			On: samspil.Today(time.Now())})
+		must(t, err)
+		again, err := db.FindDecision(ctx, s.vViewer.Actor, maj.ID)
+		must(t, err)
+		if again.Outcome.Result != closed.Outcome.Result || again.Outcome.For != closed.Outcome.For || again.Outcome.Against != closed.Outcome.Against ||
+			again.Outcome.Explanation.String() != closed.Outcome.Explanation.String() || again.Outcome.Explanation.Format != closed.Outcome.Explanation.Format {
+			t.Fatalf("the kept outcome changed:\n%+v\n%+v", again.Outcome, closed.Outcome)
+		}
+		// An open decision follows the members of its day as they are now.
+		reopened, err := db.FindDecision(ctx, s.sAdmin.Actor, opt.ID)
+		must(t, err)
+		if reopened.Outcome.NotVoted+reopened.Outcome.For+reopened.Outcome.OptOut+reopened.Outcome.Against+reopened.Outcome.Abstain ==
+			open.Outcome.NotVoted+open.Outcome.For+open.Outcome.OptOut+open.Outcome.Against+open.Outcome.Abstain {
+			t.Fatalf("an open decision did not follow the change of members: %+v", reopened.Outcome)
 		}
 	})
 }
