@@ -1,6 +1,6 @@
 // Package ical writes iCalendar (RFC 5545) feeds: a VCALENDAR with
-// all-day or timed VEVENTs, lines folded at 75 octets, text escaped, CRLF
-// line ends. It writes only what calendar clients need to subscribe to
+// all-day or timed VEVENTs (timed ones in UTC, or in a named zone with its
+// VTIMEZONE), lines folded at 75 octets, text escaped, CRLF line ends. It writes only what calendar clients need to subscribe to
 // samspil's deadlines and meetings; tests read its output back with an
 // independent parser.
 package ical
@@ -32,6 +32,9 @@ type Calendar struct {
 	Name    string // X-WR-CALNAME, shown by clients
 	Events  []Event
 	Refresh time.Duration // suggested refresh interval; zero means a day
+	// Zone, when set, is the time zone timed events are written in, with
+	// its VTIMEZONE; otherwise they are written in UTC.
+	Zone *time.Location
 }
 
 // Write writes the calendar.
@@ -52,6 +55,14 @@ func Write(w io.Writer, c Calendar) error {
 	}
 	line("REFRESH-INTERVAL;VALUE=DURATION", duration(refresh))
 	line("X-PUBLISHED-TTL", duration(refresh))
+	zone := c.Zone
+	if zone == time.UTC || zone == time.Local {
+		zone = nil
+	}
+	if zone != nil && hasTimed(c.Events) {
+		line("X-WR-TIMEZONE", zone.String())
+		writeTimezone(line, zone, c.Events)
+	}
 	for _, e := range c.Events {
 		line("BEGIN", "VEVENT")
 		line("UID", escapeText(e.UID))
@@ -69,8 +80,13 @@ func Write(w io.Writer, c Calendar) error {
 			if end.IsZero() {
 				end = e.Start
 			}
-			line("DTSTART", e.Start.UTC().Format("20060102T150405Z"))
-			line("DTEND", end.UTC().Format("20060102T150405Z"))
+			if zone != nil {
+				line("DTSTART;TZID="+zone.String(), e.Start.In(zone).Format("20060102T150405"))
+				line("DTEND;TZID="+zone.String(), end.In(zone).Format("20060102T150405"))
+			} else {
+				line("DTSTART", e.Start.UTC().Format("20060102T150405Z"))
+				line("DTEND", end.UTC().Format("20060102T150405Z"))
+			}
 		}
 		line("SUMMARY", escapeText(e.Summary))
 		if e.Description != "" {
@@ -123,4 +139,72 @@ func duration(d time.Duration) string {
 		return fmt.Sprintf("P%dD", d/(24*time.Hour))
 	}
 	return fmt.Sprintf("PT%dS", int64(d/time.Second))
+}
+
+// hasTimed reports whether any event has a time of day.
+func hasTimed(events []Event) bool {
+	for _, e := range events {
+		if !e.AllDay {
+			return true
+		}
+	}
+	return false
+}
+
+// writeTimezone writes the VTIMEZONE of zone for the span of the timed
+// events: one STANDARD or DAYLIGHT part per change of offset, from the
+// zone's tz data.
+func writeTimezone(line func(name, value string), zone *time.Location, events []Event) {
+	var first, last time.Time
+	for _, e := range events {
+		if e.AllDay {
+			continue
+		}
+		if first.IsZero() || e.Start.Before(first) {
+			first = e.Start
+		}
+		if e.Start.After(last) {
+			last = e.Start
+		}
+	}
+	line("BEGIN", "VTIMEZONE")
+	line("TZID", zone.String())
+	// The period in force at the first event, then every change up to
+	// the last event.
+	t := first.In(zone)
+	start, end := t.ZoneBounds()
+	part := func(at time.Time) {
+		before := at.Add(-time.Second)
+		_, fromOff := before.Zone()
+		name, toOff := at.Zone()
+		kind := "STANDARD"
+		if at.IsDST() {
+			kind = "DAYLIGHT"
+		}
+		line("BEGIN", kind)
+		// DTSTART is the local time of the change in the offset before it.
+		line("DTSTART", at.In(time.FixedZone("", fromOff)).Format("20060102T150405"))
+		line("TZOFFSETFROM", offset(fromOff))
+		line("TZOFFSETTO", offset(toOff))
+		line("TZNAME", escapeText(name))
+		line("END", kind)
+	}
+	if start.IsZero() {
+		start = time.Date(1970, 1, 1, 0, 0, 0, 0, zone)
+	}
+	part(start.In(zone))
+	for n := 0; !end.IsZero() && !end.After(last) && n < 1000; n++ {
+		part(end.In(zone))
+		_, end = end.In(zone).ZoneBounds()
+	}
+	line("END", "VTIMEZONE")
+}
+
+// offset formats a UTC offset in seconds as +HHMM.
+func offset(sec int) string {
+	sign := "+"
+	if sec < 0 {
+		sign, sec = "-", -sec
+	}
+	return fmt.Sprintf("%s%02d%02d", sign, sec/3600, sec%3600/60)
 }

@@ -2,6 +2,7 @@ package ical_test
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -72,4 +73,52 @@ func TestFeedParses(t *testing.T) {
 func unescape(s string) string {
 	r := strings.NewReplacer(`\\`, `\`, `\;`, ";", `\,`, ",", `\n`, "\n", `\N`, "\n")
 	return r.Replace(s)
+}
+
+// TestZonedFeed writes meetings in Europe/Copenhagen across a change to
+// summer time: the parser must find the same instants, and the VTIMEZONE
+// must describe the zone's changes in the span.
+func TestZonedFeed(t *testing.T) {
+	cph, err := time.LoadLocation("Europe/Copenhagen")
+	if err != nil {
+		t.Fatal(err)
+	}
+	updated := time.Date(2026, 11, 26, 12, 0, 0, 0, time.UTC)
+	starts := []time.Time{time.Date(2014, 3, 20, 9, 0, 0, 0, cph), time.Date(2014, 4, 3, 9, 0, 0, 0, cph), time.Date(2014, 11, 6, 9, 0, 0, 0, cph)}
+	cal := ical.Calendar{Name: "IT-chefmøde", Zone: cph}
+	for i, s := range starts {
+		cal.Events = append(cal.Events, ical.Event{UID: fmt.Sprintf("meeting-%d@samspil", i), Summary: "IT-chefmøde", Start: s,
+			End: s.Add(2 * time.Hour), Updated: updated})
+	}
+	cal.Events = append(cal.Events, ical.Event{UID: "deadline@samspil", Summary: "Frist", AllDay: true, Start: time.Date(2014, 5, 1, 0, 0, 0, 0, time.UTC), Updated: updated})
+	var buf bytes.Buffer
+	if err := ical.Write(&buf, cal); err != nil {
+		t.Fatal(err)
+	}
+	out := buf.String()
+	for _, want := range []string{"DTSTART;TZID=Europe/Copenhagen:20140320T090000", "DTSTART;TZID=Europe/Copenhagen:20140403T090000",
+		"BEGIN:VTIMEZONE\r\nTZID:Europe/Copenhagen", "BEGIN:DAYLIGHT\r\nDTSTART:20140330T020000\r\nTZOFFSETFROM:+0100\r\nTZOFFSETTO:+0200",
+		"BEGIN:STANDARD\r\nDTSTART:20141026T030000\r\nTZOFFSETFROM:+0200\r\nTZOFFSETTO:+0100"} {
+		if !strings.Contains(out, want) {
+			t.Fatalf("the feed lacks %q:\n%s", want, out)
+		}
+	}
+	parsed, err := ics.ParseCalendar(strings.NewReader(out))
+	if err != nil {
+		t.Fatalf("independent parser: %v\n%s", err, out)
+	}
+	if len(parsed.Timezones()) != 1 {
+		t.Fatalf("%d time zones", len(parsed.Timezones()))
+	}
+	events := parsed.Events()
+	for i, s := range starts {
+		got, err := events[i].GetStartAt()
+		if err != nil || !got.Equal(s) {
+			t.Fatalf("event %d starts %v (%v), want %v", i, got, err, s)
+		}
+		end, err := events[i].GetEndAt()
+		if err != nil || !end.Equal(s.Add(2*time.Hour)) {
+			t.Fatalf("event %d ends %v (%v)", i, end, err)
+		}
+	}
 }
