@@ -1,0 +1,155 @@
+package notify_test
+
+import (
+	"context"
+	"sort"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+	"github.com/samspil/samspil/internal/mail"
+	"github.com/samspil/samspil/internal/mail/mailtest"
+	"github.com/samspil/samspil/internal/notify"
+	"github.com/samspil/samspil/internal/sqldb"
+	"github.com/samspil/samspil/internal/testkit"
+	"github.com/samspil/samspil/internal/web"
+)
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// TestNotices runs the job against a real SMTP server in-process: each
+// kind of notice reaches the right people once, opt-outs hold, a moved
+// meeting is noticed again, a refused address is given up, and a new job
+// (a restart) sends nothing twice.
+func TestNotices(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		smtpd := mailtest.Start(t, mailtest.WithRejectRecipient("ed@silkeborg.example"))
+		sender, err := mail.NewSMTP(smtpd.Config())
+		must(t, err)
+		w, err := web.New(httpx.NewRouter(), db, web.Config{})
+		must(t, err)
+		newJob := func() *notify.Job {
+			return &notify.Job{Store: db, Sender: sender, BaseURL: "https://samspil.example", Texts: func(key string, args ...any) string {
+				return w.Text(web.DefaultLanguage, key, args...)
+			}}
+		}
+
+		s := testkit.NewPerson(t, db, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		testkit.NewPerson(t, db, "ed@silkeborg.example", testkit.Silkeborg, samspil.RoleEditor)
+		v := testkit.NewPerson(t, db, "admin@viborg.example", testkit.Viborg, samspil.RoleAdmin)
+		testkit.NewPerson(t, db, "viewer@viborg.example", testkit.Viborg, samspil.RoleViewer)
+		sk, vb := testkit.Org(t, db, testkit.Silkeborg), testkit.Org(t, db, testkit.Viborg)
+		c, err := db.CreateCollaboration(ctx, s.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg", Kind: samspil.KindPartnership,
+			Start: samspil.NewDate(2014, 1, 1), OrganizationID: testkit.Silkeborg})
+		must(t, err)
+		_, err = db.AddMember(ctx, s.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
+		must(t, err)
+		s.Actor, v.Actor = testkit.Actor(t, db, s.User.ID), testkit.Actor(t, db, v.User.ID)
+
+		// A meeting in two days with an agenda.
+		cph := samspil.Copenhagen()
+		in2 := time.Now().In(cph).AddDate(0, 0, 2)
+		first := time.Date(in2.Year(), in2.Month(), in2.Day(), 9, 0, 0, 0, cph)
+		forum, err := db.CreateForum(ctx, s.Actor, c.ID, samspil.ForumInput{Name: "IT-chefmøde", Level: samspil.ForumITChiefs, FirstMeeting: first,
+			Location: "Viborg Rådhus", Members: []samspil.ForumMember{{UserID: s.User.ID, OrganizationID: sk.ID}, {UserID: v.User.ID, OrganizationID: vb.ID}}})
+		must(t, err)
+		meeting, err := db.CreateMeeting(ctx, s.Actor, forum.ID, samspil.MeetingInput{Start: first})
+		must(t, err)
+		meeting, err = db.AddAgendaItem(ctx, s.Actor, meeting.ID, samspil.AgendaItemInput{Title: "Fælles ESDH-udbud"})
+		must(t, err)
+		// A decision Silkeborg has voted on and Viborg has not.
+		d, err := db.CreateDecision(ctx, s.Actor, c.ID, samspil.DecisionInput{Title: "Fælles driftscenter", Rule: samspil.RuleMajority})
+		must(t, err)
+		_, err = db.CastVote(ctx, s.Actor, d.ID, samspil.VoteInput{OrganizationID: sk.ID, Choice: samspil.VoteFor})
+		must(t, err)
+		// Viborg's admin owns an action item due tomorrow.
+		today := samspil.Today(time.Now())
+		_, err = db.CreateActionItem(ctx, s.Actor, c.ID, samspil.ActionItemInput{Title: "Afklar licenser", OwnerUserID: v.User.ID,
+			OrganizationID: vb.ID, Due: ptr(today.AddDays(1))})
+		must(t, err)
+		// A Silkeborg contract that extends itself unless notice is given
+		// within ten days.
+		expiry := today.AddDays(10).AddMonths(3)
+		con, err := db.CreateContract(ctx, s.Actor, samspil.ContractInput{OrganizationID: sk.ID, Name: "ESDH-drift",
+			ContractTerms: samspil.ContractTerms{Start: samspil.NewDate(2020, 1, 1), Expiry: &expiry, ExtensionCount: 1, ExtensionMonths: 12, NoticeMonths: 3}})
+		must(t, err)
+		if con.Deadlines.LastNoticeDate == nil || samspil.DaysBetween(today, *con.Deadlines.LastNoticeDate) < 5 {
+			t.Fatalf("deadline %+v", con.Deadlines)
+		}
+		// Silkeborg's admin does not want meeting notices.
+		must(t, db.SetNoticeOptOuts(ctx, s.Actor, s.User.ID, []samspil.NoticeKind{samspil.NoticeMeeting}))
+		testkit.ErrCode(t, db.SetNoticeOptOuts(ctx, v.Actor, s.User.ID, nil), samspil.ENOTFOUND)
+
+		queued, sent, err := newJob().RunOnce(ctx)
+		must(t, err)
+		// meeting → Viborg; vote → Viborg's admin; action → Viborg's admin;
+		// deadline → Silkeborg's admin and editor (the editor's address is refused).
+		if queued != 5 || sent != 4 {
+			t.Fatalf("queued %d, sent %d", queued, sent)
+		}
+		got := smtpd.Wait(t, 4, 5*time.Second)
+		var lines []string
+		for _, m := range got {
+			lines = append(lines, m.To[0]+" | "+m.Subject)
+		}
+		sort.Strings(lines)
+		dueDay := today.AddDays(1).StartIn(cph).Format("02.01.2006")
+		want := []string{
+			"admin@silkeborg.example | Opsigelsesfrist nærmer sig: ESDH-drift (" + con.Deadlines.LastNoticeDate.StartIn(cph).Format("02.01.2006") + ")",
+			"admin@viborg.example | Afstemning venter: Fælles driftscenter",
+			"admin@viborg.example | Møde: IT-chefmøde den " + first.Format("02.01.2006"),
+			"admin@viborg.example | Opfølgningspunkt forfalder: Afklar licenser (" + dueDay + ")",
+		}
+		if strings.Join(lines, "\n") != strings.Join(want, "\n") {
+			t.Fatalf("sent:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
+		}
+		for _, m := range got {
+			if strings.HasPrefix(m.Subject, "Møde") {
+				for _, s := range []string{"kl. 09.00", "Sted: Viborg Rådhus", "1. Fælles ESDH-udbud", "https://samspil.example/meetings/" + meeting.ID,
+					"https://samspil.example/account"} {
+					if !strings.Contains(m.Text, s) {
+						t.Errorf("the meeting notice lacks %q:\n%s", s, m.Text)
+					}
+				}
+				if m.Header.Get("Auto-Submitted") != "auto-generated" {
+					t.Error("no Auto-Submitted header")
+				}
+			}
+		}
+
+		// Running again, or after a restart, sends nothing twice; the refused
+		// address is not tried again.
+		for i := 0; i < 2; i++ {
+			queued, sent, err = newJob().RunOnce(ctx)
+			must(t, err)
+			if queued != 0 || sent != 0 {
+				t.Fatalf("run %d queued %d, sent %d", i+2, queued, sent)
+			}
+		}
+		// A moved meeting is a new notice.
+		_, err = db.UpdateMeeting(ctx, s.Actor, meeting.ID, meeting.Version, samspil.MeetingPatch{Start: ptr(first.Add(time.Hour)),
+			End: ptr(first.Add(3 * time.Hour))})
+		must(t, err)
+		queued, sent, err = newJob().RunOnce(ctx)
+		must(t, err)
+		if queued != 1 || sent != 1 {
+			t.Fatalf("after the move: queued %d, sent %d", queued, sent)
+		}
+		if m := smtpd.Wait(t, 5, 5*time.Second)[4]; m.To[0] != "admin@viborg.example" || !strings.Contains(m.Text, "kl. 10.00") {
+			t.Fatalf("moved notice to %v:\n%s", m.To, m.Text)
+		}
+		if n := len(smtpd.Messages()); n != 5 {
+			t.Fatalf("%d messages in all", n)
+		}
+	})
+}
