@@ -68,10 +68,18 @@ func (a *API) registerForums() {
 			return &ForumOutput{ETag: etag(f.Version), Location: Prefix + "/forums/" + f.ID, Body: f}, nil
 		})
 
-	register(a, huma.Operation{OperationID: "get-forum", Method: http.MethodGet, Path: "/forums/{id}", Tags: tags, Summary: "Get a forum"},
-		samspil.PermPublic, func(ctx context.Context, in *IDPath) (*ForumOutput, error) {
+	register(a, huma.Operation{OperationID: "get-forum", Method: http.MethodGet, Path: "/forums/{id}", Tags: tags, Summary: "Get a forum",
+		Description: "calendar_url is the address of your own feed of this forum's meetings, when you have made one (POST /calendar-feeds with scope forum)."},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			IDPath
+		}) (*ForumOutput, error) {
 			f, err := a.store.FindForum(ctx, actor(ctx), in.ID)
 			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			if _, secret, err := a.store.MeetingFeed(ctx, actor(ctx), samspil.FeedForum, f.ID); err == nil {
+				f.CalendarURL = a.feedURL(ctx, secret)
+			} else if samspil.ErrorCode(err) != samspil.ENOTFOUND {
 				return nil, fail(ctx, err, "path")
 			}
 			return &ForumOutput{ETag: etag(f.Version), Body: f}, nil

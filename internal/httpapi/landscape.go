@@ -11,6 +11,7 @@ import (
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
 	"github.com/samspil/samspil/internal/landscapeio"
 	"github.com/samspil/samspil/internal/tabular"
 )
@@ -382,7 +383,7 @@ func allowEmptyDates(schemas huma.Registry) {
 // NewFeed is a created calendar feed with its address, shown only once.
 type NewFeed struct {
 	Feed *samspil.CalendarFeed `json:"feed"`
-	URL  string                `json:"url" doc:"Subscribe to it in a calendar client; it cannot be shown again"`
+	URL  string                `json:"url" doc:"Subscribe to it in a calendar client; a deadlines feed's address cannot be shown again"`
 }
 
 func (a *API) registerCalendarFeeds() {
@@ -400,20 +401,18 @@ func (a *API) registerCalendarFeeds() {
 		})
 
 	register(a, huma.Operation{OperationID: "create-calendar-feed", Method: http.MethodPost, Path: "/calendar-feeds", Tags: tags,
-		Summary: "Create a calendar feed", Description: "An iCalendar feed of an organisation's contract deadlines at a secret address. " +
-			"It shows what you may see when a client fetches it.", DefaultStatus: http.StatusCreated},
+		Summary: "Create a calendar feed", Description: "An iCalendar feed at a secret address: an organisation's contract deadlines " +
+			"(deadlines), one forum's meetings (forum), the meetings of the forums you sit in (person), or those an organisation of yours " +
+			"sits in (organization). It shows what you may see when a client fetches it. A meeting feed's address is kept, so a forum's " +
+			"calendar_url shows it again; a deadlines feed's address is shown only now.", DefaultStatus: http.StatusCreated},
 		samspil.PermSignedIn, func(ctx context.Context, in *struct {
-			Host string `header:"Host" hidden:"true"`
-			Body struct {
-				OrganizationID string `json:"organization_id" maxLength:"64"`
-				Scope          string `json:"scope" enum:"deadlines"`
-			}
+			Body samspil.FeedInput
 		}) (*struct{ Body NewFeed }, error) {
-			feed, secret, err := a.store.CreateFeed(ctx, actor(ctx), in.Body.OrganizationID, samspil.FeedScope(in.Body.Scope))
+			feed, secret, err := a.store.CreateFeed(ctx, actor(ctx), in.Body)
 			if err != nil {
 				return nil, fail(ctx, err, "body")
 			}
-			return &struct{ Body NewFeed }{Body: NewFeed{Feed: feed, URL: a.publicURL(in.Host) + "/calendar/" + secret + ".ics"}}, nil
+			return &struct{ Body NewFeed }{Body: NewFeed{Feed: feed, URL: a.feedURL(ctx, secret)}}, nil
 		})
 
 	register(a, huma.Operation{OperationID: "revoke-calendar-feed", Method: http.MethodDelete, Path: "/calendar-feeds/{id}", Tags: tags,
@@ -424,6 +423,11 @@ func (a *API) registerCalendarFeeds() {
 			}
 			return nil, nil
 		})
+}
+
+// feedURL is the address of a calendar feed.
+func (a *API) feedURL(ctx context.Context, secret string) string {
+	return a.publicURL(httpx.HostFrom(ctx)) + "/calendar/" + secret + ".ics"
 }
 
 // MaxImportBytes caps an import file sent to the API.

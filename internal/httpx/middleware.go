@@ -1,6 +1,7 @@
 package httpx
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"log/slog"
@@ -40,6 +41,22 @@ func RequestID(next http.Handler) http.Handler {
 		w.Header().Set("X-Request-Id", id)
 		next.ServeHTTP(w, r.WithContext(samspil.WithRequestID(r.Context(), id)))
 	})
+}
+
+type hostKey struct{}
+
+// KeepHost keeps the host a request was sent to in its context, for
+// absolute links in answers (Go moves the Host header out of the headers).
+func KeepHost(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), hostKey{}, r.Host)))
+	})
+}
+
+// HostFrom returns the host kept by KeepHost, or "".
+func HostFrom(ctx context.Context) string {
+	h, _ := ctx.Value(hostKey{}).(string)
+	return h
 }
 
 // statusWriter records the status and size of a response.

@@ -25,6 +25,8 @@ type Event struct {
 	End         time.Time // exclusive; zero means one day (all-day) or Start (timed)
 	Updated     time.Time // DTSTAMP / LAST-MODIFIED
 	Categories  []string
+	Location    string
+	Cancelled   bool // STATUS:CANCELLED, so clients show the event as called off
 }
 
 // Calendar is a feed.
@@ -94,6 +96,12 @@ func Write(w io.Writer, c Calendar) error {
 		}
 		if e.URL != "" {
 			line("URL", e.URL)
+		}
+		if e.Location != "" {
+			line("LOCATION", escapeText(e.Location))
+		}
+		if e.Cancelled {
+			line("STATUS", "CANCELLED")
 		}
 		if len(e.Categories) > 0 {
 			parts := make([]string, len(e.Categories))

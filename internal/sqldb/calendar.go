@@ -4,50 +4,108 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 
 	"github.com/samspil/samspil"
 )
 
 var _ samspil.CalendarService = (*DB)(nil)
 
-const feedColumns = `id, user_id, organization_id, scope, created_at, last_used_at, revoked_at`
+const feedColumns = `id, user_id, organization_id, scope, target_id, created_at, last_used_at, revoked_at`
 
 func scanFeed(r rowScanner) (samspil.CalendarFeed, error) {
 	var f samspil.CalendarFeed
 	var created, used, revoked dbTime
-	err := r.Scan(&f.ID, &f.UserID, &f.OrganizationID, &f.Scope, &created, &used, &revoked)
+	err := r.Scan(&f.ID, &f.UserID, &f.OrganizationID, &f.Scope, &f.ForumID, &created, &used, &revoked)
 	f.CreatedAt, f.LastUsedAt, f.RevokedAt = created.T, used.Ptr(), revoked.Ptr()
 	return f, err
 }
 
-// CreateFeed makes a calendar feed of an organisation the actor can see.
-func (db *DB) CreateFeed(ctx context.Context, actor *samspil.Actor, orgID string, scope samspil.FeedScope) (*samspil.CalendarFeed, string, error) {
+// CreateFeed makes a calendar feed: of an organisation's deadlines (its
+// members only), of a visible forum's meetings, of the meetings of the
+// forums the actor sits in, or of those an organisation of the actor sits in.
+func (db *DB) CreateFeed(ctx context.Context, actor *samspil.Actor, in samspil.FeedInput) (*samspil.CalendarFeed, string, error) {
 	if !actor.SignedIn() || actor.UserID == "" {
 		return nil, "", samspil.Errorf(samspil.EUNAUTHORIZED, "sign in to make a calendar feed")
 	}
-	if scope != samspil.FeedDeadlines {
-		return nil, "", samspil.ErrorAt(samspil.EINVALID, "scope", "must be deadlines")
+	if !slices.Contains(samspil.FeedScopes, in.Scope) {
+		return nil, "", samspil.ErrorAt(samspil.EINVALID, "scope", "must be one of deadlines, forum, person, organization")
 	}
 	secret := newSecret()
 	var f samspil.CalendarFeed
 	err := db.update(ctx, actor, func(tx *Tx) error {
-		org, err := db.findOrg(ctx, tx, actor, orgID)
-		if err != nil {
+		f = samspil.CalendarFeed{ID: newID(), UserID: actor.UserID, Scope: in.Scope, CreatedAt: tx.now}
+		kept := secret // meeting feeds keep their secret; deadline feeds only its hash
+		switch in.Scope {
+		case samspil.FeedDeadlines, samspil.FeedOrganization:
+			org, err := db.findOrg(ctx, tx, actor, in.OrganizationID)
+			if err != nil {
+				return err
+			}
+			if !actor.MemberOf(org.ID) && !actor.IsOperator() {
+				return samspil.Errorf(samspil.EFORBIDDEN, "only members of %s may subscribe to its calendar", org.Name)
+			}
+			f.OrganizationID = org.ID
+			if in.Scope == samspil.FeedDeadlines {
+				kept = ""
+			}
+		case samspil.FeedForum:
+			forum, err := db.findForum(ctx, tx, actor, in.ForumID)
+			if err != nil {
+				return err
+			}
+			f.ForumID = forum.ID
+			f.OrganizationID = feedOrg(actor, &forum.Forum)
+		case samspil.FeedPerson:
+			f.OrganizationID = feedOrg(actor, nil)
+		}
+		if f.OrganizationID == "" {
+			return samspil.Errorf(samspil.EFORBIDDEN, "only members of an organisation may make calendar feeds")
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_feeds (id, secret_hash, secret, user_id, organization_id, scope, target_id, created_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, hashSecret(secret), kept, f.UserID, f.OrganizationID, string(f.Scope), f.ForumID, tx.now); err != nil {
 			return err
 		}
-		if !actor.MemberOf(org.ID) && !actor.IsOperator() {
-			return samspil.Errorf(samspil.EFORBIDDEN, "only members of %s may subscribe to its deadlines", org.Name)
-		}
-		f = samspil.CalendarFeed{ID: newID(), UserID: actor.UserID, OrganizationID: org.ID, Scope: scope, CreatedAt: tx.now}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_feeds (id, secret_hash, user_id, organization_id, scope, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6)`, f.ID, hashSecret(secret), f.UserID, f.OrganizationID, string(scope), tx.now); err != nil {
-			return err
-		}
-		return tx.Audit(auditEntry{OrgID: org.ID, Action: "calendar_feed.create", ObjectType: "calendar_feed", ObjectID: f.ID, After: f})
+		return tx.Audit(auditEntry{OrgID: f.OrganizationID, Action: "calendar_feed.create", ObjectType: "calendar_feed", ObjectID: f.ID, After: f})
 	})
 	if err != nil {
 		return nil, "", err
 	}
+	return &f, secret, nil
+}
+
+// feedOrg picks the organisation a feed is recorded under: the actor's
+// organisation that sits in the forum, else the actor's first.
+func feedOrg(actor *samspil.Actor, forum *samspil.Forum) string {
+	if forum != nil {
+		for _, m := range forum.Members {
+			if m.UserID == actor.UserID && actor.MemberOf(m.OrganizationID) {
+				return m.OrganizationID
+			}
+		}
+	}
+	if ids := actor.OrgIDs(); len(ids) > 0 {
+		return ids[0]
+	}
+	return ""
+}
+
+// MeetingFeed returns the actor's newest active meeting feed of the scope
+// (of that forum, for a forum feed) with its secret.
+func (db *DB) MeetingFeed(ctx context.Context, actor *samspil.Actor, scope samspil.FeedScope, forumID string) (*samspil.CalendarFeed, string, error) {
+	if scope == samspil.FeedDeadlines || actor.UserID == "" {
+		return nil, "", samspil.NotFound("calendar feed")
+	}
+	var secret string
+	row := db.read.QueryRowContext(ctx, `SELECT `+feedColumns+`, secret FROM calendar_feeds WHERE user_id = $1 AND scope = $2 AND target_id = $3
+		AND revoked_at IS NULL AND secret <> '' ORDER BY created_at DESC, id DESC LIMIT 1`, actor.UserID, string(scope), forumID)
+	var f samspil.CalendarFeed
+	var created, used, revoked dbTime
+	err := row.Scan(&f.ID, &f.UserID, &f.OrganizationID, &f.Scope, &f.ForumID, &created, &used, &revoked, &secret)
+	if err != nil {
+		return nil, "", errNoRows(err, "calendar feed")
+	}
+	f.CreatedAt, f.LastUsedAt, f.RevokedAt = created.T, used.Ptr(), revoked.Ptr()
 	return &f, secret, nil
 }
 

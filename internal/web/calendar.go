@@ -11,9 +11,10 @@ import (
 	"github.com/samspil/samspil/internal/ical"
 )
 
-// Calendar feeds: a secret URL per user and organisation that calendar
-// clients subscribe to. The feed holds the contract deadlines the user may
-// see when the client fetches it.
+// Calendar feeds: a secret URL that calendar clients subscribe to. A feed
+// holds an organisation's contract deadlines, or meetings (of a forum, of
+// the forums its user sits in, or of those an organisation sits in), as its
+// user may see them when the client fetches it.
 
 // baseURL is the absolute address of the site, for links in feeds.
 func (w *Web) baseURL(r *http.Request) string {
@@ -48,18 +49,43 @@ func (w *Web) calendarFeed(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	org, err := w.store.FindOrganization(ctx, actor, feed.OrganizationID)
-	if err != nil {
+	var cal ical.Calendar
+	if feed.Scope == samspil.FeedDeadlines {
+		cal, err = w.deadlineCalendar(r, actor, feed)
+	} else {
+		cal, err = w.meetingCalendar(r, actor, feed)
+	}
+	if samspil.ErrorCode(err) == samspil.ENOTFOUND {
 		http.NotFound(rw, r)
 		return
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := ical.Write(&buf, cal); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	rw.Header().Set("Content-Type", "text/calendar; charset=utf-8")
+	rw.Header().Set("Cache-Control", "private, max-age=300")
+	rw.Write(buf.Bytes())
+}
+
+// deadlineCalendar holds an organisation's contract deadlines.
+func (w *Web) deadlineCalendar(r *http.Request, actor *samspil.Actor, feed *samspil.CalendarFeed) (ical.Calendar, error) {
+	ctx := r.Context()
+	org, err := w.store.FindOrganization(ctx, actor, feed.OrganizationID)
+	if err != nil {
+		return ical.Calendar{}, err
 	}
 	contracts, err := allPages(func(cursor string) (*samspil.Page[samspil.Contract], error) {
 		return w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency,
 			ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
 	})
 	if err != nil {
-		w.fail(rw, r, err)
-		return
+		return ical.Calendar{}, err
 	}
 	lang, base := languages[0], w.baseURL(r)
 	cal := ical.Calendar{Name: w.cat.text(lang, "deadlines.title", org.Name), Refresh: 12 * time.Hour}
@@ -77,14 +103,66 @@ func (w *Web) calendarFeed(rw http.ResponseWriter, r *http.Request) {
 				Categories: []string{w.cat.text(lang, "contract.next_decision_date")}})
 		}
 	}
-	var buf bytes.Buffer
-	if err := ical.Write(&buf, cal); err != nil {
-		w.fail(rw, r, err)
-		return
+	return cal, nil
+}
+
+// meetingWindow is how far back and ahead a meeting feed reaches.
+const (
+	meetingFeedPast   = 180 * 24 * time.Hour
+	meetingFeedFuture = 400 * 24 * time.Hour
+)
+
+// meetingCalendar holds the meetings of a forum, of the forums the feed's
+// user sits in, or of those its organisation sits in, in Danish time.
+func (w *Web) meetingCalendar(r *http.Request, actor *samspil.Actor, feed *samspil.CalendarFeed) (ical.Calendar, error) {
+	ctx, lang, base := r.Context(), languages[0], w.baseURL(r)
+	now := samspil.Now()
+	f := samspil.MeetingFilter{From: now.Add(-meetingFeedPast), To: now.Add(meetingFeedFuture)}
+	var name string
+	switch feed.Scope {
+	case samspil.FeedForum:
+		forum, err := w.store.FindForum(ctx, actor, feed.ForumID)
+		if err != nil {
+			return ical.Calendar{}, err
+		}
+		f.ForumID, name = forum.ID, forum.Name
+	case samspil.FeedPerson:
+		f.UserID, name = feed.UserID, w.cat.text(lang, "calendar.my_meetings")
+	case samspil.FeedOrganization:
+		org, err := w.store.FindOrganization(ctx, actor, feed.OrganizationID)
+		if err != nil {
+			return ical.Calendar{}, err
+		}
+		f.OrganizationID, name = org.ID, w.cat.text(lang, "calendar.org_meetings", org.Name)
 	}
-	rw.Header().Set("Content-Type", "text/calendar; charset=utf-8")
-	rw.Header().Set("Cache-Control", "private, max-age=300")
-	rw.Write(buf.Bytes())
+	meetings, err := allPages(func(cursor string) (*samspil.Page[samspil.Meeting], error) {
+		f.ListOptions = samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}
+		return w.store.ListMeetings(ctx, actor, f)
+	})
+	if err != nil {
+		return ical.Calendar{}, err
+	}
+	cal := ical.Calendar{Name: name, Refresh: 6 * time.Hour, Zone: samspil.Copenhagen()}
+	for _, m := range meetings {
+		link := base + "/meetings/" + m.ID
+		title := m.Title
+		if title == "" {
+			title = m.ForumName
+		}
+		var desc strings.Builder
+		for _, a := range m.Agenda {
+			desc.WriteString("• " + a.Title + "\n")
+		}
+		desc.WriteString(link)
+		e := ical.Event{UID: "meeting-" + m.ID + "@samspil", Summary: title, Description: desc.String(), URL: link, Start: m.Start,
+			End: m.End, Location: m.Location, Updated: m.UpdatedAt, Categories: []string{m.ForumName}}
+		if m.Status == samspil.MeetingCancelled {
+			e.Cancelled = true
+			e.Summary = w.cat.text(lang, "calendar.cancelled", title)
+		}
+		cal.Events = append(cal.Events, e)
+	}
+	return cal, nil
 }
 
 type feedsData struct {
@@ -97,7 +175,7 @@ type feedsData struct {
 // createFeed makes a feed and shows its address once.
 func (w *Web) createFeed(rw http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
-	feed, secret, err := w.store.CreateFeed(ctx, actor, r.PathValue("id"), samspil.FeedDeadlines)
+	feed, secret, err := w.store.CreateFeed(ctx, actor, samspil.FeedInput{Scope: samspil.FeedDeadlines, OrganizationID: r.PathValue("id")})
 	if err != nil {
 		w.fail(rw, r, err)
 		return

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	ics "github.com/arran4/golang-ical"
 	"github.com/samspil/samspil"
@@ -70,8 +71,131 @@ func TestCalendarFeed(t *testing.T) {
 		app.Anonymous(t).Do("GET", path, nil).Want(t, http.StatusNotFound)
 		// Only members subscribe.
 		other := testkit.NewPerson(t, app.DB, "v@viborg.example", testkit.Viborg, samspil.RoleAdmin)
-		if _, _, err := app.DB.CreateFeed(ctx, other.Actor, org.ID, samspil.FeedDeadlines); samspil.ErrorCode(err) != samspil.EFORBIDDEN {
+		if _, _, err := app.DB.CreateFeed(ctx, other.Actor, samspil.FeedInput{Scope: samspil.FeedDeadlines, OrganizationID: org.ID}); samspil.ErrorCode(err) != samspil.EFORBIDDEN {
 			t.Fatalf("a member of another organisation: %v", err)
 		}
 	})
+}
+
+// A meeting feed of a forum, of a person and of an organisation: each parses
+// with an independent parser, its events are the meetings in Danish time
+// (cancelled ones marked), the forum's JSON shows its owner the address, an
+// outsider cannot make one for a private collaboration's forum, and a
+// revoked feed answers 404.
+func TestMeetingFeeds(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		sAdmin := testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		vAdmin := testkit.NewPerson(t, app.DB, "admin@viborg.example", testkit.Viborg, samspil.RoleAdmin)
+		aAdmin := testkit.NewPerson(t, app.DB, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
+		c, err := app.DB.CreateCollaboration(ctx, sAdmin.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg", Kind: samspil.KindPartnership,
+			Start: samspil.NewDate(2014, 1, 1), Visibility: samspil.VisibilityPrivate, OrganizationID: testkit.Silkeborg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := app.DB.AddMember(ctx, sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
+			t.Fatal(err)
+		}
+		cph := samspil.Copenhagen()
+		// Fortnightly on Thursday 09:00 from a Thursday in the recent past.
+		first := time.Now().In(cph).AddDate(0, 0, -30)
+		for first.Weekday() != time.Thursday {
+			first = first.AddDate(0, 0, 1)
+		}
+		first = time.Date(first.Year(), first.Month(), first.Day(), 9, 0, 0, 0, cph)
+		forum, err := app.DB.CreateForum(ctx, sAdmin.Actor, c.ID, samspil.ForumInput{Name: "IT-chefmøde", Level: samspil.ForumITChiefs,
+			Cadence: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", FirstMeeting: first, Location: "Silkeborg Rådhus, mødelokale 2",
+			Members: []samspil.ForumMember{{UserID: sAdmin.User.ID, OrganizationID: testkit.Org(t, app.DB, testkit.Silkeborg).ID},
+				{UserID: vAdmin.User.ID, OrganizationID: testkit.Org(t, app.DB, testkit.Viborg).ID}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page, err := app.DB.ListMeetings(ctx, sAdmin.Actor, samspil.MeetingFilter{ForumID: forum.ID, From: time.Now().AddDate(0, -6, 0),
+			To: time.Now().AddDate(0, 13, 0), ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
+		if err != nil || len(page.Items) < 20 {
+			t.Fatalf("meetings: %d %v", len(page.Items), err)
+		}
+		cancelled := page.Items[3]
+		if _, err := app.DB.UpdateMeeting(ctx, sAdmin.Actor, cancelled.ID, cancelled.Version, samspil.MeetingPatch{Status: ptrTo(samspil.MeetingCancelled)}); err != nil {
+			t.Fatal(err)
+		}
+
+		// Through the API: Viborg's admin makes a forum feed and sees its address on the forum.
+		api := app.Token(t, vAdmin.User.ID)
+		var created struct {
+			URL string `json:"url"`
+		}
+		api.Do("POST", "/api/v1/calendar-feeds", map[string]any{"scope": "forum", "forum_id": forum.ID}).Want(t, 201).JSON(t, &created)
+		var got samspil.Forum
+		api.Do("GET", "/api/v1/forums/"+forum.ID, nil).Want(t, 200).JSON(t, &got)
+		if got.CalendarURL == "" || got.CalendarURL != created.URL {
+			t.Fatalf("calendar_url %q, created %q", got.CalendarURL, created.URL)
+		}
+		// Silkeborg's admin has none of their own.
+		var other samspil.Forum
+		app.Token(t, sAdmin.User.ID).Do("GET", "/api/v1/forums/"+forum.ID, nil).Want(t, 200).JSON(t, &other)
+		if other.CalendarURL != "" {
+			t.Fatalf("another user's feed shown: %q", other.CalendarURL)
+		}
+		// Aarhus may not make a feed of a forum it cannot see.
+		app.Token(t, aAdmin.User.ID).Do("POST", "/api/v1/calendar-feeds", map[string]any{"scope": "forum", "forum_id": forum.ID}).Want(t, 404)
+
+		check := func(name, url string) {
+			t.Helper()
+			res := app.Anonymous(t).Do("GET", strings.TrimPrefix(url, app.URL), nil).Want(t, http.StatusOK)
+			cal, err := ics.ParseCalendar(strings.NewReader(string(res.Body)))
+			if err != nil {
+				t.Fatalf("%s: parse: %v", name, err)
+			}
+			events := cal.Events()
+			byUID := map[string]*ics.VEvent{}
+			for _, e := range events {
+				byUID[e.GetProperty(ics.ComponentPropertyUniqueId).Value] = e
+			}
+			for _, m := range page.Items {
+				e := byUID["meeting-"+m.ID+"@samspil"]
+				if e == nil {
+					t.Fatalf("%s: meeting of %s missing", name, m.Start)
+				}
+				start, err := e.GetStartAt()
+				if err != nil || !start.Equal(m.Start) || start.In(cph).Hour() != 9 {
+					t.Fatalf("%s: event starts %v (%v), meeting %v", name, start, err, m.Start)
+				}
+				status := e.GetProperty(ics.ComponentPropertyStatus)
+				if (m.ID == cancelled.ID) != (status != nil && status.Value == "CANCELLED") {
+					t.Fatalf("%s: cancelled marking of %s", name, m.Start)
+				}
+				if loc := e.GetProperty(ics.ComponentPropertyLocation); loc == nil || unescapeText(loc.Value) != "Silkeborg Rådhus, mødelokale 2" {
+					t.Fatalf("%s: location %v", name, loc)
+				}
+			}
+			if !strings.Contains(string(res.Body), "TZID:Europe/Copenhagen") {
+				t.Fatalf("%s: no time zone", name)
+			}
+		}
+		check("forum", created.URL)
+
+		var person, org struct {
+			URL  string `json:"url"`
+			Feed struct {
+				ID string `json:"id"`
+			} `json:"feed"`
+		}
+		api.Do("POST", "/api/v1/calendar-feeds", map[string]any{"scope": "person"}).Want(t, 201).JSON(t, &person)
+		check("person", person.URL)
+		api.Do("POST", "/api/v1/calendar-feeds", map[string]any{"scope": "organization", "organization_id": testkit.Viborg}).Want(t, 201).JSON(t, &org)
+		check("organization", org.URL)
+		// Viborg's admin may not subscribe to Silkeborg's meetings as an organisation.
+		api.Do("POST", "/api/v1/calendar-feeds", map[string]any{"scope": "organization", "organization_id": testkit.Silkeborg}).Want(t, 403)
+
+		api.Do("DELETE", "/api/v1/calendar-feeds/"+person.Feed.ID, nil).Want(t, 204)
+		app.Anonymous(t).Do("GET", strings.TrimPrefix(person.URL, app.URL), nil).Want(t, http.StatusNotFound)
+	})
+}
+
+func ptrTo[T any](v T) *T { return &v }
+
+// unescapeText undoes RFC 5545 TEXT escaping, which the parser leaves in place.
+func unescapeText(s string) string {
+	return strings.NewReplacer(`\\`, `\`, `\;`, ";", `\,`, ",", `\n`, "\n", `\N`, "\n").Replace(s)
 }
