@@ -52,7 +52,7 @@ type StrategyInput struct {
 	Until           *Date           `json:"until,omitempty" format:"date"`
 	Owners          []StrategyOwner `json:"owners" minItems:"1" maxItems:"100"`
 	Goals           []Goal          `json:"goals,omitempty" maxItems:"100"`
-	Visibility      Visibility      `json:"visibility,omitempty" enum:"private,partners,sector,public," doc:"Defaults to sector"`
+	Visibility      Visibility      `json:"visibility,omitempty" enum:"private,partners,sector,public," doc:"Defaults to sector; partners for a joint strategy of a members-only collaboration"`
 }
 
 // Strategy returns the strategy the input describes, with defaults.

@@ -201,3 +201,29 @@ func TestPartnersVisibility(t *testing.T) {
 }
 
 func errOf[T any](_ T, err error) error { return err }
+
+// TestJointStrategyOfPrivateCollaboration: a joint strategy of a
+// members-only collaboration is shown to the members, not to everyone.
+func TestJointStrategyOfPrivateCollaboration(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		s := newStory(t, db, samspil.VisibilityPrivate)
+		joint, err := db.CreateStrategy(ctx, s.sAdmin.Actor, samspil.StrategyInput{CollaborationID: s.collab.ID, Title: "Fælles strategi",
+			From: samspil.NewDate(2015, 1, 1), Owners: []samspil.StrategyOwner{{OrganizationID: testkit.Silkeborg}, {OrganizationID: testkit.Viborg}}})
+		must(t, err)
+		if joint.Visibility != samspil.VisibilityPartners {
+			t.Fatalf("visibility %q", joint.Visibility)
+		}
+		if _, err := db.FindStrategy(ctx, s.vViewer.Actor, joint.ID); err != nil {
+			t.Fatalf("a member's viewer: %v", err)
+		}
+		testkit.ErrCode(t, errOf(db.FindStrategy(ctx, s.aAdmin.Actor, joint.ID)), samspil.ENOTFOUND)
+		// Given explicitly, the visibility is kept.
+		open, err := db.CreateStrategy(ctx, s.sAdmin.Actor, samspil.StrategyInput{CollaborationID: s.collab.ID, Title: "Åben strategi",
+			From: samspil.NewDate(2015, 1, 1), Visibility: samspil.VisibilityPublic, Owners: []samspil.StrategyOwner{{OrganizationID: testkit.Silkeborg}}})
+		must(t, err)
+		if _, err := db.FindStrategy(ctx, samspil.Anonymous(), open.ID); err != nil {
+			t.Fatalf("a public strategy: %v", err)
+		}
+	})
+}

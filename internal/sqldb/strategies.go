@@ -184,6 +184,11 @@ func (db *DB) CreateStrategy(ctx context.Context, actor *samspil.Actor, in samsp
 				return err
 			default:
 				s.CollaborationID = c.ID
+				if in.Visibility == "" && c.Visibility == samspil.VisibilityPrivate {
+					// A joint strategy of a members-only collaboration is shown to
+					// the owners' partners by default, not to every organisation.
+					s.Visibility = samspil.VisibilityPartners
+				}
 				for i, o := range s.Owners {
 					if o.OrganizationName != "" && c.MemberOn(o.OrganizationID, s.From) == nil {
 						v.Add("owners["+strconv.Itoa(i)+"].organization_id", "is not a member of %s on %s", c.Name, s.From.String())

@@ -11,7 +11,8 @@ import (
 // Timeline returns a collaboration's history as dated entries: founding,
 // members joining and leaving, changed roles and commitments (the same
 // change for several members on one day is one entry), adjustments, forums
-// starting and stopping, strategies adopted, and the end.
+// starting and stopping, strategies adopted (joint ones, and members' own,
+// which replace a joint one for them), and the end.
 func (db *DB) Timeline(ctx context.Context, actor *samspil.Actor, collabID string) ([]samspil.TimelineEntry, error) {
 	c, err := db.findCollab(ctx, db.read, actor, collabID)
 	if err != nil {
@@ -90,24 +91,35 @@ func (db *DB) Timeline(ctx context.Context, actor *samspil.Actor, collabID strin
 			out = append(out, samspil.TimelineEntry{On: f.stopped.D, Kind: "forum_stopped", Text: samspil.Phrasef("%s stopped: %s", f.name, f.reason), Link: flink})
 		}
 	}
-	rows, err = db.read.QueryContext(ctx, `SELECT s.id, s.title, o.name, so.adopted_on FROM strategies s
+	// Strategies adopted: the collaboration's joint ones, and the members'
+	// own (which end a joint strategy for them), as far as the reader may
+	// see them.
+	var q query
+	collab := q.arg(c.ID)
+	vis := visibleStrategyCond(&q, actor)
+	rows, err = db.read.QueryContext(ctx, `SELECT s.id, s.title, so.organization_id, o.name, so.adopted_on FROM strategies s
 		JOIN strategy_owners so ON so.strategy_id = s.id JOIN organizations o ON o.id = so.organization_id
-		WHERE s.collaboration_id = $1 AND so.adopted_on IS NOT NULL ORDER BY so.adopted_on, so.position`, c.ID)
+		WHERE so.adopted_on IS NOT NULL AND (s.collaboration_id = `+collab+` OR (s.collaboration_id IS NULL AND so.organization_id IN
+		(SELECT organization_id FROM collaboration_members WHERE collaboration_id = `+collab+`))) AND `+vis+`
+		ORDER BY so.adopted_on, so.position`, q.args...)
 	if err != nil {
 		return nil, err
 	}
 	type adoption struct {
-		id, title, org string
-		on             nullDate
+		id, title, orgID, org string
+		on                    nullDate
 	}
 	adoptions, err := collect(rows, func(r rowScanner) (adoption, error) {
 		var a adoption
-		return a, r.Scan(&a.id, &a.title, &a.org, &a.on)
+		return a, r.Scan(&a.id, &a.title, &a.orgID, &a.org, &a.on)
 	})
 	if err != nil {
 		return nil, err
 	}
 	for _, a := range adoptions {
+		if m := c.MemberOn(a.orgID, a.on.D); m == nil {
+			continue // adopted while not a member
+		}
 		out = append(out, samspil.TimelineEntry{On: a.on.D, Kind: "strategy_adopted", Text: samspil.Phrasef("%s adopted the strategy %s", a.org, a.title),
 			Link: "/strategies/" + a.id})
 	}
