@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 	"time"
 
@@ -14,6 +15,14 @@ type accountData struct {
 	Tokens    []samspil.Token
 	NewSecret string // a just-created token's secret, shown once
 	TokenName string
+	Notices   []noticeChoice
+	FeedURL   string // the address of the reader's feed of their meetings, if any
+}
+
+// noticeChoice is one kind of e-mail notice and whether the reader wants it.
+type noticeChoice struct {
+	Kind samspil.NoticeKind
+	On   bool
 }
 
 func (w *Web) account(rw http.ResponseWriter, r *http.Request) {
@@ -33,6 +42,20 @@ func (w *Web) showAccount(rw http.ResponseWriter, r *http.Request, status int, f
 		return
 	}
 	d.User, d.Tokens = u, tokens.Items
+	off, err := w.store.NoticeOptOuts(ctx, actor, actor.UserID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	for _, k := range samspil.NoticeKinds {
+		d.Notices = append(d.Notices, noticeChoice{Kind: k, On: !slices.Contains(off, k)})
+	}
+	if _, secret, err := w.store.MeetingFeed(ctx, actor, samspil.FeedPerson, ""); err == nil {
+		d.FeedURL = w.feedURL(r, secret)
+	} else if samspil.ErrorCode(err) != samspil.ENOTFOUND {
+		w.fail(rw, r, err)
+		return
+	}
 	v := w.newView(r, "account", d)
 	v.Title = w.cat.text(v.Lang, "account.title")
 	if formErr != nil {
@@ -93,4 +116,36 @@ func (w *Web) revokeToken(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(rw, r, "/account#tokens", "token_revoked")
+}
+
+// setNotices records which kinds of e-mail notice the reader wants.
+func (w *Web) setNotices(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	actor := httpx.ActorFrom(r.Context())
+	var off []samspil.NoticeKind
+	for _, k := range samspil.NoticeKinds {
+		if r.PostForm.Get("notice_"+string(k)) != "on" {
+			off = append(off, k)
+		}
+	}
+	if err := w.store.SetNoticeOptOuts(r.Context(), actor, actor.UserID, off); err != nil {
+		w.showAccount(rw, r, httpx.Status(err), err, accountData{})
+		return
+	}
+	http.Redirect(rw, r, "/account?done=notices_saved#notices", http.StatusSeeOther)
+}
+
+// createMeetingFeed makes the reader's feed of the meetings of the forums
+// they sit in.
+func (w *Web) createMeetingFeed(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	if _, _, err := w.store.CreateFeed(r.Context(), httpx.ActorFrom(r.Context()), samspil.FeedInput{Scope: samspil.FeedPerson}); err != nil {
+		w.showAccount(rw, r, httpx.Status(err), err, accountData{})
+		return
+	}
+	http.Redirect(rw, r, "/account?done=feed_created#meeting-feed", http.StatusSeeOther)
 }

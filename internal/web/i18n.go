@@ -24,7 +24,11 @@ import (
 var catalogueFS embed.FS
 
 // Languages, the default first.
-var languages = []string{"da", "en"}
+var languages = []string{DefaultLanguage, "en"}
+
+// DefaultLanguage is the language of pages and e-mails unless a reader
+// chooses another.
+const DefaultLanguage = "da"
 
 // LanguageCookie holds the reader's choice of language.
 const LanguageCookie = "samspil_lang"

@@ -193,6 +193,10 @@ func (w *Web) withError(v *view, err error) *view {
 	return v
 }
 
+// Text returns a text of the message catalogue in lang, for other parts of
+// samspil that write to people, such as e-mail notices.
+func (w *Web) Text(lang, key string, args ...any) string { return w.cat.text(lang, key, args...) }
+
 // say returns a computed sentence in the reader's language, its code words
 // (samspil.Term) translated too.
 func (w *Web) say(lang string, p samspil.Phrase) string {

@@ -1175,7 +1175,7 @@ func goTextKeys(t *testing.T) map[string][]string {
 			if k, ok := lit(1); ok {
 				keys[k] = append(keys[k], pos.String())
 			}
-		case "redirect", "afterPeopleChange":
+		case "redirect", "afterPeopleChange", "afterForumChange", "afterMeetingChange", "afterDecisionChange":
 			if k, ok := lit(len(args) - 1); ok && k != "" {
 				keys["done."+k] = append(keys["done."+k], pos.String())
 			}
@@ -1233,10 +1233,26 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"decision_rule.": strs(samspil.DecisionRules),
 		"cost_key.":      strs(samspil.CostKeys),
 		"doc_kind.":      strs(samspil.DocumentKinds),
+		"notice_kind.":   strs(samspil.NoticeKinds),
 		"term.":          append(strs(samspil.MemberRoles), strs(samspil.Commitments)...),
 		"import.kind.":   strs([]samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts}),
 		"status.": strs([]samspil.ContractStatus{samspil.ContractNotStarted, samspil.ContractActive, samspil.ContractInNotice,
 			samspil.ContractExpired, samspil.ContractTerminated}),
+		"ambition_area.":     strs(samspil.AmbitionAreas),
+		"ambition_level.":    {"0", "1", "2", "3", "4"},
+		"action_status.":     strs(samspil.ActionStatuses),
+		"action_status.set_": strs(samspil.ActionStatuses),
+
+		// Forums, meetings and decisions.
+		"forum_level.":     strs(samspil.ForumLevels),
+		"forum_status.":    strs([]samspil.ForumStatus{samspil.ForumActive, samspil.ForumDiscontinued}),
+		"cadence_kind.":    {"none", "weekly", "fortnightly", "monthly", "custom"},
+		"meeting_status.":  strs(samspil.MeetingStatuses),
+		"meeting.mark_":    strs(samspil.MeetingStatuses),
+		"attendance.":      strs([]samspil.AttendanceStatus{samspil.AttendancePresent, samspil.AttendanceAbsent, samspil.AttendanceExcused}),
+		"decision_status.": strs([]samspil.DecisionStatus{samspil.DecisionOpen, samspil.DecisionClosed}),
+		"outcome.":         strs([]samspil.OutcomeResult{samspil.OutcomePending, samspil.OutcomeAdopted, samspil.OutcomeRejected, samspil.OutcomeNoQuorum}),
+		"vote.":            strs(samspil.VoteChoices),
 	}
 	for prefix, where := range prefixes {
 		values, ok := families[prefix]

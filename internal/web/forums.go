@@ -1,0 +1,448 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+	"github.com/samspil/samspil/internal/rrule"
+)
+
+// Forums: a collaboration's forums with the form to add one, and a forum's
+// page with its meetings.
+
+// cadenceKinds are the choices of the cadence chooser; the RRULE is made
+// from the first meeting's weekday, except for a custom rule typed as is.
+var cadenceKinds = []string{"none", "weekly", "fortnightly", "monthly", "custom"}
+
+// forumRow is a forum in the list, with its cadence in words and its next
+// meeting.
+type forumRow struct {
+	samspil.Forum
+	Cadence string
+	Next    *samspil.Meeting
+}
+
+// person is someone who may sit in a forum or attend a meeting, for one
+// member organisation.
+type person struct {
+	UserID, Name, OrganizationID, OrganizationName string
+}
+
+// Key identifies the person and their organisation in a form value.
+func (p person) Key() string { return p.UserID + "|" + p.OrganizationID }
+
+type forumsData struct {
+	C         *samspil.Collaboration
+	Forums    []forumRow
+	CanManage bool
+	Levels    []samspil.ForumLevel
+	Cadences  []string
+	People    []person
+	Chosen    map[string]bool // the people ticked as members
+	Form      url.Values
+	ShowForm  bool
+}
+
+// managesCollab reports whether the actor manages the collaboration today:
+// an operator, or an administrator or editor of its secretariat or chair.
+// The store decides; this only chooses which forms to show.
+func managesCollab(actor *samspil.Actor, c *samspil.Collaboration, today samspil.Date) bool {
+	if actor.IsOperator() {
+		return true
+	}
+	for i := range c.Members {
+		m := &c.Members[i]
+		if m.Role.Manages() && m.ActiveOn(today) && actor.Can(samspil.PermCollabManage, m.OrganizationID) {
+			return true
+		}
+	}
+	return false
+}
+
+// memberPeople returns the people the actor may see of the organisations
+// that are members of the collaboration on day d, sorted by organisation
+// and name.
+func (w *Web) memberPeople(ctx context.Context, actor *samspil.Actor, c *samspil.Collaboration, d samspil.Date) ([]person, error) {
+	var out []person
+	if !actor.SignedIn() {
+		return out, nil
+	}
+	for i := range c.Members {
+		m := &c.Members[i]
+		if !m.ActiveOn(d) {
+			continue
+		}
+		ms, err := allPages(func(cursor string) (*samspil.Page[samspil.Membership], error) {
+			return w.store.ListMemberships(ctx, actor, samspil.MembershipFilter{OrganizationID: m.OrganizationID,
+				ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+		})
+		if err != nil {
+			return nil, err
+		}
+		for _, ms := range ms {
+			out = addPerson(out, person{UserID: ms.UserID, Name: ms.UserDisplayName, OrganizationID: m.OrganizationID, OrganizationName: m.OrganizationName})
+		}
+	}
+	sortPeople(out)
+	return out, nil
+}
+
+// addPerson appends p unless the list has them for the same organisation.
+func addPerson(list []person, p person) []person {
+	if slices.ContainsFunc(list, func(x person) bool { return x.Key() == p.Key() }) {
+		return list
+	}
+	return append(list, p)
+}
+
+func sortPeople(list []person) {
+	slices.SortStableFunc(list, func(a, b person) int {
+		if c := strings.Compare(samspil.Fold(a.OrganizationName), samspil.Fold(b.OrganizationName)); c != 0 {
+			return c
+		}
+		return strings.Compare(samspil.Fold(a.Name), samspil.Fold(b.Name))
+	})
+}
+
+// cadenceText says a cadence in words where that is easy (every week,
+// every n weeks, the nth weekday of the month), else returns the RRULE.
+func (w *Web) cadenceText(lang, cadence string) string {
+	if cadence == "" {
+		return w.cat.text(lang, "cadence.none")
+	}
+	r, err := rrule.Parse(cadence)
+	if err != nil || r.Count != 0 || !r.Until.IsZero() || len(r.ByMonthDay) > 0 || len(r.ByMonth) > 0 || len(r.ByHour) > 0 ||
+		len(r.ByMinute) > 0 || len(r.BySetPos) > 0 || r.WeekStart != time.Monday || len(r.ByDay) != 1 {
+		return cadence
+	}
+	day := w.cat.text(lang, weekdayKeys[r.ByDay[0].Day])
+	n := r.ByDay[0].N
+	switch {
+	case r.Freq == rrule.Weekly && n == 0 && r.Interval == 1:
+		return w.cat.text(lang, "cadence.words_weekly", day)
+	case r.Freq == rrule.Weekly && n == 0:
+		return w.cat.text(lang, "cadence.words_weeks", r.Interval, day)
+	case r.Freq == rrule.Monthly && r.Interval == 1 && n >= 1 && n <= 4:
+		return w.cat.text(lang, "cadence.words_monthly", w.cat.text(lang, ordinalKeys[n-1]), day)
+	case r.Freq == rrule.Monthly && r.Interval == 1 && n == -1:
+		return w.cat.text(lang, "cadence.words_monthly", w.cat.text(lang, "ordinal.last"), day)
+	}
+	return cadence
+}
+
+var weekdayKeys = [7]string{"weekday.sunday", "weekday.monday", "weekday.tuesday", "weekday.wednesday", "weekday.thursday",
+	"weekday.friday", "weekday.saturday"}
+
+var ordinalKeys = [4]string{"ordinal.1", "ordinal.2", "ordinal.3", "ordinal.4"}
+
+var rruleDays = [7]string{"SU", "MO", "TU", "WE", "TH", "FR", "SA"}
+
+// cadenceRule makes the RRULE the cadence chooser describes for a first
+// meeting at start (local time).
+func cadenceRule(v *samspil.Validation, kind, custom string, start time.Time) string {
+	day := rruleDays[start.Weekday()]
+	switch kind {
+	case "", "none":
+		return ""
+	case "custom":
+		custom = strings.TrimSpace(custom)
+		if custom == "" {
+			v.Add("cadence", "is required")
+		}
+		return custom
+	}
+	if start.IsZero() {
+		return "" // the first meeting is required and reported so
+	}
+	switch kind {
+	case "weekly":
+		return "FREQ=WEEKLY;BYDAY=" + day
+	case "fortnightly":
+		return "FREQ=WEEKLY;INTERVAL=2;BYDAY=" + day
+	case "monthly":
+		n := (start.Day()-1)/7 + 1
+		if n == 5 {
+			// A fifth weekday is not in every month: the last one is.
+			return "FREQ=MONTHLY;BYDAY=-1" + day
+		}
+		return "FREQ=MONTHLY;BYDAY=" + string(rune('0'+n)) + day
+	}
+	v.Add("cadence", "must be one of none, weekly, fortnightly, monthly, custom")
+	return ""
+}
+
+// formDateTime reads a date and a time field as a time in Copenhagen,
+// recording errors at path. It returns the zero time when both are empty.
+func formDateTime(v *samspil.Validation, r *http.Request, dateField, timeField, path string) time.Time {
+	ds, ts := strings.TrimSpace(r.PostFormValue(dateField)), strings.TrimSpace(r.PostFormValue(timeField))
+	if ds == "" && ts == "" {
+		return time.Time{}
+	}
+	d, err := samspil.ParseDate(ds)
+	if err != nil {
+		v.Add(path, "%q is not a date of the form YYYY-MM-DD such as 2026-01-31", ds)
+		return time.Time{}
+	}
+	clock, err := time.Parse("15:04", ts)
+	if err != nil {
+		v.Add(path, "%q is not a time of the form HH:MM such as 09:30", ts)
+		return time.Time{}
+	}
+	t := d.Time()
+	return time.Date(t.Year(), t.Month(), t.Day(), clock.Hour(), clock.Minute(), 0, 0, samspil.Copenhagen())
+}
+
+// forums lists a collaboration's forums.
+func (w *Web) forums(rw http.ResponseWriter, r *http.Request) {
+	w.showForums(rw, r, http.StatusOK, nil, url.Values{"level": {string(samspil.ForumITChiefs)}, "cadence_kind": {"none"},
+		"duration_minutes": {"120"}, "first_time": {"09:00"}})
+}
+
+func (w *Web) showForums(rw http.ResponseWriter, r *http.Request, status int, formErr error, form url.Values) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	c, err := w.store.FindCollaboration(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	forums, err := w.store.ListForums(ctx, actor, c.ID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	now := w.now()
+	today := samspil.Today(now)
+	lang := language(r)
+	d := forumsData{C: c, CanManage: managesCollab(actor, c, today), Levels: samspil.ForumLevels, Cadences: cadenceKinds,
+		Form: form, Chosen: map[string]bool{}}
+	for _, f := range forums {
+		row := forumRow{Forum: f, Cadence: w.cadenceText(lang, f.Cadence)}
+		if f.Status == samspil.ForumActive {
+			if row.Next, err = w.nextMeeting(ctx, actor, f.ID, now); err != nil {
+				w.fail(rw, r, err)
+				return
+			}
+		}
+		d.Forums = append(d.Forums, row)
+	}
+	if d.CanManage {
+		if d.People, err = w.memberPeople(ctx, actor, c, today); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		for _, k := range form["members"] {
+			d.Chosen[k] = true
+		}
+	}
+	v := w.newView(r, "collaborations", d)
+	v.Title = w.cat.text(v.Lang, "forums.title", c.Name)
+	if formErr != nil {
+		w.withError(v, formErr)
+		d.ShowForm = true
+		v.Data = d
+	}
+	w.render(rw, r, status, "forums", v)
+}
+
+// nextMeeting returns a forum's first meeting from now on that is not
+// cancelled, or nil.
+func (w *Web) nextMeeting(ctx context.Context, actor *samspil.Actor, forumID string, now time.Time) (*samspil.Meeting, error) {
+	page, err := w.store.ListMeetings(ctx, actor, samspil.MeetingFilter{ForumID: forumID, From: now, ListOptions: samspil.ListOptions{Limit: 10}})
+	if err != nil {
+		return nil, err
+	}
+	for i := range page.Items {
+		if page.Items[i].Status != samspil.MeetingCancelled {
+			return &page.Items[i], nil
+		}
+	}
+	return nil, nil
+}
+
+// createForum adds a forum from the form.
+func (w *Web) createForum(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	f := r.PostForm
+	var v samspil.Validation
+	in := samspil.ForumInput{Name: f.Get("name"), Level: samspil.ForumLevel(f.Get("level")), Description: f.Get("description"),
+		Location: f.Get("location"), DurationMinutes: atoiOr(&v, r, "duration_minutes"), TimeZone: samspil.TimeZone}
+	in.FirstMeeting = formDateTime(&v, r, "first_date", "first_time", "first_meeting")
+	in.Cadence = cadenceRule(&v, f.Get("cadence_kind"), f.Get("cadence"), in.FirstMeeting)
+	for _, k := range f["members"] {
+		user, org, _ := strings.Cut(k, "|")
+		in.Members = append(in.Members, samspil.ForumMember{UserID: user, OrganizationID: org})
+	}
+	err := v.Err()
+	var forum *samspil.Forum
+	if err == nil {
+		forum, err = w.store.CreateForum(ctx, actor, r.PathValue("id"), in)
+	}
+	if err != nil {
+		if inputError(err) {
+			w.showForums(rw, r, httpx.Status(err), err, f)
+			return
+		}
+		w.fail(rw, r, err)
+		return
+	}
+	redirect(rw, r, "/forums/"+forum.ID, "forum_created")
+}
+
+// inputError reports whether err is about what the form said, so that the
+// form is shown again with it.
+func inputError(err error) bool {
+	switch samspil.ErrorCode(err) {
+	case samspil.EINVALID, samspil.ECONFLICT, samspil.ESTALE:
+		return true
+	}
+	return false
+}
+
+// meetingRow is a meeting in a list, marked when moved from its cadence.
+type meetingRow struct {
+	samspil.Meeting
+	Moved bool
+	Extra bool
+}
+
+func meetingRowOf(m samspil.Meeting) meetingRow {
+	return meetingRow{Meeting: m, Moved: m.Occurrence != nil && !m.Occurrence.Equal(m.Start), Extra: m.Occurrence == nil}
+}
+
+type forumData struct {
+	F         *samspil.Forum
+	C         *samspil.Collaboration
+	Cadence   string
+	Upcoming  []meetingRow
+	Recent    []meetingRow // newest first
+	CanManage bool
+	Form      url.Values
+	Open      string // the form to show open after an error
+}
+
+// forum shows a forum with its members and meetings.
+func (w *Web) forum(rw http.ResponseWriter, r *http.Request) {
+	w.showForum(rw, r, http.StatusOK, nil, "", url.Values{"time": {"09:00"}})
+}
+
+func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, formErr error, open string, form url.Values) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	f, err := w.store.FindForum(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	c, err := w.store.FindCollaboration(ctx, actor, f.CollaborationID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	now := w.now()
+	d := forumData{F: f, C: c, Cadence: w.cadenceText(language(r), f.Cadence), CanManage: managesCollab(actor, c, samspil.Today(now)),
+		Form: form, Open: open}
+	up, err := w.store.ListMeetings(ctx, actor, samspil.MeetingFilter{ForumID: f.ID, From: now, ListOptions: samspil.ListOptions{Limit: 10}})
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	for _, m := range up.Items {
+		d.Upcoming = append(d.Upcoming, meetingRowOf(m))
+	}
+	past, err := w.pastMeetings(ctx, actor, f.ID, now, 10)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	for _, m := range past {
+		d.Recent = append(d.Recent, meetingRowOf(m))
+	}
+	v := w.newView(r, "collaborations", d)
+	v.Title = f.Name
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	w.render(rw, r, status, "forum", v)
+}
+
+// pastMeetings returns up to n of a forum's meetings before now, the newest
+// first. Meetings are listed by start, so it looks back a year first and
+// further only when that holds too few.
+func (w *Web) pastMeetings(ctx context.Context, actor *samspil.Actor, forumID string, now time.Time, n int) ([]samspil.Meeting, error) {
+	for _, from := range []time.Time{now.AddDate(-1, 0, 0), {}} {
+		ms, err := allPages(func(cursor string) (*samspil.Page[samspil.Meeting], error) {
+			return w.store.ListMeetings(ctx, actor, samspil.MeetingFilter{ForumID: forumID, From: from, To: now,
+				ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+		})
+		if err != nil {
+			return nil, err
+		}
+		if len(ms) >= n || from.IsZero() {
+			ms = ms[max(0, len(ms)-n):]
+			slices.Reverse(ms)
+			return ms, nil
+		}
+	}
+	return nil, nil
+}
+
+// discontinueForum stops a forum from a day.
+func (w *Web) discontinueForum(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	var v samspil.Validation
+	in := samspil.ForumDiscontinue{Reason: r.PostFormValue("reason")}
+	if on := formDate(&v, r, "on"); on != nil {
+		in.On = *on
+	}
+	err := v.Err()
+	if err == nil {
+		_, err = w.store.DiscontinueForum(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), formVersion(r), in)
+	}
+	w.afterForumChange(rw, r, err, "discontinue", "forum_discontinued")
+}
+
+// createMeeting adds an extra meeting to a forum.
+func (w *Web) createMeeting(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	var v samspil.Validation
+	in := samspil.MeetingInput{Title: r.PostFormValue("title"), Location: r.PostFormValue("location")}
+	if strings.TrimSpace(r.PostFormValue("date")) == "" {
+		v.Add("start", "is required")
+	} else {
+		in.Start = formDateTime(&v, r, "date", "time", "start")
+	}
+	err := v.Err()
+	var m *samspil.Meeting
+	if err == nil {
+		if m, err = w.store.CreateMeeting(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in); err == nil {
+			redirect(rw, r, "/meetings/"+m.ID, "meeting_created")
+			return
+		}
+	}
+	w.afterForumChange(rw, r, err, "meeting", "")
+}
+
+// afterForumChange answers a form post on the forum page.
+func (w *Web) afterForumChange(rw http.ResponseWriter, r *http.Request, err error, form, done string) {
+	if err != nil {
+		if inputError(err) {
+			w.showForum(rw, r, httpx.Status(err), err, form, r.PostForm)
+			return
+		}
+		w.fail(rw, r, err)
+		return
+	}
+	redirect(rw, r, "/forums/"+r.PathValue("id"), done)
+}
