@@ -98,6 +98,7 @@ type Services interface {
 	UploadService
 	CalendarService
 	CollaborationService
+	NoticeService
 	DecisionService
 	AmbitionService
 	StrategyService

@@ -20,6 +20,7 @@ import (
 	"github.com/samspil/samspil/internal/demo"
 	"github.com/samspil/samspil/internal/kle"
 	"github.com/samspil/samspil/internal/landscapeio"
+	"github.com/samspil/samspil/internal/mail"
 	"github.com/samspil/samspil/internal/refdata"
 	"github.com/samspil/samspil/internal/server"
 	"github.com/samspil/samspil/internal/sqldb"
@@ -163,11 +164,31 @@ func openStore(ctx context.Context, dsn string) (*sqldb.DB, error) {
 
 type serveCmd struct {
 	dbFlag
-	Addr            string `name:"addr" env:"SAMSPIL_ADDR" default:"127.0.0.1:8080" help:"Address to listen on."`
-	Demo            bool   `name:"demo" help:"Add the demo cast (fictional people) and print their login."`
-	InsecureCookies bool   `name:"insecure-cookies" env:"SAMSPIL_INSECURE_COOKIES" help:"Send cookies over plain HTTP to hosts other than localhost (never in production)."`
-	TLS             bool   `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security."`
-	PublicURL       string `name:"public-url" env:"SAMSPIL_PUBLIC_URL" help:"The site's public address, for links in calendar feeds (default: the address of each request)."`
+	Addr            string    `name:"addr" env:"SAMSPIL_ADDR" default:"127.0.0.1:8080" help:"Address to listen on."`
+	Demo            bool      `name:"demo" help:"Add the demo cast (fictional people) and print their login."`
+	InsecureCookies bool      `name:"insecure-cookies" env:"SAMSPIL_INSECURE_COOKIES" help:"Send cookies over plain HTTP to hosts other than localhost (never in production)."`
+	TLS             bool      `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security."`
+	PublicURL       string    `name:"public-url" env:"SAMSPIL_PUBLIC_URL" help:"The site's public address, for links in calendar feeds and e-mails (default: the address of each request)."`
+	SMTP            smtpFlags `embed:"" prefix:"smtp-"`
+}
+
+// smtpFlags configure the SMTP server for e-mail notices; without a host no
+// notices are sent.
+type smtpFlags struct {
+	Host     string `name:"host" env:"SAMSPIL_SMTP_HOST" help:"SMTP server for e-mail notices; none are sent without it."`
+	Port     int    `name:"port" env:"SAMSPIL_SMTP_PORT" default:"587" help:"SMTP port."`
+	Security string `name:"security" env:"SAMSPIL_SMTP_SECURITY" enum:"none,starttls,tls," default:"" help:"none, starttls or tls (default: by the port)."`
+	Username string `name:"username" env:"SAMSPIL_SMTP_USERNAME" help:"SMTP user name."`
+	Password string `name:"password" env:"SAMSPIL_SMTP_PASSWORD" help:"SMTP password (prefer the environment variable)."`
+	From     string `name:"from" env:"SAMSPIL_SMTP_FROM" help:"Sender of notices, e.g. 'samspil <noreply@kommune.dk>'."`
+}
+
+// config returns the mail configuration, or nil without a host.
+func (f smtpFlags) config() *mail.Config {
+	if f.Host == "" {
+		return nil
+	}
+	return &mail.Config{Host: f.Host, Port: f.Port, Security: mail.Security(f.Security), Username: f.Username, Password: f.Password, From: f.From}
 }
 
 func (c *serveCmd) Run(m *Main, ctx context.Context) error {
@@ -186,7 +207,8 @@ func (c *serveCmd) Run(m *Main, ctx context.Context) error {
 			slog.Info("demo data created")
 		}
 	}
-	srv, err := server.New(db, server.Config{Addr: c.Addr, Version: Version, SecureCookies: !c.InsecureCookies, TLS: c.TLS, Demo: c.Demo, PublicURL: c.PublicURL})
+	srv, err := server.New(db, server.Config{Addr: c.Addr, Version: Version, SecureCookies: !c.InsecureCookies, TLS: c.TLS, Demo: c.Demo, PublicURL: c.PublicURL,
+		Mail: c.SMTP.config()})
 	if err != nil {
 		return err
 	}

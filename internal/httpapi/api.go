@@ -88,6 +88,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerDecisions()
 	a.registerGovernance()
 	a.registerForums()
+	a.registerNotices()
 	allowEmptyDates(config.Components.Schemas)
 	return a
 }

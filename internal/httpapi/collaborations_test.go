@@ -189,3 +189,29 @@ func TestCollaborationRoutesCrossCollaboration(t *testing.T) {
 		}
 	})
 }
+
+// People choose their own notices through the API; anonymous callers get 401.
+func TestNoticeOptOutsAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newWorld(t, app)
+		var got struct {
+			OptOuts []string `json:"opt_outs"`
+		}
+		w.asSViewer.Do("GET", "/api/v1/users/me/notice-opt-outs", nil).Want(t, 200).JSON(t, &got)
+		if got.OptOuts == nil || len(got.OptOuts) != 0 {
+			t.Fatalf("opt-outs %v", got.OptOuts)
+		}
+		wantProblem(t, w.asSViewer.Do("PUT", "/api/v1/users/me/notice-opt-outs", map[string]any{"opt_outs": []string{"spam"}}), 422, "body.opt_outs[0]")
+		w.asSViewer.Do("PUT", "/api/v1/users/me/notice-opt-outs", map[string]any{"opt_outs": []string{"deadline", "vote"}}).Want(t, 200)
+		w.asSViewer.Do("GET", "/api/v1/users/me/notice-opt-outs", nil).Want(t, 200).JSON(t, &got)
+		if strings.Join(got.OptOuts, ",") != "deadline,vote" {
+			t.Fatalf("opt-outs %v", got.OptOuts)
+		}
+		// Another person's choices are their own.
+		w.asSAdmin.Do("GET", "/api/v1/users/me/notice-opt-outs", nil).Want(t, 200).JSON(t, &got)
+		if len(got.OptOuts) != 0 {
+			t.Fatalf("admin sees %v", got.OptOuts)
+		}
+		app.Anonymous(t).Do("GET", "/api/v1/users/me/notice-opt-outs", nil).Want(t, 401)
+	})
+}

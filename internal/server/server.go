@@ -6,6 +6,7 @@ package server
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net"
 	"net/http"
@@ -17,6 +18,8 @@ import (
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpapi"
 	"github.com/samspil/samspil/internal/httpx"
+	"github.com/samspil/samspil/internal/mail"
+	"github.com/samspil/samspil/internal/notify"
 	"github.com/samspil/samspil/internal/sqldb"
 	"github.com/samspil/samspil/internal/web"
 )
@@ -29,12 +32,20 @@ type Config struct {
 	TLS           bool   // served behind TLS: adds Strict-Transport-Security
 	Demo          bool   // the database holds demo data; the pages say so
 	PublicURL     string // the site's address for links that leave it, e.g. https://samspil.example.dk
+	// Mail, when set, is the SMTP server the notices job sends through;
+	// without it no notices are sent (nor queued).
+	Mail *mail.Config
+	// Notices say how early each kind of notice goes out; zero fields take
+	// the defaults.
+	Notices samspil.NoticeHorizons
 }
 
 // Server is samspil's HTTP server.
 type Server struct {
 	cfg     Config
 	db      *sqldb.DB
+	web     *web.Web
+	notices *notify.Job // nil without mail
 	router  *httpx.Router
 	api     *httpapi.API
 	handler http.Handler
@@ -50,8 +61,21 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	cookies := httpx.CookieOptions{Secure: cfg.SecureCookies}
 	s.api = httpapi.New(s.router, db)
 	s.api.PublicURL = cfg.PublicURL
-	if _, err := web.New(s.router, db, web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL}); err != nil {
+	w, err := web.New(s.router, db, web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL})
+	if err != nil {
 		return nil, err
+	}
+	s.web = w
+	if cfg.Mail != nil {
+		if cfg.PublicURL == "" {
+			return nil, errors.New("notices link back to the site: set the public URL when mail is configured")
+		}
+		sender, err := mail.NewSMTP(*cfg.Mail)
+		if err != nil {
+			return nil, fmt.Errorf("mail: %w", err)
+		}
+		s.notices = &notify.Job{Store: db, Sender: sender, BaseURL: cfg.PublicURL, Horizons: cfg.Notices,
+			Texts: func(key string, args ...any) string { return w.Text(web.DefaultLanguage, key, args...) }}
 	}
 	plain := plainResponder{}
 	s.router.Handle("GET /healthz", samspil.PermPublic, plain, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -67,6 +91,7 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	}))
 	s.handler = httpx.Chain(s.router,
 		httpx.RequestID,
+		httpx.KeepHost,
 		httpx.Observe(metrics),
 		httpx.SecurityHeaders(cfg.TLS),
 		csrf.Handler,
@@ -120,6 +145,10 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
 	go s.purgeLoop(ctx)
+	go s.meetingsLoop(ctx)
+	if s.notices != nil {
+		go s.notices.Run(ctx)
+	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	if ready != nil {
@@ -150,6 +179,25 @@ func (s *Server) purgeLoop(ctx context.Context) {
 			slog.Warn("purge expired sessions", "error", err.Error())
 		} else if n > 0 {
 			slog.Info("purged expired sessions", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// meetingsLoop keeps every forum's meetings generated a good year ahead,
+// once at start and then daily.
+func (s *Server) meetingsLoop(ctx context.Context) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.db.ExtendMeetings(ctx, samspil.SystemActor("meetings"), samspil.Now().AddDate(0, 0, 400)); err != nil && ctx.Err() == nil {
+			slog.Warn("extend meetings", "error", err.Error())
+		} else if n > 0 {
+			slog.Info("extended meetings", "count", n)
 		}
 		select {
 		case <-ctx.Done():
