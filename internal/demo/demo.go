@@ -1,7 +1,9 @@
 // Package demo fills a database with a small, fictional cast for trying
 // samspil out: a demo administrator, the people and organisation trees of
 // Silkeborg and Viborg (the two municipalities whose collaboration samspil
-// grew from) and a synthetic IT landscape for every municipality. The
+// grew from), a synthetic IT landscape for every municipality, and the
+// Silkeborg–Viborg collaboration from 2014 to today with two more
+// collaborations. The
 // municipalities and vendors are real; the people, usages and contracts are
 // invented.
 package demo
@@ -27,7 +29,14 @@ type Store interface {
 	samspil.SystemService
 	samspil.UsageService
 	samspil.ContractService
+	samspil.CollaborationService
+	samspil.ForumService
+	samspil.DecisionService
+	samspil.AmbitionService
+	samspil.StrategyService
+	samspil.ActionItemService
 	UserIDByEmail(ctx context.Context, email string) (string, error)
+	ActorForUser(ctx context.Context, userID string) (*samspil.Actor, error)
 }
 
 type unit struct {
@@ -106,6 +115,9 @@ func Ensure(ctx context.Context, store Store) (bool, error) {
 		}
 	}
 	if err := ensureLandscape(ctx, store); err != nil {
+		return false, err
+	}
+	if err := ensureCollaborations(ctx, store); err != nil {
 		return false, err
 	}
 	return true, nil
