@@ -425,6 +425,16 @@ func agendaAudit(meetingID string, it samspil.AgendaItem) any {
 	}{meetingID, it}
 }
 
+// agendaItem returns the point of the meeting's agenda with the ID.
+func agendaItem(m *samspil.Meeting, id string) (*samspil.AgendaItem, error) {
+	for i := range m.Agenda {
+		if m.Agenda[i].ID == id {
+			return &m.Agenda[i], nil
+		}
+	}
+	return nil, samspil.NotFound("agenda item")
+}
+
 // UpdateAgendaItem changes a point on a meeting's agenda.
 func (db *DB) UpdateAgendaItem(ctx context.Context, actor *samspil.Actor, meetingID, itemID string, in samspil.AgendaItemInput) (*samspil.Meeting, error) {
 	var out *samspil.Meeting
@@ -433,14 +443,9 @@ func (db *DB) UpdateAgendaItem(ctx context.Context, actor *samspil.Actor, meetin
 		if err != nil {
 			return err
 		}
-		var before *samspil.AgendaItem
-		for i := range m.Agenda {
-			if m.Agenda[i].ID == itemID {
-				before = &m.Agenda[i]
-			}
-		}
-		if before == nil {
-			return samspil.NotFound("agenda item")
+		before, err := agendaItem(m, itemID)
+		if err != nil {
+			return err
 		}
 		in, err := db.checkAgendaItem(tx, c, m, in)
 		if err != nil {
@@ -477,14 +482,9 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, actor *samspil.Actor, meetin
 		if err != nil {
 			return err
 		}
-		var before *samspil.AgendaItem
-		for i := range m.Agenda {
-			if m.Agenda[i].ID == itemID {
-				before = &m.Agenda[i]
-			}
-		}
-		if before == nil {
-			return samspil.NotFound("agenda item")
+		before, err := agendaItem(m, itemID)
+		if err != nil {
+			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM agenda_items WHERE id = $1 AND meeting_id = $2`, itemID, m.ID); err != nil {
 			return err
