@@ -151,6 +151,8 @@ func silkeborgViborg(ctx context.Context, store Store, mette, peter *samspil.Act
 		{mette, silkeborg.ID, day(2017, 3, 1), [7]int{3, 3, 2, 3, 3, 3, 4}, "Uændret: vi ønsker fortsat fælles løsninger"},
 		{mette, silkeborg.ID, day(2018, 11, 15), [7]int{1, 1, 0, 1, 3, 1, 3}, "Frivilligt samarbejde, hvor det giver mening"},
 		{peter, viborg.ID, day(2018, 11, 15), [7]int{1, 1, 0, 1, 2, 1, 3}, "Frivilligt samarbejde, hvor det giver mening"},
+		{mette, silkeborg.ID, day(2025, 9, 1), [7]int{1, 1, 0, 2, 3, 3, 3}, "Klar til fælles drift i en fælleskommunal driftsenhed"},
+		{peter, viborg.ID, day(2025, 9, 15), [7]int{1, 1, 0, 1, 2, 1, 3}, "Afventer byrådets valg af driftsenhed"},
 	} {
 		if err := declare(d.a, d.org, d.on, d.levels, d.why); err != nil {
 			return err

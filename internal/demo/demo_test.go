@@ -2,6 +2,7 @@ package demo_test
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -92,8 +93,14 @@ func TestDemoStory(t *testing.T) {
 		if err != nil || len(hist) < 3 {
 			t.Fatalf("alignment history %d %v", len(hist), err)
 		}
-		if hist[0].MaxSpread != 0 || hist[len(hist)-3].MaxSpread < 2 {
-			t.Errorf("ambitions do not drift apart: %d ... %d", hist[0].MaxSpread, hist[len(hist)-3].MaxSpread)
+		// Aligned at the start, apart before 2018, and apart again today on
+		// joint operations.
+		spreads := make([]int, len(hist))
+		for i, a := range hist {
+			spreads[i] = a.MaxSpread
+		}
+		if spreads[0] != 0 || slices.Max(spreads[:len(spreads)-1]) < 2 || spreads[len(spreads)-1] < 2 {
+			t.Errorf("ambitions do not drift apart: %v", spreads)
 		}
 		open, err := db.ListDecisions(ctx, anne, samspil.DecisionFilter{CollaborationID: c.ID, Status: samspil.DecisionOpen})
 		if err != nil || len(open.Items) != 1 || open.Items[0].Outcome.NotVoted != 1 {

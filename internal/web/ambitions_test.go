@@ -155,7 +155,7 @@ func TestAmbitionsPage(t *testing.T) {
 			`<section class="ambition-area spread-wide" id="area-shared_systems">`,
 			`<p class="spread spread-wide">Spredning: <strong>2 – langt fra hinanden</strong></p>`,
 			"<li>Fælles systemer: ambitionerne ligger 2 niveauer fra hinanden</li>",
-			"Silkeborg Kommune og Viborg Kommune ligger længst fra hinanden: 3 niveauer i alt",
+			"Silkeborg Kommune og Viborg Kommune ligger længst fra hinanden: samlet afstand 3",
 			"Begrundelse for joint_procurement på niveau 3.", "3 – fælles løsninger")
 		mustContain(t, squashed(page), `<section class="ambition-area" id="area-joint_procurement">`,
 			`<tr class="spread-wide"><th scope="row">Fælles systemer</th><td class="num">3</td><td class="num">1</td><td class="num"><strong>2</strong></td></tr>`,
