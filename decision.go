@@ -164,6 +164,7 @@ type VoteInput struct {
 	OrganizationID string     `json:"organization_id" doc:"The member organisation the vote is for"`
 	Choice         VoteChoice `json:"choice" enum:"for,against,abstain,opt_out"`
 	Comment        string     `json:"comment,omitempty" maxLength:"2000"`
+	Replace        bool       `json:"replace,omitempty" doc:"Change the organisation's earlier vote; without it a second vote is refused with 409"`
 }
 
 // DecisionFilter selects decisions.
@@ -178,7 +179,8 @@ type DecisionFilter struct {
 // DecisionService manages decisions and votes. Secretariats and chairs put
 // proposals and close them; each member's representatives (or its recorded
 // proxy) vote for that member only; observers cannot vote; a member votes
-// once and may change its vote while the decision is open.
+// once, and may change its vote while the decision is open by saying so
+// (VoteInput.Replace).
 type DecisionService interface {
 	FindDecision(ctx context.Context, actor *Actor, id string) (*Decision, error)
 	ListDecisions(ctx context.Context, actor *Actor, f DecisionFilter) (*Page[Decision], error)

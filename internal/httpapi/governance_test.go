@@ -66,8 +66,9 @@ func TestDecisionsAPI(t *testing.T) {
 			o["explanation"] != "rejected: tie 1–1; a tie rejects under majority" || len(raw.Votes) != 2 || res.Header.Get("ETag") != `"3"` {
 			t.Fatalf("outcome %s", res.Body)
 		}
-		// Viborg changes its mind: still two votes.
-		res = g.asVAd.Do("POST", path+"/votes", map[string]any{"organization_id": g.viborg.ID, "choice": "for"}).Want(t, 200)
+		// A duplicate vote is refused; Viborg changes its mind by saying so: still two votes.
+		wantProblem(t, g.asVAd.Do("POST", path+"/votes", map[string]any{"organization_id": g.viborg.ID, "choice": "for"}), 409, "body.organization_id")
+		res = g.asVAd.Do("POST", path+"/votes", map[string]any{"organization_id": g.viborg.ID, "choice": "for", "replace": true}).Want(t, 200)
 		res.JSON(t, &raw)
 		if raw.Outcome["result"] != "adopted" || len(raw.Votes) != 2 {
 			t.Fatalf("changed vote %s", res.Body)
@@ -99,7 +100,7 @@ func TestDecisionsAPI(t *testing.T) {
 
 		// A proxy lets Viborg vote for Silkeborg.
 		res = g.asSAdmin.Do("PUT", path+"/proxies", map[string]any{"organization_id": "0740", "proxy_organization_id": "0791"}).Want(t, 200)
-		res = g.asVAd.Do("POST", path+"/votes", map[string]any{"organization_id": "0740", "choice": "abstain"}).Want(t, 200)
+		res = g.asVAd.Do("POST", path+"/votes", map[string]any{"organization_id": "0740", "choice": "abstain", "replace": true}).Want(t, 200)
 		res.JSON(t, &d)
 		if d.Outcome.Result != samspil.OutcomeAdopted || d.Votes[0].OrganizationID != g.silkeborg.ID || !d.Votes[0].ProxyFor ||
 			d.Votes[0].CastByOrganization != g.viborg.ID {

@@ -508,6 +508,9 @@ func (db *DB) CastVote(ctx context.Context, actor *samspil.Actor, decisionID str
 		vote := samspil.Vote{ID: newID(), OrganizationID: m.OrganizationID, OrganizationName: m.OrganizationName, Choice: in.Choice, ProxyFor: proxy,
 			CastByName: actorLabel(actor), CastByOrganization: castBy, Comment: in.Comment, CastAt: tx.now}
 		i := slices.IndexFunc(d.Votes, func(v samspil.Vote) bool { return v.OrganizationID == m.OrganizationID })
+		if i >= 0 && !in.Replace {
+			return samspil.ErrorAt(samspil.ECONFLICT, "organization_id", "%s has voted already; to change its vote, say so (replace)", m.OrganizationName)
+		}
 		if i >= 0 {
 			before := d.Votes[i]
 			vote.ID = before.ID

@@ -82,8 +82,14 @@ func TestDecisionStory(t *testing.T) {
 		if o := maj.Outcome; o.Result != samspil.OutcomeRejected || !o.Final || o.For != 1 || o.Against != 1 || len(maj.Votes) != 2 {
 			t.Fatalf("majority 1–1: %+v", maj)
 		}
+		// A second vote without saying it replaces the first is refused.
+		unchanged(t, db, func() {
+			_, err = db.CastVote(ctx, s.vAdmin.Actor, maj.ID, samspil.VoteInput{OrganizationID: vb, Choice: samspil.VoteAbstain})
+			wantField(t, err, samspil.ECONFLICT, "organization_id")
+		})
 		// Viborg changes its vote: the vote is replaced, not added.
-		maj = vote(t, db, s.vAdmin.Actor, maj, vb, samspil.VoteAbstain)
+		maj, err = db.CastVote(ctx, s.vAdmin.Actor, maj.ID, samspil.VoteInput{OrganizationID: vb, Choice: samspil.VoteAbstain, Replace: true})
+		must(t, err)
 		if len(maj.Votes) != 2 || maj.Outcome.Result != samspil.OutcomeAdopted || maj.Outcome.Abstain != 1 {
 			t.Fatalf("after the change: %+v", maj)
 		}

@@ -227,7 +227,7 @@ func (w *Web) castVote(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	in := samspil.VoteInput{OrganizationID: r.PostFormValue("organization_id"), Choice: samspil.VoteChoice(r.PostFormValue("choice")),
-		Comment: r.PostFormValue("comment")}
+		Comment: r.PostFormValue("comment"), Replace: r.PostFormValue("replace") == "true"}
 	_, err := w.store.CastVote(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)
 	w.afterDecisionChange(rw, r, err, "vote_cast")
 }
