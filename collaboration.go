@@ -2,6 +2,7 @@ package samspil
 
 import (
 	"context"
+	"mime"
 	"net/url"
 	"slices"
 	"strconv"
@@ -484,6 +485,26 @@ func (in *DocumentInput) Validate() error {
 		v.Check(in.FileName != "" && utf8.RuneCountInString(in.FileName) <= 200, "file", "needs a name of at most 200 characters")
 	}
 	return v.Err()
+}
+
+// SafeDocumentType returns the content type an uploaded document is served
+// with: its own when it is a common office, PDF, plain-text or image
+// format, else application/octet-stream, so that a browser never renders
+// an uploaded page or script (it is served as an attachment, not sniffed).
+func SafeDocumentType(ct string) string {
+	mt, _, err := mime.ParseMediaType(ct)
+	if err != nil {
+		return "application/octet-stream"
+	}
+	switch mt {
+	case "application/pdf", "text/plain", "image/png", "image/jpeg",
+		"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+		"application/vnd.openxmlformats-officedocument.presentationml.presentation",
+		"application/msword", "application/vnd.ms-excel", "application/vnd.oasis.opendocument.text":
+		return mt
+	}
+	return "application/octet-stream"
 }
 
 // TimelineEntry is one dated event in a collaboration's history.

@@ -246,7 +246,7 @@ func (a *API) registerCollaborations() {
 				ContentType        string `header:"Content-Type"`
 				ContentDisposition string `header:"Content-Disposition"`
 				Body               []byte
-			}{ContentType: safeDocumentType(d.ContentType), ContentDisposition: mime.FormatMediaType("attachment", map[string]string{"filename": d.FileName}), Body: content}, nil
+			}{ContentType: samspil.SafeDocumentType(d.ContentType), ContentDisposition: mime.FormatMediaType("attachment", map[string]string{"filename": d.FileName}), Body: content}, nil
 		})
 
 	register(a, huma.Operation{OperationID: "delete-document", Method: http.MethodDelete, Path: "/collaborations/{id}/documents/{doc_id}", Tags: tags,
@@ -257,19 +257,4 @@ func (a *API) registerCollaborations() {
 			}
 			return nil, nil
 		})
-}
-
-// safeDocumentType returns the content type a document is served with: its
-// own when it is a common document format, else a download of bytes, so
-// that an uploaded page can never run in the site's origin.
-func safeDocumentType(ct string) string {
-	switch ct {
-	case "application/pdf", "text/plain", "image/png", "image/jpeg",
-		"application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-		"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-		"application/vnd.openxmlformats-officedocument.presentationml.presentation",
-		"application/msword", "application/vnd.ms-excel", "application/vnd.oasis.opendocument.text":
-		return ct
-	}
-	return "application/octet-stream"
 }

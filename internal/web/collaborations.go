@@ -88,32 +88,65 @@ func (w *Web) createCollaboration(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, "/collaborations/"+c.ID+"?done=collaboration_created", http.StatusSeeOther)
 }
 
-// collaborationData is one collaboration's page.
+// collaborationData is one collaboration's page; its managers also get the
+// forms to run it (see collaboration_manage.go).
 type collaborationData struct {
 	C           *samspil.Collaboration
 	Timeline    []samspil.TimelineEntry
-	Adjustments []samspil.Adjustment
+	Adjustments []adjustmentView
+	History     []memberEventRow
 	Chairs      []samspil.ChairTerm
 	Current     []samspil.Member
 	Former      []samspil.Member
 	Chair       string
 	Today       samspil.Date
+
+	CanManage     bool
+	Open          string     // the form to show open after an error
+	Form          url.Values // what that form posted
+	defaults      map[string]url.Values
+	Orgs          []orgGroup      // organisations that may join
+	Forums        []samspil.Forum // the forums an adjustment may discontinue: the active ones, and any the form was refused for
+	ActiveForums  []samspil.Forum
+	Roles         []samspil.MemberRole
+	Commitments   []samspil.Commitment
+	Exclusivities []samspil.Exclusivity
+	LegalForms    []samspil.LegalForm
+	Rules         []samspil.DecisionRule
+	CostKeys      []samspil.CostKey
+	Visibilities  []samspil.Visibility
+	DocKinds      []samspil.DocumentKind
 }
 
 // collaboration shows a collaboration: its facts, members, history and
 // founding documents.
 func (w *Web) collaboration(rw http.ResponseWriter, r *http.Request) {
+	w.showCollaboration(rw, r, http.StatusOK, nil, "", nil)
+}
+
+// showCollaboration renders a collaboration's page with status; after a
+// failed post, open names the form to show open with what it posted and
+// formErr's messages.
+func (w *Web) showCollaboration(rw http.ResponseWriter, r *http.Request, status int, formErr error, open string, form url.Values) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
-	id := r.PathValue("id")
-	c, err := w.store.FindCollaboration(ctx, actor, id)
+	c, err := w.store.FindCollaboration(ctx, actor, r.PathValue("id"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	d := collaborationData{C: c, Today: samspil.Today(samspil.Now())}
-	if d.Timeline, err = w.store.Timeline(ctx, actor, id); err == nil {
-		if d.Adjustments, err = w.store.ListAdjustments(ctx, actor, id); err == nil {
-			d.Chairs, err = w.store.ChairTerms(ctx, actor, id)
+	d := collaborationData{C: c, Today: samspil.Today(w.now()), Open: open, Form: form}
+	var (
+		adjustments []samspil.Adjustment
+		events      []samspil.MemberEvent
+		forums      []samspil.Forum
+	)
+	if d.Timeline, err = w.store.Timeline(ctx, actor, c.ID); err == nil {
+		if adjustments, err = w.store.ListAdjustments(ctx, actor, c.ID); err == nil {
+			if d.Chairs, err = w.store.ChairTerms(ctx, actor, c.ID); err == nil {
+				if events, err = w.store.MemberHistory(ctx, actor, c.ID); err == nil {
+					forums, err = w.store.ListForums(ctx, actor, c.ID)
+				}
+			}
 		}
 	}
 	if err != nil {
@@ -121,22 +154,29 @@ func (w *Web) collaboration(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	for _, m := range c.Members {
-		if m.ActiveOn(d.Today) || m.Since.After(d.Today) {
+		if isCurrent(&m, d.Today) {
 			d.Current = append(d.Current, m)
 		} else {
 			d.Former = append(d.Former, m)
 		}
 	}
 	if chair := samspil.ChairOn(d.Chairs, c.Members, d.Today); chair != "" {
-		for _, m := range c.Members {
-			if m.OrganizationID == chair {
-				d.Chair = m.OrganizationName
-			}
+		d.Chair = memberName(c, chair)
+	}
+	d.Adjustments = adjustmentViews(c, adjustments, forums)
+	d.History = memberEventRows(events)
+	if d.CanManage = managesCollab(actor, c, d.Today); d.CanManage {
+		if err := w.manageChoices(ctx, actor, &d, forums); err != nil {
+			w.fail(rw, r, err)
+			return
 		}
 	}
 	v := w.newView(r, "collaborations", d)
 	v.Title = c.Name
-	w.render(rw, r, http.StatusOK, "collaboration", v)
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	w.render(rw, r, status, "collaboration", v)
 }
 
 // collabSection is one page of a collaboration in its sub-navigation.

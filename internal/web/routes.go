@@ -69,6 +69,13 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /collaborations", samspil.PermPublic, w.collaborations)
 	page("POST /collaborations", samspil.PermCollabCreate, w.createCollaboration)
 	page("GET /collaborations/{id}", samspil.PermPublic, w.collaboration)
+	page("POST /collaborations/{id}", samspil.PermCollabManage, w.updateCollaboration)
+	page("POST /collaborations/{id}/members", samspil.PermCollabManage, w.addCollabMember)
+	page("POST /collaborations/{id}/members/{member}", samspil.PermCollabManage, w.updateCollabMember)
+	page("POST /collaborations/{id}/adjustments", samspil.PermCollabManage, w.recordAdjustment)
+	rt.Handle("POST /collaborations/{id}/documents", samspil.PermCollabManage, resp, http.HandlerFunc(w.addCollabDocument)) // its own, larger limit
+	page("GET /collaborations/{id}/documents/{doc}", samspil.PermPublic, w.collabDocument)
+	page("POST /collaborations/{id}/documents/{doc}/delete", samspil.PermCollabManage, w.deleteCollabDocument)
 	page("GET /collaborations/{id}/forums", samspil.PermPublic, w.forums)
 	page("POST /collaborations/{id}/forums", samspil.PermCollabManage, w.createForum)
 	page("GET /forums/{id}", samspil.PermPublic, w.forum)

@@ -1,0 +1,498 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"io"
+	"mime"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+)
+
+// Running a collaboration from its page: its managers (the secretariat and
+// the chair) add members, change memberships, record adjustments of the
+// working form, keep the founding documents and edit the details. The
+// forms are only shown to them; the store decides who may change what.
+//
+// Several forms share the page, so each form's field errors are renamed to
+// "<form>.<field>", which is also the id of its input without "f-" (the
+// error summary of the layout links to #f-<path>).
+
+// The keys of the forms on a collaboration's page; a membership's own form
+// is changeForm(member ID).
+const (
+	formMember     = "member"
+	formAdjustment = "adjustment"
+	formDocument   = "document"
+	formDetails    = "details"
+)
+
+// changeForm is the key of the form that changes one membership.
+func changeForm(memberID string) string { return "m-" + memberID }
+
+// maxDocumentPost caps the post of the documents form: the file and the
+// rest of the form.
+const maxDocumentPost = samspil.MaxDocumentBytes + MaxFormBytes
+
+// memoryForUploads is how much of a multipart form is kept in memory while
+// it is parsed; the rest of a file waits on disk until it is read (with a
+// cap) for the store.
+const memoryForUploads = 1 << 20
+
+// joinKinds are the kinds of organisations offered as new members.
+var joinKinds = []samspil.OrgKind{samspil.KindMunicipality, samspil.KindRegion, samspil.KindCommunity}
+
+// orgGroup is one kind of organisation in the select of new members.
+type orgGroup struct {
+	Kind samspil.OrgKind
+	Orgs []samspil.Organization
+}
+
+// adjustmentView is an adjustment with the names of what it changed.
+type adjustmentView struct {
+	samspil.Adjustment
+	Changes []commitmentView
+	Stopped []string // the forums it discontinued
+}
+
+// commitmentView is a member's new commitment in an adjustment.
+type commitmentView struct {
+	Name       string
+	Commitment samspil.Commitment
+}
+
+// memberEventRow is one change of a membership in the page's history; a
+// joining has its role and commitment apart.
+type memberEventRow struct {
+	samspil.MemberEvent
+	Role, Commitment string
+}
+
+// FormFor returns what the form key shows: what it posted when it is the
+// open one, else its defaults.
+func (d collaborationData) FormFor(key string) url.Values {
+	if d.Open == key && d.Form != nil {
+		return d.Form
+	}
+	return d.defaults[key]
+}
+
+// Adjustable returns the current members whose commitment an adjustment
+// may change, one row per organisation, in the page's order.
+func (d collaborationData) Adjustable() []samspil.Member { return adjustable(d.Current) }
+
+func adjustable(current []samspil.Member) []samspil.Member {
+	var out []samspil.Member
+	seen := map[string]bool{}
+	for _, m := range current {
+		if !seen[m.OrganizationID] {
+			seen[m.OrganizationID] = true
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// isCurrent reports whether a membership holds today or starts later.
+func isCurrent(m *samspil.Member, today samspil.Date) bool {
+	return m.ActiveOn(today) || m.Since.After(today)
+}
+
+// currentMembers returns the memberships that hold today or start later.
+func currentMembers(c *samspil.Collaboration, today samspil.Date) []samspil.Member {
+	var out []samspil.Member
+	for i := range c.Members {
+		if isCurrent(&c.Members[i], today) {
+			out = append(out, c.Members[i])
+		}
+	}
+	return out
+}
+
+// memberName returns the name of a member organisation, or its ID.
+func memberName(c *samspil.Collaboration, orgID string) string {
+	for _, m := range c.Members {
+		if m.OrganizationID == orgID {
+			return m.OrganizationName
+		}
+	}
+	return orgID
+}
+
+// adjustmentViews names the members and forums of adjustments.
+func adjustmentViews(c *samspil.Collaboration, adjs []samspil.Adjustment, forums []samspil.Forum) []adjustmentView {
+	names := map[string]string{}
+	for _, f := range forums {
+		names[f.ID] = f.Name
+	}
+	out := make([]adjustmentView, 0, len(adjs))
+	for _, a := range adjs {
+		v := adjustmentView{Adjustment: a}
+		for _, cc := range a.Commitments {
+			v.Changes = append(v.Changes, commitmentView{Name: memberName(c, cc.OrganizationID), Commitment: cc.Commitment})
+		}
+		for _, id := range a.DiscontinuedForums {
+			if n, ok := names[id]; ok {
+				v.Stopped = append(v.Stopped, n)
+			}
+		}
+		out = append(out, v)
+	}
+	return out
+}
+
+// memberEventRows prepares the membership history; a joining is recorded
+// as "role/commitment".
+func memberEventRows(events []samspil.MemberEvent) []memberEventRow {
+	out := make([]memberEventRow, 0, len(events))
+	for _, e := range events {
+		row := memberEventRow{MemberEvent: e}
+		if e.Kind == samspil.MemberJoined {
+			row.Role, row.Commitment, _ = strings.Cut(e.To, "/")
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+// manageChoices fills in what the managers' forms offer and their
+// defaults.
+func (w *Web) manageChoices(ctx context.Context, actor *samspil.Actor, d *collaborationData, forums []samspil.Forum) error {
+	c := d.C
+	d.Roles, d.Commitments, d.Exclusivities = samspil.MemberRoles, samspil.Commitments, samspil.Exclusivities
+	d.LegalForms, d.Rules, d.CostKeys = samspil.LegalForms, samspil.DecisionRules, samspil.CostKeys
+	d.Visibilities, d.DocKinds = samspil.Visibilities, samspil.DocumentKinds
+	d.Forums = forums
+	for _, f := range forums {
+		if f.Status == samspil.ForumActive {
+			d.ActiveForums = append(d.ActiveForums, f)
+		}
+	}
+	members := map[string]bool{}
+	for _, m := range d.Current {
+		members[m.OrganizationID] = true
+	}
+	for _, kind := range joinKinds {
+		orgs, err := allPages(func(cursor string) (*samspil.Page[samspil.Organization], error) {
+			return w.store.ListOrganizations(ctx, actor, samspil.OrganizationFilter{Kind: kind,
+				ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+		})
+		if err != nil {
+			return err
+		}
+		g := orgGroup{Kind: kind}
+		for _, o := range orgs {
+			if !members[o.ID] {
+				g.Orgs = append(g.Orgs, o)
+			}
+		}
+		if len(g.Orgs) > 0 {
+			d.Orgs = append(d.Orgs, g)
+		}
+	}
+	today := d.Today.String()
+	end := ""
+	if c.End != nil {
+		end = c.End.String()
+	}
+	d.defaults = map[string]url.Values{
+		formMember:     {"role": {string(samspil.MemberRoleMember)}, "commitment": {string(samspil.CommitmentBinding)}, "since": {today}},
+		formAdjustment: {"effective_on": {today}},
+		formDocument:   {"kind": {string(samspil.DocOther)}},
+		formDetails: {"name": {c.Name}, "purpose": {c.Purpose}, "end": {end}, "legal_form": {string(c.LegalForm)},
+			"decision_rule": {string(c.DecisionRule)}, "cost_key": {string(c.CostKey)}, "visibility": {string(c.Visibility)}},
+	}
+	for _, m := range d.Current {
+		d.defaults[changeForm(m.ID)] = url.Values{"role": {string(m.Role)}, "commitment": {string(m.Commitment)}, "on": {today}}
+	}
+	return nil
+}
+
+// collabFormFailed answers a failed post of a form on a collaboration's
+// page and reports whether it did: what the form said wrong shows the page
+// again with the form open and its messages at its fields; anything else
+// (not found, forbidden) is an error page. Nothing is answered for a nil
+// err.
+func (w *Web) collabFormFailed(rw http.ResponseWriter, r *http.Request, err error, form string) bool {
+	if err == nil {
+		return false
+	}
+	if inputError(err) || samspil.ErrorCode(err) == samspil.ETOOLARGE {
+		err = renameFields(err, func(path string) string { return form + "." + path })
+		w.showCollaboration(rw, r, httpx.Status(err), err, form, r.PostForm)
+		return true
+	}
+	w.fail(rw, r, err)
+	return true
+}
+
+// collabPath is the page of the collaboration a post is about.
+func collabPath(r *http.Request) string { return "/collaborations/" + r.PathValue("id") }
+
+// addCollabMember adds an organisation to the collaboration.
+func (w *Web) addCollabMember(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	f := r.PostForm
+	var v samspil.Validation
+	in := samspil.MemberInput{OrganizationID: strings.TrimSpace(f.Get("organization_id")), Role: samspil.MemberRole(f.Get("role")),
+		Commitment: samspil.Commitment(f.Get("commitment")), Reason: strings.TrimSpace(f.Get("reason"))}
+	v.Check(in.OrganizationID != "", "organization_id", "is required")
+	if since := formDate(&v, r, "since"); since != nil {
+		in.Since = *since
+	}
+	err := v.Err()
+	if err == nil {
+		_, err = w.store.AddMember(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)
+	}
+	if w.collabFormFailed(rw, r, err, formMember) {
+		return
+	}
+	redirect(rw, r, collabPath(r), "collab_member_added")
+}
+
+// updateCollabMember changes a membership from a day: a new role or
+// commitment, or the day the member leaves.
+func (w *Web) updateCollabMember(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	f := r.PostForm
+	var v samspil.Validation
+	p := samspil.MemberPatch{Reason: strings.TrimSpace(f.Get("reason"))}
+	if s := f.Get("role"); s != "" {
+		role := samspil.MemberRole(s)
+		p.Role = &role
+	}
+	if s := f.Get("commitment"); s != "" {
+		commitment := samspil.Commitment(s)
+		p.Commitment = &commitment
+	}
+	if on := formDate(&v, r, "on"); on != nil {
+		p.On = *on
+	}
+	p.Until = formDate(&v, r, "until")
+	err := v.Err()
+	if err == nil {
+		_, err = w.store.UpdateMember(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("member"), formVersion(r), p)
+	}
+	if w.collabFormFailed(rw, r, err, changeForm(r.PathValue("member"))) {
+		return
+	}
+	redirect(rw, r, collabPath(r), "collab_member_changed")
+}
+
+// reAdjustmentPath matches the store's paths of an adjustment's lists.
+var reAdjustmentPath = regexp.MustCompile(`^(commitments|discontinued_forum_ids)\[(\d+)\]`)
+
+// adjustmentFields renames the store's paths of an adjustment
+// (commitments[1].commitment, discontinued_forum_ids[0]) to the fields of
+// the form: the commitment select of that organisation, the checkbox of
+// that forum.
+func adjustmentFields(err error, orgs, forums []string) error {
+	return renameFields(err, func(path string) string {
+		m := reAdjustmentPath.FindStringSubmatch(path)
+		if m == nil {
+			return path
+		}
+		i, _ := strconv.Atoi(m[2])
+		switch {
+		case m[1] == "commitments" && i < len(orgs):
+			return "commitment." + orgs[i]
+		case m[1] == "discontinued_forum_ids" && i < len(forums):
+			return "forum." + forums[i]
+		}
+		return m[1]
+	})
+}
+
+// recordAdjustment records an adjustment of the working form; the store
+// carries out all its effects or none.
+func (w *Web) recordAdjustment(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	c, err := w.store.FindCollaboration(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	f := r.PostForm
+	var v samspil.Validation
+	in := samspil.AdjustmentInput{Title: f.Get("title"), Summary: strings.TrimSpace(f.Get("summary")),
+		Exclusivity: samspil.Exclusivity(f.Get("exclusivity")), StrategyNote: strings.TrimSpace(f.Get("strategy_note"))}
+	if on := formDate(&v, r, "effective_on"); on != nil {
+		in.EffectiveOn = *on
+	}
+	var orgs []string
+	for _, m := range adjustable(currentMembers(c, samspil.Today(w.now()))) {
+		if s := f.Get("commitment." + m.OrganizationID); s != "" {
+			in.Commitments = append(in.Commitments, samspil.CommitmentChange{OrganizationID: m.OrganizationID, Commitment: samspil.Commitment(s)})
+			orgs = append(orgs, m.OrganizationID)
+		}
+	}
+	for _, id := range f["forum"] {
+		if id != "" {
+			in.DiscontinuedForums = append(in.DiscontinuedForums, id)
+		}
+	}
+	err = v.Err()
+	if err == nil {
+		_, err = w.store.RecordAdjustment(ctx, actor, c.ID, in)
+	}
+	if w.collabFormFailed(rw, r, adjustmentFields(err, orgs, in.DiscontinuedForums), formAdjustment) {
+		return
+	}
+	redirect(rw, r, collabPath(r), "adjustment_recorded")
+}
+
+// updateCollaboration changes the collaboration's details.
+func (w *Web) updateCollaboration(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	f := r.PostForm
+	var v samspil.Validation
+	name, purpose := f.Get("name"), strings.TrimSpace(f.Get("purpose"))
+	legal, rule := samspil.LegalForm(f.Get("legal_form")), samspil.DecisionRule(f.Get("decision_rule"))
+	key, vis := samspil.CostKey(f.Get("cost_key")), samspil.Visibility(f.Get("visibility"))
+	p := samspil.CollaborationPatch{Name: &name, Purpose: &purpose, LegalForm: &legal, DecisionRule: &rule, CostKey: &key, Visibility: &vis}
+	if end := formDate(&v, r, "end"); end != nil {
+		p.End = end
+	} else if strings.TrimSpace(f.Get("end")) == "" {
+		p.End = &samspil.Date{} // an empty date clears it
+	}
+	err := v.Err()
+	if err == nil {
+		_, err = w.store.UpdateCollaboration(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), formVersion(r), p)
+	}
+	if w.collabFormFailed(rw, r, err, formDetails) {
+		return
+	}
+	redirect(rw, r, collabPath(r), "collaboration_updated")
+}
+
+// addCollabDocument adds a founding document from the documents form: a
+// link, or a file of at most samspil.MaxDocumentBytes. The route has its own
+// body limit; a larger post is answered 413 with the message at the file.
+func (w *Web) addCollabDocument(rw http.ResponseWriter, r *http.Request) {
+	tooLarge := samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", samspil.MaxDocumentBytes>>20)
+	if r.ContentLength > maxDocumentPost {
+		w.collabFormFailed(rw, r, tooLarge, formDocument)
+		return
+	}
+	r.Body = http.MaxBytesReader(rw, r.Body, maxDocumentPost)
+	in, err := documentForm(r)
+	var maxErr *http.MaxBytesError
+	switch {
+	case errors.As(err, &maxErr):
+		err = tooLarge
+	case err != nil && samspil.ErrorCode(err) == samspil.EINTERNAL:
+		http.Error(rw, "the form could not be read", http.StatusBadRequest)
+		return
+	case err == nil:
+		_, err = w.store.AddDocument(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)
+	}
+	if w.collabFormFailed(rw, r, err, formDocument) {
+		return
+	}
+	redirect(rw, r, collabPath(r), "document_added")
+}
+
+// documentForm reads the documents form, a multipart form with the file or
+// a plain one with a link. The file is read with a cap, so that memory
+// stays bounded whatever the client says; a file over the limit is a field
+// error.
+func documentForm(r *http.Request) (samspil.DocumentInput, error) {
+	var in samspil.DocumentInput
+	mt, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	multipart := mt == "multipart/form-data"
+	var err error
+	if multipart {
+		err = r.ParseMultipartForm(memoryForUploads)
+		if r.MultipartForm != nil {
+			defer r.MultipartForm.RemoveAll()
+		}
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
+		return in, err
+	}
+	f := r.PostForm
+	in.Kind, in.Title, in.URL = samspil.DocumentKind(f.Get("kind")), f.Get("title"), strings.TrimSpace(f.Get("url"))
+	if !multipart {
+		return in, nil
+	}
+	file, header, err := r.FormFile("file")
+	if errors.Is(err, http.ErrMissingFile) {
+		return in, nil // a link
+	}
+	if err != nil {
+		return in, err
+	}
+	defer file.Close()
+	content, err := io.ReadAll(io.LimitReader(file, samspil.MaxDocumentBytes+1))
+	if err != nil {
+		return in, err
+	}
+	if len(content) > samspil.MaxDocumentBytes {
+		return in, samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", samspil.MaxDocumentBytes>>20)
+	}
+	in.Content = content
+	in.FileName = filepath.Base(strings.ReplaceAll(header.Filename, "\\", "/"))
+	if in.FileName == "." || in.FileName == "/" {
+		in.FileName = ""
+	}
+	ct, _, err := mime.ParseMediaType(header.Header.Get("Content-Type"))
+	if err != nil || ct == "application/octet-stream" {
+		// Browsers send what they know of the name; the download's type
+		// comes from samspil.SafeDocumentType either way.
+		ct, _, _ = mime.ParseMediaType(mime.TypeByExtension(filepath.Ext(in.FileName)))
+	}
+	in.ContentType = ct
+	return in, nil
+}
+
+// deleteCollabDocument removes a founding document.
+func (w *Web) deleteCollabDocument(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	err := w.store.DeleteDocument(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("doc"))
+	if w.collabFormFailed(rw, r, err, formDocument) {
+		return
+	}
+	redirect(rw, r, collabPath(r), "document_deleted")
+}
+
+// collabDocument serves an uploaded founding document as an attachment,
+// with a content type from an allow-list; whoever may see the
+// collaboration may download it (the store decides).
+func (w *Web) collabDocument(rw http.ResponseWriter, r *http.Request) {
+	d, content, err := w.store.DocumentContent(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("doc"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	disposition := mime.FormatMediaType("attachment", map[string]string{"filename": d.FileName})
+	if disposition == "" {
+		disposition = "attachment"
+	}
+	h := rw.Header()
+	h.Set("Content-Type", samspil.SafeDocumentType(d.ContentType))
+	h.Set("Content-Disposition", disposition)
+	h.Set("Content-Length", strconv.Itoa(len(content)))
+	h.Set("Cache-Control", "private, no-store")
+	rw.WriteHeader(http.StatusOK)
+	rw.Write(content)
+}
