@@ -199,3 +199,36 @@ func ptrTo[T any](v T) *T { return &v }
 func unescapeText(s string) string {
 	return strings.NewReplacer(`\\`, `\`, `\;`, ";", `\,`, ",", `\n`, "\n", `\N`, "\n").Replace(s)
 }
+
+// From the forum page a member makes the forum's calendar address and
+// finds it there again; an outsider cannot make one.
+func TestForumFeedFromPage(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		sAdmin := testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		testkit.NewPerson(t, app.DB, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
+		c, err := app.DB.CreateCollaboration(ctx, sAdmin.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg", Kind: samspil.KindPartnership,
+			Start: samspil.NewDate(2014, 1, 1), Visibility: samspil.VisibilityPrivate, OrganizationID: testkit.Silkeborg})
+		if err != nil {
+			t.Fatal(err)
+		}
+		forum, err := app.DB.CreateForum(ctx, sAdmin.Actor, c.ID, samspil.ForumInput{Name: "IT-chefmøde", Level: samspil.ForumITChiefs,
+			Cadence: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", FirstMeeting: time.Date(2026, 1, 8, 9, 0, 0, 0, samspil.Copenhagen())})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := signIn(t, app, "admin@silkeborg.example")
+		page := b.Do("GET", "/forums/"+forum.ID, nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Forummets møder i din kalender", `action="/forums/`+forum.ID+`/calendar-feed"`)
+		wantRedirect(t, b.Do("POST", "/forums/"+forum.ID+"/calendar-feed", nil), "/forums/"+forum.ID)
+		page = b.Do("GET", "/forums/"+forum.ID, nil).Want(t, http.StatusOK)
+		m := regexp.MustCompile(`id="forum-feed-url" readonly value="([^"]+)"`).FindStringSubmatch(body(page))
+		if m == nil {
+			t.Fatalf("no address on the page:\n%s", page.Body)
+		}
+		feed := app.Anonymous(t).Do("GET", strings.TrimPrefix(m[1], app.URL), nil).Want(t, http.StatusOK)
+		mustContain(t, feed, "X-WR-CALNAME:IT-chefmøde", "DTSTART;TZID=Europe/Copenhagen:")
+		outsider, _ := signIn(t, app, "admin@aarhus.example")
+		outsider.Do("POST", "/forums/"+forum.ID+"/calendar-feed", nil).Want(t, http.StatusNotFound)
+	})
+}

@@ -327,6 +327,8 @@ type forumData struct {
 	CanManage bool
 	Form      url.Values
 	Open      string // the form to show open after an error
+	FeedURL   string // the reader's calendar address of the forum, if they made one
+	CanFeed   bool   // the reader is signed in and may make one
 }
 
 // forum shows a forum with its members and meetings.
@@ -365,12 +367,34 @@ func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, for
 	for _, m := range past {
 		d.Recent = append(d.Recent, meetingRowOf(m))
 	}
+	if actor.SignedIn() && actor.UserID != "" {
+		d.CanFeed = true
+		if _, secret, err := w.store.MeetingFeed(ctx, actor, samspil.FeedForum, f.ID); err == nil {
+			d.FeedURL = w.feedURL(r, secret)
+		} else if samspil.ErrorCode(err) != samspil.ENOTFOUND {
+			w.fail(rw, r, err)
+			return
+		}
+	}
 	v := w.newView(r, "collaborations", d)
 	v.Title = f.Name
 	if formErr != nil {
 		w.withError(v, formErr)
 	}
 	w.render(rw, r, status, "forum", v)
+}
+
+// createForumFeed makes the reader's calendar address of a forum's meetings.
+func (w *Web) createForumFeed(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	id := r.PathValue("id")
+	if _, _, err := w.store.CreateFeed(r.Context(), httpx.ActorFrom(r.Context()), samspil.FeedInput{Scope: samspil.FeedForum, ForumID: id}); err != nil {
+		w.showForum(rw, r, httpx.Status(err), err, "", url.Values{})
+		return
+	}
+	http.Redirect(rw, r, "/forums/"+id+"?done=feed_created#calendar", http.StatusSeeOther)
 }
 
 // pastMeetings returns up to n of a forum's meetings before now, the newest

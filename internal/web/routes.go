@@ -79,6 +79,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /collaborations/{id}/forums", samspil.PermPublic, w.forums)
 	page("POST /collaborations/{id}/forums", samspil.PermCollabManage, w.createForum)
 	page("GET /forums/{id}", samspil.PermPublic, w.forum)
+	page("POST /forums/{id}/calendar-feed", samspil.PermSignedIn, w.createForumFeed)
 	page("POST /forums/{id}/discontinue", samspil.PermCollabManage, w.discontinueForum)
 	page("POST /forums/{id}/meetings", samspil.PermCollabManage, w.createMeeting)
 	page("GET /meetings/{id}", samspil.PermPublic, w.meeting)
