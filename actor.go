@@ -41,7 +41,9 @@ const (
 
 	PermCollabCreate    Permission = "collaborations.create"    // found a collaboration on behalf of an organisation
 	PermCollabManage    Permission = "collaborations.manage"    // manage a collaboration: members, forums, meetings, decisions (its secretariat and chair)
-	PermCollabRepresent Permission = "collaborations.represent" // act for a member organisation: vote, declare ambitions, adopt strategies, record meetings
+	PermCollabRepresent Permission = "collaborations.represent" // act for a member organisation: vote, declare ambitions, adopt strategies
+	PermMeetingRecord   Permission = "meetings.record"          // keep a meeting's agenda, minutes and attendance
+	PermActionItemWrite Permission = "action_items.write"       // record and update a collaboration's action items
 )
 
 // PermissionRule says who holds a permission.
@@ -69,6 +71,10 @@ var Permissions = map[Permission]PermissionRule{
 		Doc: "administrators and editors of the organisation that is the collaboration's secretariat or chair"},
 	PermCollabRepresent: {Roles: []Role{RoleAdmin, RoleEditor},
 		Doc: "administrators and editors of a member organisation, for that organisation only"},
+	PermMeetingRecord: {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer},
+		Doc: "the collaboration's secretariat and chair, and the people who sit in the forum"},
+	PermActionItemWrite: {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer},
+		Doc: "the collaboration's secretariat and chair, administrators and editors of its members, and an item's owner"},
 }
 
 // ActorKind tells what kind of principal acts.

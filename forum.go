@@ -65,7 +65,7 @@ type Forum struct {
 type ForumMember struct {
 	UserID           string `json:"user_id"`
 	Name             string `json:"name" readOnly:"true"`
-	OrganizationID   string `json:"organization_id"`
+	OrganizationID   string `json:"organization_id,omitempty" doc:"The member organisation the person sits for; may be left out when the person belongs to only one"`
 	OrganizationName string `json:"organization_name" readOnly:"true"`
 }
 
@@ -264,7 +264,7 @@ const (
 type Attendance struct {
 	UserID           string           `json:"user_id"`
 	Name             string           `json:"name" readOnly:"true"`
-	OrganizationID   string           `json:"organization_id"`
+	OrganizationID   string           `json:"organization_id,omitempty" doc:"May be left out when the person belongs to only one member organisation"`
 	OrganizationName string           `json:"organization_name" readOnly:"true"`
 	Status           AttendanceStatus `json:"status" enum:"present,absent,excused"`
 }

@@ -215,3 +215,28 @@ func TestNoticeOptOutsAPI(t *testing.T) {
 		app.Anonymous(t).Do("GET", "/api/v1/users/me/notice-opt-outs", nil).Want(t, 401)
 	})
 }
+
+// A forum member and an attendee may be given by person alone when the
+// person belongs to one member organisation.
+func TestForumMemberByPersonAlone(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newWorld(t, app)
+		var c samspil.Collaboration
+		w.asSAdmin.Do("POST", "/api/v1/collaborations", map[string]any{"name": "S–V", "kind": "partnership", "start": "2014-01-01",
+			"organization_id": "0740"}).Want(t, 201).JSON(t, &c)
+		var f samspil.Forum
+		w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/forums", map[string]any{"name": "IT-chefmøde", "level": "it_chiefs",
+			"first_meeting": "2026-01-08T09:00:00+01:00", "members": []map[string]any{{"user_id": w.sAdmin.User.ID}}}).Want(t, 201).JSON(t, &f)
+		if len(f.Members) != 1 || f.Members[0].OrganizationID != w.silkeborg.ID {
+			t.Fatalf("members %+v", f.Members)
+		}
+		var m samspil.Meeting
+		w.asSAdmin.Do("POST", "/api/v1/forums/"+f.ID+"/meetings", map[string]any{"start": "2026-01-15T09:00:00+01:00"}).Want(t, 201).JSON(t, &m)
+		var got samspil.Meeting
+		w.asSAdmin.Do("PUT", "/api/v1/meetings/"+m.ID+"/attendance", map[string]any{"attendance": []map[string]any{
+			{"user_id": w.sAdmin.User.ID, "status": "present"}}}).Want(t, 200).JSON(t, &got)
+		if len(got.Attendance) != 1 || got.Attendance[0].OrganizationID != w.silkeborg.ID {
+			t.Fatalf("attendance %+v", got.Attendance)
+		}
+	})
+}

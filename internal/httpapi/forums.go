@@ -170,7 +170,7 @@ func (a *API) registerForums() {
 	register(a, huma.Operation{OperationID: "update-meeting", Method: http.MethodPatch, Path: "/meetings/{id}", Tags: tags,
 		Summary: "Move, cancel or record a meeting", Description: "The collaboration's secretariat and chair may change anything; people sitting " +
 			"in the forum may write the minutes (Markdown) and mark the meeting held. A changed meeting is kept when the cadence changes."},
-		samspil.PermCollabRepresent, func(ctx context.Context, in *struct {
+		samspil.PermMeetingRecord, func(ctx context.Context, in *struct {
 			IDPath
 			IfMatchHeader
 			Body samspil.MeetingPatch
@@ -189,7 +189,7 @@ func (a *API) registerForums() {
 	register(a, huma.Operation{OperationID: "add-agenda-item", Method: http.MethodPost, Path: "/meetings/{id}/agenda", Tags: tags,
 		Summary: "Add a point to the agenda", Description: "Appends the point and returns the meeting. The owner sits in the forum or belongs to a " +
 			"member organisation; attachments are titled http or https links."},
-		samspil.PermCollabRepresent, func(ctx context.Context, in *struct {
+		samspil.PermMeetingRecord, func(ctx context.Context, in *struct {
 			IDPath
 			Body samspil.AgendaItemInput
 		}) (*MeetingOutput, error) {
@@ -202,7 +202,7 @@ func (a *API) registerForums() {
 
 	register(a, huma.Operation{OperationID: "update-agenda-item", Method: http.MethodPut, Path: "/meetings/{id}/agenda/{item_id}", Tags: tags,
 		Summary: "Change a point on the agenda", Description: "Replaces the point's title, description, owner and attachments; it keeps its position."},
-		samspil.PermCollabRepresent, func(ctx context.Context, in *struct {
+		samspil.PermMeetingRecord, func(ctx context.Context, in *struct {
 			AgendaItemPath
 			Body samspil.AgendaItemInput
 		}) (*MeetingOutput, error) {
@@ -215,7 +215,7 @@ func (a *API) registerForums() {
 
 	register(a, huma.Operation{OperationID: "delete-agenda-item", Method: http.MethodDelete, Path: "/meetings/{id}/agenda/{item_id}", Tags: tags,
 		Summary: "Remove a point from the agenda", Description: "The later points move up; returns the meeting."},
-		samspil.PermCollabRepresent, func(ctx context.Context, in *AgendaItemPath) (*MeetingOutput, error) {
+		samspil.PermMeetingRecord, func(ctx context.Context, in *AgendaItemPath) (*MeetingOutput, error) {
 			m, err := a.store.DeleteAgendaItem(ctx, actor(ctx), in.ID, in.ItemID)
 			if err != nil {
 				return nil, fail(ctx, err, "path")
@@ -226,7 +226,7 @@ func (a *API) registerForums() {
 	register(a, huma.Operation{OperationID: "set-attendance", Method: http.MethodPut, Path: "/meetings/{id}/attendance", Tags: tags,
 		Summary: "Record who attended", Description: "Replaces the meeting's attendance. Each person must be a user of an organisation that is a " +
 			"member of the collaboration on the day of the meeting."},
-		samspil.PermCollabRepresent, func(ctx context.Context, in *struct {
+		samspil.PermMeetingRecord, func(ctx context.Context, in *struct {
 			IDPath
 			Body AttendanceInput
 		}) (*MeetingOutput, error) {

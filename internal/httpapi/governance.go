@@ -244,7 +244,7 @@ func (a *API) registerActionItems() {
 		Summary: "Record an action item", DefaultStatus: http.StatusCreated,
 		Description: "The secretariat, the chair and the administrators and editors of the members may. The owner must be a person of a member, " +
 			"the responsible organisation a member."},
-		samspil.PermCollabRepresent, func(ctx context.Context, in *struct {
+		samspil.PermActionItemWrite, func(ctx context.Context, in *struct {
 			IDPath
 			Body samspil.ActionItemInput
 		}) (*ActionItemOutput, error) {
@@ -267,7 +267,7 @@ func (a *API) registerActionItems() {
 	register(a, huma.Operation{OperationID: "update-action-item", Method: http.MethodPatch, Path: "/action-items/{id}", Tags: tags,
 		Summary: "Change an action item", Description: "Its owner may too, whatever their role. Status done records today as the day it was done; " +
 			"another status clears that day."},
-		samspil.PermCollabRepresent, func(ctx context.Context, in *struct {
+		samspil.PermActionItemWrite, func(ctx context.Context, in *struct {
 			IDPath
 			IfMatchHeader
 			Body samspil.ActionItemPatch
