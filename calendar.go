@@ -48,8 +48,9 @@ type CalendarService interface {
 	// CreateFeed makes a feed for the actor and returns it with its secret.
 	CreateFeed(ctx context.Context, actor *Actor, in FeedInput) (*CalendarFeed, string, error)
 	// MeetingFeed returns the actor's newest active meeting feed of the
-	// scope (for a forum feed: of that forum) with its secret, or ENOTFOUND.
-	MeetingFeed(ctx context.Context, actor *Actor, scope FeedScope, forumID string) (*CalendarFeed, string, error)
+	// scope with its secret, or ENOTFOUND. target is the forum of a forum
+	// feed, the organisation of an organization feed, "" for a person feed.
+	MeetingFeed(ctx context.Context, actor *Actor, scope FeedScope, target string) (*CalendarFeed, string, error)
 	// ListFeeds lists the actor's feeds.
 	ListFeeds(ctx context.Context, actor *Actor) ([]CalendarFeed, error)
 	RevokeFeed(ctx context.Context, actor *Actor, id string) error

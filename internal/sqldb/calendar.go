@@ -16,7 +16,11 @@ const feedColumns = `id, user_id, organization_id, scope, target_id, created_at,
 func scanFeed(r rowScanner) (samspil.CalendarFeed, error) {
 	var f samspil.CalendarFeed
 	var created, used, revoked dbTime
-	err := r.Scan(&f.ID, &f.UserID, &f.OrganizationID, &f.Scope, &f.ForumID, &created, &used, &revoked)
+	var target string
+	err := r.Scan(&f.ID, &f.UserID, &f.OrganizationID, &f.Scope, &target, &created, &used, &revoked)
+	if f.Scope == samspil.FeedForum {
+		f.ForumID = target
+	}
 	f.CreatedAt, f.LastUsedAt, f.RevokedAt = created.T, used.Ptr(), revoked.Ptr()
 	return f, err
 }
@@ -63,7 +67,7 @@ func (db *DB) CreateFeed(ctx context.Context, actor *samspil.Actor, in samspil.F
 			return samspil.Errorf(samspil.EFORBIDDEN, "only members of an organisation may make calendar feeds")
 		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_feeds (id, secret_hash, secret, user_id, organization_id, scope, target_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, hashSecret(secret), kept, f.UserID, f.OrganizationID, string(f.Scope), f.ForumID, tx.now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, hashSecret(secret), kept, f.UserID, f.OrganizationID, string(f.Scope), feedTarget(&f), tx.now); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: f.OrganizationID, Action: "calendar_feed.create", ObjectType: "calendar_feed", ObjectID: f.ID, After: f})
@@ -72,6 +76,26 @@ func (db *DB) CreateFeed(ctx context.Context, actor *samspil.Actor, in samspil.F
 		return nil, "", err
 	}
 	return &f, secret, nil
+}
+
+// feedWithSecret scans a feed row followed by its secret.
+type feedWithSecret struct {
+	r      rowScanner
+	secret *string
+}
+
+func (f feedWithSecret) Scan(dest ...any) error { return f.r.Scan(append(dest, f.secret)...) }
+
+// feedTarget is what a feed is of, kept in target_id: the forum of a forum
+// feed, the organisation of an organization feed.
+func feedTarget(f *samspil.CalendarFeed) string {
+	switch f.Scope {
+	case samspil.FeedForum:
+		return f.ForumID
+	case samspil.FeedOrganization:
+		return f.OrganizationID
+	}
+	return ""
 }
 
 // feedOrg picks the organisation a feed is recorded under: the actor's
@@ -91,21 +115,27 @@ func feedOrg(actor *samspil.Actor, forum *samspil.Forum) string {
 }
 
 // MeetingFeed returns the actor's newest active meeting feed of the scope
-// (of that forum, for a forum feed) with its secret.
-func (db *DB) MeetingFeed(ctx context.Context, actor *samspil.Actor, scope samspil.FeedScope, forumID string) (*samspil.CalendarFeed, string, error) {
+// and target (the forum, the organisation, or "" for a person feed) with its
+// secret.
+func (db *DB) MeetingFeed(ctx context.Context, actor *samspil.Actor, scope samspil.FeedScope, target string) (*samspil.CalendarFeed, string, error) {
 	if scope == samspil.FeedDeadlines || actor.UserID == "" {
 		return nil, "", samspil.NotFound("calendar feed")
 	}
+	if scope == samspil.FeedOrganization {
+		// An organisation may be named by its municipality code.
+		org, err := db.findOrg(ctx, db.read, actor, target)
+		if err != nil {
+			return nil, "", samspil.NotFound("calendar feed")
+		}
+		target = org.ID
+	}
 	var secret string
 	row := db.read.QueryRowContext(ctx, `SELECT `+feedColumns+`, secret FROM calendar_feeds WHERE user_id = $1 AND scope = $2 AND target_id = $3
-		AND revoked_at IS NULL AND secret <> '' ORDER BY created_at DESC, id DESC LIMIT 1`, actor.UserID, string(scope), forumID)
-	var f samspil.CalendarFeed
-	var created, used, revoked dbTime
-	err := row.Scan(&f.ID, &f.UserID, &f.OrganizationID, &f.Scope, &f.ForumID, &created, &used, &revoked, &secret)
+		AND revoked_at IS NULL AND secret <> '' ORDER BY created_at DESC, id DESC LIMIT 1`, actor.UserID, string(scope), target)
+	f, err := scanFeed(feedWithSecret{row, &secret})
 	if err != nil {
 		return nil, "", errNoRows(err, "calendar feed")
 	}
-	f.CreatedAt, f.LastUsedAt, f.RevokedAt = created.T, used.Ptr(), revoked.Ptr()
 	return &f, secret, nil
 }
 

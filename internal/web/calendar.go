@@ -166,22 +166,41 @@ func (w *Web) meetingCalendar(r *http.Request, actor *samspil.Actor, feed *samsp
 }
 
 type feedsData struct {
-	Org       *samspil.Organization
-	Feeds     []samspil.CalendarFeed
-	NewURL    string // the address of a feed just made, shown once
-	WebcalURL string
+	Org        *samspil.Organization
+	Feeds      []samspil.CalendarFeed
+	NewURL     string // the address of a deadlines feed just made, shown once
+	WebcalURL  string
+	MeetingURL string // the address of the reader's feed of the organisation's meetings
+	CanMeet    bool   // whether the reader may make a feed of the organisation's meetings
 }
 
-// createFeed makes a feed and shows its address once.
+// createFeed makes a feed of the organisation: of its contract deadlines
+// (scope=deadlines, the default), whose address is shown once, or of its
+// meetings (scope=organization), whose address the page keeps showing.
 func (w *Web) createFeed(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
-	feed, secret, err := w.store.CreateFeed(ctx, actor, samspil.FeedInput{Scope: samspil.FeedDeadlines, OrganizationID: r.PathValue("id")})
+	scope := samspil.FeedScope(r.PostFormValue("scope"))
+	switch scope {
+	case "":
+		scope = samspil.FeedDeadlines
+	case samspil.FeedDeadlines, samspil.FeedOrganization:
+	default:
+		http.Error(rw, "unknown calendar feed scope", http.StatusBadRequest)
+		return
+	}
+	feed, secret, err := w.store.CreateFeed(ctx, actor, samspil.FeedInput{Scope: scope, OrganizationID: r.PathValue("id")})
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	u := w.feedURL(r, secret)
-	w.showFeeds(rw, r, feed.OrganizationID, u)
+	if scope == samspil.FeedOrganization {
+		redirect(rw, r, "/organizations/"+feed.OrganizationID+"/calendar-feeds#meeting-feed", "feed_created")
+		return
+	}
+	w.showFeeds(rw, r, feed.OrganizationID, w.feedURL(r, secret))
 }
 
 func (w *Web) feeds(rw http.ResponseWriter, r *http.Request) {
@@ -200,7 +219,7 @@ func (w *Web) showFeeds(rw http.ResponseWriter, r *http.Request, orgID, newURL s
 		w.fail(rw, r, err)
 		return
 	}
-	d := feedsData{Org: org, NewURL: newURL}
+	d := feedsData{Org: org, NewURL: newURL, CanMeet: actor.MemberOf(org.ID) || actor.IsOperator()}
 	if newURL != "" {
 		d.WebcalURL = "webcal" + strings.TrimPrefix(strings.TrimPrefix(newURL, "https"), "http")
 	}
@@ -209,8 +228,14 @@ func (w *Web) showFeeds(rw http.ResponseWriter, r *http.Request, orgID, newURL s
 			d.Feeds = append(d.Feeds, f)
 		}
 	}
+	if _, secret, err := w.store.MeetingFeed(ctx, actor, samspil.FeedOrganization, org.ID); err == nil {
+		d.MeetingURL = w.feedURL(r, secret)
+	} else if samspil.ErrorCode(err) != samspil.ENOTFOUND {
+		w.fail(rw, r, err)
+		return
+	}
 	v := w.newView(r, "directory", d)
-	v.Title = w.cat.text(v.Lang, "calendar.title")
+	v.Title = w.cat.text(v.Lang, "calendar.feeds_title")
 	status := http.StatusOK
 	if newURL != "" {
 		status = http.StatusCreated

@@ -32,6 +32,7 @@ const (
 	formAdjustment = "adjustment"
 	formDocument   = "document"
 	formDetails    = "details"
+	formChairs     = "chairs"
 )
 
 // changeForm is the key of the form that changes one membership.
@@ -75,6 +76,27 @@ type memberEventRow struct {
 	Role, Commitment string
 }
 
+// chairBlankRows is how many empty rows the chair rotation form offers
+// after the terms it holds.
+const chairBlankRows = 3
+
+// maxChairRows caps the rows of the chair rotation form that a post is
+// read for; the form never has that many.
+const maxChairRows = 500
+
+// chairOrg is an organisation the chair rotation form offers.
+type chairOrg struct {
+	ID, Name string
+}
+
+// chairRow is one row of the chair rotation form: the suffix of its fields
+// ("from.2"), its number for people, and what it shows.
+type chairRow struct {
+	Key              string
+	Num              int
+	Org, From, Until string
+}
+
 // FormFor returns what the form key shows: what it posted when it is the
 // open one, else its defaults.
 func (d collaborationData) FormFor(key string) url.Values {
@@ -87,6 +109,59 @@ func (d collaborationData) FormFor(key string) url.Values {
 // Adjustable returns the current members whose commitment an adjustment
 // may change, one row per organisation, in the page's order.
 func (d collaborationData) Adjustable() []samspil.Member { return adjustable(d.Current) }
+
+// ChairRows returns the rows of the chair rotation form: the terms, or
+// what was posted, and the empty rows.
+func (d collaborationData) ChairRows() []chairRow {
+	f := d.FormFor(formChairs)
+	rows := make([]chairRow, chairRowCount(f))
+	for i := range rows {
+		k := strconv.Itoa(i)
+		rows[i] = chairRow{Key: k, Num: i + 1, Org: f.Get("organization_id." + k), From: f.Get("from." + k), Until: f.Get("until." + k)}
+	}
+	return rows
+}
+
+// ChairToday reports whether term t holds today.
+func (d collaborationData) ChairToday(t samspil.ChairTerm) bool {
+	return samspil.ChairOn([]samspil.ChairTerm{t}, nil, d.Today) != ""
+}
+
+// chairRowCount returns how many rows a chair rotation form has: one past
+// the highest row number of its fields.
+func chairRowCount(f url.Values) int {
+	n := 0
+	for key := range f {
+		_, num, ok := strings.Cut(key, ".")
+		if !ok {
+			continue
+		}
+		if i, err := strconv.Atoi(num); err == nil && i >= 0 && i < maxChairRows && i >= n {
+			n = i + 1
+		}
+	}
+	return n
+}
+
+// ChairOrgs returns the organisations a chair term may name: the members,
+// past and present, and any organisation the terms already name.
+func (d collaborationData) ChairOrgs() []chairOrg {
+	var out []chairOrg
+	seen := map[string]bool{}
+	for _, m := range d.C.Members {
+		if !seen[m.OrganizationID] {
+			seen[m.OrganizationID] = true
+			out = append(out, chairOrg{ID: m.OrganizationID, Name: m.OrganizationName})
+		}
+	}
+	for _, t := range d.Chairs {
+		if !seen[t.OrganizationID] {
+			seen[t.OrganizationID] = true
+			out = append(out, chairOrg{ID: t.OrganizationID, Name: t.OrganizationName})
+		}
+	}
+	return out
+}
 
 func adjustable(current []samspil.Member) []samspil.Member {
 	var out []samspil.Member
@@ -209,6 +284,20 @@ func (w *Web) manageChoices(ctx context.Context, actor *samspil.Actor, d *collab
 		formDetails: {"name": {c.Name}, "purpose": {c.Purpose}, "end": {end}, "legal_form": {string(c.LegalForm)},
 			"decision_rule": {string(c.DecisionRule)}, "cost_key": {string(c.CostKey)}, "visibility": {string(c.Visibility)}},
 	}
+	chairs := url.Values{}
+	for i := range len(d.Chairs) + chairBlankRows {
+		k := strconv.Itoa(i)
+		chairs.Set("organization_id."+k, "")
+		if i < len(d.Chairs) {
+			t := d.Chairs[i]
+			chairs.Set("organization_id."+k, t.OrganizationID)
+			chairs.Set("from."+k, t.From.String())
+			if t.Until != nil {
+				chairs.Set("until."+k, t.Until.String())
+			}
+		}
+	}
+	d.defaults[formChairs] = chairs
 	for _, m := range d.Current {
 		d.defaults[changeForm(m.ID)] = url.Values{"role": {string(m.Role)}, "commitment": {string(m.Commitment)}, "on": {today}}
 	}
@@ -353,6 +442,62 @@ func (w *Web) recordAdjustment(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	redirect(rw, r, collabPath(r), "adjustment_recorded")
+}
+
+// reChairPath matches the store's paths of a chair term.
+var reChairPath = regexp.MustCompile(`^terms\[(\d+)\]\.(organization_id|from|until)$`)
+
+// chairFields renames the store's paths of the chair terms
+// (terms[1].from) to the fields of the form rows the terms came from
+// (from.3): rows[i] is the row of the i-th term sent. The overlap of terms
+// stays at "terms", the rows as a whole.
+func chairFields(err error, rows []int) error {
+	return renameFields(err, func(path string) string {
+		m := reChairPath.FindStringSubmatch(path)
+		if m == nil {
+			return path
+		}
+		i, _ := strconv.Atoi(m[1])
+		if i >= len(rows) {
+			return "terms"
+		}
+		return m[2] + "." + strconv.Itoa(rows[i])
+	})
+}
+
+// setChairTerms replaces the chair rotation with the rows of the form;
+// empty rows are left out, and the store checks the terms.
+func (w *Web) setChairTerms(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	f := r.PostForm
+	var v samspil.Validation
+	terms := []samspil.ChairTerm{}
+	var rows []int // the form row of each term
+	for i := range chairRowCount(f) {
+		k := strconv.Itoa(i)
+		org := strings.TrimSpace(f.Get("organization_id." + k))
+		if org == "" && strings.TrimSpace(f.Get("from."+k)) == "" && strings.TrimSpace(f.Get("until."+k)) == "" {
+			continue
+		}
+		t := samspil.ChairTerm{OrganizationID: org}
+		v.Check(org != "", "organization_id."+k, "is required")
+		if from := formDate(&v, r, "from."+k); from != nil {
+			t.From = *from
+		}
+		t.Until = formDate(&v, r, "until."+k)
+		terms = append(terms, t)
+		rows = append(rows, i)
+	}
+	err := v.Err()
+	if err == nil {
+		_, err = w.store.SetChairTerms(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), terms)
+	}
+	if w.collabFormFailed(rw, r, chairFields(err, rows), formChairs) {
+		return
+	}
+	redirect(rw, r, collabPath(r)+"#chairs", "chairs_saved")
 }
 
 // updateCollaboration changes the collaboration's details.

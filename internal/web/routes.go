@@ -73,6 +73,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("POST /collaborations/{id}/members", samspil.PermCollabManage, w.addCollabMember)
 	page("POST /collaborations/{id}/members/{member}", samspil.PermCollabManage, w.updateCollabMember)
 	page("POST /collaborations/{id}/adjustments", samspil.PermCollabManage, w.recordAdjustment)
+	page("POST /collaborations/{id}/chair-terms", samspil.PermCollabManage, w.setChairTerms)
 	rt.Handle("POST /collaborations/{id}/documents", samspil.PermCollabManage, resp, http.HandlerFunc(w.addCollabDocument)) // its own, larger limit
 	page("GET /collaborations/{id}/documents/{doc}", samspil.PermPublic, w.collabDocument)
 	page("POST /collaborations/{id}/documents/{doc}/delete", samspil.PermCollabManage, w.deleteCollabDocument)
