@@ -101,7 +101,7 @@ func (db *DB) RecordAdjustment(ctx context.Context, actor *samspil.Actor, collab
 			}
 		}
 		out = a
-		return tx.Audit(auditEntry{Action: "collaboration.adjust", ObjectType: "adjustment", ObjectID: a.ID, After: a})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "collaboration.adjust", ObjectType: "adjustment", ObjectID: a.ID, After: a})
 	})
 	if err != nil {
 		return nil, err
@@ -213,7 +213,7 @@ func (db *DB) AddDocument(ctx context.Context, actor *samspil.Actor, collabID st
 			d.ID, c.ID, string(d.Kind), d.Title, d.URL, d.FileName, d.ContentType, d.Size, content, tx.now); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "collaboration.document.add", ObjectType: "collaboration_document", ObjectID: d.ID, After: d})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "collaboration.document.add", ObjectType: "collaboration_document", ObjectID: d.ID, After: d})
 	})
 	if err != nil {
 		return nil, err
@@ -252,6 +252,6 @@ func (db *DB) DeleteDocument(ctx context.Context, actor *samspil.Actor, collabID
 		if _, err := tx.ExecContext(ctx, `DELETE FROM collaboration_documents WHERE id = $1`, docID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "collaboration.document.delete", ObjectType: "collaboration_document", ObjectID: docID, Before: c.Documents[i]})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "collaboration.document.delete", ObjectType: "collaboration_document", ObjectID: docID, Before: c.Documents[i]})
 	})
 }

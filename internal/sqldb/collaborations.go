@@ -227,6 +227,27 @@ func canManage(actor *samspil.Actor, c *samspil.Collaboration, d samspil.Date) b
 	return false
 }
 
+// actingOrg is the organisation an actor's change of a collaboration is
+// recorded under in the audit log, so that its administrators see it: one
+// through which the actor manages the collaboration on day d, else one of
+// the actor's member organisations, else "" (operators and the system).
+func actingOrg(actor *samspil.Actor, c *samspil.Collaboration, d samspil.Date) string {
+	member := ""
+	for i := range c.Members {
+		m := &c.Members[i]
+		if !m.ActiveOn(d) || !actor.MemberOf(m.OrganizationID) {
+			continue
+		}
+		if m.Role.Manages() {
+			return m.OrganizationID
+		}
+		if member == "" {
+			member = m.OrganizationID
+		}
+	}
+	return member
+}
+
 // representing checks that the actor may act for orgID in the
 // collaboration on day d: orgID is a member then and the actor one of its
 // administrators or editors. It returns the membership.
@@ -363,7 +384,7 @@ func (db *DB) UpdateCollaboration(ctx context.Context, actor *samspil.Actor, id 
 			return err
 		}
 		c.Version, c.UpdatedAt = version+1, tx.now
-		if err := tx.Audit(auditEntry{Action: "collaboration.update", ObjectType: "collaboration", ObjectID: c.ID, Before: before, After: c}); err != nil {
+		if err := tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, before, samspil.Today(tx.now)), Action: "collaboration.update", ObjectType: "collaboration", ObjectID: c.ID, Before: before, After: c}); err != nil {
 			return err
 		}
 		out = &c
@@ -588,7 +609,7 @@ func (db *DB) SetChairTerms(ctx context.Context, actor *samspil.Actor, collabID 
 		if out, err = chairTerms(ctx, tx, c.ID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "collaboration.chairs", ObjectType: "collaboration", ObjectID: c.ID, Before: before, After: out})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "collaboration.chairs", ObjectType: "collaboration", ObjectID: c.ID, Before: before, After: out})
 	})
 	return out, err
 }

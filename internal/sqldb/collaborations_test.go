@@ -159,11 +159,18 @@ func TestCollaborationStory(t *testing.T) {
 		if _, err := db.FindCollaboration(ctx, s.vViewer.Actor, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		// Every change is audited.
+		// Every change is audited, and the secretariat's administrators find
+		// their changes in their organisation's log; Viborg's do not.
 		for _, action := range []string{"collaboration.create", "collaboration.member.add", "collaboration.adjust", "collaboration.member.update"} {
 			if countAudit(t, db, action) == 0 {
 				t.Errorf("no %s audit event", action)
 			}
+		}
+		if events := auditAs(t, db, s.sAdmin.Actor, samspil.AuditFilter{OrganizationID: s.silkeborg.ID, Action: "collaboration.adjust"}); len(events) != 1 {
+			t.Errorf("Silkeborg's log has %d adjustments", len(events))
+		}
+		if events := auditAs(t, db, s.vAdmin.Actor, samspil.AuditFilter{OrganizationID: s.viborg.ID, Action: "collaboration.adjust"}); len(events) != 0 {
+			t.Errorf("Viborg's log has %d adjustments", len(events))
 		}
 	})
 }

@@ -379,7 +379,7 @@ func (db *DB) CreateDecision(ctx context.Context, actor *samspil.Actor, collabID
 				return err
 			}
 		}
-		if err := tx.Audit(auditEntry{Action: "decision.create", ObjectType: "decision", ObjectID: d.ID, After: d}); err != nil {
+		if err := tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "decision.create", ObjectType: "decision", ObjectID: d.ID, After: d}); err != nil {
 			return err
 		}
 		out, err = db.findDecision(ctx, tx, actor, d.ID)
@@ -672,7 +672,7 @@ func (db *DB) CloseDecision(ctx context.Context, actor *samspil.Actor, decisionI
 		if out, err = db.findDecision(ctx, tx, actor, d.ID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "decision.close", ObjectType: "decision", ObjectID: d.ID, Before: d, After: out})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "decision.close", ObjectType: "decision", ObjectID: d.ID, Before: d, After: out})
 	})
 	return out, err
 }

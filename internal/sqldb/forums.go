@@ -351,7 +351,7 @@ func (db *DB) CreateForum(ctx context.Context, actor *samspil.Actor, collabID st
 		if out, err = db.reloadForum(tx, f.ID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "forum.create", ObjectType: "forum", ObjectID: f.ID,
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "forum.create", ObjectType: "forum", ObjectID: f.ID,
 			After: struct {
 				*samspil.Forum
 				MeetingsAdded int `json:"meetings_added"`
@@ -424,7 +424,7 @@ func (db *DB) UpdateForum(ctx context.Context, actor *samspil.Actor, id string, 
 		if out, err = db.reloadForum(tx, f.ID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "forum.update", ObjectType: "forum", ObjectID: f.ID, Before: before.Forum,
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "forum.update", ObjectType: "forum", ObjectID: f.ID, Before: before.Forum,
 			After: struct {
 				*samspil.Forum
 				MeetingsAdded   int `json:"meetings_added"`
@@ -439,7 +439,7 @@ func (db *DB) UpdateForum(ctx context.Context, actor *samspil.Actor, id string, 
 func (db *DB) DiscontinueForum(ctx context.Context, actor *samspil.Actor, id string, version int, d samspil.ForumDiscontinue) (*samspil.Forum, error) {
 	var out *samspil.Forum
 	err := db.update(ctx, actor, func(tx *Tx) error {
-		_, before, err := db.forumForChange(tx, id)
+		c, before, err := db.forumForChange(tx, id)
 		if err != nil {
 			return err
 		}
@@ -468,7 +468,7 @@ func (db *DB) DiscontinueForum(ctx context.Context, actor *samspil.Actor, id str
 		if out, err = db.reloadForum(tx, before.ID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "forum.discontinue", ObjectType: "forum", ObjectID: before.ID, Before: before.Forum, After: out})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "forum.discontinue", ObjectType: "forum", ObjectID: before.ID, Before: before.Forum, After: out})
 	})
 	return out, err
 }

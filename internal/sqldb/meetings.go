@@ -237,7 +237,7 @@ func touchMeeting(tx *Tx, id string) error {
 func (db *DB) CreateMeeting(ctx context.Context, actor *samspil.Actor, forumID string, in samspil.MeetingInput) (*samspil.Meeting, error) {
 	var out *samspil.Meeting
 	err := db.update(ctx, actor, func(tx *Tx) error {
-		_, f, err := db.forumForChange(tx, forumID)
+		c, f, err := db.forumForChange(tx, forumID)
 		if err != nil {
 			return err
 		}
@@ -264,7 +264,7 @@ func (db *DB) CreateMeeting(ctx context.Context, actor *samspil.Actor, forumID s
 			return err
 		}
 		out = &m
-		return tx.Audit(auditEntry{Action: "meeting.create", ObjectType: "meeting", ObjectID: m.ID, After: m})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "meeting.create", ObjectType: "meeting", ObjectID: m.ID, After: m})
 	})
 	return out, err
 }
@@ -275,7 +275,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor *samspil.Actor, id string
 	var out *samspil.Meeting
 	err := db.update(ctx, actor, func(tx *Tx) error {
 		manage := p.Title != nil || p.Start != nil || p.End != nil || p.Location != nil || (p.Status != nil && *p.Status != samspil.MeetingHeld)
-		_, before, err := db.meetingForChange(tx, id, manage)
+		c, before, err := db.meetingForChange(tx, id, manage)
 		if err != nil {
 			return err
 		}
@@ -311,7 +311,7 @@ func (db *DB) UpdateMeeting(ctx context.Context, actor *samspil.Actor, id string
 		}
 		m.Touched, m.Version, m.UpdatedAt = true, version+1, tx.now
 		out = &m
-		return tx.Audit(auditEntry{Action: "meeting.update", ObjectType: "meeting", ObjectID: m.ID, Before: before, After: m})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "meeting.update", ObjectType: "meeting", ObjectID: m.ID, Before: before, After: m})
 	})
 	return out, err
 }
@@ -411,7 +411,7 @@ func (db *DB) AddAgendaItem(ctx context.Context, actor *samspil.Actor, meetingID
 		if out, err = db.findMeeting(ctx, tx, actor, m.ID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "meeting.agenda.add", ObjectType: "agenda_item", ObjectID: it.ID, After: agendaAudit(m.ID, it)})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "meeting.agenda.add", ObjectType: "agenda_item", ObjectID: it.ID, After: agendaAudit(m.ID, it)})
 	})
 	return out, err
 }
@@ -467,7 +467,7 @@ func (db *DB) UpdateAgendaItem(ctx context.Context, actor *samspil.Actor, meetin
 		if out, err = db.findMeeting(ctx, tx, actor, m.ID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "meeting.agenda.update", ObjectType: "agenda_item", ObjectID: it.ID,
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "meeting.agenda.update", ObjectType: "agenda_item", ObjectID: it.ID,
 			Before: agendaAudit(m.ID, *before), After: agendaAudit(m.ID, it)})
 	})
 	return out, err
@@ -478,7 +478,7 @@ func (db *DB) UpdateAgendaItem(ctx context.Context, actor *samspil.Actor, meetin
 func (db *DB) DeleteAgendaItem(ctx context.Context, actor *samspil.Actor, meetingID, itemID string) (*samspil.Meeting, error) {
 	var out *samspil.Meeting
 	err := db.update(ctx, actor, func(tx *Tx) error {
-		_, m, err := db.meetingForChange(tx, meetingID, false)
+		c, m, err := db.meetingForChange(tx, meetingID, false)
 		if err != nil {
 			return err
 		}
@@ -499,7 +499,7 @@ func (db *DB) DeleteAgendaItem(ctx context.Context, actor *samspil.Actor, meetin
 		if out, err = db.findMeeting(ctx, tx, actor, m.ID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "meeting.agenda.delete", ObjectType: "agenda_item", ObjectID: itemID, Before: agendaAudit(m.ID, *before)})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "meeting.agenda.delete", ObjectType: "agenda_item", ObjectID: itemID, Before: agendaAudit(m.ID, *before)})
 	})
 	return out, err
 }
@@ -556,7 +556,7 @@ func (db *DB) SetAttendance(ctx context.Context, actor *samspil.Actor, meetingID
 		if out, err = db.findMeeting(ctx, tx, actor, m.ID); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{Action: "meeting.attendance", ObjectType: "meeting", ObjectID: m.ID, Before: m.Attendance, After: out.Attendance})
+		return tx.Audit(auditEntry{OrgID: actingOrg(tx.actor, c, samspil.Today(tx.now)), Action: "meeting.attendance", ObjectType: "meeting", ObjectID: m.ID, Before: m.Attendance, After: out.Attendance})
 	})
 	return out, err
 }
