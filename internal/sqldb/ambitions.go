@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"slices"
 
 	"github.com/samspil/samspil"
 )
@@ -123,7 +124,36 @@ func (db *DB) Alignment(ctx context.Context, actor *samspil.Actor, collabID stri
 		return nil, err
 	}
 	al := samspil.Align(decls, members, on)
+	if err := db.nameWarnings(ctx, actor, collabID, []samspil.Alignment{al}); err != nil {
+		return nil, err
+	}
 	return &al, nil
+}
+
+// nameWarnings writes the members' names instead of their IDs into the
+// warnings, which people read.
+func (db *DB) nameWarnings(ctx context.Context, actor *samspil.Actor, collabID string, als []samspil.Alignment) error {
+	c, err := db.findCollab(ctx, db.read, actor, collabID)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, m := range c.Members {
+		names[m.OrganizationID] = m.OrganizationName
+	}
+	for i := range als {
+		for j := range als[i].Warnings {
+			w := &als[i].Warnings[j]
+			args := slices.Clone(w.Args)
+			for k, a := range args {
+				if id, ok := a.(string); ok && names[id] != "" {
+					args[k] = names[id]
+				}
+			}
+			w.Args = args
+		}
+	}
+	return nil
 }
 
 // AlignmentHistory compares the ambitions of the members active on the day
@@ -139,5 +169,9 @@ func (db *DB) AlignmentHistory(ctx context.Context, actor *samspil.Actor, collab
 			upTo = append(upTo, d)
 		}
 	}
-	return samspil.AlignmentHistory(upTo, members), nil
+	hist := samspil.AlignmentHistory(upTo, members)
+	if err := db.nameWarnings(ctx, actor, collabID, hist); err != nil {
+		return nil, err
+	}
+	return hist, nil
 }

@@ -266,6 +266,14 @@ func TestAmbitionDrift(t *testing.T) {
 			!strings.Contains(al.Warnings[0].String(), "shared_systems") {
 			t.Fatalf("2017: %+v", al)
 		}
+		// Warnings name members by name, not by ID: Silkeborg declared in 2014.
+		var texts []string
+		for _, w := range al.Warnings {
+			texts = append(texts, w.String())
+		}
+		if all := strings.Join(texts, "\n"); !strings.Contains(all, "Silkeborg Kommune last declared") || strings.Contains(all, sk) {
+			t.Fatalf("warnings:\n%s", all)
+		}
 		hist, err := db.AlignmentHistory(ctx, s.sAdmin.Actor, c.ID, samspil.NewDate(2018, 1, 1))
 		must(t, err)
 		if len(hist) != 2 || hist[0].MaxSpread != 0 || hist[1].MaxSpread != 2 {
