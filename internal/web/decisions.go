@@ -119,25 +119,47 @@ type voteForm struct {
 	Comment          string
 }
 
+// memberOption is a member organisation in a select.
+type memberOption struct {
+	ID, Name string
+}
+
+// proxyRow is a proxy given on the decision.
+type proxyRow struct {
+	OrganizationID   string // the member that gave it
+	OrganizationName string
+	HolderName       string // the member that votes for it
+	CanWithdraw      bool   // the reader may act for the giver
+}
+
+// formProxy names the proxy form of a decision's page; its fields' errors
+// are at "proxy.organization_id" and "proxy.proxy_organization_id".
+const formProxy = "proxy"
+
 type decisionData struct {
-	D         *samspil.Decision
-	C         *samspil.Collaboration
-	Meeting   *samspil.Meeting
-	Proposal  template.HTML
-	Ballots   []ballotRow
-	VoteForms []voteForm
-	Choices   []samspil.VoteChoice
-	Overdue   bool
-	CanManage bool
-	Form      url.Values
+	D            *samspil.Decision
+	C            *samspil.Collaboration
+	Meeting      *samspil.Meeting
+	Proposal     template.HTML
+	Ballots      []ballotRow
+	VoteForms    []voteForm
+	Choices      []samspil.VoteChoice
+	Proxies      []proxyRow
+	ProxyGivers  []memberOption // the voting members the reader may give the proxy of
+	ProxyHolders []memberOption // the voting members that may hold it
+	ProxyForm    url.Values
+	Overdue      bool
+	CanManage    bool
+	Form         url.Values
+	Open         string // the form that failed: "vote", "close" or "proxy"
 }
 
 // decision shows a decision: proposal, votes and outcome.
 func (w *Web) decision(rw http.ResponseWriter, r *http.Request) {
-	w.showDecision(rw, r, http.StatusOK, nil, nil)
+	w.showDecision(rw, r, http.StatusOK, nil, "", nil)
 }
 
-func (w *Web) showDecision(rw http.ResponseWriter, r *http.Request, status int, formErr error, form url.Values) {
+func (w *Web) showDecision(rw http.ResponseWriter, r *http.Request, status int, formErr error, open string, form url.Values) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	dec, err := w.store.FindDecision(ctx, actor, r.PathValue("id"))
 	if err != nil {
@@ -151,7 +173,7 @@ func (w *Web) showDecision(rw http.ResponseWriter, r *http.Request, status int, 
 	}
 	today := samspil.Today(w.now())
 	d := decisionData{D: dec, C: c, Proposal: markdown(dec.Proposal), CanManage: managesCollab(actor, c, today),
-		Overdue: dec.Status == samspil.DecisionOpen && dec.DecidedOn.Before(today), Form: form}
+		Overdue: dec.Status == samspil.DecisionOpen && dec.DecidedOn.Before(today), Form: form, Open: open}
 	if d.Form == nil {
 		d.Form = url.Values{}
 	}
@@ -178,6 +200,7 @@ func (w *Web) showDecision(rw http.ResponseWriter, r *http.Request, status int, 
 		votes[dec.Votes[i].OrganizationID] = &dec.Votes[i]
 	}
 	var voters []string
+	var givers, holders []memberOption
 	for i := range c.Members {
 		m := &c.Members[i]
 		if !m.ActiveOn(dec.DecidedOn) || !m.Votes() || slices.Contains(voters, m.OrganizationID) {
@@ -191,6 +214,11 @@ func (w *Web) showDecision(rw http.ResponseWriter, r *http.Request, status int, 
 			continue
 		}
 		own := actor.IsOperator() || actor.Can(samspil.PermCollabRepresent, m.OrganizationID)
+		opt := memberOption{ID: m.OrganizationID, Name: m.OrganizationName}
+		holders = append(holders, opt)
+		if own || d.CanManage {
+			givers = append(givers, opt)
+		}
 		holder := proxyOf[m.OrganizationID]
 		proxy := !own && holder != "" && actor.Can(samspil.PermCollabRepresent, holder)
 		if own || proxy {
@@ -198,7 +226,7 @@ func (w *Web) showDecision(rw http.ResponseWriter, r *http.Request, status int, 
 			if v := votes[m.OrganizationID]; v != nil {
 				vf.Current, vf.Comment = v.Choice, v.Comment
 			}
-			if form != nil && form.Get("organization_id") == m.OrganizationID {
+			if open == "vote" && form.Get("organization_id") == m.OrganizationID {
 				vf.Current, vf.Comment = samspil.VoteChoice(form.Get("choice")), form.Get("comment")
 			}
 			d.VoteForms = append(d.VoteForms, vf)
@@ -212,12 +240,40 @@ func (w *Web) showDecision(rw http.ResponseWriter, r *http.Request, status int, 
 	slices.SortStableFunc(d.Ballots, func(a, b ballotRow) int {
 		return strings.Compare(samspil.Fold(a.OrganizationName), samspil.Fold(b.OrganizationName))
 	})
+	d.proxies(proxyOf, names, givers, holders)
 	v := w.newView(r, "collaborations", d)
 	v.Title = dec.Title
 	if formErr != nil {
 		w.withError(v, formErr)
 	}
 	w.render(rw, r, status, "decision", v)
+}
+
+// proxies fills in the proxies given and the proxy form: the reader gives
+// the proxy of the members they may act for (managers and operators: of
+// any voting member) to another voting member.
+func (d *decisionData) proxies(proxyOf, names map[string]string, givers, holders []memberOption) {
+	byName := func(a, b memberOption) int { return strings.Compare(samspil.Fold(a.Name), samspil.Fold(b.Name)) }
+	slices.SortStableFunc(givers, byName)
+	slices.SortStableFunc(holders, byName)
+	if len(givers) == 1 {
+		holders = slices.DeleteFunc(holders, func(o memberOption) bool { return o.ID == givers[0].ID })
+	}
+	if len(givers) > 0 && len(holders) > 0 {
+		d.ProxyGivers, d.ProxyHolders = givers, holders
+		d.ProxyForm = url.Values{"organization_id": {givers[0].ID}, "proxy_organization_id": {proxyOf[givers[0].ID]}}
+		if d.Open == formProxy {
+			d.ProxyForm = d.Form
+		}
+	}
+	for _, p := range d.D.Proxies {
+		mine := slices.ContainsFunc(givers, func(o memberOption) bool { return o.ID == p.OrganizationID })
+		d.Proxies = append(d.Proxies, proxyRow{OrganizationID: p.OrganizationID, OrganizationName: names[p.OrganizationID],
+			HolderName: names[p.ProxyOrganizationID], CanWithdraw: mine})
+	}
+	slices.SortStableFunc(d.Proxies, func(a, b proxyRow) int {
+		return strings.Compare(samspil.Fold(a.OrganizationName), samspil.Fold(b.OrganizationName))
+	})
 }
 
 // castVote records the vote of one member organisation; the store checks
@@ -229,7 +285,7 @@ func (w *Web) castVote(rw http.ResponseWriter, r *http.Request) {
 	in := samspil.VoteInput{OrganizationID: r.PostFormValue("organization_id"), Choice: samspil.VoteChoice(r.PostFormValue("choice")),
 		Comment: r.PostFormValue("comment"), Replace: r.PostFormValue("replace") == "true"}
 	_, err := w.store.CastVote(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)
-	w.afterDecisionChange(rw, r, err, "vote_cast")
+	w.afterDecisionChange(rw, r, err, "vote", "vote_cast")
 }
 
 // closeDecision closes a decision; its outcome becomes final.
@@ -238,14 +294,32 @@ func (w *Web) closeDecision(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	_, err := w.store.CloseDecision(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), formVersion(r))
-	w.afterDecisionChange(rw, r, err, "decision_closed")
+	w.afterDecisionChange(rw, r, err, "close", "decision_closed")
 }
 
-// afterDecisionChange answers a form post on the decision page.
-func (w *Web) afterDecisionChange(rw http.ResponseWriter, r *http.Request, err error, done string) {
+// setProxy lets another voting member vote for a member on the decision,
+// or withdraws the proxy when no member is chosen; the store checks that
+// the reader may act for the member giving it.
+func (w *Web) setProxy(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	p := samspil.Proxy{OrganizationID: strings.TrimSpace(r.PostFormValue("organization_id")),
+		ProxyOrganizationID: strings.TrimSpace(r.PostFormValue("proxy_organization_id"))}
+	done := "proxy_set"
+	if p.ProxyOrganizationID == "" {
+		done = "proxy_withdrawn"
+	}
+	_, err := w.store.SetProxy(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), p)
+	err = renameFields(err, func(path string) string { return formProxy + "." + path })
+	w.afterDecisionChange(rw, r, err, formProxy, done)
+}
+
+// afterDecisionChange answers a post of a form on the decision page.
+func (w *Web) afterDecisionChange(rw http.ResponseWriter, r *http.Request, err error, form, done string) {
 	if err != nil {
 		if inputError(err) {
-			w.showDecision(rw, r, httpx.Status(err), err, r.PostForm)
+			w.showDecision(rw, r, httpx.Status(err), err, form, r.PostForm)
 			return
 		}
 		w.fail(rw, r, err)

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -41,12 +42,71 @@ type forumsData struct {
 	C         *samspil.Collaboration
 	Forums    []forumRow
 	CanManage bool
-	Levels    []samspil.ForumLevel
-	Cadences  []string
-	People    []person
-	Chosen    map[string]bool // the people ticked as members
-	Form      url.Values
+	ForumForm forumForm // the fields of the create form
 	ShowForm  bool
+}
+
+// forumForm is what the fields of a forum need (the partial forum_fields):
+// the create form on the forums list and the edit form on a forum's page.
+type forumForm struct {
+	Prefix   string // starts the ids and error paths of the form's fields: "" to create, formForumEdit+"." to edit
+	Form     url.Values
+	Levels   []samspil.ForumLevel
+	Cadences []string
+	People   []person        // who may sit in the forum
+	Chosen   map[string]bool // the people ticked as members
+}
+
+// newForumForm returns the fields of a forum filled from form, with the
+// people of people ticked as form says.
+func newForumForm(prefix string, form url.Values, people []person) forumForm {
+	ff := forumForm{Prefix: prefix, Form: form, Levels: samspil.ForumLevels, Cadences: cadenceKinds, People: people, Chosen: map[string]bool{}}
+	for _, k := range form["members"] {
+		ff.Chosen[k] = true
+	}
+	return ff
+}
+
+// formForumEdit names the edit form of a forum's page; its fields' errors
+// are at "edit.name" and so on.
+const formForumEdit = "edit"
+
+// forumFields renames the store's paths of a forum to the fields of a form
+// whose errors start with prefix; a problem with one member is shown at the
+// members' checkboxes.
+func forumFields(err error, prefix string) error {
+	return renameFields(err, func(path string) string {
+		if strings.HasPrefix(path, "members[") {
+			path = "members"
+		}
+		return prefix + path
+	})
+}
+
+// formMembers reads the ticked members ("user|organisation" keys).
+func formMembers(keys []string) []samspil.ForumMember {
+	out := []samspil.ForumMember{}
+	for _, k := range keys {
+		user, org, _ := strings.Cut(k, "|")
+		out = append(out, samspil.ForumMember{UserID: user, OrganizationID: org})
+	}
+	return out
+}
+
+// sameMembers reports whether two lists name the same people for the same
+// organisations, in any order.
+func sameMembers(a, b []samspil.ForumMember) bool {
+	key := func(m samspil.ForumMember) string { return m.UserID + "|" + m.OrganizationID }
+	ka, kb := make([]string, len(a)), make([]string, len(b))
+	for i, m := range a {
+		ka[i] = key(m)
+	}
+	for i, m := range b {
+		kb[i] = key(m)
+	}
+	slices.Sort(ka)
+	slices.Sort(kb)
+	return slices.Equal(slices.Compact(ka), slices.Compact(kb))
 }
 
 // managesCollab reports whether the actor manages the collaboration today:
@@ -219,8 +279,7 @@ func (w *Web) showForums(rw http.ResponseWriter, r *http.Request, status int, fo
 	now := w.now()
 	today := samspil.Today(now)
 	lang := language(r)
-	d := forumsData{C: c, CanManage: managesCollab(actor, c, today), Levels: samspil.ForumLevels, Cadences: cadenceKinds,
-		Form: form, Chosen: map[string]bool{}}
+	d := forumsData{C: c, CanManage: managesCollab(actor, c, today)}
 	for _, f := range forums {
 		row := forumRow{Forum: f, Cadence: w.cadenceText(lang, f.Cadence)}
 		if f.Status == samspil.ForumActive {
@@ -232,13 +291,12 @@ func (w *Web) showForums(rw http.ResponseWriter, r *http.Request, status int, fo
 		d.Forums = append(d.Forums, row)
 	}
 	if d.CanManage {
-		if d.People, err = w.memberPeople(ctx, actor, c, today); err != nil {
+		people, err := w.memberPeople(ctx, actor, c, today)
+		if err != nil {
 			w.fail(rw, r, err)
 			return
 		}
-		for _, k := range form["members"] {
-			d.Chosen[k] = true
-		}
+		d.ForumForm = newForumForm("", form, people)
 	}
 	v := w.newView(r, "collaborations", d)
 	v.Title = w.cat.text(v.Lang, "forums.title", c.Name)
@@ -277,9 +335,8 @@ func (w *Web) createForum(rw http.ResponseWriter, r *http.Request) {
 		Location: f.Get("location"), DurationMinutes: atoiOr(&v, r, "duration_minutes"), TimeZone: samspil.TimeZone}
 	in.FirstMeeting = formDateTime(&v, r, "first_date", "first_time", "first_meeting")
 	in.Cadence = cadenceRule(&v, f.Get("cadence_kind"), f.Get("cadence"), in.FirstMeeting)
-	for _, k := range f["members"] {
-		user, org, _ := strings.Cut(k, "|")
-		in.Members = append(in.Members, samspil.ForumMember{UserID: user, OrganizationID: org})
+	if members := formMembers(f["members"]); len(members) > 0 {
+		in.Members = members
 	}
 	err := v.Err()
 	var forum *samspil.Forum
@@ -288,7 +345,7 @@ func (w *Web) createForum(rw http.ResponseWriter, r *http.Request) {
 	}
 	if err != nil {
 		if inputError(err) {
-			w.showForums(rw, r, httpx.Status(err), err, f)
+			w.showForums(rw, r, httpx.Status(err), forumFields(err, ""), f)
 			return
 		}
 		w.fail(rw, r, err)
@@ -325,15 +382,38 @@ type forumData struct {
 	Upcoming  []meetingRow
 	Recent    []meetingRow // newest first
 	CanManage bool
-	Form      url.Values
-	Open      string // the form to show open after an error
-	FeedURL   string // the reader's calendar address of the forum, if they made one
-	CanFeed   bool   // the reader is signed in and may make one
+	Form      url.Values // the forms of an extra meeting and of stopping the forum
+	ForumForm forumForm  // the edit form, for managers
+	Open      string     // the form to show open after an error
+	FeedURL   string     // the reader's calendar address of the forum, if they made one
+	CanFeed   bool       // the reader is signed in and may make one
 }
 
 // forum shows a forum with its members and meetings.
 func (w *Web) forum(rw http.ResponseWriter, r *http.Request) {
-	w.showForum(rw, r, http.StatusOK, nil, "", url.Values{"time": {"09:00"}})
+	w.showForum(rw, r, http.StatusOK, nil, "", nil)
+}
+
+// forumValues returns the edit form of a forum as it is. The cadence is
+// the chooser's choice that makes the same rule from the first meeting, or
+// the rule itself as a custom one.
+func forumValues(f *samspil.Forum) url.Values {
+	first := f.FirstMeeting.In(samspil.Copenhagen()) // the form's times are Danish
+	kind := "custom"
+	for _, k := range cadenceKinds {
+		var v samspil.Validation
+		if k != "custom" && cadenceRule(&v, k, "", first) == f.Cadence && v.Err() == nil {
+			kind = k
+			break
+		}
+	}
+	form := url.Values{"name": {f.Name}, "level": {string(f.Level)}, "description": {f.Description}, "cadence_kind": {kind},
+		"cadence": {f.Cadence}, "first_date": {first.Format("2006-01-02")}, "first_time": {first.Format("15:04")},
+		"duration_minutes": {strconv.Itoa(f.DurationMinutes)}, "location": {f.Location}}
+	for _, m := range f.Members {
+		form.Add("members", m.UserID+"|"+m.OrganizationID)
+	}
+	return form
 }
 
 func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, formErr error, open string, form url.Values) {
@@ -351,6 +431,27 @@ func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, for
 	now := w.now()
 	d := forumData{F: f, C: c, Cadence: w.cadenceText(language(r), f.Cadence), CanManage: managesCollab(actor, c, samspil.Today(now)),
 		Form: form, Open: open}
+	if open == formForumEdit || form == nil {
+		d.Form = url.Values{"time": {"09:00"}}
+	}
+	if d.CanManage {
+		// Everyone sitting in the forum is listed, also those the manager
+		// does not see otherwise, so that saving keeps them.
+		people, err := w.memberPeople(ctx, actor, c, samspil.Today(now))
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		for _, m := range f.Members {
+			people = addPerson(people, person{UserID: m.UserID, Name: m.Name, OrganizationID: m.OrganizationID, OrganizationName: m.OrganizationName})
+		}
+		sortPeople(people)
+		values := forumValues(f)
+		if open == formForumEdit {
+			values = form
+		}
+		d.ForumForm = newForumForm(formForumEdit+".", values, people)
+	}
 	up, err := w.store.ListMeetings(ctx, actor, samspil.MeetingFilter{ForumID: f.ID, From: now, ListOptions: samspil.ListOptions{Limit: 10}})
 	if err != nil {
 		w.fail(rw, r, err)
@@ -416,6 +517,55 @@ func (w *Web) pastMeetings(ctx context.Context, actor *samspil.Actor, forumID st
 		}
 	}
 	return nil, nil
+}
+
+// updateForum changes a forum from the edit form. A new cadence, first
+// meeting, duration or location replaces the future meetings nobody has
+// touched; the store does that, and the notice says so.
+func (w *Web) updateForum(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	before, err := w.store.FindForum(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	f := r.PostForm
+	var v samspil.Validation
+	name, description, location := f.Get("name"), f.Get("description"), strings.TrimSpace(f.Get("location"))
+	level := samspil.ForumLevel(f.Get("level"))
+	duration := atoiOr(&v, r, "duration_minutes")
+	first := formDateTime(&v, r, "first_date", "first_time", "first_meeting")
+	if strings.TrimSpace(f.Get("first_date")+f.Get("first_time")) == "" {
+		v.Add("first_meeting", "is required")
+	}
+	cadence := cadenceRule(&v, f.Get("cadence_kind"), f.Get("cadence"), first)
+	p := samspil.ForumPatch{Name: &name, Level: &level, Description: &description, Cadence: &cadence, FirstMeeting: &first,
+		DurationMinutes: &duration, Location: &location}
+	// The members are sent only when they change, so that a member
+	// organisation that has left does not stop other changes.
+	if members := formMembers(f["members"]); !sameMembers(members, before.Members) {
+		p.Members = &members
+	}
+	done := "forum_updated"
+	if strings.TrimSpace(cadence) != before.Cadence || !first.Truncate(time.Second).Equal(before.FirstMeeting) ||
+		duration != before.DurationMinutes || location != before.Location {
+		done = "forum_rescheduled"
+	}
+	if err = v.Err(); err == nil {
+		_, err = w.store.UpdateForum(ctx, actor, before.ID, formVersion(r), p)
+	}
+	if err != nil {
+		if inputError(err) {
+			w.showForum(rw, r, httpx.Status(err), forumFields(err, formForumEdit+"."), formForumEdit, f)
+			return
+		}
+		w.fail(rw, r, err)
+		return
+	}
+	redirect(rw, r, "/forums/"+before.ID, done)
 }
 
 // discontinueForum stops a forum from a day.

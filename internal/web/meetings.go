@@ -6,6 +6,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 
 	"github.com/microcosm-cc/bluemonday"
@@ -129,6 +130,13 @@ func (w *Web) showMeeting(rw http.ResponseWriter, r *http.Request, status int, f
 			w.fail(rw, r, err)
 			return
 		}
+		// An owner the reader does not see otherwise stays choosable, so
+		// that changing the item keeps them.
+		for _, it := range m.Agenda {
+			if it.OwnerUserID != "" && !slices.ContainsFunc(d.Owners, func(p person) bool { return p.UserID == it.OwnerUserID }) {
+				d.Owners = append(d.Owners, person{UserID: it.OwnerUserID, Name: it.OwnerName})
+			}
+		}
 	}
 	d.Form = url.Values{}
 	if form == nil {
@@ -149,6 +157,29 @@ func (w *Web) showMeeting(rw http.ResponseWriter, r *http.Request, status int, f
 		w.withError(v, formErr)
 	}
 	w.render(rw, r, status, "meeting", v)
+}
+
+// itemForm names the edit form of an agenda item; its fields' errors are
+// at "item-<id>.title" and so on.
+func itemForm(id string) string { return "item-" + id }
+
+// ItemForm returns the fields of an agenda item's edit form: what was
+// posted when that form failed, else the item as it is.
+func (d meetingData) ItemForm(id string) url.Values {
+	if d.Open == itemForm(id) {
+		return d.Form
+	}
+	for _, it := range d.Agenda {
+		if it.ID == id {
+			v := url.Values{"title": {it.Title}, "description": {it.AgendaItem.Description}, "owner_user_id": {it.OwnerUserID}}
+			if len(it.Attachments) > 0 {
+				v.Set("attachment_title", it.Attachments[0].Title)
+				v.Set("attachment_url", it.Attachments[0].URL)
+			}
+			return v
+		}
+	}
+	return url.Values{}
 }
 
 // meetingTitle is a meeting's own title, else its forum's name.
@@ -200,13 +231,52 @@ func (w *Web) addAgendaItem(rw http.ResponseWriter, r *http.Request) {
 	if !parseForm(rw, r) {
 		return
 	}
-	f := r.PostForm
+	_, err := w.store.AddAgendaItem(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), agendaItemInput(r.PostForm))
+	w.afterMeetingChange(rw, r, err, "agenda", "agenda_item_added")
+}
+
+// agendaItemInput reads an agenda item's form: title, description, owner
+// and one attachment link.
+func agendaItemInput(f url.Values) samspil.AgendaItemInput {
 	in := samspil.AgendaItemInput{Title: f.Get("title"), Description: f.Get("description"), OwnerUserID: f.Get("owner_user_id")}
 	if t, u := strings.TrimSpace(f.Get("attachment_title")), strings.TrimSpace(f.Get("attachment_url")); t != "" || u != "" {
 		in.Attachments = []samspil.Attachment{{Title: t, URL: u}}
 	}
-	_, err := w.store.AddAgendaItem(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)
-	w.afterMeetingChange(rw, r, err, "agenda", "agenda_item_added")
+	return in
+}
+
+// updateAgendaItem changes a point on the agenda. The form shows the first
+// attachment link; any further ones (added through the API) are kept.
+func (w *Web) updateAgendaItem(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	m, err := w.store.FindMeeting(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	itemID := r.PathValue("item")
+	in := agendaItemInput(r.PostForm)
+	for _, it := range m.Agenda {
+		if it.ID == itemID && len(it.Attachments) > 1 {
+			in.Attachments = append(in.Attachments, it.Attachments[1:]...)
+		}
+	}
+	_, err = w.store.UpdateAgendaItem(ctx, actor, m.ID, itemID, in)
+	form := itemForm(itemID)
+	err = renameFields(err, func(path string) string { return form + "." + path })
+	w.afterMeetingChange(rw, r, err, form, "agenda_item_updated")
+}
+
+// deleteAgendaItem removes a point from the agenda.
+func (w *Web) deleteAgendaItem(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	_, err := w.store.DeleteAgendaItem(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("item"))
+	w.afterMeetingChange(rw, r, err, "", "agenda_item_deleted")
 }
 
 // saveMinutes writes the minutes.
