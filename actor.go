@@ -42,6 +42,7 @@ const (
 	PermCollabCreate    Permission = "collaborations.create"    // found a collaboration on behalf of an organisation
 	PermCollabManage    Permission = "collaborations.manage"    // manage a collaboration: members, forums, meetings, decisions (its secretariat and chair)
 	PermCollabRepresent Permission = "collaborations.represent" // act for a member organisation: vote, declare ambitions, adopt strategies
+	PermCollabConsent   Permission = "collaborations.consent"   // give an organisation's consent: join, decline, leave, approve changes of its terms, choose its partners
 	PermMeetingRecord   Permission = "meetings.record"          // keep a meeting's agenda, minutes and attendance
 	PermActionItemWrite Permission = "action_items.write"       // record and update a collaboration's action items
 )
@@ -50,27 +51,49 @@ const (
 type PermissionRule struct {
 	Anonymous    bool   // allowed without signing in
 	OperatorOnly bool   // only platform operators
-	Roles        []Role // roles that hold it within an organisation (operators hold all)
-	Doc          string // one line for the route inventory and the OpenAPI document
+	Roles        []Role // roles that hold it within an organisation (operators hold all, see OwnRoleOnly)
+	// OwnRoleOnly marks permissions to act for an organisation: platform
+	// operators hold them only through a role of their own in it. The
+	// system actor (command line, seeding) holds them, so that history
+	// agreed outside samspil can be recorded; the audit log says so.
+	OwnRoleOnly bool
+	Doc         string // one line for the route inventory and the OpenAPI document
+	// Refusal is the message when an actor lacks the permission in an
+	// organisation, with %s for its name; it is a catalogue key.
+	Refusal string
 }
 
 // Permissions is the one policy table of samspil.
 var Permissions = map[Permission]PermissionRule{
-	PermPublic:         {Anonymous: true, Doc: "anyone; answers only with what the caller may see"},
-	PermSignedIn:       {Doc: "any signed-in user, for their own account"},
-	PermOrgCreate:      {OperatorOnly: true, Doc: "platform operators"},
-	PermOrgUpdate:      {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation"},
-	PermUnitsWrite:     {Roles: []Role{RoleAdmin, RoleEditor}, Doc: "administrators and editors of the organisation"},
-	PermPeopleRead:     {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer}, Doc: "members of the organisation"},
-	PermPeopleManage:   {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation"},
-	PermAuditRead:      {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation"},
-	PermLandscapeWrite: {Roles: []Role{RoleAdmin, RoleEditor}, Doc: "administrators and editors of the organisation"},
-	PermPlatformManage: {OperatorOnly: true, Doc: "platform operators"},
-	PermCollabCreate:   {Roles: []Role{RoleAdmin}, Doc: "administrators of the founding organisation"},
+	PermPublic:   {Anonymous: true, Doc: "anyone; answers only with what the caller may see"},
+	PermSignedIn: {Doc: "any signed-in user, for their own account"},
+	PermOrgCreate: {OperatorOnly: true, Doc: "platform operators",
+		Refusal: "only platform operators may register organisations"},
+	PermOrgUpdate: {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation",
+		Refusal: "only administrators of %s may change it"},
+	PermUnitsWrite: {Roles: []Role{RoleAdmin, RoleEditor}, Doc: "administrators and editors of the organisation",
+		Refusal: "only administrators and editors of %s may change its units"},
+	PermPeopleRead: {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer}, Doc: "members of the organisation",
+		Refusal: "only members of %s may see its people"},
+	PermPeopleManage: {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation",
+		Refusal: "only administrators of %s may manage its people"},
+	PermAuditRead: {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation",
+		Refusal: "only administrators of %s may read its audit log"},
+	PermLandscapeWrite: {Roles: []Role{RoleAdmin, RoleEditor}, Doc: "administrators and editors of the organisation",
+		Refusal: "only administrators and editors of %s may change its IT landscape"},
+	PermPlatformManage: {OperatorOnly: true, Doc: "platform operators",
+		Refusal: "only platform operators may do this"},
+	PermCollabCreate: {Roles: []Role{RoleAdmin}, Doc: "administrators of the founding organisation",
+		Refusal: "only administrators of %s may found a collaboration on its behalf"},
 	PermCollabManage: {Roles: []Role{RoleAdmin, RoleEditor},
-		Doc: "administrators and editors of the organisation that is the collaboration's secretariat or chair"},
-	PermCollabRepresent: {Roles: []Role{RoleAdmin, RoleEditor},
-		Doc: "administrators and editors of a member organisation, for that organisation only"},
+		Doc:     "administrators and editors of the organisation that is the collaboration's secretariat or chair",
+		Refusal: "only the secretariat and the chair of %s may change it"},
+	PermCollabRepresent: {Roles: []Role{RoleAdmin, RoleEditor}, OwnRoleOnly: true,
+		Doc:     "administrators and editors of a member organisation, for that organisation only",
+		Refusal: "only administrators and editors of %s may act for it"},
+	PermCollabConsent: {Roles: []Role{RoleAdmin}, OwnRoleOnly: true,
+		Doc:     "administrators of the organisation, for that organisation only: joining, leaving and changes of its terms need their consent",
+		Refusal: "only administrators of %s may give its consent"},
 	PermMeetingRecord: {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer},
 		Doc: "the collaboration's secretariat and chair, and the people who sit in the forum"},
 	PermActionItemWrite: {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer},
@@ -139,7 +162,7 @@ func (a *Actor) Can(p Permission, orgID string) bool {
 	if !a.SignedIn() {
 		return false
 	}
-	if a.Operator {
+	if a.Operator && (!rule.OwnRoleOnly || a.Kind == ActorSystem) {
 		return true
 	}
 	if rule.OperatorOnly {

@@ -86,6 +86,8 @@ type Services interface {
 	OrgUnitService
 	UserService
 	MembershipService
+	PersonInvitationService
+	PasswordResetService
 	AuditService
 	TokenService
 	AuthService

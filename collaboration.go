@@ -172,6 +172,7 @@ type CollaborationInput struct {
 	OrganizationID string            `json:"organization_id" doc:"The founding organisation (ID or municipality code); it becomes the first member"`
 	Role           MemberRole        `json:"role,omitempty" enum:"member,secretariat,chair," doc:"The founding organisation's role; defaults to secretariat"`
 	Commitment     Commitment        `json:"commitment,omitempty" enum:"binding,voluntary," doc:"The founding organisation's commitment; defaults to binding"`
+	CoFounders     []FounderInput    `json:"co_founders,omitempty" maxItems:"100" doc:"Organisations founding it together with the founding one: each is invited and becomes a member when its administrators accept"`
 }
 
 // CollaborationPatch changes a collaboration's details; nil fields stay.
@@ -272,25 +273,6 @@ func (m *Member) Votes() bool {
 	return m.Role != MemberRoleObserver && m.Commitment != CommitmentObserver
 }
 
-// MemberInput adds an organisation to a collaboration.
-type MemberInput struct {
-	OrganizationID string     `json:"organization_id" doc:"Organisation ID or municipality code"`
-	Role           MemberRole `json:"role,omitempty" enum:"member,observer,secretariat,chair," doc:"Defaults to member"`
-	Commitment     Commitment `json:"commitment,omitempty" enum:"binding,voluntary,observer," doc:"Defaults to binding; observer for observers"`
-	Since          Date       `json:"since" format:"date"`
-	Reason         string     `json:"reason,omitempty" maxLength:"1000"`
-}
-
-// MemberPatch changes a membership from a date; every change is kept in
-// the collaboration's history with its reason.
-type MemberPatch struct {
-	Role       *MemberRole `json:"role,omitempty" enum:"member,observer,secretariat,chair"`
-	Commitment *Commitment `json:"commitment,omitempty" enum:"binding,voluntary,observer"`
-	Until      *Date       `json:"until,omitempty" format:"date" doc:"The last day of membership: the member leaves"`
-	On         Date        `json:"on" format:"date" doc:"The day the change takes effect"`
-	Reason     string      `json:"reason,omitempty" maxLength:"1000"`
-}
-
 // Validate checks a membership's own fields.
 func (m *Member) Validate() error {
 	var v Validation
@@ -362,22 +344,42 @@ func ChairOn(terms []ChairTerm, members []Member, d Date) string {
 	return ""
 }
 
-// Adjustment is a recorded change of a collaboration's working form, like
-// the November 2018 memo: from its effective date it may change the
-// exclusivity, members' commitments and discontinue forums, in one step.
+// Adjustment is a change of a collaboration's working form, like the
+// November 2018 memo: from its effective date it may change the
+// exclusivity, members' commitments and roles and discontinue forums, in one
+// step. The collaboration's managers propose it; it takes effect on its
+// effective date once every member whose terms it changes (Concerned) has
+// approved it, each by its own representatives.
 type Adjustment struct {
 	ID                 string             `json:"id"`
 	CollaborationID    string             `json:"collaboration_id"`
 	Title              string             `json:"title"`
 	Summary            string             `json:"summary,omitempty"`
 	EffectiveOn        Date               `json:"effective_on" format:"date"`
-	Exclusivity        Exclusivity        `json:"exclusivity,omitempty" enum:"exclusive,preferred,open," doc:"The new exclusivity, when it changed"`
+	Exclusivity        Exclusivity        `json:"exclusivity,omitempty" enum:"exclusive,preferred,open," doc:"The new exclusivity, when it changes"`
 	PreviousExclusive  Exclusivity        `json:"previous_exclusivity,omitempty" readOnly:"true"`
-	Commitments        []CommitmentChange `json:"commitments" doc:"Members whose commitment changed"`
+	Commitments        []CommitmentChange `json:"commitments" doc:"Members whose commitment changes"`
+	Roles              []RoleChange       `json:"roles" doc:"Members whose role changes"`
 	DiscontinuedForums []string           `json:"discontinued_forum_ids" doc:"Forums that stop on the effective date"`
 	StrategyNote       string             `json:"strategy_note,omitempty" doc:"What happens to the joint strategy, e.g. kept until each member adopts its own"`
+	Status             AdjustmentStatus   `json:"status" readOnly:"true" enum:"proposed,approved,in_effect,declined,withdrawn"`
+	Approvals          []Approval         `json:"approvals" readOnly:"true" doc:"The consent of each member whose terms it changes"`
+	AppliedAt          *time.Time         `json:"applied_at,omitempty" readOnly:"true" doc:"When its changes were made"`
+	Reason             string             `json:"reason,omitempty" readOnly:"true" doc:"Why it was withdrawn"`
 	ByName             string             `json:"by_name" readOnly:"true"`
+	Version            int                `json:"version" readOnly:"true"`
 	CreatedAt          time.Time          `json:"created_at"`
+}
+
+// Approval returns the answer of the concerned organisation orgID, or nil
+// when the adjustment does not concern it.
+func (a *Adjustment) Approval(orgID string) *Approval {
+	for i := range a.Approvals {
+		if a.Approvals[i].OrganizationID == orgID {
+			return &a.Approvals[i]
+		}
+	}
+	return nil
 }
 
 // CommitmentChange sets one member's commitment in an adjustment.
@@ -393,6 +395,7 @@ type AdjustmentInput struct {
 	EffectiveOn        Date               `json:"effective_on" format:"date"`
 	Exclusivity        Exclusivity        `json:"exclusivity,omitempty" enum:"exclusive,preferred,open,"`
 	Commitments        []CommitmentChange `json:"commitments,omitempty" maxItems:"500"`
+	Roles              []RoleChange       `json:"roles,omitempty" maxItems:"500"`
 	DiscontinuedForums []string           `json:"discontinued_forum_ids,omitempty" maxItems:"100"`
 	StrategyNote       string             `json:"strategy_note,omitempty" maxLength:"2000"`
 }
@@ -414,9 +417,10 @@ func (in *AdjustmentInput) Validate() error {
 		v.Check(!seen[c.OrganizationID], "commitments["+strconv.Itoa(i)+"].organization_id", "is listed twice")
 		seen[c.OrganizationID] = true
 	}
+	checkRoleChanges(&v, in.Roles)
 	v.Check(utf8.RuneCountInString(in.StrategyNote) <= 2000, "strategy_note", "must be at most 2000 characters")
-	v.Check(in.Exclusivity != "" || len(in.Commitments) > 0 || len(in.DiscontinuedForums) > 0 || in.StrategyNote != "",
-		"commitments", "an adjustment must change something: exclusivity, commitments, forums or the strategy")
+	v.Check(in.Exclusivity != "" || len(in.Commitments) > 0 || len(in.Roles) > 0 || len(in.DiscontinuedForums) > 0 || in.StrategyNote != "",
+		"commitments", "an adjustment must change something: exclusivity, commitments, roles, forums or the strategy")
 	return v.Err()
 }
 
@@ -523,21 +527,23 @@ type CollaborationFilter struct {
 }
 
 // CollaborationService manages collaborations, their members, adjustments
-// and founding documents. Secretariats and chairs manage; every change is
-// audited and membership changes are kept as history.
+// and founding documents. Secretariats and chairs manage; organisations
+// join, leave and agree to changes of their terms through ConsentService;
+// every change is audited and membership changes are kept as history.
 type CollaborationService interface {
 	FindCollaboration(ctx context.Context, actor *Actor, id string) (*Collaboration, error)
 	ListCollaborations(ctx context.Context, actor *Actor, f CollaborationFilter) (*Page[Collaboration], error)
 	CreateCollaboration(ctx context.Context, actor *Actor, in CollaborationInput) (*Collaboration, error)
 	UpdateCollaboration(ctx context.Context, actor *Actor, id string, version int, p CollaborationPatch) (*Collaboration, error)
 
-	AddMember(ctx context.Context, actor *Actor, collabID string, in MemberInput) (*Member, error)
-	UpdateMember(ctx context.Context, actor *Actor, collabID, memberID string, version int, p MemberPatch) (*Member, error)
 	MemberHistory(ctx context.Context, actor *Actor, collabID string) ([]MemberEvent, error)
 	SetChairTerms(ctx context.Context, actor *Actor, collabID string, terms []ChairTerm) ([]ChairTerm, error)
 	ChairTerms(ctx context.Context, actor *Actor, collabID string) ([]ChairTerm, error)
 
-	RecordAdjustment(ctx context.Context, actor *Actor, collabID string, in AdjustmentInput) (*Adjustment, error)
+	// ProposeAdjustment proposes a change of the working form; see
+	// Adjustment for when it takes effect.
+	ProposeAdjustment(ctx context.Context, actor *Actor, collabID string, in AdjustmentInput) (*Adjustment, error)
+	FindAdjustment(ctx context.Context, actor *Actor, id string) (*Adjustment, error)
 	ListAdjustments(ctx context.Context, actor *Actor, collabID string) ([]Adjustment, error)
 
 	AddDocument(ctx context.Context, actor *Actor, collabID string, in DocumentInput) (*Document, error)
@@ -545,4 +551,6 @@ type CollaborationService interface {
 	DeleteDocument(ctx context.Context, actor *Actor, collabID, docID string) error
 
 	Timeline(ctx context.Context, actor *Actor, collabID string) ([]TimelineEntry, error)
+
+	ConsentService
 }

@@ -99,8 +99,8 @@ type UserService interface {
 	CreateUser(ctx context.Context, actor *Actor, in UserInput) (*User, error)
 	UpdateUser(ctx context.Context, actor *Actor, id string, version int, p UserPatch) (*User, error)
 	// SetPassword sets a user's local password. Users changing their own
-	// password must give the current one; administrators of every
-	// organisation the user belongs to may set it without.
+	// password must give the current one; others need
+	// Actor.MaySetPassword.
 	SetPassword(ctx context.Context, actor *Actor, id, current, password string) error
 	// LinkIdentity records an external login identity for a user.
 	LinkIdentity(ctx context.Context, actor *Actor, userID, provider, subject string) (*Identity, error)
