@@ -102,20 +102,6 @@ func (db *DB) ListActionItems(ctx context.Context, actor *samspil.Actor, f samsp
 	return pageOf(items, limit, func(a samspil.ActionItem) []string { return []string{a.Due.StringOrEmpty(), a.ID} }), nil
 }
 
-// mayRecordActionItems reports whether the actor manages the collaboration
-// or acts for one of its members today.
-func mayRecordActionItems(actor *samspil.Actor, c *samspil.Collaboration, today samspil.Date) bool {
-	if canManage(actor, c, today) {
-		return true
-	}
-	for i := range c.Members {
-		if m := &c.Members[i]; m.ActiveOn(today) && represents(actor, m.OrganizationID) {
-			return true
-		}
-	}
-	return false
-}
-
 // checkActionItem checks the references of an action item that differ from
 // before (nil for a new item): the responsible organisation is a member
 // today, the owner a person of a member and the meeting one of the
@@ -180,8 +166,8 @@ func (db *DB) CreateActionItem(ctx context.Context, actor *samspil.Actor, collab
 		if err != nil {
 			return err
 		}
-		if !mayRecordActionItems(actor, c, samspil.Today(tx.now)) {
-			return samspil.Errorf(samspil.EFORBIDDEN, "only the secretariat, the chair and the administrators and editors of the members of %s may record action items", c.Name)
+		if err := actor.RequireRecordActionItems(c, samspil.Today(tx.now)); err != nil {
+			return err
 		}
 		a := samspil.ActionItem{ID: newID(), CollaborationID: c.ID, MeetingID: in.MeetingID, Title: strings.TrimSpace(in.Title),
 			Description: in.Description, OwnerUserID: in.OwnerUserID, OrganizationID: in.OrganizationID, Status: samspil.ActionOpen,
@@ -224,10 +210,8 @@ func (db *DB) UpdateActionItem(ctx context.Context, actor *samspil.Actor, id str
 			return err
 		}
 		today := samspil.Today(tx.now)
-		owner := actor.UserID != "" && actor.UserID == before.OwnerUserID
-		responsible := before.OrganizationID != "" && represents(actor, before.OrganizationID)
-		if !owner && !responsible && !canManage(actor, c, today) {
-			return samspil.Errorf(samspil.EFORBIDDEN, "only its owner, the responsible organisation, the secretariat and the chair may change the action item")
+		if err := actor.RequireChangeActionItem(c, before, today); err != nil {
+			return err
 		}
 		a := p.Apply(*before)
 		if err := db.checkActionItem(tx, c, &a, before); err != nil {

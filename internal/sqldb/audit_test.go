@@ -17,6 +17,7 @@ import (
 // auditCase is one write and the audit event it must leave.
 type auditCase struct {
 	name   string
+	setup  func(t *testing.T)                   // prepares the write, before the events are counted
 	do     func(t *testing.T) (objectID string) // performs the write
 	action string                               // "" when the write is refused and must leave no event
 	org    string                               // organization_id of the event
@@ -28,8 +29,14 @@ func TestAuditEveryWrite(t *testing.T) {
 	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
 		admin := testkit.NewPerson(t, db, "admin@silkeborg.dk", testkit.Silkeborg, samspil.RoleAdmin)
 		outsider := testkit.NewPerson(t, db, "ida@viborg.dk", testkit.Viborg, samspil.RoleViewer)
+		stranger := testkit.NewPerson(t, db, "ole@aarhus.dk", testkit.Aarhus, samspil.RoleViewer)
 		s := testkit.Org(t, db, testkit.Silkeborg)
-		actor := admin.Actor
+		// The administrator of Silkeborg administers Viborg too, so Viborg's
+		// people may be given a role in Silkeborg.
+		_, err := db.CreateMembership(ctx, testkit.System, samspil.MembershipInput{UserID: admin.User.ID, OrganizationID: testkit.Viborg, Role: samspil.RoleAdmin})
+		must(t, err)
+		actor := testkit.Actor(t, db, admin.User.ID)
+		var inviteSecret string
 		var unit *samspil.OrgUnit
 		var user *samspil.User
 		var member *samspil.Membership
@@ -77,16 +84,27 @@ func TestAuditEveryWrite(t *testing.T) {
 					return unit.ID
 				},
 				before: map[string]any{"name": "Digitalisering"}},
-			{name: "user create", action: "user.create", org: s.ID,
+			{name: "refused user create", do: func(t *testing.T) string {
+				_, err := db.CreateUser(ctx, actor, samspil.UserInput{Email: "anna@silkeborg.dk", DisplayName: "Anna", Password: testkit.Password,
+					OrganizationID: testkit.Silkeborg, Role: samspil.RoleViewer})
+				testkit.ErrCode(t, err, samspil.EFORBIDDEN)
+				return ""
+			}},
+			{name: "person invitation", action: "person_invitation.create", org: s.ID,
 				do: func(t *testing.T) string {
-					var err error
-					user, err = db.CreateUser(ctx, actor, samspil.UserInput{Email: "anna@silkeborg.dk", DisplayName: "Anna", Password: testkit.Password,
-						OrganizationID: testkit.Silkeborg, Role: samspil.RoleViewer})
+					inv, secret, err := db.InvitePerson(ctx, actor, testkit.Silkeborg, samspil.PersonInvitationInput{Email: "anna@silkeborg.dk",
+						Role: samspil.RoleViewer})
 					must(t, err)
-					return user.ID
+					inviteSecret = secret
+					return inv.ID
 				},
-				after: map[string]any{"email": "anna@silkeborg.dk", "display_name": "Anna", "has_password": true}},
+				after: map[string]any{"email": "anna@silkeborg.dk", "role": "viewer", "status": "pending"}},
 			{name: "user update", action: "user.update", org: s.ID,
+				setup: func(t *testing.T) {
+					var err error
+					user, err = db.AcceptByLink(ctx, inviteSecret, samspil.NewAccountInput{DisplayName: "Anna", Password: testkit.Password})
+					must(t, err)
+				},
 				do: func(t *testing.T) string {
 					_, err := db.UpdateUser(ctx, actor, user.ID, 1, samspil.UserPatch{DisplayName: ptr("Anna Jensen")})
 					must(t, err)
@@ -114,6 +132,11 @@ func TestAuditEveryWrite(t *testing.T) {
 					return member.ID
 				},
 				after: map[string]any{"role": "viewer", "user_id": outsider.User.ID}},
+			{name: "refused membership of a stranger", do: func(t *testing.T) string {
+				_, err := db.CreateMembership(ctx, actor, samspil.MembershipInput{Email: stranger.User.Email, OrganizationID: testkit.Silkeborg, Role: samspil.RoleViewer})
+				testkit.ErrCode(t, err, samspil.EINVALID)
+				return ""
+			}},
 			{name: "duplicate membership", do: func(t *testing.T) string {
 				_, err := db.CreateMembership(ctx, actor, samspil.MembershipInput{Email: outsider.User.Email, OrganizationID: testkit.Silkeborg, Role: samspil.RoleViewer})
 				testkit.ErrCode(t, err, samspil.ECONFLICT)
@@ -151,6 +174,9 @@ func TestAuditEveryWrite(t *testing.T) {
 		}
 		for _, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
+				if c.setup != nil {
+					c.setup(t)
+				}
 				mark := auditMark(t, db)
 				objectID := c.do(t)
 				events := auditSince(t, db, mark)

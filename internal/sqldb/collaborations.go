@@ -25,8 +25,9 @@ func scanCollab(r rowScanner) (samspil.Collaboration, error) {
 }
 
 // visibleCollabCond is the condition under which the actor sees the
-// collaboration aliased c: its members (also former ones) always see it; a
-// partners collaboration is seen by the members' partners.
+// collaboration aliased c: its members (also former ones) and the
+// organisations invited to it always see it; a partners collaboration is
+// seen by the members' partners.
 func visibleCollabCond(q *query, actor *samspil.Actor) string {
 	switch {
 	case actor.IsOperator():
@@ -34,13 +35,18 @@ func visibleCollabCond(q *query, actor *samspil.Actor) string {
 	case !actor.SignedIn():
 		return "c.visibility = 'public'"
 	}
+	orgs := q.in(actor.OrgIDs())
 	return "c.visibility IN ('public', 'sector') OR c.id IN (SELECT cm.collaboration_id FROM collaboration_members cm WHERE cm.organization_id IN " +
-		q.in(actor.OrgIDs()) + ") OR (c.visibility = 'partners' AND c.id IN (SELECT cm.collaboration_id FROM collaboration_members cm WHERE cm.organization_id IN " +
+		orgs + ") OR c.id IN (SELECT ci.collaboration_id FROM collaboration_invitations ci WHERE ci.status = 'pending' AND ci.organization_id IN " +
+		orgs + ") OR (c.visibility = 'partners' AND c.id IN (SELECT cm.collaboration_id FROM collaboration_members cm WHERE cm.organization_id IN " +
 		q.in(actor.Partners) + "))"
 }
 
-// partnersOf returns the organisations that share a collaboration active on
-// day with one of orgIDs, both memberships active that day, sorted.
+// partnersOf returns the organisations whose records shared with partners
+// the members of orgIDs see on day, sorted: those that share with one of
+// orgIDs a collaboration active that day, both memberships active that day
+// (memberships exist only once accepted), and that have not excluded that
+// collaboration from making partners.
 func partnersOf(ctx context.Context, qr querier, orgIDs []string, day samspil.Date) ([]string, error) {
 	if len(orgIDs) == 0 {
 		return nil, nil
@@ -54,7 +60,8 @@ func partnersOf(ctx context.Context, qr querier, orgIDs []string, day samspil.Da
 		WHERE m1.organization_id IN `+ins+`
 		AND m1.since <= `+d+` AND (m1.until IS NULL OR m1.until >= `+d+`)
 		AND m2.since <= `+d+` AND (m2.until IS NULL OR m2.until >= `+d+`)
-		AND c.start_date <= `+d+` AND (c.end_date IS NULL OR c.end_date >= `+d+`)`, q.args...)
+		AND c.start_date <= `+d+` AND (c.end_date IS NULL OR c.end_date >= `+d+`)
+		AND NOT EXISTS (SELECT 1 FROM partner_exclusions pe WHERE pe.organization_id = m2.organization_id AND pe.collaboration_id = c.id)`, q.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -187,16 +194,15 @@ func (db *DB) ListCollaborations(ctx context.Context, actor *samspil.Actor, f sa
 }
 
 // managingCollab finds a visible collaboration in a write transaction and
-// checks that the actor manages it: an administrator or editor of an
-// organisation that is its secretariat or chair today. It holds the
+// checks that the actor manages it (samspil.Actor.Manages). It holds the
 // collaboration's row lock until the transaction ends.
 func (db *DB) managingCollab(tx *Tx, id string) (*samspil.Collaboration, error) {
 	c, err := db.lockedCollab(tx, id)
 	if err != nil {
 		return nil, err
 	}
-	if !canManage(tx.actor, c, samspil.Today(tx.now)) {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only the secretariat and the chair of %s may change it", c.Name)
+	if err := tx.actor.RequireManages(c, samspil.Today(tx.now)); err != nil {
+		return nil, err
 	}
 	return c, nil
 }
@@ -213,51 +219,32 @@ func (db *DB) lockedCollab(tx *Tx, id string) (*samspil.Collaboration, error) {
 	return c, nil
 }
 
-// canManage reports whether the actor manages the collaboration on day d.
-func canManage(actor *samspil.Actor, c *samspil.Collaboration, d samspil.Date) bool {
-	if actor.IsOperator() {
-		return true
-	}
-	for i := range c.Members {
-		m := &c.Members[i]
-		if m.Role.Manages() && m.ActiveOn(d) && actor.Can(samspil.PermCollabManage, m.OrganizationID) {
-			return true
-		}
-	}
-	return false
-}
-
 // actingOrg is the organisation an actor's change of a collaboration is
 // recorded under in the audit log, so that its administrators see it: one
 // through which the actor manages the collaboration on day d, else one of
 // the actor's member organisations, else "" (operators and the system).
 func actingOrg(actor *samspil.Actor, c *samspil.Collaboration, d samspil.Date) string {
-	member := ""
+	if org := actor.ManagingOrg(c, d); org != "" {
+		return org
+	}
 	for i := range c.Members {
-		m := &c.Members[i]
-		if !m.ActiveOn(d) || !actor.MemberOf(m.OrganizationID) {
-			continue
-		}
-		if m.Role.Manages() {
+		if m := &c.Members[i]; m.ActiveOn(d) && actor.MemberOf(m.OrganizationID) {
 			return m.OrganizationID
 		}
-		if member == "" {
-			member = m.OrganizationID
-		}
 	}
-	return member
+	return ""
 }
 
 // representing checks that the actor may act for orgID in the
-// collaboration on day d: orgID is a member then and the actor one of its
-// administrators or editors. It returns the membership.
+// collaboration on day d: orgID is a member then and the actor represents
+// it. It returns the membership.
 func representing(actor *samspil.Actor, c *samspil.Collaboration, orgID string, d samspil.Date, field string) (*samspil.Member, error) {
 	m := c.MemberOn(orgID, d)
 	if m == nil {
 		return nil, samspil.ErrorAt(samspil.EINVALID, field, "is not a member of %s on %s", c.Name, d.String())
 	}
-	if !actor.IsOperator() && !actor.Can(samspil.PermCollabRepresent, orgID) {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may act for it", m.OrganizationName)
+	if err := actor.Require(samspil.PermCollabRepresent, orgID, m.OrganizationName); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -275,8 +262,8 @@ func (db *DB) CreateCollaboration(ctx context.Context, actor *samspil.Actor, in 
 		if err != nil {
 			return samspil.ErrorAt(samspil.EINVALID, "organization_id", "is not an organisation you can see")
 		}
-		if !actor.Can(samspil.PermCollabCreate, org.ID) {
-			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of %s may found a collaboration on its behalf", org.Name)
+		if err := actor.Require(samspil.PermCollabCreate, org.ID, org.Name); err != nil {
+			return err
 		}
 		role, commitment := in.Role, in.Commitment
 		if role == "" {
@@ -302,6 +289,25 @@ func (db *DB) CreateCollaboration(ctx context.Context, actor *samspil.Actor, in 
 		m := samspil.Member{CollaborationID: c.ID, OrganizationID: org.ID, OrganizationName: org.Name, Role: role, Commitment: commitment, Since: c.Start}
 		if err := db.insertMember(tx, &c, &m, "founding member"); err != nil {
 			return err
+		}
+		c.Members = []samspil.Member{m}
+		// Co-founders are invited: each becomes a member when its own
+		// administrators accept.
+		seen := map[string]bool{org.ID: true}
+		for i, f := range in.CoFounders {
+			path := "co_founders[" + strconv.Itoa(i) + "]"
+			co, err := db.findOrg(ctx, tx, actor, f.OrganizationID)
+			if err != nil {
+				return samspil.ErrorAt(samspil.EINVALID, path+".organization_id", "is not an organisation you can see")
+			}
+			if seen[co.ID] {
+				return samspil.ErrorAt(samspil.EINVALID, path+".organization_id", "%s is named twice", co.Name)
+			}
+			seen[co.ID] = true
+			inv := samspil.InvitationInput{OrganizationID: co.ID, Role: f.Role, Commitment: f.Commitment, Since: c.Start}
+			if _, err := db.invite(tx, &c, co, inv, true, path); err != nil {
+				return err
+			}
 		}
 		if out, err = db.findCollab(ctx, tx, actor, c.ID); err != nil {
 			return err
@@ -391,118 +397,6 @@ func (db *DB) UpdateCollaboration(ctx context.Context, actor *samspil.Actor, id 
 		return nil
 	})
 	return out, err
-}
-
-// AddMember adds an organisation to a collaboration.
-func (db *DB) AddMember(ctx context.Context, actor *samspil.Actor, collabID string, in samspil.MemberInput) (*samspil.Member, error) {
-	var out samspil.Member
-	err := db.update(ctx, actor, func(tx *Tx) error {
-		c, err := db.managingCollab(tx, collabID)
-		if err != nil {
-			return err
-		}
-		org, err := db.findOrg(ctx, tx, actor, in.OrganizationID)
-		if err != nil {
-			return samspil.ErrorAt(samspil.EINVALID, "organization_id", "is not an organisation you can see")
-		}
-		m := samspil.Member{CollaborationID: c.ID, OrganizationID: org.ID, OrganizationName: org.Name, Role: in.Role, Commitment: in.Commitment,
-			Since: in.Since}
-		if m.Role == "" {
-			m.Role = samspil.MemberRoleMember
-		}
-		if m.Commitment == "" {
-			m.Commitment = samspil.CommitmentBinding
-			if m.Role == samspil.MemberRoleObserver {
-				m.Commitment = samspil.CommitmentObserver
-			}
-		}
-		if err := db.insertMember(tx, c, &m, in.Reason); err != nil {
-			return err
-		}
-		out = m
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
-}
-
-// UpdateMember changes a membership's role or commitment, or ends it,
-// keeping the change with its date and reason in the history.
-func (db *DB) UpdateMember(ctx context.Context, actor *samspil.Actor, collabID, memberID string, version int, p samspil.MemberPatch) (*samspil.Member, error) {
-	var out samspil.Member
-	err := db.update(ctx, actor, func(tx *Tx) error {
-		c, err := db.managingCollab(tx, collabID)
-		if err != nil {
-			return err
-		}
-		i := slices.IndexFunc(c.Members, func(m samspil.Member) bool { return m.ID == memberID })
-		if i < 0 {
-			return samspil.NotFound("member")
-		}
-		before := c.Members[i]
-		if err := checkVersion(before.Version, version); err != nil {
-			return err
-		}
-		on := p.On
-		if on.IsZero() {
-			on = samspil.Today(tx.now)
-		}
-		if on.Before(before.Since) {
-			return samspil.ErrorAt(samspil.EINVALID, "on", "must not be before the membership starts (%s)", before.Since.String())
-		}
-		m := before
-		var events []samspil.MemberEvent
-		if p.Role != nil && *p.Role != m.Role {
-			events = append(events, samspil.MemberEvent{Kind: samspil.MemberRoleChange, From: string(m.Role), To: string(*p.Role)})
-			m.Role = *p.Role
-			if m.Role == samspil.MemberRoleObserver && p.Commitment == nil {
-				p.Commitment = ptrTo(samspil.CommitmentObserver)
-			}
-		}
-		if p.Commitment != nil && *p.Commitment != m.Commitment {
-			events = append(events, samspil.MemberEvent{Kind: samspil.MemberCommitment, From: string(m.Commitment), To: string(*p.Commitment)})
-			m.Commitment = *p.Commitment
-		}
-		if p.Until != nil && !p.Until.IsZero() {
-			if m.Until != nil {
-				return samspil.ErrorAt(samspil.EINVALID, "until", "%s left already", m.OrganizationName)
-			}
-			until := *p.Until
-			m.Until = &until
-			on = until
-			events = append(events, samspil.MemberEvent{Kind: samspil.MemberLeft})
-		}
-		if len(events) == 0 {
-			return samspil.ErrorAt(samspil.EINVALID, "role", "change the role or the commitment, or give the day the member leaves")
-		}
-		if err := m.Validate(); err != nil {
-			return err
-		}
-		if err := tx.execVersioned("collaboration_members", "member", m.ID, version, `UPDATE collaboration_members SET role = $3, commitment = $4,
-			until = $5, version = version + 1, updated_at = $6 WHERE id = $1 AND version = $2`,
-			m.ID, version, string(m.Role), string(m.Commitment), m.Until, tx.now); err != nil {
-			return err
-		}
-		m.Version, m.UpdatedAt = version+1, tx.now
-		for _, e := range events {
-			e.CollaborationID, e.OrganizationID, e.On, e.Reason = c.ID, m.OrganizationID, on, p.Reason
-			if err := db.memberEvent(tx, e); err != nil {
-				return err
-			}
-		}
-		if err := tx.Audit(auditEntry{OrgID: m.OrganizationID, Action: "collaboration.member.update", ObjectType: "collaboration_member",
-			ObjectID: m.ID, Before: before, After: m}); err != nil {
-			return err
-		}
-		out = m
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return &out, nil
 }
 
 func ptrTo[T any](v T) *T { return &v }

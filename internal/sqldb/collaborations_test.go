@@ -33,9 +33,17 @@ func newStory(t *testing.T, db *sqldb.DB, vis samspil.Visibility) *story {
 	}
 	c, err := db.CreateCollaboration(ctx, s.sAdmin.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg IT-samarbejde",
 		Kind: samspil.KindPartnership, Purpose: "Forretningsstrategisk samarbejde om IT og digitalisering", Start: samspil.NewDate(2014, 1, 1),
-		Exclusivity: samspil.ExclusivityExclusive, DecisionRule: samspil.RuleConsensus, Visibility: vis, OrganizationID: testkit.Silkeborg})
+		Exclusivity: samspil.ExclusivityExclusive, DecisionRule: samspil.RuleConsensus, Visibility: vis, OrganizationID: testkit.Silkeborg,
+		CoFounders: []samspil.FounderInput{{OrganizationID: testkit.Viborg}}})
 	must(t, err)
-	_, err = db.AddMember(ctx, s.sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1),
+	// Viborg's administrator accepts for Viborg, as the directorates agreed
+	// in December 2013.
+	invs, err := db.ListInvitations(ctx, s.vAdmin.Actor, samspil.InvitationFilter{CollaborationID: c.ID, Status: samspil.InvitationPending})
+	must(t, err)
+	if len(invs.Items) != 1 || !invs.Items[0].Founding || invs.Items[0].OrganizationID != s.viborg.ID {
+		t.Fatalf("invitations %+v", invs.Items)
+	}
+	_, err = db.AcceptInvitation(ctx, s.vAdmin.Actor, invs.Items[0].ID, samspil.Answer{On: ptr(samspil.NewDate(2013, 12, 16)),
 		Reason: "Aftale mellem direktionerne"})
 	must(t, err)
 	s.collab, err = db.FindCollaboration(ctx, s.sAdmin.Actor, c.ID)
@@ -71,40 +79,60 @@ func TestCollaborationStory(t *testing.T) {
 			t.Fatalf("Aarhus lists %d", len(page.Items))
 		}
 
-		// Only the secretariat manages: Viborg (a plain member) may not add Aarhus; Aarhus may not either.
-		_, err = db.AddMember(ctx, s.vAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2015, 1, 1)})
+		// Only the secretariat manages: Viborg (a plain member) may not invite Aarhus; Aarhus may not either.
+		_, err = db.Invite(ctx, s.vAdmin.Actor, c.ID, samspil.InvitationInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2015, 1, 1)})
 		testkit.ErrCode(t, err, samspil.EFORBIDDEN)
-		_, err = db.AddMember(ctx, s.aAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2015, 1, 1)})
+		_, err = db.Invite(ctx, s.aAdmin.Actor, c.ID, samspil.InvitationInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2015, 1, 1)})
 		testkit.ErrCode(t, err, samspil.ENOTFOUND)
 		// Bad input names the field and changes nothing.
 		before, _ := db.Fingerprint(ctx)
-		_, err = db.AddMember(ctx, s.sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2015, 1, 1)})
-		wantField(t, err, samspil.EINVALID, "organization_id")
-		_, err = db.AddMember(ctx, s.sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2013, 1, 1)})
+		_, err = db.Invite(ctx, s.sAdmin.Actor, c.ID, samspil.InvitationInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2015, 1, 1)})
+		wantField(t, err, samspil.ECONFLICT, "organization_id")
+		_, err = db.Invite(ctx, s.sAdmin.Actor, c.ID, samspil.InvitationInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2013, 1, 1)})
 		wantField(t, err, samspil.EINVALID, "since")
-		_, err = db.AddMember(ctx, s.sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2015, 1, 1),
+		_, err = db.Invite(ctx, s.sAdmin.Actor, c.ID, samspil.InvitationInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2015, 1, 1),
 			Role: samspil.MemberRoleObserver, Commitment: samspil.CommitmentBinding})
 		wantField(t, err, samspil.EINVALID, "commitment")
 		_, err = db.UpdateCollaboration(ctx, s.sAdmin.Actor, c.ID, c.Version, samspil.CollaborationPatch{End: ptr(samspil.NewDate(2013, 12, 31))})
 		wantField(t, err, samspil.EINVALID, "end")
-		_, err = db.RecordAdjustment(ctx, s.sAdmin.Actor, c.ID, samspil.AdjustmentInput{Title: "Tom", EffectiveOn: samspil.NewDate(2018, 11, 1)})
+		_, err = db.ProposeAdjustment(ctx, s.sAdmin.Actor, c.ID, samspil.AdjustmentInput{Title: "Tom", EffectiveOn: samspil.NewDate(2018, 11, 1)})
 		wantField(t, err, samspil.EINVALID, "commitments")
-		_, err = db.RecordAdjustment(ctx, s.sAdmin.Actor, c.ID, samspil.AdjustmentInput{Title: "Aarhus", EffectiveOn: samspil.NewDate(2018, 11, 1),
+		_, err = db.ProposeAdjustment(ctx, s.sAdmin.Actor, c.ID, samspil.AdjustmentInput{Title: "Aarhus", EffectiveOn: samspil.NewDate(2018, 11, 1),
 			Commitments: []samspil.CommitmentChange{{OrganizationID: s.aarhus.ID, Commitment: samspil.CommitmentVoluntary}}})
 		wantField(t, err, samspil.EINVALID, "commitments[0].organization_id")
 		if after, _ := db.Fingerprint(ctx); after != before {
 			t.Fatal("refused input changed the database")
 		}
 
-		// November 2018: the adjustment, in one step.
-		adj, err := db.RecordAdjustment(ctx, s.sAdmin.Actor, c.ID, samspil.AdjustmentInput{Title: "Justeret samarbejdsform",
+		// November 2018: the adjustment, proposed by the secretariat and
+		// approved by each municipality on the day of the memo.
+		adj, err := db.ProposeAdjustment(ctx, s.sAdmin.Actor, c.ID, samspil.AdjustmentInput{Title: "Justeret samarbejdsform",
 			Summary: "Samarbejde kun frivilligt, hvor det giver mening", EffectiveOn: samspil.NewDate(2018, 11, 1),
 			Exclusivity: samspil.ExclusivityOpen, StrategyNote: "Den fælles strategi gælder, til hver kommune vedtager sin egen",
 			Commitments: []samspil.CommitmentChange{{OrganizationID: s.silkeborg.ID, Commitment: samspil.CommitmentVoluntary},
 				{OrganizationID: s.viborg.ID, Commitment: samspil.CommitmentVoluntary}}})
 		must(t, err)
-		if adj.PreviousExclusive != samspil.ExclusivityExclusive {
-			t.Fatalf("previous exclusivity %q", adj.PreviousExclusive)
+		if adj.PreviousExclusive != samspil.ExclusivityExclusive || adj.Status != samspil.AdjustmentProposed || len(adj.Approvals) != 2 {
+			t.Fatalf("proposed %+v", adj)
+		}
+		memo := samspil.NewDate(2018, 11, 1)
+		adj, err = db.ApproveAdjustment(ctx, s.sAdmin.Actor, adj.ID, samspil.ApprovalInput{OrganizationID: testkit.Silkeborg, Answer: samspil.Answer{On: &memo}})
+		must(t, err)
+		if adj.Status != samspil.AdjustmentProposed {
+			t.Fatalf("one approval of two made it %s", adj.Status)
+		}
+		if got, _ := db.FindCollaboration(ctx, s.vViewer.Actor, c.ID); got.Exclusivity != samspil.ExclusivityExclusive {
+			t.Fatal("the adjustment took effect before Viborg approved it")
+		}
+		adj, err = db.ApproveAdjustment(ctx, s.vAdmin.Actor, adj.ID, samspil.ApprovalInput{OrganizationID: testkit.Viborg, Answer: samspil.Answer{On: &memo}})
+		must(t, err)
+		if adj.Status != samspil.AdjustmentInEffect || adj.AppliedAt == nil {
+			t.Fatalf("approved by both: %+v", adj)
+		}
+		for _, ap := range adj.Approvals {
+			if ap.State != samspil.ApprovalApproved || ap.On == nil || *ap.On != memo || ap.ByName == "" {
+				t.Fatalf("approval %+v", ap)
+			}
 		}
 		got, err := db.FindCollaboration(ctx, s.vViewer.Actor, c.ID)
 		must(t, err)
@@ -136,12 +164,12 @@ func TestCollaborationStory(t *testing.T) {
 			t.Fatalf("timeline:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 		}
 
-		// Viborg leaves in 2026; the history keeps it, and it is no partner any more after that day.
-		m := got.Members[1]
-		_, err = db.UpdateMember(ctx, s.sAdmin.Actor, c.ID, m.ID, m.Version+1, samspil.MemberPatch{Until: ptr(samspil.NewDate(2026, 1, 31))})
-		testkit.ErrCode(t, err, samspil.ESTALE)
-		left, err := db.UpdateMember(ctx, s.sAdmin.Actor, c.ID, m.ID, m.Version, samspil.MemberPatch{Until: ptr(samspil.NewDate(2026, 1, 31)),
-			Reason: "Går over i fælles driftsenhed"})
+		// Viborg leaves in 2026 by its own decision; Silkeborg cannot make it
+		// leave. The history keeps it, and it is no partner any more after that day.
+		leave := samspil.LeaveInput{OrganizationID: testkit.Viborg, Until: samspil.NewDate(2026, 1, 31), Reason: "Går over i fælles driftsenhed"}
+		_, err = db.Leave(ctx, s.sAdmin.Actor, c.ID, leave)
+		testkit.ErrCode(t, err, samspil.EFORBIDDEN)
+		left, err := db.Leave(ctx, s.vAdmin.Actor, c.ID, leave)
 		must(t, err)
 		if left.Until == nil || left.ActiveOn(samspil.NewDate(2026, 2, 1)) {
 			t.Fatalf("left %+v", left)
@@ -161,16 +189,22 @@ func TestCollaborationStory(t *testing.T) {
 		}
 		// Every change is audited, and the secretariat's administrators find
 		// their changes in their organisation's log; Viborg's do not.
-		for _, action := range []string{"collaboration.create", "collaboration.member.add", "collaboration.adjust", "collaboration.member.update"} {
+		for _, action := range []string{"collaboration.create", "collaboration.member.add", "collaboration.invitation.create",
+			"collaboration.invitation.accept", "collaboration.adjustment.propose", "collaboration.adjustment.approve",
+			"collaboration.adjustment.apply", "collaboration.member.leave"} {
 			if countAudit(t, db, action) == 0 {
 				t.Errorf("no %s audit event", action)
 			}
 		}
-		if events := auditAs(t, db, s.sAdmin.Actor, samspil.AuditFilter{OrganizationID: s.silkeborg.ID, Action: "collaboration.adjust"}); len(events) != 1 {
-			t.Errorf("Silkeborg's log has %d adjustments", len(events))
+		if events := auditAs(t, db, s.sAdmin.Actor, samspil.AuditFilter{OrganizationID: s.silkeborg.ID, Action: "collaboration.adjustment.propose"}); len(events) != 1 {
+			t.Errorf("Silkeborg's log has %d proposed adjustments", len(events))
 		}
-		if events := auditAs(t, db, s.vAdmin.Actor, samspil.AuditFilter{OrganizationID: s.viborg.ID, Action: "collaboration.adjust"}); len(events) != 0 {
-			t.Errorf("Viborg's log has %d adjustments", len(events))
+		// Each approval is in the log of the organisation that gave it.
+		if events := auditAs(t, db, s.vAdmin.Actor, samspil.AuditFilter{OrganizationID: s.viborg.ID, Action: "collaboration.adjustment.approve"}); len(events) != 1 {
+			t.Errorf("Viborg's log has %d approvals", len(events))
+		}
+		if events := auditAs(t, db, s.vAdmin.Actor, samspil.AuditFilter{OrganizationID: s.viborg.ID, Action: "collaboration.adjustment.propose"}); len(events) != 0 {
+			t.Errorf("Viborg's log has %d proposals", len(events))
 		}
 	})
 }

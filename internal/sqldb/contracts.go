@@ -333,8 +333,8 @@ func (db *DB) writableContract(tx *Tx, id string) (*samspil.Contract, error) {
 	if !tx.actor.CanSee(c.OrganizationID, c.Visibility) {
 		return nil, samspil.NotFound("contract")
 	}
-	if !tx.actor.Can(samspil.PermLandscapeWrite, c.OrganizationID) {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its IT landscape", c.OrganizationName)
+	if err := tx.actor.Require(samspil.PermLandscapeWrite, c.OrganizationID, c.OrganizationName); err != nil {
+		return nil, err
 	}
 	return c, nil
 }

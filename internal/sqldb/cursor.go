@@ -110,3 +110,14 @@ func collect[T any](rows *sql.Rows, scan func(rowScanner) (T, error)) ([]T, erro
 	}
 	return out, rows.Err()
 }
+
+// each calls fn for every row and closes the rows.
+func each(rows *sql.Rows, fn func(rowScanner) error) error {
+	defer rows.Close()
+	for rows.Next() {
+		if err := fn(rows); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -481,10 +481,10 @@ func (db *DB) CastVote(ctx context.Context, actor *samspil.Actor, decisionID str
 			return err
 		}
 		proxy, castBy := false, m.OrganizationID
-		if !represents(actor, m.OrganizationID) {
+		if !actor.Represents(m.OrganizationID) {
 			// A proxy counts while its holder has a vote on the decision's day.
 			i := slices.IndexFunc(d.Proxies, func(p samspil.Proxy) bool { return p.OrganizationID == m.OrganizationID })
-			if i < 0 || !represents(actor, d.Proxies[i].ProxyOrganizationID) || onlyErr(voter(d, c, d.Proxies[i].ProxyOrganizationID, "")) != nil {
+			if i < 0 || !actor.Represents(d.Proxies[i].ProxyOrganizationID) || onlyErr(voter(d, c, d.Proxies[i].ProxyOrganizationID, "")) != nil {
 				return samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s, or of the member holding its proxy, may vote for it",
 					m.OrganizationName)
 			}
@@ -573,7 +573,7 @@ func (db *DB) SetProxy(ctx context.Context, actor *samspil.Actor, decisionID str
 		if err != nil {
 			return err
 		}
-		if !represents(actor, giver.OrganizationID) && !canManage(actor, c, samspil.Today(tx.now)) {
+		if !actor.MayGiveProxy(c, giver.OrganizationID, samspil.Today(tx.now)) {
 			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s, the secretariat and the chair may give its proxy",
 				giver.OrganizationName)
 		}

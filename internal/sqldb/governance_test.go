@@ -28,9 +28,8 @@ func unchanged(t *testing.T, db *sqldb.DB, fn func()) {
 // from 2015 and reloads the actors.
 func withObserver(t *testing.T, s *story) {
 	t.Helper()
-	_, err := s.db.AddMember(ctx, s.sAdmin.Actor, s.collab.ID, samspil.MemberInput{OrganizationID: testkit.Aarhus, Role: samspil.MemberRoleObserver,
+	testkit.Join(t, s.db, s.collab.ID, samspil.InvitationInput{OrganizationID: testkit.Aarhus, Role: samspil.MemberRoleObserver,
 		Commitment: samspil.CommitmentObserver, Since: samspil.NewDate(2015, 1, 1)})
-	must(t, err)
 	s.aAdmin.Actor = testkit.Actor(t, s.db, s.aAdmin.User.ID)
 }
 
@@ -221,10 +220,11 @@ func TestDecisionStory(t *testing.T) {
 		must(t, err)
 		cur, err := db.FindCollaboration(ctx, s.sAdmin.Actor, c.ID)
 		must(t, err)
-		vm := cur.MemberOn(vb, samspil.Today(time.Now()))
-		_, err = db.UpdateMember(ctx, s.sAdmin.Actor, c.ID, vm.ID, vm.Version, samspil.MemberPatch{Role: ptr(samspil.MemberRoleObserver),
-			On: samspil.Today(time.Now())})
-		must(t, err)
+		if cur.MemberOn(vb, samspil.Today(time.Now())) == nil {
+			t.Fatal("Viborg is no member today")
+		}
+		testkit.Adjust(t, db, c.ID, samspil.AdjustmentInput{Title: "Viborg observerer", EffectiveOn: samspil.Today(time.Now()),
+			Roles: []samspil.RoleChange{{OrganizationID: vb, Role: samspil.MemberRoleObserver}}})
 		again, err := db.FindDecision(ctx, s.vViewer.Actor, maj.ID)
 		must(t, err)
 		if again.Outcome.Result != closed.Outcome.Result || again.Outcome.For != closed.Outcome.For || again.Outcome.Against != closed.Outcome.Against ||
@@ -497,8 +497,7 @@ func TestGovernanceCrossCollaboration(t *testing.T) {
 		other, err := db.CreateCollaboration(ctx, a, samspil.CollaborationInput{Name: "Østjysk netværk", Kind: samspil.KindNetwork,
 			Start: samspil.NewDate(2020, 1, 1), DecisionRule: samspil.RuleMajority, Visibility: samspil.VisibilityPrivate, OrganizationID: testkit.Aarhus})
 		must(t, err)
-		_, err = db.AddMember(ctx, a, other.ID, samspil.MemberInput{OrganizationID: "0461", Since: samspil.NewDate(2020, 1, 1)})
-		must(t, err)
+		testkit.Join(t, db, other.ID, samspil.InvitationInput{OrganizationID: "0461", Since: samspil.NewDate(2020, 1, 1)})
 		a = testkit.Actor(t, db, s.aAdmin.User.ID)
 		d, err := db.CreateDecision(ctx, a, other.ID, samspil.DecisionInput{Title: "Fælles drift", DecidedOn: samspil.NewDate(2021, 1, 1)})
 		must(t, err)

@@ -118,8 +118,8 @@ func (db *DB) newImporter(ctx context.Context, qr querier, actor *samspil.Actor,
 	if err != nil {
 		return nil, err
 	}
-	if !actor.Can(samspil.PermLandscapeWrite, org.ID) {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its IT landscape", org.Name)
+	if err := actor.Require(samspil.PermLandscapeWrite, org.ID, org.Name); err != nil {
+		return nil, err
 	}
 	im := &importer{db: db, ctx: ctx, qr: qr, actor: actor, org: org, kind: kind, report: &samspil.ImportReport{Kind: kind, Errors: []samspil.RowError{}, Warnings: []samspil.RowError{}},
 		systems: map[string][]sysRef{}, companies: map[string]string{}, units: map[string]string{}, tasks: map[string]bool{},

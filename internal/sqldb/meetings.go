@@ -196,34 +196,21 @@ func (db *DB) meetingForChange(tx *Tx, id string, manage bool) (*samspil.Collabo
 	if err != nil {
 		return nil, nil, err
 	}
-	if canManage(tx.actor, c, samspil.Today(tx.now)) {
+	today := samspil.Today(tx.now)
+	if manage {
+		if !tx.actor.Manages(c, today) {
+			return nil, nil, samspil.Errorf(samspil.EFORBIDDEN, "only the secretariat and the chair of %s may move or cancel its meetings", c.Name)
+		}
 		return c, m, nil
 	}
-	if manage {
-		return nil, nil, samspil.Errorf(samspil.EFORBIDDEN, "only the secretariat and the chair of %s may move or cancel its meetings", c.Name)
-	}
-	sits, err := sitsIn(tx, tx.actor, m.ForumID)
+	f, err := db.findForum(tx.ctx, tx, tx.actor, m.ForumID)
 	if err != nil {
 		return nil, nil, err
 	}
-	if !sits {
-		return nil, nil, samspil.Errorf(samspil.EFORBIDDEN, "only the secretariat, the chair and the members of %s may record its meetings", m.ForumName)
+	if err := tx.actor.RequireRecordMeeting(c, &f.Forum, today); err != nil {
+		return nil, nil, err
 	}
 	return c, m, nil
-}
-
-// sitsIn reports whether the actor sits in the forum for an organisation
-// they still belong to.
-func sitsIn(tx *Tx, actor *samspil.Actor, forumID string) (bool, error) {
-	if actor == nil || actor.UserID == "" {
-		return false, nil
-	}
-	var orgID string
-	err := tx.QueryRowContext(tx.ctx, `SELECT organization_id FROM forum_members WHERE forum_id = $1 AND user_id = $2`, forumID, actor.UserID).Scan(&orgID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
-	return err == nil && actor.MemberOf(orgID), err
 }
 
 // touchMeeting marks a meeting as given content and counts a new version.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 
 	"github.com/samspil/samspil"
 )
@@ -105,7 +106,10 @@ func (db *DB) membershipsOf(ctx context.Context, qr querier, actor *samspil.Acto
 	return out, nil
 }
 
-// CreateMembership adds an existing user to an organisation with a role.
+// CreateMembership gives a person who already belongs to one of the
+// administrator's organisations a role in another of them. Anyone else is
+// invited by e-mail; an unknown account and one of another organisation
+// answer alike, so that nothing tells whether an address has an account.
 func (db *DB) CreateMembership(ctx context.Context, actor *samspil.Actor, in samspil.MembershipInput) (*samspil.Membership, error) {
 	var v samspil.Validation
 	v.Check(in.Role.Valid(), "role", "must be one of admin, editor, viewer")
@@ -120,8 +124,8 @@ func (db *DB) CreateMembership(ctx context.Context, actor *samspil.Actor, in sam
 		if err != nil {
 			return err
 		}
-		if !actor.Can(samspil.PermPeopleManage, org.ID) {
-			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of %s may add members", org.Name)
+		if err := actor.Require(samspil.PermPeopleManage, org.ID, org.Name); err != nil {
+			return err
 		}
 		userID := in.UserID
 		field := "user_id"
@@ -131,11 +135,21 @@ func (db *DB) CreateMembership(ctx context.Context, actor *samspil.Actor, in sam
 		} else {
 			err = tx.QueryRowContext(ctx, `SELECT id FROM users WHERE id = $1`, userID).Scan(&userID)
 		}
-		if err != nil {
-			if errors.Is(err, sql.ErrNoRows) {
-				return samspil.ErrorAt(samspil.EINVALID, field, "no user has this %s; create the user instead", field)
-			}
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		notYours := samspil.ErrorAt(samspil.EINVALID, field, "is not a person of an organisation you administer; invite them by e-mail instead")
+		if err != nil {
+			return notYours
+		}
+		if !actor.IsOperator() {
+			acc, err := accountFacts(ctx, tx, userID)
+			if err != nil {
+				return err
+			}
+			if !slices.ContainsFunc(acc.Orgs, func(o string) bool { return actor.Can(samspil.PermPeopleManage, o) }) {
+				return notYours
+			}
 		}
 		id := newID()
 		if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, user_id, organization_id, role, version, created_at, updated_at)
@@ -163,8 +177,8 @@ func (db *DB) manageableMembership(tx *Tx, id string, version int) (*samspil.Mem
 	if err != nil {
 		return nil, err
 	}
-	if !tx.actor.Can(samspil.PermPeopleManage, m.OrganizationID) {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators of %s may change its members", m.OrganizationName)
+	if err := tx.actor.Require(samspil.PermPeopleManage, m.OrganizationID, m.OrganizationName); err != nil {
+		return nil, err
 	}
 	if err := checkVersion(m.Version, version); err != nil {
 		return nil, err

@@ -19,10 +19,26 @@ func TestMembershipCreate(t *testing.T) {
 		anna := testkit.NewPerson(t, db, "anna@silkeborg.dk", testkit.Silkeborg, samspil.RoleEditor)
 		v := testkit.Org(t, db, testkit.Viborg)
 
-		// Before: Viborg's administrator cannot see Anna.
+		// Viborg's administrator cannot see Anna, nor add her: she belongs
+		// to no organisation Viborg's administrator administers. The answer
+		// is the one for an address without an account, word for word.
 		_, err := db.FindUser(ctx, vAdmin.Actor, anna.User.ID)
 		testkit.ErrCode(t, err, samspil.ENOTFOUND)
+		_, foreign := db.CreateMembership(ctx, vAdmin.Actor, samspil.MembershipInput{Email: "anna@silkeborg.dk", OrganizationID: testkit.Viborg, Role: samspil.RoleViewer})
+		_, unknown := db.CreateMembership(ctx, vAdmin.Actor, samspil.MembershipInput{Email: "nobody@silkeborg.dk", OrganizationID: testkit.Viborg, Role: samspil.RoleViewer})
+		wantField(t, foreign, samspil.EINVALID, "email")
+		if foreign.Error() != unknown.Error() {
+			t.Fatalf("the answers tell an account from none:\n%v\n%v", foreign, unknown)
+		}
+		_, foreign = db.CreateMembership(ctx, vAdmin.Actor, samspil.MembershipInput{UserID: anna.User.ID, OrganizationID: testkit.Viborg, Role: samspil.RoleViewer})
+		_, unknown = db.CreateMembership(ctx, vAdmin.Actor, samspil.MembershipInput{UserID: "no-such-user", OrganizationID: testkit.Viborg, Role: samspil.RoleViewer})
+		if samspil.ErrorCode(foreign) != samspil.EINVALID || foreign.Error() != unknown.Error() {
+			t.Fatalf("the answers by id tell an account from none:\n%v\n%v", foreign, unknown)
+		}
 
+		// Viborg's administrator becomes an administrator of Silkeborg too:
+		// now Anna belongs to one of their organisations and may be added.
+		vAdmin.Actor = addMember(t, db, vAdmin, testkit.Silkeborg, samspil.RoleAdmin)
 		m, err := db.CreateMembership(ctx, vAdmin.Actor, samspil.MembershipInput{Email: "ANNA@Silkeborg.dk", OrganizationID: testkit.Viborg, Role: samspil.RoleViewer})
 		must(t, err)
 		if m.UserID != anna.User.ID || m.OrganizationID != v.ID || m.Role != samspil.RoleViewer || m.Version != 1 ||
@@ -31,9 +47,6 @@ func TestMembershipCreate(t *testing.T) {
 		}
 		if a := testkit.Actor(t, db, anna.User.ID); a.RoleIn(v.ID) != samspil.RoleViewer {
 			t.Errorf("Anna's roles: %v", a.Roles)
-		}
-		if _, err := db.FindUser(ctx, vAdmin.Actor, anna.User.ID); err != nil {
-			t.Errorf("Viborg's administrator cannot see the new member: %v", err)
 		}
 
 		for _, c := range []struct {
@@ -72,6 +85,9 @@ func TestMembershipCreate(t *testing.T) {
 		}
 		if a := testkit.Actor(t, db, sAdmin.User.ID); a.MemberOf(v.ID) {
 			t.Errorf("a refused membership was stored: %v", a.Roles)
+		}
+		if p.Items[0].UserEmail == "admin@silkeborg.dk" || p.Items[1].UserEmail == "admin@silkeborg.dk" || p.Items[2].UserEmail == "admin@silkeborg.dk" {
+			t.Errorf("a refused membership was stored: %+v", p.Items)
 		}
 	})
 }
@@ -208,9 +224,7 @@ func TestMembershipLastAdmin(t *testing.T) {
 		_, err := db.UpdateMembership(ctx, first.Actor, m1.ID, 1, samspil.MembershipPatch{Role: ptr(samspil.RoleAdmin)})
 		must(t, err)
 
-		second, err := db.CreateMembership(ctx, first.Actor, samspil.MembershipInput{Email: testkit.NewPerson(t, db, "second@silkeborg.dk", testkit.Silkeborg, samspil.RoleViewer).User.Email,
-			OrganizationID: org.ID, Role: samspil.RoleAdmin})
-		must(t, err)
+		second := testkit.NewPerson(t, db, "second@os2.dk", org.ID, samspil.RoleAdmin).User.Memberships[0]
 		_, err = db.UpdateMembership(ctx, first.Actor, m1.ID, 2, samspil.MembershipPatch{Role: ptr(samspil.RoleViewer)})
 		must(t, err)
 		err = db.DeleteMembership(ctx, testkit.System, second.ID, 1)

@@ -131,8 +131,8 @@ func (db *DB) loadPopulations(ctx context.Context, qr querier, orgs []samspil.Or
 
 // CreateOrganization registers an organisation (platform operators only).
 func (db *DB) CreateOrganization(ctx context.Context, actor *samspil.Actor, in samspil.OrganizationInput) (*samspil.Organization, error) {
-	if !actor.Can(samspil.PermOrgCreate, "") {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may register organisations")
+	if err := actor.Require(samspil.PermOrgCreate, "", ""); err != nil {
+		return nil, err
 	}
 	in.Normalize()
 	o := in.Organization()
@@ -212,8 +212,8 @@ func (db *DB) UpdateOrganization(ctx context.Context, actor *samspil.Actor, id s
 		if err != nil {
 			return err
 		}
-		if !actor.Can(samspil.PermOrgUpdate, before.ID) {
-			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of %s may change it", before.Name)
+		if err := actor.Require(samspil.PermOrgUpdate, before.ID, before.Name); err != nil {
+			return err
 		}
 		if p.MunicipalityCode != nil && *p.MunicipalityCode != before.MunicipalityCode && !actor.IsOperator() {
 			return samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may change a municipality code")

@@ -134,11 +134,6 @@ func (db *DB) ListStrategies(ctx context.Context, actor *samspil.Actor, collabID
 	})
 }
 
-// represents reports whether the actor may act for the organisation.
-func represents(actor *samspil.Actor, orgID string) bool {
-	return actor.IsOperator() || actor.Can(samspil.PermCollabRepresent, orgID)
-}
-
 // CreateStrategy records a strategy. The actor must be an administrator or
 // editor of one of its owners; a joint strategy of a collaboration may also
 // be recorded by those who manage the collaboration, and its owners must be
@@ -199,12 +194,11 @@ func (db *DB) CreateStrategy(ctx context.Context, actor *samspil.Actor, in samsp
 		if err := v.Err(); err != nil {
 			return err
 		}
-		owner := slices.ContainsFunc(s.Owners, func(o samspil.StrategyOwner) bool { return represents(actor, o.OrganizationID) })
-		if !owner && (c == nil || !canManage(actor, c, samspil.Today(tx.now))) {
+		if !actor.MayRecordStrategy(c, s.Owners, samspil.Today(tx.now)) {
 			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of one of its owners may record a strategy")
 		}
 		for _, o := range s.Owners {
-			if o.AdoptedOn != nil && !represents(actor, o.OrganizationID) {
+			if o.AdoptedOn != nil && !actor.Represents(o.OrganizationID) {
 				return samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may record its adoption", o.OrganizationName)
 			}
 		}
@@ -265,8 +259,8 @@ func (db *DB) AdoptStrategy(ctx context.Context, actor *samspil.Actor, id, orgID
 			return samspil.ErrorAt(samspil.EINVALID, "organization_id", "is not an owner of %s", s.Title)
 		}
 		before := s.Owners[i]
-		if !represents(actor, orgID) {
-			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may act for it", before.OrganizationName)
+		if err := actor.Require(samspil.PermCollabRepresent, orgID, before.OrganizationName); err != nil {
+			return err
 		}
 		if on.IsZero() {
 			on = samspil.Today(tx.now)

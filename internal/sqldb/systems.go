@@ -157,8 +157,8 @@ func (db *DB) ownerFor(tx *Tx, orgID, field string, perm samspil.Permission) (*s
 	if err != nil {
 		return nil, err
 	}
-	if !tx.actor.Can(perm, org.ID) {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its IT landscape", org.Name)
+	if err := tx.actor.Require(perm, org.ID, org.Name); err != nil {
+		return nil, err
 	}
 	return org, nil
 }
@@ -322,8 +322,8 @@ func (db *DB) UpdateSystem(ctx context.Context, actor *samspil.Actor, id string,
 // added to the survivor, and the duplicate is deleted. One audit event
 // records what moved.
 func (db *DB) MergeSystems(ctx context.Context, actor *samspil.Actor, survivorID, duplicateID string) (*samspil.System, error) {
-	if !actor.Can(samspil.PermPlatformManage, "") {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may merge catalogue entries")
+	if err := actor.Require(samspil.PermPlatformManage, "", ""); err != nil {
+		return nil, err
 	}
 	if survivorID == duplicateID {
 		return nil, samspil.ErrorAt(samspil.EINVALID, "duplicate_id", "must differ from the surviving entry")

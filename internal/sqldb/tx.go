@@ -57,6 +57,9 @@ func (db *DB) updateOnce(ctx context.Context, actor *samspil.Actor, fn func(tx *
 	tx := &Tx{Tx: sqlTx, ctx: ctx, db: db, now: db.now(), actor: actor}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
+		if errors.Is(err, errUnchanged) {
+			return nil
+		}
 		return err
 	}
 	if err := sqlTx.Commit(); err != nil {

@@ -96,8 +96,8 @@ func (db *DB) writableOrg(tx *Tx, orgID string) (*samspil.Organization, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !tx.actor.Can(samspil.PermUnitsWrite, org.ID) {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its units", org.Name)
+	if err := tx.actor.Require(samspil.PermUnitsWrite, org.ID, org.Name); err != nil {
+		return nil, err
 	}
 	// Checks on the tree must see concurrent changes to it.
 	if err := tx.lockOrg(org.ID); err != nil {

@@ -253,8 +253,8 @@ func (db *DB) writableUsage(tx *Tx, id string) (*samspil.Usage, error) {
 	if err != nil {
 		return nil, err
 	}
-	if !tx.actor.Can(samspil.PermLandscapeWrite, u.OrganizationID) {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of %s may change its IT landscape", u.OrganizationName)
+	if err := tx.actor.Require(samspil.PermLandscapeWrite, u.OrganizationID, u.OrganizationName); err != nil {
+		return nil, err
 	}
 	return u, nil
 }

@@ -2,8 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"strings"
 
 	"github.com/samspil/samspil"
@@ -108,14 +106,18 @@ func (db *DB) ListUsers(ctx context.Context, actor *samspil.Actor, f samspil.Use
 	return page, nil
 }
 
-// CreateUser creates a user and, for administrators, their first membership
-// in an organisation the administrator manages.
+// CreateUser creates an account, with its first membership when an
+// organisation is given. Only platform operators (and the command line)
+// create accounts directly: administrators invite people by e-mail, so that
+// no answer tells them whether an address has an account elsewhere.
 func (db *DB) CreateUser(ctx context.Context, actor *samspil.Actor, in samspil.UserInput) (*samspil.User, error) {
+	if !actor.IsOperator() {
+		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only platform operators create accounts; invite people by e-mail instead")
+	}
 	u := samspil.UserPatch{Email: &in.Email, DisplayName: &in.DisplayName}.Apply(samspil.User{Operator: in.Operator})
 	var v samspil.Validation
 	v.Merge(u.Validate())
-	if in.OrganizationID != "" || !actor.IsOperator() {
-		v.Check(in.OrganizationID != "", "organization_id", "is required: a new user joins an organisation you administer")
+	if in.OrganizationID != "" {
 		v.Check(in.Role.Valid(), "role", "must be one of admin, editor, viewer")
 	}
 	if in.Password != "" {
@@ -133,9 +135,6 @@ func (db *DB) CreateUser(ctx context.Context, actor *samspil.Actor, in samspil.U
 			return nil, err
 		}
 	}
-	if in.Operator && !actor.IsOperator() {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may create operators")
-	}
 	var created *samspil.User
 	err := db.update(ctx, actor, func(tx *Tx) error {
 		var org *samspil.Organization
@@ -144,17 +143,16 @@ func (db *DB) CreateUser(ctx context.Context, actor *samspil.Actor, in samspil.U
 			if org, err = db.findOrg(ctx, tx, actor, in.OrganizationID); err != nil {
 				return err
 			}
-			if !actor.Can(samspil.PermPeopleManage, org.ID) {
-				return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of %s may add people to it", org.Name)
-			}
-		}
-		id, err := tx.insertUser(u, hash)
-		if err != nil {
-			return err
 		}
 		orgID := ""
 		if org != nil {
 			orgID = org.ID
+		}
+		id, err := tx.insertUser(u, hash, orgID)
+		if err != nil {
+			return err
+		}
+		if org != nil {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO memberships (id, user_id, organization_id, role, version, created_at, updated_at)
 				VALUES ($1, $2, $3, $4, 1, $5, $5)`, newID(), id, org.ID, string(in.Role), tx.now); err != nil {
 				return err
@@ -171,12 +169,13 @@ func (db *DB) CreateUser(ctx context.Context, actor *samspil.Actor, in samspil.U
 	return db.FindUser(ctx, actor, created.ID)
 }
 
-// insertUser writes a new user row and returns its id.
-func (tx *Tx) insertUser(u samspil.User, passwordHash string) (string, error) {
+// insertUser writes a new user row, made for the organisation createdBy
+// ("" for none), and returns its id.
+func (tx *Tx) insertUser(u samspil.User, passwordHash, createdBy string) (string, error) {
 	id := newID()
-	_, err := tx.ExecContext(tx.ctx, `INSERT INTO users (id, email, email_fold, display_name, name_fold, password_hash, disabled, operator, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, 1, $8, $8)`,
-		id, u.Email, samspil.Fold(u.Email), u.DisplayName, samspil.Fold(u.DisplayName), nullString(passwordHash), u.Operator, tx.now)
+	_, err := tx.ExecContext(tx.ctx, `INSERT INTO users (id, email, email_fold, display_name, name_fold, password_hash, disabled, operator,
+		created_by_org, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, FALSE, $7, $8, 1, $9, $9)`,
+		id, u.Email, samspil.Fold(u.Email), u.DisplayName, samspil.Fold(u.DisplayName), nullString(passwordHash), u.Operator, nullString(createdBy), tx.now)
 	if isUniqueViolation(err) {
 		return "", emailTaken()
 	}
@@ -187,41 +186,49 @@ func emailTaken() error {
 	return samspil.ErrorAt(samspil.ECONFLICT, "email", "a user with this e-mail address exists already; add them as a member instead")
 }
 
-// canManageUser reports whether the actor administers every organisation the
-// user belongs to (or is an operator): only then may they change the user's
-// account, which is shared by all those organisations. An operator's account
-// opens the whole platform, so only operators manage it.
-func (db *DB) canManageUser(ctx context.Context, qr querier, actor *samspil.Actor, userID string) (bool, string, error) {
-	var targetOperator bool
-	if !actor.IsOperator() {
-		err := qr.QueryRowContext(ctx, `SELECT operator FROM users WHERE id = $1`, userID).Scan(&targetOperator)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
-			return false, "", err
-		}
+// accountFacts loads what the rules about managing an account need.
+func accountFacts(ctx context.Context, qr querier, userID string) (samspil.AccountFacts, error) {
+	acc := samspil.AccountFacts{UserID: userID}
+	var createdBy *string
+	err := qr.QueryRowContext(ctx, `SELECT operator, created_by_org FROM users WHERE id = $1`, userID).Scan(&acc.Operator, &createdBy)
+	if err != nil {
+		return acc, errNoRows(err, "user")
 	}
+	acc.CreatedBy = deref(createdBy)
 	rows, err := qr.QueryContext(ctx, `SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY organization_id`, userID)
+	if err != nil {
+		return acc, err
+	}
+	acc.Orgs, err = collect(rows, func(r rowScanner) (string, error) {
+		var id string
+		return id, r.Scan(&id)
+	})
+	return acc, err
+}
+
+// canManageUser reports whether the actor may manage the account
+// (samspil.Actor.MayManageAccount) and the organisation its changes are
+// recorded under: one the actor administers, else its first.
+func (db *DB) canManageUser(ctx context.Context, qr querier, actor *samspil.Actor, userID string) (bool, string, error) {
+	acc, err := accountFacts(ctx, qr, userID)
 	if err != nil {
 		return false, "", err
 	}
-	defer rows.Close()
-	all, firstOrg := true, ""
-	for rows.Next() {
-		var org string
-		if err := rows.Scan(&org); err != nil {
-			return false, "", err
+	return actor.MayManageAccount(acc), auditOrgOf(actor, acc), nil
+}
+
+// auditOrgOf is the organisation a change of the account is recorded under:
+// one of its organisations the actor administers, else its first, else "".
+func auditOrgOf(actor *samspil.Actor, acc samspil.AccountFacts) string {
+	for _, org := range acc.Orgs {
+		if actor.Can(samspil.PermPeopleManage, org) {
+			return org
 		}
-		if firstOrg == "" || (actor.Can(samspil.PermPeopleManage, org) && !actor.Can(samspil.PermPeopleManage, firstOrg)) {
-			firstOrg = org
-		}
-		all = all && actor.Can(samspil.PermPeopleManage, org)
 	}
-	if err := rows.Err(); err != nil {
-		return false, "", err
+	if len(acc.Orgs) > 0 {
+		return acc.Orgs[0]
 	}
-	if actor.IsOperator() {
-		return true, firstOrg, nil
-	}
-	return all && firstOrg != "" && !targetOperator, firstOrg, nil
+	return ""
 }
 
 // UpdateUser changes a user's account. Users may change their own name and
@@ -298,13 +305,14 @@ func (db *DB) SetPassword(ctx context.Context, actor *samspil.Actor, id, current
 	if err != nil {
 		return err
 	}
-	manage, orgID, err := db.canManageUser(ctx, db.read, actor, id)
+	acc, err := accountFacts(ctx, db.read, id)
 	if err != nil {
 		return err
 	}
+	orgID := auditOrgOf(actor, acc)
 	self := actor.UserID == id
-	if !manage && !self {
-		return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of every organisation %s belongs to may set the password", u.DisplayName)
+	if !self && !actor.MaySetPassword(acc) {
+		return samspil.Errorf(samspil.EFORBIDDEN, "only the administrators of the organisation that made the account, when it belongs to that organisation alone, may set the password of %s; the owner can reset it through a link sent by e-mail", u.DisplayName)
 	}
 	if self {
 		var hash *string

@@ -34,10 +34,9 @@ func findUser(t testing.TB, db *sqldb.DB, id string) *samspil.User {
 
 func TestUserCreate(t *testing.T) {
 	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
-		admin := testkit.NewPerson(t, db, "admin@silkeborg.dk", testkit.Silkeborg, samspil.RoleAdmin)
 		s := testkit.Org(t, db, testkit.Silkeborg)
 
-		u, err := db.CreateUser(ctx, admin.Actor, samspil.UserInput{Email: " Anna.Jensen@Silkeborg.dk ", DisplayName: " Anna Jensen ",
+		u, err := db.CreateUser(ctx, testkit.System, samspil.UserInput{Email: " Anna.Jensen@Silkeborg.dk ", DisplayName: " Anna Jensen ",
 			OrganizationID: testkit.Silkeborg, Role: samspil.RoleEditor})
 		must(t, err)
 		if u.Email != "Anna.Jensen@Silkeborg.dk" || u.DisplayName != "Anna Jensen" || u.HasPassword || u.Disabled || u.Operator || u.Version != 1 {
@@ -50,7 +49,7 @@ func TestUserCreate(t *testing.T) {
 		if a := testkit.Actor(t, db, u.ID); a.RoleIn(s.ID) != samspil.RoleEditor {
 			t.Errorf("new user's actor has roles %v", a.Roles)
 		}
-		withPw, err := db.CreateUser(ctx, admin.Actor, samspil.UserInput{Email: "bo@silkeborg.dk", DisplayName: "Bo", Password: testkit.Password,
+		withPw, err := db.CreateUser(ctx, testkit.System, samspil.UserInput{Email: "bo@silkeborg.dk", DisplayName: "Bo", Password: testkit.Password,
 			OrganizationID: s.ID, Role: samspil.RoleViewer})
 		must(t, err)
 		if !withPw.HasPassword {
@@ -59,7 +58,7 @@ func TestUserCreate(t *testing.T) {
 		login(t, db, "bo@silkeborg.dk", testkit.Password)
 
 		// E-mail addresses are unique regardless of case.
-		_, err = db.CreateUser(ctx, admin.Actor, samspil.UserInput{Email: "anna.jensen@SILKEBORG.DK", DisplayName: "Anna 2",
+		_, err = db.CreateUser(ctx, testkit.System, samspil.UserInput{Email: "anna.jensen@SILKEBORG.DK", DisplayName: "Anna 2",
 			OrganizationID: testkit.Silkeborg, Role: samspil.RoleViewer})
 		wantField(t, err, samspil.ECONFLICT, "email")
 
@@ -96,17 +95,20 @@ func TestUserCreateRefused(t *testing.T) {
 			code  string
 			field string
 		}{
-			{"admin without organisation", admin.Actor, with(func(in *samspil.UserInput) { in.OrganizationID = "" }), samspil.EINVALID, "organization_id"},
-			{"no role", admin.Actor, with(func(in *samspil.UserInput) { in.Role = "" }), samspil.EINVALID, "role"},
-			{"unknown role", admin.Actor, with(func(in *samspil.UserInput) { in.Role = "owner" }), samspil.EINVALID, "role"},
-			{"bad e-mail", admin.Actor, with(func(in *samspil.UserInput) { in.Email = "Ny <ny@silkeborg.dk>" }), samspil.EINVALID, "email"},
-			{"no name", admin.Actor, with(func(in *samspil.UserInput) { in.DisplayName = " " }), samspil.EINVALID, "display_name"},
-			{"short password", admin.Actor, with(func(in *samspil.UserInput) { in.Password = "kort" }), samspil.EINVALID, "password"},
+			{"no role", testkit.System, with(func(in *samspil.UserInput) { in.Role = "" }), samspil.EINVALID, "role"},
+			{"unknown role", testkit.System, with(func(in *samspil.UserInput) { in.Role = "owner" }), samspil.EINVALID, "role"},
+			{"bad e-mail", testkit.System, with(func(in *samspil.UserInput) { in.Email = "Ny <ny@silkeborg.dk>" }), samspil.EINVALID, "email"},
+			{"no name", testkit.System, with(func(in *samspil.UserInput) { in.DisplayName = " " }), samspil.EINVALID, "display_name"},
+			{"short password", testkit.System, with(func(in *samspil.UserInput) { in.Password = "kort" }), samspil.EINVALID, "password"},
+			{"unknown organisation", testkit.System, with(func(in *samspil.UserInput) { in.OrganizationID = "no-such-org" }), samspil.ENOTFOUND, ""},
+			// Administrators invite people instead: whether an address has an
+			// account must not show in their answers.
+			{"admin", admin.Actor, ok, samspil.EFORBIDDEN, ""},
 			{"editor", editor.Actor, ok, samspil.EFORBIDDEN, ""},
 			{"anonymous", samspil.Anonymous(), ok, samspil.EFORBIDDEN, ""},
 			{"admin of another organisation", admin.Actor, with(func(in *samspil.UserInput) { in.OrganizationID = testkit.Viborg }), samspil.EFORBIDDEN, ""},
 			{"admin making an operator", admin.Actor, with(func(in *samspil.UserInput) { in.Operator = true }), samspil.EFORBIDDEN, ""},
-			{"outsider in a private organisation", admin.Actor, with(func(in *samspil.UserInput) { in.OrganizationID = private.ID }), samspil.ENOTFOUND, ""},
+			{"admin of a private organisation", admin.Actor, with(func(in *samspil.UserInput) { in.OrganizationID = private.ID }), samspil.EFORBIDDEN, ""},
 		} {
 			t.Run(c.name, func(t *testing.T) {
 				_, err := db.CreateUser(ctx, c.actor, c.in)
@@ -405,15 +407,38 @@ func TestSetPasswordByOthers(t *testing.T) {
 		}
 		login(t, db, user.User.Email, testkit.Password)
 
-		// An administrator of every organisation needs no current password.
+		// Even an administrator of both of the user's organisations may not:
+		// the account does not belong to one organisation alone.
 		sAdmin.Actor = addMember(t, db, sAdmin, testkit.Aarhus, samspil.RoleAdmin)
+		testkit.ErrCode(t, db.SetPassword(ctx, sAdmin.Actor, user.User.ID, "", newPassword), samspil.EFORBIDDEN)
+		// Once it belongs to Silkeborg alone, which made it, Silkeborg's
+		// administrator may, without the current password.
+		for _, m := range findUser(t, db, user.User.ID).Memberships {
+			if m.OrganizationID != testkit.Org(t, db, testkit.Silkeborg).ID {
+				must(t, db.DeleteMembership(ctx, testkit.System, m.ID, m.Version))
+			}
+		}
 		must(t, db.SetPassword(ctx, sAdmin.Actor, user.User.ID, "", newPassword))
 		_, err := db.SessionActor(ctx, session)
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
 		login(t, db, user.User.Email, newPassword)
 
+		// An account another organisation made stays out of reach when it
+		// moves: Aarhus made it, it now belongs to Silkeborg alone.
+		moved := testkit.NewPerson(t, db, "flyttet@example.dk", testkit.Aarhus, samspil.RoleViewer)
+		addMember(t, db, moved, testkit.Silkeborg, samspil.RoleViewer)
+		must(t, db.DeleteMembership(ctx, testkit.System, moved.User.Memberships[0].ID, moved.User.Memberships[0].Version))
+		testkit.ErrCode(t, db.SetPassword(ctx, sAdmin.Actor, moved.User.ID, "", newPassword), samspil.EFORBIDDEN)
+		login(t, db, moved.User.Email, testkit.Password)
+		// An account that belongs to no organisation is revived only by an
+		// operator (or its owner through a reset link).
+		orphan := testkit.NewPerson(t, db, "forladt@silkeborg.dk", testkit.Silkeborg, samspil.RoleViewer)
+		must(t, db.DeleteMembership(ctx, testkit.System, orphan.User.Memberships[0].ID, orphan.User.Memberships[0].Version))
+		testkit.ErrCode(t, db.SetPassword(ctx, sAdmin.Actor, orphan.User.ID, "", newPassword), samspil.ENOTFOUND)
+		must(t, db.SetPassword(ctx, testkit.System, orphan.User.ID, "", newPassword))
+
 		// A user without a password gets one.
-		nopw, err := db.CreateUser(ctx, sAdmin.Actor, samspil.UserInput{Email: "sso@silkeborg.dk", DisplayName: "SSO", OrganizationID: testkit.Silkeborg, Role: samspil.RoleViewer})
+		nopw, err := db.CreateUser(ctx, testkit.System, samspil.UserInput{Email: "sso@silkeborg.dk", DisplayName: "SSO", OrganizationID: testkit.Silkeborg, Role: samspil.RoleViewer})
 		must(t, err)
 		_, _, err = db.Login(ctx, "sso@silkeborg.dk", newPassword)
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)

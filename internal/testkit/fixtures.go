@@ -73,3 +73,57 @@ func ErrCode(t testing.TB, err error, code string) {
 		t.Fatalf("want error %q, got %q (%v)", code, got, err)
 	}
 }
+
+// Join makes an organisation a member of a collaboration as tests set it
+// up: the system invites it and records its acceptance (given on the first
+// day of membership), and the membership is returned.
+func Join(t testing.TB, db *sqldb.DB, collabID string, in samspil.InvitationInput) *samspil.Member {
+	t.Helper()
+	ctx := context.Background()
+	inv, err := db.Invite(ctx, System, collabID, in)
+	if err != nil {
+		t.Fatalf("invite %s: %v", in.OrganizationID, err)
+	}
+	on := inv.Since
+	if today := samspil.Today(samspil.Now()); on.After(today) {
+		on = today
+	}
+	accepted, err := db.AcceptInvitation(ctx, System, inv.ID, samspil.Answer{On: &on})
+	if err != nil {
+		t.Fatalf("accept the invitation of %s: %v", in.OrganizationID, err)
+	}
+	c, err := db.FindCollaboration(ctx, System, collabID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range c.Members {
+		if c.Members[i].ID == accepted.MemberID {
+			return &c.Members[i]
+		}
+	}
+	t.Fatalf("no membership made for %s", in.OrganizationID)
+	return nil
+}
+
+// Adjust proposes an adjustment as the system and approves it for every
+// member it concerns on its effective date (or today, when that is later),
+// and returns it as it then is.
+func Adjust(t testing.TB, db *sqldb.DB, collabID string, in samspil.AdjustmentInput) *samspil.Adjustment {
+	t.Helper()
+	ctx := context.Background()
+	a, err := db.ProposeAdjustment(ctx, System, collabID, in)
+	if err != nil {
+		t.Fatalf("propose adjustment: %v", err)
+	}
+	on := a.EffectiveOn
+	if today := samspil.Today(samspil.Now()); on.After(today) {
+		on = today
+	}
+	for _, ap := range a.Approvals {
+		if a, err = db.ApproveAdjustment(ctx, System, a.ID, samspil.ApprovalInput{OrganizationID: ap.OrganizationID,
+			Answer: samspil.Answer{On: &on}}); err != nil {
+			t.Fatalf("approve adjustment for %s: %v", ap.OrganizationName, err)
+		}
+	}
+	return a
+}
