@@ -70,12 +70,14 @@ func silkeborgViborg(ctx context.Context, store Store, mette, peter *samspil.Act
 		Kind: samspil.KindPartnership, Purpose: "Et forretningsstrategisk samarbejde om IT og digitalisering, besluttet på direktionsniveau: " +
 			"fælles direktionsmøder, fælles strategi, fælles projekter og IT-chefer, der mødes hver 14. dag.",
 		Start: day(2014, 1, 1), LegalForm: samspil.LegalAgreement, Exclusivity: samspil.ExclusivityExclusive,
-		DecisionRule: samspil.RuleConsensus, Visibility: samspil.VisibilitySector, OrganizationID: silkeborg.ID})
+		DecisionRule: samspil.RuleConsensus, Visibility: samspil.VisibilitySector, OrganizationID: silkeborg.ID,
+		CoFounders: []samspil.FounderInput{{OrganizationID: viborg.ID, Commitment: samspil.CommitmentBinding}}})
 	if err != nil {
 		return err
 	}
-	if _, err := store.AddMember(ctx, mette, c.ID, samspil.MemberInput{OrganizationID: viborg.ID, Since: day(2014, 1, 1),
-		Reason: "Aftale mellem de to direktioner"}); err != nil {
+	// Viborg joins by its own acceptance, given when the two directorates
+	// agreed in December 2013.
+	if err := acceptInvitation(ctx, store, peter, c.ID, viborg.ID, day(2013, 12, 16), "Aftale mellem de to direktioner"); err != nil {
 		return err
 	}
 	mette, peter = refresh(ctx, store, mette), refresh(ctx, store, peter)
@@ -196,16 +198,28 @@ func silkeborgViborg(ctx context.Context, store Store, mette, peter *samspil.Act
 		return err
 	}
 
-	// November 2018: the adjustment, in one step.
-	if _, err := store.RecordAdjustment(ctx, mette, c.ID, samspil.AdjustmentInput{Title: "Justeret samarbejdsform",
+	// November 2018: the adjustment, in one step, approved by both
+	// municipalities on the day of the memo.
+	adj, err := store.ProposeAdjustment(ctx, mette, c.ID, samspil.AdjustmentInput{Title: "Justeret samarbejdsform",
 		Summary: "Ingen forpligtelse eller forventning om at søge hinanden først. Samarbejde frivilligt, hvor det giver mening, " +
 			"også med andre kommuner og i partnerskaber som OS2. De faste direktionsfora ophører; IT-cheferne mødes fortsat hver 14. dag.",
 		EffectiveOn: day(2018, 11, 1), Exclusivity: samspil.ExclusivityOpen,
 		Commitments: []samspil.CommitmentChange{{OrganizationID: silkeborg.ID, Commitment: samspil.CommitmentVoluntary},
 			{OrganizationID: viborg.ID, Commitment: samspil.CommitmentVoluntary}},
 		DiscontinuedForums: []string{directors.ID, management.ID},
-		StrategyNote:       "Den fælles strategi gælder, til hver kommune vedtager sin egen."}); err != nil {
+		StrategyNote:       "Den fælles strategi gælder, til hver kommune vedtager sin egen."})
+	if err != nil {
 		return err
+	}
+	memo := day(2018, 11, 1)
+	for _, ap := range []struct {
+		who *samspil.Actor
+		org string
+	}{{mette, silkeborg.ID}, {peter, viborg.ID}} {
+		if _, err := store.ApproveAdjustment(ctx, ap.who, adj.ID, samspil.ApprovalInput{OrganizationID: ap.org,
+			Answer: samspil.Answer{On: &memo, Reason: "Besluttet af direktionen"}}); err != nil {
+			return err
+		}
 	}
 	if _, err := store.AddDocument(ctx, mette, c.ID, samspil.DocumentInput{Kind: samspil.DocAgreement, Title: "Notat om justeret samarbejdsform, november 2018 (demo)",
 		FileName: "notat-2018.txt", ContentType: "text/plain", Content: []byte(demoDoc)}); err != nil {
@@ -280,6 +294,33 @@ func refresh(ctx context.Context, store Store, a *samspil.Actor) *samspil.Actor 
 
 func ptr[T any](v T) *T { return &v }
 
+// acceptInvitation accepts, for org, its pending invitation to the
+// collaboration, as decided on day on.
+func acceptInvitation(ctx context.Context, store Store, who *samspil.Actor, collabID, orgID string, on samspil.Date, reason string) error {
+	page, err := store.ListInvitations(ctx, who, samspil.InvitationFilter{CollaborationID: collabID, OrganizationID: orgID,
+		Status: samspil.InvitationPending})
+	if err != nil {
+		return err
+	}
+	if len(page.Items) != 1 {
+		return fmt.Errorf("%d pending invitations of %s", len(page.Items), orgID)
+	}
+	_, err = store.AcceptInvitation(ctx, who, page.Items[0].ID, samspil.Answer{On: &on, Reason: reason})
+	return err
+}
+
+// join invites an organisation and records its acceptance given on day on.
+// The demo's other collaborations are recorded from the command line's
+// system scope, which may record consent given outside samspil.
+func join(ctx context.Context, store Store, sys *samspil.Actor, collabID string, in samspil.InvitationInput, on samspil.Date) error {
+	inv, err := store.Invite(ctx, sys, collabID, in)
+	if err != nil {
+		return err
+	}
+	_, err = store.AcceptInvitation(ctx, sys, inv.ID, samspil.Answer{On: &on})
+	return err
+}
+
 // otherCollaborations: an association of the municipalities of Region
 // Midtjylland and an OS2-style product community.
 func otherCollaborations(ctx context.Context, store Store, sys *samspil.Actor) error {
@@ -311,8 +352,8 @@ func otherCollaborations(ctx context.Context, store Store, sys *samspil.Actor) e
 		if o.MunicipalityCode == "0657" { // Herning chairs
 			role = samspil.MemberRoleChair
 		}
-		if _, err := store.AddMember(ctx, sys, assoc.ID, samspil.MemberInput{OrganizationID: o.ID, Role: role, Commitment: samspil.CommitmentVoluntary,
-			Since: day(2019, 1, 1)}); err != nil {
+		if err := join(ctx, store, sys, assoc.ID, samspil.InvitationInput{OrganizationID: o.ID, Role: role, Commitment: samspil.CommitmentVoluntary,
+			Since: day(2019, 1, 1)}, day(2018, 12, 10)); err != nil {
 			return err
 		}
 		n++
@@ -329,8 +370,8 @@ func otherCollaborations(ctx context.Context, store Store, sys *samspil.Actor) e
 		return err
 	}
 	for _, code := range []string{"0740", "0751", "0657", "0461", "0101", "0851"} {
-		if _, err := store.AddMember(ctx, sys, community.ID, samspil.MemberInput{OrganizationID: code, Commitment: samspil.CommitmentVoluntary,
-			Since: day(2023, 9, 1)}); err != nil {
+		if err := join(ctx, store, sys, community.ID, samspil.InvitationInput{OrganizationID: code, Commitment: samspil.CommitmentVoluntary,
+			Since: day(2023, 9, 1)}, day(2023, 8, 15)); err != nil {
 			return err
 		}
 	}

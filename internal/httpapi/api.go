@@ -85,6 +85,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerCalendarFeeds()
 	a.registerImports()
 	a.registerCollaborations()
+	a.registerConsent()
 	a.registerDecisions()
 	a.registerGovernance()
 	a.registerForums()

@@ -214,26 +214,46 @@ func TestUnitsAPI(t *testing.T) {
 func TestPeopleAPI(t *testing.T) {
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		w := newWorld(t, app)
-		// An admin creates a user in their organisation, not in another.
+		// An admin invites a person to their organisation, not to another,
+		// and does not create accounts directly.
 		newUser := map[string]any{"email": "ny@silkeborg.example", "display_name": "Ny Kollega", "organization_id": "0740", "role": "editor",
 			"password": "tre tilfældige ord og lidt mere"}
-		var u samspil.User
-		w.asSAdmin.Do("POST", "/api/v1/users", newUser).Want(t, 201).JSON(t, &u)
+		w.asSAdmin.Do("POST", "/api/v1/users", newUser).Want(t, 403)
+		var inv samspil.PersonInvitation
+		res := w.asSAdmin.Do("POST", "/api/v1/organizations/0740/invitations", map[string]any{"email": "ny@silkeborg.example", "role": "editor"}).Want(t, 201)
+		res.JSON(t, &inv)
+		if inv.Status != samspil.InvitationPending || inv.Role != samspil.RoleEditor || !strings.HasPrefix(inv.AcceptURL, "http") ||
+			!strings.Contains(inv.AcceptURL, "/join/") {
+			t.Fatalf("invitation %+v", inv)
+		}
+		w.asSAdmin.Do("POST", "/api/v1/organizations/0791/invitations", map[string]any{"email": "anden@viborg.example", "role": "editor"}).Want(t, 403)
+		w.asSViewer.Do("POST", "/api/v1/organizations/0740/invitations", map[string]any{"email": "anden@silkeborg.example", "role": "editor"}).Want(t, 403)
+		w.asSAdmin.Do("POST", "/api/v1/organizations/0740/invitations", map[string]any{"email": "NY@silkeborg.example", "role": "viewer"}).Want(t, 409)
+		// The answer to an address with an account elsewhere is the same.
+		var other samspil.PersonInvitation
+		w.asSAdmin.Do("POST", "/api/v1/organizations/0740/invitations", map[string]any{"email": "admin@viborg.example", "role": "viewer"}).
+			Want(t, 201).JSON(t, &other)
+		if other.Status != inv.Status || other.AcceptURL == "" {
+			t.Fatalf("invitation of an existing account: %+v", other)
+		}
+		var open samspil.Page[samspil.PersonInvitation]
+		w.asSAdmin.Do("GET", "/api/v1/organizations/0740/invitations", nil).Want(t, 200).JSON(t, &open)
+		if len(open.Items) != 2 || open.Items[0].AcceptURL != "" {
+			t.Fatalf("open invitations %+v", open.Items)
+		}
+		w.asSViewer.Do("GET", "/api/v1/organizations/0740/invitations", nil).Want(t, 403)
+		// The invited person makes an account through the link (a page); a
+		// weak password is refused and not echoed.
+		secret := inv.AcceptURL[strings.LastIndex(inv.AcceptURL, "/")+1:]
+		if _, err := app.DB.AcceptByLink(context.Background(), secret, samspil.NewAccountInput{DisplayName: "Ny Kollega", Password: "password1234567"}); samspil.ErrorCode(err) != samspil.EINVALID {
+			t.Fatalf("weak password: %v", err)
+		}
+		u, err := app.DB.AcceptByLink(context.Background(), secret, samspil.NewAccountInput{DisplayName: "Ny Kollega", Password: "tre tilfældige ord og lidt mere"})
+		if err != nil {
+			t.Fatal(err)
+		}
 		if len(u.Memberships) != 1 || u.Memberships[0].Role != samspil.RoleEditor || !u.HasPassword {
 			t.Fatalf("created: %+v", u)
-		}
-		newUser["email"] = "anden@viborg.example"
-		newUser["organization_id"] = "0791"
-		w.asSAdmin.Do("POST", "/api/v1/users", newUser).Want(t, 403)
-		w.asSViewer.Do("POST", "/api/v1/users", newUser).Want(t, 403)
-		newUser["email"] = "NY@silkeborg.example"
-		newUser["organization_id"] = "0740"
-		w.asSAdmin.Do("POST", "/api/v1/users", newUser).Want(t, 409)
-		newUser["email"] = "svag@silkeborg.example"
-		newUser["password"] = "password1234567"
-		res := w.asSAdmin.Do("POST", "/api/v1/users", newUser).Want(t, 422)
-		if !strings.Contains(string(res.Body), "body.password") || strings.Contains(string(res.Body), "password1234567") {
-			t.Fatalf("weak password answer: %s", res.Body)
 		}
 
 		// Users see the members of their organisations only.
@@ -254,7 +274,12 @@ func TestPeopleAPI(t *testing.T) {
 			t.Fatal("me is not me")
 		}
 
-		// Memberships: add Viborg's viewer to Silkeborg by e-mail; change and remove.
+		// Memberships: Silkeborg's administrator, made an administrator of
+		// Viborg too, adds Viborg's viewer to Silkeborg by e-mail; change and remove.
+		if _, err := app.DB.CreateMembership(context.Background(), testkit.System, samspil.MembershipInput{UserID: w.sAdmin.User.ID,
+			OrganizationID: testkit.Viborg, Role: samspil.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
 		var m samspil.Membership
 		w.asSAdmin.Do("POST", "/api/v1/memberships", map[string]any{"email": "viewer@viborg.example", "organization_id": "0740", "role": "viewer"}).
 			Want(t, 201).JSON(t, &m)
@@ -278,6 +303,18 @@ func TestPeopleAPI(t *testing.T) {
 		// Own password: the current one is required; afterwards old sessions end.
 		w.asSViewer.Do("PUT", "/api/v1/users/me/password", map[string]any{"current_password": "forkert forkert forkert", "password": "et helt nyt og langt kodeord"}).Want(t, 422)
 		w.asSViewer.Do("PUT", "/api/v1/users/me/password", map[string]any{"current_password": testkit.Password, "password": "et helt nyt og langt kodeord"}).Want(t, 204)
+
+		// Viborg's administrator sees the invitation to their address and accepts it.
+		var mine struct {
+			People []samspil.PersonInvitation `json:"people"`
+		}
+		w.asVAd.Do("GET", "/api/v1/users/me/invitations", nil).Want(t, 200).JSON(t, &mine)
+		if len(mine.People) != 1 || mine.People[0].ID != other.ID {
+			t.Fatalf("my invitations %+v", mine)
+		}
+		w.asSAdmin.Do("POST", "/api/v1/person-invitations/"+other.ID+"/accept", nil).Want(t, 404)
+		w.asVAd.Do("POST", "/api/v1/person-invitations/"+other.ID+"/accept", nil).Want(t, 200)
+		w.asVAd.Do("POST", "/api/v1/person-invitations/"+other.ID+"/accept", nil).Want(t, 409)
 	})
 }
 
@@ -339,6 +376,7 @@ func TestCrossTenant(t *testing.T) {
 		type objects struct {
 			org, unit, user, membership, token, event string
 			system, usage, contract, feed, upload     string
+			invitation                                string
 		}
 		made := func(p testkit.Person, orgID string, v samspil.Visibility) objects {
 			u, err := app.DB.CreateUnit(ctx, p.Actor, orgID, samspil.OrgUnitInput{Kind: samspil.UnitTeam, Name: "Team"})
@@ -376,8 +414,12 @@ func TestCrossTenant(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			inv, _, err := app.DB.InvitePerson(ctx, p.Actor, orgID, samspil.PersonInvitationInput{Email: "ny@" + orgID + ".example", Role: samspil.RoleViewer})
+			if err != nil {
+				t.Fatal(err)
+			}
 			return objects{org: orgID, unit: u.ID, user: p.User.ID, membership: p.User.Memberships[0].ID, token: tok.ID, event: ev.Items[0].ID,
-				system: sys.ID, usage: use.ID, contract: con.ID, feed: feed.ID, upload: upload.ID}
+				system: sys.ID, usage: use.ID, contract: con.ID, feed: feed.ID, upload: upload.ID, invitation: inv.ID}
 		}
 		silkeborg := made(w.sAdmin, w.silkeborg.ID, samspil.VisibilitySector)
 		viborg := made(w.vAdmin, w.viborg.ID, samspil.VisibilitySector)
@@ -405,6 +447,13 @@ func TestCrossTenant(t *testing.T) {
 				{"PATCH", "/api/v1/memberships/" + o.membership, map[string]any{"role": "viewer"}},
 				{"DELETE", "/api/v1/memberships/" + o.membership, nil},
 				{"POST", "/api/v1/memberships", map[string]any{"email": "x@x.example", "organization_id": o.org, "role": "admin"}},
+				{"POST", "/api/v1/organizations/" + o.org + "/invitations", map[string]any{"email": "x@x.example", "role": "admin"}},
+				{"GET", "/api/v1/organizations/" + o.org + "/invitations", nil},
+				{"POST", "/api/v1/person-invitations/" + o.invitation + "/withdraw", nil},
+				{"POST", "/api/v1/person-invitations/" + o.invitation + "/accept", nil},
+				{"POST", "/api/v1/person-invitations/" + o.invitation + "/decline", nil},
+				{"GET", "/api/v1/organizations/" + o.org + "/partner-collaborations", nil},
+				{"PUT", "/api/v1/organizations/" + o.org + "/partner-collaborations/" + o.org, map[string]any{"counts": false}},
 				{"GET", "/api/v1/tokens/" + o.token, nil},
 				{"DELETE", "/api/v1/tokens/" + o.token, nil},
 				{"GET", "/api/v1/tokens?user_id=" + o.user, nil},
@@ -440,13 +489,15 @@ func TestCrossTenant(t *testing.T) {
 		covered := map[string]bool{"GET /api/v1/openapi.json": true, "GET /api/v1/organizations": true, "GET /api/v1/users": true,
 			"GET /api/v1/memberships": true, "GET /api/v1/audit-events": true, "GET /api/v1/tokens": true, "POST /api/v1/tokens": true,
 			"GET /api/v1/systems": true, "GET /api/v1/kle": true, "GET /api/v1/kle/{code}": true, "GET /api/v1/deletions": true,
-			"GET /api/v1/calendar-feeds": true, "GET /api/v1/exports": true,
+			"GET /api/v1/calendar-feeds": true, "GET /api/v1/exports": true, "GET /api/v1/users/me/invitations": true,
 			"GET /api/v1/users/me/notice-opt-outs": true, "PUT /api/v1/users/me/notice-opt-outs": true,
 			"GET /api/v1/collaborations/{id}/forums": true, "POST /api/v1/collaborations/{id}/forums": true, "GET /api/v1/forums/{id}": true, "PATCH /api/v1/forums/{id}": true, "POST /api/v1/forums/{id}/discontinue": true, "POST /api/v1/forums/{id}/meetings": true, "GET /api/v1/meetings": true, "GET /api/v1/meetings/{id}": true, "PATCH /api/v1/meetings/{id}": true, "POST /api/v1/meetings/{id}/agenda": true, "PUT /api/v1/meetings/{id}/agenda/{item_id}": true, "DELETE /api/v1/meetings/{id}/agenda/{item_id}": true, "PUT /api/v1/meetings/{id}/attendance": true,
 			"GET /api/v1/decisions/{id}": true, "POST /api/v1/decisions/{id}/votes": true, "PUT /api/v1/decisions/{id}/proxies": true, "POST /api/v1/decisions/{id}/close": true, "GET /api/v1/strategies": true, "POST /api/v1/strategies": true, "GET /api/v1/strategies/{id}": true, "POST /api/v1/strategies/{id}/adoptions": true, "GET /api/v1/action-items": true, "GET /api/v1/action-items/{id}": true, "PATCH /api/v1/action-items/{id}": true}
-		// Collaboration routes have their own cross-collaboration tests.
+		// Collaboration routes (with their invitations and adjustments) have
+		// their own cross-collaboration tests.
 		for _, r := range app.Server.Routes() {
-			if strings.Contains(r.Pattern, " /api/v1/collaborations") {
+			if strings.Contains(r.Pattern, " /api/v1/collaborations") || strings.Contains(r.Pattern, " /api/v1/invitations") ||
+				strings.Contains(r.Pattern, " /api/v1/adjustments") {
 				covered[r.Pattern] = true
 			}
 		}
@@ -479,6 +530,7 @@ func TestCrossTenant(t *testing.T) {
 			"DELETE /api/v1/organizations/{id}/units/{unit_id}": 403,
 			"POST /api/v1/users":                                403,
 			"POST /api/v1/memberships":                          403,
+			"POST /api/v1/organizations/{id}/invitations":       403,
 			"POST /api/v1/organizations":                        403,
 			"GET /api/v1/systems/{id}":                          200,
 			"GET /api/v1/systems/{id}/who-uses":                 200,
@@ -495,7 +547,7 @@ func TestCrossTenant(t *testing.T) {
 		}
 		// Routes that answer the same whether the object is visible or not,
 		// because the gate refuses them before any object is looked at.
-		sameForInvisible := map[string]bool{"POST /api/v1/organizations": true, "POST /api/v1/systems/{id}/merge": true}
+		sameForInvisible := map[string]bool{"POST /api/v1/organizations": true, "POST /api/v1/systems/{id}/merge": true, "POST /api/v1/users": true}
 		// Lists that may show another organisation's sector-wide data.
 		listsOfShared := map[string]int{"GET /api/v1/usages": 1}
 		try := func(who *testkit.Client, name string, target objects, private bool) {
@@ -544,7 +596,8 @@ func patternOf(path string) string {
 	parts := strings.Split(path, "/")
 	names := map[string]string{"organizations": "{id}", "units": "{unit_id}", "users": "{id}", "memberships": "{id}", "tokens": "{id}",
 		"audit-events": "{id}", "systems": "{id}", "usages": "{id}", "contracts": "{id}", "calendar-feeds": "{id}", "imports": "{id}",
-		"collaborations": "{id}", "members": "{member_id}", "documents": "{doc_id}"}
+		"collaborations": "{id}", "members": "{member_id}", "documents": "{doc_id}", "person-invitations": "{id}", "invitations": "{id}",
+		"adjustments": "{id}", "partner-collaborations": "{collaboration_id}"}
 	for i := 4; i < len(parts); i++ {
 		if n, ok := names[parts[i-1]]; ok && parts[i] != "" && !(parts[i-1] == "documents" && parts[i] == "files") {
 			parts[i] = n
@@ -593,7 +646,7 @@ func TestBadInput(t *testing.T) {
 			{"bad cursor", "GET", "/api/v1/organizations?cursor=bm90LWEtY3Vyc29y", nil, "", 422, "query.cursor", false},
 			{"limit too large", "GET", "/api/v1/organizations?limit=100000", nil, "", 422, "query.limit", false},
 			{"bad changed_since", "GET", "/api/v1/organizations?changed_since=yesterday", nil, "", 422, "query.changed_since", false},
-			{"bad e-mail", "POST", "/api/v1/users", `{"email": "not-an-address", "display_name": "A", "organization_id": "0740", "role": "viewer"}`, "", 422, "body.email", false},
+			{"bad e-mail", "POST", "/api/v1/organizations/0740/invitations", `{"email": "not-an-address", "role": "viewer"}`, "", 422, "body.email", false},
 			{"bad role", "POST", "/api/v1/memberships", `{"email": "viewer@viborg.example", "organization_id": "0740", "role": "king"}`, "", 422, "body.role", false},
 			{"token expiry in the past", "POST", "/api/v1/tokens", `{"name": "old", "expires_at": "2001-01-01T00:00:00Z"}`, "", 422, "body.expires_at", false},
 		}

@@ -22,12 +22,6 @@ type MemberOutput struct {
 	Body *samspil.Member
 }
 
-// MemberPath selects a membership of a collaboration.
-type MemberPath struct {
-	ID       string `path:"id" maxLength:"64" doc:"The collaboration's ID"`
-	MemberID string `path:"member_id" maxLength:"64"`
-}
-
 // DocumentPath selects a founding document of a collaboration.
 type DocumentPath struct {
 	ID    string `path:"id" maxLength:"64" doc:"The collaboration's ID"`
@@ -53,7 +47,8 @@ func (a *API) registerCollaborations() {
 
 	register(a, huma.Operation{OperationID: "create-collaboration", Method: http.MethodPost, Path: "/collaborations", Tags: tags,
 		Summary: "Found a collaboration", DefaultStatus: http.StatusCreated,
-		Description: "The founding organisation becomes the first member, as secretariat unless another role is given."},
+		Description: "The founding organisation becomes the first member, as secretariat unless another role is given. Co-founders are invited " +
+			"and become members when their own administrators accept."},
 		samspil.PermCollabCreate, func(ctx context.Context, in *struct {
 			Body samspil.CollaborationInput
 		}) (*CollaborationOutput, error) {
@@ -90,38 +85,6 @@ func (a *API) registerCollaborations() {
 				return nil, fail(ctx, err, "body")
 			}
 			return &CollaborationOutput{ETag: etag(c.Version), Body: c}, nil
-		})
-
-	register(a, huma.Operation{OperationID: "add-member", Method: http.MethodPost, Path: "/collaborations/{id}/members", Tags: tags,
-		Summary: "Add a member organisation", DefaultStatus: http.StatusCreated},
-		samspil.PermCollabManage, func(ctx context.Context, in *struct {
-			IDPath
-			Body samspil.MemberInput
-		}) (*MemberOutput, error) {
-			m, err := a.store.AddMember(ctx, actor(ctx), in.ID, in.Body)
-			if err != nil {
-				return nil, fail(ctx, err, "body")
-			}
-			return &MemberOutput{ETag: etag(m.Version), Body: m}, nil
-		})
-
-	register(a, huma.Operation{OperationID: "update-member", Method: http.MethodPatch, Path: "/collaborations/{id}/members/{member_id}", Tags: tags,
-		Summary: "Change a membership", Description: "A new role or commitment, or the day the member leaves, from a date and with a reason; " +
-			"every change is kept in the history."},
-		samspil.PermCollabManage, func(ctx context.Context, in *struct {
-			MemberPath
-			IfMatchHeader
-			Body samspil.MemberPatch
-		}) (*MemberOutput, error) {
-			v, err := ifMatch(ctx, in.IfMatch)
-			if err != nil {
-				return nil, err
-			}
-			m, err := a.store.UpdateMember(ctx, actor(ctx), in.ID, in.MemberID, v, in.Body)
-			if err != nil {
-				return nil, fail(ctx, err, "body")
-			}
-			return &MemberOutput{ETag: etag(m.Version), Body: m}, nil
 		})
 
 	register(a, huma.Operation{OperationID: "member-history", Method: http.MethodGet, Path: "/collaborations/{id}/member-history", Tags: tags,
@@ -167,18 +130,19 @@ func (a *API) registerCollaborations() {
 			return &struct{ Body []samspil.Adjustment }{adjs}, nil
 		})
 
-	register(a, huma.Operation{OperationID: "record-adjustment", Method: http.MethodPost, Path: "/collaborations/{id}/adjustments", Tags: tags,
-		Summary: "Record an adjustment of the working form", DefaultStatus: http.StatusCreated,
-		Description: "Changes the exclusivity, members' commitments and stops forums from the effective date, in one step, or nothing when any part is invalid."},
+	register(a, huma.Operation{OperationID: "propose-adjustment", Method: http.MethodPost, Path: "/collaborations/{id}/adjustments", Tags: tags,
+		Summary: "Propose an adjustment of the working form", DefaultStatus: http.StatusCreated,
+		Description: "Changes the exclusivity, members' commitments and roles and stops forums from the effective date, in one step, " +
+			"once every member whose terms it changes has approved it (POST /adjustments/{id}/approve); nothing is written when any part is invalid."},
 		samspil.PermCollabManage, func(ctx context.Context, in *struct {
 			IDPath
 			Body samspil.AdjustmentInput
-		}) (*struct{ Body *samspil.Adjustment }, error) {
-			adj, err := a.store.RecordAdjustment(ctx, actor(ctx), in.ID, in.Body)
+		}) (*AdjustmentOutput, error) {
+			adj, err := a.store.ProposeAdjustment(ctx, actor(ctx), in.ID, in.Body)
 			if err != nil {
 				return nil, fail(ctx, err, "body")
 			}
-			return &struct{ Body *samspil.Adjustment }{adj}, nil
+			return &AdjustmentOutput{Location: Prefix + "/adjustments/" + adj.ID, Body: adj}, nil
 		})
 
 	register(a, huma.Operation{OperationID: "timeline", Method: http.MethodGet, Path: "/collaborations/{id}/timeline", Tags: tags,

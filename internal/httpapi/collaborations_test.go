@@ -26,25 +26,56 @@ func TestCollaborationsAPI(t *testing.T) {
 			c.Members[0].Role != samspil.MemberRoleSecretariat {
 			t.Fatalf("created %+v %v", c, res.Header)
 		}
-		// Viborg joins; Viborg itself may not add members.
-		w.asVAd.Do("POST", "/api/v1/collaborations/"+c.ID+"/members", map[string]any{"organization_id": "0751", "since": "2015-01-01"}).Want(t, 404)
-		var m samspil.Member
-		w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/members", map[string]any{"organization_id": "0791", "since": "2014-01-01"}).Want(t, 201).JSON(t, &m)
-		w.asVAd.Do("POST", "/api/v1/collaborations/"+c.ID+"/members", map[string]any{"organization_id": "0751", "since": "2015-01-01"}).Want(t, 403)
+		// Viborg is invited and joins by its own acceptance; Viborg itself
+		// may not invite others.
+		w.asVAd.Do("GET", "/api/v1/collaborations/"+c.ID, nil).Want(t, 404)
+		w.asVAd.Do("POST", "/api/v1/collaborations/"+c.ID+"/invitations", map[string]any{"organization_id": "0751", "since": "2015-01-01"}).Want(t, 404)
+		var inv samspil.Invitation
+		res = w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/invitations", map[string]any{"organization_id": "0791", "since": "2014-01-01"}).Want(t, 201)
+		res.JSON(t, &inv)
+		if res.Header.Get("Location") != "/api/v1/invitations/"+inv.ID || inv.Status != samspil.InvitationPending {
+			t.Fatalf("invitation %+v %v", inv, res.Header)
+		}
+		// The invited organisation sees the collaboration it is invited to.
 		w.asVAd.Do("GET", "/api/v1/collaborations/"+c.ID, nil).Want(t, 200)
+		w.asSAdmin.Do("POST", "/api/v1/invitations/"+inv.ID+"/accept", map[string]any{}).Want(t, 403)
+		wantProblem(t, w.asVAd.Do("POST", "/api/v1/invitations/"+inv.ID+"/accept", map[string]any{"on": "2099-01-01"}), 422, "body.on")
+		w.asVAd.Do("POST", "/api/v1/invitations/"+inv.ID+"/accept", map[string]any{"on": "2013-12-16", "reason": "Aftale mellem direktionerne"}).Want(t, 200).JSON(t, &inv)
+		if inv.Status != samspil.InvitationAccepted || inv.MemberID == "" || inv.AnsweredOn == nil || inv.AnsweredOn.String() != "2013-12-16" {
+			t.Fatalf("accepted %+v", inv)
+		}
+		w.asVAd.Do("POST", "/api/v1/invitations/"+inv.ID+"/accept", map[string]any{}).Want(t, 409)
+		w.asVAd.Do("POST", "/api/v1/collaborations/"+c.ID+"/invitations", map[string]any{"organization_id": "0751", "since": "2015-01-01"}).Want(t, 403)
 
 		// Optimistic locking on the collaboration and the membership.
 		w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID, map[string]any{"purpose": "IT"}).Want(t, 428)
 		w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID, map[string]any{"purpose": "IT"}, "If-Match", `"7"`).Want(t, 412)
 		w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID, map[string]any{"purpose": "IT og digitalisering"}, "If-Match", `"1"`).Want(t, 200)
-		wantProblem(t, w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID+"/members/"+m.ID, map[string]any{"on": "2016-01-01"}, "If-Match", `"1"`), 422, "body.role")
-		w.asSAdmin.Do("PATCH", "/api/v1/collaborations/"+c.ID+"/members/"+m.ID, map[string]any{"role": "chair", "on": "2016-01-01",
-			"reason": "Formandskabet går på skift"}, "If-Match", `"1"`).Want(t, 200)
+		// Viborg chairs from 2016: a change of its role, which Viborg approves.
+		var adj samspil.Adjustment
+		res = w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/adjustments", map[string]any{"title": "Formandskabet går på skift",
+			"effective_on": "2016-01-01", "roles": []map[string]any{{"organization_id": w.viborg.ID, "role": "chair"}}}).Want(t, 201)
+		res.JSON(t, &adj)
+		if res.Header.Get("Location") != "/api/v1/adjustments/"+adj.ID || adj.Status != samspil.AdjustmentProposed || len(adj.Approvals) != 1 {
+			t.Fatalf("proposed %+v", adj)
+		}
+		w.asSAdmin.Do("POST", "/api/v1/adjustments/"+adj.ID+"/approve", map[string]any{"organization_id": "0791"}).Want(t, 403)
+		wantProblem(t, w.asSAdmin.Do("POST", "/api/v1/adjustments/"+adj.ID+"/approve", map[string]any{"organization_id": "0740"}), 422, "body.organization_id")
+		w.asVAd.Do("POST", "/api/v1/adjustments/"+adj.ID+"/approve", map[string]any{"organization_id": "0791", "on": "2015-12-15"}).Want(t, 200).JSON(t, &adj)
+		if adj.Status != samspil.AdjustmentInEffect {
+			t.Fatalf("approved %+v", adj)
+		}
 
-		// The 2018 adjustment and the timeline.
-		w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/adjustments", map[string]any{"title": "Justeret samarbejdsform",
+		// The 2018 adjustment, approved by both, and the timeline.
+		res = w.asSAdmin.Do("POST", "/api/v1/collaborations/"+c.ID+"/adjustments", map[string]any{"title": "Justeret samarbejdsform",
 			"effective_on": "2018-11-01", "exclusivity": "open", "commitments": []map[string]any{
 				{"organization_id": w.silkeborg.ID, "commitment": "voluntary"}, {"organization_id": w.viborg.ID, "commitment": "voluntary"}}}).Want(t, 201)
+		res.JSON(t, &adj)
+		w.asSAdmin.Do("POST", "/api/v1/adjustments/"+adj.ID+"/approve", map[string]any{"organization_id": "0740", "on": "2018-11-01"}).Want(t, 200)
+		w.asVAd.Do("POST", "/api/v1/adjustments/"+adj.ID+"/approve", map[string]any{"organization_id": "0791", "on": "2018-11-01"}).Want(t, 200).JSON(t, &adj)
+		if adj.Status != samspil.AdjustmentInEffect || len(adj.Approvals) != 2 {
+			t.Fatalf("the 2018 adjustment %+v", adj)
+		}
 		var tl []samspil.TimelineEntry
 		w.asVAd.Do("GET", "/api/v1/collaborations/"+c.ID+"/timeline", nil).Want(t, 200).JSON(t, &tl)
 		var texts []string
@@ -119,7 +150,15 @@ func TestCollaborationRoutesCrossCollaboration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		member, err := app.DB.AddMember(ctx, aAdmin.Actor, other.ID, samspil.MemberInput{OrganizationID: "0461", Since: samspil.NewDate(2020, 1, 1)})
+		testkit.Join(t, app.DB, other.ID, samspil.InvitationInput{OrganizationID: "0461", Since: samspil.NewDate(2020, 1, 1)})
+		// An invitation waiting for Aalborg and an adjustment waiting for Odense.
+		inv, err := app.DB.Invite(ctx, aAdmin.Actor, other.ID, samspil.InvitationInput{OrganizationID: "0851", Since: samspil.NewDate(2021, 1, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		adj, err := app.DB.ProposeAdjustment(ctx, testkit.Actor(t, app.DB, aAdmin.User.ID), other.ID, samspil.AdjustmentInput{Title: "Frivilligt",
+			EffectiveOn: samspil.NewDate(2021, 1, 1), Commitments: []samspil.CommitmentChange{{OrganizationID: testkit.Org(t, app.DB, "0461").ID,
+				Commitment: samspil.CommitmentVoluntary}}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -135,8 +174,8 @@ func TestCollaborationRoutesCrossCollaboration(t *testing.T) {
 		}{
 			{"GET", base, nil},
 			{"PATCH", base, map[string]any{"name": "Overtaget"}},
-			{"POST", base + "/members", map[string]any{"organization_id": "0740", "since": "2021-01-01"}},
-			{"PATCH", base + "/members/" + member.ID, map[string]any{"commitment": "voluntary", "on": "2021-01-01"}},
+			{"POST", base + "/invitations", map[string]any{"organization_id": "0740", "since": "2021-01-01"}},
+			{"POST", base + "/leave", map[string]any{"organization_id": "0461", "until": "2021-01-01", "reason": "x"}},
 			{"GET", base + "/member-history", nil},
 			{"GET", base + "/chair-terms", nil},
 			{"PUT", base + "/chair-terms", []map[string]any{{"organization_id": w.silkeborg.ID, "from": "2021-01-01"}}},
@@ -147,8 +186,16 @@ func TestCollaborationRoutesCrossCollaboration(t *testing.T) {
 			{"POST", base + "/documents/files?kind=other&title=X&file_name=x.txt", "x"},
 			{"GET", base + "/documents/" + doc.ID, nil},
 			{"DELETE", base + "/documents/" + doc.ID, nil},
+			{"GET", "/api/v1/invitations/" + inv.ID, nil},
+			{"POST", "/api/v1/invitations/" + inv.ID + "/accept", map[string]any{}},
+			{"POST", "/api/v1/invitations/" + inv.ID + "/decline", map[string]any{}},
+			{"POST", "/api/v1/invitations/" + inv.ID + "/withdraw", map[string]any{}},
+			{"GET", "/api/v1/adjustments/" + adj.ID, nil},
+			{"POST", "/api/v1/adjustments/" + adj.ID + "/approve", map[string]any{"organization_id": "0461"}},
+			{"POST", "/api/v1/adjustments/" + adj.ID + "/decline", map[string]any{"organization_id": "0461"}},
+			{"POST", "/api/v1/adjustments/" + adj.ID + "/withdraw", map[string]any{}},
 		}
-		tried := map[string]bool{"GET /api/v1/collaborations": true, "POST /api/v1/collaborations": true}
+		tried := map[string]bool{"GET /api/v1/collaborations": true, "POST /api/v1/collaborations": true, "GET /api/v1/invitations": true}
 		// First use of a token records its last use; do it before measuring.
 		w.asSAdmin.Do("GET", "/api/v1/users/me", nil).Want(t, 200)
 		before, err := app.DB.Fingerprint(ctx)
@@ -175,8 +222,15 @@ func TestCollaborationRoutesCrossCollaboration(t *testing.T) {
 		// Every collaboration route is tried here, except the sub-resources
 		// (forums, decisions, ambitions, strategies, action items) whose own
 		// tests try them.
+		var invs samspil.Page[samspil.Invitation]
+		w.asSAdmin.Do("GET", "/api/v1/invitations?collaboration_id="+other.ID, nil).Want(t, 200).JSON(t, &invs)
+		if len(invs.Items) != 0 {
+			t.Fatalf("Silkeborg lists %d of the invitations of Aarhus' collaboration", len(invs.Items))
+		}
 		for _, r := range app.Server.Routes() {
-			if !strings.Contains(r.Pattern, " /api/v1/collaborations") || tried[r.Pattern] {
+			inScope := strings.Contains(r.Pattern, " /api/v1/collaborations") || strings.Contains(r.Pattern, " /api/v1/invitations") ||
+				strings.Contains(r.Pattern, " /api/v1/adjustments")
+			if !inScope || tried[r.Pattern] {
 				continue
 			}
 			sub := false

@@ -29,9 +29,7 @@ func TestForumsAPI(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := app.DB.AddMember(ctx, w.sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-			t.Fatal(err)
-		}
+		testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
 		base := "/api/v1/collaborations/" + c.ID + "/forums"
 		forum := func(cadence string) map[string]any {
 			return map[string]any{"name": "IT-chefforum", "level": "it_chiefs", "cadence": cadence, "first_meeting": "2014-01-09T09:00:00+01:00",
@@ -206,9 +204,7 @@ func TestForumRoutesCrossCollaboration(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := app.DB.AddMember(ctx, aAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: "0461", Since: samspil.NewDate(2020, 1, 1)}); err != nil {
-				t.Fatal(err)
-			}
+			testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: "0461", Since: samspil.NewDate(2020, 1, 1)})
 			f, err := app.DB.CreateForum(ctx, aAdmin.Actor, c.ID, samspil.ForumInput{Name: "Netværksmøde", Level: samspil.ForumWorkingGroup,
 				Cadence: "FREQ=MONTHLY;BYDAY=2TU", FirstMeeting: time.Date(2020, 1, 14, 10, 0, 0, 0, time.UTC),
 				Members: []samspil.ForumMember{{UserID: aAdmin.User.ID, OrganizationID: aarhus.ID}}})

@@ -34,9 +34,12 @@ func newGovernanceWorld(t *testing.T, app *testkit.App) *governanceWorld {
 	g.asSAdmin.Do("POST", "/api/v1/collaborations", map[string]any{"name": "Silkeborg–Viborg IT-samarbejde", "kind": "partnership",
 		"start": "2014-01-01", "decision_rule": "majority", "organization_id": "0740", "visibility": "private"}).Want(t, 201).JSON(t, &g.collab)
 	g.base = "/api/v1/collaborations/" + g.collab.ID
-	g.asSAdmin.Do("POST", g.base+"/members", map[string]any{"organization_id": "0791", "since": "2014-01-01"}).Want(t, 201)
-	g.asSAdmin.Do("POST", g.base+"/members", map[string]any{"organization_id": "0751", "since": "2015-01-01", "role": "observer",
-		"commitment": "observer"}).Want(t, 201)
+	var inv samspil.Invitation
+	g.asSAdmin.Do("POST", g.base+"/invitations", map[string]any{"organization_id": "0791", "since": "2014-01-01"}).Want(t, 201).JSON(t, &inv)
+	g.asVAd.Do("POST", "/api/v1/invitations/"+inv.ID+"/accept", map[string]any{"on": "2014-01-01"}).Want(t, 200)
+	g.asSAdmin.Do("POST", g.base+"/invitations", map[string]any{"organization_id": "0751", "since": "2015-01-01", "role": "observer",
+		"commitment": "observer"}).Want(t, 201).JSON(t, &inv)
+	g.asAAd.Do("POST", "/api/v1/invitations/"+inv.ID+"/accept", map[string]any{"on": "2015-01-01"}).Want(t, 200)
 	return g
 }
 
@@ -240,9 +243,7 @@ func TestGovernanceRoutesCrossCollaboration(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := app.DB.AddMember(ctx, aAdmin.Actor, other.ID, samspil.MemberInput{OrganizationID: "0461", Since: samspil.NewDate(2020, 1, 1)}); err != nil {
-			t.Fatal(err)
-		}
+		testkit.Join(t, app.DB, other.ID, samspil.InvitationInput{OrganizationID: "0461", Since: samspil.NewDate(2020, 1, 1)})
 		a := testkit.Actor(t, app.DB, aAdmin.User.ID)
 		d, err := app.DB.CreateDecision(ctx, a, other.ID, samspil.DecisionInput{Title: "Fælles drift", DecidedOn: samspil.NewDate(2021, 1, 1)})
 		if err != nil {

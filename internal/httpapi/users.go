@@ -57,8 +57,9 @@ func (a *API) registerUsers() {
 
 	register(a, huma.Operation{OperationID: "create-user", Method: http.MethodPost, Path: "/users", Tags: tags,
 		Summary: "Create a user", DefaultStatus: http.StatusCreated,
-		Description: "Creates an account and its first membership in an organisation you administer. To add an existing user, create a membership instead."},
-		samspil.PermPeopleManage, func(ctx context.Context, in *struct {
+		Description: "Creates an account, with its first membership when an organisation is given. Administrators of organisations invite " +
+			"people instead (POST /organizations/{id}/invitations)."},
+		samspil.PermPlatformManage, func(ctx context.Context, in *struct {
 			Body samspil.UserInput
 		}) (*UserOutput, error) {
 			u, err := a.store.CreateUser(ctx, actor(ctx), in.Body)

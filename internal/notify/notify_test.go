@@ -52,8 +52,7 @@ func TestNotices(t *testing.T) {
 		c, err := db.CreateCollaboration(ctx, s.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg", Kind: samspil.KindPartnership,
 			Start: samspil.NewDate(2014, 1, 1), OrganizationID: testkit.Silkeborg})
 		must(t, err)
-		_, err = db.AddMember(ctx, s.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
-		must(t, err)
+		testkit.Join(t, db, c.ID, samspil.InvitationInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
 		s.Actor, v.Actor = testkit.Actor(t, db, s.User.ID), testkit.Actor(t, db, v.User.ID)
 
 		// A meeting in two days with an agenda.

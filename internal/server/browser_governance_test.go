@@ -30,9 +30,7 @@ func TestBrowserGovernance(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.DB.AddMember(ctx, sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)})
 	// The first meeting: a Thursday at least a week ahead, 09:00 Danish time.
 	first := time.Now().In(samspil.Copenhagen()).AddDate(0, 0, 7)
 	for first.Weekday() != time.Thursday {

@@ -61,19 +61,29 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	cookies := httpx.CookieOptions{Secure: cfg.SecureCookies}
 	s.api = httpapi.New(s.router, db)
 	s.api.PublicURL = cfg.PublicURL
-	w, err := web.New(s.router, db, web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL})
-	if err != nil {
-		return nil, err
-	}
-	s.web = w
+	webCfg := web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL}
+	var sender mail.Sender
 	if cfg.Mail != nil {
 		if cfg.PublicURL == "" {
 			return nil, errors.New("notices link back to the site: set the public URL when mail is configured")
 		}
-		sender, err := mail.NewSMTP(*cfg.Mail)
+		smtp, err := mail.NewSMTP(*cfg.Mail)
 		if err != nil {
 			return nil, fmt.Errorf("mail: %w", err)
 		}
+		sender = smtp
+		webCfg.SendMail = func(ctx context.Context, to, subject, text string) error {
+			ctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+			defer cancel()
+			return sender.Send(ctx, mail.Message{To: []mail.Address{{Address: to}}, Subject: subject, Text: text})
+		}
+	}
+	w, err := web.New(s.router, db, webCfg)
+	if err != nil {
+		return nil, err
+	}
+	s.web = w
+	if sender != nil {
 		s.notices = &notify.Job{Store: db, Sender: sender, BaseURL: cfg.PublicURL, Horizons: cfg.Notices,
 			Texts: func(key string, args ...any) string { return w.Text(web.DefaultLanguage, key, args...) }}
 	}
@@ -146,6 +156,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	}
 	go s.purgeLoop(ctx)
 	go s.meetingsLoop(ctx)
+	go s.dueChangesLoop(ctx)
 	if s.notices != nil {
 		go s.notices.Run(ctx)
 	}
@@ -198,6 +209,26 @@ func (s *Server) meetingsLoop(ctx context.Context) {
 			slog.Warn("extend meetings", "error", err.Error())
 		} else if n > 0 {
 			slog.Info("extended meetings", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// dueChangesLoop makes the changes whose day has come (approved
+// adjustments, members' departures), at start and then hourly, so that a
+// change dated today is made within the hour.
+func (s *Server) dueChangesLoop(ctx context.Context) {
+	t := time.NewTicker(time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.db.ApplyDueChanges(ctx, samspil.SystemActor("consent")); err != nil && ctx.Err() == nil {
+			slog.Warn("apply due changes", "error", err.Error())
+		} else if n > 0 {
+			slog.Info("applied due changes", "count", n)
 		}
 		select {
 		case <-ctx.Done():

@@ -12,6 +12,8 @@ import (
 
 type accountData struct {
 	User      *samspil.User
+	People    []samspil.PersonInvitation // invitations to the reader's own address
+	Collabs   []samspil.Invitation       // invitations waiting for the reader's organisations' answer
 	Tokens    []samspil.Token
 	NewSecret string // a just-created token's secret, shown once
 	TokenName string
@@ -42,6 +44,19 @@ func (w *Web) showAccount(rw http.ResponseWriter, r *http.Request, status int, f
 		return
 	}
 	d.User, d.Tokens = u, tokens.Items
+	if d.People, err = w.store.MyPersonInvitations(ctx, actor); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	for _, org := range actor.OrgsWhere(samspil.PermCollabConsent) {
+		page, err := w.store.ListInvitations(ctx, actor, samspil.InvitationFilter{OrganizationID: org, Status: samspil.InvitationPending,
+			ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		d.Collabs = append(d.Collabs, page.Items...)
+	}
 	off, err := w.store.NoticeOptOuts(ctx, actor, actor.UserID)
 	if err != nil {
 		w.fail(rw, r, err)

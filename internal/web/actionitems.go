@@ -83,7 +83,6 @@ func (w *Web) showActionItems(rw http.ResponseWriter, r *http.Request, collabID 
 	if !d.ShowForm {
 		d.Form = url.Values{}
 	}
-	manages := managesCollab(actor, c, today)
 	meetings := map[string]string{}
 	if actor.SignedIn() {
 		page, err := w.store.ListMeetings(ctx, actor, samspil.MeetingFilter{CollaborationID: c.ID,
@@ -105,9 +104,7 @@ func (w *Web) showActionItems(rw http.ResponseWriter, r *http.Request, collabID 
 		if it.Overdue {
 			d.Overdue++
 		}
-		owner := actor.UserID != "" && actor.UserID == it.OwnerUserID
-		responsible := it.OrganizationID != "" && (actor.IsOperator() || actor.Can(samspil.PermCollabRepresent, it.OrganizationID))
-		if actor.SignedIn() && (owner || responsible || manages) {
+		if actor.SignedIn() && actor.MayChangeActionItem(c, &it, today) {
 			for _, s := range samspil.ActionStatuses {
 				if s != it.Status {
 					row.Next = append(row.Next, s)
@@ -118,16 +115,13 @@ func (w *Web) showActionItems(rw http.ResponseWriter, r *http.Request, collabID 
 	}
 
 	if actor.SignedIn() {
-		d.CanCreate = manages
+		d.CanCreate = actor.MayRecordActionItems(c, today)
 		for i := range c.Members {
 			m := &c.Members[i]
 			if !m.ActiveOn(today) || slices.ContainsFunc(d.Orgs, func(o actionOwnerChoice) bool { return o.Value == "org:"+m.OrganizationID }) {
 				continue
 			}
 			d.Orgs = append(d.Orgs, actionOwnerChoice{Value: "org:" + m.OrganizationID, Label: m.OrganizationName})
-			if actor.IsOperator() || actor.Can(samspil.PermCollabRepresent, m.OrganizationID) {
-				d.CanCreate = true
-			}
 		}
 	}
 	if d.CanCreate {

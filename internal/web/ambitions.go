@@ -214,7 +214,7 @@ func (w *Web) showAmbitions(rw http.ResponseWriter, r *http.Request, status int,
 		posted = r.PostFormValue("organization_id")
 	}
 	for _, m := range d.Members {
-		if !actor.IsOperator() && !actor.Can(samspil.PermCollabRepresent, m.OrganizationID) {
+		if !actor.Represents(m.OrganizationID) {
 			continue
 		}
 		f := ambitionForm{OrganizationID: m.OrganizationID, OrganizationName: m.OrganizationName, DeclaredOn: today.String()}

@@ -37,9 +37,7 @@ func newCollabFixture(t *testing.T, app *testkit.App) *collabFixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.DB.AddMember(ctx, f.SAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: f.Viborg.ID, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: f.Viborg.ID, Since: samspil.NewDate(2014, 1, 1)})
 	f.ID = c.ID
 	f.sBrowser, _ = signIn(t, app, "admin@silkeborg.example")
 	f.vBrowser, _ = signIn(t, app, "editor@viborg.example")

@@ -93,9 +93,7 @@ func TestMeetingFeeds(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := app.DB.AddMember(ctx, sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-			t.Fatal(err)
-		}
+		testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
 		cph := samspil.Copenhagen()
 		// Fortnightly on Thursday 09:00 from a Thursday in the recent past.
 		first := time.Now().In(cph).AddDate(0, 0, -30)

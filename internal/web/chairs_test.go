@@ -30,9 +30,7 @@ func TestChairRotation(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := app.DB.AddMember(ctx, sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-			t.Fatal(err)
-		}
+		testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)})
 		base := "/collaborations/" + c.ID
 		action := base + "/chair-terms"
 		terms := func() []samspil.ChairTerm {
@@ -177,9 +175,7 @@ func TestOrganizationMeetingFeedFromPage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := app.DB.AddMember(ctx, sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-			t.Fatal(err)
-		}
+		testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
 		if _, err := app.DB.CreateForum(ctx, sAdmin.Actor, c.ID, samspil.ForumInput{Name: "IT-chefmøde", Level: samspil.ForumITChiefs,
 			Cadence: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", FirstMeeting: nextThursday(samspil.Now()),
 			Members: []samspil.ForumMember{{UserID: sAdmin.User.ID, OrganizationID: silkeborg.ID}, {UserID: vAdmin.User.ID, OrganizationID: viborg.ID}}}); err != nil {

@@ -28,15 +28,19 @@ import (
 // The keys of the forms on a collaboration's page; a membership's own form
 // is changeForm(member ID).
 const (
-	formMember     = "member"
+	formInvite     = "invite"
 	formAdjustment = "adjustment"
 	formDocument   = "document"
 	formDetails    = "details"
 	formChairs     = "chairs"
 )
 
-// changeForm is the key of the form that changes one membership.
-func changeForm(memberID string) string { return "m-" + memberID }
+// leaveForm is the key of the form with which a member leaves.
+func leaveForm(memberID string) string { return "leave-" + memberID }
+
+// answerForm is the key of the form that answers an invitation or an
+// adjustment for one organisation.
+func answerForm(objectID, orgID string) string { return "answer-" + objectID + "-" + orgID }
 
 // maxDocumentPost caps the post of the documents form: the file and the
 // rest of the form.
@@ -56,11 +60,18 @@ type orgGroup struct {
 	Orgs []samspil.Organization
 }
 
-// adjustmentView is an adjustment with the names of what it changed.
+// adjustmentView is an adjustment with the names of what it changes.
 type adjustmentView struct {
 	samspil.Adjustment
-	Changes []commitmentView
-	Stopped []string // the forums it discontinued
+	Changes     []commitmentView
+	RoleChanges []roleView
+	Stopped     []string // the forums it discontinues
+}
+
+// roleView is a member's new role in an adjustment.
+type roleView struct {
+	Name string
+	Role samspil.MemberRole
 }
 
 // commitmentView is a member's new commitment in an adjustment.
@@ -213,6 +224,9 @@ func adjustmentViews(c *samspil.Collaboration, adjs []samspil.Adjustment, forums
 		for _, cc := range a.Commitments {
 			v.Changes = append(v.Changes, commitmentView{Name: memberName(c, cc.OrganizationID), Commitment: cc.Commitment})
 		}
+		for _, rc := range a.Roles {
+			v.RoleChanges = append(v.RoleChanges, roleView{Name: memberName(c, rc.OrganizationID), Role: rc.Role})
+		}
 		for _, id := range a.DiscontinuedForums {
 			if n, ok := names[id]; ok {
 				v.Stopped = append(v.Stopped, n)
@@ -254,6 +268,11 @@ func (w *Web) manageChoices(ctx context.Context, actor *samspil.Actor, d *collab
 	for _, m := range d.Current {
 		members[m.OrganizationID] = true
 	}
+	for _, inv := range d.Invitations {
+		if inv.Status == samspil.InvitationPending {
+			members[inv.OrganizationID] = true
+		}
+	}
 	for _, kind := range joinKinds {
 		orgs, err := allPages(func(cursor string) (*samspil.Page[samspil.Organization], error) {
 			return w.store.ListOrganizations(ctx, actor, samspil.OrganizationFilter{Kind: kind,
@@ -278,7 +297,7 @@ func (w *Web) manageChoices(ctx context.Context, actor *samspil.Actor, d *collab
 		end = c.End.String()
 	}
 	d.defaults = map[string]url.Values{
-		formMember:     {"role": {string(samspil.MemberRoleMember)}, "commitment": {string(samspil.CommitmentBinding)}, "since": {today}},
+		formInvite:     {"role": {string(samspil.MemberRoleMember)}, "commitment": {string(samspil.CommitmentBinding)}, "since": {today}},
 		formAdjustment: {"effective_on": {today}},
 		formDocument:   {"kind": {string(samspil.DocOther)}},
 		formDetails: {"name": {c.Name}, "purpose": {c.Purpose}, "end": {end}, "legal_form": {string(c.LegalForm)},
@@ -298,9 +317,6 @@ func (w *Web) manageChoices(ctx context.Context, actor *samspil.Actor, d *collab
 		}
 	}
 	d.defaults[formChairs] = chairs
-	for _, m := range d.Current {
-		d.defaults[changeForm(m.ID)] = url.Values{"role": {string(m.Role)}, "commitment": {string(m.Commitment)}, "on": {today}}
-	}
 	return nil
 }
 
@@ -325,68 +341,14 @@ func (w *Web) collabFormFailed(rw http.ResponseWriter, r *http.Request, err erro
 // collabPath is the page of the collaboration a post is about.
 func collabPath(r *http.Request) string { return "/collaborations/" + r.PathValue("id") }
 
-// addCollabMember adds an organisation to the collaboration.
-func (w *Web) addCollabMember(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
-		return
-	}
-	f := r.PostForm
-	var v samspil.Validation
-	in := samspil.MemberInput{OrganizationID: strings.TrimSpace(f.Get("organization_id")), Role: samspil.MemberRole(f.Get("role")),
-		Commitment: samspil.Commitment(f.Get("commitment")), Reason: strings.TrimSpace(f.Get("reason"))}
-	v.Check(in.OrganizationID != "", "organization_id", "is required")
-	if since := formDate(&v, r, "since"); since != nil {
-		in.Since = *since
-	}
-	err := v.Err()
-	if err == nil {
-		_, err = w.store.AddMember(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)
-	}
-	if w.collabFormFailed(rw, r, err, formMember) {
-		return
-	}
-	redirect(rw, r, collabPath(r), "collab_member_added")
-}
-
-// updateCollabMember changes a membership from a day: a new role or
-// commitment, or the day the member leaves.
-func (w *Web) updateCollabMember(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
-		return
-	}
-	f := r.PostForm
-	var v samspil.Validation
-	p := samspil.MemberPatch{Reason: strings.TrimSpace(f.Get("reason"))}
-	if s := f.Get("role"); s != "" {
-		role := samspil.MemberRole(s)
-		p.Role = &role
-	}
-	if s := f.Get("commitment"); s != "" {
-		commitment := samspil.Commitment(s)
-		p.Commitment = &commitment
-	}
-	if on := formDate(&v, r, "on"); on != nil {
-		p.On = *on
-	}
-	p.Until = formDate(&v, r, "until")
-	err := v.Err()
-	if err == nil {
-		_, err = w.store.UpdateMember(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("member"), formVersion(r), p)
-	}
-	if w.collabFormFailed(rw, r, err, changeForm(r.PathValue("member"))) {
-		return
-	}
-	redirect(rw, r, collabPath(r), "collab_member_changed")
-}
-
 // reAdjustmentPath matches the store's paths of an adjustment's lists.
-var reAdjustmentPath = regexp.MustCompile(`^(commitments|discontinued_forum_ids)\[(\d+)\]`)
+var reAdjustmentPath = regexp.MustCompile(`^(commitments|roles|discontinued_forum_ids)\[(\d+)\]`)
 
 // adjustmentFields renames the store's paths of an adjustment
-// (commitments[1].commitment, discontinued_forum_ids[0]) to the fields of
-// the form: the commitment select of that organisation, the checkbox of
-// that forum.
-func adjustmentFields(err error, orgs, forums []string) error {
+// (commitments[1].commitment, roles[0].role, discontinued_forum_ids[0]) to
+// the fields of the form: the commitment or role select of that
+// organisation, the checkbox of that forum.
+func adjustmentFields(err error, orgs, roleOrgs, forums []string) error {
 	return renameFields(err, func(path string) string {
 		m := reAdjustmentPath.FindStringSubmatch(path)
 		if m == nil {
@@ -396,6 +358,8 @@ func adjustmentFields(err error, orgs, forums []string) error {
 		switch {
 		case m[1] == "commitments" && i < len(orgs):
 			return "commitment." + orgs[i]
+		case m[1] == "roles" && i < len(roleOrgs):
+			return "role." + roleOrgs[i]
 		case m[1] == "discontinued_forum_ids" && i < len(forums):
 			return "forum." + forums[i]
 		}
@@ -403,9 +367,10 @@ func adjustmentFields(err error, orgs, forums []string) error {
 	})
 }
 
-// recordAdjustment records an adjustment of the working form; the store
-// carries out all its effects or none.
-func (w *Web) recordAdjustment(rw http.ResponseWriter, r *http.Request) {
+// proposeAdjustment proposes an adjustment of the working form; it takes
+// effect once the members whose terms it changes have approved it, with all
+// its effects or none.
+func (w *Web) proposeAdjustment(rw http.ResponseWriter, r *http.Request) {
 	if !parseForm(rw, r) {
 		return
 	}
@@ -422,11 +387,15 @@ func (w *Web) recordAdjustment(rw http.ResponseWriter, r *http.Request) {
 	if on := formDate(&v, r, "effective_on"); on != nil {
 		in.EffectiveOn = *on
 	}
-	var orgs []string
+	var orgs, roleOrgs []string
 	for _, m := range adjustable(currentMembers(c, samspil.Today(w.now()))) {
 		if s := f.Get("commitment." + m.OrganizationID); s != "" {
 			in.Commitments = append(in.Commitments, samspil.CommitmentChange{OrganizationID: m.OrganizationID, Commitment: samspil.Commitment(s)})
 			orgs = append(orgs, m.OrganizationID)
+		}
+		if s := f.Get("role." + m.OrganizationID); s != "" {
+			in.Roles = append(in.Roles, samspil.RoleChange{OrganizationID: m.OrganizationID, Role: samspil.MemberRole(s)})
+			roleOrgs = append(roleOrgs, m.OrganizationID)
 		}
 	}
 	for _, id := range f["forum"] {
@@ -436,12 +405,12 @@ func (w *Web) recordAdjustment(rw http.ResponseWriter, r *http.Request) {
 	}
 	err = v.Err()
 	if err == nil {
-		_, err = w.store.RecordAdjustment(ctx, actor, c.ID, in)
+		_, err = w.store.ProposeAdjustment(ctx, actor, c.ID, in)
 	}
-	if w.collabFormFailed(rw, r, adjustmentFields(err, orgs, in.DiscontinuedForums), formAdjustment) {
+	if w.collabFormFailed(rw, r, adjustmentFields(err, orgs, roleOrgs, in.DiscontinuedForums), formAdjustment) {
 		return
 	}
-	redirect(rw, r, collabPath(r), "adjustment_recorded")
+	redirect(rw, r, collabPath(r)+"#adjustments", "adjustment_proposed")
 }
 
 // reChairPath matches the store's paths of a chair term.

@@ -106,6 +106,7 @@ func TestCollaborationManagement(t *testing.T) {
 		ctx := context.Background()
 		sAdmin := testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
 		testkit.NewPerson(t, app.DB, "viewer@viborg.example", testkit.Viborg, samspil.RoleViewer)
+		testkit.NewPerson(t, app.DB, "admin@viborg.example", testkit.Viborg, samspil.RoleAdmin)
 		testkit.NewPerson(t, app.DB, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
 		silkeborg, viborg := testkit.Org(t, app.DB, testkit.Silkeborg), testkit.Org(t, app.DB, testkit.Viborg)
 		c, err := app.DB.CreateCollaboration(ctx, sAdmin.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg IT-samarbejde",
@@ -121,65 +122,115 @@ func TestCollaborationManagement(t *testing.T) {
 		admin, _ := signIn(t, app, "admin@silkeborg.example")
 		page := admin.Do("GET", base, nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
-		for _, action := range []string{base, base + "/members", base + "/adjustments", base + "/documents"} {
+		for _, action := range []string{base, base + "/invitations", base + "/adjustments", base + "/documents"} {
 			if !hasForm(page, action) {
 				t.Fatalf("no form posting to %s:\n%s", action, page.Body)
 			}
 		}
 		mustContain(t, page, `enctype="multipart/form-data"`, `<optgroup label="Kommune">`, "Viborg Kommune (0791)")
 
-		// 1. Viborg joins through the form.
-		form := with(formFields(t, page, base+"/members"), "organization_id", viborg.ID, "since", "2014-01-01",
-			"reason", "Stiftende partner")
-		u := wantRedirect(t, admin.Do("POST", base+"/members", form), base)
-		if u.Query().Get("done") != "collab_member_added" {
-			t.Fatalf("added: %v", u)
+		// 1. The secretariat invites Viborg; Viborg is no member until its
+		// own administrator accepts.
+		form := with(formFields(t, page, base+"/invitations"), "organization_id", viborg.ID, "since", "2014-01-01",
+			"message", "Vi foreslår et forpligtende samarbejde")
+		u := wantRedirect(t, admin.Do("POST", base+"/invitations", form), base)
+		if u.Query().Get("done") != "organisation_invited" {
+			t.Fatalf("invited: %v", u)
+		}
+		if m := findCollab(t, app, c.ID).MemberOn(viborg.ID, start); m != nil {
+			t.Fatalf("Viborg is a member before accepting: %+v", m)
+		}
+		page = admin.Do("GET", u.RequestURI(), nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Organisationen er inviteret.", "<h3>Viborg Kommune <small>afventer svar</small></h3>",
+			"Vi foreslår et forpligtende samarbejde")
+		invs, err := app.DB.ListInvitations(ctx, testkit.System, samspil.InvitationFilter{CollaborationID: c.ID})
+		if err != nil || len(invs.Items) != 1 {
+			t.Fatalf("invitations %v %+v", err, invs)
+		}
+		inv := invs.Items[0]
+		// Silkeborg may not answer for Viborg: no form, and a forged post is refused.
+		if hasForm(page, "/invitations/"+inv.ID+"/accept") {
+			t.Fatal("Silkeborg's administrator is offered to accept for Viborg")
+		}
+		before := fingerprint(t, app)
+		admin.Do("POST", "/invitations/"+inv.ID+"/accept", url.Values{}).Want(t, http.StatusForbidden)
+		// Inviting Viborg again is refused at the field.
+		res := admin.Do("POST", base+"/invitations", form).Want(t, http.StatusConflict)
+		fieldError(t, res, "Viborg Kommune er allerede inviteret; vent på svaret, eller træk invitationen tilbage")
+		mustContain(t, res, `id="e-invite.organization_id"`, `<details class="edit-block" open>`)
+		if fingerprint(t, app) != before {
+			t.Fatal("a refused post changed the database")
+		}
+		// Viborg's administrator sees the private collaboration it is invited
+		// to, and accepts as of the day the directorates agreed.
+		vAdminB, _ := signIn(t, app, "admin@viborg.example")
+		page = vAdminB.Do("GET", base, nil).Want(t, http.StatusOK)
+		noInlineStyle(t, page)
+		accept := "/invitations/" + inv.ID + "/accept"
+		if !hasForm(page, accept) || hasForm(page, base+"/invitations") {
+			t.Fatalf("Viborg's administrator: accept form %v, invite form %v", hasForm(page, accept), hasForm(page, base+"/invitations"))
+		}
+		res = vAdminB.Do("POST", accept, with(formFields(t, page, accept), "on", "2099-01-01")).Want(t, http.StatusUnprocessableEntity)
+		fieldError(t, res, "må ikke ligge i fremtiden: en organisation svarer, når den har besluttet sig")
+		u = wantRedirect(t, vAdminB.Do("POST", accept, with(formFields(t, page, accept), "on", "2013-12-16", "reason", "Stiftende partner")), base)
+		if u.Query().Get("done") != "invitation_accepted" {
+			t.Fatalf("accepted: %v", u)
 		}
 		vm := memberOf(t, findCollab(t, app, c.ID), viborg.ID, start)
-		if vm.Role != samspil.MemberRoleMember || vm.Commitment != samspil.CommitmentBinding {
-			t.Fatalf("Viborg joined as %s/%s", vm.Role, vm.Commitment)
+		if vm.Role != samspil.MemberRoleMember || vm.Commitment != samspil.CommitmentBinding || vm.Since != start {
+			t.Fatalf("Viborg joined as %+v", vm)
 		}
-		page = admin.Do("GET", u.RequestURI(), nil).Want(t, http.StatusOK)
-		mustContain(t, page, "Medlemmet er tilføjet samarbejdet.", `<a href="/organizations/`+viborg.ID+`">Viborg Kommune</a>`,
-			"Stiftende partner", "trådte ind som medlem, bindende (skal)")
-		// Once more is refused at the field, and nothing changes.
-		before := fingerprint(t, app)
-		res := admin.Do("POST", base+"/members", form).Want(t, http.StatusUnprocessableEntity)
-		fieldError(t, res, "Viborg Kommune er allerede medlem")
-		mustContain(t, res, `id="e-member.organization_id"`, `<details class="edit-block" open>`)
-		if fingerprint(t, app) != before {
-			t.Fatal("a refused member changed the database")
-		}
+		page = admin.Do("GET", base, nil).Want(t, http.StatusOK)
+		mustContain(t, page, `<a href="/organizations/`+viborg.ID+`">Viborg Kommune</a>`, "Stiftende partner", "trådte ind som medlem, bindende (skal)")
+		// Accepting twice is a conflict.
+		vAdminB.Do("POST", accept, url.Values{}).Want(t, http.StatusConflict)
 
-		// 2. Viborg's commitment goes from binding to voluntary, with a
-		// reason that the history shows.
-		change := base + "/members/" + vm.ID
-		stale := formFields(t, page, change)
-		form = with(stale, "commitment", "voluntary", "on", "2016-01-01", "reason", "Viborg vælger til fra sag til sag")
-		u = wantRedirect(t, admin.Do("POST", change, form), base)
-		if u.Query().Get("done") != "collab_member_changed" {
-			t.Fatalf("changed: %v", u)
+		// 2. Viborg's commitment goes from binding to voluntary: the
+		// secretariat proposes it, and it takes effect when Viborg approves.
+		adj := formFields(t, page, base+"/adjustments")
+		u = wantRedirect(t, admin.Do("POST", base+"/adjustments", with(adj, "title", "Viborg vælger til fra sag til sag", "effective_on", "2016-01-01",
+			"commitment."+viborg.ID, "voluntary")), base)
+		if u.Query().Get("done") != "adjustment_proposed" {
+			t.Fatalf("proposed: %v", u)
 		}
-		if m := memberOf(t, findCollab(t, app, c.ID), viborg.ID, start); m.Commitment != samspil.CommitmentVoluntary || m.Version != vm.Version+1 {
-			t.Fatalf("Viborg's membership: %+v", m)
+		if m := memberOf(t, findCollab(t, app, c.ID), viborg.ID, start); m.Commitment != samspil.CommitmentBinding {
+			t.Fatalf("the commitment changed before Viborg approved: %+v", m)
 		}
+		adjs, err := app.DB.ListAdjustments(ctx, testkit.System, c.ID)
+		if err != nil || len(adjs) != 1 || len(adjs[0].Approvals) != 1 || adjs[0].Approvals[0].OrganizationID != viborg.ID {
+			t.Fatalf("adjustments %v %+v", err, adjs)
+		}
+		approve := "/adjustments/" + adjs[0].ID + "/approve"
 		page = admin.Do("GET", u.RequestURI(), nil).Want(t, http.StatusOK)
-		mustContain(t, squashed(page), "Medlemskabet er ændret.",
+		mustContain(t, page, "foreslået, afventer godkendelse", "Viborg Kommune: afventer")
+		if hasForm(page, approve) {
+			t.Fatal("Silkeborg's administrator is offered to approve for Viborg")
+		}
+		admin.Do("POST", approve, url.Values{"organization_id": {viborg.ID}}).Want(t, http.StatusForbidden)
+		page = vAdminB.Do("GET", base, nil).Want(t, http.StatusOK)
+		u = wantRedirect(t, vAdminB.Do("POST", approve, with(formFields(t, page, approve), "on", "2015-12-01", "reason", "Besluttet af direktionen")), base)
+		if u.Query().Get("done") != "adjustment_approved" {
+			t.Fatalf("approved: %v", u)
+		}
+		if m := memberOf(t, findCollab(t, app, c.ID), viborg.ID, start); m.Commitment != samspil.CommitmentVoluntary {
+			t.Fatalf("Viborg's membership after approving: %+v", m)
+		}
+		page = admin.Do("GET", base, nil).Want(t, http.StatusOK)
+		mustContain(t, squashed(page), "Viborg Kommune: godkendt 01.12.2015 (Test admin) – Besluttet af direktionen",
 			"<td>Viborg Kommune</td><td>ny forpligtelse: bindende (skal) → frivillig (kan)</td><td>Viborg vælger til fra sag til sag</td><td>Test admin</td>",
 			"forpligtelsen skiftede fra bindende (skal) til frivillig (kan) for Viborg Kommune")
 
-		// 3. The form from before the change is stale: 412, its message, and
-		// nothing changes.
+		// 3. Answering again is a conflict, and nothing changes.
 		before = fingerprint(t, app)
-		res = admin.Do("POST", change, with(stale, "commitment", "observer", "role", "observer", "reason", "For sent"))
-		res.Want(t, http.StatusPreconditionFailed)
-		mustContain(t, res, "en anden har ændret det i mellemtiden (version 2, du har 1); genindlæs og prøv igen", `<details class="edit" open>`)
+		res = vAdminB.Do("POST", approve, url.Values{"organization_id": {viborg.ID}}).Want(t, http.StatusConflict)
+		mustContain(t, res, "justeringen er allerede i kraft")
 		if fingerprint(t, app) != before {
-			t.Fatal("a stale form changed the database")
+			t.Fatal("a second answer changed the database")
 		}
 
-		// 4. The November 2018 adjustment: exclusivity open, both members
-		// voluntary, the steering group stops.
+		// 4. The November 2018 adjustment: exclusivity open, Silkeborg
+		// voluntary, the steering group stops; the exclusivity concerns both
+		// members, so both approve.
 		first := time.Date(2014, 3, 6, 9, 0, 0, 0, samspil.Copenhagen())
 		steering, err := app.DB.CreateForum(ctx, sAdmin.Actor, c.ID, samspil.ForumInput{Name: "Styregruppe", Level: samspil.ForumSteeringGroup,
 			FirstMeeting: first})
@@ -192,15 +243,15 @@ func TestCollaborationManagement(t *testing.T) {
 			t.Fatal(err)
 		}
 		page = admin.Do("GET", base, nil).Want(t, http.StatusOK)
-		mustContain(t, page, `name="commitment.`+silkeborg.ID+`"`, `name="commitment.`+viborg.ID+`"`,
+		mustContain(t, page, `name="commitment.`+silkeborg.ID+`"`, `name="commitment.`+viborg.ID+`"`, `name="role.`+viborg.ID+`"`,
 			`value="`+steering.ID+`"`, `value="`+chiefs.ID+`"`)
-		adj := formFields(t, page, base+"/adjustments")
+		adj = formFields(t, page, base+"/adjustments")
 
 		// Nothing to change is refused with its message, and nothing changes.
 		before = fingerprint(t, app)
 		res = admin.Do("POST", base+"/adjustments", with(adj, "title", "Justeret samarbejdsform", "effective_on", "2018-11-01"))
 		res.Want(t, http.StatusUnprocessableEntity)
-		fieldError(t, res, "en justering skal ændre noget: eksklusivitet, forpligtelser, fora eller strategien")
+		fieldError(t, res, "en justering skal ændre noget: eksklusivitet, forpligtelser, roller, fora eller strategien")
 		mustContain(t, res, `id="e-adjustment.commitments"`, `value="Justeret samarbejdsform"`)
 		if fingerprint(t, app) != before {
 			t.Fatal("an empty adjustment changed the database")
@@ -208,12 +259,24 @@ func TestCollaborationManagement(t *testing.T) {
 
 		adj = with(adj, "title", "Justeret samarbejdsform", "effective_on", "2018-11-01", "exclusivity", "open",
 			"summary", "Notat af november 2018: samarbejdet bliver frivilligt.",
-			"commitment."+silkeborg.ID, "voluntary", "commitment."+viborg.ID, "voluntary", "forum", steering.ID,
+			"commitment."+silkeborg.ID, "voluntary", "forum", steering.ID,
 			"strategy_note", "Den fælles strategi gælder, indtil hver kommune har vedtaget sin egen.")
 		u = wantRedirect(t, admin.Do("POST", base+"/adjustments", adj), base)
-		if u.Query().Get("done") != "adjustment_recorded" {
-			t.Fatalf("recorded: %v", u)
+		if u.Query().Get("done") != "adjustment_proposed" {
+			t.Fatalf("proposed: %v", u)
 		}
+		if findCollab(t, app, c.ID).Exclusivity != samspil.ExclusivityExclusive {
+			t.Fatal("the adjustment took effect before the members approved it")
+		}
+		adjs, _ = app.DB.ListAdjustments(ctx, testkit.System, c.ID)
+		memo := "/adjustments/" + adjs[1].ID + "/approve"
+		page = admin.Do("GET", base, nil).Want(t, http.StatusOK)
+		wantRedirect(t, admin.Do("POST", memo, with(formFields(t, page, memo), "on", "2018-11-01")), base)
+		if findCollab(t, app, c.ID).Exclusivity != samspil.ExclusivityExclusive {
+			t.Fatal("the adjustment took effect before Viborg approved it")
+		}
+		page = vAdminB.Do("GET", base, nil).Want(t, http.StatusOK)
+		u = wantRedirect(t, vAdminB.Do("POST", memo, with(formFields(t, page, memo), "on", "2018-11-01")), base)
 		after := findCollab(t, app, c.ID)
 		if after.Exclusivity != samspil.ExclusivityOpen || memberOf(t, after, silkeborg.ID, start).Commitment != samspil.CommitmentVoluntary {
 			t.Fatalf("after the adjustment: %s, %+v", after.Exclusivity, after.Members)
@@ -227,7 +290,7 @@ func TestCollaborationManagement(t *testing.T) {
 		}
 		page = admin.Do("GET", u.RequestURI(), nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
-		mustContain(t, page, "Justeringen er registreret og gennemført.", "<h3>Justeret samarbejdsform <small>gældende fra 01.11.2018</small></h3>",
+		mustContain(t, page, "Godkendelsen er registreret.", "<h3>Justeret samarbejdsform <small>gældende fra 01.11.2018 · i kraft</small></h3>",
 			"Notat af november 2018", "Eksklusivt: medlemmerne søger hinanden først → Åbent: samarbejde hvor det giver mening",
 			"Nye forpligtelser: Silkeborg Kommune → frivillig (kan)", "Nedlagte fora: Styregruppe",
 			"Styregruppe stoppede: Justeret samarbejdsform", "Den fælles strategi gælder")
@@ -331,8 +394,7 @@ func TestCollaborationManagement(t *testing.T) {
 		page = viewer.Do("GET", base, nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
 		mustContain(t, page, "Silkeborg–Viborg IT-samarbejde", "Viborg vælger til fra sag til sag", "Justeret samarbejdsform", "Vedtægter")
-		vm = memberOf(t, findCollab(t, app, c.ID), viborg.ID, start)
-		posts := []string{base, base + "/members", base + "/members/" + vm.ID, base + "/adjustments", base + "/documents",
+		posts := []string{base, base + "/invitations", base + "/leave", base + "/adjustments", base + "/documents",
 			links[0] + "/delete"}
 		for _, action := range posts {
 			if hasForm(page, action) {
@@ -343,7 +405,7 @@ func TestCollaborationManagement(t *testing.T) {
 		viewer.Do("GET", links[0], nil).Want(t, http.StatusOK)
 		outsider, _ := signIn(t, app, "admin@aarhus.example")
 		before = fingerprint(t, app)
-		forged := url.Values{"organization_id": {testkit.Aarhus}, "since": {"2020-01-01"}, "version": {"1"}, "commitment": {"binding"},
+		forged := url.Values{"organization_id": {testkit.Viborg}, "until": {"2020-01-01"}, "reason": {"X"}, "since": {"2020-01-01"}, "version": {"1"}, "commitment": {"binding"},
 			"title": {"X"}, "effective_on": {"2020-01-01"}, "exclusivity": {"exclusive"}, "kind": {"other"}, "url": {"https://example.org"},
 			"name": {"X"}, "legal_form": {"agreement"}, "decision_rule": {"consensus"}, "cost_key": {"equal"}, "visibility": {"public"}}
 		for _, action := range posts {

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"net/http"
 	"net/url"
 
@@ -91,7 +92,9 @@ func (w *Web) createCollaboration(rw http.ResponseWriter, r *http.Request) {
 // collaborationData is one collaboration's page; its managers also get the
 // forms to run it (see collaboration_manage.go).
 type collaborationData struct {
+	actor       *samspil.Actor
 	C           *samspil.Collaboration
+	Invitations []samspil.Invitation // pending ones, and those declined
 	Timeline    []samspil.TimelineEntry
 	Adjustments []adjustmentView
 	History     []memberEventRow
@@ -134,7 +137,7 @@ func (w *Web) showCollaboration(rw http.ResponseWriter, r *http.Request, status 
 		w.fail(rw, r, err)
 		return
 	}
-	d := collaborationData{C: c, Today: samspil.Today(w.now()), Open: open, Form: form}
+	d := collaborationData{actor: actor, C: c, Today: samspil.Today(w.now()), Open: open, Form: form}
 	var (
 		adjustments []samspil.Adjustment
 		events      []samspil.MemberEvent
@@ -144,7 +147,9 @@ func (w *Web) showCollaboration(rw http.ResponseWriter, r *http.Request, status 
 		if adjustments, err = w.store.ListAdjustments(ctx, actor, c.ID); err == nil {
 			if d.Chairs, err = w.store.ChairTerms(ctx, actor, c.ID); err == nil {
 				if events, err = w.store.MemberHistory(ctx, actor, c.ID); err == nil {
-					forums, err = w.store.ListForums(ctx, actor, c.ID)
+					if forums, err = w.store.ListForums(ctx, actor, c.ID); err == nil {
+						d.Invitations, err = w.collabInvitations(ctx, actor, c.ID)
+					}
 				}
 			}
 		}
@@ -165,7 +170,7 @@ func (w *Web) showCollaboration(rw http.ResponseWriter, r *http.Request, status 
 	}
 	d.Adjustments = adjustmentViews(c, adjustments, forums)
 	d.History = memberEventRows(events)
-	if d.CanManage = managesCollab(actor, c, d.Today); d.CanManage {
+	if d.CanManage = actor.Manages(c, d.Today); d.CanManage {
 		if err := w.manageChoices(ctx, actor, &d, forums); err != nil {
 			w.fail(rw, r, err)
 			return
@@ -177,6 +182,29 @@ func (w *Web) showCollaboration(rw http.ResponseWriter, r *http.Request, status 
 		w.withError(v, formErr)
 	}
 	w.render(rw, r, status, "collaboration", v)
+}
+
+// collabInvitations returns the invitations to the collaboration the
+// reader may see that still matter: those waiting for an answer and those
+// declined.
+func (w *Web) collabInvitations(ctx context.Context, actor *samspil.Actor, collabID string) ([]samspil.Invitation, error) {
+	if !actor.SignedIn() {
+		return nil, nil
+	}
+	all, err := allPages(func(cursor string) (*samspil.Page[samspil.Invitation], error) {
+		return w.store.ListInvitations(ctx, actor, samspil.InvitationFilter{CollaborationID: collabID,
+			ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []samspil.Invitation
+	for _, inv := range all {
+		if inv.Status == samspil.InvitationPending || inv.Status == samspil.InvitationDeclined {
+			out = append(out, inv)
+		}
+	}
+	return out, nil
 }
 
 // collabSection is one page of a collaboration in its sub-navigation.

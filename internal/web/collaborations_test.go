@@ -13,7 +13,7 @@ import (
 func TestCollaborationPages(t *testing.T) {
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		ctx := context.Background()
-		sAdmin := testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
 		testkit.NewPerson(t, app.DB, "viewer@viborg.example", testkit.Viborg, samspil.RoleViewer)
 		testkit.NewPerson(t, app.DB, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
 		silkeborg, viborg := testkit.Org(t, app.DB, testkit.Silkeborg), testkit.Org(t, app.DB, testkit.Viborg)
@@ -39,15 +39,11 @@ func TestCollaborationPages(t *testing.T) {
 		id := u.Path[len("/collaborations/"):]
 
 		// Viborg joins and the 2018 adjustment is recorded (through the store).
-		if _, err := app.DB.AddMember(ctx, sAdmin.Actor, id, samspil.MemberInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-			t.Fatal(err)
-		}
-		if _, err := app.DB.RecordAdjustment(ctx, sAdmin.Actor, id, samspil.AdjustmentInput{Title: "Justeret samarbejdsform",
+		testkit.Join(t, app.DB, id, samspil.InvitationInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
+		testkit.Adjust(t, app.DB, id, samspil.AdjustmentInput{Title: "Justeret samarbejdsform",
 			EffectiveOn: samspil.NewDate(2018, 11, 1), Exclusivity: samspil.ExclusivityOpen,
 			Commitments: []samspil.CommitmentChange{{OrganizationID: silkeborg.ID, Commitment: samspil.CommitmentVoluntary},
-				{OrganizationID: viborg.ID, Commitment: samspil.CommitmentVoluntary}}}); err != nil {
-			t.Fatal(err)
-		}
+				{OrganizationID: viborg.ID, Commitment: samspil.CommitmentVoluntary}}})
 
 		page = admin.Do("GET", u.RequestURI(), nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)

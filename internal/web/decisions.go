@@ -53,7 +53,7 @@ func (w *Web) showDecisions(rw http.ResponseWriter, r *http.Request, status int,
 	}
 	q := r.URL.Query()
 	today := samspil.Today(w.now())
-	d := decisionsData{C: c, Status: q.Get("status"), Today: today, CanManage: managesCollab(actor, c, today), Rules: samspil.DecisionRules, Form: form}
+	d := decisionsData{C: c, Status: q.Get("status"), Today: today, CanManage: actor.Manages(c, today), Rules: samspil.DecisionRules, Form: form}
 	if d.Form.Get("rule") == "" {
 		d.Form.Set("rule", string(c.DecisionRule))
 	}
@@ -172,7 +172,7 @@ func (w *Web) showDecision(rw http.ResponseWriter, r *http.Request, status int, 
 		return
 	}
 	today := samspil.Today(w.now())
-	d := decisionData{D: dec, C: c, Proposal: markdown(dec.Proposal), CanManage: managesCollab(actor, c, today),
+	d := decisionData{D: dec, C: c, Proposal: markdown(dec.Proposal), CanManage: actor.Manages(c, today),
 		Overdue: dec.Status == samspil.DecisionOpen && dec.DecidedOn.Before(today), Form: form, Open: open}
 	if d.Form == nil {
 		d.Form = url.Values{}
@@ -213,14 +213,14 @@ func (w *Web) showDecision(rw http.ResponseWriter, r *http.Request, status int, 
 		if dec.Status != samspil.DecisionOpen || !actor.SignedIn() {
 			continue
 		}
-		own := actor.IsOperator() || actor.Can(samspil.PermCollabRepresent, m.OrganizationID)
+		own := actor.Represents(m.OrganizationID)
 		opt := memberOption{ID: m.OrganizationID, Name: m.OrganizationName}
 		holders = append(holders, opt)
-		if own || d.CanManage {
+		if actor.MayGiveProxy(c, m.OrganizationID, today) {
 			givers = append(givers, opt)
 		}
 		holder := proxyOf[m.OrganizationID]
-		proxy := !own && holder != "" && actor.Can(samspil.PermCollabRepresent, holder)
+		proxy := !own && holder != "" && actor.Represents(holder)
 		if own || proxy {
 			vf := voteForm{OrganizationID: m.OrganizationID, OrganizationName: m.OrganizationName, Proxy: proxy}
 			if v := votes[m.OrganizationID]; v != nil {

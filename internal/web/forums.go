@@ -109,22 +109,6 @@ func sameMembers(a, b []samspil.ForumMember) bool {
 	return slices.Equal(slices.Compact(ka), slices.Compact(kb))
 }
 
-// managesCollab reports whether the actor manages the collaboration today:
-// an operator, or an administrator or editor of its secretariat or chair.
-// The store decides; this only chooses which forms to show.
-func managesCollab(actor *samspil.Actor, c *samspil.Collaboration, today samspil.Date) bool {
-	if actor.IsOperator() {
-		return true
-	}
-	for i := range c.Members {
-		m := &c.Members[i]
-		if m.Role.Manages() && m.ActiveOn(today) && actor.Can(samspil.PermCollabManage, m.OrganizationID) {
-			return true
-		}
-	}
-	return false
-}
-
 // memberPeople returns the people the actor may see of the organisations
 // that are members of the collaboration on day d, sorted by organisation
 // and name.
@@ -279,7 +263,7 @@ func (w *Web) showForums(rw http.ResponseWriter, r *http.Request, status int, fo
 	now := w.now()
 	today := samspil.Today(now)
 	lang := language(r)
-	d := forumsData{C: c, CanManage: managesCollab(actor, c, today)}
+	d := forumsData{C: c, CanManage: actor.Manages(c, today)}
 	for _, f := range forums {
 		row := forumRow{Forum: f, Cadence: w.cadenceText(lang, f.Cadence)}
 		if f.Status == samspil.ForumActive {
@@ -429,7 +413,7 @@ func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, for
 		return
 	}
 	now := w.now()
-	d := forumData{F: f, C: c, Cadence: w.cadenceText(language(r), f.Cadence), CanManage: managesCollab(actor, c, samspil.Today(now)),
+	d := forumData{F: f, C: c, Cadence: w.cadenceText(language(r), f.Cadence), CanManage: actor.Manages(c, samspil.Today(now)),
 		Form: form, Open: open}
 	if open == formForumEdit || form == nil {
 		d.Form = url.Values{"time": {"09:00"}}

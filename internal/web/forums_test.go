@@ -60,9 +60,7 @@ func TestGovernancePages(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := app.DB.AddMember(ctx, sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-			t.Fatal(err)
-		}
+		testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)})
 		first := nextThursday(time.Now())
 		firstDanish := first.Format("02.01.2006 15.04")
 
@@ -234,9 +232,7 @@ func TestMeetingRecordsAndForumChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := app.DB.AddMember(ctx, sAdmin.Actor, c.ID, samspil.MemberInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-			t.Fatal(err)
-		}
+		testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)})
 		first := nextThursday(time.Now()).AddDate(0, 0, 7) // the second Thursday or later
 		admin, _ := signIn(t, app, "admin@silkeborg.example")
 		page := admin.Do("GET", "/collaborations/"+c.ID+"/forums", nil).Want(t, http.StatusOK)

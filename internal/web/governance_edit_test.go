@@ -39,9 +39,7 @@ func newGovernance(t *testing.T, app *testkit.App) *governance {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.DB.AddMember(ctx, g.sAdmin.Actor, g.c.ID, samspil.MemberInput{OrganizationID: g.viborg.ID, Since: samspil.NewDate(2014, 1, 1)}); err != nil {
-		t.Fatal(err)
-	}
+	testkit.Join(t, app.DB, g.c.ID, samspil.InvitationInput{OrganizationID: g.viborg.ID, Since: samspil.NewDate(2014, 1, 1)})
 	g.forum, err = app.DB.CreateForum(ctx, g.sAdmin.Actor, g.c.ID, samspil.ForumInput{Name: "IT-chefmøde", Level: samspil.ForumITChiefs,
 		Cadence: "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", FirstMeeting: g.first, Location: "Viborg Rådhus",
 		Members: []samspil.ForumMember{{UserID: g.sAdmin.User.ID, OrganizationID: g.silkeborg.ID}}})

@@ -76,17 +76,6 @@ type meetingData struct {
 	Open        string // the form to show open after an error
 }
 
-// sitsIn reports whether the actor sits in the forum for an organisation
-// they belong to.
-func sitsIn(actor *samspil.Actor, f *samspil.Forum) bool {
-	for _, m := range f.Members {
-		if actor.SignedIn() && m.UserID == actor.UserID && actor.MemberOf(m.OrganizationID) {
-			return true
-		}
-	}
-	return false
-}
-
 // meeting shows a meeting.
 func (w *Web) meeting(rw http.ResponseWriter, r *http.Request) {
 	w.showMeeting(rw, r, http.StatusOK, nil, "", nil)
@@ -118,10 +107,10 @@ func (w *Web) showMeeting(rw http.ResponseWriter, r *http.Request, status int, f
 	}
 	local := m.Start.In(samspil.Copenhagen())
 	d := meetingData{M: m, F: f, C: c, Moved: meetingRowOf(*m).Moved, Minutes: markdown(m.Minutes), Attendance: m.Attendance,
-		Decisions: decisions, CanManage: managesCollab(actor, c, samspil.Today(w.now())), Statuses: samspil.MeetingStatuses,
+		Decisions: decisions, CanManage: actor.Manages(c, samspil.Today(w.now())), Statuses: samspil.MeetingStatuses,
 		Rules: samspil.DecisionRules, StartDate: local.Format("2006-01-02"), StartTime: local.Format("15:04"), Open: open}
 	d.Attendances = []samspil.AttendanceStatus{samspil.AttendancePresent, samspil.AttendanceAbsent, samspil.AttendanceExcused}
-	d.CanRecord = d.CanManage || sitsIn(actor, f)
+	d.CanRecord = actor.MayRecordMeeting(c, f, samspil.Today(w.now()))
 	for _, it := range m.Agenda {
 		d.Agenda = append(d.Agenda, agendaRow{AgendaItem: it, Description: markdown(it.Description)})
 	}

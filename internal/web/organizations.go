@@ -79,6 +79,8 @@ type organizationData struct {
 	CanPeople  bool
 	CanManage  bool
 	CanAudit   bool
+	CanConsent bool                     // may choose which collaborations make partners
+	Partners   []samspil.PartnerSetting // the organisation's collaborations and whether each makes partners
 	UnitKinds  []samspil.UnitKind
 	Form       samspil.OrgUnitInput // the add-unit form when it failed
 }
@@ -90,7 +92,8 @@ func (w *Web) loadOrganization(ctx context.Context, actor *samspil.Actor, id str
 	}
 	d := &organizationData{Org: org, UnitKinds: samspil.UnitKinds,
 		CanUnits: actor.Can(samspil.PermUnitsWrite, org.ID), CanPeople: actor.Can(samspil.PermPeopleRead, org.ID),
-		CanManage: actor.Can(samspil.PermPeopleManage, org.ID), CanAudit: actor.Can(samspil.PermAuditRead, org.ID)}
+		CanManage: actor.Can(samspil.PermPeopleManage, org.ID), CanAudit: actor.Can(samspil.PermAuditRead, org.ID),
+		CanConsent: actor.ConsentsFor(org.ID)}
 	units, err := allUnits(ctx, w.store, actor, org.ID)
 	if err != nil {
 		return nil, err
@@ -98,6 +101,9 @@ func (w *Web) loadOrganization(ctx context.Context, actor *samspil.Actor, id str
 	d.Units, d.Tree = units, buildTree(units)
 	if d.CanPeople {
 		if d.Members, err = allMembers(ctx, w.store, actor, org.ID); err != nil {
+			return nil, err
+		}
+		if d.Partners, err = w.store.PartnerSettings(ctx, actor, org.ID); err != nil {
 			return nil, err
 		}
 	}

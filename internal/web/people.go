@@ -1,8 +1,8 @@
 package web
 
 import (
-	"errors"
 	"net/http"
+	"strings"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpx"
@@ -14,18 +14,30 @@ type personRow struct {
 }
 
 type peopleData struct {
-	Org       *samspil.Organization
-	People    []personRow
-	CanManage bool
-	Roles     []samspil.Role
-	Form      samspil.UserInput // the add-person form when it failed
+	Org         *samspil.Organization
+	People      []personRow
+	CanManage   bool
+	Roles       []samspil.Role
+	Form        peopleForm                 // the form that failed, or the defaults
+	Invitations []samspil.PersonInvitation // open invitations, for administrators
+	NewLink     string                     // the link of an invitation just made, shown once
+	NewEmail    string                     // whom it invites
+	Mailed      bool                       // whether it was also sent by e-mail
+}
+
+// peopleForm is what the invite and add forms posted.
+type peopleForm struct {
+	Open    string // "invite" or "add"
+	Email   string
+	Role    samspil.Role
+	Message string
 }
 
 func (w *Web) people(rw http.ResponseWriter, r *http.Request) {
-	w.showPeople(rw, r, http.StatusOK, nil, samspil.UserInput{Role: samspil.RoleViewer})
+	w.showPeople(rw, r, http.StatusOK, nil, peopleData{Form: peopleForm{Role: samspil.RoleViewer}})
 }
 
-func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, formErr error, form samspil.UserInput) {
+func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, formErr error, d peopleData) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	org, err := w.store.FindOrganization(ctx, actor, r.PathValue("id"))
 	if err != nil {
@@ -43,7 +55,22 @@ func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, fo
 		w.fail(rw, r, err)
 		return
 	}
-	d := peopleData{Org: org, CanManage: actor.Can(samspil.PermPeopleManage, org.ID), Roles: samspil.Roles, Form: form}
+	d.Org, d.CanManage, d.Roles = org, actor.Can(samspil.PermPeopleManage, org.ID), samspil.Roles
+	if d.CanManage {
+		invs, err := allPages(func(cursor string) (*samspil.Page[samspil.PersonInvitation], error) {
+			return w.store.ListPersonInvitations(ctx, actor, org.ID, samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize})
+		})
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		now := w.now()
+		for _, inv := range invs {
+			if inv.Status == samspil.InvitationPending && now.Before(inv.ExpiresAt) {
+				d.Invitations = append(d.Invitations, inv)
+			}
+		}
+	}
 	for _, u := range users {
 		for _, m := range u.Memberships {
 			if m.OrganizationID == org.ID {
@@ -59,32 +86,70 @@ func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, fo
 	w.render(rw, r, status, "people", v)
 }
 
-// addPerson adds an existing user by e-mail, or creates the account when
-// there is none.
+// addPerson gives a person of another of the administrator's
+// organisations a role in this one; anyone else is invited.
 func (w *Web) addPerson(rw http.ResponseWriter, r *http.Request) {
 	if !parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
-	in := samspil.UserInput{Email: r.PostFormValue("email"), DisplayName: r.PostFormValue("display_name"),
-		Password: r.PostFormValue("password"), OrganizationID: r.PathValue("id"), Role: samspil.Role(r.PostFormValue("role"))}
-	done := "member_added"
-	_, err := w.store.CreateMembership(ctx, actor, samspil.MembershipInput{Email: in.Email, OrganizationID: in.OrganizationID, Role: in.Role})
-	var e *samspil.Error
-	if errors.As(err, &e) && e.Code == samspil.EINVALID && len(e.Fields) == 1 && e.Fields[0].Path == "email" {
-		done = "user_created"
-		_, err = w.store.CreateUser(ctx, actor, in)
-	}
+	form := peopleForm{Open: "add", Email: strings.TrimSpace(r.PostFormValue("email")), Role: samspil.Role(r.PostFormValue("role"))}
+	_, err := w.store.CreateMembership(ctx, actor, samspil.MembershipInput{Email: form.Email, OrganizationID: r.PathValue("id"), Role: form.Role})
 	if err != nil {
-		in.Password = ""
 		if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ECONFLICT {
-			w.showPeople(rw, r, httpx.Status(err), err, in)
+			w.showPeople(rw, r, httpx.Status(err), err, peopleData{Form: form})
 			return
 		}
 		w.fail(rw, r, err)
 		return
 	}
-	redirect(rw, r, "/organizations/"+r.PathValue("id")+"/people", done)
+	redirect(rw, r, "/organizations/"+r.PathValue("id")+"/people", "member_added")
+}
+
+// invitePerson invites an e-mail address to the organisation and shows the
+// invitation's link once (and sends it, when mail is set up). The page is
+// the same whether or not the address has an account.
+func (w *Web) invitePerson(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	form := peopleForm{Open: "invite", Email: strings.TrimSpace(r.PostFormValue("email")), Role: samspil.Role(r.PostFormValue("role")),
+		Message: strings.TrimSpace(r.PostFormValue("message"))}
+	inv, _, err := w.store.InvitePerson(ctx, actor, r.PathValue("id"), samspil.PersonInvitationInput{Email: form.Email, Role: form.Role,
+		Message: form.Message})
+	if err != nil {
+		if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ECONFLICT {
+			w.showPeople(rw, r, httpx.Status(err), err, peopleData{Form: form})
+			return
+		}
+		w.fail(rw, r, err)
+		return
+	}
+	link := w.baseURL(r) + inv.AcceptURL
+	d := peopleData{Form: peopleForm{Role: samspil.RoleViewer}, NewLink: link, NewEmail: inv.Email}
+	if w.cfg.SendMail != nil {
+		lang := language(r)
+		text := w.cat.text(lang, "mail.invitation_body", actor.Name, inv.OrganizationName, w.cat.text(lang, "role."+string(inv.Role)), link)
+		if inv.Message != "" {
+			text += "\n\n" + inv.Message
+		}
+		if err := w.cfg.SendMail(ctx, inv.Email, w.cat.text(lang, "mail.invitation_subject", inv.OrganizationName), text); err != nil {
+			httpx.LogInternal(ctx, err)
+		} else {
+			d.Mailed = true
+		}
+	}
+	w.showPeople(rw, r, http.StatusCreated, nil, d)
+}
+
+// withdrawPersonInvitation takes back an open invitation.
+func (w *Web) withdrawPersonInvitation(rw http.ResponseWriter, r *http.Request) {
+	if !parseForm(rw, r) {
+		return
+	}
+	_, err := w.store.WithdrawPersonInvitation(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("inv"))
+	w.afterPeopleChange(rw, r, err, "invitation_withdrawn")
 }
 
 func (w *Web) changeRole(rw http.ResponseWriter, r *http.Request) {
@@ -129,7 +194,7 @@ func (w *Web) afterPeopleChange(rw http.ResponseWriter, r *http.Request, err err
 	if err != nil {
 		switch samspil.ErrorCode(err) {
 		case samspil.EINVALID, samspil.ECONFLICT, samspil.ESTALE, samspil.EFORBIDDEN:
-			w.showPeople(rw, r, httpx.Status(err), err, samspil.UserInput{Role: samspil.RoleViewer})
+			w.showPeople(rw, r, httpx.Status(err), err, peopleData{Form: peopleForm{Role: samspil.RoleViewer}})
 		default:
 			w.fail(rw, r, err)
 		}

@@ -139,7 +139,7 @@ func (w *Web) showStrategies(rw http.ResponseWriter, r *http.Request, collabID s
 		for i := range rows {
 			s := &rows[i]
 			for _, o := range s.Owners {
-				if !actor.IsOperator() && !actor.Can(samspil.PermCollabRepresent, o.OrganizationID) {
+				if !actor.Represents(o.OrganizationID) {
 					continue
 				}
 				af := adoptForm{OrganizationID: o.OrganizationID, OrganizationName: o.OrganizationName, AdoptedOn: o.AdoptedOn, On: today.String()}
@@ -159,12 +159,11 @@ func (w *Web) showStrategies(rw http.ResponseWriter, r *http.Request, collabID s
 	}
 
 	if actor.SignedIn() {
-		d.CanCreate = managesCollab(actor, c, today)
-		for _, o := range d.Owners {
-			if actor.Can(samspil.PermCollabRepresent, o.OrganizationID) {
-				d.CanCreate = true
-			}
+		owners := make([]samspil.StrategyOwner, len(d.Owners))
+		for i, o := range d.Owners {
+			owners[i] = samspil.StrategyOwner{OrganizationID: o.OrganizationID}
 		}
+		d.CanCreate = actor.MayRecordStrategy(c, owners, today)
 	}
 	// A new form has every member ticked, as for a joint strategy.
 	for i := range d.Owners {

@@ -6,6 +6,7 @@ package web
 
 import (
 	"bytes"
+	"context"
 	"embed"
 	"errors"
 	"fmt"
@@ -34,6 +35,10 @@ type Config struct {
 	PublicURL string // the site's address for links that leave it (calendar feeds); empty means the request's host
 	Version   string
 	Demo      bool // show that the installation holds demo data
+	// SendMail, when set, sends a plain-text e-mail: invitations of people
+	// and password reset links. Without it, invitation links are only shown
+	// to the administrator, and passwords cannot be reset by e-mail.
+	SendMail func(ctx context.Context, to, subject, text string) error
 }
 
 // Web serves the pages.
@@ -210,8 +215,9 @@ func (w *Web) say(lang string, p samspil.Phrase) string {
 	return w.cat.message(lang, p.Format, args...)
 }
 
+// translator translates error messages, with their code words (Term).
 func (w *Web) translator(lang string) samspil.Translator {
-	return func(format string, args ...any) string { return w.cat.message(lang, format, args...) }
+	return func(format string, args ...any) string { return w.say(lang, samspil.Phrasef(format, args...)) }
 }
 
 // render writes a page with the given status.

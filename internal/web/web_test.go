@@ -451,18 +451,27 @@ func TestOrganizationPage(t *testing.T) {
 
 // ---------------------------------------------------------------- people
 
-func TestPeopleAddExistingAndNewUsers(t *testing.T) {
+func TestPeopleInviteAndAdd(t *testing.T) {
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
-		testkit.NewPerson(t, app.DB, adminEmail, testkit.Silkeborg, samspil.RoleAdmin)
+		ctx := context.Background()
+		admin := testkit.NewPerson(t, app.DB, adminEmail, testkit.Silkeborg, samspil.RoleAdmin)
 		other := testkit.NewPerson(t, app.DB, viborgEmail, testkit.Viborg, samspil.RoleViewer)
+		stranger := testkit.NewPerson(t, app.DB, "ole@aarhus.example", testkit.Aarhus, samspil.RoleViewer)
 		org := testkit.Org(t, app.DB, testkit.Silkeborg)
+		// Silkeborg's administrator administers Viborg too.
+		if _, err := app.DB.CreateMembership(ctx, testkit.System, samspil.MembershipInput{UserID: admin.User.ID, OrganizationID: testkit.Viborg,
+			Role: samspil.RoleAdmin}); err != nil {
+			t.Fatal(err)
+		}
 		b, _ := signIn(t, app, adminEmail)
 		peoplePath := "/organizations/" + testkit.Silkeborg + "/people"
+		invitePath := "/organizations/" + testkit.Silkeborg + "/invitations"
 
 		page := b.Do("GET", peoplePath, nil).Want(t, http.StatusOK)
-		mustContain(t, page, "Personer og roller", adminEmail, `action="/organizations/`+org.ID+`/people"`)
+		mustContain(t, page, "Personer og roller", adminEmail, `action="/organizations/`+org.ID+`/people"`, `action="/organizations/`+org.ID+`/invitations"`)
 
-		// An existing user is added by e-mail.
+		// A person of another of the administrator's organisations is added
+		// directly, by e-mail.
 		res := b.Do("POST", peoplePath, url.Values{"email": {strings.ToUpper(viborgEmail)}, "role": {"editor"}})
 		u := wantRedirect(t, res, peoplePath)
 		if got := u.Query().Get("done"); got != "member_added" {
@@ -472,18 +481,54 @@ func TestPeopleAddExistingAndNewUsers(t *testing.T) {
 		if m := membershipOf(t, app, other.User.ID, org.ID); m.Role != samspil.RoleEditor {
 			t.Fatalf("role %s", m.Role)
 		}
-		if n := len(usersNamed(t, app, viborgEmail)); n != 1 {
-			t.Fatalf("%d users with %s", n, viborgEmail)
-		}
 		// Adding them again is a conflict with a Danish message.
 		res = b.Do("POST", peoplePath, url.Values{"email": {viborgEmail}, "role": {"viewer"}}).Want(t, http.StatusConflict)
 		mustContain(t, res, "brugeren er allerede medlem af Silkeborg Kommune; skift rollen i stedet")
+		// A person of an organisation the administrator does not administer
+		// answers exactly like an address without an account.
+		known := b.Do("POST", peoplePath, url.Values{"email": {stranger.User.Email}, "role": {"viewer"}}).Want(t, http.StatusUnprocessableEntity)
+		unknown := b.Do("POST", peoplePath, url.Values{"email": {"ingen@aarhus.example"}, "role": {"viewer"}}).Want(t, http.StatusUnprocessableEntity)
+		fieldError(t, known, "er ikke en person i en organisation, du er administrator af; invitér personen på e-mail i stedet")
+		fieldError(t, unknown, "er ikke en person i en organisation, du er administrator af; invitér personen på e-mail i stedet")
 
-		// A new user with a password is created and can sign in.
-		res = b.Do("POST", peoplePath, url.Values{"email": {"ny@silkeborg.example"}, "display_name": {"Ny Medarbejder"},
-			"role": {"viewer"}, "password": {newPassword}})
-		if got := wantRedirect(t, res, peoplePath).Query().Get("done"); got != "user_created" {
-			t.Fatalf("done=%q", got)
+		// Inviting by e-mail shows the link once, the same way whether or not
+		// the address has an account.
+		linkOf := func(res *testkit.Response) string {
+			t.Helper()
+			m := regexp.MustCompile(`id="new-link" class="secret" readonly value="([^"]+)"`).FindStringSubmatch(body(res))
+			if m == nil {
+				t.Fatalf("no invitation link on the page:\n%s", res.Body)
+			}
+			return m[1]
+		}
+		res = b.Do("POST", invitePath, url.Values{"email": {"ny@silkeborg.example"}, "role": {"viewer"}}).Want(t, http.StatusCreated)
+		mustContain(t, res, "Giv ny@silkeborg.example dette link.")
+		newLink := linkOf(res)
+		res = b.Do("POST", invitePath, url.Values{"email": {stranger.User.Email}, "role": {"editor"}}).Want(t, http.StatusCreated)
+		mustContain(t, res, "Giv ole@aarhus.example dette link.")
+		strangerLink := linkOf(res)
+		page = b.Do("GET", peoplePath, nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Åbne invitationer", "ny@silkeborg.example", "ole@aarhus.example")
+		mustNotContain(t, page, newLink)
+		// Inviting the same address twice is a conflict at the field.
+		res = b.Do("POST", invitePath, url.Values{"email": {"NY@silkeborg.example"}, "role": {"viewer"}}).Want(t, http.StatusConflict)
+		fieldError(t, res, "adressen er allerede inviteret til Silkeborg Kommune; træk den invitation tilbage for at sende en ny")
+
+		// The new person makes an account through the link; a weak password
+		// is refused at its field and not echoed.
+		path := strings.TrimPrefix(newLink, app.URL)
+		anon := newBrowser(t, app)
+		page = anon.Do("GET", path, nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Invitation til Silkeborg Kommune", "Test admin inviterer dig til Silkeborg Kommune med rollen Læser.", `value="ny@silkeborg.example"`)
+		res = anon.Do("POST", path, url.Values{"display_name": {"Ny Medarbejder"}, "password": {"kort"}}).Want(t, http.StatusUnprocessableEntity)
+		mustContain(t, res, `id="e-password"`, "skal være mindst 15 tegn", `value="Ny Medarbejder"`)
+		mustNotContain(t, res, `value="kort"`)
+		if n := len(usersNamed(t, app, "ny@silkeborg.example")); n != 0 {
+			t.Fatalf("weak password: %d users created", n)
+		}
+		u = wantRedirect(t, anon.Do("POST", path, url.Values{"display_name": {"Ny Medarbejder"}, "password": {newPassword}}), "/login")
+		if u.Query().Get("done") != "account_created" {
+			t.Fatalf("joined: %v", u)
 		}
 		created := usersNamed(t, app, "ny@silkeborg.example")
 		if len(created) != 1 {
@@ -493,32 +538,34 @@ func TestPeopleAddExistingAndNewUsers(t *testing.T) {
 			t.Fatalf("role %s", m.Role)
 		}
 		wantRedirect(t, newBrowser(t, app).Login("ny@silkeborg.example", newPassword), "/organizations")
+		// The link works once.
+		anon.Do("GET", path, nil).Want(t, http.StatusNotFound)
 
-		// A new user without a password is created but cannot sign in.
-		res = b.Do("POST", peoplePath, url.Values{"email": {"uden@silkeborg.example"}, "display_name": {"Uden Kode"}, "role": {"editor"}})
-		if got := wantRedirect(t, res, peoplePath).Query().Get("done"); got != "user_created" {
-			t.Fatalf("done=%q", got)
+		// A person with an account accepts after signing in: on the link's
+		// page or on their account page.
+		sp := strings.TrimPrefix(strangerLink, app.URL)
+		ole, _ := signIn(t, app, stranger.User.Email)
+		page = ole.Do("GET", sp, nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Bliv medlem")
+		page = ole.Do("GET", "/account", nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Silkeborg Kommune inviterer dig med rollen Redaktør.")
+		invs, err := app.DB.MyPersonInvitations(ctx, testkit.Actor(t, app.DB, stranger.User.ID))
+		if err != nil || len(invs) != 1 {
+			t.Fatalf("invitations %v %v", err, invs)
 		}
-		created = usersNamed(t, app, "uden@silkeborg.example")
-		if len(created) != 1 {
-			t.Fatalf("%d users created", len(created))
+		// Someone else cannot accept it for them.
+		b.Do("POST", "/account/invitations/"+invs[0].ID+"/accept", url.Values{}).Want(t, http.StatusNotFound)
+		u = wantRedirect(t, ole.Do("POST", "/account/invitations/"+invs[0].ID+"/accept", url.Values{}), "/account")
+		if u.Query().Get("done") != "joined" {
+			t.Fatalf("joined: %v", u)
 		}
-		if m := membershipOf(t, app, created[0].ID, org.ID); m.Role != samspil.RoleEditor {
+		if m := membershipOf(t, app, stranger.User.ID, org.ID); m.Role != samspil.RoleEditor {
 			t.Fatalf("role %s", m.Role)
 		}
-		newBrowser(t, app).Login("uden@silkeborg.example", "").Want(t, http.StatusUnauthorized)
-
-		// A weak password is refused at its field, and not echoed back.
-		res = b.Do("POST", peoplePath, url.Values{"email": {"svag@silkeborg.example"}, "display_name": {"Svag"},
-			"role": {"viewer"}, "password": {"kort"}}).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `id="e-password"`, "skal være mindst 15 tegn", `value="svag@silkeborg.example"`)
-		mustNotContain(t, res, `value="kort"`)
-		if n := len(usersNamed(t, app, "svag@silkeborg.example")); n != 0 {
-			t.Fatalf("weak password: %d users created", n)
+		// The administrator cannot set the password of an account Aarhus made.
+		if err := app.DB.SetPassword(ctx, testkit.Actor(t, app.DB, admin.User.ID), stranger.User.ID, "", newPassword); samspil.ErrorCode(err) != samspil.EFORBIDDEN {
+			t.Fatalf("setting the password of another organisation's account: %v", err)
 		}
-		// A new user needs a name.
-		res = b.Do("POST", peoplePath, url.Values{"email": {"navnlos@silkeborg.example"}, "role": {"viewer"}}).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `id="e-display_name"`, "skal udfyldes")
 	})
 }
 
@@ -1218,24 +1265,27 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 	}
 	// Computed keys: every value the prefix is printed with.
 	families := map[string][]string{
-		"role.":          strs(samspil.Roles),
-		"kind.":          strs(samspil.OrgKinds),
-		"unitkind.":      strs(samspil.UnitKinds),
-		"visibility.":    strs(samspil.Visibilities),
-		"actor.":         strs([]samspil.ActorKind{samspil.ActorAnonymous, samspil.ActorUser, samspil.ActorSystem}),
-		"category.":      strs(samspil.Categories),
-		"lifecycle.":     strs(samspil.Lifecycles),
-		"notice.":        strs(samspil.NoticeRules),
-		"procurement.":   strs(samspil.ProcurementForms),
-		"collab_kind.":   strs(samspil.CollaborationKinds),
-		"legal_form.":    strs(samspil.LegalForms),
-		"exclusivity.":   strs(samspil.Exclusivities),
-		"decision_rule.": strs(samspil.DecisionRules),
-		"cost_key.":      strs(samspil.CostKeys),
-		"doc_kind.":      strs(samspil.DocumentKinds),
-		"notice_kind.":   strs(samspil.NoticeKinds),
-		"term.":          append(strs(samspil.MemberRoles), strs(samspil.Commitments)...),
-		"import.kind.":   strs([]samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts}),
+		"role.":              strs(samspil.Roles),
+		"kind.":              strs(samspil.OrgKinds),
+		"unitkind.":          strs(samspil.UnitKinds),
+		"visibility.":        strs(samspil.Visibilities),
+		"actor.":             strs([]samspil.ActorKind{samspil.ActorAnonymous, samspil.ActorUser, samspil.ActorSystem}),
+		"category.":          strs(samspil.Categories),
+		"lifecycle.":         strs(samspil.Lifecycles),
+		"notice.":            strs(samspil.NoticeRules),
+		"procurement.":       strs(samspil.ProcurementForms),
+		"collab_kind.":       strs(samspil.CollaborationKinds),
+		"legal_form.":        strs(samspil.LegalForms),
+		"exclusivity.":       strs(samspil.Exclusivities),
+		"decision_rule.":     strs(samspil.DecisionRules),
+		"cost_key.":          strs(samspil.CostKeys),
+		"doc_kind.":          strs(samspil.DocumentKinds),
+		"notice_kind.":       strs(samspil.NoticeKinds),
+		"term.":              append(strs(samspil.MemberRoles), strs(samspil.Commitments)...),
+		"invitation_status.": strs(samspil.InvitationStatuses),
+		"adjustment_status.": strs(samspil.AdjustmentStatuses),
+		"approval_state.":    strs(samspil.ApprovalStates),
+		"import.kind.":       strs([]samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts}),
 		"status.": strs([]samspil.ContractStatus{samspil.ContractNotStarted, samspil.ContractActive, samspil.ContractInNotice,
 			samspil.ContractExpired, samspil.ContractTerminated}),
 		"ambition_area.":     strs(samspil.AmbitionAreas),
