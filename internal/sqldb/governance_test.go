@@ -147,6 +147,17 @@ func TestDecisionStory(t *testing.T) {
 		if len(px.Proxies) != 1 || px.Proxies[0].ProxyOrganizationID != vb {
 			t.Fatalf("proxies %+v", px.Proxies)
 		}
+		// Giving the same proxy again, or withdrawing one never given, is
+		// no change and leaves no audit event.
+		unchanged(t, db, func() {
+			again, err := db.SetProxy(ctx, s.sAdmin.Actor, px.ID, samspil.Proxy{OrganizationID: sk, ProxyOrganizationID: vb})
+			must(t, err)
+			none, err := db.SetProxy(ctx, s.vAdmin.Actor, px.ID, samspil.Proxy{OrganizationID: vb})
+			must(t, err)
+			if again.Version != px.Version || none.Version != px.Version || len(none.Proxies) != 1 {
+				t.Fatalf("a proxy as it was: versions %d and %d, want %d; proxies %+v", again.Version, none.Version, px.Version, none.Proxies)
+			}
+		})
 		px = vote(t, db, s.vAdmin.Actor, px, sk, samspil.VoteFor)
 		px = vote(t, db, s.vAdmin.Actor, px, vb, samspil.VoteFor)
 		i := slices.IndexFunc(px.Votes, func(v samspil.Vote) bool { return v.OrganizationID == sk })
