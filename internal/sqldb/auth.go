@@ -206,7 +206,7 @@ func (db *DB) Logout(ctx context.Context, secret string) error {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
-			return nil
+			return errUnchanged // ended in the meantime
 		}
 		return tx.Audit(auditEntry{Action: "logout", ObjectType: "user", ObjectID: userID})
 	})

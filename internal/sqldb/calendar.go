@@ -163,7 +163,7 @@ func (db *DB) RevokeFeed(ctx context.Context, actor *samspil.Actor, id string) e
 			return samspil.NotFound("calendar feed")
 		}
 		if f.RevokedAt != nil {
-			return nil
+			return errUnchanged
 		}
 		if _, err := tx.ExecContext(ctx, `UPDATE calendar_feeds SET revoked_at = $1 WHERE id = $2`, tx.now, id); err != nil {
 			return err

@@ -595,12 +595,9 @@ func (db *DB) SetProxy(ctx context.Context, actor *samspil.Actor, decisionID str
 		}
 		after := &samspil.Proxy{OrganizationID: giver.OrganizationID, ProxyOrganizationID: holderID}
 		switch {
-		case holderID == "" && before == nil:
+		case holderID == "" && before == nil, before != nil && *before == *after:
 			out = d
-			return nil
-		case before != nil && *before == *after:
-			out = d
-			return nil
+			return errUnchanged
 		case holderID == "":
 			after = nil
 			_, err = tx.ExecContext(ctx, `DELETE FROM decision_proxies WHERE decision_id = $1 AND organization_id = $2`, d.ID, giver.OrganizationID)

@@ -575,19 +575,19 @@ func (db *DB) ExtendMeetings(ctx context.Context, actor *samspil.Actor, until ti
 			}
 			f, err := scanForum(tx.QueryRowContext(ctx, "SELECT "+forumColumns+" FROM forums f WHERE f.id = $1", t.id))
 			if errors.Is(err, sql.ErrNoRows) {
-				return nil
+				return errUnchanged
 			}
 			if err != nil {
 				return err
 			}
 			if f.Status != samspil.ForumActive || f.Cadence == "" || (f.generatedUntil != nil && !f.generatedUntil.Before(until)) {
-				return nil
+				return errUnchanged
 			}
 			rule, err := rrule.Parse(f.Cadence)
 			if err != nil {
 				// A cadence the parser no longer accepts waits for its
 				// managers to write a new one.
-				return nil
+				return errUnchanged
 			}
 			from := f.FirstMeeting
 			if f.generatedUntil != nil {
@@ -597,6 +597,8 @@ func (db *DB) ExtendMeetings(ctx context.Context, actor *samspil.Actor, until ti
 				return err
 			}
 			if added == 0 {
+				// Only the watermark moved on: nothing anyone sees changed.
+				tx.Unaudited(meetingWatermark)
 				return nil
 			}
 			return tx.Audit(auditEntry{Action: "forum.meetings.extend", ObjectType: "forum", ObjectID: f.ID,

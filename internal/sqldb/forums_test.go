@@ -324,6 +324,24 @@ func TestForumMeetings(t *testing.T) {
 		if n != 0 {
 			t.Fatalf("an earlier horizon added %d meetings", n)
 		}
+		// A day without a meeting moves only how far meetings are generated,
+		// which nobody sees: no audit event. The next fortnight brings one
+		// meeting, generated from there.
+		monday := horizon.AddDate(0, 0, 61) // Monday 14 June 2027, no Thursday since the last horizon
+		mark := auditMark(t, db)
+		n, err = db.ExtendMeetings(ctx, testkit.System, monday)
+		must(t, err)
+		wantAudit(t, db, mark)
+		if n != 0 {
+			t.Fatalf("a day without a meeting added %d meetings", n)
+		}
+		mark = auditMark(t, db)
+		n, err = db.ExtendMeetings(ctx, testkit.System, monday.AddDate(0, 0, 14))
+		must(t, err)
+		extended := wantEvent(t, db, mark, "forum.meetings.extend", "", f.ID)
+		if after := jsonObject(t, extended.After); n != 1 || after["from"] != monday.Format(time.RFC3339) || after["meetings_added"] != float64(1) {
+			t.Fatalf("a fortnight added %d meetings, audited as %s", n, extended.After)
+		}
 
 		// Discontinuing: not before the first meeting; later untouched meetings go, touched ones stay.
 		f2, err = db.FindForum(ctx, s.sAdmin.Actor, f.ID)
@@ -396,8 +414,13 @@ func TestForumWithoutCadence(t *testing.T) {
 			t.Fatalf("members %+v", f.Members)
 		}
 		// Anonymous readers of a public forum see no names.
+		mark := auditMark(t, db)
 		_, err = db.UpdateCollaboration(ctx, s.sAdmin.Actor, s.collab.ID, s.collab.Version, samspil.CollaborationPatch{Visibility: ptr(samspil.VisibilityPublic)})
 		must(t, err)
+		e := wantEvent(t, db, mark, "collaboration.update", s.silkeborg.ID, s.collab.ID)
+		if jsonObject(t, e.Before)["visibility"] != string(s.collab.Visibility) || jsonObject(t, e.After)["visibility"] != "public" {
+			t.Fatalf("collaboration.update images %s -> %s", e.Before, e.After)
+		}
 		anon, err := db.FindForum(ctx, samspil.Anonymous(), f.ID)
 		must(t, err)
 		if len(anon.Members) != 0 {

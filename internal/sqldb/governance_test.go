@@ -117,8 +117,10 @@ func TestDecisionStory(t *testing.T) {
 		})
 
 		// Majority with the chair's casting vote: Silkeborg chairs, so its vote decides the tie.
+		mark := auditMark(t, db)
 		_, err = db.SetChairTerms(ctx, s.sAdmin.Actor, c.ID, []samspil.ChairTerm{{OrganizationID: sk, From: samspil.NewDate(2014, 1, 1)}})
 		must(t, err)
+		wantEvent(t, db, mark, "collaboration.chairs", sk, c.ID)
 		chair := propose("Fælles ESDH-system, igen", samspil.RuleMajorityChair)
 		vote(t, db, s.sAdmin.Actor, chair, sk, samspil.VoteFor)
 		chair = vote(t, db, s.vAdmin.Actor, chair, vb, samspil.VoteAgainst)
@@ -144,6 +146,17 @@ func TestDecisionStory(t *testing.T) {
 		if len(px.Proxies) != 1 || px.Proxies[0].ProxyOrganizationID != vb {
 			t.Fatalf("proxies %+v", px.Proxies)
 		}
+		// Giving the same proxy again, or withdrawing one never given, is
+		// no change and leaves no audit event.
+		unchanged(t, db, func() {
+			again, err := db.SetProxy(ctx, s.sAdmin.Actor, px.ID, samspil.Proxy{OrganizationID: sk, ProxyOrganizationID: vb})
+			must(t, err)
+			none, err := db.SetProxy(ctx, s.vAdmin.Actor, px.ID, samspil.Proxy{OrganizationID: vb})
+			must(t, err)
+			if again.Version != px.Version || none.Version != px.Version || len(none.Proxies) != 1 {
+				t.Fatalf("a proxy as it was: versions %d and %d, want %d; proxies %+v", again.Version, none.Version, px.Version, none.Proxies)
+			}
+		})
 		px = vote(t, db, s.vAdmin.Actor, px, sk, samspil.VoteFor)
 		px = vote(t, db, s.vAdmin.Actor, px, vb, samspil.VoteFor)
 		i := slices.IndexFunc(px.Votes, func(v samspil.Vote) bool { return v.OrganizationID == sk })
@@ -314,11 +327,13 @@ func TestStrategiesInForce(t *testing.T) {
 	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
 		s := newStory(t, db, samspil.VisibilitySector)
 		c, sk, vb := s.collab, s.silkeborg.ID, s.viborg.ID
+		mark := auditMark(t, db)
 		joint, err := db.CreateStrategy(ctx, s.sAdmin.Actor, samspil.StrategyInput{CollaborationID: c.ID, Title: "Fælles digitaliseringsstrategi 2014–2018",
 			From: samspil.NewDate(2014, 1, 1), Until: ptr(samspil.NewDate(2018, 12, 31)), Visibility: samspil.VisibilityPartners,
 			Owners: []samspil.StrategyOwner{{OrganizationID: testkit.Silkeborg}, {OrganizationID: testkit.Viborg}},
 			Goals:  []samspil.Goal{{Title: "Fælles systemer, hvor det giver mening"}}})
 		must(t, err)
+		wantEvent(t, db, mark, "strategy.create", sk, joint.ID)
 		if !joint.Joint() || joint.Scope != "digitalisation" || joint.Owners[1].OrganizationID != vb || len(joint.Goals) != 1 {
 			t.Fatalf("joint %+v", joint)
 		}

@@ -162,3 +162,15 @@ func jsonObject(t testing.TB, raw json.RawMessage) map[string]any {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// wantEvent fails the test unless the one audit event written after mark
+// is action, recorded under the organisation orgID about objectID, and
+// returns it.
+func wantEvent(t testing.TB, db *sqldb.DB, mark, action, orgID, objectID string) samspil.AuditEvent {
+	t.Helper()
+	e := wantAudit(t, db, mark, action)[0]
+	if e.OrganizationID != orgID || e.ObjectID != objectID {
+		t.Fatalf("%s recorded under organisation %q about %q, want %q about %q", action, e.OrganizationID, e.ObjectID, orgID, objectID)
+	}
+	return e
+}

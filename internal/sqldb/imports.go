@@ -57,7 +57,7 @@ func (db *DB) CommitImport(ctx context.Context, actor *samspil.Actor, orgID stri
 			return err
 		}
 		if report.Create+report.Update+report.NewSystems == 0 {
-			return nil // nothing changed, nothing to audit
+			return errUnchanged
 		}
 		report.Committed = true
 		summary := *report

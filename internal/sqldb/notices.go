@@ -298,6 +298,7 @@ func (db *DB) QueueNotice(ctx context.Context, actor *samspil.Actor, n samspil.N
 	}
 	queued := false
 	err := db.update(ctx, actor, func(tx *Tx) error {
+		tx.Unaudited(noticeQueue)
 		next := n.NextTryAt
 		if next.IsZero() {
 			next = tx.now
@@ -329,6 +330,7 @@ func (db *DB) ClaimNotices(ctx context.Context, actor *samspil.Actor, now time.T
 	}
 	var out []samspil.Notice
 	err := db.update(ctx, actor, func(tx *Tx) error {
+		tx.Unaudited(noticeQueue)
 		if _, err := tx.ExecContext(ctx, `UPDATE notices SET status = 'unknown', last_error = 'the sender stopped while sending'
 			WHERE status = 'sending' AND next_try_at < $1`, now.Add(-staleSending)); err != nil {
 			return err
@@ -375,6 +377,7 @@ func (db *DB) FinishNotice(ctx context.Context, actor *samspil.Actor, id string,
 		return samspil.Errorf(samspil.EFORBIDDEN, "only the system sends notices")
 	}
 	return db.update(ctx, actor, func(tx *Tx) error {
+		tx.Unaudited(noticeQueue)
 		var err error
 		switch status {
 		case samspil.NoticeSent:

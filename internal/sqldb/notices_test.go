@@ -61,7 +61,9 @@ func TestNoticeQueue(t *testing.T) {
 		}
 		// Opt-outs: the user's own, validated.
 		wantField(t, db.SetNoticeOptOuts(ctx, p.Actor, p.User.ID, []samspil.NoticeKind{"spam"}), samspil.EINVALID, "opt_outs[0]")
+		mark := auditMark(t, db)
 		must(t, db.SetNoticeOptOuts(ctx, p.Actor, p.User.ID, []samspil.NoticeKind{samspil.NoticeAction, samspil.NoticeAction}))
+		wantEvent(t, db, mark, "user.notice_opt_outs", "", p.User.ID)
 		kinds, err := db.NoticeOptOuts(ctx, p.Actor, p.User.ID)
 		must(t, err)
 		if len(kinds) != 1 || kinds[0] != samspil.NoticeAction {

@@ -53,8 +53,11 @@ func (db *DB) SyncReferenceOrganizations(ctx context.Context, actor *samspil.Act
 	changed := false
 	err := db.update(ctx, actor, func(tx *Tx) error {
 		loaded, err := tx.lockReference("organizations", hash)
-		if err != nil || loaded {
+		if err != nil {
 			return err
+		}
+		if loaded {
+			return errUnchanged
 		}
 		added, updated := 0, 0
 		for _, in := range orgs {
@@ -117,7 +120,7 @@ func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, e samspil.Tas
 		}
 		if loaded {
 			sum.Skipped = true
-			return nil
+			return errUnchanged
 		}
 		existing := map[string]samspil.Task{}
 		folded := map[string]string{}

@@ -146,7 +146,7 @@ func (db *DB) RevokeToken(ctx context.Context, actor *samspil.Actor, id string) 
 			return err
 		}
 		if t.RevokedAt != nil {
-			return nil
+			return errUnchanged
 		}
 		after := *t
 		after.RevokedAt = &tx.now

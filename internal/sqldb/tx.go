@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -21,18 +24,70 @@ type querier interface {
 }
 
 // Tx is a write transaction. Every change made through it must be recorded
-// with Audit before it commits.
+// with Audit before it commits: update refuses to commit a transaction that
+// wrote no audit event, unless it found nothing to change (errUnchanged) or
+// declared itself Unaudited for one of the reasons in unauditedReasons.
 type Tx struct {
 	*sql.Tx
-	ctx   context.Context
-	db    *DB
-	now   time.Time
-	actor *samspil.Actor
+	ctx       context.Context
+	db        *DB
+	now       time.Time
+	actor     *samspil.Actor
+	audited   int       // audit events written
+	unaudited unaudited // why the transaction may commit without an audit event
 }
+
+// errUnchanged is what a write transaction's function returns when it finds
+// nothing to change (the session has ended already, the token is revoked
+// already, the proxy is as asked): update rolls the transaction back and
+// returns nil.
+var errUnchanged = errors.New("nothing changed")
+
+// errNotAudited is the error of a write transaction that would commit
+// without an audit event.
+var errNotAudited = errors.New("write transaction recorded no audit event")
+
+// unaudited names why a write transaction may commit without an audit
+// event. Only the reasons in unauditedReasons are accepted.
+type unaudited string
+
+const (
+	// noticeQueue: queueing, claiming and finishing e-mail notices is the
+	// delivery state of messages about changes audited elsewhere.
+	noticeQueue unaudited = "notice queue"
+	// uploadBookkeeping: an uploaded file, its preview and its status until
+	// it is committed; the commit itself is audited (import.commit).
+	uploadBookkeeping unaudited = "upload bookkeeping"
+	// meetingWatermark: how far a forum's meetings have been generated,
+	// moved on by the daily job when it added no meeting (when it adds
+	// some, forum.meetings.extend is audited).
+	meetingWatermark unaudited = "meeting generation watermark"
+)
+
+// unauditedReasons are the only reasons a write transaction may commit
+// without an audit event. Keep the list short: a change someone made is
+// audited.
+var unauditedReasons = []unaudited{noticeQueue, uploadBookkeeping, meetingWatermark}
+
+// Unaudited declares that the transaction may commit without an audit
+// event, for one of the reasons in unauditedReasons; update refuses any
+// other. Audit events written anyway are kept as usual.
+func (tx *Tx) Unaudited(why unaudited) {
+	tx.unaudited = why
+}
+
+// auditHook, when set (by the package's tests), is told the action of every
+// audit event written.
+var auditHook func(action string)
 
 // update runs fn in a write transaction on behalf of actor and commits it. On
 // SQLite a transaction that meets a lock held by another process is retried a
 // few times before the error is returned.
+//
+// The transaction commits only when fn wrote an audit event (tx.Audit) or
+// declared it Unaudited; otherwise it is rolled back and update returns an
+// internal error wrapping errNotAudited. When fn returns errUnchanged, the
+// transaction is rolled back and update returns nil.
 func (db *DB) update(ctx context.Context, actor *samspil.Actor, fn func(tx *Tx) error) error {
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
@@ -62,10 +117,29 @@ func (db *DB) updateOnce(ctx context.Context, actor *samspil.Actor, fn func(tx *
 		}
 		return err
 	}
+	if tx.unaudited != "" && !slices.Contains(unauditedReasons, tx.unaudited) {
+		sqlTx.Rollback()
+		return fmt.Errorf("sqldb: %s: %q is not a reason to leave a write unaudited (see unauditedReasons)", updateCaller(), tx.unaudited)
+	}
+	if tx.audited == 0 && tx.unaudited == "" {
+		sqlTx.Rollback()
+		return fmt.Errorf("sqldb: %s: %w: every change needs tx.Audit in its transaction; return errUnchanged when nothing changed", updateCaller(), errNotAudited)
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	return nil
+}
+
+// updateCaller names the store method that called update, for the error of
+// a transaction that went wrong; it is called from updateOnce only.
+func updateCaller() string {
+	pc, _, _, ok := runtime.Caller(3) // updateCaller <- updateOnce <- update <- the method
+	if !ok {
+		return "update"
+	}
+	name := runtime.FuncForPC(pc).Name()
+	return name[strings.LastIndex(name, "/")+1:]
 }
 
 // newID returns a new UUIDv7: unique, and ordered by creation time.
@@ -115,6 +189,10 @@ func (tx *Tx) auditAs(actor *samspil.Actor, e auditEntry) error {
 		nullString(e.ObjectID), before, after, nullString(samspil.RequestID(tx.ctx)))
 	if err != nil {
 		return fmt.Errorf("write audit event: %w", err)
+	}
+	tx.audited++
+	if auditHook != nil {
+		auditHook(e.Action)
 	}
 	return nil
 }

@@ -42,6 +42,7 @@ func (db *DB) CreateImport(ctx context.Context, actor *samspil.Actor, orgID, fil
 	}
 	var im samspil.Import
 	err = db.update(ctx, actor, func(tx *Tx) error {
+		tx.Unaudited(uploadBookkeeping)
 		org, err := db.ownerFor(tx, orgID, "organization_id", samspil.PermLandscapeWrite)
 		if err != nil {
 			return err
@@ -115,14 +116,17 @@ func (db *DB) SetImportStatus(ctx context.Context, actor *samspil.Actor, id stri
 		// A finished import drops its file.
 		stmt = `UPDATE imports SET status = $1, report_json = $2, updated_at = $3, content = NULL WHERE id = $4 AND status = $5`
 	}
-	res, err := db.write.ExecContext(ctx, stmt, string(status), string(reportJSON), db.now(), id, string(from))
-	if err != nil {
-		return err
-	}
-	if n, err := res.RowsAffected(); err != nil {
-		return err
-	} else if n == 0 {
-		return samspil.Errorf(samspil.ECONFLICT, "the import cannot be committed; upload the file again")
-	}
-	return nil
+	return db.update(ctx, actor, func(tx *Tx) error {
+		tx.Unaudited(uploadBookkeeping)
+		res, err := tx.ExecContext(ctx, stmt, string(status), string(reportJSON), tx.now, id, string(from))
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil {
+			return err
+		} else if n == 0 {
+			return samspil.Errorf(samspil.ECONFLICT, "the import cannot be committed; upload the file again")
+		}
+		return nil
+	})
 }

@@ -1,0 +1,50 @@
+package sqldb
+
+import (
+	"context"
+	"maps"
+	"sync"
+
+	"github.com/samspil/samspil"
+)
+
+// While the package's tests run, every audit event written is counted by
+// its action, so that TestMain can name the actions no test produces.
+var produced struct {
+	sync.Mutex
+	actions map[string]int
+}
+
+func init() {
+	produced.actions = map[string]int{}
+	auditHook = func(action string) {
+		produced.Lock()
+		produced.actions[action]++
+		produced.Unlock()
+	}
+}
+
+// ProducedAuditActions returns how many audit events of each action the
+// tests have written so far.
+func ProducedAuditActions() map[string]int {
+	produced.Lock()
+	defer produced.Unlock()
+	return maps.Clone(produced.actions)
+}
+
+// What TestWriteNeedsAudit uses of the write transaction's rules.
+var (
+	ErrUnchanged  = errUnchanged
+	ErrNotAudited = errNotAudited
+)
+
+// Update runs fn in a write transaction, as the store's methods do.
+func (db *DB) Update(ctx context.Context, actor *samspil.Actor, fn func(tx *Tx) error) error {
+	return db.update(ctx, actor, fn)
+}
+
+// UnauditedBecause declares the transaction unaudited for a reason given
+// as a string, so that tests can also give one that is not allowed.
+func (tx *Tx) UnauditedBecause(why string) {
+	tx.Unaudited(unaudited(why))
+}
