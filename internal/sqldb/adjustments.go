@@ -218,11 +218,11 @@ func (db *DB) answerAdjustment(ctx context.Context, actor *samspil.Actor, adjID 
 		if err != nil {
 			return err
 		}
-		action := "collaboration.adjustment.approve"
+		e := auditEntry{OrgID: orgID, Action: "collaboration.adjustment.approve", ObjectType: "adjustment", ObjectID: a.ID, Before: a, After: after}
 		if state == samspil.ApprovalDeclined {
-			action = "collaboration.adjustment.decline"
+			e = auditEntry{OrgID: orgID, Action: "collaboration.adjustment.decline", ObjectType: "adjustment", ObjectID: a.ID, Before: a, After: after}
 		}
-		if err := tx.Audit(auditEntry{OrgID: orgID, Action: action, ObjectType: "adjustment", ObjectID: a.ID, Before: a, After: after}); err != nil {
+		if err := tx.Audit(e); err != nil {
 			return err
 		}
 		if status == samspil.AdjustmentApproved && !a.EffectiveOn.After(today) {

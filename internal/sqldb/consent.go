@@ -510,10 +510,6 @@ func (db *DB) ApplyDueChanges(ctx context.Context, actor *samspil.Actor) (int, e
 	return n, nil
 }
 
-// errUnchanged ends a write transaction that has found nothing to change:
-// update rolls it back and returns nil.
-var errUnchanged = errors.New("nothing to change")
-
 // PartnerSettings lists the organisation's collaborations (those it is or
 // was a member of) and whether each makes partners.
 func (db *DB) PartnerSettings(ctx context.Context, actor *samspil.Actor, orgID string) ([]samspil.PartnerSetting, error) {

@@ -216,9 +216,9 @@ func (db *DB) AnswerPersonInvitation(ctx context.Context, actor *samspil.Actor, 
 // answerPersonInvitation records the answer to an open invitation for the
 // user, adding the membership when it is accepted.
 func (db *DB) answerPersonInvitation(tx *Tx, before *samspil.PersonInvitation, userID string, accept bool) (*samspil.PersonInvitation, error) {
-	status, action := samspil.InvitationDeclined, "person_invitation.decline"
+	status := samspil.InvitationDeclined
 	if accept {
-		status, action = samspil.InvitationAccepted, "person_invitation.accept"
+		status = samspil.InvitationAccepted
 		_, err := tx.ExecContext(tx.ctx, `INSERT INTO memberships (id, user_id, organization_id, role, version, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, 1, $5, $5)`, newID(), userID, before.OrganizationID, string(before.Role), tx.now)
 		if isUniqueViolation(err) {
@@ -236,8 +236,12 @@ func (db *DB) answerPersonInvitation(tx *Tx, before *samspil.PersonInvitation, u
 	if err != nil {
 		return nil, err
 	}
-	return out, tx.Audit(auditEntry{OrgID: before.OrganizationID, Action: action, ObjectType: "person_invitation", ObjectID: before.ID,
-		Before: before, After: out})
+	if accept {
+		return out, tx.Audit(auditEntry{OrgID: before.OrganizationID, Action: "person_invitation.accept", ObjectType: "person_invitation",
+			ObjectID: before.ID, Before: before, After: out})
+	}
+	return out, tx.Audit(auditEntry{OrgID: before.OrganizationID, Action: "person_invitation.decline", ObjectType: "person_invitation",
+		ObjectID: before.ID, Before: before, After: out})
 }
 
 // PersonInvitationByLink returns the open invitation a link's secret opens.

@@ -64,6 +64,9 @@ func (db *DB) Timeline(ctx context.Context, actor *samspil.Actor, collabID strin
 		return nil, err
 	}
 	for _, a := range adjs {
+		if a.Status != samspil.AdjustmentInEffect {
+			continue // proposed, declined or withdrawn: not history
+		}
 		out = append(out, samspil.TimelineEntry{On: a.EffectiveOn, Kind: "adjustment", Text: samspil.Phrasef("adjustment: %s", a.Title),
 			Link: link + "/adjustments"})
 	}
