@@ -327,7 +327,7 @@ func collabPath(r *http.Request) string { return "/collaborations/" + r.PathValu
 
 // addCollabMember adds an organisation to the collaboration.
 func (w *Web) addCollabMember(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	f := r.PostForm
@@ -351,7 +351,7 @@ func (w *Web) addCollabMember(rw http.ResponseWriter, r *http.Request) {
 // updateCollabMember changes a membership from a day: a new role or
 // commitment, or the day the member leaves.
 func (w *Web) updateCollabMember(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	f := r.PostForm
@@ -406,7 +406,7 @@ func adjustmentFields(err error, orgs, forums []string) error {
 // recordAdjustment records an adjustment of the working form; the store
 // carries out all its effects or none.
 func (w *Web) recordAdjustment(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -468,7 +468,7 @@ func chairFields(err error, rows []int) error {
 // setChairTerms replaces the chair rotation with the rows of the form;
 // empty rows are left out, and the store checks the terms.
 func (w *Web) setChairTerms(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	f := r.PostForm
@@ -502,7 +502,7 @@ func (w *Web) setChairTerms(rw http.ResponseWriter, r *http.Request) {
 
 // updateCollaboration changes the collaboration's details.
 func (w *Web) updateCollaboration(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	f := r.PostForm
@@ -570,6 +570,11 @@ func documentForm(r *http.Request) (samspil.DocumentInput, error) {
 	} else {
 		err = r.ParseForm()
 	}
+	if err == nil && multipart {
+		// A multipart form is not checked as it is read (its file may
+		// hold any bytes); its text fields are checked here.
+		err = httpx.CheckValues("body", r.PostForm)
+	}
 	if err != nil {
 		return in, err
 	}
@@ -598,6 +603,9 @@ func documentForm(r *http.Request) (samspil.DocumentInput, error) {
 	if in.FileName == "." || in.FileName == "/" {
 		in.FileName = ""
 	}
+	if err := httpx.CheckValues("body", url.Values{"file": {in.FileName}}); err != nil {
+		return in, err
+	}
 	ct, _, err := mime.ParseMediaType(header.Header.Get("Content-Type"))
 	if err != nil || ct == "application/octet-stream" {
 		// Browsers send what they know of the name; the download's type
@@ -610,7 +618,7 @@ func documentForm(r *http.Request) (samspil.DocumentInput, error) {
 
 // deleteCollabDocument removes a founding document.
 func (w *Web) deleteCollabDocument(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	err := w.store.DeleteDocument(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("doc"))

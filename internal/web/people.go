@@ -62,7 +62,7 @@ func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, fo
 // addPerson adds an existing user by e-mail, or creates the account when
 // there is none.
 func (w *Web) addPerson(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -88,7 +88,7 @@ func (w *Web) addPerson(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) changeRole(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	role := samspil.Role(r.PostFormValue("role"))
@@ -98,7 +98,7 @@ func (w *Web) changeRole(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) removePerson(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	err := w.store.DeleteMembership(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("membership"), formVersion(r))
@@ -107,7 +107,7 @@ func (w *Web) removePerson(rw http.ResponseWriter, r *http.Request) {
 
 // setDisabled disables or enables the account of a member.
 func (w *Web) setDisabled(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
