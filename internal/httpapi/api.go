@@ -215,7 +215,10 @@ func fail(ctx context.Context, err error, where string) error {
 	if errors.As(err, &e) {
 		for _, f := range e.Fields {
 			loc := where
-			if f.Path != "" {
+			switch {
+			case strings.HasPrefix(f.Path, "["): // an item of a top-level array: body[0].title
+				loc += f.Path
+			case f.Path != "":
 				loc += "." + f.Path
 			}
 			p.Errors = append(p.Errors, &FieldProblem{Location: loc, Message: f.Message})

@@ -37,6 +37,8 @@ func TestNULIsRefusedNamingTheField(t *testing.T) {
 			`"organization_id":"0740"}`), 422, "body.name")
 		wantProblem(t, g.asSAdmin.Do("POST", "/api/v1/strategies", `{"title":"Strategi","from":"2020-01-01","owners":[{"organization_id":"0740"}],`+
 			`"goals":[{"title":"Et"},{"title":"To","description":"ok"},{"title":"Tre\u0000"}]}`), 422, "body.goals[2].title")
+		wantProblem(t, g.asSAdmin.Do("PUT", g.base+"/chair-terms", `[{"organization_id":"0740","from":"2020-01-01"},`+
+			`{"organization_id":"07\u000091","from":"2022-01-01"}]`, "If-Match", `"1"`), 422, "body[1].organization_id")
 		wantProblem(t, g.asSAdmin.Do("PATCH", "/api/v1/organizations/0740", `{"name":"\u0000"}`, "If-Match", `"1"`,
 			"Content-Type", "application/merge-patch+json"), 422, "body.name")
 		res := g.asSAdmin.Do("GET", units, nil).Want(t, 200)

@@ -46,11 +46,11 @@ func CheckValues(in string, values url.Values) error {
 	return inputErr(in, v.Err())
 }
 
-// checkRequest refuses U+0000 in the query and in the path parameters of
-// the route pattern.
-func checkRequest(pattern string, r *http.Request) error {
+// checkRequest refuses U+0000 in the query and in the path parameters
+// (the wildcards of the route's pattern).
+func checkRequest(params []string, r *http.Request) error {
 	var v samspil.Validation
-	for _, name := range wildcards(pattern) {
+	for _, name := range params {
 		if strings.ContainsRune(r.PathValue(name), 0) {
 			v.Add(name, "must not contain the NUL character (U+0000)")
 		}

@@ -115,6 +115,7 @@ func (rt *Router) Routes() []Route {
 // also refuses text holding U+0000 in the query and the path, and checks the
 // body for it as the handler reads it (input.go).
 func gate(pattern string, p samspil.Permission, rule samspil.PermissionRule, resp Responder, h http.Handler) http.Handler {
+	params := wildcards(pattern)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := ActorFrom(r.Context())
 		setRoute(r, pattern, actor.Kind)
@@ -127,7 +128,7 @@ func gate(pattern string, p samspil.Permission, rule samspil.PermissionRule, res
 			resp.Error(w, r, samspil.Errorf(samspil.EFORBIDDEN, "this needs the %s permission (%s)", p, rule.Doc))
 			return
 		}
-		if err := checkRequest(pattern, r); err != nil {
+		if err := checkRequest(params, r); err != nil {
 			resp.Error(w, r, err)
 			return
 		}
