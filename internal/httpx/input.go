@@ -191,18 +191,13 @@ func (n *name) String() string {
 // formScanner scans an application/x-www-form-urlencoded body for %00 (or
 // a raw NUL byte) in names and values.
 type formScanner struct {
-	key    name
-	inKey  bool
-	pct    int  // 0, or 1 or 2 hex digits of a %XX escape seen
-	hex    byte // the digits so far
-	begun  bool
-	broken bool
+	key     name
+	inValue bool // after the name's "="
+	pct     int  // 0, or 1 or 2 hex digits of a %XX escape seen
+	hex     byte // the digits so far
 }
 
 func (s *formScanner) feed(p []byte) (string, bool) {
-	if !s.begun {
-		s.begun, s.inKey = true, true
-	}
 	for _, c := range p {
 		if s.pct > 0 {
 			d, ok := unhex(c)
@@ -225,10 +220,10 @@ func (s *formScanner) feed(p []byte) (string, bool) {
 			s.pct, s.hex = 1, 0
 		case '&':
 			s.key.reset()
-			s.inKey = true
+			s.inValue = false
 		case '=':
-			if s.inKey {
-				s.inKey = false
+			if !s.inValue {
+				s.inValue = true
 				continue
 			}
 			if path, found := s.decoded(c); found {
@@ -250,12 +245,12 @@ func (s *formScanner) feed(p []byte) (string, bool) {
 // decoded takes one decoded byte of a name or value.
 func (s *formScanner) decoded(c byte) (string, bool) {
 	if c == 0 {
-		if s.inKey {
-			return s.key.String() + `\u0000`, true
+		if s.inValue {
+			return s.key.String(), true
 		}
-		return s.key.String(), true
+		return s.key.String() + `\u0000`, true
 	}
-	if s.inKey {
+	if !s.inValue {
 		s.key.add(c)
 	}
 	return "", false
