@@ -118,7 +118,7 @@ func (a *Answer) Validate(today Date) error {
 // InvitationFilter selects invitations in a list.
 type InvitationFilter struct {
 	CollaborationID string           // invitations to this collaboration
-	OrganizationID  string           // invitations of this organisation (ID or municipality code)
+	OrganizationID  string           // invitations of this organisation (its ID)
 	Status          InvitationStatus // only this status
 	ListOptions
 }

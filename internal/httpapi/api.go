@@ -172,6 +172,13 @@ func init() {
 	// Errors made by the framework (malformed JSON, schema violations,
 	// oversized bodies) become problems of the same shape as ours.
 	huma.NewErrorWithContext = func(ctx huma.Context, status int, msg string, errs ...error) huma.StatusError {
+		for _, err := range errs {
+			// Text holding U+0000 found while the body was read.
+			var in *httpx.InputError
+			if errors.As(err, &in) && ctx != nil {
+				return fail(ctx.Context(), in, in.In).(*Problem)
+			}
+		}
 		p := newProblem(status, msg)
 		if ctx != nil {
 			p.RequestID = samspil.RequestID(ctx.Context())
@@ -208,7 +215,14 @@ func fail(ctx context.Context, err error, where string) error {
 	var e *samspil.Error
 	if errors.As(err, &e) {
 		for _, f := range e.Fields {
-			p.Errors = append(p.Errors, &FieldProblem{Location: where + "." + f.Path, Message: f.Message})
+			loc := where
+			switch {
+			case strings.HasPrefix(f.Path, "["): // an item of a top-level array: body[0].title
+				loc += f.Path
+			case f.Path != "":
+				loc += "." + f.Path
+			}
+			p.Errors = append(p.Errors, &FieldProblem{Location: loc, Message: f.Message})
 		}
 	}
 	if status >= 500 {
@@ -225,7 +239,12 @@ func (responder) Unauthenticated(w http.ResponseWriter, r *http.Request) {
 }
 
 func (responder) Error(w http.ResponseWriter, r *http.Request, err error) {
-	p, ok := fail(r.Context(), err, "body").(*Problem)
+	where := "body"
+	var in *httpx.InputError
+	if errors.As(err, &in) {
+		where = in.In
+	}
+	p, ok := fail(r.Context(), err, where).(*Problem)
 	if !ok {
 		p = newProblem(http.StatusInternalServerError, "internal error")
 	}

@@ -2,6 +2,7 @@ package httpapi_test
 
 import (
 	"context"
+	"encoding/json"
 	"flag"
 	"fmt"
 	"net/http"
@@ -169,6 +170,23 @@ func TestOrganizationsAPI(t *testing.T) {
 		w.asSAdmin.Do("GET", "/api/v1/organizations/"+company.ID, nil).Want(t, 404)
 		op.Do("POST", "/api/v1/organizations", body).Want(t, 409)
 	})
+}
+
+// unknownOrgID is a well-formed ID that no organisation has.
+const unknownOrgID = "01a00000-0000-7000-8000-000000000000"
+
+// withoutRequestID returns a problem document without its request_id, to
+// compare two answers.
+func withoutRequestID(t *testing.T, res *testkit.Response) string {
+	t.Helper()
+	var p map[string]any
+	res.JSON(t, &p)
+	delete(p, "request_id")
+	b, err := json.Marshal(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
 
 // operator creates a platform operator.
@@ -554,6 +572,17 @@ func TestCrossTenant(t *testing.T) {
 			for _, a := range attempts(target) {
 				res := who.Do(a.method, a.path, a.body, "If-Match", `"1"`)
 				pattern := a.method + " " + patternOf(a.path)
+				if a.method == "GET" && strings.Contains(a.path, "organization_id=") && private {
+					// A list filtered to an organisation the caller may
+					// not see is refused exactly like one filtered to an
+					// organisation that does not exist.
+					wantProblem(t, res, 422, "query.organization_id")
+					unknown := who.Do(a.method, strings.Replace(a.path, target.org, unknownOrgID, 1), nil)
+					if withoutRequestID(t, res) != withoutRequestID(t, unknown) {
+						t.Errorf("%s: %s answers %s, an unknown organisation %s", name, a.path, res.Body, unknown.Body)
+					}
+					continue
+				}
 				if a.method == "GET" && strings.Contains(a.path, "?") && !strings.HasPrefix(a.path, "/api/v1/exports") {
 					// Lists filtered to another organisation answer what it
 					// shares with everyone: nothing, or its sector-wide data.

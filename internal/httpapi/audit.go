@@ -14,7 +14,7 @@ func (a *API) registerAudit() {
 	register(a, huma.Operation{OperationID: "list-audit-events", Method: http.MethodGet, Path: "/audit-events", Tags: tags,
 		Summary: "List audit events", Description: "Every change and sign-in, newest first, of the organisations whose audit log you may read."},
 		samspil.PermAuditRead, func(ctx context.Context, in *struct {
-			OrganizationID string    `query:"organization_id" maxLength:"64"`
+			OrganizationID string    `query:"organization_id" maxLength:"64" doc:"Only events of this organisation (ID or municipality code); 422 if no organisation you can see has it"`
 			Action         string    `query:"action" maxLength:"100" doc:"e.g. membership.update"`
 			ObjectType     string    `query:"object_type" maxLength:"100"`
 			ObjectID       string    `query:"object_id" maxLength:"64"`
@@ -22,7 +22,11 @@ func (a *API) registerAudit() {
 			Until          time.Time `query:"until" doc:"Events before this time"`
 			ListParams
 		}) (*PageOutput[samspil.AuditEvent], error) {
-			f := samspil.AuditFilter{OrganizationID: in.OrganizationID, Action: in.Action, ObjectType: in.ObjectType, ObjectID: in.ObjectID,
+			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
+			if err != nil {
+				return nil, err
+			}
+			f := samspil.AuditFilter{OrganizationID: orgID, Action: in.Action, ObjectType: in.ObjectType, ObjectID: in.ObjectID,
 				ListOptions: in.options()}
 			if !in.Since.IsZero() {
 				f.Since = &in.Since

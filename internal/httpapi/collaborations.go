@@ -33,11 +33,15 @@ func (a *API) registerCollaborations() {
 	register(a, huma.Operation{OperationID: "list-collaborations", Method: http.MethodGet, Path: "/collaborations", Tags: tags,
 		Summary: "List collaborations", Description: "By name. Members see their own collaborations (also former ones); others see what is shared with them."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
-			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only collaborations this organisation is or was a member of"`
+			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only collaborations this organisation is or was a member of (ID or municipality code); 422 if no organisation you can see has it"`
 			Query          string `query:"q" maxLength:"200" doc:"Part of the name"`
 			ListParams
 		}) (*PageOutput[samspil.Collaboration], error) {
-			page, err := a.store.ListCollaborations(ctx, actor(ctx), samspil.CollaborationFilter{OrganizationID: in.OrganizationID, Query: in.Query,
+			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
+			if err != nil {
+				return nil, err
+			}
+			page, err := a.store.ListCollaborations(ctx, actor(ctx), samspil.CollaborationFilter{OrganizationID: orgID, Query: in.Query,
 				ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")

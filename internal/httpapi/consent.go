@@ -65,12 +65,16 @@ func (a *API) registerConsent() {
 		Summary: "List invitations to collaborations", Description: "Those of your organisations and those of the collaborations they are members of, newest first."},
 		samspil.PermSignedIn, func(ctx context.Context, in *struct {
 			CollaborationID string                   `query:"collaboration_id" maxLength:"64" doc:"Only invitations to this collaboration"`
-			OrganizationID  string                   `query:"organization_id" maxLength:"64" doc:"Only invitations of this organisation (ID or municipality code)"`
+			OrganizationID  string                   `query:"organization_id" maxLength:"64" doc:"Only invitations of this organisation (ID or municipality code); 422 if no organisation you can see has it"`
 			Status          samspil.InvitationStatus `query:"status" enum:"pending,accepted,declined,withdrawn," doc:"Only this status"`
 			ListParams
 		}) (*PageOutput[samspil.Invitation], error) {
+			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
+			if err != nil {
+				return nil, err
+			}
 			page, err := a.store.ListInvitations(ctx, actor(ctx), samspil.InvitationFilter{CollaborationID: in.CollaborationID,
-				OrganizationID: in.OrganizationID, Status: in.Status, ListOptions: in.options()})
+				OrganizationID: orgID, Status: in.Status, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}

@@ -128,13 +128,17 @@ func (a *API) registerForums() {
 			CollaborationID string    `query:"collaboration_id" maxLength:"64"`
 			ForumID         string    `query:"forum_id" maxLength:"64"`
 			UserID          string    `query:"user_id" maxLength:"64" doc:"Meetings of the forums this person sits in; me for yourself"`
-			OrganizationID  string    `query:"organization_id" maxLength:"64" doc:"Meetings of the forums where someone sits for this organisation (ID or municipality code)"`
+			OrganizationID  string    `query:"organization_id" maxLength:"64" doc:"Meetings of the forums where someone sits for this organisation (ID or municipality code); 422 if no organisation you can see has it"`
 			From            time.Time `query:"from" doc:"Meetings starting at or after this time (RFC 3339)"`
 			To              time.Time `query:"to" doc:"Meetings starting before this time (RFC 3339)"`
 			ListParams
 		}) (*PageOutput[samspil.Meeting], error) {
+			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
+			if err != nil {
+				return nil, err
+			}
 			page, err := a.store.ListMeetings(ctx, actor(ctx), samspil.MeetingFilter{CollaborationID: in.CollaborationID, ForumID: in.ForumID,
-				UserID: in.UserID, OrganizationID: in.OrganizationID, From: in.From, To: in.To, ListOptions: in.options()})
+				UserID: in.UserID, OrganizationID: orgID, From: in.From, To: in.To, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}

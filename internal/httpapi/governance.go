@@ -124,9 +124,13 @@ func (a *API) registerStrategies() {
 			"A strategy's visibility applies relative to each of its owners."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
 			CollaborationID string `query:"collaboration_id" maxLength:"64" doc:"Only the joint strategies of this collaboration"`
-			OrganizationID  string `query:"organization_id" maxLength:"64" doc:"Only strategies this organisation owns (ID or municipality code)"`
+			OrganizationID  string `query:"organization_id" maxLength:"64" doc:"Only strategies this organisation owns (ID or municipality code); 422 if no organisation you can see has it"`
 		}) (*ItemsOutput[samspil.Strategy], error) {
-			list, err := a.store.ListStrategies(ctx, actor(ctx), in.CollaborationID, in.OrganizationID)
+			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
+			if err != nil {
+				return nil, err
+			}
+			list, err := a.store.ListStrategies(ctx, actor(ctx), in.CollaborationID, orgID)
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}

@@ -51,13 +51,17 @@ func (a *API) registerSystems() {
 		samspil.PermPublic, func(ctx context.Context, in *struct {
 			Q        string `query:"q" maxLength:"200" doc:"Search in names and vendor names"`
 			Category string `query:"category" enum:"case_management,economy,hr_payroll,self_service,social,schools_daycare,health_care,employment,technical_environment,infrastructure,communication,data_analytics,other"`
-			VendorID string `query:"vendor_id" maxLength:"64"`
+			VendorID string `query:"vendor_id" maxLength:"64" doc:"Only systems of this vendor (organisation ID or municipality code); 422 if no organisation you can see has it"`
 			Task     string `query:"task" maxLength:"8" doc:"KLE code; a group or main group matches its topics"`
 			OS2      bool   `query:"os2" doc:"Only OS2 products"`
 			ListParams
 		}) (*PageOutput[samspil.System], error) {
+			vendorID, err := a.orgFilter(ctx, "vendor_id", in.VendorID)
+			if err != nil {
+				return nil, err
+			}
 			page, err := a.store.ListSystems(ctx, actor(ctx), samspil.SystemFilter{Query: in.Q, Category: samspil.Category(in.Category),
-				VendorID: in.VendorID, Task: in.Task, OS2: in.OS2, ListOptions: in.options()})
+				VendorID: vendorID, Task: in.Task, OS2: in.OS2, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}
@@ -136,12 +140,16 @@ func (a *API) registerUsages() {
 	register(a, huma.Operation{OperationID: "list-usages", Method: http.MethodGet, Path: "/usages", Tags: tags,
 		Summary: "List system usages", Description: "Which organisation uses which system, as far as the caller may see, by organisation and system."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
-			OrganizationID string `query:"organization_id" maxLength:"64"`
+			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only this organisation (ID or municipality code); 422 if no organisation you can see has it"`
 			SystemID       string `query:"system_id" maxLength:"64"`
 			Lifecycle      string `query:"lifecycle" enum:"planned,pilot,phasing_in,operational,phasing_out,retired"`
 			ListParams
 		}) (*PageOutput[samspil.Usage], error) {
-			page, err := a.store.ListUsages(ctx, actor(ctx), samspil.UsageFilter{OrganizationID: in.OrganizationID, SystemID: in.SystemID,
+			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
+			if err != nil {
+				return nil, err
+			}
+			page, err := a.store.ListUsages(ctx, actor(ctx), samspil.UsageFilter{OrganizationID: orgID, SystemID: in.SystemID,
 				Lifecycle: samspil.Lifecycle(in.Lifecycle), ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
@@ -209,15 +217,23 @@ func (a *API) registerContracts() {
 	register(a, huma.Operation{OperationID: "list-contracts", Method: http.MethodGet, Path: "/contracts", Tags: tags,
 		Summary: "List contracts", Description: "Contracts the caller may see, each with its deadlines computed for today. Sort by urgency for a deadlines list."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
-			OrganizationID string `query:"organization_id" maxLength:"64"`
+			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only this organisation (ID or municipality code); 422 if no organisation you can see has it"`
 			SystemID       string `query:"system_id" maxLength:"64"`
-			SupplierID     string `query:"supplier_id" maxLength:"64"`
+			SupplierID     string `query:"supplier_id" maxLength:"64" doc:"Only contracts with this supplier (organisation ID or municipality code); 422 if no organisation you can see has it"`
 			Status         string `query:"status" enum:"not_started,active,in_notice,expired,terminated"`
 			Sort           string `query:"sort" enum:"name,urgency" default:"name"`
 			ListParams
 		}) (*PageOutput[samspil.Contract], error) {
-			page, err := a.store.ListContracts(ctx, actor(ctx), samspil.ContractFilter{OrganizationID: in.OrganizationID, SystemID: in.SystemID,
-				SupplierID: in.SupplierID, Status: samspil.ContractStatus(in.Status), Sort: samspil.ContractSort(in.Sort), ListOptions: in.options()})
+			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
+			if err != nil {
+				return nil, err
+			}
+			supplierID, err := a.orgFilter(ctx, "supplier_id", in.SupplierID)
+			if err != nil {
+				return nil, err
+			}
+			page, err := a.store.ListContracts(ctx, actor(ctx), samspil.ContractFilter{OrganizationID: orgID, SystemID: in.SystemID,
+				SupplierID: supplierID, Status: samspil.ContractStatus(in.Status), Sort: samspil.ContractSort(in.Sort), ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}

@@ -20,11 +20,15 @@ func (a *API) registerMemberships() {
 	register(a, huma.Operation{OperationID: "list-memberships", Method: http.MethodGet, Path: "/memberships", Tags: tags,
 		Summary: "List memberships", Description: "Who has which role in the organisations you belong to, by name."},
 		samspil.PermPeopleRead, func(ctx context.Context, in *struct {
-			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only this organisation (ID or municipality code)"`
+			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only this organisation (ID or municipality code); 422 if no organisation you can see has it"`
 			UserID         string `query:"user_id" maxLength:"64" doc:"Only this user"`
 			ListParams
 		}) (*PageOutput[samspil.Membership], error) {
-			page, err := a.store.ListMemberships(ctx, actor(ctx), samspil.MembershipFilter{OrganizationID: in.OrganizationID,
+			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
+			if err != nil {
+				return nil, err
+			}
+			page, err := a.store.ListMemberships(ctx, actor(ctx), samspil.MembershipFilter{OrganizationID: orgID,
 				UserID: userID(ctx, in.UserID), ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")

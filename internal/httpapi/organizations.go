@@ -94,3 +94,23 @@ func (a *API) registerOrganizations() {
 			return orgOutput(o), nil
 		})
 }
+
+// orgFilter resolves an organisation filter of a list (organization_id,
+// vendor_id, ...), given as an organisation ID or a four-digit municipality
+// code, to the ID of an organisation the caller may see; "" stays "". Any
+// other value is refused with 422 at the query parameter, never answered
+// with an empty list; an organisation the caller may not see answers exactly
+// like one that does not exist.
+func (a *API) orgFilter(ctx context.Context, param, ref string) (string, error) {
+	if ref == "" {
+		return "", nil
+	}
+	o, err := a.store.FindOrganization(ctx, actor(ctx), ref)
+	switch {
+	case samspil.ErrorCode(err) == samspil.ENOTFOUND:
+		return "", fail(ctx, samspil.ErrorAt(samspil.EINVALID, param, "is not the ID or municipality code of an organisation"), "query")
+	case err != nil:
+		return "", fail(ctx, err, "query")
+	}
+	return o.ID, nil
+}

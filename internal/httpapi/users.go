@@ -34,11 +34,15 @@ func (a *API) registerUsers() {
 	register(a, huma.Operation{OperationID: "list-users", Method: http.MethodGet, Path: "/users", Tags: tags,
 		Summary: "List users", Description: "You see yourself and the members of the organisations you belong to."},
 		samspil.PermPeopleRead, func(ctx context.Context, in *struct {
-			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only members of this organisation (ID or municipality code)"`
+			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only members of this organisation (ID or municipality code); 422 if no organisation you can see has it"`
 			Q              string `query:"q" maxLength:"200" doc:"Search in names and e-mail addresses"`
 			ListParams
 		}) (*PageOutput[samspil.User], error) {
-			page, err := a.store.ListUsers(ctx, actor(ctx), samspil.UserFilter{OrganizationID: in.OrganizationID, Query: in.Q, ListOptions: in.options()})
+			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
+			if err != nil {
+				return nil, err
+			}
+			page, err := a.store.ListUsers(ctx, actor(ctx), samspil.UserFilter{OrganizationID: orgID, Query: in.Q, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}

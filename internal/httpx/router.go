@@ -111,8 +111,11 @@ func (rt *Router) Routes() []Route {
 }
 
 // gate enforces the route-level part of a permission: signed in, or
-// operator. Which objects the actor may touch is checked by the store.
+// operator. Which objects the actor may touch is checked by the store. It
+// also refuses text holding U+0000 in the query and the path, and checks the
+// body for it as the handler reads it (input.go).
 func gate(pattern string, p samspil.Permission, rule samspil.PermissionRule, resp Responder, h http.Handler) http.Handler {
+	params := wildcards(pattern)
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		actor := ActorFrom(r.Context())
 		setRoute(r, pattern, actor.Kind)
@@ -125,6 +128,10 @@ func gate(pattern string, p samspil.Permission, rule samspil.PermissionRule, res
 			resp.Error(w, r, samspil.Errorf(samspil.EFORBIDDEN, "this needs the %s permission (%s)", p, rule.Doc))
 			return
 		}
-		h.ServeHTTP(w, r)
+		if err := checkRequest(params, r); err != nil {
+			resp.Error(w, r, err)
+			return
+		}
+		h.ServeHTTP(w, scanBody(r))
 	})
 }

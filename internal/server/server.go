@@ -100,6 +100,7 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 		httpapi.Responder.Error(w, r, samspil.Errorf(samspil.EFORBIDDEN, "cross-origin request refused"))
 	}))
 	s.handler = httpx.Chain(s.router,
+		httpx.DrainBody,
 		httpx.RequestID,
 		httpx.KeepHost,
 		httpx.Observe(metrics),

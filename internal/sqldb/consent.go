@@ -68,11 +68,7 @@ func (db *DB) ListInvitations(ctx context.Context, actor *samspil.Actor, f samsp
 		q.cond("i.collaboration_id = " + q.arg(f.CollaborationID))
 	}
 	if f.OrganizationID != "" {
-		orgID, err := db.orgFilter(ctx, actor, f.OrganizationID, "organization_id")
-		if err != nil {
-			return nil, err
-		}
-		q.cond("i.organization_id = " + q.arg(orgID))
+		q.cond("i.organization_id = " + q.arg(f.OrganizationID))
 	}
 	if f.Status != "" {
 		if !f.Status.Valid() {
@@ -100,20 +96,6 @@ func (db *DB) ListInvitations(ctx context.Context, actor *samspil.Actor, f samsp
 		return nil, err
 	}
 	return pageOf(invs, limit, func(i samspil.Invitation) []string { return []string{i.ID} }), nil
-}
-
-// orgFilter resolves an organisation filter (an ID or a municipality code)
-// to the ID of an organisation the actor may see, or answers EINVALID
-// naming param: an unknown and an invisible organisation answer alike.
-func (db *DB) orgFilter(ctx context.Context, actor *samspil.Actor, value, param string) (string, error) {
-	org, err := db.findOrg(ctx, db.read, actor, value)
-	if samspil.ErrorCode(err) == samspil.ENOTFOUND {
-		return "", samspil.ErrorAt(samspil.EINVALID, param, "is not an organisation you can see")
-	}
-	if err != nil {
-		return "", err
-	}
-	return org.ID, nil
 }
 
 // Invite asks an organisation to become a member of a collaboration.

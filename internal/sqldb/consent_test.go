@@ -220,7 +220,7 @@ func TestFoundingForAFutureStart(t *testing.T) {
 		must(t, err)
 		// The co-founder, until it accepts, does not manage it.
 		testkit.ErrCode(t, errOf(db.UpdateCollaboration(ctx, w.aAdmin.Actor, future.ID, 2, samspil.CollaborationPatch{Purpose: ptr("X")})), samspil.EFORBIDDEN)
-		invs, err := db.ListInvitations(ctx, w.aAdmin.Actor, samspil.InvitationFilter{CollaborationID: future.ID, OrganizationID: testkit.Aarhus})
+		invs, err := db.ListInvitations(ctx, w.aAdmin.Actor, samspil.InvitationFilter{CollaborationID: future.ID, OrganizationID: w.aarhus.ID})
 		must(t, err)
 		if len(invs.Items) != 1 || invs.Items[0].Role != samspil.MemberRoleChair {
 			t.Fatalf("Aarhus' invitation %+v", invs.Items)

@@ -80,7 +80,7 @@ func (w *Web) showAccount(rw http.ResponseWriter, r *http.Request, status int, f
 }
 
 func (w *Web) changePassword(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	actor := httpx.ActorFrom(r.Context())
@@ -99,7 +99,7 @@ func (w *Web) changePassword(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) createToken(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	in := samspil.TokenInput{Name: r.PostFormValue("name")}
@@ -135,7 +135,7 @@ func (w *Web) revokeToken(rw http.ResponseWriter, r *http.Request) {
 
 // setNotices records which kinds of e-mail notice the reader wants.
 func (w *Web) setNotices(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	actor := httpx.ActorFrom(r.Context())
@@ -155,7 +155,7 @@ func (w *Web) setNotices(rw http.ResponseWriter, r *http.Request) {
 // createMeetingFeed makes the reader's feed of the meetings of the forums
 // they sit in.
 func (w *Web) createMeetingFeed(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	if _, _, err := w.store.CreateFeed(r.Context(), httpx.ActorFrom(r.Context()), samspil.FeedInput{Scope: samspil.FeedPerson}); err != nil {

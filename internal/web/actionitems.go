@@ -152,7 +152,7 @@ func actionRank(s samspil.ActionStatus) int {
 
 // createActionItem records an action item from the form.
 func (w *Web) createActionItem(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	var v samspil.Validation
@@ -193,7 +193,7 @@ func (w *Web) createActionItem(rw http.ResponseWriter, r *http.Request) {
 
 // updateActionItem moves an action item to another status.
 func (w *Web) updateActionItem(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())

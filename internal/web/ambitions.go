@@ -296,7 +296,7 @@ var reLevelsPath = regexp.MustCompile(`^levels\[(\d+)\]\.(area|level|explanation
 
 // declareAmbitions records the levels of one member from its form.
 func (w *Web) declareAmbitions(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	var v samspil.Validation

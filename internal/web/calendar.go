@@ -178,7 +178,7 @@ type feedsData struct {
 // (scope=deadlines, the default), whose address is shown once, or of its
 // meetings (scope=organization), whose address the page keeps showing.
 func (w *Web) createFeed(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())

@@ -371,7 +371,7 @@ func adjustmentFields(err error, orgs, roleOrgs, forums []string) error {
 // effect once the members whose terms it changes have approved it, with all
 // its effects or none.
 func (w *Web) proposeAdjustment(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -437,7 +437,7 @@ func chairFields(err error, rows []int) error {
 // setChairTerms replaces the chair rotation with the rows of the form;
 // empty rows are left out, and the store checks the terms.
 func (w *Web) setChairTerms(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	f := r.PostForm
@@ -471,7 +471,7 @@ func (w *Web) setChairTerms(rw http.ResponseWriter, r *http.Request) {
 
 // updateCollaboration changes the collaboration's details.
 func (w *Web) updateCollaboration(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	f := r.PostForm
@@ -539,6 +539,11 @@ func documentForm(r *http.Request) (samspil.DocumentInput, error) {
 	} else {
 		err = r.ParseForm()
 	}
+	if err == nil && multipart {
+		// A multipart form is not checked as it is read (its file may
+		// hold any bytes); its text fields are checked here.
+		err = httpx.CheckValues("body", r.PostForm)
+	}
 	if err != nil {
 		return in, err
 	}
@@ -567,6 +572,9 @@ func documentForm(r *http.Request) (samspil.DocumentInput, error) {
 	if in.FileName == "." || in.FileName == "/" {
 		in.FileName = ""
 	}
+	if err := httpx.CheckValues("body", url.Values{"file": {in.FileName}}); err != nil {
+		return in, err
+	}
 	ct, _, err := mime.ParseMediaType(header.Header.Get("Content-Type"))
 	if err != nil || ct == "application/octet-stream" {
 		// Browsers send what they know of the name; the download's type
@@ -579,7 +587,7 @@ func documentForm(r *http.Request) (samspil.DocumentInput, error) {
 
 // deleteCollabDocument removes a founding document.
 func (w *Web) deleteCollabDocument(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	err := w.store.DeleteDocument(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("doc"))

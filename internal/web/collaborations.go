@@ -63,7 +63,7 @@ func (w *Web) showCollaborations(rw http.ResponseWriter, r *http.Request, status
 
 // createCollaboration founds a collaboration from the form.
 func (w *Web) createCollaboration(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())

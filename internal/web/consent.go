@@ -48,7 +48,7 @@ func (d collaborationData) LeaveKey(id string) string { return leaveForm(id) }
 
 // inviteOrganisation invites an organisation to the collaboration.
 func (w *Web) inviteOrganisation(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	f := r.PostForm
@@ -78,7 +78,7 @@ func readAnswer(v *samspil.Validation, r *http.Request) samspil.Answer {
 // organisation; back on the collaboration's page, or where return_to says.
 func (w *Web) answerInvitation(accept bool) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
-		if !parseForm(rw, r) {
+		if !w.parseForm(rw, r) {
 			return
 		}
 		ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -109,7 +109,7 @@ func (w *Web) answerInvitation(accept bool) http.HandlerFunc {
 
 // withdrawInvitation takes back an unanswered invitation.
 func (w *Web) withdrawInvitation(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -128,7 +128,7 @@ func (w *Web) withdrawInvitation(rw http.ResponseWriter, r *http.Request) {
 
 // leaveCollaboration ends a membership by the member's own decision.
 func (w *Web) leaveCollaboration(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	f := r.PostForm
@@ -151,7 +151,7 @@ func (w *Web) leaveCollaboration(rw http.ResponseWriter, r *http.Request) {
 // organisations whose terms it changes.
 func (w *Web) answerAdjustment(approve bool) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
-		if !parseForm(rw, r) {
+		if !w.parseForm(rw, r) {
 			return
 		}
 		ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -182,7 +182,7 @@ func (w *Web) answerAdjustment(approve bool) http.HandlerFunc {
 
 // withdrawAdjustment takes back an adjustment that has not taken effect.
 func (w *Web) withdrawAdjustment(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -202,7 +202,7 @@ func (w *Web) withdrawAdjustment(rw http.ResponseWriter, r *http.Request) {
 // setPartnerCollaboration chooses whether one of the organisation's
 // collaborations makes partners.
 func (w *Web) setPartnerCollaboration(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	counts := r.PostFormValue("counts") == "true"

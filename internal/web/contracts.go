@@ -150,7 +150,7 @@ func (w *Web) showContractForm(rw http.ResponseWriter, r *http.Request, status i
 }
 
 func (w *Web) createContract(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	in, typed, err := contractForm(r)
@@ -210,7 +210,7 @@ func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) updateContract(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -239,7 +239,7 @@ func (w *Web) updateContract(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) deleteContract(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())

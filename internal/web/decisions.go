@@ -83,7 +83,7 @@ func (w *Web) showDecisions(rw http.ResponseWriter, r *http.Request, status int,
 
 // createDecision puts a proposal to the members from the list page.
 func (w *Web) createDecision(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	in, err := decisionForm(r)
@@ -279,7 +279,7 @@ func (d *decisionData) proxies(proxyOf, names map[string]string, givers, holders
 // castVote records the vote of one member organisation; the store checks
 // that the reader may vote for it.
 func (w *Web) castVote(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	in := samspil.VoteInput{OrganizationID: r.PostFormValue("organization_id"), Choice: samspil.VoteChoice(r.PostFormValue("choice")),
@@ -290,7 +290,7 @@ func (w *Web) castVote(rw http.ResponseWriter, r *http.Request) {
 
 // closeDecision closes a decision; its outcome becomes final.
 func (w *Web) closeDecision(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	_, err := w.store.CloseDecision(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), formVersion(r))
@@ -301,7 +301,7 @@ func (w *Web) closeDecision(rw http.ResponseWriter, r *http.Request) {
 // or withdraws the proxy when no member is chosen; the store checks that
 // the reader may act for the member giving it.
 func (w *Web) setProxy(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	p := samspil.Proxy{OrganizationID: strings.TrimSpace(r.PostFormValue("organization_id")),

@@ -309,7 +309,7 @@ func (w *Web) nextMeeting(ctx context.Context, actor *samspil.Actor, forumID str
 
 // createForum adds a forum from the form.
 func (w *Web) createForum(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -471,7 +471,7 @@ func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, for
 
 // createForumFeed makes the reader's calendar address of a forum's meetings.
 func (w *Web) createForumFeed(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	id := r.PathValue("id")
@@ -507,7 +507,7 @@ func (w *Web) pastMeetings(ctx context.Context, actor *samspil.Actor, forumID st
 // meeting, duration or location replaces the future meetings nobody has
 // touched; the store does that, and the notice says so.
 func (w *Web) updateForum(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -554,7 +554,7 @@ func (w *Web) updateForum(rw http.ResponseWriter, r *http.Request) {
 
 // discontinueForum stops a forum from a day.
 func (w *Web) discontinueForum(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	var v samspil.Validation
@@ -571,7 +571,7 @@ func (w *Web) discontinueForum(rw http.ResponseWriter, r *http.Request) {
 
 // createMeeting adds an extra meeting to a forum.
 func (w *Web) createMeeting(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	var v samspil.Validation

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -113,6 +114,10 @@ func (w *Web) upload(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name := filepath.Base(header.Filename)
+	if err := httpx.CheckValues("body", url.Values{"file": {name}}); err != nil {
+		w.showImportPage(rw, r, http.StatusUnprocessableEntity, err)
+		return
+	}
 	src, err := uploadSource(name, content)
 	if err == nil {
 		var report *samspil.ImportReport

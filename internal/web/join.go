@@ -58,7 +58,7 @@ func (w *Web) showJoin(rw http.ResponseWriter, r *http.Request, status int, form
 // join makes the account of a person without one and accepts the
 // invitation; the person then signs in.
 func (w *Web) join(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	name := strings.TrimSpace(r.PostFormValue("display_name"))
@@ -80,7 +80,7 @@ func (w *Web) join(rw http.ResponseWriter, r *http.Request) {
 // person's own address.
 func (w *Web) answerMyInvitation(accept bool) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
-		if !parseForm(rw, r) {
+		if !w.parseForm(rw, r) {
 			return
 		}
 		_, err := w.store.AnswerPersonInvitation(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), accept)

@@ -193,7 +193,7 @@ func (w *Web) showSystemForm(rw http.ResponseWriter, r *http.Request, status int
 }
 
 func (w *Web) createSystem(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	in := systemForm(r)
@@ -211,7 +211,7 @@ func (w *Web) createSystem(rw http.ResponseWriter, r *http.Request) {
 
 // mergeSystem folds a duplicate catalogue entry into this one (operators).
 func (w *Web) mergeSystem(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	_, err := w.store.MergeSystems(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), strings.TrimSpace(r.PostFormValue("duplicate_id")))
@@ -227,7 +227,7 @@ func (w *Web) mergeSystem(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) updateSystem(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	in := systemForm(r)
@@ -272,7 +272,7 @@ func formDate(v *samspil.Validation, r *http.Request, field string) *samspil.Dat
 }
 
 func (w *Web) createUsage(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	in, err := usageForm(r)
@@ -346,7 +346,7 @@ func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int,
 }
 
 func (w *Web) updateUsage(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	if !w.usageInPathOrg(rw, r) {
@@ -370,7 +370,7 @@ func (w *Web) updateUsage(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) deleteUsage(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	if !w.usageInPathOrg(rw, r) {

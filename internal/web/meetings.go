@@ -217,7 +217,7 @@ func (w *Web) meetingPeople(ctx context.Context, actor *samspil.Actor, c *samspi
 
 // addAgendaItem appends a point to the agenda.
 func (w *Web) addAgendaItem(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	_, err := w.store.AddAgendaItem(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), agendaItemInput(r.PostForm))
@@ -237,7 +237,7 @@ func agendaItemInput(f url.Values) samspil.AgendaItemInput {
 // updateAgendaItem changes a point on the agenda. The form shows the first
 // attachment link; any further ones (added through the API) are kept.
 func (w *Web) updateAgendaItem(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -261,7 +261,7 @@ func (w *Web) updateAgendaItem(rw http.ResponseWriter, r *http.Request) {
 
 // deleteAgendaItem removes a point from the agenda.
 func (w *Web) deleteAgendaItem(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	_, err := w.store.DeleteAgendaItem(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("item"))
@@ -270,7 +270,7 @@ func (w *Web) deleteAgendaItem(rw http.ResponseWriter, r *http.Request) {
 
 // saveMinutes writes the minutes.
 func (w *Web) saveMinutes(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	minutes := r.PostFormValue("minutes")
@@ -280,7 +280,7 @@ func (w *Web) saveMinutes(rw http.ResponseWriter, r *http.Request) {
 
 // setMeetingStatus marks a meeting held, cancelled or planned again.
 func (w *Web) setMeetingStatus(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	status := samspil.MeetingStatus(r.PostFormValue("status"))
@@ -290,7 +290,7 @@ func (w *Web) setMeetingStatus(rw http.ResponseWriter, r *http.Request) {
 
 // moveMeeting gives a meeting a new start; it keeps its length.
 func (w *Web) moveMeeting(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	var v samspil.Validation
@@ -308,7 +308,7 @@ func (w *Web) moveMeeting(rw http.ResponseWriter, r *http.Request) {
 // setAttendance records who attended. The form has one row per person: a
 // hidden person key and a status, empty for not recorded.
 func (w *Web) setAttendance(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	keys, statuses := r.PostForm["person"], r.PostForm["status"]
@@ -326,7 +326,7 @@ func (w *Web) setAttendance(rw http.ResponseWriter, r *http.Request) {
 
 // proposeAtMeeting puts a proposal to the members, taken at this meeting.
 func (w *Web) proposeAtMeeting(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())

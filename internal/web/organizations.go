@@ -182,7 +182,7 @@ func (w *Web) showOrganization(rw http.ResponseWriter, r *http.Request, status i
 }
 
 func (w *Web) createUnit(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	in := samspil.OrgUnitInput{Name: r.PostFormValue("name"), Kind: samspil.UnitKind(r.PostFormValue("kind")), ParentID: r.PostFormValue("parent_id")}
@@ -199,7 +199,7 @@ func (w *Web) createUnit(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) updateUnit(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	name, kind, parent := r.PostFormValue("name"), samspil.UnitKind(r.PostFormValue("kind")), r.PostFormValue("parent_id")
@@ -217,7 +217,7 @@ func (w *Web) updateUnit(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) deleteUnit(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	err := w.store.DeleteUnit(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("unit"), formVersion(r))

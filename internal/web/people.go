@@ -89,7 +89,7 @@ func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, fo
 // addPerson gives a person of another of the administrator's
 // organisations a role in this one; anyone else is invited.
 func (w *Web) addPerson(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -110,7 +110,7 @@ func (w *Web) addPerson(rw http.ResponseWriter, r *http.Request) {
 // invitation's link once (and sends it, when mail is set up). The page is
 // the same whether or not the address has an account.
 func (w *Web) invitePerson(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -145,7 +145,7 @@ func (w *Web) invitePerson(rw http.ResponseWriter, r *http.Request) {
 
 // withdrawPersonInvitation takes back an open invitation.
 func (w *Web) withdrawPersonInvitation(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	_, err := w.store.WithdrawPersonInvitation(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("inv"))
@@ -153,7 +153,7 @@ func (w *Web) withdrawPersonInvitation(rw http.ResponseWriter, r *http.Request) 
 }
 
 func (w *Web) changeRole(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	role := samspil.Role(r.PostFormValue("role"))
@@ -163,7 +163,7 @@ func (w *Web) changeRole(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) removePerson(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	err := w.store.DeleteMembership(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("membership"), formVersion(r))
@@ -172,7 +172,7 @@ func (w *Web) removePerson(rw http.ResponseWriter, r *http.Request) {
 
 // setDisabled disables or enables the account of a member.
 func (w *Web) setDisabled(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())

@@ -26,7 +26,7 @@ func (w *Web) resetRequestPage(rw http.ResponseWriter, r *http.Request) {
 
 // requestReset sends a reset link to the address when it has an account.
 func (w *Web) requestReset(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx := r.Context()
@@ -66,7 +66,7 @@ func (w *Web) showReset(rw http.ResponseWriter, r *http.Request, status int, for
 
 // resetPassword sets the new password with the link's secret.
 func (w *Web) resetPassword(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	err := w.store.ResetPassword(r.Context(), r.PathValue("secret"), r.PostFormValue("password"))

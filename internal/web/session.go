@@ -10,13 +10,18 @@ import (
 )
 
 // parseForm reads a posted form; it answers 413 itself when the form is too
-// large and 400 when it cannot be read.
-func parseForm(rw http.ResponseWriter, r *http.Request) bool {
+// large, 422 naming the field when a field holds U+0000 (the gate checks the
+// body as it is read) and 400 when it cannot be read.
+func (w *Web) parseForm(rw http.ResponseWriter, r *http.Request) bool {
 	if err := r.ParseForm(); err != nil {
 		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
+		var input *httpx.InputError
+		switch {
+		case errors.As(err, &tooLarge):
 			http.Error(rw, "request body too large", http.StatusRequestEntityTooLarge)
-		} else {
+		case errors.As(err, &input):
+			w.fail(rw, r, input)
+		default:
 			http.Error(rw, "the form could not be read", http.StatusBadRequest)
 		}
 		return false
@@ -48,7 +53,7 @@ func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	data := loginData{Email: r.PostFormValue("email"), ReturnTo: localPath(r.PostFormValue("return_to"), "/organizations")}
@@ -86,7 +91,7 @@ func (w *Web) logout(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) setLanguage(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	lang := r.PostFormValue("lang")

@@ -195,7 +195,7 @@ var reStrategyPath = regexp.MustCompile(`^(owners|goals)\[\d+\]`)
 // createStrategy registers a strategy from the form: a joint strategy of
 // the collaboration when it has several owners, else the one owner's own.
 func (w *Web) createStrategy(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	f := r.PostForm
@@ -245,7 +245,7 @@ func (w *Web) createStrategy(rw http.ResponseWriter, r *http.Request) {
 // adoptStrategy records the day an owner adopted a strategy and returns to
 // the collaboration's strategies.
 func (w *Web) adoptStrategy(rw http.ResponseWriter, r *http.Request) {
-	if !parseForm(rw, r) {
+	if !w.parseForm(rw, r) {
 		return
 	}
 	var v samspil.Validation

@@ -1,0 +1,156 @@
+package httpapi_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
+	"github.com/samspil/samspil/internal/testkit"
+)
+
+// rawRequest writes a request with a body of size bytes the way many HTTP
+// clients do, the whole body before reading anything, and then reads the
+// answer. It fails the test if the body cannot be sent.
+func rawRequest(t *testing.T, app *testkit.App, head string, size int) (*http.Response, []byte) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(app.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(time.Minute))
+	fmt.Fprintf(conn, "%sContent-Length: %d\r\n\r\n", head, size)
+	chunk := make([]byte, 64<<10)
+	for i := range chunk {
+		chunk[i] = 'x'
+	}
+	for sent := 0; sent < size; {
+		n, err := conn.Write(chunk[:min(len(chunk), size-sent)])
+		if err != nil {
+			t.Fatalf("sending the body failed after %d of %d bytes: %v", sent+n, size, err)
+		}
+		sent += n
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("reading the answer: %v", err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatalf("reading the answer: %v", err)
+	}
+	return res, b
+}
+
+// TestOversizedBodyIsAnswered sends bodies over the limit as clients do that
+// send everything before reading (Python's urllib): they receive the 413
+// problem document, not a reset connection, and a body far beyond what the
+// server drains still ends the connection in bounded time.
+func TestOversizedBodyIsAnswered(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newWorld(t, app)
+		_, secret, err := app.DB.CreateToken(context.Background(), testkit.System, w.sAdmin.User.ID, samspil.TokenInput{Name: "raw"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := "POST /api/v1/organizations/" + w.silkeborg.ID + "/units HTTP/1.1\r\nHost: samspil.test\r\nContent-Type: application/json\r\n"
+
+		// 4 MiB, sixteen times the limit of a JSON body.
+		res, body := rawRequest(t, app, post+"Authorization: Bearer "+secret+"\r\n", 4<<20)
+		if res.StatusCode != 413 || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(body), `"code":"too_large"`) {
+			t.Fatalf("oversized body: %d %s", res.StatusCode, body)
+		}
+		// Turned away before the body is read at all: the answer arrives too.
+		res, body = rawRequest(t, app, post, 4<<20)
+		if res.StatusCode != 401 || !strings.Contains(string(body), `"code":"unauthorized"`) {
+			t.Fatalf("anonymous oversized body: %d %s", res.StatusCode, body)
+		}
+		// A form post to the pages, over their limit.
+		res, _ = rawRequest(t, app, "POST /login HTTP/1.1\r\nHost: samspil.test\r\nSec-Fetch-Site: same-origin\r\n"+
+			"Content-Type: application/x-www-form-urlencoded\r\n", 3<<20)
+		if res.StatusCode != 413 {
+			t.Fatalf("oversized form: %d", res.StatusCode)
+		}
+
+		// Far beyond the drain bound: the answer comes first, then the
+		// server stops reading and ends the connection.
+		conn, err := net.Dial("tcp", strings.TrimPrefix(app.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(time.Minute))
+		const huge = 1 << 30
+		fmt.Fprintf(conn, "%sAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", post, secret, huge)
+		sent := make(chan int64, 1)
+		go func() {
+			n, _ := io.Copy(conn, io.LimitReader(zeros{}, huge))
+			sent <- n
+		}()
+		br := bufio.NewReader(conn)
+		answer, err := http.ReadResponse(br, nil)
+		if err != nil {
+			t.Fatalf("reading the answer: %v", err)
+		}
+		if answer.StatusCode != 413 || !answer.Close || answer.ContentLength <= 0 {
+			t.Fatalf("answer %d, close %v, length %d", answer.StatusCode, answer.Close, answer.ContentLength)
+		}
+		io.Copy(io.Discard, answer.Body)
+		n := <-sent
+		if n >= huge {
+			t.Fatal("the server read the whole gigabyte")
+		}
+		if n > 4*httpx.DrainBytes {
+			t.Errorf("the server took %d MiB", n>>20)
+		}
+		if _, err := br.ReadByte(); err == nil || isTimeout(err) {
+			t.Fatalf("the connection stayed open: %v", err)
+		}
+
+		// A client that stops sending mid-body: the server waits at most
+		// DrainTime, then ends the connection.
+		conn2, err := net.Dial("tcp", strings.TrimPrefix(app.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn2.Close()
+		conn2.SetDeadline(time.Now().Add(4 * httpx.DrainTime))
+		fmt.Fprintf(conn2, "%sAuthorization: Bearer %s\r\nContent-Length: %d\r\n\r\n", post, secret, 100<<20)
+		if _, err := io.Copy(conn2, io.LimitReader(zeros{}, 1<<20)); err != nil {
+			t.Fatal(err)
+		}
+		br = bufio.NewReader(conn2)
+		answer, err = http.ReadResponse(br, nil)
+		if err != nil || answer.StatusCode != 413 || answer.ContentLength <= 0 {
+			t.Fatalf("stalled client: %v %v", answer, err)
+		}
+		io.Copy(io.Discard, answer.Body)
+		start := time.Now()
+		if _, err := br.ReadByte(); err == nil || isTimeout(err) {
+			t.Fatalf("the connection of a stalled client stayed open: %v", err)
+		}
+		t.Logf("a stalled client's connection ended %v after the answer", time.Since(start).Round(100*time.Millisecond))
+	})
+}
+
+type zeros struct{}
+
+func (zeros) Read(p []byte) (int, error) {
+	clear(p)
+	return len(p), nil
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
