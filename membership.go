@@ -10,7 +10,7 @@ type Membership struct {
 	ID               string    `json:"id"`
 	UserID           string    `json:"user_id"`
 	OrganizationID   string    `json:"organization_id"`
-	Role             Role      `json:"role" enum:"admin,editor,viewer"`
+	Role             Role      `json:"role"`
 	UserDisplayName  string    `json:"user_display_name" readOnly:"true"`
 	UserEmail        string    `json:"user_email" readOnly:"true"`
 	OrganizationName string    `json:"organization_name" readOnly:"true"`
@@ -24,12 +24,12 @@ type MembershipInput struct {
 	UserID         string `json:"user_id,omitempty" doc:"The user's ID; or give email"`
 	Email          string `json:"email,omitempty" doc:"The e-mail of an existing user; or give user_id"`
 	OrganizationID string `json:"organization_id" doc:"Organisation ID or municipality code"`
-	Role           Role   `json:"role" enum:"admin,editor,viewer"`
+	Role           Role   `json:"role"`
 }
 
 // MembershipPatch changes a membership's role.
 type MembershipPatch struct {
-	Role *Role `json:"role,omitempty" enum:"admin,editor,viewer"`
+	Role *Role `json:"role,omitempty"`
 }
 
 // MembershipFilter selects memberships in a list.

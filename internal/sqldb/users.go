@@ -116,7 +116,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *samspil.Actor, in samspil.U
 	v.Merge(u.Validate())
 	if in.OrganizationID != "" || !actor.IsOperator() {
 		v.Check(in.OrganizationID != "", "organization_id", "is required: a new user joins an organisation you administer")
-		v.Check(in.Role.Valid(), "role", "must be one of admin, editor, viewer")
+		v.OneOf("role", in.Role)
 	}
 	if in.Password != "" {
 		if err := v.Merge(db.passwords.Check(in.Password, in.Email, in.DisplayName)); err != nil {
