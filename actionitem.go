@@ -38,7 +38,7 @@ type ActionItem struct {
 	OrganizationID   string       `json:"organization_id,omitempty" doc:"The member organisation responsible"`
 	OrganizationName string       `json:"organization_name,omitempty" readOnly:"true"`
 	Due              *Date        `json:"due,omitempty" format:"date"`
-	Status           ActionStatus `json:"status" enum:"open,in_progress,done,cancelled"`
+	Status           ActionStatus `json:"status"`
 	DoneOn           *Date        `json:"done_on,omitempty" format:"date"`
 	Overdue          bool         `json:"overdue" readOnly:"true" doc:"Not done and past its due date today"`
 	Version          int          `json:"version"`
@@ -68,7 +68,7 @@ type ActionItemPatch struct {
 	OwnerUserID    *string       `json:"owner_user_id,omitempty"`
 	OrganizationID *string       `json:"organization_id,omitempty"`
 	Due            *Date         `json:"due,omitempty" format:"date" doc:"An empty date clears it"`
-	Status         *ActionStatus `json:"status,omitempty" enum:"open,in_progress,done,cancelled"`
+	Status         *ActionStatus `json:"status,omitempty"`
 }
 
 // Apply returns a with the patch applied.
@@ -89,7 +89,7 @@ func (a *ActionItem) Validate() error {
 	v.Check(a.Title != "", "title", "is required")
 	v.Check(utf8.RuneCountInString(a.Title) <= 300, "title", "must be at most 300 characters")
 	v.Check(utf8.RuneCountInString(a.Description) <= 5000, "description", "must be at most 5000 characters")
-	v.Check(a.Status.Valid(), "status", "must be one of open, in_progress, done, cancelled")
+	v.OneOf("status", a.Status)
 	return v.Err()
 }
 

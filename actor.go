@@ -110,6 +110,9 @@ const (
 	ActorSystem    ActorKind = "system" // the command line, start-up seeding and background jobs
 )
 
+// ActorKinds lists the actor kinds.
+var ActorKinds = []ActorKind{ActorAnonymous, ActorUser, ActorSystem}
+
 // Actor is who performs a request: every store method takes one and filters
 // by it.
 type Actor struct {

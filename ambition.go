@@ -48,7 +48,7 @@ type Ambition struct {
 	CollaborationID  string       `json:"collaboration_id"`
 	OrganizationID   string       `json:"organization_id"`
 	OrganizationName string       `json:"organization_name"`
-	Area             AmbitionArea `json:"area" enum:"shared_systems,shared_processes,shared_organisation,joint_procurement,joint_development,joint_operations,knowledge_sharing"`
+	Area             AmbitionArea `json:"area"`
 	Level            int          `json:"level" minimum:"0" maximum:"4" doc:"0 none, 1 share knowledge, 2 coordinate, 3 joint solutions, 4 integrated"`
 	Explanation      string       `json:"explanation"`
 	DeclaredOn       Date         `json:"declared_on" format:"date"`
@@ -66,7 +66,7 @@ type AmbitionInput struct {
 
 // AmbitionLevel is one area's level in a declaration.
 type AmbitionLevel struct {
-	Area        AmbitionArea `json:"area" enum:"shared_systems,shared_processes,shared_organisation,joint_procurement,joint_development,joint_operations,knowledge_sharing"`
+	Area        AmbitionArea `json:"area"`
 	Level       int          `json:"level" minimum:"0" maximum:"4"`
 	Explanation string       `json:"explanation" maxLength:"1000"`
 }
@@ -80,7 +80,7 @@ func (in *AmbitionInput) Validate() error {
 		l := &in.Levels[i]
 		l.Explanation = strings.TrimSpace(l.Explanation)
 		path := "levels[" + strconv.Itoa(i) + "]"
-		v.Check(l.Area.Valid(), path+".area", "must be one of shared_systems, shared_processes, shared_organisation, joint_procurement, joint_development, joint_operations, knowledge_sharing")
+		v.OneOf(path+".area", l.Area)
 		v.Check(!seen[l.Area], path+".area", "is declared twice")
 		seen[l.Area] = true
 		v.Check(l.Level >= LevelNone && l.Level <= LevelIntegrated, path+".level", "must be between 0 and 4")

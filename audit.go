@@ -11,7 +11,7 @@ import (
 type AuditEvent struct {
 	ID             string          `json:"id"`
 	Time           time.Time       `json:"time"`
-	ActorKind      ActorKind       `json:"actor_kind" enum:"anonymous,user,system"`
+	ActorKind      ActorKind       `json:"actor_kind"`
 	ActorUserID    string          `json:"actor_user_id,omitempty"`
 	ActorLabel     string          `json:"actor_label" doc:"The actor's display name at the time, or the system component"`
 	OrganizationID string          `json:"organization_id,omitempty"`

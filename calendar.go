@@ -21,7 +21,7 @@ var FeedScopes = []FeedScope{FeedDeadlines, FeedForum, FeedPerson, FeedOrganizat
 
 // FeedInput asks for a calendar feed.
 type FeedInput struct {
-	Scope          FeedScope `json:"scope" enum:"deadlines,forum,person,organization"`
+	Scope          FeedScope `json:"scope"`
 	OrganizationID string    `json:"organization_id,omitempty" maxLength:"64" doc:"The organisation of a deadlines or organization feed"`
 	ForumID        string    `json:"forum_id,omitempty" maxLength:"64" doc:"The forum of a forum feed"`
 }
@@ -36,7 +36,7 @@ type CalendarFeed struct {
 	ID             string     `json:"id"`
 	UserID         string     `json:"user_id"`
 	OrganizationID string     `json:"organization_id"`
-	Scope          FeedScope  `json:"scope" enum:"deadlines,forum,person,organization"`
+	Scope          FeedScope  `json:"scope"`
 	ForumID        string     `json:"forum_id,omitempty"`
 	CreatedAt      time.Time  `json:"created_at"`
 	LastUsedAt     *time.Time `json:"last_used_at,omitempty"`

@@ -125,15 +125,15 @@ func (c Commitment) Valid() bool { return slices.Contains(Commitments, c) }
 type Collaboration struct {
 	ID           string            `json:"id"`
 	Name         string            `json:"name"`
-	Kind         CollaborationKind `json:"kind" enum:"partnership,association,network,product_community,procurement_consortium,operations_unit"`
+	Kind         CollaborationKind `json:"kind"`
 	Purpose      string            `json:"purpose"`
 	Start        Date              `json:"start" format:"date"`
 	End          *Date             `json:"end,omitempty" format:"date"`
-	LegalForm    LegalForm         `json:"legal_form" enum:"agreement,association,section60,company,none"`
-	Exclusivity  Exclusivity       `json:"exclusivity" enum:"exclusive,preferred,open"`
-	DecisionRule DecisionRule      `json:"decision_rule" enum:"consensus,unanimity,majority,majority_chair,opt_in" doc:"Default rule of its decisions"`
-	CostKey      CostKey           `json:"cost_key" enum:"equal,per_capita,per_capita_degressive,size_classes,staircase,fixed_percentages" doc:"Default cost key of its initiatives"`
-	Visibility   Visibility        `json:"visibility" enum:"private,partners,sector,public" doc:"private: its members only"`
+	LegalForm    LegalForm         `json:"legal_form"`
+	Exclusivity  Exclusivity       `json:"exclusivity"`
+	DecisionRule DecisionRule      `json:"decision_rule" doc:"Default rule of its decisions"`
+	CostKey      CostKey           `json:"cost_key" doc:"Default cost key of its initiatives"`
+	Visibility   Visibility        `json:"visibility" doc:"private: its members only"`
 	Members      []Member          `json:"members" readOnly:"true" doc:"Current and former members"`
 	Documents    []Document        `json:"documents" readOnly:"true"`
 	Version      int               `json:"version"`
@@ -160,33 +160,33 @@ func (c *Collaboration) MemberOn(orgID string, d Date) *Member {
 // becomes its first member, as secretariat unless another role is given.
 type CollaborationInput struct {
 	Name           string            `json:"name" minLength:"1" maxLength:"200"`
-	Kind           CollaborationKind `json:"kind" enum:"partnership,association,network,product_community,procurement_consortium,operations_unit"`
+	Kind           CollaborationKind `json:"kind"`
 	Purpose        string            `json:"purpose,omitempty" maxLength:"5000"`
 	Start          Date              `json:"start" format:"date"`
 	End            *Date             `json:"end,omitempty" format:"date"`
-	LegalForm      LegalForm         `json:"legal_form,omitempty" enum:"agreement,association,section60,company,none," doc:"Defaults to agreement"`
-	Exclusivity    Exclusivity       `json:"exclusivity,omitempty" enum:"exclusive,preferred,open," doc:"Defaults to open"`
-	DecisionRule   DecisionRule      `json:"decision_rule,omitempty" enum:"consensus,unanimity,majority,majority_chair,opt_in," doc:"Defaults to consensus"`
-	CostKey        CostKey           `json:"cost_key,omitempty" enum:"equal,per_capita,per_capita_degressive,size_classes,staircase,fixed_percentages," doc:"Defaults to equal"`
-	Visibility     Visibility        `json:"visibility,omitempty" enum:"private,partners,sector,public," doc:"Defaults to sector"`
+	LegalForm      LegalForm         `json:"legal_form,omitempty" allowEmpty:"true" doc:"Defaults to agreement"`
+	Exclusivity    Exclusivity       `json:"exclusivity,omitempty" allowEmpty:"true" doc:"Defaults to open"`
+	DecisionRule   DecisionRule      `json:"decision_rule,omitempty" allowEmpty:"true" doc:"Defaults to consensus"`
+	CostKey        CostKey           `json:"cost_key,omitempty" allowEmpty:"true" doc:"Defaults to equal"`
+	Visibility     Visibility        `json:"visibility,omitempty" allowEmpty:"true" doc:"Defaults to sector"`
 	OrganizationID string            `json:"organization_id" doc:"The founding organisation (ID or municipality code); it becomes the first member"`
-	Role           MemberRole        `json:"role,omitempty" enum:"member,secretariat,chair," doc:"The founding organisation's role; defaults to secretariat"`
-	Commitment     Commitment        `json:"commitment,omitempty" enum:"binding,voluntary," doc:"The founding organisation's commitment; defaults to binding"`
+	Role           MemberRole        `json:"role,omitempty" allowEmpty:"true" doc:"The founding organisation's role; defaults to secretariat; not observer"`
+	Commitment     Commitment        `json:"commitment,omitempty" allowEmpty:"true" doc:"The founding organisation's commitment; defaults to binding; not observer"`
 	CoFounders     []FounderInput    `json:"co_founders,omitempty" maxItems:"100" doc:"Organisations founding it together with the founding one: each is invited and becomes a member when its administrators accept"`
 }
 
 // CollaborationPatch changes a collaboration's details; nil fields stay.
 type CollaborationPatch struct {
 	Name         *string            `json:"name,omitempty" minLength:"1" maxLength:"200"`
-	Kind         *CollaborationKind `json:"kind,omitempty" enum:"partnership,association,network,product_community,procurement_consortium,operations_unit"`
+	Kind         *CollaborationKind `json:"kind,omitempty"`
 	Purpose      *string            `json:"purpose,omitempty" maxLength:"5000"`
 	Start        *Date              `json:"start,omitempty" format:"date"`
 	End          *Date              `json:"end,omitempty" format:"date" doc:"An empty date clears it"`
-	LegalForm    *LegalForm         `json:"legal_form,omitempty" enum:"agreement,association,section60,company,none"`
-	Exclusivity  *Exclusivity       `json:"exclusivity,omitempty" enum:"exclusive,preferred,open"`
-	DecisionRule *DecisionRule      `json:"decision_rule,omitempty" enum:"consensus,unanimity,majority,majority_chair,opt_in"`
-	CostKey      *CostKey           `json:"cost_key,omitempty" enum:"equal,per_capita,per_capita_degressive,size_classes,staircase,fixed_percentages"`
-	Visibility   *Visibility        `json:"visibility,omitempty" enum:"private,partners,sector,public"`
+	LegalForm    *LegalForm         `json:"legal_form,omitempty"`
+	Exclusivity  *Exclusivity       `json:"exclusivity,omitempty"`
+	DecisionRule *DecisionRule      `json:"decision_rule,omitempty"`
+	CostKey      *CostKey           `json:"cost_key,omitempty"`
+	Visibility   *Visibility        `json:"visibility,omitempty"`
 }
 
 // Collaboration returns the collaboration the input describes, with
@@ -233,17 +233,17 @@ func (c *Collaboration) Validate() error {
 	var v Validation
 	v.Check(c.Name != "", "name", "is required")
 	v.Check(utf8.RuneCountInString(c.Name) <= 200, "name", "must be at most 200 characters")
-	v.Check(c.Kind.Valid(), "kind", "must be one of partnership, association, network, product_community, procurement_consortium, operations_unit")
+	v.OneOf("kind", c.Kind)
 	v.Check(utf8.RuneCountInString(c.Purpose) <= 5000, "purpose", "must be at most 5000 characters")
 	v.Check(!c.Start.IsZero(), "start", "is required")
 	if c.End != nil && !c.Start.IsZero() {
 		v.Check(!c.End.Before(c.Start), "end", "must not be before the start")
 	}
-	v.Check(c.LegalForm.Valid(), "legal_form", "must be one of agreement, association, section60, company, none")
-	v.Check(c.Exclusivity.Valid(), "exclusivity", "must be one of exclusive, preferred, open")
-	v.Check(c.DecisionRule.Valid(), "decision_rule", "must be one of consensus, unanimity, majority, majority_chair, opt_in")
-	v.Check(c.CostKey.Valid(), "cost_key", "must be one of equal, per_capita, per_capita_degressive, size_classes, staircase, fixed_percentages")
-	v.Check(c.Visibility.Valid(), "visibility", "must be one of private, partners, sector, public")
+	v.OneOf("legal_form", c.LegalForm)
+	v.OneOf("exclusivity", c.Exclusivity)
+	v.OneOf("decision_rule", c.DecisionRule)
+	v.OneOf("cost_key", c.CostKey)
+	v.OneOf("visibility", c.Visibility)
 	return v.Err()
 }
 
@@ -254,8 +254,8 @@ type Member struct {
 	CollaborationID  string     `json:"collaboration_id"`
 	OrganizationID   string     `json:"organization_id"`
 	OrganizationName string     `json:"organization_name" readOnly:"true"`
-	Role             MemberRole `json:"role" enum:"member,observer,secretariat,chair"`
-	Commitment       Commitment `json:"commitment" enum:"binding,voluntary,observer"`
+	Role             MemberRole `json:"role"`
+	Commitment       Commitment `json:"commitment"`
 	Since            Date       `json:"since" format:"date"`
 	Until            *Date      `json:"until,omitempty" format:"date" doc:"The last day of membership of a member that left"`
 	Version          int        `json:"version"`
@@ -276,8 +276,8 @@ func (m *Member) Votes() bool {
 // Validate checks a membership's own fields.
 func (m *Member) Validate() error {
 	var v Validation
-	v.Check(m.Role.Valid(), "role", "must be one of member, observer, secretariat, chair")
-	v.Check(m.Commitment.Valid(), "commitment", "must be one of binding, voluntary, observer")
+	v.OneOf("role", m.Role)
+	v.OneOf("commitment", m.Commitment)
 	if m.Role == MemberRoleObserver && m.Commitment.Valid() {
 		v.Check(m.Commitment == CommitmentObserver, "commitment", "must be observer for an observer")
 	}
@@ -295,7 +295,7 @@ type MemberEvent struct {
 	CollaborationID  string          `json:"collaboration_id"`
 	OrganizationID   string          `json:"organization_id"`
 	OrganizationName string          `json:"organization_name"`
-	Kind             MemberEventKind `json:"kind" enum:"joined,left,role,commitment"`
+	Kind             MemberEventKind `json:"kind"`
 	On               Date            `json:"on" format:"date"`
 	From             string          `json:"from,omitempty" doc:"The role or commitment before"`
 	To               string          `json:"to,omitempty" doc:"The role or commitment after"`
@@ -315,6 +315,9 @@ const (
 	MemberRoleChange MemberEventKind = "role"
 	MemberCommitment MemberEventKind = "commitment"
 )
+
+// MemberEventKinds lists the kinds of change.
+var MemberEventKinds = []MemberEventKind{MemberJoined, MemberLeft, MemberRoleChange, MemberCommitment}
 
 // ChairTerm is a period in which an organisation chairs the collaboration;
 // terms let the chair rotate. Without a term for a day, the member with the
@@ -356,13 +359,13 @@ type Adjustment struct {
 	Title              string             `json:"title"`
 	Summary            string             `json:"summary,omitempty"`
 	EffectiveOn        Date               `json:"effective_on" format:"date"`
-	Exclusivity        Exclusivity        `json:"exclusivity,omitempty" enum:"exclusive,preferred,open," doc:"The new exclusivity, when it changes"`
+	Exclusivity        Exclusivity        `json:"exclusivity,omitempty" allowEmpty:"true" doc:"The new exclusivity, when it changes"`
 	PreviousExclusive  Exclusivity        `json:"previous_exclusivity,omitempty" readOnly:"true"`
 	Commitments        []CommitmentChange `json:"commitments" doc:"Members whose commitment changes"`
 	Roles              []RoleChange       `json:"roles" doc:"Members whose role changes"`
 	DiscontinuedForums []string           `json:"discontinued_forum_ids" doc:"Forums that stop on the effective date"`
 	StrategyNote       string             `json:"strategy_note,omitempty" doc:"What happens to the joint strategy, e.g. kept until each member adopts its own"`
-	Status             AdjustmentStatus   `json:"status" readOnly:"true" enum:"proposed,approved,in_effect,declined,withdrawn"`
+	Status             AdjustmentStatus   `json:"status" readOnly:"true"`
 	Approvals          []Approval         `json:"approvals" readOnly:"true" doc:"The consent of each member whose terms it changes"`
 	AppliedAt          *time.Time         `json:"applied_at,omitempty" readOnly:"true" doc:"When its changes were made"`
 	Reason             string             `json:"reason,omitempty" readOnly:"true" doc:"Why it was withdrawn"`
@@ -385,7 +388,7 @@ func (a *Adjustment) Approval(orgID string) *Approval {
 // CommitmentChange sets one member's commitment in an adjustment.
 type CommitmentChange struct {
 	OrganizationID string     `json:"organization_id"`
-	Commitment     Commitment `json:"commitment" enum:"binding,voluntary,observer"`
+	Commitment     Commitment `json:"commitment"`
 }
 
 // AdjustmentInput records an adjustment.
@@ -393,7 +396,7 @@ type AdjustmentInput struct {
 	Title              string             `json:"title" minLength:"1" maxLength:"200"`
 	Summary            string             `json:"summary,omitempty" maxLength:"10000"`
 	EffectiveOn        Date               `json:"effective_on" format:"date"`
-	Exclusivity        Exclusivity        `json:"exclusivity,omitempty" enum:"exclusive,preferred,open,"`
+	Exclusivity        Exclusivity        `json:"exclusivity,omitempty" allowEmpty:"true"`
 	Commitments        []CommitmentChange `json:"commitments,omitempty" maxItems:"500"`
 	Roles              []RoleChange       `json:"roles,omitempty" maxItems:"500"`
 	DiscontinuedForums []string           `json:"discontinued_forum_ids,omitempty" maxItems:"100"`
@@ -409,11 +412,11 @@ func (in *AdjustmentInput) Validate() error {
 	v.Check(utf8.RuneCountInString(in.Summary) <= 10000, "summary", "must be at most 10000 characters")
 	v.Check(!in.EffectiveOn.IsZero(), "effective_on", "is required")
 	if in.Exclusivity != "" {
-		v.Check(in.Exclusivity.Valid(), "exclusivity", "must be one of exclusive, preferred, open")
+		v.OneOf("exclusivity", in.Exclusivity)
 	}
 	seen := map[string]bool{}
 	for i, c := range in.Commitments {
-		v.Check(c.Commitment.Valid(), "commitments["+strconv.Itoa(i)+"].commitment", "must be one of binding, voluntary, observer")
+		v.OneOf("commitments["+strconv.Itoa(i)+"].commitment", c.Commitment)
 		v.Check(!seen[c.OrganizationID], "commitments["+strconv.Itoa(i)+"].organization_id", "is listed twice")
 		seen[c.OrganizationID] = true
 	}
@@ -449,7 +452,7 @@ func (k DocumentKind) Valid() bool { return slices.Contains(DocumentKinds, k) }
 type Document struct {
 	ID              string       `json:"id"`
 	CollaborationID string       `json:"collaboration_id"`
-	Kind            DocumentKind `json:"kind" enum:"declaration_of_intent,statutes,terms_of_reference,agreement,other"`
+	Kind            DocumentKind `json:"kind"`
 	Title           string       `json:"title"`
 	URL             string       `json:"url,omitempty" doc:"A link, or empty for an uploaded file"`
 	FileName        string       `json:"file_name,omitempty"`
@@ -460,7 +463,7 @@ type Document struct {
 
 // DocumentInput adds a document: a URL, or a file's content.
 type DocumentInput struct {
-	Kind        DocumentKind `json:"kind" enum:"declaration_of_intent,statutes,terms_of_reference,agreement,other"`
+	Kind        DocumentKind `json:"kind"`
 	Title       string       `json:"title" minLength:"1" maxLength:"200"`
 	URL         string       `json:"url,omitempty" maxLength:"2000" format:"uri"`
 	FileName    string       `json:"-"`
@@ -472,7 +475,7 @@ type DocumentInput struct {
 func (in *DocumentInput) Validate() error {
 	var v Validation
 	in.Title = strings.TrimSpace(in.Title)
-	v.Check(in.Kind.Valid(), "kind", "must be one of declaration_of_intent, statutes, terms_of_reference, agreement, other")
+	v.OneOf("kind", in.Kind)
 	v.Check(in.Title != "", "title", "is required")
 	v.Check(utf8.RuneCountInString(in.Title) <= maxDocumentTitleRune, "title", "must be at most 200 characters")
 	switch {

@@ -32,6 +32,12 @@ var InvitationStatuses = []InvitationStatus{InvitationPending, InvitationAccepte
 // Valid reports whether s is a known status.
 func (s InvitationStatus) Valid() bool { return slices.Contains(InvitationStatuses, s) }
 
+func init() {
+	RegisterEnum(InvitationStatuses)
+	RegisterEnum(AdjustmentStatuses)
+	RegisterEnum(ApprovalStates)
+}
+
 // Invitation asks an organisation to become a member of a collaboration
 // with a role and a commitment. Until its administrators accept it, the
 // organisation is no member: it has no vote, is not counted for quorum, is
@@ -43,12 +49,12 @@ type Invitation struct {
 	CollaborationName string           `json:"collaboration_name" readOnly:"true"`
 	OrganizationID    string           `json:"organization_id"`
 	OrganizationName  string           `json:"organization_name" readOnly:"true"`
-	Role              MemberRole       `json:"role" enum:"member,observer,secretariat,chair"`
-	Commitment        Commitment       `json:"commitment" enum:"binding,voluntary,observer"`
+	Role              MemberRole       `json:"role"`
+	Commitment        Commitment       `json:"commitment"`
 	Since             Date             `json:"since" format:"date" doc:"The proposed first day of membership; an organisation that accepts later becomes a member on the day it accepts"`
 	Message           string           `json:"message,omitempty"`
 	Founding          bool             `json:"founding" doc:"Invited as a co-founder when the collaboration was founded"`
-	Status            InvitationStatus `json:"status" enum:"pending,accepted,declined,withdrawn"`
+	Status            InvitationStatus `json:"status"`
 	InvitedByName     string           `json:"invited_by_name" readOnly:"true"`
 	AnsweredOn        *Date            `json:"answered_on,omitempty" format:"date" doc:"The day the organisation decided"`
 	AnsweredByName    string           `json:"answered_by_name,omitempty" readOnly:"true"`
@@ -62,8 +68,8 @@ type Invitation struct {
 // InvitationInput invites an organisation to a collaboration.
 type InvitationInput struct {
 	OrganizationID string     `json:"organization_id" doc:"Organisation ID or municipality code"`
-	Role           MemberRole `json:"role,omitempty" enum:"member,observer,secretariat,chair," doc:"Defaults to member"`
-	Commitment     Commitment `json:"commitment,omitempty" enum:"binding,voluntary,observer," doc:"Defaults to binding; observer for observers"`
+	Role           MemberRole `json:"role,omitempty" allowEmpty:"true" doc:"Defaults to member"`
+	Commitment     Commitment `json:"commitment,omitempty" allowEmpty:"true" doc:"Defaults to binding; observer for observers"`
 	Since          Date       `json:"since,omitempty" format:"date" doc:"The proposed first day of membership; defaults to today, or the start of a collaboration that has not started"`
 	Message        string     `json:"message,omitempty" maxLength:"2000"`
 }
@@ -87,8 +93,8 @@ func (in InvitationInput) Member() Member {
 // and becomes a member when its administrators accept.
 type FounderInput struct {
 	OrganizationID string     `json:"organization_id" doc:"Organisation ID or municipality code"`
-	Role           MemberRole `json:"role,omitempty" enum:"member,observer,secretariat,chair," doc:"Defaults to member"`
-	Commitment     Commitment `json:"commitment,omitempty" enum:"binding,voluntary,observer," doc:"Defaults to binding; observer for observers"`
+	Role           MemberRole `json:"role,omitempty" allowEmpty:"true" doc:"Defaults to member"`
+	Commitment     Commitment `json:"commitment,omitempty" allowEmpty:"true" doc:"Defaults to binding; observer for observers"`
 }
 
 // Answer is an organisation's reply to an invitation or to a proposed
@@ -170,7 +176,7 @@ func (s AdjustmentStatus) Open() bool { return s == AdjustmentProposed || s == A
 // RoleChange sets one member's role in an adjustment.
 type RoleChange struct {
 	OrganizationID string     `json:"organization_id"`
-	Role           MemberRole `json:"role" enum:"member,observer,secretariat,chair"`
+	Role           MemberRole `json:"role"`
 }
 
 // ApprovalState is a concerned organisation's answer to an adjustment.
@@ -191,7 +197,7 @@ var ApprovalStates = []ApprovalState{ApprovalPending, ApprovalApproved, Approval
 type Approval struct {
 	OrganizationID   string        `json:"organization_id"`
 	OrganizationName string        `json:"organization_name" readOnly:"true"`
-	State            ApprovalState `json:"state" enum:"pending,approved,declined"`
+	State            ApprovalState `json:"state"`
 	On               *Date         `json:"on,omitempty" format:"date" doc:"The day the organisation decided"`
 	ByName           string        `json:"by_name,omitempty" doc:"Who recorded the answer"`
 	Reason           string        `json:"reason,omitempty"`
@@ -241,7 +247,7 @@ func checkRoleChanges(v *Validation, roles []RoleChange) {
 	seen := map[string]bool{}
 	for i, rc := range roles {
 		path := "roles[" + strconv.Itoa(i) + "]"
-		v.Check(rc.Role.Valid(), path+".role", "must be one of member, observer, secretariat, chair")
+		v.OneOf(path+".role", rc.Role)
 		v.Check(!seen[rc.OrganizationID], path+".organization_id", "is listed twice")
 		seen[rc.OrganizationID] = true
 	}

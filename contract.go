@@ -107,13 +107,13 @@ type Contract struct {
 	SupplierName     string           `json:"supplier_name,omitempty" readOnly:"true"`
 	Systems          []ContractSystem `json:"systems"`
 	ContractTerms
-	ProcurementForm      ProcurementForm `json:"procurement_form,omitempty" enum:"eu_tender,ski_framework,direct_award,joint_procurement,other,"`
+	ProcurementForm      ProcurementForm `json:"procurement_form,omitempty" allowEmpty:"true"`
 	ReprocurementQuarter string          `json:"reprocurement_quarter,omitempty" doc:"Planned re-procurement, e.g. 2027-Q3"`
 	Costs                *Costs          `json:"costs,omitempty" doc:"Absent when the prices are not shared with the caller"`
 	ExternalRef          string          `json:"external_ref,omitempty" doc:"The contract's ID elsewhere, e.g. in KITOS"`
 	Notes                string          `json:"notes,omitempty"`
-	Visibility           Visibility      `json:"visibility" enum:"private,partners,sector,public"`
-	PriceVisibility      Visibility      `json:"price_visibility" enum:"private,partners,sector,public" doc:"Who sees the costs; never wider than visibility"`
+	Visibility           Visibility      `json:"visibility"`
+	PriceVisibility      Visibility      `json:"price_visibility" doc:"Who sees the costs; never wider than visibility"`
 	Deadlines            Deadlines       `json:"deadlines" readOnly:"true" doc:"Computed for today"`
 	Version              int             `json:"version"`
 	CreatedAt            time.Time       `json:"created_at"`
@@ -127,13 +127,13 @@ type ContractInput struct {
 	SupplierID     string   `json:"supplier_id,omitempty" doc:"Organisation ID or CVR number of the supplier"`
 	SystemIDs      []string `json:"system_ids,omitempty" maxItems:"100"`
 	ContractTerms
-	ProcurementForm      ProcurementForm `json:"procurement_form,omitempty" enum:"eu_tender,ski_framework,direct_award,joint_procurement,other,"`
+	ProcurementForm      ProcurementForm `json:"procurement_form,omitempty" allowEmpty:"true"`
 	ReprocurementQuarter string          `json:"reprocurement_quarter,omitempty" pattern:"^([0-9]{4}-Q[1-4])?$"`
 	Costs                *Costs          `json:"costs,omitempty"`
 	ExternalRef          string          `json:"external_ref,omitempty" maxLength:"200"`
 	Notes                string          `json:"notes,omitempty" maxLength:"5000"`
-	Visibility           Visibility      `json:"visibility,omitempty" enum:"private,partners,sector,public" doc:"Defaults to private"`
-	PriceVisibility      Visibility      `json:"price_visibility,omitempty" enum:"private,partners,sector,public" doc:"Defaults to private"`
+	Visibility           Visibility      `json:"visibility,omitempty" doc:"Defaults to private"`
+	PriceVisibility      Visibility      `json:"price_visibility,omitempty" doc:"Defaults to private"`
 }
 
 // Contract returns the contract the input describes, without references
@@ -182,7 +182,7 @@ func (c *Contract) Validate() error {
 		return err
 	}
 	if c.ProcurementForm != "" {
-		v.Check(c.ProcurementForm.Valid(), "procurement_form", "must be one of eu_tender, ski_framework, direct_award, joint_procurement, other")
+		v.OneOf("procurement_form", c.ProcurementForm)
 	}
 	if c.ReprocurementQuarter != "" {
 		v.Check(reQuarter.MatchString(c.ReprocurementQuarter), "reprocurement_quarter", "must be a year and quarter such as 2027-Q3")
@@ -194,8 +194,8 @@ func (c *Contract) Validate() error {
 	}
 	v.Check(utf8.RuneCountInString(c.ExternalRef) <= 200, "external_ref", "must be at most 200 characters")
 	v.Check(utf8.RuneCountInString(c.Notes) <= 5000, "notes", "must be at most 5000 characters")
-	v.Check(c.Visibility.Valid(), "visibility", "must be one of private, partners, sector, public")
-	v.Check(c.PriceVisibility.Valid(), "price_visibility", "must be one of private, partners, sector, public")
+	v.OneOf("visibility", c.Visibility)
+	v.OneOf("price_visibility", c.PriceVisibility)
 	if c.Visibility.Valid() && c.PriceVisibility.Valid() {
 		v.Check(visibilityRank(c.PriceVisibility) <= visibilityRank(c.Visibility), "price_visibility", "must not be wider than visibility")
 	}
@@ -209,13 +209,13 @@ type ContractPatch struct {
 	SupplierID           *string          `json:"supplier_id,omitempty" doc:"Empty string clears it"`
 	SystemIDs            *[]string        `json:"system_ids,omitempty" maxItems:"100"`
 	Terms                *ContractTerms   `json:"terms,omitempty" doc:"Replaces all dates, options and notice terms"`
-	ProcurementForm      *ProcurementForm `json:"procurement_form,omitempty" enum:"eu_tender,ski_framework,direct_award,joint_procurement,other,"`
+	ProcurementForm      *ProcurementForm `json:"procurement_form,omitempty" allowEmpty:"true"`
 	ReprocurementQuarter *string          `json:"reprocurement_quarter,omitempty" pattern:"^([0-9]{4}-Q[1-4])?$"`
 	Costs                *Costs           `json:"costs,omitempty"`
 	ExternalRef          *string          `json:"external_ref,omitempty" maxLength:"200"`
 	Notes                *string          `json:"notes,omitempty" maxLength:"5000"`
-	Visibility           *Visibility      `json:"visibility,omitempty" enum:"private,partners,sector,public"`
-	PriceVisibility      *Visibility      `json:"price_visibility,omitempty" enum:"private,partners,sector,public"`
+	Visibility           *Visibility      `json:"visibility,omitempty"`
+	PriceVisibility      *Visibility      `json:"price_visibility,omitempty"`
 }
 
 // Apply returns c with the patch applied.
@@ -252,6 +252,9 @@ const (
 	SortByName    ContractSort = "name"
 	SortByUrgency ContractSort = "urgency" // next decision first; ended contracts last
 )
+
+// ContractSorts lists the orders.
+var ContractSorts = []ContractSort{SortByName, SortByUrgency}
 
 // ContractFilter selects contracts.
 type ContractFilter struct {

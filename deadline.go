@@ -130,7 +130,7 @@ type ContractTerms struct {
 	ExtensionMonths  int        `json:"extension_months,omitempty" minimum:"0" maximum:"120" doc:"Length of each extension"`
 	ExtensionsUsed   int        `json:"extensions_used,omitempty" minimum:"0" maximum:"20" doc:"Extensions that have already begun"`
 	NoticeMonths     int        `json:"notice_months" required:"false" minimum:"0" maximum:"60"`
-	NoticeRule       NoticeRule `json:"notice_rule" required:"false" enum:"any_day,end_of_month,end_of_quarter,end_of_year" doc:"When notice takes effect; defaults to any_day"`
+	NoticeRule       NoticeRule `json:"notice_rule" required:"false" doc:"When notice takes effect; defaults to any_day"`
 	TerminatedOn     *Date      `json:"terminated_on,omitempty" format:"date" doc:"The day it ends or ended after notice or termination"`
 }
 
@@ -235,7 +235,7 @@ func (t ContractTerms) Validate() error {
 		"must be between 0 and extension_count (%d)", max(t.ExtensionCount, 0))
 	v.Check(t.NoticeMonths >= 0 && t.NoticeMonths <= maxNoticeMonths, "notice_months",
 		"must be between 0 and %d", maxNoticeMonths)
-	v.Check(t.NoticeRule.Valid(), "notice_rule", "must be one of any_day, end_of_month, end_of_quarter, end_of_year")
+	v.OneOf("notice_rule", t.NoticeRule)
 
 	if dateSet(t.IrrevocableUntil) && notBeforeStart(t.IrrevocableUntil, "irrevocable_until") && endOK && t.fixedTerm() {
 		last := t.termEnd(t.ExtensionCount)
@@ -259,6 +259,9 @@ const (
 	ContractExpired    ContractStatus = "expired"    // a fixed-term contract past its last end
 	ContractTerminated ContractStatus = "terminated" // past TerminatedOn
 )
+
+// ContractStatuses lists the statuses in the order of a contract's life.
+var ContractStatuses = []ContractStatus{ContractNotStarted, ContractActive, ContractInNotice, ContractExpired, ContractTerminated}
 
 // Deadlines are a contract's deadlines as seen on one day.
 type Deadlines struct {

@@ -68,9 +68,12 @@ const (
 	OutcomeNoQuorum OutcomeResult = "no_quorum" // closed without enough voters taking part
 )
 
+// OutcomeResults lists the results.
+var OutcomeResults = []OutcomeResult{OutcomePending, OutcomeAdopted, OutcomeRejected, OutcomeNoQuorum}
+
 // Outcome is a decision's computed result, explained.
 type Outcome struct {
-	Result       OutcomeResult `json:"result" enum:"pending,adopted,rejected,no_quorum"`
+	Result       OutcomeResult `json:"result"`
 	Final        bool          `json:"final" doc:"No further ballot can change the result"`
 	For          int           `json:"for"`
 	Against      int           `json:"against"`
@@ -91,6 +94,9 @@ const (
 	DecisionClosed DecisionStatus = "closed"
 )
 
+// DecisionStatuses lists the statuses.
+var DecisionStatuses = []DecisionStatus{DecisionOpen, DecisionClosed}
+
 // Decision is a proposal put to a collaboration's members (beslutning).
 type Decision struct {
 	ID              string         `json:"id"`
@@ -99,10 +105,10 @@ type Decision struct {
 	MeetingID       string         `json:"meeting_id,omitempty"`
 	Title           string         `json:"title"`
 	Proposal        string         `json:"proposal,omitempty" doc:"Markdown"`
-	Rule            DecisionRule   `json:"rule" enum:"consensus,unanimity,majority,majority_chair,opt_in"`
+	Rule            DecisionRule   `json:"rule"`
 	Quorum          int            `json:"quorum" doc:"Voters who must take part; 0 means more than half"`
 	Binding         bool           `json:"binding" doc:"Binds the members, or only advises"`
-	Status          DecisionStatus `json:"status" enum:"open,closed"`
+	Status          DecisionStatus `json:"status"`
 	DecidedOn       Date           `json:"decided_on" format:"date" doc:"The day of the vote; the chair and members of that day count"`
 	StrategyIDs     []string       `json:"strategy_ids" doc:"Strategies the decision serves"`
 	Votes           []Vote         `json:"votes" readOnly:"true"`
@@ -118,7 +124,7 @@ type Vote struct {
 	ID                 string     `json:"id"`
 	OrganizationID     string     `json:"organization_id"`
 	OrganizationName   string     `json:"organization_name"`
-	Choice             VoteChoice `json:"choice" enum:"for,against,abstain,opt_out"`
+	Choice             VoteChoice `json:"choice"`
 	ProxyFor           bool       `json:"proxy" doc:"Cast by the member's recorded proxy"`
 	CastByName         string     `json:"cast_by_name"`
 	CastByOrganization string     `json:"cast_by_organization_id"`
@@ -138,7 +144,7 @@ type DecisionInput struct {
 	MeetingID   string       `json:"meeting_id,omitempty"`
 	Title       string       `json:"title" minLength:"1" maxLength:"300"`
 	Proposal    string       `json:"proposal,omitempty" maxLength:"20000"`
-	Rule        DecisionRule `json:"rule,omitempty" enum:"consensus,unanimity,majority,majority_chair,opt_in," doc:"Defaults to the collaboration's rule"`
+	Rule        DecisionRule `json:"rule,omitempty" allowEmpty:"true" doc:"Defaults to the collaboration's rule"`
 	Quorum      int          `json:"quorum,omitempty" minimum:"0" maximum:"1000"`
 	Binding     bool         `json:"binding,omitempty"`
 	DecidedOn   Date         `json:"decided_on,omitempty" format:"date" doc:"Defaults to the meeting's day, else today"`
@@ -153,7 +159,7 @@ func (in *DecisionInput) Validate() error {
 	v.Check(utf8.RuneCountInString(in.Title) <= 300, "title", "must be at most 300 characters")
 	v.Check(utf8.RuneCountInString(in.Proposal) <= 20000, "proposal", "must be at most 20000 characters")
 	if in.Rule != "" {
-		v.Check(in.Rule.Valid(), "rule", "must be one of consensus, unanimity, majority, majority_chair, opt_in")
+		v.OneOf("rule", in.Rule)
 	}
 	v.Check(in.Quorum >= 0 && in.Quorum <= 1000, "quorum", "must be between 0 and 1000")
 	return v.Err()
@@ -162,7 +168,7 @@ func (in *DecisionInput) Validate() error {
 // VoteInput casts an organisation's vote.
 type VoteInput struct {
 	OrganizationID string     `json:"organization_id" doc:"The member organisation the vote is for"`
-	Choice         VoteChoice `json:"choice" enum:"for,against,abstain,opt_out"`
+	Choice         VoteChoice `json:"choice"`
 	Comment        string     `json:"comment,omitempty" maxLength:"2000"`
 	Replace        bool       `json:"replace,omitempty" doc:"Change the organisation's earlier vote; without it a second vote is refused with 409"`
 }

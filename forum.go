@@ -35,6 +35,9 @@ const (
 	ForumDiscontinued ForumStatus = "discontinued"
 )
 
+// ForumStatuses lists the statuses.
+var ForumStatuses = []ForumStatus{ForumActive, ForumDiscontinued}
+
 // TimeZone is the zone of meeting times unless a forum says otherwise.
 const TimeZone = "Europe/Copenhagen"
 
@@ -44,14 +47,14 @@ type Forum struct {
 	ID                 string        `json:"id"`
 	CollaborationID    string        `json:"collaboration_id"`
 	Name               string        `json:"name"`
-	Level              ForumLevel    `json:"level" enum:"directors,management,it_chiefs,working_group,steering_group"`
+	Level              ForumLevel    `json:"level"`
 	Description        string        `json:"description,omitempty"`
 	Cadence            string        `json:"cadence,omitempty" doc:"RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TH; empty for meetings as needed"`
 	FirstMeeting       time.Time     `json:"first_meeting" doc:"Start of the first meeting (DTSTART of the cadence)"`
 	DurationMinutes    int           `json:"duration_minutes"`
 	TimeZone           string        `json:"time_zone" doc:"IANA zone of the meeting times"`
 	Location           string        `json:"location,omitempty"`
-	Status             ForumStatus   `json:"status" enum:"active,discontinued"`
+	Status             ForumStatus   `json:"status"`
 	DiscontinuedOn     *Date         `json:"discontinued_on,omitempty" format:"date"`
 	DiscontinuedReason string        `json:"discontinued_reason,omitempty"`
 	Members            []ForumMember `json:"members"`
@@ -72,7 +75,7 @@ type ForumMember struct {
 // ForumInput creates a forum.
 type ForumInput struct {
 	Name            string        `json:"name" minLength:"1" maxLength:"200"`
-	Level           ForumLevel    `json:"level" enum:"directors,management,it_chiefs,working_group,steering_group"`
+	Level           ForumLevel    `json:"level"`
 	Description     string        `json:"description,omitempty" maxLength:"5000"`
 	Cadence         string        `json:"cadence,omitempty" maxLength:"500"`
 	FirstMeeting    time.Time     `json:"first_meeting" doc:"With its UTC offset, e.g. 2014-01-09T09:00:00+01:00"`
@@ -86,7 +89,7 @@ type ForumInput struct {
 // nobody has touched.
 type ForumPatch struct {
 	Name            *string        `json:"name,omitempty" minLength:"1" maxLength:"200"`
-	Level           *ForumLevel    `json:"level,omitempty" enum:"directors,management,it_chiefs,working_group,steering_group"`
+	Level           *ForumLevel    `json:"level,omitempty"`
 	Description     *string        `json:"description,omitempty" maxLength:"5000"`
 	Cadence         *string        `json:"cadence,omitempty" maxLength:"500"`
 	FirstMeeting    *time.Time     `json:"first_meeting,omitempty"`
@@ -143,7 +146,7 @@ func (f *Forum) Validate() error {
 	var v Validation
 	v.Check(f.Name != "", "name", "is required")
 	v.Check(utf8.RuneCountInString(f.Name) <= 200, "name", "must be at most 200 characters")
-	v.Check(f.Level.Valid(), "level", "must be one of directors, management, it_chiefs, working_group, steering_group")
+	v.OneOf("level", f.Level)
 	v.Check(utf8.RuneCountInString(f.Description) <= 5000, "description", "must be at most 5000 characters")
 	v.Check(!f.FirstMeeting.IsZero(), "first_meeting", "is required")
 	v.Check(f.DurationMinutes >= 1 && f.DurationMinutes <= 1440, "duration_minutes", "must be between 1 and 1440")
@@ -184,7 +187,7 @@ type Meeting struct {
 	End             time.Time     `json:"end"`
 	Location        string        `json:"location,omitempty"`
 	Occurrence      *time.Time    `json:"occurrence,omitempty" doc:"The cadence's time for this meeting; empty for an extra meeting"`
-	Status          MeetingStatus `json:"status" enum:"planned,held,cancelled"`
+	Status          MeetingStatus `json:"status"`
 	Minutes         string        `json:"minutes,omitempty" doc:"Markdown"`
 	Agenda          []AgendaItem  `json:"agenda"`
 	Attendance      []Attendance  `json:"attendance"`
@@ -208,7 +211,7 @@ type MeetingPatch struct {
 	Start    *time.Time     `json:"start,omitempty"`
 	End      *time.Time     `json:"end,omitempty"`
 	Location *string        `json:"location,omitempty" maxLength:"300"`
-	Status   *MeetingStatus `json:"status,omitempty" enum:"planned,held,cancelled"`
+	Status   *MeetingStatus `json:"status,omitempty"`
 	Minutes  *string        `json:"minutes,omitempty" maxLength:"100000"`
 }
 
@@ -220,7 +223,7 @@ func (m *Meeting) Validate() error {
 	v.Check(m.End.After(m.Start), "end", "must be after the start")
 	v.Check(m.End.Sub(m.Start) <= 7*24*time.Hour, "end", "must be within a week of the start")
 	v.Check(utf8.RuneCountInString(m.Location) <= 300, "location", "must be at most 300 characters")
-	v.Check(m.Status.Valid(), "status", "must be one of planned, held, cancelled")
+	v.OneOf("status", m.Status)
 	v.Check(utf8.RuneCountInString(m.Minutes) <= MaxMinutesRunes, "minutes", "must be at most %d characters", MaxMinutesRunes)
 	return v.Err()
 }
@@ -260,13 +263,16 @@ const (
 	AttendanceExcused AttendanceStatus = "excused"
 )
 
+// AttendanceStatuses lists the statuses.
+var AttendanceStatuses = []AttendanceStatus{AttendancePresent, AttendanceAbsent, AttendanceExcused}
+
 // Attendance records one person at a meeting, for an organisation.
 type Attendance struct {
 	UserID           string           `json:"user_id"`
 	Name             string           `json:"name" readOnly:"true"`
 	OrganizationID   string           `json:"organization_id,omitempty" doc:"May be left out when the person belongs to only one member organisation"`
 	OrganizationName string           `json:"organization_name" readOnly:"true"`
-	Status           AttendanceStatus `json:"status" enum:"present,absent,excused"`
+	Status           AttendanceStatus `json:"status"`
 }
 
 // MeetingFilter selects meetings.

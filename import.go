@@ -22,6 +22,9 @@ const (
 	ImportContracts ImportKind = "contracts"
 )
 
+// ImportKinds lists the kinds.
+var ImportKinds = []ImportKind{ImportSystems, ImportUsages, ImportContracts}
+
 // SystemRecord is one row of a catalogue file.
 type SystemRecord struct {
 	Name        string
@@ -45,7 +48,7 @@ type UsageRecord struct {
 	Lifecycle       Lifecycle
 	From, Until     *Date
 	ResponsibleUnit string // unit name, matched against the organisation's units
-	UserBand        string
+	UserBand        UserBand
 	Notes           string
 	Visibility      Visibility
 }
@@ -93,7 +96,7 @@ type RecordSource interface {
 
 // ImportReport is the outcome of a preview or a commit.
 type ImportReport struct {
-	Kind       ImportKind `json:"kind" enum:"systems,usages,contracts"`
+	Kind       ImportKind `json:"kind"`
 	Rows       int        `json:"rows"`
 	Create     int        `json:"create" doc:"Rows that add a record"`
 	Update     int        `json:"update" doc:"Rows that change a record"`
@@ -137,13 +140,16 @@ const (
 	ImportFailed     ImportStatus = "failed"
 )
 
+// ImportStatuses lists the statuses.
+var ImportStatuses = []ImportStatus{ImportPreviewed, ImportCommitting, ImportCommitted, ImportFailed}
+
 // Import is an uploaded file waiting for, or past, its commit.
 type Import struct {
 	ID             string        `json:"id"`
 	OrganizationID string        `json:"organization_id"`
 	FileName       string        `json:"file_name"`
 	Size           int64         `json:"size"`
-	Status         ImportStatus  `json:"status" enum:"previewed,committing,committed,failed"`
+	Status         ImportStatus  `json:"status"`
 	Report         *ImportReport `json:"report"`
 	CreatedAt      time.Time     `json:"created_at"`
 	UpdatedAt      time.Time     `json:"updated_at"`

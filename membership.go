@@ -12,7 +12,7 @@ type Membership struct {
 	ID               string    `json:"id"`
 	UserID           string    `json:"user_id"`
 	OrganizationID   string    `json:"organization_id"`
-	Role             Role      `json:"role" enum:"admin,editor,viewer"`
+	Role             Role      `json:"role"`
 	UserDisplayName  string    `json:"user_display_name" readOnly:"true"`
 	UserEmail        string    `json:"user_email" readOnly:"true"`
 	OrganizationName string    `json:"organization_name" readOnly:"true"`
@@ -28,12 +28,12 @@ type MembershipInput struct {
 	UserID         string `json:"user_id,omitempty" doc:"The user's ID; or give email"`
 	Email          string `json:"email,omitempty" doc:"The e-mail of a person in one of your organisations; or give user_id"`
 	OrganizationID string `json:"organization_id" doc:"Organisation ID or municipality code"`
-	Role           Role   `json:"role" enum:"admin,editor,viewer"`
+	Role           Role   `json:"role"`
 }
 
 // MembershipPatch changes a membership's role.
 type MembershipPatch struct {
-	Role *Role `json:"role,omitempty" enum:"admin,editor,viewer"`
+	Role *Role `json:"role,omitempty"`
 }
 
 // MembershipFilter selects memberships in a list.
@@ -63,9 +63,9 @@ type PersonInvitation struct {
 	OrganizationID   string           `json:"organization_id"`
 	OrganizationName string           `json:"organization_name" readOnly:"true"`
 	Email            string           `json:"email"`
-	Role             Role             `json:"role" enum:"admin,editor,viewer"`
+	Role             Role             `json:"role"`
 	Message          string           `json:"message,omitempty"`
-	Status           InvitationStatus `json:"status" enum:"pending,accepted,declined,withdrawn"`
+	Status           InvitationStatus `json:"status"`
 	InvitedByName    string           `json:"invited_by_name" readOnly:"true"`
 	ExpiresAt        time.Time        `json:"expires_at"`
 	AnsweredAt       *time.Time       `json:"answered_at,omitempty"`
@@ -81,7 +81,7 @@ const PersonInvitationLifetime = 14 * 24 * time.Hour
 // PersonInvitationInput invites a person to an organisation.
 type PersonInvitationInput struct {
 	Email   string `json:"email" maxLength:"254" format:"email"`
-	Role    Role   `json:"role" enum:"admin,editor,viewer"`
+	Role    Role   `json:"role"`
 	Message string `json:"message,omitempty" maxLength:"2000"`
 }
 
@@ -90,7 +90,7 @@ func (in *PersonInvitationInput) Validate() error {
 	in.Email = strings.TrimSpace(in.Email)
 	var v Validation
 	v.Check(ValidEmail(in.Email), "email", "must be an e-mail address such as name@example.dk")
-	v.Check(in.Role.Valid(), "role", "must be one of admin, editor, viewer")
+	v.OneOf("role", in.Role)
 	v.Check(utf8.RuneCountInString(in.Message) <= 2000, "message", "must be at most 2000 characters")
 	return v.Err()
 }

@@ -34,13 +34,13 @@ var DanishRegionCodes = []string{"1081", "1082", "1083", "1084", "1085"}
 // Organization is a municipality, region, agency, community or company.
 type Organization struct {
 	ID               string       `json:"id"`
-	Kind             OrgKind      `json:"kind" enum:"municipality,region,state_agency,community,company"`
+	Kind             OrgKind      `json:"kind"`
 	Name             string       `json:"name"`
 	MunicipalityCode string       `json:"municipality_code,omitempty" doc:"Danish kommunekode, 4 digits (municipalities in DK)"`
 	CVR              string       `json:"cvr,omitempty" doc:"Danish CVR number, 8 digits"`
 	Country          string       `json:"country" doc:"ISO 3166-1 alpha-2 country code"`
 	Region           string       `json:"region,omitempty" doc:"Region code; in Denmark the DAGI regionskode 1081-1085"`
-	Visibility       Visibility   `json:"visibility" enum:"private,partners,sector,public"`
+	Visibility       Visibility   `json:"visibility"`
 	Population       []Population `json:"population" doc:"Inhabitants by year, newest first"`
 	Version          int          `json:"version"`
 	CreatedAt        time.Time    `json:"created_at"`
@@ -63,13 +63,13 @@ func (o *Organization) Inhabitants() int {
 
 // OrganizationInput creates an organisation.
 type OrganizationInput struct {
-	Kind             OrgKind      `json:"kind" enum:"municipality,region,state_agency,community,company"`
+	Kind             OrgKind      `json:"kind"`
 	Name             string       `json:"name" minLength:"1" maxLength:"200"`
 	MunicipalityCode string       `json:"municipality_code,omitempty"`
 	CVR              string       `json:"cvr,omitempty"`
 	Country          string       `json:"country,omitempty" doc:"Defaults to DK"`
 	Region           string       `json:"region,omitempty"`
-	Visibility       Visibility   `json:"visibility,omitempty" enum:"private,partners,sector,public" doc:"Defaults to public for municipalities and regions, sector otherwise"`
+	Visibility       Visibility   `json:"visibility,omitempty" doc:"Defaults to public for municipalities and regions, sector otherwise"`
 	Population       []Population `json:"population,omitempty"`
 }
 
@@ -79,7 +79,7 @@ type OrganizationPatch struct {
 	MunicipalityCode *string       `json:"municipality_code,omitempty" doc:"Only platform operators may change it"`
 	CVR              *string       `json:"cvr,omitempty" doc:"Empty string clears it"`
 	Region           *string       `json:"region,omitempty"`
-	Visibility       *Visibility   `json:"visibility,omitempty" enum:"private,partners,sector,public"`
+	Visibility       *Visibility   `json:"visibility,omitempty"`
 	Population       *[]Population `json:"population,omitempty" doc:"Replaces all figures"`
 }
 
@@ -191,11 +191,11 @@ func (in OrganizationInput) Organization() Organization {
 // Validate checks an organisation's fields.
 func (o *Organization) Validate() error {
 	var v Validation
-	v.Check(o.Kind.Valid(), "kind", "must be one of municipality, region, state_agency, community, company")
+	v.OneOf("kind", o.Kind)
 	v.Check(o.Name != "", "name", "is required")
 	v.Check(utf8.RuneCountInString(o.Name) <= 200, "name", "must be at most 200 characters")
 	v.Check(reCountry.MatchString(o.Country), "country", "must be an ISO 3166-1 alpha-2 code such as DK")
-	v.Check(o.Visibility.Valid(), "visibility", "must be one of private, partners, sector, public")
+	v.OneOf("visibility", o.Visibility)
 	if o.CVR != "" {
 		v.Check(ValidCVR(o.CVR), "cvr", "must be a valid CVR number: 8 digits passing the modulus-11 check")
 	}

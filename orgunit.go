@@ -30,7 +30,7 @@ type OrgUnit struct {
 	ID             string    `json:"id"`
 	OrganizationID string    `json:"organization_id"`
 	ParentID       string    `json:"parent_id,omitempty" doc:"Absent for top-level units"`
-	Kind           UnitKind  `json:"kind" enum:"directorate,department,office,team"`
+	Kind           UnitKind  `json:"kind"`
 	Name           string    `json:"name"`
 	Depth          int       `json:"depth" doc:"0 for top-level units"`
 	Version        int       `json:"version"`
@@ -41,7 +41,7 @@ type OrgUnit struct {
 // OrgUnitInput creates a unit.
 type OrgUnitInput struct {
 	ParentID string   `json:"parent_id,omitempty" doc:"Omit for a top-level unit"`
-	Kind     UnitKind `json:"kind" enum:"directorate,department,office,team"`
+	Kind     UnitKind `json:"kind"`
 	Name     string   `json:"name" minLength:"1" maxLength:"200"`
 }
 
@@ -49,7 +49,7 @@ type OrgUnitInput struct {
 // ParentID moves the unit to the top level.
 type OrgUnitPatch struct {
 	ParentID *string   `json:"parent_id,omitempty" doc:"Empty string moves the unit to the top level"`
-	Kind     *UnitKind `json:"kind,omitempty" enum:"directorate,department,office,team"`
+	Kind     *UnitKind `json:"kind,omitempty"`
 	Name     *string   `json:"name,omitempty" maxLength:"200"`
 }
 
@@ -65,7 +65,7 @@ func (p OrgUnitPatch) Apply(u OrgUnit) OrgUnit {
 // Validate checks a unit's own fields; the store checks the parent.
 func (u *OrgUnit) Validate() error {
 	var v Validation
-	v.Check(u.Kind.Valid(), "kind", "must be one of directorate, department, office, team")
+	v.OneOf("kind", u.Kind)
 	v.Check(u.Name != "", "name", "is required")
 	v.Check(utf8.RuneCountInString(u.Name) <= 200, "name", "must be at most 200 characters")
 	v.Check(u.ParentID != u.ID || u.ID == "", "parent_id", "a unit cannot be its own parent")

@@ -21,7 +21,7 @@ type Strategy struct {
 	Until           *Date           `json:"until,omitempty" format:"date"`
 	Owners          []StrategyOwner `json:"owners"`
 	Goals           []Goal          `json:"goals"`
-	Visibility      Visibility      `json:"visibility" enum:"private,partners,sector,public"`
+	Visibility      Visibility      `json:"visibility"`
 	Version         int             `json:"version"`
 	CreatedAt       time.Time       `json:"created_at"`
 	UpdatedAt       time.Time       `json:"updated_at"`
@@ -52,7 +52,7 @@ type StrategyInput struct {
 	Until           *Date           `json:"until,omitempty" format:"date"`
 	Owners          []StrategyOwner `json:"owners" minItems:"1" maxItems:"100"`
 	Goals           []Goal          `json:"goals,omitempty" maxItems:"100"`
-	Visibility      Visibility      `json:"visibility,omitempty" enum:"private,partners,sector,public," doc:"Defaults to sector; partners for a joint strategy of a members-only collaboration"`
+	Visibility      Visibility      `json:"visibility,omitempty" allowEmpty:"true" doc:"Defaults to sector; partners for a joint strategy of a members-only collaboration"`
 }
 
 // Strategy returns the strategy the input describes, with defaults.
@@ -95,7 +95,7 @@ func (s *Strategy) Validate() error {
 		v.Check(utf8.RuneCountInString(g.Title) <= 300, path+".title", "must be at most 300 characters")
 		v.Check(utf8.RuneCountInString(g.Description) <= 5000, path+".description", "must be at most 5000 characters")
 	}
-	v.Check(s.Visibility.Valid(), "visibility", "must be one of private, partners, sector, public")
+	v.OneOf("visibility", s.Visibility)
 	return v.Err()
 }
 

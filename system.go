@@ -44,14 +44,14 @@ type System struct {
 	Name        string     `json:"name"`
 	VendorID    string     `json:"vendor_id,omitempty" doc:"The vendor, an organisation of kind company"`
 	VendorName  string     `json:"vendor_name,omitempty" readOnly:"true"`
-	Category    Category   `json:"category" enum:"case_management,economy,hr_payroll,self_service,social,schools_daycare,health_care,employment,technical_environment,infrastructure,communication,data_analytics,other"`
+	Category    Category   `json:"category"`
 	Tasks       []string   `json:"tasks" doc:"KLE codes the system supports"`
 	Description string     `json:"description,omitempty"`
 	OpenSource  bool       `json:"open_source"`
 	OS2Product  bool       `json:"os2_product" doc:"One of OS2's products"`
 	Homepage    string     `json:"homepage,omitempty" format:"uri"`
 	OwnerID     string     `json:"owner_id" doc:"The organisation that registered the entry"`
-	Visibility  Visibility `json:"visibility" enum:"private,partners,sector,public"`
+	Visibility  Visibility `json:"visibility"`
 	UsageCount  int        `json:"usage_count" readOnly:"true" doc:"Usages of the system the caller may see"`
 	Version     int        `json:"version"`
 	CreatedAt   time.Time  `json:"created_at"`
@@ -62,27 +62,27 @@ type System struct {
 type SystemInput struct {
 	Name        string     `json:"name" minLength:"1" maxLength:"200"`
 	VendorID    string     `json:"vendor_id,omitempty" doc:"Organisation ID or CVR number of the vendor"`
-	Category    Category   `json:"category" enum:"case_management,economy,hr_payroll,self_service,social,schools_daycare,health_care,employment,technical_environment,infrastructure,communication,data_analytics,other"`
+	Category    Category   `json:"category"`
 	Tasks       []string   `json:"tasks,omitempty" maxItems:"200"`
 	Description string     `json:"description,omitempty" maxLength:"5000"`
 	OpenSource  bool       `json:"open_source,omitempty"`
 	OS2Product  bool       `json:"os2_product,omitempty"`
 	Homepage    string     `json:"homepage,omitempty" maxLength:"500"`
 	OwnerID     string     `json:"owner_id,omitempty" doc:"The registering organisation (ID or municipality code); defaults to your only organisation"`
-	Visibility  Visibility `json:"visibility,omitempty" enum:"private,partners,sector,public" doc:"Defaults to sector"`
+	Visibility  Visibility `json:"visibility,omitempty" doc:"Defaults to sector"`
 }
 
 // SystemPatch changes a catalogue entry; nil fields stay as they are.
 type SystemPatch struct {
 	Name        *string     `json:"name,omitempty" maxLength:"200"`
 	VendorID    *string     `json:"vendor_id,omitempty" doc:"Empty string clears it"`
-	Category    *Category   `json:"category,omitempty" enum:"case_management,economy,hr_payroll,self_service,social,schools_daycare,health_care,employment,technical_environment,infrastructure,communication,data_analytics,other"`
+	Category    *Category   `json:"category,omitempty"`
 	Tasks       *[]string   `json:"tasks,omitempty" maxItems:"200" doc:"Replaces all tasks"`
 	Description *string     `json:"description,omitempty" maxLength:"5000"`
 	OpenSource  *bool       `json:"open_source,omitempty"`
 	OS2Product  *bool       `json:"os2_product,omitempty"`
 	Homepage    *string     `json:"homepage,omitempty" maxLength:"500"`
-	Visibility  *Visibility `json:"visibility,omitempty" enum:"private,partners,sector,public"`
+	Visibility  *Visibility `json:"visibility,omitempty"`
 }
 
 // Apply returns s with the patch applied.
@@ -117,9 +117,9 @@ func (s *System) Validate() error {
 	var v Validation
 	v.Check(s.Name != "", "name", "is required")
 	v.Check(utf8.RuneCountInString(s.Name) <= 200, "name", "must be at most 200 characters")
-	v.Check(s.Category.Valid(), "category", "must be one of the catalogue's categories")
+	v.OneOf("category", s.Category)
 	v.Check(utf8.RuneCountInString(s.Description) <= 5000, "description", "must be at most 5000 characters")
-	v.Check(s.Visibility.Valid(), "visibility", "must be one of private, partners, sector, public")
+	v.OneOf("visibility", s.Visibility)
 	if s.Homepage != "" {
 		v.Check(validWebURL(s.Homepage), "homepage", "must be an http or https address")
 	}

@@ -23,15 +23,45 @@ type TaskEdition struct {
 	Hash   string // identifies the content
 	Levels []int  // the levels the edition holds; codes of other levels are left alone
 	Tasks  []Task
+
+	// DryRun reports what loading the edition would change and changes
+	// nothing.
+	DryRun bool
+	// AllowExpire lets the edition expire more than a tenth of the current
+	// nodes (see TaskLoadSummary.ExpiresTooMany).
+	AllowExpire bool
 }
 
-// TaskLoadSummary reports what loading a KLE edition changed.
+// TaskLoadSummary reports what loading a KLE edition changed, or would
+// change in a dry run.
 type TaskLoadSummary struct {
 	Source  string `json:"source"`
 	Added   int    `json:"added"`
 	Renamed int    `json:"renamed"`
 	Expired int    `json:"expired"`
+	Current int    `json:"current" doc:"Current (not expired) nodes of the edition's levels before the load"`
 	Skipped bool   `json:"skipped" doc:"The same edition was loaded before; nothing changed"`
+	DryRun  bool   `json:"dry_run,omitempty"`
+
+	// The nodes behind the counts, in code order. A node both renamed and
+	// expired is in both lists.
+	AddedTasks   []TaskEditionChange `json:"-"` // new, or back in use
+	RenamedTasks []TaskEditionChange `json:"-"`
+	ExpiredTasks []TaskEditionChange `json:"-"` // missing from the edition, or marked expired by it
+}
+
+// TaskEditionChange is one KLE node an edition adds, renames or expires.
+type TaskEditionChange struct {
+	Code     string
+	Title    string // the title after the load
+	OldTitle string // the title before, for a renamed node
+}
+
+// ExpiresTooMany reports whether the load expires more than a tenth of the
+// current nodes of the edition's levels: the mark of a partial or older
+// file, which a load refuses unless AllowExpire is given.
+func (s *TaskLoadSummary) ExpiresTooMany() bool {
+	return s.Expired > 0 && s.Expired*10 > s.Current
 }
 
 // TaskFilter selects KLE nodes.
@@ -51,7 +81,10 @@ type TaskService interface {
 	FindTask(ctx context.Context, code string) (*Task, error)
 	// LoadTasks makes an edition current: new codes are added, changed
 	// titles renamed, and codes of the edition's levels that it lacks are
-	// marked expired. Loading the same edition again is a no-op.
+	// marked expired. Loading the same edition again is a no-op. A load
+	// that ExpiresTooMany is refused (EINVALID) unless e.AllowExpire; with
+	// e.DryRun nothing changes and the summary says what would. A refused
+	// load returns the summary of what it would have changed with the error.
 	LoadTasks(ctx context.Context, actor *Actor, e TaskEdition) (*TaskLoadSummary, error)
 	// CountTasks returns the number of current (not expired) tasks by level.
 	CountTasks(ctx context.Context) (map[int]int, error)

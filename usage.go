@@ -32,8 +32,11 @@ func (l Lifecycle) InUse() bool {
 	return l == LifecyclePilot || l == LifecyclePhasingIn || l == LifecycleOperational || l == LifecyclePhasingOut
 }
 
+// UserBand is a band of how many people use a system.
+type UserBand string
+
 // UserBands are the bands of how many people use a system.
-var UserBands = []string{"1-10", "11-50", "51-200", "201-1000", "1001-5000", "5000+"}
+var UserBands = []UserBand{"1-10", "11-50", "51-200", "201-1000", "1001-5000", "5000+"}
 
 // TaskChange adds a KLE task to a usage or opts out of one of the
 // system's tasks.
@@ -49,15 +52,15 @@ type Usage struct {
 	OrganizationName  string       `json:"organization_name" readOnly:"true"`
 	SystemID          string       `json:"system_id"`
 	SystemName        string       `json:"system_name" readOnly:"true"`
-	Lifecycle         Lifecycle    `json:"lifecycle" enum:"planned,pilot,phasing_in,operational,phasing_out,retired"`
+	Lifecycle         Lifecycle    `json:"lifecycle"`
 	From              *Date        `json:"from,omitempty" format:"date"`
 	Until             *Date        `json:"until,omitempty" format:"date"`
 	ResponsibleUnitID string       `json:"responsible_unit_id,omitempty"`
 	UsingUnitIDs      []string     `json:"using_unit_ids"`
-	UserBand          string       `json:"user_band,omitempty" enum:"1-10,11-50,51-200,201-1000,1001-5000,5000+,"`
+	UserBand          UserBand     `json:"user_band,omitempty" allowEmpty:"true"`
 	TaskChanges       []TaskChange `json:"task_changes" doc:"Local KLE tasks added or opted out"`
 	Notes             string       `json:"notes,omitempty"`
-	Visibility        Visibility   `json:"visibility" enum:"private,partners,sector,public"`
+	Visibility        Visibility   `json:"visibility"`
 	Version           int          `json:"version"`
 	CreatedAt         time.Time    `json:"created_at"`
 	UpdatedAt         time.Time    `json:"updated_at"`
@@ -67,28 +70,28 @@ type Usage struct {
 type UsageInput struct {
 	OrganizationID    string       `json:"organization_id" doc:"Organisation ID or municipality code"`
 	SystemID          string       `json:"system_id"`
-	Lifecycle         Lifecycle    `json:"lifecycle" enum:"planned,pilot,phasing_in,operational,phasing_out,retired"`
+	Lifecycle         Lifecycle    `json:"lifecycle"`
 	From              *Date        `json:"from,omitempty" format:"date"`
 	Until             *Date        `json:"until,omitempty" format:"date"`
 	ResponsibleUnitID string       `json:"responsible_unit_id,omitempty"`
 	UsingUnitIDs      []string     `json:"using_unit_ids,omitempty" maxItems:"500"`
-	UserBand          string       `json:"user_band,omitempty" enum:"1-10,11-50,51-200,201-1000,1001-5000,5000+,"`
+	UserBand          UserBand     `json:"user_band,omitempty" allowEmpty:"true"`
 	TaskChanges       []TaskChange `json:"task_changes,omitempty" maxItems:"200"`
 	Notes             string       `json:"notes,omitempty" maxLength:"5000"`
-	Visibility        Visibility   `json:"visibility,omitempty" enum:"private,partners,sector,public" doc:"Defaults to sector, so that others can see who uses what"`
+	Visibility        Visibility   `json:"visibility,omitempty" doc:"Defaults to sector, so that others can see who uses what"`
 }
 
 // UsagePatch changes a usage; nil fields stay as they are.
 type UsagePatch struct {
-	Lifecycle         *Lifecycle    `json:"lifecycle,omitempty" enum:"planned,pilot,phasing_in,operational,phasing_out,retired"`
+	Lifecycle         *Lifecycle    `json:"lifecycle,omitempty"`
 	From              *Date         `json:"from,omitempty" format:"date" doc:"Empty string clears it"`
 	Until             *Date         `json:"until,omitempty" format:"date" doc:"Empty string clears it"`
 	ResponsibleUnitID *string       `json:"responsible_unit_id,omitempty" doc:"Empty string clears it"`
 	UsingUnitIDs      *[]string     `json:"using_unit_ids,omitempty" maxItems:"500"`
-	UserBand          *string       `json:"user_band,omitempty" enum:"1-10,11-50,51-200,201-1000,1001-5000,5000+,"`
+	UserBand          *UserBand     `json:"user_band,omitempty" allowEmpty:"true"`
 	TaskChanges       *[]TaskChange `json:"task_changes,omitempty" maxItems:"200"`
 	Notes             *string       `json:"notes,omitempty" maxLength:"5000"`
-	Visibility        *Visibility   `json:"visibility,omitempty" enum:"private,partners,sector,public"`
+	Visibility        *Visibility   `json:"visibility,omitempty"`
 }
 
 // Apply returns u with the patch applied.
@@ -146,15 +149,15 @@ func normalizeIDs(ids []string) []string {
 // Validate checks a usage's own fields; the store checks the references.
 func (u *Usage) Validate() error {
 	var v Validation
-	v.Check(u.Lifecycle.Valid(), "lifecycle", "must be one of planned, pilot, phasing_in, operational, phasing_out, retired")
+	v.OneOf("lifecycle", u.Lifecycle)
 	if u.From != nil && u.Until != nil {
 		v.Check(!u.Until.Before(*u.From), "until", "must not be before from")
 	}
 	if u.UserBand != "" {
-		v.Check(slices.Contains(UserBands, u.UserBand), "user_band", "must be one of 1-10, 11-50, 51-200, 201-1000, 1001-5000, 5000+")
+		v.OneOf("user_band", u.UserBand)
 	}
 	v.Check(utf8.RuneCountInString(u.Notes) <= 5000, "notes", "must be at most 5000 characters")
-	v.Check(u.Visibility.Valid(), "visibility", "must be one of private, partners, sector, public")
+	v.OneOf("visibility", u.Visibility)
 	seen := map[string]bool{}
 	for i, tc := range u.TaskChanges {
 		path := "task_changes[" + strconv.Itoa(i) + "].code"

@@ -34,7 +34,7 @@ type UserInput struct {
 	// OrganizationID and Role make the first membership. Only platform
 	// operators may create users without one.
 	OrganizationID string `json:"organization_id,omitempty" doc:"Organisation ID or municipality code of the first membership"`
-	Role           Role   `json:"role,omitempty" enum:"admin,editor,viewer"`
+	Role           Role   `json:"role,omitempty"`
 	Operator       bool   `json:"operator,omitempty" doc:"Only platform operators may create operators"`
 }
 

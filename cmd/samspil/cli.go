@@ -466,7 +466,9 @@ func (c *exportCmd) Run(m *Main, ctx context.Context) error {
 
 type kleLoadCmd struct {
 	dbFlag
-	File string `arg:"" type:"existingfile" help:"The KLE file (XML or OS2KLE text)."`
+	DryRun      bool   `name:"dry-run" help:"Print what loading the file would add, rename and expire, and change nothing."`
+	AllowExpire bool   `name:"allow-expire" help:"Load the file even if it expires more than a tenth of the current topics."`
+	File        string `arg:"" type:"existingfile" help:"The KLE file (XML or OS2KLE text)."`
 }
 
 func (c *kleLoadCmd) Run(m *Main, ctx context.Context) error {
@@ -490,16 +492,52 @@ func (c *kleLoadCmd) Run(m *Main, ctx context.Context) error {
 		source += " (" + e.Published + ")"
 	}
 	sum, err := db.LoadTasks(ctx, samspil.SystemActor("cli"), samspil.TaskEdition{Source: source, Hash: hex.EncodeToString(h.Sum(nil)),
-		Levels: e.Levels, Tasks: e.Tasks})
+		Levels: e.Levels, Tasks: e.Tasks, DryRun: c.DryRun, AllowExpire: c.AllowExpire})
+	if err != nil && sum != nil && sum.ExpiresTooMany() {
+		printTaskChanges(m.Stdout, "would load", source, e, sum)
+		return fmt.Errorf("%s; check it with --dry-run and give --allow-expire if this is intended", samspilMessage(err))
+	}
 	if err != nil {
 		return err
 	}
-	if sum.Skipped {
+	switch {
+	case sum.Skipped && c.DryRun:
+		fmt.Fprintf(m.Stdout, "%s was loaded before; loading it would change nothing\n", source)
+	case sum.Skipped:
 		fmt.Fprintf(m.Stdout, "%s was loaded before; nothing changed\n", source)
-		return nil
+	case c.DryRun:
+		printTaskChanges(m.Stdout, "would load", source, e, sum)
+		if sum.ExpiresTooMany() && !c.AllowExpire {
+			fmt.Fprintf(m.Stdout, "loading it would be refused: it expires more than a tenth of the current topics; give --allow-expire if this is intended\n")
+		}
+		fmt.Fprintln(m.Stdout, "dry run: nothing changed")
+	default:
+		printTaskChanges(m.Stdout, "loaded", source, e, sum)
 	}
-	fmt.Fprintf(m.Stdout, "loaded %s (%s, %d items): %d added, %d renamed, %d expired\n", source, e.Format, len(e.Tasks), sum.Added, sum.Renamed, sum.Expired)
 	return nil
+}
+
+// printTaskChanges writes what loading a KLE edition changes: the counts,
+// then the topics added, renamed and expired.
+func printTaskChanges(w io.Writer, verb, source string, e *kle.Edition, sum *samspil.TaskLoadSummary) {
+	fmt.Fprintf(w, "%s %s (%s, %d items): %d added, %d renamed, %d expired of %d current topics\n",
+		verb, source, e.Format, len(e.Tasks), sum.Added, sum.Renamed, sum.Expired, sum.Current)
+	for _, list := range []struct {
+		name    string
+		changes []samspil.TaskEditionChange
+	}{{"added", sum.AddedTasks}, {"renamed", sum.RenamedTasks}, {"expired", sum.ExpiredTasks}} {
+		if len(list.changes) == 0 {
+			continue
+		}
+		fmt.Fprintf(w, "%s (%d):\n", list.name, len(list.changes))
+		for _, c := range list.changes {
+			if c.OldTitle != "" {
+				fmt.Fprintf(w, "  %s  %s → %s\n", c.Code, c.OldTitle, c.Title)
+			} else {
+				fmt.Fprintf(w, "  %s  %s\n", c.Code, c.Title)
+			}
+		}
+	}
 }
 
 type backupCmd struct {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"io/fs"
@@ -300,6 +301,138 @@ func TestKLELoad(t *testing.T) {
 			os.WriteFile(bad, []byte("hello world\n"), 0o644)
 			if code, _, errOut := run(t, env, "", "kle", "load", bad); code != 1 || errOut == "" {
 				t.Fatalf("bad file: %d %q", code, errOut)
+			}
+		})
+	}
+}
+
+// os2kleFile writes the embedded edition's current topics as an OS2KLE
+// file after edit, which may change a title or drop a topic (ok false).
+func os2kleFile(t *testing.T, edit func(code, title string) (string, bool), extra ...string) string {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "internal", "refdata", "data", "kle_current_hierarchy_2026-02.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	records, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var b strings.Builder
+	for _, f := range records[1:] {
+		if f[0] != "3" {
+			continue
+		}
+		if title, ok := edit(f[1], f[2]); ok {
+			fmt.Fprintf(&b, "KLENummer='%s':KLETitel='%s':Keywords[Weight]=\n", f[1], title)
+		}
+	}
+	for _, line := range extra {
+		b.WriteString(line + "\n")
+	}
+	file := filepath.Join(t.TempDir(), "OS2KLE.txt")
+	if err := os.WriteFile(file, []byte(b.String()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return file
+}
+
+// TestKLELoadDryRun previews a KLE edition (the report names every topic
+// added, renamed and expired and nothing changes), loads it with the same
+// report, and refuses a partial file that would expire most of the
+// taxonomy unless --allow-expire is given.
+func TestKLELoadDryRun(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			ctx := context.Background()
+			env := map[string]string{"SAMSPIL_DB": testkit.NewDSN(t, e)}
+			db, err := sqldb.Open(ctx, env["SAMSPIL_DB"], sqldb.Options{Passwords: testkit.Passwords()})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			fingerprint := func() string {
+				f, err := db.Fingerprint(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				return f
+			}
+			file := os2kleFile(t, func(code, title string) (string, bool) {
+				switch code {
+				case "27.34.00":
+					return "Ældrepleje – i almindelighed", true
+				case "27.34.30", "27.34.40":
+					return "", false
+				}
+				return title, true
+			}, "KLENummer='27.34.45':KLETitel='Ældretilsyn, opfølgning':Keywords[Weight]=")
+			report := "1 added, 1 renamed, 2 expired of 2390 current topics\n" +
+				"added (1):\n  27.34.45  Ældretilsyn, opfølgning\n" +
+				"renamed (1):\n  27.34.00  Ældrepleje i almindelighed → Ældrepleje – i almindelighed\n" +
+				"expired (2):\n  27.34.30  Frit valg af leverandører af helhedspleje og madlevering\n  27.34.40  Ældretilsyn\n"
+
+			before := fingerprint()
+			code, out, errOut := run(t, env, "", "kle", "load", "--dry-run", file)
+			if code != 0 || !strings.HasPrefix(out, "would load OS2KLE.txt (os2kle, 2389 items): "+report) || !strings.HasSuffix(out, "dry run: nothing changed\n") ||
+				strings.Contains(out, "refused") {
+				t.Fatalf("dry run: %d %q %q", code, out, errOut)
+			}
+			if fingerprint() != before {
+				t.Fatal("the dry run changed the database")
+			}
+			if task, err := db.FindTask(ctx, "27.34.40"); err != nil || task.ExpiredAt != nil {
+				t.Fatalf("27.34.40 after the dry run: %+v %v", task, err)
+			}
+
+			// The real load changes what the dry run said, and reports the same.
+			code, out, errOut = run(t, env, "", "kle", "load", file)
+			if code != 0 || out != "loaded OS2KLE.txt (os2kle, 2389 items): "+report {
+				t.Fatalf("load: %d %q %q", code, out, errOut)
+			}
+			if task, err := db.FindTask(ctx, "27.34.40"); err != nil || task.ExpiredAt == nil {
+				t.Fatalf("27.34.40 after the load: %+v %v", task, err)
+			}
+			if task, err := db.FindTask(ctx, "27.34.00"); err != nil || task.Title != "Ældrepleje – i almindelighed" {
+				t.Fatalf("27.34.00 after the load: %+v %v", task, err)
+			}
+			code, out, _ = run(t, env, "", "kle", "load", "--dry-run", file)
+			if code != 0 || !strings.Contains(out, "was loaded before; loading it would change nothing") {
+				t.Fatalf("dry run of a loaded file: %d %q", code, out)
+			}
+
+			// Partial files: KL's XML and OS2KLE excerpts would expire almost
+			// everything. The dry run says the load would be refused; the
+			// load is refused, naming the figures, and changes nothing.
+			for _, name := range []string{"KLE-Emneplan_2015-08-01_excerpt.xml", "OS2KLE_3.23_excerpt.txt"} {
+				excerpt := filepath.Join("..", "..", "internal", "kle", "testdata", name)
+				before := fingerprint()
+				code, out, errOut = run(t, env, "", "kle", "load", "--dry-run", excerpt)
+				if code != 0 || !strings.Contains(out, "loading it would be refused") || !strings.Contains(out, "\nexpired (") {
+					t.Fatalf("dry run of %s: %d %q %q", name, code, out, errOut)
+				}
+				code, out, errOut = run(t, env, "", "kle", "load", excerpt)
+				if code != 1 || !strings.Contains(errOut, "current topics (") ||
+					!strings.Contains(errOut, "a partial or older edition must not silently expire the taxonomy; check it with --dry-run and give --allow-expire if this is intended") ||
+					!strings.Contains(out, "\nexpired (") {
+					t.Fatalf("load of %s: %d %q %q", name, code, out, errOut)
+				}
+				if fingerprint() != before {
+					t.Fatalf("the refused load of %s changed the database", name)
+				}
+			}
+			code, out, errOut = run(t, env, "", "kle", "load", "--dry-run", filepath.Join("..", "..", "internal", "kle", "testdata", "OS2KLE_3.23_excerpt.txt"))
+			if code != 0 || !strings.Contains(out, ": 0 added, 0 renamed, 2372 expired of 2389 current topics\n") {
+				t.Fatalf("dry run of the OS2KLE excerpt: %d %q %q", code, out, errOut)
+			}
+			code, out, errOut = run(t, env, "", "kle", "load", "--allow-expire", filepath.Join("..", "..", "internal", "kle", "testdata", "OS2KLE_3.23_excerpt.txt"))
+			if code != 0 || !strings.HasPrefix(out, "loaded OS2KLE_3.23_excerpt.txt (os2kle, 17 items): 0 added, 0 renamed, 2372 expired of 2389 current topics\n") {
+				t.Fatalf("load with --allow-expire: %d %q %q", code, out, errOut)
+			}
+			counts, err := db.CountTasks(ctx)
+			if err != nil || counts[3] != 17 || counts[2] != 498 {
+				t.Fatalf("after the load with --allow-expire: %v %v", counts, err)
 			}
 		})
 	}

@@ -91,6 +91,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerForums()
 	a.registerNotices()
 	allowEmptyDates(config.Components.Schemas)
+	setEnums(config.Components.Schemas)
 	return a
 }
 
@@ -137,6 +138,7 @@ func register[I, O any](a *API, op huma.Operation, perm samspil.Permission, h fu
 	}
 	op.Errors = append(op.Errors, http.StatusUnprocessableEntity)
 	huma.Register(a.huma, op, h)
+	setParamEnums(a.huma.OpenAPI(), op.Method, op.Path, reflect.TypeFor[I]())
 }
 
 // Problem is an RFC 9457 problem document.

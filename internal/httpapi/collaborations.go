@@ -177,7 +177,7 @@ func (a *API) registerCollaborations() {
 		Description: "Send the file as the request body, at most 10 MiB."},
 		samspil.PermCollabManage, func(ctx context.Context, in *struct {
 			IDPath
-			Kind        samspil.DocumentKind `query:"kind" enum:"declaration_of_intent,statutes,terms_of_reference,agreement,other" required:"true"`
+			Kind        samspil.DocumentKind `query:"kind" required:"true"`
 			Title       string               `query:"title" maxLength:"200" required:"true"`
 			FileName    string               `query:"file_name" maxLength:"200" required:"true"`
 			ContentType string               `header:"Content-Type"`

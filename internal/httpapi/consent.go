@@ -66,7 +66,7 @@ func (a *API) registerConsent() {
 		samspil.PermSignedIn, func(ctx context.Context, in *struct {
 			CollaborationID string                   `query:"collaboration_id" maxLength:"64" doc:"Only invitations to this collaboration"`
 			OrganizationID  string                   `query:"organization_id" maxLength:"64" doc:"Only invitations of this organisation (ID or municipality code); 422 if no organisation you can see has it"`
-			Status          samspil.InvitationStatus `query:"status" enum:"pending,accepted,declined,withdrawn," doc:"Only this status"`
+			Status          samspil.InvitationStatus `query:"status" doc:"Only this status"`
 			ListParams
 		}) (*PageOutput[samspil.Invitation], error) {
 			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)

@@ -22,13 +22,13 @@ func (a *API) registerDecisions() {
 		Summary: "List a collaboration's decisions", Description: "The newest day first, each with its votes and computed outcome."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
 			IDPath
-			ForumID   string `query:"forum_id" maxLength:"64"`
-			MeetingID string `query:"meeting_id" maxLength:"64"`
-			Status    string `query:"status" enum:"open,closed,"`
+			ForumID   string                 `query:"forum_id" maxLength:"64"`
+			MeetingID string                 `query:"meeting_id" maxLength:"64"`
+			Status    samspil.DecisionStatus `query:"status"`
 			ListParams
 		}) (*PageOutput[samspil.Decision], error) {
 			page, err := a.store.ListDecisions(ctx, actor(ctx), samspil.DecisionFilter{CollaborationID: in.ID, ForumID: in.ForumID,
-				MeetingID: in.MeetingID, Status: samspil.DecisionStatus(in.Status), ListOptions: in.options()})
+				MeetingID: in.MeetingID, Status: in.Status, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}

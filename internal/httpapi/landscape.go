@@ -49,18 +49,18 @@ func (a *API) registerSystems() {
 	register(a, huma.Operation{OperationID: "list-systems", Method: http.MethodGet, Path: "/systems", Tags: tags,
 		Summary: "List the system catalogue", Description: "Catalogue entries the caller may see, by name."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
-			Q        string `query:"q" maxLength:"200" doc:"Search in names and vendor names"`
-			Category string `query:"category" enum:"case_management,economy,hr_payroll,self_service,social,schools_daycare,health_care,employment,technical_environment,infrastructure,communication,data_analytics,other"`
-			VendorID string `query:"vendor_id" maxLength:"64" doc:"Only systems of this vendor (organisation ID or municipality code); 422 if no organisation you can see has it"`
-			Task     string `query:"task" maxLength:"8" doc:"KLE code; a group or main group matches its topics"`
-			OS2      bool   `query:"os2" doc:"Only OS2 products"`
+			Q        string           `query:"q" maxLength:"200" doc:"Search in names and vendor names"`
+			Category samspil.Category `query:"category"`
+			VendorID string           `query:"vendor_id" maxLength:"64" doc:"Only systems of this vendor (organisation ID or municipality code); 422 if no organisation you can see has it"`
+			Task     string           `query:"task" maxLength:"8" doc:"KLE code; a group or main group matches its topics"`
+			OS2      bool             `query:"os2" doc:"Only OS2 products"`
 			ListParams
 		}) (*PageOutput[samspil.System], error) {
 			vendorID, err := a.orgFilter(ctx, "vendor_id", in.VendorID)
 			if err != nil {
 				return nil, err
 			}
-			page, err := a.store.ListSystems(ctx, actor(ctx), samspil.SystemFilter{Query: in.Q, Category: samspil.Category(in.Category),
+			page, err := a.store.ListSystems(ctx, actor(ctx), samspil.SystemFilter{Query: in.Q, Category: in.Category,
 				VendorID: vendorID, Task: in.Task, OS2: in.OS2, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
@@ -140,9 +140,9 @@ func (a *API) registerUsages() {
 	register(a, huma.Operation{OperationID: "list-usages", Method: http.MethodGet, Path: "/usages", Tags: tags,
 		Summary: "List system usages", Description: "Which organisation uses which system, as far as the caller may see, by organisation and system."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
-			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only this organisation (ID or municipality code); 422 if no organisation you can see has it"`
-			SystemID       string `query:"system_id" maxLength:"64"`
-			Lifecycle      string `query:"lifecycle" enum:"planned,pilot,phasing_in,operational,phasing_out,retired"`
+			OrganizationID string            `query:"organization_id" maxLength:"64" doc:"Only this organisation (ID or municipality code); 422 if no organisation you can see has it"`
+			SystemID       string            `query:"system_id" maxLength:"64"`
+			Lifecycle      samspil.Lifecycle `query:"lifecycle"`
 			ListParams
 		}) (*PageOutput[samspil.Usage], error) {
 			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
@@ -150,7 +150,7 @@ func (a *API) registerUsages() {
 				return nil, err
 			}
 			page, err := a.store.ListUsages(ctx, actor(ctx), samspil.UsageFilter{OrganizationID: orgID, SystemID: in.SystemID,
-				Lifecycle: samspil.Lifecycle(in.Lifecycle), ListOptions: in.options()})
+				Lifecycle: in.Lifecycle, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}
@@ -217,11 +217,11 @@ func (a *API) registerContracts() {
 	register(a, huma.Operation{OperationID: "list-contracts", Method: http.MethodGet, Path: "/contracts", Tags: tags,
 		Summary: "List contracts", Description: "Contracts the caller may see, each with its deadlines computed for today. Sort by urgency for a deadlines list."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
-			OrganizationID string `query:"organization_id" maxLength:"64" doc:"Only this organisation (ID or municipality code); 422 if no organisation you can see has it"`
-			SystemID       string `query:"system_id" maxLength:"64"`
-			SupplierID     string `query:"supplier_id" maxLength:"64" doc:"Only contracts with this supplier (organisation ID or municipality code); 422 if no organisation you can see has it"`
-			Status         string `query:"status" enum:"not_started,active,in_notice,expired,terminated"`
-			Sort           string `query:"sort" enum:"name,urgency" default:"name"`
+			OrganizationID string                 `query:"organization_id" maxLength:"64" doc:"Only this organisation (ID or municipality code); 422 if no organisation you can see has it"`
+			SystemID       string                 `query:"system_id" maxLength:"64"`
+			SupplierID     string                 `query:"supplier_id" maxLength:"64" doc:"Only contracts with this supplier (organisation ID or municipality code); 422 if no organisation you can see has it"`
+			Status         samspil.ContractStatus `query:"status"`
+			Sort           samspil.ContractSort   `query:"sort" default:"name"`
 			ListParams
 		}) (*PageOutput[samspil.Contract], error) {
 			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
@@ -233,7 +233,7 @@ func (a *API) registerContracts() {
 				return nil, err
 			}
 			page, err := a.store.ListContracts(ctx, actor(ctx), samspil.ContractFilter{OrganizationID: orgID, SystemID: in.SystemID,
-				SupplierID: supplierID, Status: samspil.ContractStatus(in.Status), Sort: samspil.ContractSort(in.Sort), ListOptions: in.options()})
+				SupplierID: supplierID, Status: in.Status, Sort: in.Sort, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}
@@ -540,16 +540,16 @@ func (a *API) registerImports() {
 		Summary: "Export an organisation's landscape", Description: "Systems (the catalogue entries the organisation registered), " +
 			"usages or contracts as CSV or XLSX in our template, as you may see them. Cells that could start a formula are neutralised."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
-			OrganizationID string `query:"organization_id" maxLength:"64" required:"true"`
-			What           string `query:"what" enum:"systems,usages,contracts" required:"true"`
-			Format         string `query:"format" enum:"csv,xlsx" default:"xlsx"`
+			OrganizationID string             `query:"organization_id" maxLength:"64" required:"true"`
+			What           samspil.ImportKind `query:"what" required:"true"`
+			Format         string             `query:"format" enum:"csv,xlsx" default:"xlsx"`
 		}) (*struct {
 			ContentType        string `header:"Content-Type"`
 			ContentDisposition string `header:"Content-Disposition"`
 			Body               []byte
 		}, error) {
 			var buf bytes.Buffer
-			if err := landscapeio.Export(ctx, a.store, actor(ctx), in.OrganizationID, samspil.ImportKind(in.What), in.Format, &buf); err != nil {
+			if err := landscapeio.Export(ctx, a.store, actor(ctx), in.OrganizationID, in.What, in.Format, &buf); err != nil {
 				return nil, fail(ctx, err, "query")
 			}
 			ct := "text/csv; charset=utf-8"
@@ -560,6 +560,6 @@ func (a *API) registerImports() {
 				ContentType        string `header:"Content-Type"`
 				ContentDisposition string `header:"Content-Disposition"`
 				Body               []byte
-			}{ContentType: ct, ContentDisposition: `attachment; filename="samspil-` + in.What + "." + in.Format + `"`, Body: buf.Bytes()}, nil
+			}{ContentType: ct, ContentDisposition: `attachment; filename="samspil-` + string(in.What) + "." + in.Format + `"`, Body: buf.Bytes()}, nil
 		})
 }

@@ -39,13 +39,13 @@ func (a *API) registerOrganizations() {
 	register(a, huma.Operation{OperationID: "list-organizations", Method: http.MethodGet, Path: "/organizations", Tags: tags,
 		Summary: "List organisations", Description: "Municipalities, regions, agencies, communities and companies the caller may see, by name."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
-			Kind   string `query:"kind" enum:"municipality,region,state_agency,community,company" doc:"Only this kind"`
-			Region string `query:"region" maxLength:"16" doc:"Only this region code (in Denmark 1081-1085)"`
-			Q      string `query:"q" maxLength:"200" doc:"Search in names, municipality codes and CVR numbers"`
+			Kind   samspil.OrgKind `query:"kind" doc:"Only this kind"`
+			Region string          `query:"region" maxLength:"16" doc:"Only this region code (in Denmark 1081-1085)"`
+			Q      string          `query:"q" maxLength:"200" doc:"Search in names, municipality codes and CVR numbers"`
 			ListParams
 		}) (*PageOutput[samspil.Organization], error) {
 			page, err := a.store.ListOrganizations(ctx, actor(ctx), samspil.OrganizationFilter{
-				Kind: samspil.OrgKind(in.Kind), Region: in.Region, Query: in.Q, ListOptions: in.options()})
+				Kind: in.Kind, Region: in.Region, Query: in.Q, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}

@@ -150,7 +150,7 @@ var usageSpec = &spec[usageRow]{
 					rc.bad(expectUserBand)
 				}
 			},
-			format: func(b *usageRow) string { return b.r.UserBand }},
+			format: func(b *usageRow) string { return string(b.r.UserBand) }},
 		visibilityField("visibility", "Synlighed", func(b *usageRow) *samspil.Visibility { return &b.r.Visibility }),
 		text("notes", "Noter", false, func(b *usageRow) *string { return &b.r.Notes }, "Note", "Bemærkninger"),
 	},

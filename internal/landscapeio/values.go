@@ -592,7 +592,7 @@ const expectUserBand = "must be one of 1-10, 11-50, 51-200, 201-1000, 1001-5000,
 
 // parseUserBand reads one of samspil.UserBands, a number of users, or one
 // of KITOS' bands that fits within one of ours.
-func parseUserBand(s string) (string, bool) {
+func parseUserBand(s string) (samspil.UserBand, bool) {
 	w := strings.Map(func(r rune) rune {
 		switch {
 		case unicode.IsSpace(r):
@@ -602,8 +602,8 @@ func parseUserBand(s string) (string, bool) {
 		}
 		return unicode.ToLower(r)
 	}, s)
-	if slices.Contains(samspil.UserBands, w) {
-		return w, true
+	if slices.Contains(samspil.UserBands, samspil.UserBand(w)) {
+		return samspil.UserBand(w), true
 	}
 	switch w {
 	case "<10": // KITOS' bands

@@ -241,7 +241,7 @@ func TestParseCVRTasksBands(t *testing.T) {
 	if _, bad := parseTasks("27.24.00; 27.2"); bad != "27.2" {
 		t.Errorf("bad task = %q", bad)
 	}
-	for in, want := range map[string]string{"1-10": "1-10", "1 - 10": "1-10", "5000+": "5000+", "<10": "1-10", "10-50": "11-50",
+	for in, want := range map[string]samspil.UserBand{"1-10": "1-10", "1 - 10": "1-10", "5000+": "5000+", "<10": "1-10", "10-50": "11-50",
 		"50-100": "51-200", "250": "201-1000", "5000": "1001-5000", "5001": "5000+", "1": "1-10", "11 – 50": "11-50"} {
 		if got, ok := parseUserBand(in); !ok || got != want {
 			t.Errorf("band %q = %q, %v; want %q", in, got, ok, want)

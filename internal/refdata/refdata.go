@@ -167,7 +167,10 @@ func Load(ctx context.Context, store Loader) error {
 	if err != nil {
 		return err
 	}
-	if _, err := store.LoadTasks(ctx, actor, samspil.TaskEdition{Source: KLEEdition, Hash: hash, Levels: []int{1, 2, 3}, Tasks: tasks}); err != nil {
+	// The embedded edition is checked when it is added to the binary, and a
+	// server must start whatever it expires.
+	if _, err := store.LoadTasks(ctx, actor, samspil.TaskEdition{Source: KLEEdition, Hash: hash, Levels: []int{1, 2, 3}, Tasks: tasks,
+		AllowExpire: true}); err != nil {
 		return fmt.Errorf("load KLE: %w", err)
 	}
 	return nil

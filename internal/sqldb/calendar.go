@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"slices"
 
 	"github.com/samspil/samspil"
 )
@@ -32,8 +31,9 @@ func (db *DB) CreateFeed(ctx context.Context, actor *samspil.Actor, in samspil.F
 	if !actor.SignedIn() || actor.UserID == "" {
 		return nil, "", samspil.Errorf(samspil.EUNAUTHORIZED, "sign in to make a calendar feed")
 	}
-	if !slices.Contains(samspil.FeedScopes, in.Scope) {
-		return nil, "", samspil.ErrorAt(samspil.EINVALID, "scope", "must be one of deadlines, forum, person, organization")
+	var v samspil.Validation
+	if !v.OneOf("scope", in.Scope) {
+		return nil, "", v.Err()
 	}
 	secret := newSecret()
 	var f samspil.CalendarFeed

@@ -275,6 +275,9 @@ func (db *DB) CreateCollaboration(ctx context.Context, actor *samspil.Actor, in 
 		if role == samspil.MemberRoleObserver {
 			return samspil.ErrorAt(samspil.EINVALID, "role", "the founding organisation cannot be an observer")
 		}
+		if commitment == samspil.CommitmentObserver {
+			return samspil.ErrorAt(samspil.EINVALID, "commitment", "the founding organisation cannot be an observer")
+		}
 		c.ID, c.Version, c.CreatedAt, c.UpdatedAt = newID(), 1, tx.now, tx.now
 		if _, err := tx.ExecContext(ctx, `INSERT INTO collaborations (id, name, name_fold, kind, purpose, start_date, end_date, legal_form,
 			exclusivity, decision_rule, cost_key, visibility, version, created_at, updated_at)

@@ -71,8 +71,9 @@ func (db *DB) ListInvitations(ctx context.Context, actor *samspil.Actor, f samsp
 		q.cond("i.organization_id = " + q.arg(f.OrganizationID))
 	}
 	if f.Status != "" {
-		if !f.Status.Valid() {
-			return nil, samspil.ErrorAt(samspil.EINVALID, "status", "must be one of pending, accepted, declined, withdrawn")
+		var v samspil.Validation
+		if !v.OneOf("status", f.Status) {
+			return nil, v.Err()
 		}
 		q.cond("i.status = " + q.arg(string(f.Status)))
 	}

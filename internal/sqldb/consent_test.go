@@ -33,7 +33,7 @@ func newConsentWorld(t *testing.T, db *sqldb.DB, vis samspil.Visibility) *consen
 	}
 	c, err := db.CreateCollaboration(ctx, w.sAdmin.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg IT-samarbejde",
 		Kind: samspil.KindPartnership, Start: samspil.NewDate(2014, 1, 1), Visibility: vis, DecisionRule: samspil.RuleMajority,
-		Exclusivity: samspil.ExclusivityExclusive,
+		Exclusivity:    samspil.ExclusivityExclusive,
 		OrganizationID: testkit.Silkeborg, CoFounders: []samspil.FounderInput{{OrganizationID: testkit.Viborg}}})
 	must(t, err)
 	w.collab = c

@@ -253,12 +253,12 @@ func (db *DB) ListDecisions(ctx context.Context, actor *samspil.Actor, f samspil
 	if f.MeetingID != "" {
 		q.cond("d.meeting_id = " + q.arg(f.MeetingID))
 	}
-	switch f.Status {
-	case "":
-	case samspil.DecisionOpen, samspil.DecisionClosed:
+	if f.Status != "" {
+		var v samspil.Validation
+		if !v.OneOf("status", f.Status) {
+			return nil, v.Err()
+		}
 		q.cond("d.status = " + q.arg(string(f.Status)))
-	default:
-		return nil, samspil.ErrorAt(samspil.EINVALID, "status", "must be open or closed")
 	}
 	if f.ChangedSince != nil {
 		q.cond("d.updated_at >= " + q.arg(*f.ChangedSince))
@@ -491,7 +491,7 @@ func (db *DB) CastVote(ctx context.Context, actor *samspil.Actor, decisionID str
 			proxy, castBy = true, d.Proxies[i].ProxyOrganizationID
 		}
 		var v samspil.Validation
-		v.Check(in.Choice.Valid(), "choice", "must be one of for, against, abstain, opt_out")
+		v.OneOf("choice", in.Choice)
 		if in.Choice == samspil.VoteOptOut && d.Rule != samspil.RuleOptIn {
 			v.Add("choice", "opt_out is only possible when each member decides for itself (opt_in)")
 		}

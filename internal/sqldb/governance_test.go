@@ -573,3 +573,102 @@ func TestGovernanceCrossCollaboration(t *testing.T) {
 		}
 	})
 }
+
+// TestTimelineDecisions puts closed decisions on the collaboration's
+// timeline on the day they were decided, with their outcome and a link;
+// open ones and those of other collaborations stay off, and the timeline
+// shows only to those who may see the collaboration and its decisions.
+func TestTimelineDecisions(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		s := newStory(t, db, samspil.VisibilityPrivate)
+		c, sk, vb := s.collab, s.silkeborg.ID, s.viborg.ID
+		decide := func(collabID, title string, rule samspil.DecisionRule, on samspil.Date, votes map[string]samspil.VoteChoice, close bool) *samspil.Decision {
+			t.Helper()
+			d, err := db.CreateDecision(ctx, s.sAdmin.Actor, collabID, samspil.DecisionInput{Title: title, Rule: rule, DecidedOn: on})
+			must(t, err)
+			for _, org := range []string{sk, vb} {
+				if choice, ok := votes[org]; ok {
+					actor := s.sAdmin.Actor
+					if org == vb {
+						actor = s.vAdmin.Actor
+					}
+					d = vote(t, db, actor, d, org, choice)
+				}
+			}
+			if close {
+				d, err = db.CloseDecision(ctx, s.sAdmin.Actor, d.ID, d.Version)
+				must(t, err)
+			}
+			return d
+		}
+		// Made in another order than decided, to see the timeline sort them.
+		rejected := decide(c.ID, "Fælles lønsystem", samspil.RuleMajority, samspil.NewDate(2017, 5, 1),
+			map[string]samspil.VoteChoice{sk: samspil.VoteFor, vb: samspil.VoteAgainst}, true)
+		adopted := decide(c.ID, "Fælles ESDH", samspil.RuleConsensus, samspil.NewDate(2016, 3, 1),
+			map[string]samspil.VoteChoice{sk: samspil.VoteFor, vb: samspil.VoteFor}, true)
+		noQuorum := decide(c.ID, "Fælles telefoni", samspil.RuleConsensus, samspil.NewDate(2018, 11, 1), nil, true)
+		decide(c.ID, "Fælles it-sikkerhed", samspil.RuleConsensus, samspil.NewDate(2017, 1, 1),
+			map[string]samspil.VoteChoice{sk: samspil.VoteFor}, false)
+		for d, want := range map[*samspil.Decision]samspil.OutcomeResult{adopted: samspil.OutcomeAdopted, rejected: samspil.OutcomeRejected,
+			noQuorum: samspil.OutcomeNoQuorum} {
+			if d.Status != samspil.DecisionClosed || d.Outcome.Result != want {
+				t.Fatalf("%s: %s %s, want closed %s", d.Title, d.Status, d.Outcome.Result, want)
+			}
+		}
+		// A decision of another collaboration of Silkeborg's.
+		other, err := db.CreateCollaboration(ctx, s.sAdmin.Actor, samspil.CollaborationInput{Name: "Silkeborg alene", Kind: samspil.KindNetwork,
+			Start: samspil.NewDate(2015, 1, 1), Visibility: samspil.VisibilityPrivate, OrganizationID: testkit.Silkeborg})
+		must(t, err)
+		decide(other.ID, "Andet samarbejdes beslutning", samspil.RuleConsensus, samspil.NewDate(2016, 6, 1),
+			map[string]samspil.VoteChoice{sk: samspil.VoteFor}, true)
+
+		decisions := func(actor *samspil.Actor) []string {
+			t.Helper()
+			tl, err := db.Timeline(ctx, actor, c.ID)
+			must(t, err)
+			var lines []string
+			for _, e := range tl {
+				if e.Kind == "decision" {
+					lines = append(lines, e.On.String()+" "+e.Text.String()+" "+e.Link)
+					// The link leads to a decision the reader may open.
+					if _, err := db.FindDecision(ctx, actor, strings.TrimPrefix(e.Link, "/decisions/")); err != nil {
+						t.Errorf("%s: %v", e.Link, err)
+					}
+				}
+			}
+			return lines
+		}
+		want := []string{
+			"2016-03-01 decision adopted: Fælles ESDH /decisions/" + adopted.ID,
+			"2017-05-01 decision rejected: Fælles lønsystem /decisions/" + rejected.ID,
+			"2018-11-01 decision closed without quorum: Fælles telefoni /decisions/" + noQuorum.ID,
+		}
+		if got := decisions(s.vViewer.Actor); !slices.Equal(got, want) {
+			t.Fatalf("decisions on the timeline:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+		}
+		// The entries sit among the others in date order.
+		tl, err := db.Timeline(ctx, s.vViewer.Actor, c.ID)
+		must(t, err)
+		for i := 1; i < len(tl); i++ {
+			if tl[i].On.Before(tl[i-1].On) {
+				t.Fatalf("timeline out of order at %d: %+v", i, tl)
+			}
+		}
+		if phrase := tl[len(tl)-1].Text; phrase.Format != "decision closed without quorum: %s" || !slices.Equal(phrase.Args, []any{"Fælles telefoni"}) {
+			t.Errorf("the entry is a phrase to translate: %+v", phrase)
+		}
+
+		// Outsiders see neither the private collaboration's timeline nor its
+		// decisions; once it is public, they see both.
+		testkit.ErrCode(t, errOf(db.Timeline(ctx, s.aAdmin.Actor, c.ID)), samspil.ENOTFOUND)
+		testkit.ErrCode(t, errOf(db.FindDecision(ctx, s.aAdmin.Actor, adopted.ID)), samspil.ENOTFOUND)
+		public := samspil.VisibilityPublic
+		cur, err := db.FindCollaboration(ctx, s.sAdmin.Actor, c.ID)
+		must(t, err)
+		_, err = db.UpdateCollaboration(ctx, s.sAdmin.Actor, c.ID, cur.Version, samspil.CollaborationPatch{Visibility: &public})
+		must(t, err)
+		if got := decisions(samspil.Anonymous()); !slices.Equal(got, want) {
+			t.Fatalf("decisions on the public timeline:\n%s", strings.Join(got, "\n"))
+		}
+	})
+}

@@ -358,7 +358,7 @@ var usageFileColumns = map[string]string{"lifecycle": "Livscyklus", "from": "Fra
 	"notes": "Noter", "visibility": "Synlighed", "task_changes": "KLE"}
 
 func usageFields(u *samspil.Usage) string {
-	return strings.Join([]string{string(u.Lifecycle), u.From.StringOrEmpty(), u.Until.StringOrEmpty(), u.ResponsibleUnitID, u.UserBand, u.Notes, string(u.Visibility)}, "\x1f")
+	return strings.Join([]string{string(u.Lifecycle), u.From.StringOrEmpty(), u.Until.StringOrEmpty(), u.ResponsibleUnitID, string(u.UserBand), u.Notes, string(u.Visibility)}, "\x1f")
 }
 
 func (im *importer) usage(line int, r *samspil.UsageRecord) error {
@@ -410,7 +410,7 @@ func (im *importer) usage(line int, r *samspil.UsageRecord) error {
 			if im.tx != nil {
 				return im.tx.execVersioned("usages", "usage", existing.id, existing.version, `UPDATE usages SET lifecycle = $1, from_date = $2, until_date = $3,
 					responsible_unit_id = $4, user_band = $5, notes = $6, visibility = $7, version = version + 1, updated_at = $8 WHERE id = $9 AND version = $10`,
-					string(u.Lifecycle), dateValue(u.From), dateValue(u.Until), nullString(u.ResponsibleUnitID), u.UserBand, u.Notes, string(u.Visibility),
+					string(u.Lifecycle), dateValue(u.From), dateValue(u.Until), nullString(u.ResponsibleUnitID), string(u.UserBand), u.Notes, string(u.Visibility),
 					im.tx.now, existing.id, existing.version)
 			}
 			return nil
@@ -427,7 +427,7 @@ func (im *importer) usage(line int, r *samspil.UsageRecord) error {
 		im.newUsages.before = im.flushSystems // usages refer to systems of the system batch
 	}
 	return im.newUsages.Add(newID(), im.org.ID, systemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until),
-		nullString(u.ResponsibleUnitID), u.UserBand, u.Notes, string(u.Visibility), 1, im.tx.now, im.tx.now)
+		nullString(u.ResponsibleUnitID), string(u.UserBand), u.Notes, string(u.Visibility), 1, im.tx.now, im.tx.now)
 }
 
 func (im *importer) insertSystem(s samspil.System) error {

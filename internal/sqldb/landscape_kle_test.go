@@ -231,3 +231,96 @@ func TestTaskLoadTopicsEdition(t *testing.T) {
 		}
 	})
 }
+
+// TestTaskLoadExpiryGuard previews editions and refuses those that would
+// expire more than a tenth of the current nodes of their levels: a dry run
+// names the nodes and changes nothing, a refused load changes nothing and
+// says what it would have changed, and AllowExpire loads it.
+func TestTaskLoadExpiryGuard(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		l := newLand(t, db)
+		all, _, err := refdata.Tasks()
+		must(t, err)
+		// Topics only, without the first n current ones.
+		without := func(n int) (samspil.TaskEdition, []string) {
+			var e samspil.TaskEdition
+			var dropped []string
+			for _, task := range all {
+				switch {
+				case task.Level != 3:
+				case len(dropped) < n:
+					dropped = append(dropped, task.Code)
+				default:
+					e.Tasks = append(e.Tasks, task)
+				}
+			}
+			e.Source, e.Hash, e.Levels = "emner", "test-without-"+strings.Repeat("x", n), []int{3}
+			return e, dropped
+		}
+		counts, err := db.CountTasks(ctx)
+		must(t, err)
+		current := counts[3]
+		limit := current / 10 // 239 of 2390 topics may expire, 240 not
+
+		edition, dropped := without(limit + 1)
+		before, err := db.Fingerprint(ctx)
+		must(t, err)
+		mark := auditMark(t, db)
+		dry := edition
+		dry.DryRun = true
+		sum, err := db.LoadTasks(ctx, l.op, dry)
+		must(t, err)
+		var expired []string
+		for _, c := range sum.ExpiredTasks {
+			expired = append(expired, c.Code)
+		}
+		if !sum.DryRun || sum.Skipped || sum.Expired != limit+1 || sum.Current != current || sum.Added+sum.Renamed != 0 ||
+			!slices.Equal(expired, dropped) || !sum.ExpiresTooMany() {
+			t.Errorf("dry run: %+v, want %d expired of %d current: %v", sum, limit+1, current, dropped)
+		}
+		// The dry run needs the same permission.
+		_, err = db.LoadTasks(ctx, l.sEditor.Actor, dry)
+		testkit.ErrCode(t, err, samspil.EFORBIDDEN)
+
+		sum, err = db.LoadTasks(ctx, l.op, edition)
+		testkit.ErrCode(t, err, samspil.EINVALID)
+		if want := "the edition would expire 240 of 2390 current topics (10 %)"; !strings.Contains(err.Error(), want) {
+			t.Errorf("refusal %q does not say %q", err, want)
+		}
+		if sum == nil || sum.Expired != limit+1 || len(sum.ExpiredTasks) != limit+1 {
+			t.Errorf("a refused load says what it would have changed: %+v", sum)
+		}
+		if after, err := db.Fingerprint(ctx); err != nil || after != before {
+			t.Fatalf("a dry run or a refused load changed the database (%v)", err)
+		}
+		if got := auditSince(t, db, mark); len(got) != 0 {
+			t.Errorf("audit events of a dry run or a refused load: %+v", got)
+		}
+
+		// A tenth exactly is allowed; more is with AllowExpire.
+		edition, _ = without(limit)
+		sum, err = db.LoadTasks(ctx, l.op, edition)
+		must(t, err)
+		if sum.Expired != limit || sum.Current != current || sum.DryRun || sum.ExpiresTooMany() {
+			t.Errorf("a tenth: %+v", sum)
+		}
+		edition, _ = without(limit + 1)
+		edition.Hash += "-allowed"
+		edition.AllowExpire = true
+		sum, err = db.LoadTasks(ctx, l.op, edition)
+		must(t, err)
+		if sum.Expired != 1 || sum.Current != current-limit {
+			t.Errorf("allowed: %+v", sum)
+		}
+		counts, err = db.CountTasks(ctx)
+		must(t, err)
+		if counts[3] != current-limit-1 {
+			t.Errorf("counts after the loads: %v", counts)
+		}
+		// A dry run of an edition loaded before says so.
+		edition.DryRun = true
+		if sum, err := db.LoadTasks(ctx, l.op, edition); err != nil || !sum.Skipped || !sum.DryRun {
+			t.Errorf("dry run of a loaded edition: %+v %v", sum, err)
+		}
+	})
+}

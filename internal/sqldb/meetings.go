@@ -510,8 +510,7 @@ func (db *DB) SetAttendance(ctx context.Context, actor *samspil.Actor, meetingID
 			a := &list[i]
 			path := "attendance[" + strconv.Itoa(i) + "]"
 			a.UserID, a.OrganizationID = strings.TrimSpace(a.UserID), strings.TrimSpace(a.OrganizationID)
-			v.Check(a.Status == samspil.AttendancePresent || a.Status == samspil.AttendanceAbsent || a.Status == samspil.AttendanceExcused,
-				path+".status", "must be one of present, absent, excused")
+			v.OneOf(path+".status", a.Status)
 			if a.UserID == "" {
 				v.Add(path+".user_id", "is required")
 				continue

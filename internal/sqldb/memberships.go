@@ -112,7 +112,7 @@ func (db *DB) membershipsOf(ctx context.Context, qr querier, actor *samspil.Acto
 // answer alike, so that nothing tells whether an address has an account.
 func (db *DB) CreateMembership(ctx context.Context, actor *samspil.Actor, in samspil.MembershipInput) (*samspil.Membership, error) {
 	var v samspil.Validation
-	v.Check(in.Role.Valid(), "role", "must be one of admin, editor, viewer")
+	v.OneOf("role", in.Role)
 	v.Check(in.OrganizationID != "", "organization_id", "is required")
 	v.Check(in.UserID != "" || in.Email != "", "user_id", "give user_id or email")
 	if err := v.Err(); err != nil {
@@ -227,7 +227,7 @@ func (db *DB) UpdateMembership(ctx context.Context, actor *samspil.Actor, id str
 		after = *before
 		if p.Role != nil {
 			var v samspil.Validation
-			v.Check(p.Role.Valid(), "role", "must be one of admin, editor, viewer")
+			v.OneOf("role", *p.Role)
 			if err := v.Err(); err != nil {
 				return err
 			}

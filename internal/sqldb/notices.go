@@ -418,7 +418,7 @@ func (db *DB) SetNoticeOptOuts(ctx context.Context, actor *samspil.Actor, userID
 	}
 	var v samspil.Validation
 	for i, k := range kinds {
-		v.Check(k.Valid(), "opt_outs["+strconv.Itoa(i)+"]", "must be one of meeting, vote, action, deadline")
+		v.OneOf("opt_outs["+strconv.Itoa(i)+"]", k)
 	}
 	if err := v.Err(); err != nil {
 		return err

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"strings"
 
 	"github.com/samspil/samspil"
@@ -101,16 +102,16 @@ func (db *DB) SyncReferenceOrganizations(ctx context.Context, actor *samspil.Act
 	return changed, err
 }
 
-// LoadTasks makes a KLE edition current.
+// LoadTasks makes a KLE edition current, or in a dry run reports what
+// loading it would change.
 func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, e samspil.TaskEdition) (*samspil.TaskLoadSummary, error) {
 	if !actor.Can(samspil.PermPlatformManage, "") {
 		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may load the KLE taxonomy")
 	}
-	sum := &samspil.TaskLoadSummary{Source: e.Source}
-	levels := map[int]bool{}
-	for _, l := range e.Levels {
-		levels[l] = true
+	if e.DryRun {
+		return db.previewTasks(ctx, e)
 	}
+	var sum *samspil.TaskLoadSummary
 	err := db.update(ctx, actor, func(tx *Tx) error {
 		// Each edition is loaded once: the embedded one at the first start
 		// of a binary that carries it, a file when an operator loads it.
@@ -119,66 +120,32 @@ func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, e samspil.Tas
 			return err
 		}
 		if loaded {
-			sum.Skipped = true
+			sum = &samspil.TaskLoadSummary{Source: e.Source, Skipped: true}
 			return errUnchanged
 		}
-		existing := map[string]samspil.Task{}
-		folded := map[string]string{}
-		rows, err := tx.QueryContext(ctx, `SELECT code, level, title, parent_code, expired_at, title_fold FROM kle_topics`)
+		p, err := planTasks(ctx, tx, e)
 		if err != nil {
 			return err
 		}
-		for rows.Next() {
-			var t samspil.Task
-			var parent *string
-			var expired dbTime
-			var fold string
-			if err := rows.Scan(&t.Code, &t.Level, &t.Title, &parent, &expired, &fold); err != nil {
-				rows.Close()
-				return err
-			}
-			t.ParentCode, t.ExpiredAt = deref(parent), expired.Ptr()
-			existing[t.Code], folded[t.Code] = t, fold
+		sum = &p.sum
+		if sum.ExpiresTooMany() && !e.AllowExpire {
+			return errExpiresTooMany(sum)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
-		}
-		seen := map[string]bool{}
-		for _, t := range e.Tasks {
-			seen[t.Code] = true
-			old, ok := existing[t.Code]
-			switch {
-			case !ok:
-				// Historic items of an edition arrive expired.
-				if t.ExpiredAt == nil {
-					sum.Added++
-				}
-				_, err = tx.ExecContext(ctx, `INSERT INTO kle_topics (code, level, title, title_fold, parent_code, expired_at, updated_at)
-					VALUES ($1, $2, $3, $4, $5, $6, $7)`, t.Code, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), nullTime(t.ExpiredAt), tx.now)
-			case old.Title != t.Title || old.ParentCode != t.ParentCode || (old.ExpiredAt == nil) != (t.ExpiredAt == nil) || folded[t.Code] != samspil.Fold(t.Title):
-				if old.Title != t.Title {
-					sum.Renamed++
-				}
-				switch {
-				case old.ExpiredAt == nil && t.ExpiredAt != nil:
-					sum.Expired++
-				case old.ExpiredAt != nil && t.ExpiredAt == nil:
-					sum.Added++ // back in use
-				}
-				_, err = tx.ExecContext(ctx, `UPDATE kle_topics SET level = $1, title = $2, title_fold = $3, parent_code = $4, expired_at = $5, updated_at = $6
-					WHERE code = $7`, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), nullTime(t.ExpiredAt), tx.now, t.Code)
-			}
-			if err != nil {
+		for _, t := range p.insert {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO kle_topics (code, level, title, title_fold, parent_code, expired_at, updated_at)
+				VALUES ($1, $2, $3, $4, $5, $6, $7)`, t.Code, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), nullTime(t.ExpiredAt), tx.now); err != nil {
 				return err
 			}
 		}
-		for code, old := range existing {
-			if !seen[code] && old.ExpiredAt == nil && levels[old.Level] {
-				sum.Expired++
-				if _, err := tx.ExecContext(ctx, `UPDATE kle_topics SET expired_at = $1, updated_at = $1 WHERE code = $2`, tx.now, code); err != nil {
-					return err
-				}
+		for _, t := range p.update {
+			if _, err := tx.ExecContext(ctx, `UPDATE kle_topics SET level = $1, title = $2, title_fold = $3, parent_code = $4, expired_at = $5, updated_at = $6
+				WHERE code = $7`, t.Level, t.Title, samspil.Fold(t.Title), nullString(t.ParentCode), nullTime(t.ExpiredAt), tx.now, t.Code); err != nil {
+				return err
+			}
+		}
+		for _, code := range p.expire {
+			if _, err := tx.ExecContext(ctx, `UPDATE kle_topics SET expired_at = $1, updated_at = $1 WHERE code = $2`, tx.now, code); err != nil {
+				return err
 			}
 		}
 		if err := tx.markReference("kle:"+e.Hash, e.Hash); err != nil {
@@ -186,10 +153,125 @@ func (db *DB) LoadTasks(ctx context.Context, actor *samspil.Actor, e samspil.Tas
 		}
 		return tx.Audit(auditEntry{Action: "kle.load", ObjectType: "reference_data", ObjectID: "kle", After: sum})
 	})
+	if err != nil && sum != nil && sum.ExpiresTooMany() && !e.AllowExpire {
+		return sum, err // the refusal comes with what the load would have changed
+	}
 	if err != nil {
 		return nil, err
 	}
 	return sum, nil
+}
+
+// errExpiresTooMany refuses a load that would expire too much of the
+// taxonomy.
+func errExpiresTooMany(sum *samspil.TaskLoadSummary) error {
+	return samspil.Errorf(samspil.EINVALID, "the edition would expire %d of %d current topics (%d %%); a partial or older edition must not silently expire the taxonomy",
+		sum.Expired, sum.Current, (sum.Expired*100+sum.Current/2)/sum.Current)
+}
+
+// previewTasks reports what loading the edition would change, reading in
+// one transaction that it rolls back.
+func (db *DB) previewTasks(ctx context.Context, e samspil.TaskEdition) (*samspil.TaskLoadSummary, error) {
+	tx, err := db.read.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	var hash string
+	err = tx.QueryRowContext(ctx, `SELECT hash FROM reference_data WHERE name = $1`, "kle:"+e.Hash).Scan(&hash)
+	switch {
+	case err == nil && hash == e.Hash:
+		return &samspil.TaskLoadSummary{Source: e.Source, Skipped: true, DryRun: true}, nil
+	case err != nil && !errors.Is(err, sql.ErrNoRows):
+		return nil, err
+	}
+	p, err := planTasks(ctx, tx, e)
+	if err != nil {
+		return nil, err
+	}
+	p.sum.DryRun = true
+	return &p.sum, nil
+}
+
+// taskPlan is what loading an edition changes: the summary and the rows to
+// insert, update and mark expired.
+type taskPlan struct {
+	sum    samspil.TaskLoadSummary
+	insert []samspil.Task
+	update []samspil.Task
+	expire []string
+}
+
+// planTasks compares an edition with the stored taxonomy.
+func planTasks(ctx context.Context, q querier, e samspil.TaskEdition) (*taskPlan, error) {
+	p := &taskPlan{sum: samspil.TaskLoadSummary{Source: e.Source}}
+	sum := &p.sum
+	levels := map[int]bool{}
+	for _, l := range e.Levels {
+		levels[l] = true
+	}
+	existing := map[string]samspil.Task{}
+	folded := map[string]string{}
+	rows, err := q.QueryContext(ctx, `SELECT code, level, title, parent_code, expired_at, title_fold FROM kle_topics`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var t samspil.Task
+		var parent *string
+		var expired dbTime
+		var fold string
+		if err := rows.Scan(&t.Code, &t.Level, &t.Title, &parent, &expired, &fold); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		t.ParentCode, t.ExpiredAt = deref(parent), expired.Ptr()
+		existing[t.Code], folded[t.Code] = t, fold
+		if t.ExpiredAt == nil && levels[t.Level] {
+			sum.Current++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	seen := map[string]bool{}
+	for _, t := range e.Tasks {
+		seen[t.Code] = true
+		old, ok := existing[t.Code]
+		switch {
+		case !ok:
+			// Historic items of an edition arrive expired.
+			if t.ExpiredAt == nil {
+				sum.AddedTasks = append(sum.AddedTasks, samspil.TaskEditionChange{Code: t.Code, Title: t.Title})
+			}
+			p.insert = append(p.insert, t)
+		case old.Title != t.Title || old.ParentCode != t.ParentCode || (old.ExpiredAt == nil) != (t.ExpiredAt == nil) || folded[t.Code] != samspil.Fold(t.Title):
+			if old.Title != t.Title {
+				sum.RenamedTasks = append(sum.RenamedTasks, samspil.TaskEditionChange{Code: t.Code, Title: t.Title, OldTitle: old.Title})
+			}
+			switch {
+			case old.ExpiredAt == nil && t.ExpiredAt != nil:
+				sum.ExpiredTasks = append(sum.ExpiredTasks, samspil.TaskEditionChange{Code: t.Code, Title: t.Title})
+			case old.ExpiredAt != nil && t.ExpiredAt == nil:
+				sum.AddedTasks = append(sum.AddedTasks, samspil.TaskEditionChange{Code: t.Code, Title: t.Title}) // back in use
+			}
+			p.update = append(p.update, t)
+		}
+	}
+	for code, old := range existing {
+		if !seen[code] && old.ExpiredAt == nil && levels[old.Level] {
+			sum.ExpiredTasks = append(sum.ExpiredTasks, samspil.TaskEditionChange{Code: code, Title: old.Title})
+			p.expire = append(p.expire, code)
+		}
+	}
+	byCode := func(a, b samspil.TaskEditionChange) int { return strings.Compare(a.Code, b.Code) }
+	slices.SortFunc(sum.AddedTasks, byCode)
+	slices.SortFunc(sum.RenamedTasks, byCode)
+	slices.SortFunc(sum.ExpiredTasks, byCode)
+	slices.Sort(p.expire)
+	sum.Added, sum.Renamed, sum.Expired = len(sum.AddedTasks), len(sum.RenamedTasks), len(sum.ExpiredTasks)
+	return p, nil
 }
 
 // CountTasks returns the number of current KLE nodes by level.

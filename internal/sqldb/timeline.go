@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"slices"
 	"sort"
 	"strings"
 
@@ -12,7 +13,7 @@ import (
 // members joining and leaving, changed roles and commitments (the same
 // change for several members on one day is one entry), adjustments, forums
 // starting and stopping, strategies adopted (joint ones, and members' own,
-// which replace a joint one for them), and the end.
+// which replace a joint one for them), decisions closed, and the end.
 func (db *DB) Timeline(ctx context.Context, actor *samspil.Actor, collabID string) ([]samspil.TimelineEntry, error) {
 	c, err := db.findCollab(ctx, db.read, actor, collabID)
 	if err != nil {
@@ -126,6 +127,25 @@ func (db *DB) Timeline(ctx context.Context, actor *samspil.Actor, collabID strin
 		out = append(out, samspil.TimelineEntry{On: a.on.D, Kind: "strategy_adopted", Text: samspil.Phrasef("%s adopted the strategy %s", a.org, a.title),
 			Link: "/strategies/" + a.id})
 	}
+	// Closed decisions, on the day they were decided, with their outcome.
+	decisions, err := db.closedDecisions(ctx, actor, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, d := range decisions {
+		var text samspil.Phrase
+		switch d.Outcome.Result {
+		case samspil.OutcomeAdopted:
+			text = samspil.Phrasef("decision adopted: %s", d.Title)
+		case samspil.OutcomeRejected:
+			text = samspil.Phrasef("decision rejected: %s", d.Title)
+		case samspil.OutcomeNoQuorum:
+			text = samspil.Phrasef("decision closed without quorum: %s", d.Title)
+		default:
+			text = samspil.Phrasef("decision closed: %s", d.Title)
+		}
+		out = append(out, samspil.TimelineEntry{On: d.DecidedOn, Kind: "decision", Text: text, Link: "/decisions/" + d.ID})
+	}
 	if c.End != nil {
 		out = append(out, samspil.TimelineEntry{On: *c.End, Kind: "ended", Text: samspil.Phrasef("%s ended", c.Name), Link: link})
 	}
@@ -143,4 +163,23 @@ func joinNames(names []string) string {
 		return names[0]
 	}
 	return strings.Join(names[:len(names)-1], ", ") + " & " + names[len(names)-1]
+}
+
+// closedDecisions returns the closed decisions of a collaboration that the
+// actor may see, oldest first.
+func (db *DB) closedDecisions(ctx context.Context, actor *samspil.Actor, collabID string) ([]samspil.Decision, error) {
+	var out []samspil.Decision
+	f := samspil.DecisionFilter{CollaborationID: collabID, Status: samspil.DecisionClosed, ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}}
+	for {
+		p, err := db.ListDecisions(ctx, actor, f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p.Items...)
+		if p.NextCursor == "" {
+			slices.Reverse(out)
+			return out, nil
+		}
+		f.Cursor = p.NextCursor
+	}
 }

@@ -224,7 +224,7 @@ func (db *DB) CreateUsage(ctx context.Context, actor *samspil.Actor, in samspil.
 		_, err = tx.ExecContext(ctx, `INSERT INTO usages (id, organization_id, system_id, lifecycle, from_date, until_date, responsible_unit_id,
 			user_band, notes, visibility, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)`,
 			u.ID, u.OrganizationID, u.SystemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until), nullString(u.ResponsibleUnitID),
-			u.UserBand, u.Notes, string(u.Visibility), tx.now)
+			string(u.UserBand), u.Notes, string(u.Visibility), tx.now)
 		if isUniqueViolation(err) {
 			return samspil.ErrorAt(samspil.ECONFLICT, "system_id", "%s has registered this system already; change that usage instead", org.Name)
 		}
@@ -279,7 +279,7 @@ func (db *DB) UpdateUsage(ctx context.Context, actor *samspil.Actor, id string, 
 		after.Version, after.UpdatedAt = before.Version+1, tx.now
 		if err := tx.execVersioned("usages", "usage", id, before.Version, `UPDATE usages SET lifecycle = $1, from_date = $2, until_date = $3,
 			responsible_unit_id = $4, user_band = $5, notes = $6, visibility = $7, version = $8, updated_at = $9 WHERE id = $10 AND version = $11`,
-			string(after.Lifecycle), dateValue(after.From), dateValue(after.Until), nullString(after.ResponsibleUnitID), after.UserBand,
+			string(after.Lifecycle), dateValue(after.From), dateValue(after.Until), nullString(after.ResponsibleUnitID), string(after.UserBand),
 			after.Notes, string(after.Visibility), after.Version, tx.now, id, before.Version); err != nil {
 			return err
 		}

@@ -118,7 +118,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *samspil.Actor, in samspil.U
 	var v samspil.Validation
 	v.Merge(u.Validate())
 	if in.OrganizationID != "" {
-		v.Check(in.Role.Valid(), "role", "must be one of admin, editor, viewer")
+		v.OneOf("role", in.Role)
 	}
 	if in.Password != "" {
 		if err := v.Merge(db.passwords.Check(in.Password, in.Email, in.DisplayName)); err != nil {

@@ -13,7 +13,7 @@ import (
 func TestCollaborationPages(t *testing.T) {
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		ctx := context.Background()
-		testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		sAdmin := testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
 		testkit.NewPerson(t, app.DB, "viewer@viborg.example", testkit.Viborg, samspil.RoleViewer)
 		testkit.NewPerson(t, app.DB, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
 		silkeborg, viborg := testkit.Org(t, app.DB, testkit.Silkeborg), testkit.Org(t, app.DB, testkit.Viborg)
@@ -44,19 +44,33 @@ func TestCollaborationPages(t *testing.T) {
 			EffectiveOn: samspil.NewDate(2018, 11, 1), Exclusivity: samspil.ExclusivityOpen,
 			Commitments: []samspil.CommitmentChange{{OrganizationID: silkeborg.ID, Commitment: samspil.CommitmentVoluntary},
 				{OrganizationID: viborg.ID, Commitment: samspil.CommitmentVoluntary}}})
+		// A decision closed, adopted: it shows in the history.
+		d, err := app.DB.CreateDecision(ctx, sAdmin.Actor, id, samspil.DecisionInput{Title: "Fælles ESDH", DecidedOn: samspil.NewDate(2016, 3, 1)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, org := range []string{silkeborg.ID, viborg.ID} {
+			if d, err = app.DB.CastVote(ctx, testkit.System, d.ID, samspil.VoteInput{OrganizationID: org, Choice: samspil.VoteFor}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := app.DB.CloseDecision(ctx, sAdmin.Actor, d.ID, d.Version); err != nil {
+			t.Fatal(err)
+		}
 
 		page = admin.Do("GET", u.RequestURI(), nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
 		mustContain(t, page, "Samarbejdet er stiftet.", "<h1>Silkeborg–Viborg IT-samarbejde</h1>", "Partnerskab", "Kun medlemmerne",
 			"Silkeborg Kommune trådte ind som sekretariat", "Viborg Kommune trådte ind som medlem",
 			"forpligtelsen skiftede fra bindende (skal) til frivillig (kan) for Silkeborg Kommune &amp; Viborg Kommune",
-			"justering: Justeret samarbejdsform", "Eksklusivt: medlemmerne søger hinanden først", "Åbent: samarbejde hvor det giver mening")
+			"justering: Justeret samarbejdsform", `<li class="history-decision"><time datetime="2016-03-01">`, "beslutning vedtaget: Fælles ESDH", "Eksklusivt: medlemmerne søger hinanden først", "Åbent: samarbejde hvor det giver mening")
 
 		// A member's viewer reads it, in English when chosen.
 		viewer, _ := signIn(t, app, "viewer@viborg.example")
 		wantRedirect(t, viewer.Do("POST", "/language", url.Values{"lang": {"en"}, "return_to": {"/collaborations/" + id}}), "/collaborations/"+id)
 		page = viewer.Do("GET", "/collaborations/"+id, nil).Want(t, http.StatusOK)
-		mustContain(t, page, "commitment changed from binding (skal) to voluntary (kan) for Silkeborg Kommune &amp; Viborg Kommune", "Members only")
+		mustContain(t, page, "commitment changed from binding (skal) to voluntary (kan) for Silkeborg Kommune &amp; Viborg Kommune", "Members only",
+			"decision adopted: Fælles ESDH")
 		// A viewer founds nothing: no form, and a post is refused.
 		list := viewer.Do("GET", "/collaborations", nil).Want(t, http.StatusOK)
 		mustContain(t, list, "Silkeborg–Viborg IT-samarbejde")

@@ -248,7 +248,7 @@ func (w *Web) updateSystem(rw http.ResponseWriter, r *http.Request) {
 // usageForm reads the usage form; dates are YYYY-MM-DD from date inputs.
 func usageForm(r *http.Request) (samspil.UsageInput, error) {
 	in := samspil.UsageInput{OrganizationID: r.PostFormValue("organization_id"), SystemID: r.PostFormValue("system_id"),
-		Lifecycle: samspil.Lifecycle(r.PostFormValue("lifecycle")), UserBand: r.PostFormValue("user_band"), Notes: r.PostFormValue("notes"),
+		Lifecycle: samspil.Lifecycle(r.PostFormValue("lifecycle")), UserBand: samspil.UserBand(r.PostFormValue("user_band")), Notes: r.PostFormValue("notes"),
 		Visibility: samspil.Visibility(r.PostFormValue("visibility")), ResponsibleUnitID: r.PostFormValue("responsible_unit_id")}
 	var v samspil.Validation
 	in.From = formDate(&v, r, "from")
@@ -299,7 +299,7 @@ type landscapeData struct {
 	CanEdit      bool
 	Lifecycles   []samspil.Lifecycle
 	Visibilities []samspil.Visibility
-	Bands        []string
+	Bands        []samspil.UserBand
 	Edit         string // the usage being edited after a failed save
 }
 

@@ -614,7 +614,7 @@ func TestPeopleChangeRoleAndRemove(t *testing.T) {
 		// An invalid role is refused.
 		page = b.Do("GET", peoplePath, nil).Want(t, http.StatusOK)
 		res = b.Do("POST", roleAction, url.Values{"role": {"owner"}, "version": {hiddenVersion(t, page, roleAction)}}).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, "skal være administrator, redaktør eller læser")
+		mustContain(t, res, "skal være en af admin, editor, viewer")
 
 		// Removing the other member works.
 		removeAction := peoplePath + "/" + vm.ID + "/remove"
