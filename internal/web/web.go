@@ -17,6 +17,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/samspil/samspil"
@@ -52,8 +53,23 @@ type Web struct {
 	pages   map[string]map[string]*template.Template // language -> page -> template
 }
 
-// New parses the templates and registers the pages on rt.
+// New registers the pages on rt. The templates, the catalogue and the
+// assets are embedded and never change, so they are read and parsed once per
+// process.
 func New(rt *httpx.Router, store Store, cfg Config) (*Web, error) {
+	site, err := loadSite()
+	if err != nil {
+		return nil, err
+	}
+	w := &Web{now: samspil.Now, store: store, cfg: cfg, cat: site.cat, assets: site.assets, pages: site.pages}
+	w.routes(rt)
+	return w, nil
+}
+
+// loadSite reads the catalogue and the assets and parses every page with
+// the layout, once per language, so that the t function is bound to its
+// language. The template functions use only the catalogue and the assets.
+var loadSite = sync.OnceValues(func() (*Web, error) {
 	cat, err := loadCatalogue()
 	if err != nil {
 		return nil, err
@@ -62,13 +78,12 @@ func New(rt *httpx.Router, store Store, cfg Config) (*Web, error) {
 	if err != nil {
 		return nil, err
 	}
-	w := &Web{now: samspil.Now, store: store, cfg: cfg, cat: cat, assets: as, pages: map[string]map[string]*template.Template{}}
-	if err := w.parseTemplates(); err != nil {
+	site := &Web{cat: cat, assets: as, pages: map[string]map[string]*template.Template{}}
+	if err := site.parseTemplates(); err != nil {
 		return nil, err
 	}
-	w.routes(rt)
-	return w, nil
-}
+	return site, nil
+})
 
 // parseTemplates parses every page with the layout, once per language, so
 // that the t function is bound to its language.
