@@ -17,6 +17,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpx"
@@ -169,7 +171,7 @@ func (w *Web) newView(r *http.Request, nav string, data any) *view {
 // or after a failed form post the page that held the form.
 func pagePath(r *http.Request) string {
 	if r.Method == http.MethodGet {
-		return r.URL.RequestURI()
+		return localPath(r.URL.RequestURI(), "/organizations")
 	}
 	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host {
 		return localPath(u.RequestURI(), "/organizations")
@@ -267,13 +269,39 @@ func redirect(rw http.ResponseWriter, r *http.Request, path, done string) {
 	http.Redirect(rw, r, path, http.StatusSeeOther)
 }
 
-// localPath returns p when it is a path on this site, else fallback; it
-// keeps return_to from sending people elsewhere.
+// localPath returns p when it is a path on this site, else fallback. Every
+// redirect to a place that the request names (return_to, Referer) goes
+// through it, so that none sends people elsewhere.
 func localPath(p, fallback string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !isLocalPath(p) {
 		return fallback
 	}
 	return p
+}
+
+// isLocalPath reports whether p is a path on this site: it starts with
+// exactly one "/" and has no backslash anywhere (browsers read "/\evil" as
+// "//evil") and no control or format character (browsers drop tabs and
+// newlines, so "/\t/evil" becomes "//evil"; others reorder or hide text),
+// neither as written nor percent-decoded, in case anything decodes it once
+// more on the way.
+func isLocalPath(p string) bool {
+	decoded, err := url.PathUnescape(p)
+	if err != nil {
+		return false
+	}
+	for _, s := range []string{p, decoded} {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !utf8.ValidString(s) {
+			return false
+		}
+		for _, r := range s {
+			if r < 0x20 || r == 0x7f || r == '\\' || unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+				return false
+			}
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil
 }
 
 // responder answers turned-away page requests.

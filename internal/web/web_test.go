@@ -340,7 +340,9 @@ func TestSignInRequired(t *testing.T) {
 }
 
 func TestReturnToMustBeLocal(t *testing.T) {
-	hostile := []string{"https://evil.example", "//evil.example/x", `/\evil.example`, "evil.example", "javascript:alert(1)"}
+	hostile := []string{"https://evil.example", "//evil.example/x", `/\evil.example`, "evil.example", "javascript:alert(1)",
+		"/\t/evil.example", "\t/evil.example", "/\r\n/evil.example", "/\x00/evil.example", "/%09/evil.example", "/%2F/evil.example",
+		"/\u202e/elpmaxe.live", "///evil.example", `/%5Cevil.example`}
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		testkit.NewPerson(t, app.DB, adminEmail, testkit.Silkeborg, samspil.RoleAdmin)
 		for _, target := range hostile {
