@@ -62,7 +62,7 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 				t.Fatalf("token create printed %q (%q)", out, errOut)
 			}
 			// The token works against a server on the same database.
-			db, err := sqldb.Open(context.Background(), env["SAMSPIL_DB"], sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2)})
+			db, err := sqldb.Open(context.Background(), env["SAMSPIL_DB"], sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2, auth.Limit{})})
 			if err != nil {
 				t.Fatal(err)
 			}

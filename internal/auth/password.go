@@ -5,13 +5,16 @@ package auth
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"crypto/subtle"
 	_ "embed"
 	"encoding/base64"
 	"fmt"
+	"runtime"
 	"slices"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -38,37 +41,95 @@ type Argon2Params struct {
 // DefaultArgon2 follows the OWASP recommendation (19 MiB, 2 passes, 1 lane).
 var DefaultArgon2 = Argon2Params{Memory: 19 * 1024, Time: 2, Threads: 1, KeyLen: 32, SaltLen: 16}
 
+// Limit bounds the hashing work in flight. Each argon2id computation holds
+// its memory cost (19 MiB at the defaults) and takes tens of milliseconds of
+// CPU, so a burst of sign-ins must not start them all at once.
+type Limit struct {
+	InFlight int           // computations at once; 0 means max(2, GOMAXPROCS)
+	Wait     time.Duration // how long a computation waits for its turn; 0 means 2 s
+}
+
+// DefaultHashWait is how long a hash computation waits for its turn unless
+// configured otherwise.
+const DefaultHashWait = 2 * time.Second
+
+// RetryBusy is what a refused computation tells the client to wait before
+// trying again.
+const RetryBusy = time.Second
+
 // Passwords implements samspil.Passwords with argon2id.
 type Passwords struct {
 	params Argon2Params
-	dummy  string // a real hash to compare against when there is none
+	dummy  string        // a real hash to compare against when there is none
+	slots  chan struct{} // one token per computation in flight
+	wait   time.Duration
+	// derive is the key derivation, argon2.IDKey; tests watch it.
+	derive func(password, salt []byte, time, memory uint32, threads uint8, keyLen uint32) []byte
 }
 
 var _ samspil.Passwords = (*Passwords)(nil)
 
-// NewPasswords returns a hasher with the given parameters.
-func NewPasswords(p Argon2Params) *Passwords {
-	pw := &Passwords{params: p}
-	pw.dummy, _ = pw.Hash("samspil dummy password for timing")
+// NewPasswords returns a hasher with the given parameters that runs at most
+// l.InFlight computations at once.
+func NewPasswords(p Argon2Params, l Limit) *Passwords {
+	if l.InFlight <= 0 {
+		l.InFlight = max(2, runtime.GOMAXPROCS(0))
+	}
+	if l.Wait <= 0 {
+		l.Wait = DefaultHashWait
+	}
+	pw := &Passwords{params: p, slots: make(chan struct{}, l.InFlight), wait: l.Wait, derive: argon2.IDKey}
+	pw.dummy, _ = pw.Hash(context.Background(), "samspil dummy password for timing")
 	return pw
 }
 
+// errBusy is the answer when no computation slot came free in time.
+func errBusy() error {
+	e := samspil.Errorf(samspil.EBUSY, "the server is busy; try again in a moment")
+	e.RetryAfter = RetryBusy
+	return e
+}
+
+// key runs one key derivation once a slot is free. It waits at most pw.wait
+// and not after ctx ends; then it answers EBUSY.
+func (pw *Passwords) key(ctx context.Context, password, salt []byte, p Argon2Params, keyLen uint32) ([]byte, error) {
+	select {
+	case pw.slots <- struct{}{}:
+	default:
+		t := time.NewTimer(pw.wait)
+		defer t.Stop()
+		select {
+		case pw.slots <- struct{}{}:
+		case <-t.C:
+			return nil, errBusy()
+		case <-ctx.Done():
+			return nil, errBusy()
+		}
+	}
+	defer func() { <-pw.slots }()
+	return pw.derive(password, salt, p.Time, p.Memory, p.Threads, keyLen), nil
+}
+
 // Hash returns the PHC-format argon2id hash of password with a fresh salt.
-func (pw *Passwords) Hash(password string) (string, error) {
+func (pw *Passwords) Hash(ctx context.Context, password string) (string, error) {
 	salt := make([]byte, pw.params.SaltLen)
 	if _, err := rand.Read(salt); err != nil {
 		return "", err
 	}
 	p := pw.params
-	key := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, p.KeyLen)
+	key, err := pw.key(ctx, []byte(password), salt, p, p.KeyLen)
+	if err != nil {
+		return "", err
+	}
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, p.Memory, p.Time, p.Threads,
 		base64.RawStdEncoding.EncodeToString(salt), base64.RawStdEncoding.EncodeToString(key)), nil
 }
 
 // Verify reports whether password matches hash, in constant time. The
 // parameters stored in the hash are used, so old hashes keep working after
-// the defaults change.
-func (pw *Passwords) Verify(hash, password string) bool {
+// the defaults change. It answers EBUSY when the computation could not
+// start in time.
+func (pw *Passwords) Verify(ctx context.Context, hash, password string) (bool, error) {
 	real := hash != ""
 	if !real {
 		hash = pw.dummy
@@ -77,24 +138,27 @@ func (pw *Passwords) Verify(hash, password string) bool {
 	var p Argon2Params
 	parts := strings.Split(hash, "$")
 	if len(parts) != 6 || parts[1] != "argon2id" {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[2], "v=%d", &version); err != nil || version != argon2.Version {
-		return false
+		return false, nil
 	}
 	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &p.Memory, &p.Time, &p.Threads); err != nil {
-		return false
+		return false, nil
 	}
 	salt, err := base64.RawStdEncoding.DecodeString(parts[4])
 	if err != nil {
-		return false
+		return false, nil
 	}
 	want, err := base64.RawStdEncoding.DecodeString(parts[5])
 	if err != nil || len(want) == 0 || p.Memory > 1<<22 || p.Time > 64 || p.Threads == 0 {
-		return false
+		return false, nil
 	}
-	got := argon2.IDKey([]byte(password), salt, p.Time, p.Memory, p.Threads, uint32(len(want)))
-	return subtle.ConstantTimeCompare(got, want) == 1 && real
+	got, err := pw.key(ctx, []byte(password), salt, p, uint32(len(want)))
+	if err != nil {
+		return false, err
+	}
+	return subtle.ConstantTimeCompare(got, want) == 1 && real, nil
 }
 
 //go:embed common-passwords.txt

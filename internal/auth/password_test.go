@@ -1,12 +1,17 @@
 package auth
 
 import (
+	"context"
 	"errors"
+	"net/http"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
 )
 
 // The person in the tables.
@@ -161,5 +166,159 @@ func TestCheckLongPassword(t *testing.T) {
 	}
 	if d := time.Since(start) / 10; d > 50*time.Millisecond {
 		t.Errorf("Check of %d bytes took %v", len(long), d)
+	}
+}
+
+func TestHashAndVerify(t *testing.T) {
+	pw := NewPasswords(Argon2Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, Limit{})
+	ctx := context.Background()
+	hash, err := pw.Hash(ctx, "korrekt hest batteri hæfteklamme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(hash, "$argon2id$v=19$m=1024,t=1,p=1$") {
+		t.Fatalf("hash %q", hash)
+	}
+	for _, c := range []struct {
+		hash, password string
+		want           bool
+	}{
+		{hash, "korrekt hest batteri hæfteklamme", true},
+		{hash, "korrekt hest batteri hæfteklamm", false},
+		{"", "korrekt hest batteri hæfteklamme", false},
+		{"", "samspil dummy password for timing", false}, // the dummy hash never lets anyone in
+		{"$argon2id$v=19$m=1024,t=1,p=1$bm9wZQ", "x", false},
+	} {
+		ok, err := pw.Verify(ctx, c.hash, c.password)
+		if err != nil || ok != c.want {
+			t.Errorf("Verify(%q, %q) = %v, %v; want %v", c.hash, c.password, ok, err, c.want)
+		}
+	}
+}
+
+// watch makes the key derivation of pw observable: it counts the
+// computations in flight and keeps the most at once, and each one waits
+// for release (or takes hold when release is nil).
+func watch(pw *Passwords, hold time.Duration, release <-chan struct{}) (inFlight, most *atomic.Int64) {
+	inFlight, most = new(atomic.Int64), new(atomic.Int64)
+	derive := pw.derive
+	pw.derive = func(password, salt []byte, passes, memory uint32, threads uint8, keyLen uint32) []byte {
+		n := inFlight.Add(1)
+		for m := most.Load(); n > m && !most.CompareAndSwap(m, n); m = most.Load() {
+		}
+		if release != nil {
+			select {
+			case <-release:
+			case <-time.After(10 * time.Second): // a broken bound must fail, not hang
+			}
+		} else {
+			time.Sleep(hold)
+		}
+		defer inFlight.Add(-1)
+		return derive(password, salt, passes, memory, threads, keyLen)
+	}
+	return inFlight, most
+}
+
+func TestHashingBounded(t *testing.T) {
+	const limit = 3
+	pw := NewPasswords(Argon2Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, Limit{InFlight: limit, Wait: time.Minute})
+	hash, err := pw.Hash(context.Background(), "korrekt hest batteri hæfteklamme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, most := watch(pw, 5*time.Millisecond, nil)
+	var wg sync.WaitGroup
+	errs := make(chan error, 50)
+	for i := range 50 {
+		wg.Go(func() {
+			var err error
+			if i%2 == 0 {
+				_, err = pw.Hash(context.Background(), "grøn cykel under regnbuen")
+			} else {
+				var ok bool
+				if ok, err = pw.Verify(context.Background(), hash, "korrekt hest batteri hæfteklamme"); err == nil && !ok {
+					err = errors.New("the right password did not verify")
+				}
+			}
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Errorf("a call that could wait failed: %v", err)
+	}
+	if got := most.Load(); got != limit {
+		t.Fatalf("at most %d computations at once under 50 calls, want exactly the limit %d", got, limit)
+	}
+}
+
+func TestHashingBusy(t *testing.T) {
+	const wait = 100 * time.Millisecond
+	pw := NewPasswords(Argon2Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, Limit{InFlight: 2, Wait: wait})
+	release := make(chan struct{})
+	inFlight, _ := watch(pw, 0, release)
+	// Two computations take both slots and hold them.
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			if _, err := pw.Hash(context.Background(), "korrekt hest batteri hæfteklamme"); err != nil {
+				t.Errorf("a computation with a slot failed: %v", err)
+			}
+		})
+	}
+	for inFlight.Load() < 2 {
+		time.Sleep(time.Millisecond)
+	}
+
+	// A third waits for its turn, then is turned away with the error that
+	// answers 429 with Retry-After.
+	start := time.Now()
+	_, err := pw.Verify(context.Background(), "", "korrekt hest batteri hæfteklamme")
+	if waited := time.Since(start); waited < wait {
+		t.Errorf("turned away after %v, before the wait of %v", waited, wait)
+	}
+	if samspil.ErrorCode(err) != samspil.EBUSY || httpx.Status(err) != http.StatusTooManyRequests {
+		t.Fatalf("Verify with no slot: %v (status %d), want busy and 429", err, httpx.Status(err))
+	}
+	h := http.Header{}
+	httpx.SetRetryAfter(h, err)
+	if got := h.Get("Retry-After"); got != "1" {
+		t.Errorf("Retry-After %q, want 1", got)
+	}
+	if _, err := pw.Hash(context.Background(), "grøn cykel under regnbuen"); samspil.ErrorCode(err) != samspil.EBUSY {
+		t.Fatalf("Hash with no slot: %v, want busy", err)
+	}
+
+	// A request that ends stops waiting at once.
+	ctx, cancel := context.WithCancel(context.Background())
+	go func() { time.Sleep(10 * time.Millisecond); cancel() }()
+	pw.wait = time.Minute
+	start = time.Now()
+	if _, err := pw.Verify(ctx, "", "korrekt hest batteri hæfteklamme"); samspil.ErrorCode(err) != samspil.EBUSY {
+		t.Fatalf("Verify when the request ended: %v, want busy", err)
+	}
+	if waited := time.Since(start); waited > 10*time.Second {
+		t.Errorf("an ended request waited %v", waited)
+	}
+
+	// Once the slots are free, calls go through again.
+	close(release)
+	wg.Wait()
+	if ok, err := pw.Verify(context.Background(), "", "x"); err != nil || ok {
+		t.Fatalf("Verify after the slots came free: %v, %v", ok, err)
+	}
+	if n := inFlight.Load(); n != 0 {
+		t.Fatalf("%d computations still counted in flight", n)
+	}
+}
+
+func TestDefaultLimit(t *testing.T) {
+	pw := NewPasswords(Argon2Params{Memory: 64, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}, Limit{})
+	if cap(pw.slots) < 2 || pw.wait != DefaultHashWait {
+		t.Fatalf("default limit: %d slots, wait %v", cap(pw.slots), pw.wait)
 	}
 }

@@ -40,13 +40,16 @@ func (db *DB) Login(ctx context.Context, email, password string) (string, *samsp
 	}
 	// Always spend the time of a real comparison, so that response times do
 	// not tell which accounts exist.
-	ok := db.passwords.Verify(deref(hash), password)
+	ok, busy := db.passwords.Verify(ctx, deref(hash), password)
 
 	locked := lockedUntil.Valid && lockedUntil.T.After(now)
 	reason := ""
 	switch {
 	case locked:
 		reason = "locked"
+	case busy != nil:
+		// Nothing was checked: the attempt is recorded but not counted.
+		reason = "busy"
 	case userID == "":
 		reason = "unknown_login"
 	case hash == nil:
@@ -57,7 +60,11 @@ func (db *DB) Login(ctx context.Context, email, password string) (string, *samsp
 		reason = "disabled"
 	}
 	if reason != "" {
-		return "", nil, db.loginFailed(ctx, key, userID, reason, locked)
+		err := db.loginFailed(ctx, key, userID, reason, locked || busy != nil)
+		if err == nil && busy != nil && !locked {
+			err = busy
+		}
+		return "", nil, err
 	}
 
 	secret := newSecret()
@@ -86,11 +93,12 @@ func (db *DB) Login(ctx context.Context, email, password string) (string, *samsp
 	return secret, user, nil
 }
 
-// loginFailed counts a failure, locks the login name after too many in a
-// row, and audits the attempt. It returns the error for the caller.
-func (db *DB) loginFailed(ctx context.Context, key, userID, reason string, locked bool) error {
+// loginFailed counts a failure (unless nothing was checked), locks the
+// login name after too many in a row, and audits the attempt. It returns
+// the error for the caller; nil when the caller has its own.
+func (db *DB) loginFailed(ctx context.Context, key, userID, reason string, unchecked bool) error {
 	err := db.update(ctx, samspil.Anonymous(), func(tx *Tx) error {
-		if !locked {
+		if !unchecked {
 			var failures int
 			if err := tx.QueryRowContext(ctx, `INSERT INTO login_throttle (login_key, failures, updated_at) VALUES ($1, 1, $2)
 				ON CONFLICT (login_key) DO UPDATE SET failures = login_throttle.failures + 1, updated_at = excluded.updated_at
@@ -106,11 +114,13 @@ func (db *DB) loginFailed(ctx context.Context, key, userID, reason string, locke
 		}
 		return tx.Audit(auditEntry{Action: "login.failure", ObjectType: "user", ObjectID: userID, After: map[string]string{"reason": reason}})
 	})
-	if err != nil {
+	switch {
+	case err != nil:
 		return err
-	}
-	if locked {
+	case reason == "locked":
 		return samspil.Errorf(samspil.ELOCKED, "too many failed attempts; sign-in is paused for this account, try again later")
+	case unchecked:
+		return nil
 	}
 	return errBadLogin()
 }

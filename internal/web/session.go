@@ -61,10 +61,13 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 			v.Error = w.cat.text(v.Lang, "login.failed")
 		case samspil.ELOCKED:
 			v.Error = w.cat.text(v.Lang, "login.locked")
+		case samspil.EBUSY:
+			v.Error = w.cat.text(v.Lang, "login.busy")
 		default:
 			w.fail(rw, r, err)
 			return
 		}
+		httpx.SetRetryAfter(rw.Header(), err)
 		w.render(rw, r, httpx.Status(err), "login", v)
 		return
 	}

@@ -155,6 +155,7 @@ type view struct {
 	Fields    map[string]string
 	Data      any
 	requestID string
+	err       error // the error shown, for its headers (Retry-After)
 }
 
 // newView prepares the common page data.
@@ -182,6 +183,7 @@ func pagePath(r *http.Request) string {
 // withError puts err on the page: a form-level message and one message per
 // invalid field, in the reader's language.
 func (w *Web) withError(v *view, err error) *view {
+	v.err = err
 	tr := w.translator(v.Lang)
 	var e *samspil.Error
 	if !errors.As(err, &e) {
@@ -237,6 +239,9 @@ func (w *Web) renderTemplate(rw http.ResponseWriter, r *http.Request, status int
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.Header().Set("Vary", "Cookie, HX-Request")
+	if v.err != nil {
+		httpx.SetRetryAfter(rw.Header(), v.err)
+	}
 	rw.WriteHeader(status)
 	rw.Write(buf.Bytes())
 }
