@@ -167,7 +167,7 @@ type serveCmd struct {
 	Addr            string    `name:"addr" env:"SAMSPIL_ADDR" default:"127.0.0.1:8080" help:"Address to listen on."`
 	Demo            bool      `name:"demo" help:"Add the demo cast (fictional people) and print their login."`
 	InsecureCookies bool      `name:"insecure-cookies" env:"SAMSPIL_INSECURE_COOKIES" help:"Send cookies over plain HTTP to hosts other than localhost (never in production)."`
-	TLS             bool      `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security."`
+	TLS             bool      `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security and take the client's address from the last X-Forwarded-For entry."`
 	HashConcurrency int       `name:"hash-concurrency" env:"SAMSPIL_HASH_CONCURRENCY" default:"0" help:"Password hash computations at once, each taking 19 MiB (0: the number of CPUs, at least 2); sign-ins beyond wait up to 2 s, then get 429."`
 	PublicURL       string    `name:"public-url" env:"SAMSPIL_PUBLIC_URL" help:"The site's public address, for links in calendar feeds and e-mails (default: the address of each request)."`
 	SMTP            smtpFlags `embed:"" prefix:"smtp-"`

@@ -72,7 +72,7 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 				t.Fatalf("token actor %+v %v", actor, err)
 			}
 			// The password given on standard input works for signing in.
-			if _, _, err := db.Login(context.Background(), "it-chef@silkeborg.example", testkit.Password); err != nil {
+			if _, _, err := db.Login(context.Background(), samspil.LoginAttempt{Email: "it-chef@silkeborg.example", Password: testkit.Password}); err != nil {
 				t.Fatalf("login with the password from stdin: %v", err)
 			}
 			if code, _, _ := run(t, env, "", "token", "create", "--user", "nobody@example.dk"); code != 1 {

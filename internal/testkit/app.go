@@ -35,13 +35,20 @@ var quietLogs sync.Once
 // NewApp starts a server on engine e with a fresh database.
 func NewApp(t testing.TB, e sqldb.Engine) *App {
 	t.Helper()
+	return NewAppWith(t, e, server.Config{Version: "test", SecureCookies: true})
+}
+
+// NewAppWith starts a server with the given configuration on engine e with
+// a fresh database.
+func NewAppWith(t testing.TB, e sqldb.Engine, cfg server.Config) *App {
+	t.Helper()
 	quietLogs.Do(func() {
 		if os.Getenv("SAMSPIL_TEST_LOG") == "" {
 			slog.SetDefault(slog.New(slog.DiscardHandler))
 		}
 	})
 	db := NewDB(t, e)
-	srv, err := server.New(db, server.Config{Version: "test", SecureCookies: true})
+	srv, err := server.New(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,9 +60,16 @@ func NewApp(t testing.TB, e sqldb.Engine) *App {
 // ForEachApp runs fn as a subtest per engine with a fresh server.
 func ForEachApp(t *testing.T, fn func(t *testing.T, app *App)) {
 	t.Helper()
+	ForEachAppWith(t, server.Config{Version: "test", SecureCookies: true}, fn)
+}
+
+// ForEachAppWith runs fn as a subtest per engine with a fresh server
+// configured by cfg.
+func ForEachAppWith(t *testing.T, cfg server.Config, fn func(t *testing.T, app *App)) {
+	t.Helper()
 	for _, e := range Engines(t) {
 		t.Run(string(e), func(t *testing.T) {
-			fn(t, NewApp(t, e))
+			fn(t, NewAppWith(t, e, cfg))
 		})
 	}
 }

@@ -52,7 +52,8 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := loginData{Email: r.PostFormValue("email"), ReturnTo: localPath(r.PostFormValue("return_to"), "/organizations")}
-	secret, _, err := w.store.Login(r.Context(), data.Email, r.PostFormValue("password"))
+	secret, _, err := w.store.Login(r.Context(), samspil.LoginAttempt{Email: data.Email, Password: r.PostFormValue("password"),
+		Source: httpx.ClientAddr(r.Context())})
 	if err != nil {
 		v := w.newView(r, "login", data)
 		v.Title = w.cat.text(v.Lang, "login.title")
