@@ -2,6 +2,7 @@ package samspil
 
 import (
 	"context"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -51,16 +52,41 @@ type TokenService interface {
 type AuthPolicy struct {
 	SessionIdle     time.Duration // a session ends after this long without use
 	SessionLifetime time.Duration // and in any case this long after sign-in
-	LockAfter       int           // consecutive failed logins before a soft lock
+	LockAfter       int           // consecutive failed logins for one login name before a soft lock
 	LockFor         time.Duration // how long the soft lock lasts
+	// Failed logins from one source address, whichever login names they
+	// tried, pause sign-in from that address: SourceLockAfter failures
+	// within SourceWindow pause it for SourceLockFor. SourceLockAfter 0
+	// turns this off.
+	SourceLockAfter int
+	SourceWindow    time.Duration
+	SourceLockFor   time.Duration
 }
 
-// DefaultAuthPolicy is the policy unless configured otherwise.
+// DefaultAuthPolicy is the policy unless configured otherwise. The source
+// limit leaves room for an office of people behind one address mistyping
+// now and then, and stops one address from trying a password on account
+// after account.
 var DefaultAuthPolicy = AuthPolicy{
 	SessionIdle:     2 * time.Hour,
 	SessionLifetime: 12 * time.Hour,
 	LockAfter:       5,
 	LockFor:         15 * time.Minute,
+	SourceLockAfter: 20,
+	SourceWindow:    15 * time.Minute,
+	SourceLockFor:   15 * time.Minute,
+}
+
+// LoginAttempt is one try at signing in with an e-mail address and a
+// password.
+type LoginAttempt struct {
+	Email    string
+	Password string
+	// Source is the client's address as the HTTP layer sees it (behind a
+	// proxy, the address the proxy reports). Failures are throttled per
+	// source as well as per login name; without a source (the zero Addr)
+	// only per login name.
+	Source netip.Addr
 }
 
 // AuthService signs people in and resolves credentials to actors. It acts in
@@ -68,8 +94,10 @@ var DefaultAuthPolicy = AuthPolicy{
 type AuthService interface {
 	// Login checks an e-mail and password, records the attempt in the audit
 	// log and, on success, starts a session and returns its secret token.
-	// Failures answer EUNAUTHORIZED, or ELOCKED while the login is locked.
-	Login(ctx context.Context, email, password string) (token string, user *User, err error)
+	// Failures answer EUNAUTHORIZED, ELOCKED while the login name or the
+	// source address is paused, or EBUSY when the password could not be
+	// checked in time; none of the answers tells whether the account exists.
+	Login(ctx context.Context, in LoginAttempt) (token string, user *User, err error)
 	// SessionActor resolves a session token. It answers EUNAUTHORIZED when
 	// the session is unknown, idle too long, past its lifetime, or its user
 	// is disabled.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 )
 
 // Error codes. Every error that crosses a package boundary is an *Error with
@@ -15,7 +16,8 @@ const (
 	ESTALE        = "stale"        // optimistic-concurrency version mismatch
 	EFORBIDDEN    = "forbidden"    // visible, but the actor may not do this
 	EUNAUTHORIZED = "unauthorized" // no or bad credentials
-	ELOCKED       = "locked"       // account temporarily locked after failed logins
+	ELOCKED       = "locked"       // sign-in temporarily paused after failed logins
+	EBUSY         = "busy"         // too much work in flight; try again in a moment
 	EINTERNAL     = "internal"     // anything else; details are logged, not shown
 	ETOOLARGE     = "too_large"    // input exceeds a size limit
 	EPRECONDITION = "precondition" // a required precondition (If-Match) is missing
@@ -28,6 +30,9 @@ type Error struct {
 	Code    string
 	Message string
 	Fields  []FieldError
+	// RetryAfter, for EBUSY and ELOCKED, says when trying again can
+	// succeed; zero when unknown.
+	RetryAfter time.Duration
 
 	format string // Message before formatting: the key for translations
 	args   []any

@@ -110,11 +110,14 @@ type UserService interface {
 // start-up so that the domain stays free of hashing details.
 type Passwords interface {
 	// Check returns an EINVALID error (field "password") when the password is
-	// too short or too common; context holds words specific to the user
-	// (e-mail, name) that must not make up the password.
+	// too short, too common, a pattern, or too close to the person; context
+	// holds words specific to the person (e-mail, name) that must not make
+	// up the password.
 	Check(password string, context ...string) error
-	Hash(password string) (string, error)
+	// Hash and Verify bound the hashing work in flight: when it cannot start
+	// in time, or ctx ends first, they answer EBUSY.
+	Hash(ctx context.Context, password string) (string, error)
 	// Verify reports whether password matches hash. A hash that is "" never
 	// matches, but Verify still spends the time of a real comparison.
-	Verify(hash, password string) bool
+	Verify(ctx context.Context, hash, password string) (bool, error)
 }

@@ -84,7 +84,7 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 	}
 
 	// Pages at demo scale: every municipality with its synthetic landscape.
-	db, err := openStore(ctx, filepath.Join(dir, "demo.db"))
+	db, err := openStore(ctx, filepath.Join(dir, "demo.db"), auth.Limit{})
 	if err != nil {
 		return err
 	}
@@ -179,7 +179,7 @@ func writeUsageFile(path string, n int) error {
 // benchImport commits the file into a fresh database and returns the time
 // and the peak heap in use, sampled every 20 ms.
 func benchImport(ctx context.Context, dsn, file string, progress io.Writer) (time.Duration, uint64, error) {
-	db, err := sqldb.Open(ctx, dsn, sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2)})
+	db, err := sqldb.Open(ctx, dsn, sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2, auth.Limit{})})
 	if err != nil {
 		return 0, 0, err
 	}

@@ -146,8 +146,8 @@ func samspilMessage(err error) string {
 }
 
 // openStore opens and migrates the database and loads the reference data.
-func openStore(ctx context.Context, dsn string) (*sqldb.DB, error) {
-	db, err := sqldb.Open(ctx, dsn, sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2)})
+func openStore(ctx context.Context, dsn string, hashing auth.Limit) (*sqldb.DB, error) {
+	db, err := sqldb.Open(ctx, dsn, sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2, hashing)})
 	if err != nil {
 		return nil, err
 	}
@@ -167,7 +167,8 @@ type serveCmd struct {
 	Addr            string    `name:"addr" env:"SAMSPIL_ADDR" default:"127.0.0.1:8080" help:"Address to listen on."`
 	Demo            bool      `name:"demo" help:"Add the demo cast (fictional people) and print their login."`
 	InsecureCookies bool      `name:"insecure-cookies" env:"SAMSPIL_INSECURE_COOKIES" help:"Send cookies over plain HTTP to hosts other than localhost (never in production)."`
-	TLS             bool      `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security."`
+	TLS             bool      `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security and take the client's address from the last X-Forwarded-For entry."`
+	HashConcurrency int       `name:"hash-concurrency" env:"SAMSPIL_HASH_CONCURRENCY" default:"0" help:"Password hash computations at once, each taking 19 MiB (0: the number of CPUs, at least 2); sign-ins beyond wait up to 2 s, then get 429."`
 	PublicURL       string    `name:"public-url" env:"SAMSPIL_PUBLIC_URL" help:"The site's public address, for links in calendar feeds and e-mails (default: the address of each request)."`
 	SMTP            smtpFlags `embed:"" prefix:"smtp-"`
 }
@@ -193,7 +194,7 @@ func (f smtpFlags) config() *mail.Config {
 
 func (c *serveCmd) Run(m *Main, ctx context.Context) error {
 	slog.SetDefault(slog.New(slog.NewJSONHandler(m.Stderr, &slog.HandlerOptions{Level: slog.LevelInfo})))
-	db, err := openStore(ctx, c.dsn())
+	db, err := openStore(ctx, c.dsn(), auth.Limit{InFlight: c.HashConcurrency})
 	if err != nil {
 		return err
 	}
@@ -258,7 +259,7 @@ type migrateCmd struct {
 }
 
 func (c *migrateCmd) Run(m *Main, ctx context.Context) error {
-	db, err := openStore(ctx, c.dsn())
+	db, err := openStore(ctx, c.dsn(), auth.Limit{})
 	if err != nil {
 		return err
 	}
@@ -293,7 +294,7 @@ func (c *userAddCmd) Run(m *Main, ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, c.dsn())
+	db, err := openStore(ctx, c.dsn(), auth.Limit{})
 	if err != nil {
 		return err
 	}
@@ -348,7 +349,7 @@ type tokenCreateCmd struct {
 }
 
 func (c *tokenCreateCmd) Run(m *Main, ctx context.Context) error {
-	db, err := openStore(ctx, c.dsn())
+	db, err := openStore(ctx, c.dsn(), auth.Limit{})
 	if err != nil {
 		return err
 	}
@@ -378,7 +379,7 @@ func (c *importCmd) Run(m *Main, ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, c.dsn())
+	db, err := openStore(ctx, c.dsn(), auth.Limit{})
 	if err != nil {
 		return err
 	}
@@ -443,7 +444,7 @@ type exportCmd struct {
 }
 
 func (c *exportCmd) Run(m *Main, ctx context.Context) error {
-	db, err := openStore(ctx, c.dsn())
+	db, err := openStore(ctx, c.dsn(), auth.Limit{})
 	if err != nil {
 		return err
 	}
@@ -482,7 +483,7 @@ func (c *kleLoadCmd) Run(m *Main, ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	db, err := openStore(ctx, c.dsn())
+	db, err := openStore(ctx, c.dsn(), auth.Limit{})
 	if err != nil {
 		return err
 	}

@@ -63,7 +63,7 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 				t.Fatalf("token create printed %q (%q)", out, errOut)
 			}
 			// The token works against a server on the same database.
-			db, err := sqldb.Open(context.Background(), env["SAMSPIL_DB"], sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2)})
+			db, err := sqldb.Open(context.Background(), env["SAMSPIL_DB"], sqldb.Options{Passwords: auth.NewPasswords(auth.DefaultArgon2, auth.Limit{})})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -73,7 +73,7 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 				t.Fatalf("token actor %+v %v", actor, err)
 			}
 			// The password given on standard input works for signing in.
-			if _, _, err := db.Login(context.Background(), "it-chef@silkeborg.example", testkit.Password); err != nil {
+			if _, _, err := db.Login(context.Background(), samspil.LoginAttempt{Email: "it-chef@silkeborg.example", Password: testkit.Password}); err != nil {
 				t.Fatalf("login with the password from stdin: %v", err)
 			}
 			if code, _, _ := run(t, env, "", "token", "create", "--user", "nobody@example.dk"); code != 1 {

@@ -147,9 +147,19 @@ type Problem struct {
 	Title     string          `json:"title,omitempty" doc:"Short summary of the problem type"`
 	Status    int             `json:"status,omitempty" doc:"HTTP status code"`
 	Detail    string          `json:"detail,omitempty" doc:"What went wrong, for people"`
-	Code      string          `json:"code" doc:"Machine-readable error code" enum:"invalid,not_found,conflict,stale,forbidden,unauthorized,locked,internal,too_large,precondition"`
+	Code      string          `json:"code" doc:"Machine-readable error code" enum:"invalid,not_found,conflict,stale,forbidden,unauthorized,locked,busy,internal,too_large,precondition"`
 	RequestID string          `json:"request_id,omitempty" doc:"Quote it when reporting a problem"`
 	Errors    []*FieldProblem `json:"errors,omitempty" doc:"The invalid input fields"`
+
+	headers http.Header // sent with the problem, such as Retry-After
+}
+
+// GetHeaders returns the headers sent with the problem.
+func (p *Problem) GetHeaders() http.Header {
+	if p.headers == nil {
+		p.headers = http.Header{}
+	}
+	return p.headers
 }
 
 // FieldProblem names one invalid input field. The offending value is never
@@ -214,6 +224,7 @@ func fail(ctx context.Context, err error, where string) error {
 	p := newProblem(status, samspil.ErrorMessage(err))
 	p.Code = samspil.ErrorCode(err)
 	p.RequestID = samspil.RequestID(ctx)
+	httpx.SetRetryAfter(p.GetHeaders(), err)
 	var e *samspil.Error
 	if errors.As(err, &e) {
 		for _, f := range e.Fields {
@@ -255,6 +266,9 @@ func (responder) Error(w http.ResponseWriter, r *http.Request, err error) {
 
 func writeProblem(w http.ResponseWriter, r *http.Request, p *Problem) {
 	p.RequestID = samspil.RequestID(r.Context())
+	for k, v := range p.headers {
+		w.Header()[k] = v
+	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(p.Status)
 	json.NewEncoder(w).Encode(p)

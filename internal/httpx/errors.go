@@ -2,8 +2,11 @@ package httpx
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
+	"time"
 
 	"github.com/samspil/samspil"
 )
@@ -19,6 +22,7 @@ var statusOf = map[string]int{
 	samspil.EFORBIDDEN:    http.StatusForbidden,
 	samspil.EUNAUTHORIZED: http.StatusUnauthorized,
 	samspil.ELOCKED:       http.StatusTooManyRequests,
+	samspil.EBUSY:         http.StatusTooManyRequests,
 	samspil.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	samspil.EINTERNAL:     http.StatusInternalServerError,
 }
@@ -31,9 +35,17 @@ func Status(err error) int {
 	return http.StatusInternalServerError
 }
 
+// codeOf names the code for statuses that several codes map to.
+var codeOf = map[int]string{
+	http.StatusTooManyRequests: samspil.EBUSY,
+}
+
 // CodeOf returns the samspil error code for an HTTP status, for errors that
 // the HTTP layer makes itself (malformed JSON, oversized bodies).
 func CodeOf(status int) string {
+	if code, ok := codeOf[status]; ok {
+		return code
+	}
 	for code, s := range statusOf {
 		if s == status {
 			return code
@@ -51,4 +63,15 @@ func LogInternal(ctx context.Context, err error) {
 	if Status(err) >= 500 {
 		slog.ErrorContext(ctx, "request failed", "error", err.Error(), "request_id", samspil.RequestID(ctx))
 	}
+}
+
+// SetRetryAfter sets the Retry-After header of an answer to err when err
+// asks the client to come back later (429) and says when: whole seconds,
+// rounded up.
+func SetRetryAfter(h http.Header, err error) {
+	var e *samspil.Error
+	if Status(err) != http.StatusTooManyRequests || !errors.As(err, &e) || e.RetryAfter <= 0 {
+		return
+	}
+	h.Set("Retry-After", strconv.FormatInt(int64((e.RetryAfter+time.Second-1)/time.Second), 10))
 }

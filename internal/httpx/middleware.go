@@ -6,9 +6,11 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"regexp"
 	"runtime/debug"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -57,6 +59,52 @@ func KeepHost(next http.Handler) http.Handler {
 func HostFrom(ctx context.Context) string {
 	h, _ := ctx.Value(hostKey{}).(string)
 	return h
+}
+
+type clientKey struct{}
+
+// ClientAddress keeps the client's address in the request context, where
+// sign-in throttling finds it. Directly, the client is the connection's
+// peer. Behind a proxy (the server's --behind-tls), it is the last address
+// in X-Forwarded-For: the one the proxy in front of samspil added; any
+// earlier ones come from the client and prove nothing. Without a usable
+// header it is the peer, the proxy itself.
+func ClientAddress(behindProxy bool) Middleware {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), clientKey{}, clientAddr(r, behindProxy))))
+		})
+	}
+}
+
+func clientAddr(r *http.Request, behindProxy bool) netip.Addr {
+	if behindProxy {
+		if xff := r.Header.Values("X-Forwarded-For"); len(xff) > 0 {
+			all := strings.Split(xff[len(xff)-1], ",")
+			if a, ok := parseAddr(strings.TrimSpace(all[len(all)-1])); ok {
+				return a
+			}
+		}
+	}
+	a, _ := parseAddr(r.RemoteAddr)
+	return a
+}
+
+// parseAddr reads an address with or without a port.
+func parseAddr(s string) (netip.Addr, bool) {
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().Unmap(), true
+	}
+	if a, err := netip.ParseAddr(s); err == nil {
+		return a.Unmap(), true
+	}
+	return netip.Addr{}, false
+}
+
+// ClientAddr returns the address kept by ClientAddress, or the zero Addr.
+func ClientAddr(ctx context.Context) netip.Addr {
+	a, _ := ctx.Value(clientKey{}).(netip.Addr)
+	return a
 }
 
 // statusWriter records the status and size of a response.

@@ -29,7 +29,7 @@ type Config struct {
 	Addr          string // listen address, e.g. 127.0.0.1:8080
 	Version       string
 	SecureCookies bool   // set the Secure flag on cookies (default true; browsers accept it on http://localhost)
-	TLS           bool   // served behind TLS: adds Strict-Transport-Security
+	TLS           bool   // served behind an HTTPS proxy: adds Strict-Transport-Security, and the client's address is the proxy's last X-Forwarded-For entry
 	Demo          bool   // the database holds demo data; the pages say so
 	PublicURL     string // the site's address for links that leave it, e.g. https://samspil.example.dk
 	// Mail, when set, is the SMTP server the notices job sends through;
@@ -103,6 +103,7 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 		httpx.DrainBody,
 		httpx.RequestID,
 		httpx.KeepHost,
+		httpx.ClientAddress(cfg.TLS),
 		httpx.Observe(metrics),
 		httpx.SecurityHeaders(cfg.TLS),
 		csrf.Handler,
@@ -247,5 +248,6 @@ func (plainResponder) Unauthenticated(w http.ResponseWriter, r *http.Request) {
 }
 
 func (plainResponder) Error(w http.ResponseWriter, r *http.Request, err error) {
+	httpx.SetRetryAfter(w.Header(), err)
 	http.Error(w, samspil.ErrorMessage(err), httpx.Status(err))
 }

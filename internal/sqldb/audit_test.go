@@ -273,7 +273,7 @@ func TestAuditVisibility(t *testing.T) {
 		_, err = db.CreateUnit(ctx, vAdmin.Actor, testkit.Viborg, samspil.OrgUnitInput{Kind: samspil.UnitOffice, Name: "IT"})
 		must(t, err)
 		login(t, db, sAdmin.User.Email, testkit.Password)
-		_, _, err = db.Login(ctx, sAdmin.User.Email, "wrong password")
+		_, _, err = db.Login(ctx, samspil.LoginAttempt{Email: sAdmin.User.Email, Password: "wrong password"})
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
 
 		all := allAudit(t, db, samspil.AuditFilter{})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"net/netip"
 	"time"
 
 	"github.com/samspil/samspil"
@@ -19,16 +20,23 @@ func errBadLogin() error {
 }
 
 // Login checks credentials, throttles repeated failures per login name
-// (whether or not the account exists), and writes exactly one audit event per
-// attempt in the transaction that records its outcome.
-func (db *DB) Login(ctx context.Context, email, password string) (string, *samspil.User, error) {
-	key := samspil.Fold(email)
+// (whether or not the account exists) and per source address (whichever
+// login names it tries), and writes exactly one audit event per attempt in
+// the transaction that records its outcome.
+func (db *DB) Login(ctx context.Context, in samspil.LoginAttempt) (string, *samspil.User, error) {
+	key := samspil.Fold(in.Email)
+	source := sourceKey(in.Source)
 	now := db.now()
 
-	var lockedUntil dbTime
-	err := db.read.QueryRowContext(ctx, `SELECT locked_until FROM login_throttle WHERE login_key = $1`, key).Scan(&lockedUntil)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+	accountLock, err := db.lockedUntil(ctx, `SELECT locked_until FROM login_throttle WHERE login_key = $1`, key)
+	if err != nil {
 		return "", nil, err
+	}
+	var sourceLock dbTime
+	if source != "" && db.policy.SourceLockAfter > 0 {
+		if sourceLock, err = db.lockedUntil(ctx, `SELECT locked_until FROM login_source_throttle WHERE source_key = $1`, source); err != nil {
+			return "", nil, err
+		}
 	}
 	var userID, name string
 	var hash *string
@@ -40,29 +48,36 @@ func (db *DB) Login(ctx context.Context, email, password string) (string, *samsp
 	}
 	// Always spend the time of a real comparison, so that response times do
 	// not tell which accounts exist.
-	ok := db.passwords.Verify(deref(hash), password)
+	ok, busy := db.passwords.Verify(ctx, deref(hash), in.Password)
 
-	locked := lockedUntil.Valid && lockedUntil.T.After(now)
-	reason := ""
+	f := loginFailure{key: key, source: source, userID: userID}
 	switch {
-	case locked:
-		reason = "locked"
+	case sourceLock.Valid && sourceLock.T.After(now):
+		f.reason, f.err = "source_locked", retryAfter(samspil.Errorf(samspil.ELOCKED, "too many failed attempts from your network; sign-in is paused, try again later"), sourceLock.T.Sub(now))
+	case accountLock.Valid && accountLock.T.After(now):
+		f.reason, f.err = "locked", retryAfter(samspil.Errorf(samspil.ELOCKED, "too many failed attempts; sign-in is paused for this account, try again later"), accountLock.T.Sub(now))
+	case busy != nil:
+		// Nothing was checked: the attempt is recorded but not counted.
+		f.reason, f.err = "busy", busy
 	case userID == "":
-		reason = "unknown_login"
+		f.reason, f.count = "unknown_login", true
 	case hash == nil:
-		reason = "no_password"
+		f.reason, f.count = "no_password", true
 	case !ok:
-		reason = "wrong_password"
+		f.reason, f.count = "wrong_password", true
 	case disabled:
-		reason = "disabled"
+		f.reason, f.count = "disabled", true
 	}
-	if reason != "" {
-		return "", nil, db.loginFailed(ctx, key, userID, reason, locked)
+	if f.reason != "" {
+		return "", nil, db.loginFailed(ctx, f)
 	}
 
 	secret := newSecret()
 	user := &samspil.User{}
 	err = db.update(ctx, &samspil.Actor{Kind: samspil.ActorUser, UserID: userID, Name: name}, func(tx *Tx) error {
+		// A success forgives the login name its failures, not the source:
+		// one account's password must not let an address go on guessing
+		// others'.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM login_throttle WHERE login_key = $1`, key); err != nil {
 			return err
 		}
@@ -86,31 +101,92 @@ func (db *DB) Login(ctx context.Context, email, password string) (string, *samsp
 	return secret, user, nil
 }
 
-// loginFailed counts a failure, locks the login name after too many in a
-// row, and audits the attempt. It returns the error for the caller.
-func (db *DB) loginFailed(ctx context.Context, key, userID, reason string, locked bool) error {
+// lockedUntil reads a throttle row's lock; no row is no lock.
+func (db *DB) lockedUntil(ctx context.Context, query, key string) (dbTime, error) {
+	var until dbTime
+	err := db.read.QueryRowContext(ctx, query, key).Scan(&until)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = nil
+	}
+	return until, err
+}
+
+// retryAfter says when trying again can succeed. A paused sign-in answers
+// the same whether or not the account exists.
+func retryAfter(e *samspil.Error, d time.Duration) error {
+	e.RetryAfter = d
+	return e
+}
+
+// loginFailure is a failed login attempt: what it tried, why it failed,
+// and whether it counts towards the throttles (an attempt refused before
+// anything was checked does not).
+type loginFailure struct {
+	key, source, userID string
+	reason              string
+	count               bool
+	err                 error // the answer; nil means wrong e-mail or password
+}
+
+// sourceKey is the throttle key of a client address: an IPv4 address as
+// is, an IPv6 address by its /64 (what one subscriber usually gets, so a
+// client cannot step to a fresh address for each attempt); "" without one.
+func sourceKey(a netip.Addr) string {
+	a = a.Unmap().WithZone("")
+	switch {
+	case !a.IsValid():
+		return ""
+	case a.Is4():
+		return a.String()
+	}
+	return netip.PrefixFrom(a, 64).Masked().String()
+}
+
+// loginFailed counts a failure against the login name (locking it after too
+// many in a row) and the source address (pausing it after too many in the
+// window), and audits the attempt. It returns the error for the caller.
+func (db *DB) loginFailed(ctx context.Context, f loginFailure) error {
+	p := db.policy
 	err := db.update(ctx, samspil.Anonymous(), func(tx *Tx) error {
-		if !locked {
+		if f.count {
 			var failures int
 			if err := tx.QueryRowContext(ctx, `INSERT INTO login_throttle (login_key, failures, updated_at) VALUES ($1, 1, $2)
 				ON CONFLICT (login_key) DO UPDATE SET failures = login_throttle.failures + 1, updated_at = excluded.updated_at
-				RETURNING failures`, key, tx.now).Scan(&failures); err != nil {
+				RETURNING failures`, f.key, tx.now).Scan(&failures); err != nil {
 				return err
 			}
-			if failures >= db.policy.LockAfter {
+			if failures >= p.LockAfter {
 				if _, err := tx.ExecContext(ctx, `UPDATE login_throttle SET failures = 0, locked_until = $1 WHERE login_key = $2`,
-					tx.now.Add(db.policy.LockFor), key); err != nil {
+					tx.now.Add(p.LockFor), f.key); err != nil {
 					return err
 				}
 			}
 		}
-		return tx.Audit(auditEntry{Action: "login.failure", ObjectType: "user", ObjectID: userID, After: map[string]string{"reason": reason}})
+		if f.count && f.source != "" && p.SourceLockAfter > 0 {
+			// A window older than SourceWindow starts afresh.
+			var failures int
+			if err := tx.QueryRowContext(ctx, `INSERT INTO login_source_throttle (source_key, failures, window_start, updated_at) VALUES ($1, 1, $2, $2)
+				ON CONFLICT (source_key) DO UPDATE SET
+					failures = CASE WHEN login_source_throttle.window_start <= $3 THEN 1 ELSE login_source_throttle.failures + 1 END,
+					window_start = CASE WHEN login_source_throttle.window_start <= $3 THEN excluded.window_start ELSE login_source_throttle.window_start END,
+					updated_at = excluded.updated_at
+				RETURNING failures`, f.source, tx.now, tx.now.Add(-p.SourceWindow)).Scan(&failures); err != nil {
+				return err
+			}
+			if failures >= p.SourceLockAfter {
+				if _, err := tx.ExecContext(ctx, `UPDATE login_source_throttle SET failures = 0, window_start = $1, locked_until = $2 WHERE source_key = $3`,
+					tx.now, tx.now.Add(p.SourceLockFor), f.source); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.Audit(auditEntry{Action: "login.failure", ObjectType: "user", ObjectID: f.userID, After: map[string]string{"reason": f.reason}})
 	})
 	if err != nil {
 		return err
 	}
-	if locked {
-		return samspil.Errorf(samspil.ELOCKED, "too many failed attempts; sign-in is paused for this account, try again later")
+	if f.err != nil {
+		return f.err
 	}
 	return errBadLogin()
 }
@@ -243,7 +319,8 @@ func (db *DB) TokenActor(ctx context.Context, secret string) (*samspil.Actor, er
 }
 
 // PurgeExpired deletes sessions past their lifetime or idle limit and
-// throttle rows whose lock has run out; the server runs it periodically.
+// throttle rows whose lock and window have run out; the server runs it
+// periodically.
 func (db *DB) PurgeExpired(ctx context.Context) (int64, error) {
 	now := db.now()
 	res, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE expires_at <= $1 OR last_seen_at <= $2`, now, now.Add(-db.policy.SessionIdle))
@@ -251,8 +328,12 @@ func (db *DB) PurgeExpired(ctx context.Context) (int64, error) {
 		return 0, err
 	}
 	n, _ := res.RowsAffected()
-	_, err = db.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE updated_at <= $1 AND (locked_until IS NULL OR locked_until <= $2)`,
-		now.Add(-24*time.Hour), now)
+	if _, err = db.write.ExecContext(ctx, `DELETE FROM login_throttle WHERE updated_at <= $1 AND (locked_until IS NULL OR locked_until <= $2)`,
+		now.Add(-24*time.Hour), now); err != nil {
+		return n, err
+	}
+	_, err = db.write.ExecContext(ctx, `DELETE FROM login_source_throttle WHERE window_start <= $1 AND (locked_until IS NULL OR locked_until <= $2)`,
+		now.Add(-db.policy.SourceWindow), now)
 	return n, err
 }
 

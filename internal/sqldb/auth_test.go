@@ -1,6 +1,7 @@
 package sqldb_test
 
 import (
+	"net/netip"
 	"testing"
 	"time"
 
@@ -15,13 +16,21 @@ type loginCounter struct {
 	t                  *testing.T
 	db                 *sqldb.DB
 	successes, failure int
+	last               error // the last attempt's error
 }
 
 func (c *loginCounter) attempt(email, password, wantCode string) string {
 	c.t.Helper()
-	secret, user, err := c.db.Login(ctx, email, password)
+	return c.attemptFrom(netip.Addr{}, email, password, wantCode)
+}
+
+// attemptFrom tries to sign in from the source address src.
+func (c *loginCounter) attemptFrom(src netip.Addr, email, password, wantCode string) string {
+	c.t.Helper()
+	secret, user, err := c.db.Login(ctx, samspil.LoginAttempt{Email: email, Password: password, Source: src})
+	c.last = err
 	if got := samspil.ErrorCode(err); got != wantCode {
-		c.t.Fatalf("login %s: want %q, got %q (%v)", email, wantCode, got, err)
+		c.t.Fatalf("login %s from %v: want %q, got %q (%v)", email, src, wantCode, got, err)
 	}
 	if wantCode == "" {
 		c.successes++
@@ -66,10 +75,10 @@ func TestLogin(t *testing.T) {
 		}
 
 		lc.attempt(anna.User.Email, "wrong password entirely", samspil.EUNAUTHORIZED)
-		_, _, wrongErr := db.Login(ctx, anna.User.Email, "")
+		_, _, wrongErr := db.Login(ctx, samspil.LoginAttempt{Email: anna.User.Email, Password: ""})
 		lc.failure++
 		lc.attempt("nobody@silkeborg.dk", testkit.Password, samspil.EUNAUTHORIZED)
-		_, _, unknownErr := db.Login(ctx, "nobody2@silkeborg.dk", testkit.Password)
+		_, _, unknownErr := db.Login(ctx, samspil.LoginAttempt{Email: "nobody2@silkeborg.dk", Password: testkit.Password})
 		lc.failure++
 		lc.attempt("sso@silkeborg.dk", "", samspil.EUNAUTHORIZED)
 		// The answer does not tell whether the account exists.
@@ -253,13 +262,13 @@ func TestPurgeExpired(t *testing.T) {
 		// Failed attempts from long ago are forgotten once purged: four
 		// yesterday and one today do not lock the login.
 		for i := 0; i < p.LockAfter-1; i++ {
-			_, _, err := db.Login(ctx, anna.User.Email, "wrong password")
+			_, _, err := db.Login(ctx, samspil.LoginAttempt{Email: anna.User.Email, Password: "wrong password"})
 			testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
 		}
 		clk.advance(25 * time.Hour)
 		_, err = db.PurgeExpired(ctx)
 		must(t, err)
-		_, _, err = db.Login(ctx, anna.User.Email, "wrong password")
+		_, _, err = db.Login(ctx, samspil.LoginAttempt{Email: anna.User.Email, Password: "wrong password"})
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
 		login(t, db, anna.User.Email, testkit.Password)
 	})

@@ -267,7 +267,7 @@ func (db *DB) AcceptByLink(ctx context.Context, secret string, in samspil.NewAcc
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	hash, err := db.passwords.Hash(in.Password)
+	hash, err := db.passwords.Hash(ctx, in.Password)
 	if err != nil {
 		return nil, err
 	}
@@ -370,7 +370,7 @@ func (db *DB) ResetPassword(ctx context.Context, secret, password string) error 
 	if err := db.passwords.Check(password, email, name); err != nil {
 		return err
 	}
-	hash, err := db.passwords.Hash(password)
+	hash, err := db.passwords.Hash(ctx, password)
 	if err != nil {
 		return err
 	}

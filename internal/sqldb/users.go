@@ -131,7 +131,7 @@ func (db *DB) CreateUser(ctx context.Context, actor *samspil.Actor, in samspil.U
 	var hash string
 	if in.Password != "" {
 		var err error
-		if hash, err = db.passwords.Hash(in.Password); err != nil {
+		if hash, err = db.passwords.Hash(ctx, in.Password); err != nil {
 			return nil, err
 		}
 	}
@@ -319,14 +319,20 @@ func (db *DB) SetPassword(ctx context.Context, actor *samspil.Actor, id, current
 		if err := db.read.QueryRowContext(ctx, `SELECT password_hash FROM users WHERE id = $1`, id).Scan(&hash); err != nil {
 			return err
 		}
-		if hash != nil && !db.passwords.Verify(*hash, current) {
-			return samspil.ErrorAt(samspil.EINVALID, "current_password", "the current password is wrong")
+		if hash != nil {
+			ok, err := db.passwords.Verify(ctx, *hash, current)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return samspil.ErrorAt(samspil.EINVALID, "current_password", "the current password is wrong")
+			}
 		}
 	}
 	if err := db.passwords.Check(password, u.Email, u.DisplayName); err != nil {
 		return err
 	}
-	hash, err := db.passwords.Hash(password)
+	hash, err := db.passwords.Hash(ctx, password)
 	if err != nil {
 		return err
 	}

@@ -16,7 +16,7 @@ const newPassword = "grøn cykel under regnbuen"
 
 func login(t testing.TB, db *sqldb.DB, email, password string) string {
 	t.Helper()
-	secret, _, err := db.Login(ctx, email, password)
+	secret, _, err := db.Login(ctx, samspil.LoginAttempt{Email: email, Password: password})
 	if err != nil {
 		t.Fatalf("login %s: %v", email, err)
 	}
@@ -318,7 +318,7 @@ func TestUserDisable(t *testing.T) {
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
 		_, err = db.TokenActor(ctx, secret)
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
-		_, _, err = db.Login(ctx, user.User.Email, testkit.Password)
+		_, _, err = db.Login(ctx, samspil.LoginAttempt{Email: user.User.Email, Password: testkit.Password})
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
 		_, err = db.ActorForUser(ctx, user.User.ID)
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
@@ -375,7 +375,7 @@ func TestSetPassword(t *testing.T) {
 		must(t, db.SetPassword(ctx, user.Actor, user.User.ID, testkit.Password, newPassword))
 		_, err = db.SessionActor(ctx, s1)
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
-		_, _, err = db.Login(ctx, user.User.Email, testkit.Password)
+		_, _, err = db.Login(ctx, samspil.LoginAttempt{Email: user.User.Email, Password: testkit.Password})
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
 		login(t, db, user.User.Email, newPassword)
 	})
@@ -440,7 +440,7 @@ func TestSetPasswordByOthers(t *testing.T) {
 		// A user without a password gets one.
 		nopw, err := db.CreateUser(ctx, testkit.System, samspil.UserInput{Email: "sso@silkeborg.dk", DisplayName: "SSO", OrganizationID: testkit.Silkeborg, Role: samspil.RoleViewer})
 		must(t, err)
-		_, _, err = db.Login(ctx, "sso@silkeborg.dk", newPassword)
+		_, _, err = db.Login(ctx, samspil.LoginAttempt{Email: "sso@silkeborg.dk", Password: newPassword})
 		testkit.ErrCode(t, err, samspil.EUNAUTHORIZED)
 		must(t, db.SetPassword(ctx, sAdmin.Actor, nopw.ID, "", newPassword))
 		if !findUser(t, db, nopw.ID).HasPassword {

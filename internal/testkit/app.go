@@ -11,6 +11,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -26,6 +27,7 @@ type App struct {
 	Server *server.Server
 	HTTP   *httptest.Server
 	URL    string
+	cfg    server.Config
 }
 
 // quietLogs silences the server's request log in tests unless
@@ -35,27 +37,67 @@ var quietLogs sync.Once
 // NewApp starts a server on engine e with a fresh database.
 func NewApp(t testing.TB, e sqldb.Engine) *App {
 	t.Helper()
+	return NewAppWith(t, e, server.Config{Version: "test", SecureCookies: true})
+}
+
+// NewAppWith starts a server with the given configuration on engine e with
+// a fresh database.
+func NewAppWith(t testing.TB, e sqldb.Engine, cfg server.Config) *App {
+	t.Helper()
 	quietLogs.Do(func() {
 		if os.Getenv("SAMSPIL_TEST_LOG") == "" {
 			slog.SetDefault(slog.New(slog.DiscardHandler))
 		}
 	})
 	db := NewDB(t, e)
-	srv, err := server.New(db, server.Config{Version: "test", SecureCookies: true})
+	srv, err := server.New(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	return &App{DB: db, Server: srv, HTTP: hs, URL: hs.URL}
+	return &App{DB: db, Server: srv, HTTP: hs, URL: hs.URL, cfg: cfg}
+}
+
+// Clone starts a second server over a copy of the app's database as it is
+// now, so that a test can make a change on the copy and keep the original
+// as it was. Only SQLite databases are copied this way (an online backup).
+func (a *App) Clone(t testing.TB) *App {
+	t.Helper()
+	if a.DB.Engine() != sqldb.SQLite {
+		t.Fatalf("Clone copies SQLite databases only, not %s", a.DB.Engine())
+	}
+	path := filepath.Join(t.TempDir(), "clone.db")
+	if err := a.DB.Backup(context.Background(), path); err != nil {
+		t.Fatal(err)
+	}
+	db, err := sqldb.Open(context.Background(), path, sqldb.Options{Passwords: Passwords()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	srv, err := server.New(db, a.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv.Handler())
+	t.Cleanup(hs.Close)
+	return &App{DB: db, Server: srv, HTTP: hs, URL: hs.URL, cfg: a.cfg}
 }
 
 // ForEachApp runs fn as a subtest per engine with a fresh server.
 func ForEachApp(t *testing.T, fn func(t *testing.T, app *App)) {
 	t.Helper()
+	ForEachAppWith(t, server.Config{Version: "test", SecureCookies: true}, fn)
+}
+
+// ForEachAppWith runs fn as a subtest per engine with a fresh server
+// configured by cfg.
+func ForEachAppWith(t *testing.T, cfg server.Config, fn func(t *testing.T, app *App)) {
+	t.Helper()
 	for _, e := range Engines(t) {
 		t.Run(string(e), func(t *testing.T) {
-			fn(t, NewApp(t, e))
+			fn(t, NewAppWith(t, e, cfg))
 		})
 	}
 }

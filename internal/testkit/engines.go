@@ -68,7 +68,11 @@ var postgresURL = sync.OnceValue(func() string {
 // many times stay fast. The default cost is tested on its own.
 var TestArgon2 = auth.Argon2Params{Memory: 1024, Time: 1, Threads: 1, KeyLen: 32, SaltLen: 16}
 
-var testPasswords = sync.OnceValue(func() *auth.Passwords { return auth.NewPasswords(TestArgon2) })
+// testPasswords bounds the hashing in flight as the server does, with a
+// long wait: parallel tests on a busy machine must not be turned away.
+var testPasswords = sync.OnceValue(func() *auth.Passwords {
+	return auth.NewPasswords(TestArgon2, auth.Limit{Wait: time.Minute})
+})
 
 // Passwords returns the password hasher that test databases use.
 func Passwords() *auth.Passwords { return testPasswords() }

@@ -57,7 +57,8 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	data := loginData{Email: r.PostFormValue("email"), ReturnTo: localPath(r.PostFormValue("return_to"), "/organizations")}
-	secret, _, err := w.store.Login(r.Context(), data.Email, r.PostFormValue("password"))
+	secret, _, err := w.store.Login(r.Context(), samspil.LoginAttempt{Email: data.Email, Password: r.PostFormValue("password"),
+		Source: httpx.ClientAddr(r.Context())})
 	if err != nil {
 		v := w.newView(r, "login", data)
 		v.Title = w.cat.text(v.Lang, "login.title")
@@ -66,10 +67,13 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 			v.Error = w.cat.text(v.Lang, "login.failed")
 		case samspil.ELOCKED:
 			v.Error = w.cat.text(v.Lang, "login.locked")
+		case samspil.EBUSY:
+			v.Error = w.cat.text(v.Lang, "login.busy")
 		default:
 			w.fail(rw, r, err)
 			return
 		}
+		httpx.SetRetryAfter(rw.Header(), err)
 		w.render(rw, r, httpx.Status(err), "login", v)
 		return
 	}

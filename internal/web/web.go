@@ -19,6 +19,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpx"
@@ -173,6 +175,7 @@ type view struct {
 	Fields    map[string]string
 	Data      any
 	requestID string
+	err       error // the error shown, for its headers (Retry-After)
 }
 
 // newView prepares the common page data.
@@ -189,7 +192,7 @@ func (w *Web) newView(r *http.Request, nav string, data any) *view {
 // or after a failed form post the page that held the form.
 func pagePath(r *http.Request) string {
 	if r.Method == http.MethodGet {
-		return r.URL.RequestURI()
+		return localPath(r.URL.RequestURI(), "/organizations")
 	}
 	if u, err := url.Parse(r.Referer()); err == nil && u.Host == r.Host {
 		return localPath(u.RequestURI(), "/organizations")
@@ -200,6 +203,7 @@ func pagePath(r *http.Request) string {
 // withError puts err on the page: a form-level message and one message per
 // invalid field, in the reader's language.
 func (w *Web) withError(v *view, err error) *view {
+	v.err = err
 	tr := w.translator(v.Lang)
 	var e *samspil.Error
 	if !errors.As(err, &e) {
@@ -256,6 +260,9 @@ func (w *Web) renderTemplate(rw http.ResponseWriter, r *http.Request, status int
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")
 	rw.Header().Set("Cache-Control", "no-store")
 	rw.Header().Set("Vary", "Cookie, HX-Request")
+	if v.err != nil {
+		httpx.SetRetryAfter(rw.Header(), v.err)
+	}
 	rw.WriteHeader(status)
 	rw.Write(buf.Bytes())
 }
@@ -288,13 +295,39 @@ func redirect(rw http.ResponseWriter, r *http.Request, path, done string) {
 	http.Redirect(rw, r, path, http.StatusSeeOther)
 }
 
-// localPath returns p when it is a path on this site, else fallback; it
-// keeps return_to from sending people elsewhere.
+// localPath returns p when it is a path on this site, else fallback. Every
+// redirect to a place that the request names (return_to, Referer) goes
+// through it, so that none sends people elsewhere.
 func localPath(p, fallback string) string {
-	if p == "" || !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") || strings.ContainsAny(p, "\r\n") {
+	if !isLocalPath(p) {
 		return fallback
 	}
 	return p
+}
+
+// isLocalPath reports whether p is a path on this site: it starts with
+// exactly one "/" and has no backslash anywhere (browsers read "/\evil" as
+// "//evil") and no control or format character (browsers drop tabs and
+// newlines, so "/\t/evil" becomes "//evil"; others reorder or hide text),
+// neither as written nor percent-decoded, in case anything decodes it once
+// more on the way.
+func isLocalPath(p string) bool {
+	decoded, err := url.PathUnescape(p)
+	if err != nil {
+		return false
+	}
+	for _, s := range []string{p, decoded} {
+		if !strings.HasPrefix(s, "/") || strings.HasPrefix(s, "//") || !utf8.ValidString(s) {
+			return false
+		}
+		for _, r := range s {
+			if r < 0x20 || r == 0x7f || r == '\\' || unicode.IsControl(r) || unicode.In(r, unicode.Cf, unicode.Zl, unicode.Zp) {
+				return false
+			}
+		}
+	}
+	u, err := url.Parse(p)
+	return err == nil && u.Scheme == "" && u.Host == "" && u.User == nil
 }
 
 // responder answers turned-away page requests.

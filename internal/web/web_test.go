@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"go/ast"
 	"go/parser"
 	"go/token"
@@ -297,6 +298,34 @@ func TestLoginFailure(t *testing.T) {
 	})
 }
 
+// Failures from one address on many accounts pause sign-in from it: the
+// page says so in Danish, answers 429 with Retry-After, and tells nothing
+// about the account.
+func TestLoginPausedForAddress(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		testkit.NewPerson(t, app.DB, adminEmail, testkit.Silkeborg, samspil.RoleAdmin)
+		p := app.DB.Policy()
+		for i := range p.SourceLockAfter {
+			newBrowser(t, app).Login(fmt.Sprintf("gaet%d@silkeborg.example", i), "forkert adgangskode til kontoen").Want(t, http.StatusUnauthorized)
+		}
+		var pages []string
+		for _, email := range []string{adminEmail, "nobody@silkeborg.example"} {
+			res := newBrowser(t, app).Login(email, testkit.Password).Want(t, http.StatusTooManyRequests)
+			mustContain(t, res, "For mange forkerte forsøg. Log ind er sat på pause et stykke tid; prøv igen senere.", `value="`+email+`"`)
+			if got, want := res.Header.Get("Retry-After"), strconv.Itoa(int(p.SourceLockFor.Seconds())); got != want {
+				t.Errorf("Retry-After %q, want %q", got, want)
+			}
+			if ck := sessionCookie(t, res); ck != nil && ck.Value != "" {
+				t.Fatalf("paused login set a session cookie: %v", ck)
+			}
+			pages = append(pages, strings.ReplaceAll(body(res), email, ""))
+		}
+		if pages[0] != pages[1] {
+			t.Error("the paused page differs for an account and for no account")
+		}
+	})
+}
+
 func TestLoginPageWhenSignedIn(t *testing.T) {
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		testkit.NewPerson(t, app.DB, adminEmail, testkit.Silkeborg, samspil.RoleAdmin)
@@ -340,9 +369,14 @@ func TestSignInRequired(t *testing.T) {
 }
 
 func TestReturnToMustBeLocal(t *testing.T) {
-	hostile := []string{"https://evil.example", "//evil.example/x", `/\evil.example`, "evil.example", "javascript:alert(1)"}
+	hostile := []string{"https://evil.example", "//evil.example/x", `/\evil.example`, "evil.example", "javascript:alert(1)",
+		"/\t/evil.example", "\t/evil.example", "/\r\n/evil.example", "/%09/evil.example", "/%2F/evil.example",
+		"/\u202e/elpmaxe.live", "///evil.example", `/%5Cevil.example`}
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		testkit.NewPerson(t, app.DB, adminEmail, testkit.Silkeborg, samspil.RoleAdmin)
+		// A NUL is refused at the edge, naming the parameter.
+		res := newBrowser(t, app).Do("GET", "/login?return_to="+url.QueryEscape("/\x00/evil.example"), nil).Want(t, http.StatusUnprocessableEntity)
+		mustContain(t, res, "return_to")
 		for _, target := range hostile {
 			// Not carried into the login form.
 			page := newBrowser(t, app).Do("GET", "/login?return_to="+url.QueryEscape(target), nil).Want(t, http.StatusOK)
