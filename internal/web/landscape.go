@@ -5,6 +5,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"slices"
 	"net/url"
 	"strconv"
 	"strings"
@@ -124,9 +125,17 @@ func (w *Web) showSystem(rw http.ResponseWriter, r *http.Request, status int, fo
 		return
 	}
 	d.Map = template.HTML(buf.String()) // dkmap escapes every value it writes
-	if d.Orgs, err = w.writableOrgs(ctx, actor); err != nil {
+	orgs, err := w.writableOrgs(ctx, actor)
+	if err != nil {
 		w.fail(rw, r, err)
 		return
+	}
+	// An organisation registers a system once: those that have are not
+	// offered the form again.
+	for _, o := range orgs {
+		if !slices.ContainsFunc(d.WhoUses, func(u samspil.WhoUses) bool { return u.OrganizationID == o.ID }) {
+			d.Orgs = append(d.Orgs, o)
+		}
 	}
 	v := w.newView(r, "catalogue", d)
 	v.Title = s.Name

@@ -11,6 +11,10 @@ import (
 type personRow struct {
 	User       samspil.User
 	Membership samspil.Membership
+	// KeepsAdmin: the person is the organisation's last working
+	// administrator, whom the store refuses to remove, demote or disable.
+	KeepsAdmin bool
+	Self       bool // the reader, who may not disable their own account
 }
 
 type peopleData struct {
@@ -71,12 +75,20 @@ func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, fo
 			}
 		}
 	}
+	admins := 0
 	for _, u := range users {
 		for _, m := range u.Memberships {
 			if m.OrganizationID == org.ID {
-				d.People = append(d.People, personRow{User: u, Membership: m})
+				d.People = append(d.People, personRow{User: u, Membership: m, Self: u.ID == actor.UserID})
+				if m.Role == samspil.RoleAdmin && !u.Disabled {
+					admins++
+				}
 			}
 		}
+	}
+	for i := range d.People {
+		p := &d.People[i]
+		p.KeepsAdmin = admins == 1 && p.Membership.Role == samspil.RoleAdmin && !p.User.Disabled
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "people.title", org.Name)

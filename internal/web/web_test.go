@@ -634,9 +634,14 @@ func TestPeopleChangeRoleAndRemove(t *testing.T) {
 			t.Fatalf("stale change applied: %s", m.Role)
 		}
 
-		// The last administrator can be neither demoted nor removed.
+		// The last administrator can be neither demoted nor removed: the page
+		// offers neither, and a forged post is refused.
 		page = b.Do("GET", peoplePath, nil).Want(t, http.StatusOK)
-		adminVersion := hiddenVersion(t, page, peoplePath+"/"+am.ID+"/remove")
+		mustContain(t, page, "Den sidste administrator; giv en anden rollen først")
+		if hasForm(page, peoplePath+"/"+am.ID+"/remove") || hasForm(page, peoplePath+"/"+am.ID+"/role") || hasForm(page, peoplePath+"/"+am.ID+"/account") {
+			t.Fatal("the last administrator's row offers to remove, demote or disable them")
+		}
+		adminVersion := strconv.Itoa(am.Version)
 		res = b.Do("POST", peoplePath+"/"+am.ID+"/remove", url.Values{"version": {adminVersion}}).Want(t, http.StatusConflict)
 		mustContain(t, res, "er den sidste administrator af Silkeborg Kommune; gør en anden til administrator først")
 		res = b.Do("POST", peoplePath+"/"+am.ID+"/role", url.Values{"role": {"viewer"}, "version": {adminVersion}}).Want(t, http.StatusConflict)
