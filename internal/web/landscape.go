@@ -5,8 +5,8 @@ import (
 	"context"
 	"html/template"
 	"net/http"
-	"slices"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
