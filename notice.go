@@ -15,10 +15,11 @@ const (
 	NoticeVote     NoticeKind = "vote"     // a decision waits for your organisation's vote
 	NoticeAction   NoticeKind = "action"   // an action item of yours is due
 	NoticeDeadline NoticeKind = "deadline" // the last day to give notice on a contract of your organisation is near
+	NoticeConsent  NoticeKind = "consent"  // an invitation or a change of its terms waits for your organisation's answer
 )
 
 // NoticeKinds lists the kinds.
-var NoticeKinds = []NoticeKind{NoticeMeeting, NoticeVote, NoticeAction, NoticeDeadline}
+var NoticeKinds = []NoticeKind{NoticeMeeting, NoticeVote, NoticeAction, NoticeDeadline, NoticeConsent}
 
 // Valid reports whether k is a known kind.
 func (k NoticeKind) Valid() bool { return slices.Contains(NoticeKinds, k) }
@@ -74,6 +75,11 @@ type NoticeSubject struct {
 	OrgName  string      // NoticeVote, NoticeDeadline: the organisation concerned
 	Action   *ActionItem // NoticeAction
 	Contract *Contract   // NoticeDeadline
+	// NoticeConsent: an invitation of the organisation OrgName, or an
+	// adjustment of Collaboration that waits for its approval.
+	Invitation    *Invitation
+	Adjustment    *Adjustment
+	Collaboration string
 }
 
 // NoticeService keeps the notice queue. Only the system (the job) uses the

@@ -189,6 +189,20 @@ func (j *Job) compose(s samspil.NoticeSubject) (subject, body string) {
 		subject = t("notice.action_subject", a.Title, danishDay(a.Due.StartIn(samspil.Copenhagen())))
 		b.WriteString(t("notice.action_body", a.Title, danishDay(a.Due.StartIn(samspil.Copenhagen()))) + "\n")
 		b.WriteString("\n" + base + "/collaborations/" + a.CollaborationID + "/action-items\n")
+	case samspil.NoticeConsent:
+		if inv := s.Invitation; inv != nil {
+			subject = t("notice.invitation_subject", inv.CollaborationName)
+			b.WriteString(t("notice.invitation_body", inv.OrganizationName, inv.CollaborationName, t("term."+string(inv.Role)),
+				t("term."+string(inv.Commitment))) + "\n")
+			if inv.Message != "" {
+				b.WriteString("\n" + inv.Message + "\n")
+			}
+			b.WriteString("\n" + base + "/collaborations/" + inv.CollaborationID + "#invitations\n")
+		} else if a := s.Adjustment; a != nil {
+			subject = t("notice.approval_subject", s.Collaboration, a.Title)
+			b.WriteString(t("notice.approval_body", a.Title, s.Collaboration, s.OrgName, danishDay(a.EffectiveOn.StartIn(samspil.Copenhagen()))) + "\n")
+			b.WriteString("\n" + base + "/collaborations/" + a.CollaborationID + "#adjustments\n")
+		}
 	case samspil.NoticeDeadline:
 		c := s.Contract
 		last := danishDay(c.Deadlines.LastNoticeDate.StartIn(samspil.Copenhagen()))

@@ -152,3 +152,74 @@ func TestNotices(t *testing.T) {
 		}
 	})
 }
+
+// TestConsentNotices: an invitation and a change of terms waiting for an
+// organisation's answer are noticed once to its administrators, and not to
+// its other people.
+func TestConsentNotices(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		smtpd := mailtest.Start(t)
+		sender, err := mail.NewSMTP(smtpd.Config())
+		must(t, err)
+		w, err := web.New(httpx.NewRouter(), db, web.Config{})
+		must(t, err)
+		job := func() *notify.Job {
+			return &notify.Job{Store: db, Sender: sender, BaseURL: "https://samspil.example", Texts: func(key string, args ...any) string {
+				return w.Text(web.DefaultLanguage, key, args...)
+			}}
+		}
+		s := testkit.NewPerson(t, db, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		v := testkit.NewPerson(t, db, "admin@viborg.example", testkit.Viborg, samspil.RoleAdmin)
+		testkit.NewPerson(t, db, "ed@viborg.example", testkit.Viborg, samspil.RoleEditor)
+		a := testkit.NewPerson(t, db, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
+		c, err := db.CreateCollaboration(ctx, s.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg", Kind: samspil.KindPartnership,
+			Start: samspil.NewDate(2014, 1, 1), OrganizationID: testkit.Silkeborg})
+		must(t, err)
+		testkit.Join(t, db, c.ID, samspil.InvitationInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2014, 1, 1)})
+		inv, err := db.Invite(ctx, s.Actor, c.ID, samspil.InvitationInput{OrganizationID: testkit.Viborg, Message: "Vil I være med?"})
+		must(t, err)
+		adj, err := db.ProposeAdjustment(ctx, testkit.Actor(t, db, s.User.ID), c.ID, samspil.AdjustmentInput{Title: "Aarhus frivillig",
+			EffectiveOn: samspil.NewDate(2027, 1, 1), Commitments: []samspil.CommitmentChange{{OrganizationID: testkit.Org(t, db, testkit.Aarhus).ID,
+				Commitment: samspil.CommitmentVoluntary}}})
+		must(t, err)
+
+		queued, sent, err := job().RunOnce(ctx)
+		must(t, err)
+		if queued != 2 || sent != 2 {
+			t.Fatalf("queued %d, sent %d", queued, sent)
+		}
+		got := smtpd.Wait(t, 2, 5*time.Second)
+		byTo := map[string]mailtest.Received{}
+		for _, m := range got {
+			byTo[m.To[0]] = m
+		}
+		m, ok := byTo[v.User.Email]
+		if !ok || m.Subject != "Invitation til Silkeborg–Viborg" || !strings.Contains(m.Text, "Viborg Kommune er inviteret til Silkeborg–Viborg som medlem, bindende (skal).") ||
+			!strings.Contains(m.Text, "Vil I være med?") || !strings.Contains(m.Text, "https://samspil.example/collaborations/"+c.ID+"#invitations") {
+			t.Fatalf("the invitation notice: %+v", m)
+		}
+		m, ok = byTo[a.User.Email]
+		if !ok || m.Subject != "Silkeborg–Viborg: Aarhus frivillig venter på jeres godkendelse" || !strings.Contains(m.Text, "01.01.2027") ||
+			!strings.Contains(m.Text, "#adjustments") {
+			t.Fatalf("the approval notice: %+v", m)
+		}
+		// Nothing twice; answered ones are not noticed again.
+		_, err = db.AcceptInvitation(ctx, v.Actor, inv.ID, samspil.Answer{})
+		must(t, err)
+		_, err = db.ApproveAdjustment(ctx, a.Actor, adj.ID, samspil.ApprovalInput{OrganizationID: testkit.Aarhus})
+		must(t, err)
+		if queued, sent, err = job().RunOnce(ctx); err != nil || queued != 0 || sent != 0 {
+			t.Fatalf("again: queued %d, sent %d, %v", queued, sent, err)
+		}
+		// Opting out holds.
+		must(t, db.SetNoticeOptOuts(ctx, a.Actor, a.User.ID, []samspil.NoticeKind{samspil.NoticeConsent}))
+		_, err = db.ProposeAdjustment(ctx, testkit.Actor(t, db, s.User.ID), c.ID, samspil.AdjustmentInput{Title: "Aarhus observerer",
+			EffectiveOn: samspil.NewDate(2027, 2, 1), Roles: []samspil.RoleChange{{OrganizationID: testkit.Org(t, db, testkit.Aarhus).ID,
+				Role: samspil.MemberRoleObserver}}})
+		must(t, err)
+		if queued, _, err = job().RunOnce(ctx); err != nil || queued != 0 {
+			t.Fatalf("after opting out: queued %d, %v", queued, err)
+		}
+	})
+}

@@ -55,6 +55,9 @@ func (db *DB) NoticeSubjects(ctx context.Context, actor *samspil.Actor, now time
 	if err := db.deadlineSubjects(ctx, actor, now, h.Deadline, add); err != nil {
 		return nil, err
 	}
+	if err := db.consentSubjects(ctx, actor, now, add); err != nil {
+		return nil, err
+	}
 	return db.notQueued(ctx, out)
 }
 
@@ -151,6 +154,84 @@ func (db *DB) voteSubjects(ctx context.Context, actor *samspil.Actor, now time.T
 		}
 	}
 	return nil
+}
+
+// noticeConsentWindow is how long an invitation or a proposed adjustment
+// is noticed after it was made; the page shows it for as long as it waits.
+const noticeConsentWindow = 60 * 24 * time.Hour
+
+// consentSubjects: invitations to collaborations and proposed adjustments
+// that wait for an organisation's answer, for the administrators who give
+// its consent; each is noticed once to each of them.
+func (db *DB) consentSubjects(ctx context.Context, actor *samspil.Actor, now time.Time, add func(samspil.NoticeSubject)) error {
+	since := now.Add(-noticeConsentWindow)
+	rows, err := db.read.QueryContext(ctx, `SELECT id FROM collaboration_invitations WHERE status = 'pending' AND created_at >= $1
+		ORDER BY created_at, id`, since)
+	if err != nil {
+		return err
+	}
+	ids, err := collect(rows, scanString)
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		inv, err := db.FindInvitation(ctx, actor, id)
+		if err != nil {
+			return err
+		}
+		people, err := db.consenters(ctx, inv.OrganizationID)
+		if err != nil {
+			return err
+		}
+		for _, p := range people {
+			add(samspil.NoticeSubject{Kind: samspil.NoticeConsent, Key: "invitation:" + inv.ID + ":" + p.userID, UserID: p.userID, Email: p.email,
+				Name: p.name, Invitation: inv, OrgName: inv.OrganizationName, Collaboration: inv.CollaborationName})
+		}
+	}
+	rows, err = db.read.QueryContext(ctx, `SELECT a.id, ap.organization_id, o.name, c.name FROM adjustment_approvals ap
+		JOIN adjustments a ON a.id = ap.adjustment_id JOIN collaborations c ON c.id = a.collaboration_id
+		JOIN organizations o ON o.id = ap.organization_id
+		WHERE a.status = 'proposed' AND ap.state = 'pending' AND a.created_at >= $1 ORDER BY a.created_at, a.id, ap.organization_id`, since)
+	if err != nil {
+		return err
+	}
+	type waiting struct{ adjustment, org, orgName, collab string }
+	found, err := collect(rows, func(r rowScanner) (waiting, error) {
+		var w waiting
+		return w, r.Scan(&w.adjustment, &w.org, &w.orgName, &w.collab)
+	})
+	if err != nil {
+		return err
+	}
+	for _, w := range found {
+		a, err := db.FindAdjustment(ctx, actor, w.adjustment)
+		if err != nil {
+			return err
+		}
+		people, err := db.consenters(ctx, w.org)
+		if err != nil {
+			return err
+		}
+		for _, p := range people {
+			add(samspil.NoticeSubject{Kind: samspil.NoticeConsent, Key: "approval:" + a.ID + ":" + w.org + ":" + p.userID, UserID: p.userID,
+				Email: p.email, Name: p.name, Adjustment: a, OrgName: w.orgName, Collaboration: w.collab})
+		}
+	}
+	return nil
+}
+
+// consenters are the enabled administrators of an organisation: those who
+// give its consent (samspil.PermCollabConsent).
+func (db *DB) consenters(ctx context.Context, orgID string) ([]recipient, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.email, u.display_name FROM memberships ms JOIN users u ON u.id = ms.user_id
+		WHERE ms.organization_id = $1 AND ms.role = 'admin' AND u.disabled = FALSE ORDER BY u.id`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r rowScanner) (recipient, error) {
+		var p recipient
+		return p, r.Scan(&p.userID, &p.email, &p.name)
+	})
 }
 
 // representatives are the enabled administrators and editors of an
