@@ -387,7 +387,7 @@ func (a *Adjustment) Approval(orgID string) *Approval {
 
 // CommitmentChange sets one member's commitment in an adjustment.
 type CommitmentChange struct {
-	OrganizationID string     `json:"organization_id"`
+	OrganizationID string     `json:"organization_id" doc:"Organisation ID or municipality code"`
 	Commitment     Commitment `json:"commitment"`
 }
 

@@ -175,7 +175,7 @@ func (s AdjustmentStatus) Open() bool { return s == AdjustmentProposed || s == A
 
 // RoleChange sets one member's role in an adjustment.
 type RoleChange struct {
-	OrganizationID string     `json:"organization_id"`
+	OrganizationID string     `json:"organization_id" doc:"Organisation ID or municipality code"`
 	Role           MemberRole `json:"role"`
 }
 

@@ -27,6 +27,17 @@ func (db *DB) ProposeAdjustment(ctx context.Context, actor *samspil.Actor, colla
 		if in.EffectiveOn.Before(c.Start) {
 			return samspil.ErrorAt(samspil.EINVALID, "effective_on", "must not be before the collaboration starts (%s)", c.Start.String())
 		}
+		// Members may be named by municipality code too.
+		for i := range in.Commitments {
+			if in.Commitments[i].OrganizationID, err = resolveOrgID(ctx, tx, in.Commitments[i].OrganizationID); err != nil {
+				return err
+			}
+		}
+		for i := range in.Roles {
+			if in.Roles[i].OrganizationID, err = resolveOrgID(ctx, tx, in.Roles[i].OrganizationID); err != nil {
+				return err
+			}
+		}
 		// Check every change before writing any.
 		var v samspil.Validation
 		for i, cc := range in.Commitments {
