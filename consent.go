@@ -15,6 +15,13 @@ import (
 // its terms only once it has approved. States of a membership: invited →
 // member (accepted) | declined; member → left.
 
+// The reasons samspil records itself in a membership's history (the pages
+// translate them); people's own reasons are kept as they wrote them.
+const (
+	ReasonFounding = "founding member"
+	ReasonAccepted = "accepted the invitation"
+)
+
 // InvitationStatus is where an invitation stands.
 type InvitationStatus string
 

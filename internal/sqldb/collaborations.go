@@ -290,7 +290,7 @@ func (db *DB) CreateCollaboration(ctx context.Context, actor *samspil.Actor, in 
 			return err
 		}
 		m := samspil.Member{CollaborationID: c.ID, OrganizationID: org.ID, OrganizationName: org.Name, Role: role, Commitment: commitment, Since: c.Start}
-		if err := db.insertMember(tx, &c, &m, "founding member"); err != nil {
+		if err := db.insertMember(tx, &c, &m, samspil.ReasonFounding); err != nil {
 			return err
 		}
 		c.Members = []samspil.Member{m}

@@ -235,7 +235,7 @@ func (db *DB) AcceptInvitation(ctx context.Context, actor *samspil.Actor, id str
 			Commitment: inv.Commitment, Since: since}
 		reason := a.Reason
 		if reason == "" {
-			reason = "accepted the invitation"
+			reason = samspil.ReasonAccepted
 		}
 		if err := db.insertMember(tx, c, &m, reason); err != nil {
 			return err

@@ -85,6 +85,14 @@ type commitmentView struct {
 type memberEventRow struct {
 	samspil.MemberEvent
 	Role, Commitment string
+	ReasonKey        string // for a reason the store wrote itself, its key under member_reason., else ""
+}
+
+// storeReasons are the reasons the store records itself, with their
+// catalogue keys; people's own reasons are shown as they wrote them.
+var storeReasons = map[string]string{
+	samspil.ReasonFounding: "founding",
+	samspil.ReasonAccepted: "accepted",
 }
 
 // chairBlankRows is how many empty rows the chair rotation form offers
@@ -242,7 +250,7 @@ func adjustmentViews(c *samspil.Collaboration, adjs []samspil.Adjustment, forums
 func memberEventRows(events []samspil.MemberEvent) []memberEventRow {
 	out := make([]memberEventRow, 0, len(events))
 	for _, e := range events {
-		row := memberEventRow{MemberEvent: e}
+		row := memberEventRow{MemberEvent: e, ReasonKey: storeReasons[e.Reason]}
 		if e.Kind == samspil.MemberJoined {
 			row.Role, row.Commitment, _ = strings.Cut(e.To, "/")
 		}

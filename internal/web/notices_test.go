@@ -21,10 +21,10 @@ func TestAccountNoticesAndMeetingFeed(t *testing.T) {
 		noInlineStyle(t, page)
 		mustContain(t, page, "Beskeder på e-mail", `name="notice_meeting" type="checkbox" value="on" checked`, "Lav kalenderadresse")
 		form := formFields(t, page, "/account/notices")
-		if len(form) != 4 {
+		if len(form) != len(samspil.NoticeKinds) {
 			t.Fatalf("form %v", form)
 		}
-		res := b.Do("POST", "/account/notices", url.Values{"notice_vote": {"on"}, "notice_action": {"on"}})
+		res := b.Do("POST", "/account/notices", url.Values{"notice_vote": {"on"}, "notice_action": {"on"}, "notice_consent": {"on"}})
 		wantRedirect(t, res, "/account")
 		kinds, err := app.DB.NoticeOptOuts(context.Background(), p.Actor, p.User.ID)
 		if err != nil || len(kinds) != 2 || kinds[0] != samspil.NoticeDeadline || kinds[1] != samspil.NoticeMeeting {

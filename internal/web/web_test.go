@@ -1324,6 +1324,7 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"invitation_status.": strs(samspil.InvitationStatuses),
 		"adjustment_status.": strs(samspil.AdjustmentStatuses),
 		"approval_state.":    strs(samspil.ApprovalStates),
+		"member_reason.":     {"founding", "accepted"},
 		"import.kind.":       strs([]samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts}),
 		"status.": strs([]samspil.ContractStatus{samspil.ContractNotStarted, samspil.ContractActive, samspil.ContractInNotice,
 			samspil.ContractExpired, samspil.ContractTerminated}),
