@@ -136,6 +136,7 @@ type Collaboration struct {
 	Visibility   Visibility        `json:"visibility" doc:"private: its members only"`
 	Members      []Member          `json:"members" readOnly:"true" doc:"Current and former members"`
 	Documents    []Document        `json:"documents" readOnly:"true"`
+	HistoryUntil *Date             `json:"history_until,omitempty" format:"date" readOnly:"true" doc:"For a former member of a collaboration it would not see otherwise: its history is shown up to this day, its last day of membership"`
 	Version      int               `json:"version"`
 	CreatedAt    time.Time         `json:"created_at"`
 	UpdatedAt    time.Time         `json:"updated_at"`

@@ -2,6 +2,7 @@ package samspil
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 )
 
@@ -226,4 +227,36 @@ func (a *Actor) MaySetPassword(acc AccountFacts) bool {
 		return true
 	}
 	return !acc.Operator && len(acc.Orgs) == 1 && acc.CreatedBy == acc.Orgs[0] && a.Can(PermPeopleManage, acc.Orgs[0])
+}
+
+// HistoryUntil returns the last day of the collaboration's history the
+// actor may read, or nil for all of it. A former member keeps reading the
+// collaboration it was part of, but of a collaboration it would not see
+// otherwise (private, or shared with partners it is not a partner of) only
+// up to its last day of membership. invited says whether one of the
+// actor's organisations is invited to it: an invited organisation reads
+// it all, to decide.
+func (a *Actor) HistoryUntil(c *Collaboration, today Date, invited bool) *Date {
+	if a.IsOperator() || c.Visibility == VisibilityPublic || (a.SignedIn() && c.Visibility == VisibilitySector) || invited {
+		return nil
+	}
+	var last *Date
+	for i := range c.Members {
+		m := &c.Members[i]
+		if c.Visibility == VisibilityPartners {
+			if _, partner := slices.BinarySearch(a.Partners, m.OrganizationID); partner {
+				return nil
+			}
+		}
+		if !a.MemberOf(m.OrganizationID) {
+			continue
+		}
+		if m.Until == nil || !m.Until.Before(today) {
+			return nil
+		}
+		if last == nil || m.Until.After(*last) {
+			last = m.Until
+		}
+	}
+	return last
 }

@@ -37,7 +37,7 @@ func (db *DB) FindActionItem(ctx context.Context, actor *samspil.Actor, id strin
 func (db *DB) findActionItem(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.ActionItem, error) {
 	var q query
 	q.cond("a.id = " + q.arg(id))
-	q.cond(visibleCollabCond(&q, actor))
+	q.cond(db.visibleDatedCond(&q, actor, db.dayOf("a.created_at")))
 	a, err := scanActionItem(qr.QueryRowContext(ctx, "SELECT "+actionItemColumns+actionItemFrom+q.whereSQL(), q.args...))
 	if err != nil {
 		return nil, errNoRows(err, "action item")
@@ -57,7 +57,7 @@ func (db *DB) ListActionItems(ctx context.Context, actor *samspil.Actor, f samsp
 		}
 		q.cond("a.collaboration_id = " + q.arg(c.ID))
 	}
-	q.cond(visibleCollabCond(&q, actor))
+	q.cond(db.visibleDatedCond(&q, actor, db.dayOf("a.created_at")))
 	if f.MeetingID != "" {
 		q.cond("a.meeting_id = " + q.arg(f.MeetingID))
 	}

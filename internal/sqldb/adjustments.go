@@ -380,7 +380,15 @@ func (db *DB) ListAdjustments(ctx context.Context, actor *samspil.Actor, collabI
 	if err != nil {
 		return nil, err
 	}
-	return db.adjustmentsWhere(ctx, db.read, "a.collaboration_id = $1", c.ID)
+	adjs, err := db.adjustmentsWhere(ctx, db.read, "a.collaboration_id = $1", c.ID)
+	if err != nil {
+		return nil, err
+	}
+	until, err := db.historyUntil(ctx, db.read, actor, c)
+	if err != nil || until == nil {
+		return adjs, err
+	}
+	return slices.DeleteFunc(adjs, func(a samspil.Adjustment) bool { return a.EffectiveOn.After(*until) }), nil
 }
 
 // FindAdjustment returns an adjustment of a visible collaboration.
@@ -391,7 +399,7 @@ func (db *DB) FindAdjustment(ctx context.Context, actor *samspil.Actor, id strin
 func (db *DB) findAdjustment(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.Adjustment, error) {
 	var q query
 	q.cond("a.id = " + q.arg(id))
-	q.cond(visibleCollabCond(&q, actor))
+	q.cond(db.visibleDatedCond(&q, actor, "a.effective_on"))
 	var collabID string
 	err := qr.QueryRowContext(ctx, "SELECT a.collaboration_id FROM adjustments a JOIN collaborations c ON c.id = a.collaboration_id"+q.whereSQL(),
 		q.args...).Scan(&collabID)

@@ -42,6 +42,52 @@ func visibleCollabCond(q *query, actor *samspil.Actor) string {
 		q.in(actor.Partners) + "))"
 }
 
+// visibleDatedCond is the condition under which the actor sees a record of
+// the collaboration aliased c dated dateExpr (a DATE expression): as
+// visibleCollabCond, except that a former member that sees the
+// collaboration only as such sees its records up to its last day of
+// membership (samspil.Actor.HistoryUntil; historyUntil is its Go side).
+func (db *DB) visibleDatedCond(q *query, actor *samspil.Actor, dateExpr string) string {
+	switch {
+	case actor.IsOperator():
+		return "1 = 1"
+	case !actor.SignedIn():
+		return "c.visibility = 'public'"
+	}
+	today, orgs := q.arg(samspil.Today(db.now())), q.in(actor.OrgIDs())
+	return "c.visibility IN ('public', 'sector') OR c.id IN (SELECT cm.collaboration_id FROM collaboration_members cm WHERE cm.organization_id IN " +
+		orgs + " AND (cm.until IS NULL OR cm.until >= " + today + " OR " + dateExpr + " <= cm.until)) OR c.id IN (SELECT ci.collaboration_id " +
+		"FROM collaboration_invitations ci WHERE ci.status = 'pending' AND ci.organization_id IN " + orgs + ") OR (c.visibility = 'partners' AND " +
+		"c.id IN (SELECT cm.collaboration_id FROM collaboration_members cm WHERE cm.organization_id IN " + q.in(actor.Partners) + "))"
+}
+
+// historyUntil returns the last day of the collaboration's history the
+// actor may read, nil for all of it: samspil.Actor.HistoryUntil, told
+// whether one of the actor's organisations is invited.
+func (db *DB) historyUntil(ctx context.Context, qr querier, actor *samspil.Actor, c *samspil.Collaboration) (*samspil.Date, error) {
+	until := actor.HistoryUntil(c, samspil.Today(db.now()), false)
+	if until == nil {
+		return nil, nil
+	}
+	var q query
+	var n int
+	err := qr.QueryRowContext(ctx, `SELECT COUNT(*) FROM collaboration_invitations WHERE status = 'pending' AND collaboration_id = `+q.arg(c.ID)+
+		` AND organization_id IN `+q.in(actor.OrgIDs()), q.args...).Scan(&n)
+	if err != nil {
+		return nil, err
+	}
+	return actor.HistoryUntil(c, samspil.Today(db.now()), n > 0), nil
+}
+
+// dayOf returns a DATE expression of the timestamp column col, the day in
+// UTC.
+func (db *DB) dayOf(col string) string {
+	if db.engine == Postgres {
+		return "CAST(" + col + " AS DATE)"
+	}
+	return "date(" + col + ")"
+}
+
 // partnersOf returns the organisations whose records shared with partners
 // the members of orgIDs see on day, sorted: those that share with one of
 // orgIDs a collaboration active that day, both memberships active that day
@@ -74,9 +120,16 @@ func partnersOf(ctx context.Context, qr querier, orgIDs []string, day samspil.Da
 }
 
 // FindCollaboration returns a visible collaboration with its members and
-// documents.
+// documents, and for a former member the last day of the history it reads.
 func (db *DB) FindCollaboration(ctx context.Context, actor *samspil.Actor, id string) (*samspil.Collaboration, error) {
-	return db.findCollab(ctx, db.read, actor, id)
+	c, err := db.findCollab(ctx, db.read, actor, id)
+	if err != nil {
+		return nil, err
+	}
+	if c.HistoryUntil, err = db.historyUntil(ctx, db.read, actor, c); err != nil {
+		return nil, err
+	}
+	return c, nil
 }
 
 func (db *DB) findCollab(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.Collaboration, error) {
@@ -425,10 +478,20 @@ func (db *DB) MemberHistory(ctx context.Context, actor *samspil.Actor, collabID 
 		e.On, e.AdjustmentID, e.RecordedAt = on.D, deref(adj), at.T
 		return e, err
 	})
+	if err != nil {
+		return nil, err
+	}
+	until, err := db.historyUntil(ctx, db.read, actor, c)
+	if err != nil {
+		return nil, err
+	}
+	if until != nil {
+		events = slices.DeleteFunc(events, func(e samspil.MemberEvent) bool { return e.On.After(*until) })
+	}
 	if events == nil {
 		events = []samspil.MemberEvent{}
 	}
-	return events, err
+	return events, nil
 }
 
 // ChairTerms returns the chair rotation, in order.

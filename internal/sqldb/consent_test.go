@@ -274,8 +274,8 @@ func TestLeaving(t *testing.T) {
 		// A forum in which Viborg's administrator sits, a decision dated next
 		// month with Viborg's vote, and a usage Viborg shares with partners.
 		f, err := db.CreateForum(ctx, w.sAdmin.Actor, c.ID, samspil.ForumInput{Name: "IT-chefmøde", Level: samspil.ForumITChiefs,
-			FirstMeeting: time.Date(2014, 1, 9, 9, 0, 0, 0, samspil.Copenhagen()),
-			Members:      []samspil.ForumMember{{UserID: w.vAdmin.User.ID, OrganizationID: w.viborg.ID}}})
+			FirstMeeting: time.Date(2014, 1, 9, 9, 0, 0, 0, samspil.Copenhagen()), Cadence: "FREQ=MONTHLY;BYDAY=2TH",
+			Members: []samspil.ForumMember{{UserID: w.vAdmin.User.ID, OrganizationID: w.viborg.ID}}})
 		must(t, err)
 		later, err := db.CreateDecision(ctx, w.sAdmin.Actor, c.ID, samspil.DecisionInput{Title: "Fælles mødebooking", DecidedOn: today.AddMonths(1)})
 		must(t, err)
@@ -316,8 +316,35 @@ func TestLeaving(t *testing.T) {
 			t.Fatal("Viborg is still Silkeborg's partner after leaving")
 		}
 		testkit.ErrCode(t, errOf(db.FindUsage(ctx, w.sAdmin.Actor, use.ID)), samspil.ENOTFOUND)
-		if _, err := db.FindCollaboration(ctx, w.vViewer.Actor, c.ID); err != nil {
+		seen, err := db.FindCollaboration(ctx, w.vViewer.Actor, c.ID)
+		if err != nil {
 			t.Fatalf("a former member lost sight of the collaboration: %v", err)
+		}
+		// It reads the history of this private collaboration up to its last
+		// day: the decision dated before it, not the one after.
+		if seen.HistoryUntil == nil || *seen.HistoryUntil != leave.Until {
+			t.Fatalf("history until %v", seen.HistoryUntil)
+		}
+		if full, _ := db.FindCollaboration(ctx, w.sAdmin.Actor, c.ID); full.HistoryUntil != nil {
+			t.Fatalf("a member's history is cut at %v", full.HistoryUntil)
+		}
+		must(t, errOf(db.FindDecision(ctx, w.vViewer.Actor, earlier.ID)))
+		testkit.ErrCode(t, errOf(db.FindDecision(ctx, w.vViewer.Actor, later.ID)), samspil.ENOTFOUND)
+		decs, err := db.ListDecisions(ctx, w.vViewer.Actor, samspil.DecisionFilter{CollaborationID: c.ID})
+		must(t, err)
+		if len(decs.Items) != 1 || decs.Items[0].ID != earlier.ID {
+			t.Fatalf("a former member lists %d decisions", len(decs.Items))
+		}
+		meetings, err := db.ListMeetings(ctx, w.vViewer.Actor, samspil.MeetingFilter{CollaborationID: c.ID, From: clk.now().AddDate(-20, 0, 0),
+			To: clk.now().AddDate(1, 0, 0), ListOptions: samspil.ListOptions{Limit: 500}})
+		must(t, err)
+		for _, mt := range meetings.Items {
+			if samspil.DateOf(mt.Start).After(leave.Until) {
+				t.Fatalf("a former member sees the meeting of %s", mt.Start)
+			}
+		}
+		if len(meetings.Items) == 0 {
+			t.Fatal("a former member sees none of the meetings before it left")
 		}
 		gotF, err := db.FindForum(ctx, testkit.System, f.ID)
 		must(t, err)
@@ -685,3 +712,71 @@ func TestPasswordReset(t *testing.T) {
 }
 
 func errOf3[A, B any](_ A, _ B, err error) error { return err }
+
+// TestHistoryUntilMatchesDatedCond: for every visibility and every kind of
+// reader, the decisions a list answers (the dated condition in SQL) are
+// exactly those the collaboration's history limit (samspil.Actor.
+// HistoryUntil, in Go) lets the reader see.
+func TestHistoryUntilMatchesDatedCond(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		sAdmin := testkit.NewPerson(t, db, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		vViewer := testkit.NewPerson(t, db, "viewer@viborg.example", testkit.Viborg, samspil.RoleViewer)
+		aAdmin := testkit.NewPerson(t, db, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
+		op := testkit.NewPerson(t, db, "drift@example.org", "0461", samspil.RoleViewer)
+		must(t, errOf(db.UpdateUser(ctx, testkit.System, op.User.ID, 1, samspil.UserPatch{Operator: ptr(true)})))
+		left := samspil.NewDate(2018, 12, 31)
+		type made struct {
+			c         *samspil.Collaboration
+			decisions map[string]samspil.Date
+		}
+		var all []made
+		for _, v := range samspil.Visibilities {
+			c, err := db.CreateCollaboration(ctx, sAdmin.Actor, samspil.CollaborationInput{Name: "Samarbejde " + string(v), Kind: samspil.KindNetwork,
+				Start: samspil.NewDate(2014, 1, 1), Visibility: v, OrganizationID: testkit.Silkeborg})
+			must(t, err)
+			testkit.Join(t, db, c.ID, samspil.InvitationInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
+			must(t, errOf(db.Leave(ctx, testkit.System, c.ID, samspil.LeaveInput{OrganizationID: testkit.Viborg, Until: left, Reason: "Udtrådt"})))
+			// Aarhus is a current member of the partners collaboration's
+			// sibling, which makes it Silkeborg's partner.
+			m := made{c: c, decisions: map[string]samspil.Date{}}
+			for _, on := range []samspil.Date{samspil.NewDate(2016, 5, 1), left, left.AddDays(1), samspil.NewDate(2024, 1, 1)} {
+				d, err := db.CreateDecision(ctx, testkit.System, c.ID, samspil.DecisionInput{Title: "Beslutning " + on.String(), DecidedOn: on})
+				must(t, err)
+				m.decisions[d.ID] = on
+			}
+			all = append(all, m)
+		}
+		partners, err := db.CreateCollaboration(ctx, sAdmin.Actor, samspil.CollaborationInput{Name: "Partnerskab", Kind: samspil.KindPartnership,
+			Start: samspil.NewDate(2014, 1, 1), Visibility: samspil.VisibilityPrivate, OrganizationID: testkit.Silkeborg})
+		must(t, err)
+		testkit.Join(t, db, partners.ID, samspil.InvitationInput{OrganizationID: testkit.Aarhus, Since: samspil.NewDate(2014, 1, 1)})
+
+		for _, reader := range []struct {
+			name  string
+			actor *samspil.Actor
+		}{{"anonymous", samspil.Anonymous()}, {"former member", testkit.Actor(t, db, vViewer.User.ID)}, {"member", testkit.Actor(t, db, sAdmin.User.ID)},
+			{"partner", testkit.Actor(t, db, aAdmin.User.ID)}, {"operator", testkit.Actor(t, db, op.User.ID)}} {
+			for _, m := range all {
+				seen, err := db.FindCollaboration(ctx, reader.actor, m.c.ID)
+				if samspil.ErrorCode(err) == samspil.ENOTFOUND {
+					seen = nil
+				} else {
+					must(t, err)
+				}
+				page, err := db.ListDecisions(ctx, reader.actor, samspil.DecisionFilter{ListOptions: samspil.ListOptions{Limit: 500}})
+				must(t, err)
+				listed := map[string]bool{}
+				for _, d := range page.Items {
+					listed[d.ID] = true
+				}
+				for id, on := range m.decisions {
+					want := seen != nil && (seen.HistoryUntil == nil || !on.After(*seen.HistoryUntil))
+					if listed[id] != want {
+						t.Errorf("%s, %s collaboration, decision of %s: listed %v, history allows %v (until %v)", reader.name, m.c.Visibility, on,
+							listed[id], want, seen)
+					}
+				}
+			}
+		}
+	})
+}

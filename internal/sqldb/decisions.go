@@ -82,7 +82,7 @@ func (db *DB) FindDecision(ctx context.Context, actor *samspil.Actor, id string)
 func (db *DB) findDecision(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.Decision, error) {
 	var q query
 	q.cond("d.id = " + q.arg(id))
-	q.cond(visibleCollabCond(&q, actor))
+	q.cond(db.visibleDatedCond(&q, actor, "d.decided_on"))
 	d, err := scanDecision(qr.QueryRowContext(ctx, "SELECT "+decisionColumns+" FROM decisions d JOIN collaborations c ON c.id = d.collaboration_id"+
 		q.whereSQL(), q.args...))
 	if err != nil {
@@ -246,7 +246,7 @@ func (db *DB) ListDecisions(ctx context.Context, actor *samspil.Actor, f samspil
 		}
 		q.cond("d.collaboration_id = " + q.arg(c.ID))
 	}
-	q.cond(visibleCollabCond(&q, actor))
+	q.cond(db.visibleDatedCond(&q, actor, "d.decided_on"))
 	if f.ForumID != "" {
 		q.cond("d.forum_id = " + q.arg(f.ForumID))
 	}
@@ -405,7 +405,7 @@ func belongsTo(tx *Tx, table, id, collabID string) (bool, error) {
 func (db *DB) lockedDecision(tx *Tx, id string) (*samspil.Decision, *samspil.Collaboration, []samspil.ChairTerm, error) {
 	var q query
 	q.cond("d.id = " + q.arg(id))
-	q.cond(visibleCollabCond(&q, tx.actor))
+	q.cond(db.visibleDatedCond(&q, tx.actor, "d.decided_on"))
 	var found string
 	if err := tx.QueryRowContext(tx.ctx, "SELECT d.id FROM decisions d JOIN collaborations c ON c.id = d.collaboration_id"+q.whereSQL(),
 		q.args...).Scan(&found); err != nil {

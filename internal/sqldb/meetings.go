@@ -44,7 +44,7 @@ func (db *DB) FindMeeting(ctx context.Context, actor *samspil.Actor, id string) 
 func (db *DB) findMeeting(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.Meeting, error) {
 	var q query
 	q.cond("m.id = " + q.arg(id))
-	q.cond(visibleCollabCond(&q, actor))
+	q.cond(db.visibleDatedCond(&q, actor, db.dayOf("m.start_at")))
 	m, err := scanMeeting(qr.QueryRowContext(ctx, "SELECT "+meetingColumns+meetingFrom+q.whereSQL(), q.args...))
 	if err != nil {
 		return nil, errNoRows(err, "meeting")
@@ -123,7 +123,7 @@ func finishMeetings(ctx context.Context, qr querier, actor *samspil.Actor, ms []
 // ListMeetings lists the meetings of visible collaborations by start.
 func (db *DB) ListMeetings(ctx context.Context, actor *samspil.Actor, f samspil.MeetingFilter) (*samspil.Page[samspil.Meeting], error) {
 	var q query
-	q.cond(visibleCollabCond(&q, actor))
+	q.cond(db.visibleDatedCond(&q, actor, db.dayOf("m.start_at")))
 	if f.CollaborationID != "" {
 		q.cond("m.collaboration_id = " + q.arg(f.CollaborationID))
 	}

@@ -150,6 +150,14 @@ func (db *DB) Timeline(ctx context.Context, actor *samspil.Actor, collabID strin
 		out = append(out, samspil.TimelineEntry{On: *c.End, Kind: "ended", Text: samspil.Phrasef("%s ended", c.Name), Link: link})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].On.Before(out[j].On) })
+	// A former member reads the history up to its last day.
+	until, err := db.historyUntil(ctx, db.read, actor, c)
+	if err != nil {
+		return nil, err
+	}
+	if until != nil {
+		out = slices.DeleteFunc(out, func(e samspil.TimelineEntry) bool { return e.On.After(*until) })
+	}
 	return out, nil
 }
 
