@@ -259,6 +259,31 @@ func memberEventRows(events []samspil.MemberEvent) []memberEventRow {
 	return out
 }
 
+// orgGroups returns the organisations that may join a collaboration, by
+// kind, leaving out those in skip.
+func (w *Web) orgGroups(ctx context.Context, actor *samspil.Actor, skip map[string]bool) ([]orgGroup, error) {
+	var out []orgGroup
+	for _, kind := range joinKinds {
+		orgs, err := allPages(func(cursor string) (*samspil.Page[samspil.Organization], error) {
+			return w.store.ListOrganizations(ctx, actor, samspil.OrganizationFilter{Kind: kind,
+				ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+		})
+		if err != nil {
+			return nil, err
+		}
+		g := orgGroup{Kind: kind}
+		for _, o := range orgs {
+			if !skip[o.ID] {
+				g.Orgs = append(g.Orgs, o)
+			}
+		}
+		if len(g.Orgs) > 0 {
+			out = append(out, g)
+		}
+	}
+	return out, nil
+}
+
 // manageChoices fills in what the managers' forms offer and their
 // defaults.
 func (w *Web) manageChoices(ctx context.Context, actor *samspil.Actor, d *collaborationData, forums []samspil.Forum) error {
@@ -281,23 +306,9 @@ func (w *Web) manageChoices(ctx context.Context, actor *samspil.Actor, d *collab
 			members[inv.OrganizationID] = true
 		}
 	}
-	for _, kind := range joinKinds {
-		orgs, err := allPages(func(cursor string) (*samspil.Page[samspil.Organization], error) {
-			return w.store.ListOrganizations(ctx, actor, samspil.OrganizationFilter{Kind: kind,
-				ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
-		})
-		if err != nil {
-			return err
-		}
-		g := orgGroup{Kind: kind}
-		for _, o := range orgs {
-			if !members[o.ID] {
-				g.Orgs = append(g.Orgs, o)
-			}
-		}
-		if len(g.Orgs) > 0 {
-			d.Orgs = append(d.Orgs, g)
-		}
+	var err error
+	if d.Orgs, err = w.orgGroups(ctx, actor, members); err != nil {
+		return err
 	}
 	today := d.Today.String()
 	end := ""

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpx"
@@ -18,6 +19,7 @@ type collaborationsData struct {
 	Kinds         []samspil.CollaborationKind
 	Exclusivities []samspil.Exclusivity
 	Rules         []samspil.DecisionRule
+	Orgs          []orgGroup // organisations that may be co-founders
 	Form          url.Values
 	ShowForm      bool
 	Today         samspil.Date
@@ -51,6 +53,12 @@ func (w *Web) showCollaborations(rw http.ResponseWriter, r *http.Request, status
 	if form.Get("organization_id") == "" && len(d.Founders) > 0 {
 		form.Set("organization_id", d.Founders[0].ID)
 	}
+	if len(d.Founders) > 0 {
+		if d.Orgs, err = w.orgGroups(ctx, actor, nil); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+	}
 	v := w.newView(r, "collaborations", d)
 	v.Title = w.cat.text(v.Lang, "collaborations.title")
 	if formErr != nil {
@@ -72,6 +80,11 @@ func (w *Web) createCollaboration(rw http.ResponseWriter, r *http.Request) {
 		OrganizationID: f.Get("organization_id"), Visibility: samspil.Visibility(f.Get("visibility")),
 		Exclusivity: samspil.Exclusivity(f.Get("exclusivity")), DecisionRule: samspil.DecisionRule(f.Get("decision_rule"))}
 	var v samspil.Validation
+	for _, id := range f["co_founder"] {
+		if id != "" && id != in.OrganizationID {
+			in.CoFounders = append(in.CoFounders, samspil.FounderInput{OrganizationID: id})
+		}
+	}
 	if s := f.Get("start"); s != "" {
 		d, err := samspil.ParseDate(s)
 		v.Check(err == nil, "start", "%q is not a date of the form YYYY-MM-DD such as 2026-01-31", s)
@@ -83,7 +96,12 @@ func (w *Web) createCollaboration(rw http.ResponseWriter, r *http.Request) {
 		c, err = w.store.CreateCollaboration(ctx, actor, in)
 	}
 	if err != nil {
-		w.showCollaborations(rw, r, httpx.Status(err), err, f)
+		w.showCollaborations(rw, r, httpx.Status(err), renameFields(err, func(path string) string {
+			if strings.HasPrefix(path, "co_founders[") {
+				return "co_founder"
+			}
+			return path
+		}), f)
 		return
 	}
 	http.Redirect(rw, r, "/collaborations/"+c.ID+"?done=collaboration_created", http.StatusSeeOther)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strings"
 	"testing"
 
 	"github.com/samspil/samspil"
@@ -82,5 +83,37 @@ func TestCollaborationPages(t *testing.T) {
 		outsider.Do("GET", "/collaborations/"+id, nil).Want(t, http.StatusNotFound)
 		mustNotContain(t, outsider.Do("GET", "/collaborations", nil).Want(t, http.StatusOK), "Silkeborg–Viborg")
 		app.Anonymous(t).Do("GET", "/collaborations/"+id, nil).Want(t, http.StatusNotFound)
+	})
+}
+
+// TestFoundingWithCoFounders: the founding form names co-founders, who are
+// invited rather than made members.
+func TestFoundingWithCoFounders(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		viborg := testkit.Org(t, app.DB, testkit.Viborg)
+		admin, _ := signIn(t, app, "admin@silkeborg.example")
+		page := admin.Do("GET", "/collaborations", nil).Want(t, http.StatusOK)
+		mustContain(t, page, `name="co_founder" multiple`, "Viborg Kommune (0791)")
+		form := with(formFields(t, page, "/collaborations"), "name", "Midtjysk driftsfællesskab", "kind", "operations_unit", "start", "2027-01-01",
+			"co_founder", viborg.ID)
+		res := admin.Do("POST", "/collaborations", form).Want(t, http.StatusSeeOther)
+		u := location(t, res)
+		id := strings.TrimPrefix(u.Path, "/collaborations/")
+		c := findCollab(t, app, id)
+		if len(c.Members) != 1 {
+			t.Fatalf("members %+v", c.Members)
+		}
+		invs, err := app.DB.ListInvitations(context.Background(), testkit.System, samspil.InvitationFilter{CollaborationID: id})
+		if err != nil || len(invs.Items) != 1 || invs.Items[0].OrganizationID != viborg.ID || !invs.Items[0].Founding ||
+			invs.Items[0].Since != samspil.NewDate(2027, 1, 1) {
+			t.Fatalf("invitations %v %+v", err, invs)
+		}
+		// The founders prepare it before it starts.
+		page = admin.Do("GET", u.Path, nil).Want(t, http.StatusOK)
+		mustContain(t, page, "<h3>Viborg Kommune <small>afventer svar</small></h3>", "medstifter")
+		if !hasForm(page, u.Path+"/invitations") || !hasForm(page, u.Path+"/adjustments") {
+			t.Fatal("the founders cannot manage a collaboration before it starts")
+		}
 	})
 }
