@@ -61,7 +61,8 @@ type cli struct {
 	Serve   serveCmd   `cmd:"" help:"Run the web server."`
 	Migrate migrateCmd `cmd:"" help:"Bring the database schema up to date and load the reference data."`
 	User    struct {
-		Add userAddCmd `cmd:"" help:"Create a user account."`
+		Add      userAddCmd      `cmd:"" help:"Create a user account."`
+		Password userPasswordCmd `cmd:"" help:"Set a user's password, as an operator: e.g. to revive an account that belongs to no organisation."`
 	} `cmd:"" help:"Manage users."`
 	Token struct {
 		Create tokenCreateCmd `cmd:"" help:"Create an API token for a user and print it."`
@@ -312,14 +313,49 @@ func (c *userAddCmd) Run(m *Main, ctx context.Context) error {
 	return nil
 }
 
-// password reads the new password: from --password-file, from standard
-// input when it is not a terminal, or from a prompt without echo.
+type userPasswordCmd struct {
+	dbFlag
+	Email        string `name:"email" required:"" help:"E-mail address of the account."`
+	PasswordFile string `name:"password-file" type:"existingfile" help:"Read the password from this file (else from standard input when it is not a terminal, else a prompt)."`
+}
+
+func (c *userPasswordCmd) Run(m *Main, ctx context.Context) error {
+	password, err := readPassword(m, c.PasswordFile)
+	if err != nil {
+		return err
+	}
+	db, err := openStore(ctx, c.dsn(), auth.Limit{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	id, err := db.UserIDByEmail(ctx, c.Email)
+	if samspil.ErrorCode(err) == samspil.ENOTFOUND {
+		return fmt.Errorf("no account has the address %s", c.Email)
+	}
+	if err != nil {
+		return err
+	}
+	if err := db.SetPassword(ctx, samspil.SystemActor("cli"), id, "", password); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "set the password of %s; its sessions have ended\n", c.Email)
+	return nil
+}
+
+// password reads the new password, unless the account is to have none.
 func (c *userAddCmd) password(m *Main) (string, error) {
 	if c.NoPassword {
 		return "", nil
 	}
-	if c.PasswordFile != "" {
-		b, err := os.ReadFile(c.PasswordFile)
+	return readPassword(m, c.PasswordFile)
+}
+
+// readPassword reads a new password: from file, from standard input when
+// it is not a terminal, or from a prompt without echo.
+func readPassword(m *Main, file string) (string, error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
 		if err != nil {
 			return "", err
 		}

@@ -72,6 +72,19 @@ func TestUserAddAndTokenCreate(t *testing.T) {
 			if err != nil || actor.RoleIn(testkit.Org(t, db, "0740").ID) != samspil.RoleAdmin {
 				t.Fatalf("token actor %+v %v", actor, err)
 			}
+			// An operator sets a password from the command line; an unknown
+			// account is refused.
+			if code, out, errOut := run(t, env, "en helt ny og lang adgangskode\n", "user", "password", "--email", "v@viborg.example"); code != 0 ||
+				!strings.Contains(out, "set the password of v@viborg.example") {
+				t.Fatalf("user password: %d %q %q", code, out, errOut)
+			}
+			if _, _, err := db.Login(context.Background(), samspil.LoginAttempt{Email: "v@viborg.example", Password: "en helt ny og lang adgangskode"}); err != nil {
+				t.Fatalf("the new password does not work: %v", err)
+			}
+			if code, _, errOut := run(t, env, "en helt ny og lang adgangskode\n", "user", "password", "--email", "ingen@viborg.example"); code != 1 ||
+				!strings.Contains(errOut, "ingen@viborg.example") {
+				t.Fatalf("unknown account: %d %q", code, errOut)
+			}
 			// The password given on standard input works for signing in.
 			if _, _, err := db.Login(context.Background(), samspil.LoginAttempt{Email: "it-chef@silkeborg.example", Password: testkit.Password}); err != nil {
 				t.Fatalf("login with the password from stdin: %v", err)
