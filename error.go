@@ -3,6 +3,7 @@ package samspil
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -155,4 +156,20 @@ func (v *Validation) Err() error {
 		return nil
 	}
 	return &Error{Code: EINVALID, Message: "The input is not valid.", Fields: v.fields, format: "The input is not valid."}
+}
+
+// RenameFields returns err with its field paths renamed by rename, e.g. to
+// the fields of a form or under a prefix; other errors are returned as they
+// are. The messages stay.
+func RenameFields(err error, rename func(path string) string) error {
+	var e *Error
+	if !errors.As(err, &e) || len(e.Fields) == 0 {
+		return err
+	}
+	out := *e
+	out.Fields = slices.Clone(e.Fields)
+	for i := range out.Fields {
+		out.Fields[i].Path = rename(out.Fields[i].Path)
+	}
+	return &out
 }

@@ -2,8 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"errors"
-	"slices"
 
 	"github.com/samspil/samspil"
 )
@@ -136,7 +134,7 @@ func (db *DB) invite(tx *Tx, c *samspil.Collaboration, org *samspil.Organization
 	}
 	m.CollaborationID, m.OrganizationID, m.OrganizationName = c.ID, org.ID, org.Name
 	if err := m.Validate(); err != nil {
-		return nil, renameFieldsWith(err, field)
+		return nil, samspil.RenameFields(err, field)
 	}
 	var v samspil.Validation
 	v.Check(len([]rune(in.Message)) <= 2000, field("message"), "must be at most 2000 characters")
@@ -169,20 +167,6 @@ func (db *DB) invite(tx *Tx, c *samspil.Collaboration, org *samspil.Organization
 		return nil, err
 	}
 	return &inv, nil
-}
-
-// renameFieldsWith renames the field paths of an invalid-input error.
-func renameFieldsWith(err error, rename func(string) string) error {
-	var e *samspil.Error
-	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return err
-	}
-	out := *e
-	out.Fields = slices.Clone(e.Fields)
-	for i := range out.Fields {
-		out.Fields[i].Path = rename(out.Fields[i].Path)
-	}
-	return &out
 }
 
 // answerableInvitation finds a visible invitation in a write transaction,

@@ -220,25 +220,28 @@ func (db *DB) consentSubjects(ctx context.Context, actor *samspil.Actor, now tim
 	return nil
 }
 
-// consenters are the enabled administrators of an organisation: those who
-// give its consent (samspil.PermCollabConsent).
+// consenters are the enabled people of an organisation who give its
+// consent (samspil.PermCollabConsent).
 func (db *DB) consenters(ctx context.Context, orgID string) ([]recipient, error) {
-	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.email, u.display_name FROM memberships ms JOIN users u ON u.id = ms.user_id
-		WHERE ms.organization_id = $1 AND ms.role = 'admin' AND u.disabled = FALSE ORDER BY u.id`, orgID)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, func(r rowScanner) (recipient, error) {
-		var p recipient
-		return p, r.Scan(&p.userID, &p.email, &p.name)
-	})
+	return db.holders(ctx, orgID, samspil.PermCollabConsent)
 }
 
-// representatives are the enabled administrators and editors of an
-// organisation: those who act for it.
+// representatives are the enabled people of an organisation who act for it
+// (samspil.PermCollabRepresent).
 func (db *DB) representatives(ctx context.Context, orgID string) ([]recipient, error) {
+	return db.holders(ctx, orgID, samspil.PermCollabRepresent)
+}
+
+// holders are the enabled people whose role in the organisation holds p.
+func (db *DB) holders(ctx context.Context, orgID string, p samspil.Permission) ([]recipient, error) {
+	var roles []string
+	for _, r := range samspil.Permissions[p].Roles {
+		roles = append(roles, string(r))
+	}
+	var q query
+	org := q.arg(orgID)
 	rows, err := db.read.QueryContext(ctx, `SELECT u.id, u.email, u.display_name FROM memberships ms JOIN users u ON u.id = ms.user_id
-		WHERE ms.organization_id = $1 AND ms.role IN ('admin', 'editor') AND u.disabled = FALSE ORDER BY u.id`, orgID)
+		WHERE ms.organization_id = `+org+` AND ms.role IN `+q.in(roles)+` AND u.disabled = FALSE ORDER BY u.id`, q.args...)
 	if err != nil {
 		return nil, err
 	}

@@ -1,11 +1,9 @@
 package web
 
 import (
-	"errors"
 	"html/template"
 	"net/http"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 
@@ -356,17 +354,6 @@ func ambitionFieldsOf(err error, areas []samspil.AmbitionArea) error {
 	})
 }
 
-// renameFields returns err with its field paths renamed; other errors are
-// returned as they are. The messages stay.
-func renameFields(err error, rename func(path string) string) error {
-	var e *samspil.Error
-	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		return err
-	}
-	out := *e
-	out.Fields = slices.Clone(e.Fields)
-	for i := range out.Fields {
-		out.Fields[i].Path = rename(out.Fields[i].Path)
-	}
-	return &out
-}
+// renameFields returns err with its field paths renamed (see
+// samspil.RenameFields).
+var renameFields = samspil.RenameFields

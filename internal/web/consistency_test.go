@@ -3,7 +3,6 @@ package web_test
 import (
 	"context"
 	"fmt"
-	"html"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -150,40 +149,6 @@ func walkForms(t *testing.T, page *testkit.Response, today samspil.Date, extra m
 		}
 	}
 	return out
-}
-
-// fieldsOf returns what a browser submits from a form's inner HTML.
-func fieldsOf(inner string) url.Values {
-	v := url.Values{}
-	for _, in := range reInput.FindAllStringSubmatch(inner, -1) {
-		a := attrs(in[1])
-		if a["name"] == "" {
-			continue
-		}
-		switch a["type"] {
-		case "submit", "button", "file", "image", "reset":
-			continue
-		case "checkbox", "radio":
-			if _, ok := a["checked"]; !ok {
-				continue
-			}
-		}
-		v.Add(a["name"], a["value"])
-	}
-	for _, s := range reSelect.FindAllStringSubmatch(inner, -1) {
-		chosen := ""
-		for i, o := range reOption.FindAllStringSubmatch(s[2], -1) {
-			oa := attrs(o[1])
-			if _, selected := oa["selected"]; i == 0 || selected {
-				chosen = oa["value"]
-			}
-		}
-		v.Add(attrs(s[1])["name"], chosen)
-	}
-	for _, ta := range reTextarea.FindAllStringSubmatch(inner, -1) {
-		v.Add(attrs(ta[1])["name"], html.UnescapeString(strings.TrimPrefix(ta[2], "\n")))
-	}
-	return v
 }
 
 // firstOption returns the first non-empty option of the named select.

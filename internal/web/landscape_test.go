@@ -170,39 +170,45 @@ func formFields(t *testing.T, page *testkit.Response, action string) url.Values 
 		if attrs(m[1])["action"] != action {
 			continue
 		}
-		v := url.Values{}
-		for _, in := range reInput.FindAllStringSubmatch(m[2], -1) {
-			a := attrs(in[1])
-			if a["name"] == "" {
-				continue
-			}
-			switch a["type"] {
-			case "submit", "button", "file", "image", "reset":
-				continue
-			case "checkbox", "radio":
-				if _, ok := a["checked"]; !ok {
-					continue
-				}
-			}
-			v.Add(a["name"], a["value"])
-		}
-		for _, s := range reSelect.FindAllStringSubmatch(m[2], -1) {
-			chosen := ""
-			for i, o := range reOption.FindAllStringSubmatch(s[2], -1) {
-				oa := attrs(o[1])
-				if _, selected := oa["selected"]; i == 0 || selected {
-					chosen = oa["value"]
-				}
-			}
-			v.Add(attrs(s[1])["name"], chosen)
-		}
-		for _, ta := range reTextarea.FindAllStringSubmatch(m[2], -1) {
-			v.Add(attrs(ta[1])["name"], html.UnescapeString(strings.TrimPrefix(ta[2], "\n")))
-		}
-		return v
+		return fieldsOf(m[2])
 	}
 	t.Fatalf("no form posting to %s:\n%s", action, page.Body)
 	return nil
+}
+
+// fieldsOf returns what a browser submits from a form's inner HTML: inputs,
+// checked boxes, the selected options and textareas.
+func fieldsOf(inner string) url.Values {
+	v := url.Values{}
+	for _, in := range reInput.FindAllStringSubmatch(inner, -1) {
+		a := attrs(in[1])
+		if a["name"] == "" {
+			continue
+		}
+		switch a["type"] {
+		case "submit", "button", "file", "image", "reset":
+			continue
+		case "checkbox", "radio":
+			if _, ok := a["checked"]; !ok {
+				continue
+			}
+		}
+		v.Add(a["name"], a["value"])
+	}
+	for _, s := range reSelect.FindAllStringSubmatch(inner, -1) {
+		chosen := ""
+		for i, o := range reOption.FindAllStringSubmatch(s[2], -1) {
+			oa := attrs(o[1])
+			if _, selected := oa["selected"]; i == 0 || selected {
+				chosen = oa["value"]
+			}
+		}
+		v.Add(attrs(s[1])["name"], chosen)
+	}
+	for _, ta := range reTextarea.FindAllStringSubmatch(inner, -1) {
+		v.Add(attrs(ta[1])["name"], html.UnescapeString(strings.TrimPrefix(ta[2], "\n")))
+	}
+	return v
 }
 
 // with returns a copy of v with the given fields set (pairs).
