@@ -48,3 +48,16 @@ func (db *DB) Update(ctx context.Context, actor *samspil.Actor, fn func(tx *Tx) 
 func (tx *Tx) UnauditedBecause(why string) {
 	tx.Unaudited(unaudited(why))
 }
+
+// MigrateTo applies the migrations up to version, so that a test can put
+// data into an older schema and see a later migration carry it over.
+func (db *DB) MigrateTo(ctx context.Context, version int64) error {
+	return db.migrateTo(ctx, version)
+}
+
+// Exec runs a statement on the writer, for a test that fills an older
+// schema.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
+	_, err := db.write.ExecContext(ctx, query, args...)
+	return err
+}

@@ -35,6 +35,11 @@ func Migrations(e Engine) fs.FS {
 // start at once: PostgreSQL serialises them with an advisory lock, SQLite with
 // a lease row.
 func (db *DB) Migrate(ctx context.Context) error {
+	return db.migrateTo(ctx, 0)
+}
+
+// migrateTo applies the migrations up to version, or all of them for 0.
+func (db *DB) migrateTo(ctx context.Context, version int64) error {
 	var opts []goose.ProviderOption
 	var dialect goose.Dialect
 	conn := db.write
@@ -64,7 +69,12 @@ func (db *DB) Migrate(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("prepare migrations: %w", err)
 	}
-	if _, err := p.Up(ctx); err != nil {
+	if version == 0 {
+		_, err = p.Up(ctx)
+	} else {
+		_, err = p.UpTo(ctx, version)
+	}
+	if err != nil {
 		return fmt.Errorf("migrate %s database: %w", db.engine, err)
 	}
 	return nil
