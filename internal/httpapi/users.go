@@ -94,7 +94,7 @@ func (a *API) registerUsers() {
 
 	register(a, huma.Operation{OperationID: "set-password", Method: http.MethodPut, Path: "/users/{id}/password", Tags: tags,
 		Summary: "Set a password", DefaultStatus: http.StatusNoContent,
-		Description: "Give your current password to change your own. Administrators of every organisation the user belongs to may set it without. All the user's sessions end."},
+		Description: "Give your current password to change your own. Operators, and the administrators of the organisation that made the account while it belongs to that organisation alone, may set it without. All the user's sessions end."},
 		samspil.PermSignedIn, func(ctx context.Context, in *struct {
 			IDPath
 			Body PasswordInput
