@@ -130,8 +130,10 @@ func register[I, O any](a *API, op huma.Operation, perm samspil.Permission, h fu
 	a.rt.Declare(strings.ToUpper(op.Method)+" "+Prefix+op.Path, perm)
 	op.Extensions = map[string]any{"x-permission": string(perm)}
 	op.Description = strings.TrimSpace(op.Description + "\n\nWho may call it: " + rule.Doc + ".")
-	if !rule.Anonymous {
-		op.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
+	op.Security = []map[string][]string{{"bearer": {}}, {"session": {}}}
+	if rule.Anonymous {
+		// Open to anyone; signed in, the caller is answered with more.
+		op.Security = append([]map[string][]string{{}}, op.Security...)
 	}
 	if op.MaxBodyBytes == 0 {
 		op.MaxBodyBytes = MaxBodyBytes
