@@ -73,10 +73,10 @@ func (db *DB) historyUntil(ctx context.Context, qr querier, actor *samspil.Actor
 	var n int
 	err := qr.QueryRowContext(ctx, `SELECT COUNT(*) FROM collaboration_invitations WHERE status = 'pending' AND collaboration_id = `+q.arg(c.ID)+
 		` AND organization_id IN `+q.in(actor.OrgIDs()), q.args...).Scan(&n)
-	if err != nil {
-		return nil, err
+	if err != nil || n > 0 {
+		return nil, err // an invited organisation reads all of it
 	}
-	return actor.HistoryUntil(c, samspil.Today(db.now()), n > 0), nil
+	return until, nil
 }
 
 // dayOf returns a DATE expression of the timestamp column col, the day in
@@ -463,21 +463,7 @@ func (db *DB) MemberHistory(ctx context.Context, actor *samspil.Actor, collabID 
 	if err != nil {
 		return nil, err
 	}
-	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.collaboration_id, e.organization_id, o.name, e.kind, e.on_date, e.from_value, e.to_value,
-		e.reason, e.adjustment_id, e.by_name, e.recorded_at FROM member_events e JOIN organizations o ON o.id = e.organization_id
-		WHERE e.collaboration_id = $1 ORDER BY e.on_date, e.recorded_at, e.id`, c.ID)
-	if err != nil {
-		return nil, err
-	}
-	events, err := collect(rows, func(r rowScanner) (samspil.MemberEvent, error) {
-		var e samspil.MemberEvent
-		var on nullDate
-		var adj *string
-		var at dbTime
-		err := r.Scan(&e.ID, &e.CollaborationID, &e.OrganizationID, &e.OrganizationName, &e.Kind, &on, &e.From, &e.To, &e.Reason, &adj, &e.ByName, &at)
-		e.On, e.AdjustmentID, e.RecordedAt = on.D, deref(adj), at.T
-		return e, err
-	})
+	events, err := db.memberEvents(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -492,6 +478,26 @@ func (db *DB) MemberHistory(ctx context.Context, actor *samspil.Actor, collabID 
 		events = []samspil.MemberEvent{}
 	}
 	return events, nil
+}
+
+// memberEvents returns the collaboration's membership changes, oldest
+// first, all of them.
+func (db *DB) memberEvents(ctx context.Context, collabID string) ([]samspil.MemberEvent, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT e.id, e.collaboration_id, e.organization_id, o.name, e.kind, e.on_date, e.from_value, e.to_value,
+		e.reason, e.adjustment_id, e.by_name, e.recorded_at FROM member_events e JOIN organizations o ON o.id = e.organization_id
+		WHERE e.collaboration_id = $1 ORDER BY e.on_date, e.recorded_at, e.id`, collabID)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, func(r rowScanner) (samspil.MemberEvent, error) {
+		var e samspil.MemberEvent
+		var on nullDate
+		var adj *string
+		var at dbTime
+		err := r.Scan(&e.ID, &e.CollaborationID, &e.OrganizationID, &e.OrganizationName, &e.Kind, &on, &e.From, &e.To, &e.Reason, &adj, &e.ByName, &at)
+		e.On, e.AdjustmentID, e.RecordedAt = on.D, deref(adj), at.T
+		return e, err
+	})
 }
 
 // ChairTerms returns the chair rotation, in order.

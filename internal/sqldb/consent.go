@@ -97,6 +97,25 @@ func (db *DB) ListInvitations(ctx context.Context, actor *samspil.Actor, f samsp
 	return pageOf(invs, limit, func(i samspil.Invitation) []string { return []string{i.ID} }), nil
 }
 
+// InvitationsToAnswer returns the pending invitations of the
+// organisations whose answer the actor gives (PermCollabConsent), newest
+// first: one query over the organisations' own pending invitations.
+func (db *DB) InvitationsToAnswer(ctx context.Context, actor *samspil.Actor) ([]samspil.Invitation, error) {
+	orgs := actor.OrgsWhere(samspil.PermCollabConsent)
+	if len(orgs) == 0 {
+		return []samspil.Invitation{}, nil
+	}
+	var q query
+	q.cond("i.status = 'pending'")
+	q.cond("i.organization_id IN " + q.in(orgs))
+	rows, err := db.read.QueryContext(ctx, "SELECT "+invitationColumns+invitationFrom+q.whereSQL()+" ORDER BY i.id DESC", q.args...)
+	if err != nil {
+		return nil, err
+	}
+	invs, err := collect(rows, scanInvitation)
+	return nonNil(invs), err
+}
+
 // Invite asks an organisation to become a member of a collaboration.
 func (db *DB) Invite(ctx context.Context, actor *samspil.Actor, collabID string, in samspil.InvitationInput) (*samspil.Invitation, error) {
 	var out *samspil.Invitation
@@ -414,6 +433,7 @@ func (db *DB) ApplyDueChanges(ctx context.Context, actor *samspil.Actor) (int, e
 	for _, id := range due {
 		applied := false
 		err := db.update(ctx, actor, func(tx *Tx) error {
+			applied = false // a busy retry runs the closure again
 			a, c, err := db.lockedAdjustment(tx, id)
 			if err != nil {
 				return err
@@ -458,20 +478,23 @@ func (db *DB) ApplyDueChanges(ctx context.Context, actor *samspil.Actor) (int, e
 		return n, err
 	}
 	for _, d := range gone {
+		changed := false
 		err := db.update(ctx, actor, func(tx *Tx) error {
-			changed, err := db.departed(tx, d.collab, d.org, d.until.D)
-			if err != nil || !changed {
-				if err == nil {
-					err = errUnchanged
-				}
+			var err error
+			if changed, err = db.departed(tx, d.collab, d.org, d.until.D); err != nil {
 				return err
 			}
-			n++
+			if !changed {
+				return errUnchanged
+			}
 			return tx.Audit(auditEntry{OrgID: d.org, Action: "collaboration.member.departed", ObjectType: "collaboration", ObjectID: d.collab,
 				After: map[string]string{"until": d.until.D.String()}})
 		})
 		if err != nil {
 			return n, err
+		}
+		if changed {
+			n++
 		}
 	}
 	return n, nil

@@ -21,7 +21,9 @@ func (db *DB) Timeline(ctx context.Context, actor *samspil.Actor, collabID strin
 	}
 	link := "/collaborations/" + c.ID
 	out := []samspil.TimelineEntry{{On: c.Start, Kind: "founded", Text: samspil.Phrasef("%s was founded", c.Name), Link: link}}
-	events, err := db.MemberHistory(ctx, actor, c.ID)
+	// The whole history is gathered, then cut once at the end for a former
+	// member (historyUntil).
+	events, err := db.memberEvents(ctx, c.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -60,7 +62,7 @@ func (db *DB) Timeline(ctx context.Context, actor *samspil.Actor, collabID strin
 		}
 		out = append(out, samspil.TimelineEntry{On: k.on, Kind: "member", Text: text, Link: link + "/members"})
 	}
-	adjs, err := db.ListAdjustments(ctx, actor, c.ID)
+	adjs, err := db.adjustmentsWhere(ctx, db.read, "a.collaboration_id = $1", c.ID)
 	if err != nil {
 		return nil, err
 	}
