@@ -288,6 +288,9 @@ type ConsentService interface {
 	// ListInvitations lists the invitations the actor may see: those of the
 	// collaborations they manage and those of their own organisations.
 	ListInvitations(ctx context.Context, actor *Actor, f InvitationFilter) (*Page[Invitation], error)
+	// InvitationsToAnswer returns the pending invitations of the
+	// organisations whose answer the actor gives, newest first.
+	InvitationsToAnswer(ctx context.Context, actor *Actor) ([]Invitation, error)
 	// AcceptInvitation makes the invited organisation a member.
 	// An answer given once is final: answering again is ECONFLICT.
 	AcceptInvitation(ctx context.Context, actor *Actor, id string, a Answer) (*Invitation, error)

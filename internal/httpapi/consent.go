@@ -289,18 +289,11 @@ func (a *API) registerConsent() {
 // myInvitations gathers what waits for the signed-in person.
 func (a *API) myInvitations(ctx context.Context) (MyInvitations, error) {
 	act := actor(ctx)
-	out := MyInvitations{Collaborations: []samspil.Invitation{}}
+	var out MyInvitations
 	var err error
 	if out.People, err = a.store.MyPersonInvitations(ctx, act); err != nil {
 		return out, err
 	}
-	for _, org := range act.OrgsWhere(samspil.PermCollabConsent) {
-		page, err := a.store.ListInvitations(ctx, act, samspil.InvitationFilter{OrganizationID: org, Status: samspil.InvitationPending,
-			ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
-		if err != nil {
-			return out, err
-		}
-		out.Collaborations = append(out.Collaborations, page.Items...)
-	}
-	return out, nil
+	out.Collaborations, err = a.store.InvitationsToAnswer(ctx, act)
+	return out, err
 }

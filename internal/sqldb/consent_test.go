@@ -107,6 +107,27 @@ func TestInvitationConsent(t *testing.T) {
 			t.Fatalf("Aarhus lists %d invitations", len(page.Items))
 		}
 
+		// What waits for an answer: Viborg's administrators see the
+		// invitation; Viborg's viewer, Silkeborg and Aarhus have nothing to answer.
+		toAnswer := func(a *samspil.Actor) []string {
+			invs, err := db.InvitationsToAnswer(ctx, a)
+			must(t, err)
+			var ids []string
+			for _, i := range invs {
+				ids = append(ids, i.ID)
+			}
+			return ids
+		}
+		if got := toAnswer(w.vAdmin.Actor); !slices.Equal(got, []string{inv.ID}) {
+			t.Fatalf("Viborg's administrator has to answer %v", got)
+		}
+		for who, a := range map[string]*samspil.Actor{"Viborg's viewer": w.vViewer.Actor, "Silkeborg's administrator": w.sAdmin.Actor,
+			"Aarhus's administrator": w.aAdmin.Actor} {
+			if got := toAnswer(a); len(got) != 0 {
+				t.Fatalf("%s has to answer %v", who, got)
+			}
+		}
+
 		// Nobody but Viborg's administrators answers for Viborg; an operator
 		// is not Viborg's representative either.
 		op := testkit.NewPerson(t, db, "drift@samspil.example", testkit.Aarhus, samspil.RoleViewer)
@@ -146,6 +167,9 @@ func TestInvitationConsent(t *testing.T) {
 		// Answering again is a conflict; so is declining now.
 		testkit.ErrCode(t, errOf(db.AcceptInvitation(ctx, w.vAdmin.Actor, inv.ID, samspil.Answer{})), samspil.ECONFLICT)
 		testkit.ErrCode(t, errOf(db.DeclineInvitation(ctx, w.vAdmin.Actor, inv.ID, samspil.Answer{})), samspil.ECONFLICT)
+		if got := toAnswer(w.vAdmin.Actor); len(got) != 0 {
+			t.Fatalf("an answered invitation still waits: %v", got)
+		}
 		// Now Viborg is a partner, votes and may sit in a forum.
 		w.reload(t)
 		if !slices.Contains(w.sAdmin.Actor.Partners, w.viborg.ID) {

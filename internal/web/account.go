@@ -48,14 +48,9 @@ func (w *Web) showAccount(rw http.ResponseWriter, r *http.Request, status int, f
 		w.fail(rw, r, err)
 		return
 	}
-	for _, org := range actor.OrgsWhere(samspil.PermCollabConsent) {
-		page, err := w.store.ListInvitations(ctx, actor, samspil.InvitationFilter{OrganizationID: org, Status: samspil.InvitationPending,
-			ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
-		if err != nil {
-			w.fail(rw, r, err)
-			return
-		}
-		d.Collabs = append(d.Collabs, page.Items...)
+	if d.Collabs, err = w.store.InvitationsToAnswer(ctx, actor); err != nil {
+		w.fail(rw, r, err)
+		return
 	}
 	off, err := w.store.NoticeOptOuts(ctx, actor, actor.UserID)
 	if err != nil {
