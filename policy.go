@@ -216,6 +216,23 @@ func (a *Actor) MayManageAccount(acc AccountFacts) bool {
 	return true
 }
 
+// MayDisableAccount reports whether the actor may disable the account:
+// whoever manages it (MayManageAccount) except its owner, who would lock
+// themself out. Disabling an organisation's last working administrator is
+// refused as well (LastAdmin).
+func (a *Actor) MayDisableAccount(acc AccountFacts) bool {
+	return acc.UserID != a.UserID && a.MayManageAccount(acc)
+}
+
+// LastAdmin reports whether a member is its organisation's last working
+// administrator: an administrator whose account is enabled, beside whom no
+// other enabled administrator (others) exists. Taking the role from them,
+// removing them or disabling their account would leave the organisation
+// with nobody to manage it.
+func LastAdmin(role Role, disabled bool, others int) bool {
+	return role == RoleAdmin && !disabled && others == 0
+}
+
 // MaySetPassword reports whether the actor may set the account's password
 // without knowing the current one: operators, and administrators of the
 // one organisation the account belongs to when that organisation made it.

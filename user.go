@@ -102,6 +102,10 @@ type UserService interface {
 	// password must give the current one; others need
 	// Actor.MaySetPassword.
 	SetPassword(ctx context.Context, actor *Actor, id, current, password string) error
+	// AccountFacts returns what the rules about managing an account need
+	// (Actor.MayManageAccount, MayDisableAccount) for each person of the
+	// organisation, by user ID, to those who may read its people.
+	AccountFacts(ctx context.Context, actor *Actor, orgID string) (map[string]AccountFacts, error)
 	// LinkIdentity records an external login identity for a user.
 	LinkIdentity(ctx context.Context, actor *Actor, userID, provider, subject string) (*Identity, error)
 }

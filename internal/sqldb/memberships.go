@@ -186,13 +186,13 @@ func (db *DB) manageableMembership(tx *Tx, id string, version int) (*samspil.Mem
 	return m, nil
 }
 
-// checkNotLastAdmin refuses to take the admin role from the last enabled
-// administrator of an organisation. Disabled administrators do not count:
-// taking the role from one of them leaves as many working administrators as
-// before.
+// checkNotLastAdmin refuses to take the admin role from the last working
+// administrator of an organisation (samspil.LastAdmin). Disabled
+// administrators do not count: taking the role from one of them leaves as
+// many working administrators as before.
 func (tx *Tx) checkNotLastAdmin(m *samspil.Membership) error {
 	if m.Role != samspil.RoleAdmin {
-		return nil
+		return nil // only an administrator can be the last one: nothing to count
 	}
 	// Two administrators demoting each other at once must not both pass.
 	if err := tx.lockOrg(m.OrganizationID); err != nil {
@@ -202,15 +202,12 @@ func (tx *Tx) checkNotLastAdmin(m *samspil.Membership) error {
 	if err := tx.QueryRowContext(tx.ctx, `SELECT disabled FROM users WHERE id = $1`, m.UserID).Scan(&disabled); err != nil {
 		return err
 	}
-	if disabled {
-		return nil
-	}
 	var others int
 	if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM memberships m JOIN users u ON u.id = m.user_id
 		WHERE m.organization_id = $1 AND m.role = 'admin' AND NOT u.disabled AND m.id <> $2`, m.OrganizationID, m.ID).Scan(&others); err != nil {
 		return err
 	}
-	if others == 0 {
+	if samspil.LastAdmin(m.Role, disabled, others) {
 		return samspil.Errorf(samspil.ECONFLICT, "%s is the last administrator of %s; make someone else administrator first", m.UserDisplayName, m.OrganizationName)
 	}
 	return nil

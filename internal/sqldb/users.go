@@ -188,22 +188,56 @@ func emailTaken() error {
 
 // accountFacts loads what the rules about managing an account need.
 func accountFacts(ctx context.Context, qr querier, userID string) (samspil.AccountFacts, error) {
-	acc := samspil.AccountFacts{UserID: userID}
-	var createdBy *string
-	err := qr.QueryRowContext(ctx, `SELECT operator, created_by_org FROM users WHERE id = $1`, userID).Scan(&acc.Operator, &createdBy)
+	facts, err := accountFactsWhere(ctx, qr, "u.id = $1", userID)
 	if err != nil {
-		return acc, errNoRows(err, "user")
+		return samspil.AccountFacts{}, err
 	}
-	acc.CreatedBy = deref(createdBy)
-	rows, err := qr.QueryContext(ctx, `SELECT organization_id FROM memberships WHERE user_id = $1 ORDER BY organization_id`, userID)
+	acc, ok := facts[userID]
+	if !ok {
+		return acc, samspil.NotFound("user")
+	}
+	return acc, nil
+}
+
+// AccountFacts returns the account facts of the organisation's people, to
+// those who may read its people: one pass over their memberships.
+func (db *DB) AccountFacts(ctx context.Context, actor *samspil.Actor, orgID string) (map[string]samspil.AccountFacts, error) {
+	org, err := db.findOrg(ctx, db.read, actor, orgID)
 	if err != nil {
-		return acc, err
+		return nil, err
 	}
-	acc.Orgs, err = collect(rows, func(r rowScanner) (string, error) {
-		var id string
-		return id, r.Scan(&id)
-	})
-	return acc, err
+	if !actor.Can(samspil.PermPeopleRead, org.ID) {
+		return nil, samspil.NotFound("organization")
+	}
+	return accountFactsWhere(ctx, db.read, "u.id IN (SELECT m.user_id FROM memberships m WHERE m.organization_id = $1)", org.ID)
+}
+
+// accountFactsWhere loads the account facts of the users matching cond
+// (on users u), by user ID.
+func accountFactsWhere(ctx context.Context, qr querier, cond string, args ...any) (map[string]samspil.AccountFacts, error) {
+	rows, err := qr.QueryContext(ctx, `SELECT u.id, u.operator, u.created_by_org, m.organization_id FROM users u
+		LEFT JOIN memberships m ON m.user_id = u.id WHERE `+cond+` ORDER BY u.id, m.organization_id`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]samspil.AccountFacts{}
+	for rows.Next() {
+		var acc samspil.AccountFacts
+		var createdBy, org *string
+		if err := rows.Scan(&acc.UserID, &acc.Operator, &createdBy, &org); err != nil {
+			return nil, err
+		}
+		if prev, ok := out[acc.UserID]; ok {
+			acc.Orgs = prev.Orgs
+		}
+		acc.CreatedBy = deref(createdBy)
+		if org != nil {
+			acc.Orgs = append(acc.Orgs, *org)
+		}
+		out[acc.UserID] = acc
+	}
+	return out, rows.Err()
 }
 
 // canManageUser reports whether the actor may manage the account
@@ -241,17 +275,17 @@ func (db *DB) UpdateUser(ctx context.Context, actor *samspil.Actor, id string, v
 		if err != nil {
 			return err
 		}
-		manage, orgID, err := db.canManageUser(ctx, tx, actor, id)
+		acc, err := accountFacts(ctx, tx, id)
 		if err != nil {
 			return err
 		}
-		self := actor.UserID == id
+		manage, orgID, self := actor.MayManageAccount(acc), auditOrgOf(actor, acc), actor.UserID == id
 		switch {
 		case !manage && !self:
 			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators of every organisation %s belongs to may change the account", before.DisplayName)
 		case p.Disabled != nil && *p.Disabled != before.Disabled && !manage:
 			return samspil.Errorf(samspil.EFORBIDDEN, "only administrators may disable or enable accounts")
-		case p.Disabled != nil && *p.Disabled && self:
+		case p.Disabled != nil && *p.Disabled && !actor.MayDisableAccount(acc):
 			return samspil.Errorf(samspil.ECONFLICT, "you may not disable your own account")
 		case p.Operator != nil && *p.Operator != before.Operator && !actor.IsOperator():
 			return samspil.Errorf(samspil.EFORBIDDEN, "only platform operators may change the operator role")

@@ -297,6 +297,24 @@ func TestUserDisable(t *testing.T) {
 		token, secret, err := db.CreateToken(ctx, user.Actor, "", samspil.TokenInput{Name: "cli"})
 		must(t, err)
 
+		// The facts the people page asks the rule with: the shared account
+		// belongs to both organisations, so Silkeborg's administrator may not
+		// disable it, the administrator of both may; nobody disables
+		// themself; Aarhus cannot read Silkeborg's people.
+		facts, err := db.AccountFacts(ctx, sAdmin.Actor, testkit.Silkeborg)
+		must(t, err)
+		if got := facts[user.User.ID].Orgs; len(got) != 2 || len(facts) != 3 {
+			t.Fatalf("facts %+v", facts)
+		}
+		if sAdmin.Actor.MayDisableAccount(facts[user.User.ID]) || !bothAdmin.Actor.MayDisableAccount(facts[user.User.ID]) ||
+			sAdmin.Actor.MayDisableAccount(facts[sAdmin.User.ID]) || !sAdmin.Actor.MayManageAccount(facts[sAdmin.User.ID]) {
+			t.Fatal("MayDisableAccount disagrees with who may disable")
+		}
+		aarhus := testkit.NewPerson(t, db, "admin@aarhus.dk", testkit.Aarhus, samspil.RoleAdmin)
+		testkit.ErrCode(t, errOf(db.AccountFacts(ctx, aarhus.Actor, testkit.Silkeborg)), samspil.ENOTFOUND)
+		_, err = db.UpdateUser(ctx, sAdmin.Actor, sAdmin.User.ID, 1, samspil.UserPatch{Disabled: ptr(true)})
+		testkit.ErrCode(t, err, samspil.ECONFLICT)
+
 		// The account is shared by both organisations: an administrator of
 		// only one of them may not disable it.
 		for name, actor := range map[string]*samspil.Actor{"Silkeborg admin": sAdmin.Actor, "Viborg admin": vAdmin.Actor} {

@@ -221,7 +221,8 @@ func accepted(res *testkit.Response) bool {
 // Silkeborg (secretariat) and Viborg with Aarhus invited, a forum and its
 // meeting, an open decision, a proposed adjustment concerning Viborg, an
 // action item, ambitions, a joint strategy, a document; Silkeborg's
-// landscape, an open invitation of a person; people of every role.
+// landscape, an open invitation of a person; people of every role, one of
+// them in two organisations.
 func walkFixture(t *testing.T, app *testkit.App) (pages []string, roles []walkRole, fills map[string]url.Values) {
 	t.Helper()
 	ctx := context.Background()
@@ -303,6 +304,11 @@ func walkFixture(t *testing.T, app *testkit.App) (pages []string, roles []walkRo
 		OwnerID: silkeborg.ID, Visibility: samspil.VisibilitySector})
 	must(err)
 	_, err = db.CreateMembership(ctx, testkit.System, samspil.MembershipInput{UserID: sAdmin.User.ID, OrganizationID: "0461", Role: samspil.RoleAdmin})
+	must(err)
+	// A person of both Silkeborg and Viborg: only administrators of both
+	// may disable the account.
+	shared := testkit.NewPerson(t, db, "faelles@silkeborg.example", testkit.Silkeborg, samspil.RoleViewer)
+	_, err = db.CreateMembership(ctx, testkit.System, samspil.MembershipInput{UserID: shared.User.ID, OrganizationID: testkit.Viborg, Role: samspil.RoleViewer})
 	must(err)
 	fills = map[string]url.Values{
 		"/merge": {"duplicate_id": {dup.ID}},

@@ -12,9 +12,10 @@ type personRow struct {
 	User       samspil.User
 	Membership samspil.Membership
 	// KeepsAdmin: the person is the organisation's last working
-	// administrator, whom the store refuses to remove, demote or disable.
+	// administrator (samspil.LastAdmin), whom the store refuses to remove,
+	// demote or disable.
 	KeepsAdmin bool
-	Self       bool // the reader, who may not disable their own account
+	MayDisable bool // samspil.Actor.MayDisableAccount: may the reader disable or enable the account
 }
 
 type peopleData struct {
@@ -75,11 +76,18 @@ func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, fo
 			}
 		}
 	}
-	admins := 0
+	var facts map[string]samspil.AccountFacts
+	if d.CanManage {
+		if facts, err = w.store.AccountFacts(ctx, actor, org.ID); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+	}
+	admins := 0 // working administrators
 	for _, u := range users {
 		for _, m := range u.Memberships {
 			if m.OrganizationID == org.ID {
-				d.People = append(d.People, personRow{User: u, Membership: m, Self: u.ID == actor.UserID})
+				d.People = append(d.People, personRow{User: u, Membership: m, MayDisable: d.CanManage && actor.MayDisableAccount(facts[u.ID])})
 				if m.Role == samspil.RoleAdmin && !u.Disabled {
 					admins++
 				}
@@ -88,7 +96,11 @@ func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, fo
 	}
 	for i := range d.People {
 		p := &d.People[i]
-		p.KeepsAdmin = admins == 1 && p.Membership.Role == samspil.RoleAdmin && !p.User.Disabled
+		others := admins
+		if p.Membership.Role == samspil.RoleAdmin && !p.User.Disabled {
+			others--
+		}
+		p.KeepsAdmin = samspil.LastAdmin(p.Membership.Role, p.User.Disabled, others)
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "people.title", org.Name)
