@@ -793,6 +793,12 @@ func TestHistoryUntilMatchesDatedCond(t *testing.T) {
 				for _, d := range page.Items {
 					listed[d.ID] = true
 				}
+				// The case the test is about: the former member of the
+				// private collaboration reads its history up to its last day.
+				if reader.name == "former member" && m.c.Visibility == samspil.VisibilityPrivate &&
+					(seen == nil || seen.HistoryUntil == nil || *seen.HistoryUntil != left) {
+					t.Fatalf("the former member's history of the private collaboration is not cut on %s: %+v", left, seen)
+				}
 				for id, on := range m.decisions {
 					want := seen != nil && (seen.HistoryUntil == nil || !on.After(*seen.HistoryUntil))
 					if listed[id] != want {
