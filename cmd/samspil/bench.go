@@ -125,7 +125,46 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 		}
 		row(m.Stdout, p.name, float64(median.Microseconds())/1000, float64(targetPage.Microseconds())/1000, "ms")
 	}
+	// The pages of membership and consent, as Silkeborg's administrator:
+	// a municipality's role, so the visibility filters run.
+	if err := c.benchConsentPages(ctx, m, db, srv.Handler(), org.ID); err != nil {
+		return err
+	}
 	fmt.Fprintf(m.Stdout, "\nmachine: %d CPUs, %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	return nil
+}
+
+// benchConsentPages measures, as the demo's Silkeborg administrator, the
+// pages and API lists that show invitations, adjustments and partners.
+func (c *benchCmd) benchConsentPages(ctx context.Context, m *Main, db *sqldb.DB, h http.Handler, orgID string) error {
+	actor := samspil.SystemActor("bench")
+	admin, err := db.UserIDByEmail(ctx, "mette.lund@silkeborg.example")
+	if err != nil {
+		return fmt.Errorf("demo administrator of Silkeborg: %w", err)
+	}
+	_, secret, err := db.CreateToken(ctx, actor, admin, samspil.TokenInput{Name: "bench"})
+	if err != nil {
+		return err
+	}
+	collabs, err := db.ListCollaborations(ctx, actor, samspil.CollaborationFilter{OrganizationID: orgID, Query: "Viborg"})
+	if err != nil || len(collabs.Items) == 0 {
+		return fmt.Errorf("demo collaboration of Silkeborg and Viborg: %v", err)
+	}
+	collab := "/collaborations/" + collabs.Items[0].ID
+	for _, p := range []struct{ name, path string }{
+		{"collaboration page (Silkeborg admin)", collab},
+		{"organisation page with partners", "/organizations/" + orgID},
+		{"people page with invitations", "/organizations/" + orgID + "/people"},
+		{"account page with invitations to answer", "/account"},
+		{"invitations API (Silkeborg admin)", "/api/v1/invitations?limit=100"},
+		{"my invitations API", "/api/v1/users/me/invitations"},
+	} {
+		median, err := medianRequest(h, p.path, secret, c.Runs)
+		if err != nil {
+			return fmt.Errorf("%s: %w", p.name, err)
+		}
+		row(m.Stdout, p.name, float64(median.Microseconds())/1000, float64(targetPage.Microseconds())/1000, "ms")
+	}
 	return nil
 }
 

@@ -513,3 +513,21 @@ func TestImportExport(t *testing.T) {
 		})
 	}
 }
+
+// TestBenchRuns runs the bench small: every measurement prints a row with
+// a figure, including the pages measured as a municipality's administrator.
+func TestBenchRuns(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the demo")
+	}
+	code, out, errOut := run(t, nil, "", "bench", "--rows", "200", "--runs", "1", "--dir", t.TempDir())
+	if code != 0 {
+		t.Fatalf("bench: %d %q", code, errOut)
+	}
+	for _, want := range []string{"import 200 usage rows, sqlite", "deadlines page", "collaboration page (Silkeborg admin)", "people page with invitations",
+		"account page with invitations to answer", "my invitations API"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("bench prints no %q:\n%s", want, out)
+		}
+	}
+}
