@@ -269,6 +269,9 @@ type ContractFilter struct {
 // ContractService manages contracts.
 type ContractService interface {
 	ListContracts(ctx context.Context, actor *Actor, f ContractFilter) (*Page[Contract], error)
+	// AllContracts returns every contract that matches the filter, in its
+	// order, without pages (ListOptions other than ChangedSince are ignored).
+	AllContracts(ctx context.Context, actor *Actor, f ContractFilter) ([]Contract, error)
 	FindContract(ctx context.Context, actor *Actor, id string) (*Contract, error)
 	CreateContract(ctx context.Context, actor *Actor, in ContractInput) (*Contract, error)
 	UpdateContract(ctx context.Context, actor *Actor, id string, version int, p ContractPatch) (*Contract, error)
@@ -293,22 +296,71 @@ func Today(t time.Time) Date { return DateOf(t.In(copenhagen)) }
 // earliest date first), then contracts without a decision date, then ended
 // ones; ties by name.
 func UrgencyLess(a, b *Contract) int {
-	rank := func(c *Contract) int {
-		switch {
-		case c.Deadlines.Status == ContractExpired || c.Deadlines.Status == ContractTerminated:
-			return 2
-		case c.Deadlines.NextDecisionDate == nil:
-			return 1
-		}
-		return 0
-	}
-	if ra, rb := rank(a), rank(b); ra != rb {
+	ra, rb := urgencyRank(a), urgencyRank(b)
+	if ra != rb {
 		return ra - rb
 	}
-	if a.Deadlines.NextDecisionDate != nil && b.Deadlines.NextDecisionDate != nil {
+	if ra == 0 { // both have a decision date
 		if c := a.Deadlines.NextDecisionDate.Compare(*b.Deadlines.NextDecisionDate); c != 0 {
 			return c
 		}
 	}
 	return strings.Compare(Fold(a.Name), Fold(b.Name))
+}
+
+func urgencyRank(c *Contract) int {
+	switch {
+	case c.Deadlines.Status == ContractExpired || c.Deadlines.Status == ContractTerminated:
+		return 2
+	case c.Deadlines.NextDecisionDate == nil:
+		return 1
+	}
+	return 0
+}
+
+// OrderByUrgency sorts contracts with computed deadlines in the order of
+// UrgencyLess, ties by ID, so the order is total and pages are stable.
+// Each name is folded once: a list of thousands sorts on precomputed keys.
+func OrderByUrgency(cs []Contract) { sortContracts(cs, true) }
+
+// OrderByName sorts contracts by folded name, ties by ID: the order of the
+// contract list by name.
+func OrderByName(cs []Contract) { sortContracts(cs, false) }
+
+func sortContracts(cs []Contract, urgency bool) {
+	type key struct {
+		rank     int
+		date     Date
+		fold, id string
+		i        int
+	}
+	keys := make([]key, len(cs))
+	for i := range cs {
+		c := &cs[i]
+		k := key{fold: Fold(c.Name), id: c.ID, i: i}
+		if urgency {
+			k.rank = urgencyRank(c)
+			if d := c.Deadlines.NextDecisionDate; d != nil && k.rank == 0 {
+				k.date = *d
+			}
+		}
+		keys[i] = k
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		if a.rank != b.rank {
+			return a.rank - b.rank
+		}
+		if c := a.date.Compare(b.date); c != 0 {
+			return c
+		}
+		if c := strings.Compare(a.fold, b.fold); c != 0 {
+			return c
+		}
+		return strings.Compare(a.id, b.id)
+	})
+	sorted := make([]Contract, len(cs))
+	for j, k := range keys {
+		sorted[j] = cs[k.i]
+	}
+	copy(cs, sorted)
 }

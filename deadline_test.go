@@ -883,3 +883,31 @@ func TestDeadlineInvalidTermsDoNotPanic(t *testing.T) {
 func knownStatus(s ContractStatus) bool {
 	return slices.Contains([]ContractStatus{ContractNotStarted, ContractActive, ContractInNotice, ContractExpired, ContractTerminated}, s)
 }
+
+// TestOrderByUrgencyAgreesWithUrgencyLess sorts random contracts and checks
+// that OrderByUrgency gives the order of UrgencyLess, ties by ID.
+func TestOrderByUrgencyAgreesWithUrgencyLess(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 9))
+	today := NewDate(2026, 3, 1)
+	for round := range 200 {
+		cs := make([]Contract, rng.IntN(40))
+		for i := range cs {
+			terms := ContractTerms{Start: NewDate(2018, 1, 1).AddDays(rng.IntN(4000)), DurationMonths: rng.IntN(3) * 24,
+				NoticeMonths: rng.IntN(4), ExtensionCount: rng.IntN(2), ExtensionMonths: 12}
+			if rng.IntN(8) == 0 {
+				end := today.AddDays(rng.IntN(400) - 200)
+				terms.TerminatedOn = &end
+			}
+			cs[i] = Contract{ID: fmt.Sprintf("id-%02d", rng.IntN(1000)), Name: []string{"alfa", "Beta", "beta", "Æble", "gamma"}[rng.IntN(5)], ContractTerms: terms}
+			cs[i].Deadlines = terms.Deadlines(today)
+		}
+		OrderByUrgency(cs)
+		for i := 1; i < len(cs); i++ {
+			a, b := &cs[i-1], &cs[i]
+			if c := UrgencyLess(a, b); c > 0 || c == 0 && Fold(a.Name) == Fold(b.Name) && a.ID > b.ID {
+				t.Fatalf("round %d: %s/%s (%s %v) before %s/%s (%s %v)", round, a.Name, a.ID, a.Deadlines.Status, a.Deadlines.NextDecisionDate,
+					b.Name, b.ID, b.Deadlines.Status, b.Deadlines.NextDecisionDate)
+			}
+		}
+	}
+}

@@ -40,30 +40,55 @@ func scanContract(r rowScanner) (samspil.Contract, error) {
 	return c, err
 }
 
-// finishContracts loads the systems of contracts, hides prices the actor may
-// not see and computes the deadlines for today.
+// finishContracts hides prices the actor may not see, computes the
+// deadlines for today where they are not computed yet, and loads the
+// systems of the contracts: by their ids, which are at most a page
+// (MaxPageSize), so the IN list stays far below any engine's limit.
 func (db *DB) finishContracts(ctx context.Context, qr querier, actor *samspil.Actor, contracts []samspil.Contract) error {
 	if len(contracts) == 0 {
 		return nil
 	}
-	today := samspil.Today(db.now())
-	idx := map[string]int{}
+	if len(contracts) > samspil.MaxPageSize {
+		panic("finishContracts: more contracts than a page; use contractSystemsWhere")
+	}
 	ids := make([]string, len(contracts))
 	for i := range contracts {
+		ids[i] = contracts[i].ID
+	}
+	var q query
+	q.cond("cs.contract_id IN " + q.in(ids))
+	return db.attachContractSystems(ctx, qr, actor, contracts, q, "")
+}
+
+// prepareContracts hides prices the actor may not see and computes the
+// deadlines for today.
+func (db *DB) prepareContracts(actor *samspil.Actor, contracts []samspil.Contract) {
+	today := samspil.Today(db.now())
+	for i := range contracts {
 		c := &contracts[i]
-		idx[c.ID], ids[i] = i, c.ID
 		c.Systems = []samspil.ContractSystem{}
 		if !actor.CanSee(c.OrganizationID, c.PriceVisibility) {
 			c.Costs = nil
 		}
-		c.Deadlines = c.ContractTerms.Deadlines(today)
+		if c.Deadlines.Status == "" {
+			c.Deadlines = c.ContractTerms.Deadlines(today)
+		}
 	}
-	// Only the systems the actor may see: a contract shown to others does
-	// not name a private catalogue entry.
-	var q query
-	q.cond("cs.contract_id IN " + q.in(ids))
+}
+
+// attachContractSystems prepares the contracts and loads their systems:
+// the rows of contract_systems under the conditions of q, which may refer to
+// the contract as c and its organisation as o when join is given. Only the
+// systems the actor may see: a contract shown to others does not name a
+// private catalogue entry.
+func (db *DB) attachContractSystems(ctx context.Context, qr querier, actor *samspil.Actor, contracts []samspil.Contract, q query, join string) error {
+	db.prepareContracts(actor, contracts)
+	idx := make(map[string]int, len(contracts))
+	for i := range contracts {
+		idx[contracts[i].ID] = i
+	}
 	q.cond(visibleCond(&q, actor, "s.owner_id", "s.visibility"))
-	rows, err := qr.QueryContext(ctx, `SELECT cs.contract_id, s.id, s.name FROM contract_systems cs JOIN systems s ON s.id = cs.system_id`+
+	rows, err := qr.QueryContext(ctx, `SELECT cs.contract_id, s.id, s.name FROM contract_systems cs JOIN systems s ON s.id = cs.system_id`+join+
 		q.whereSQL()+` ORDER BY cs.contract_id, s.name_fold, s.id`, q.args...)
 	if err != nil {
 		return err
@@ -75,7 +100,9 @@ func (db *DB) finishContracts(ctx context.Context, qr querier, actor *samspil.Ac
 		if err := rows.Scan(&id, &s.ID, &s.Name); err != nil {
 			return err
 		}
-		contracts[idx[id]].Systems = append(contracts[idx[id]].Systems, s)
+		if i, ok := idx[id]; ok {
+			contracts[i].Systems = append(contracts[i].Systems, s)
+		}
 	}
 	return rows.Err()
 }
@@ -100,14 +127,18 @@ func (db *DB) findContract(ctx context.Context, qr querier, actor *samspil.Actor
 	return &contracts[0], nil
 }
 
-// ListContracts lists visible contracts by name, or by urgency: the next
-// decision first. Urgency depends on today, so that order is computed here,
-// over all contracts that match the filter.
-func (db *DB) ListContracts(ctx context.Context, actor *samspil.Actor, f samspil.ContractFilter) (*samspil.Page[samspil.Contract], error) {
+// contractFilter turns a filter into the conditions on the contract c and
+// its organisation o. A municipality code is resolved to its organisation
+// first, so the filter is one indexed column.
+func (db *DB) contractFilter(ctx context.Context, actor *samspil.Actor, f samspil.ContractFilter) (query, error) {
 	var q query
 	q.cond(visibleCond(&q, actor, "c.organization_id", "c.visibility"))
 	if f.OrganizationID != "" {
-		q.cond("c.organization_id = " + q.arg(f.OrganizationID) + " OR (o.country = 'DK' AND o.municipality_code = " + q.arg(f.OrganizationID) + ")")
+		id, err := resolveOrgID(ctx, db.read, f.OrganizationID)
+		if err != nil {
+			return q, err
+		}
+		q.cond("c.organization_id = " + q.arg(id))
 	}
 	if f.SystemID != "" {
 		q.cond("c.id IN (SELECT contract_id FROM contract_systems WHERE system_id = " + q.arg(f.SystemID) + ")")
@@ -117,6 +148,17 @@ func (db *DB) ListContracts(ctx context.Context, actor *samspil.Actor, f samspil
 	}
 	if f.ChangedSince != nil {
 		q.cond("c.updated_at >= " + q.arg(f.ChangedSince.UTC()))
+	}
+	return q, nil
+}
+
+// ListContracts lists visible contracts by name, or by urgency: the next
+// decision first. Urgency depends on today, so that order is computed here,
+// over all contracts that match the filter.
+func (db *DB) ListContracts(ctx context.Context, actor *samspil.Actor, f samspil.ContractFilter) (*samspil.Page[samspil.Contract], error) {
+	q, err := db.contractFilter(ctx, actor, f)
+	if err != nil {
+		return nil, err
 	}
 	limit := f.PageSize()
 	if f.Sort == samspil.SortByUrgency || f.Status != "" {
@@ -141,8 +183,56 @@ func (db *DB) ListContracts(ctx context.Context, actor *samspil.Actor, f samspil
 	return page, db.finishContracts(ctx, db.read, actor, page.Items)
 }
 
+// AllContracts returns every visible contract that matches the filter, in
+// the filter's order, without pages: the deadlines list, the landscape page
+// and the calendar feed show them all. It reads the contracts in one pass
+// and their systems in one more, joined on the same filter.
+func (db *DB) AllContracts(ctx context.Context, actor *samspil.Actor, f samspil.ContractFilter) ([]samspil.Contract, error) {
+	q, err := db.contractFilter(ctx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	all, err := db.computedContracts(ctx, actor, q, f)
+	if err != nil {
+		return nil, err
+	}
+	sq := query{where: slices.Clone(q.where), args: slices.Clone(q.args)}
+	return all, db.attachContractSystems(ctx, db.read, actor, all, sq,
+		" JOIN contracts c ON c.id = cs.contract_id JOIN organizations o ON o.id = c.organization_id")
+}
+
+// computedContracts reads the contracts under q once, computes their
+// deadlines, keeps those of the filter's status and orders them.
+func (db *DB) computedContracts(ctx context.Context, actor *samspil.Actor, q query, f samspil.ContractFilter) ([]samspil.Contract, error) {
+	rows, err := db.read.QueryContext(ctx, contractSelect+q.whereSQL(), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	all, err := collect(rows, scanContract)
+	if err != nil {
+		return nil, err
+	}
+	today := samspil.Today(db.now())
+	n := 0
+	for i := range all {
+		all[i].Deadlines = all[i].ContractTerms.Deadlines(today)
+		if f.Status == "" || all[i].Deadlines.Status == f.Status {
+			all[n] = all[i]
+			n++
+		}
+	}
+	all = all[:n]
+	if f.Sort == samspil.SortByUrgency {
+		samspil.OrderByUrgency(all)
+	} else {
+		samspil.OrderByName(all)
+	}
+	return all, nil
+}
+
 // listContractsComputed filters and orders by the computed deadlines; the
-// cursor is a position in that order.
+// cursor is a position in that order. Each page reads the matching
+// contracts once; only the page's contracts get their systems.
 func (db *DB) listContractsComputed(ctx context.Context, actor *samspil.Actor, q query, f samspil.ContractFilter, limit int) (*samspil.Page[samspil.Contract], error) {
 	keys, err := decodeCursor(f.Cursor, 1)
 	if err != nil {
@@ -154,49 +244,17 @@ func (db *DB) listContractsComputed(ctx context.Context, actor *samspil.Actor, q
 			return nil, errBadCursor()
 		}
 	}
-	rows, err := db.read.QueryContext(ctx, contractSelect+q.whereSQL(), q.args...)
+	all, err := db.computedContracts(ctx, actor, q, f)
 	if err != nil {
 		return nil, err
 	}
-	all, err := collect(rows, scanContract)
-	if err != nil {
-		return nil, err
+	start = min(start, len(all))
+	end := min(start+limit, len(all))
+	page := &samspil.Page[samspil.Contract]{Items: append([]samspil.Contract{}, all[start:end]...)}
+	if end < len(all) {
+		page.NextCursor = encodeCursor(strconv.Itoa(end))
 	}
-	if err := db.finishContracts(ctx, db.read, actor, all); err != nil {
-		return nil, err
-	}
-	if f.Status != "" {
-		all = slices.DeleteFunc(all, func(c samspil.Contract) bool { return c.Deadlines.Status != f.Status })
-	}
-	if f.Sort == samspil.SortByUrgency {
-		slices.SortStableFunc(all, func(a, b samspil.Contract) int { return samspil.UrgencyLess(&a, &b) })
-	} else {
-		slices.SortStableFunc(all, func(a, b samspil.Contract) int {
-			if c := compareStrings(samspil.Fold(a.Name), samspil.Fold(b.Name)); c != 0 {
-				return c
-			}
-			return compareStrings(a.ID, b.ID)
-		})
-	}
-	if start > len(all) {
-		start = len(all)
-	}
-	rest := all[start:]
-	pos := map[string]int{}
-	for i, c := range rest {
-		pos[c.ID] = start + i + 1
-	}
-	return pageOf(rest, limit, func(c samspil.Contract) []string { return []string{strconv.Itoa(pos[c.ID])} }), nil
-}
-
-func compareStrings(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
+	return page, db.finishContracts(ctx, db.read, actor, page.Items)
 }
 
 // checkContractRefs resolves the supplier and checks the systems exist and

@@ -138,9 +138,11 @@ func (db *DB) ListMeetings(ctx context.Context, actor *samspil.Actor, f samspil.
 		q.cond("m.forum_id IN (SELECT fm.forum_id FROM forum_members fm WHERE fm.user_id = " + q.arg(user) + ")")
 	}
 	if f.OrganizationID != "" {
-		a, b := q.arg(f.OrganizationID), q.arg(f.OrganizationID)
-		q.cond("m.forum_id IN (SELECT fm.forum_id FROM forum_members fm WHERE fm.organization_id IN (SELECT o.id FROM organizations o WHERE o.id = " +
-			a + " OR (o.country = 'DK' AND o.municipality_code = " + b + ")))")
+		id, err := resolveOrgID(ctx, db.read, f.OrganizationID)
+		if err != nil {
+			return nil, err
+		}
+		q.cond("m.forum_id IN (SELECT fm.forum_id FROM forum_members fm WHERE fm.organization_id = " + q.arg(id) + ")")
 	}
 	if !f.From.IsZero() {
 		q.cond("m.start_at >= " + q.arg(f.From.UTC()))

@@ -55,7 +55,11 @@ func (db *DB) ListMemberships(ctx context.Context, actor *samspil.Actor, f samsp
 	var q query
 	q.cond(visibleMembershipCond(&q, actor))
 	if f.OrganizationID != "" {
-		q.cond("m.organization_id = " + q.arg(f.OrganizationID) + " OR (o.country = 'DK' AND o.municipality_code = " + q.arg(f.OrganizationID) + ")")
+		id, err := resolveOrgID(ctx, db.read, f.OrganizationID)
+		if err != nil {
+			return nil, err
+		}
+		q.cond("m.organization_id = " + q.arg(id))
 	}
 	if f.UserID != "" {
 		q.cond("m.user_id = " + q.arg(f.UserID))

@@ -299,18 +299,14 @@ func (db *DB) actionSubjects(ctx context.Context, actor *samspil.Actor, now time
 // the horizon, for the representatives of the contract's organisation.
 func (db *DB) deadlineSubjects(ctx context.Context, actor *samspil.Actor, now time.Time, horizon time.Duration, add func(samspil.NoticeSubject)) error {
 	today, until := samspil.Today(now), samspil.Today(now.Add(horizon))
-	contracts, err := allContracts(ctx, db, actor)
-	if err != nil {
-		return err
-	}
 	people := map[string][]recipient{}
-	for i := range contracts {
-		c := &contracts[i]
+	return eachContract(ctx, db, actor, func(c *samspil.Contract) error {
 		last := c.Deadlines.LastNoticeDate
 		if last == nil || last.Before(today) || last.After(until) {
-			continue
+			return nil
 		}
 		if _, ok := people[c.OrganizationID]; !ok {
+			var err error
 			if people[c.OrganizationID], err = db.representatives(ctx, c.OrganizationID); err != nil {
 				return err
 			}
@@ -319,22 +315,26 @@ func (db *DB) deadlineSubjects(ctx context.Context, actor *samspil.Actor, now ti
 			add(samspil.NoticeSubject{Kind: samspil.NoticeDeadline, Key: "deadline:" + c.ID + ":" + last.String() + ":" + p.userID,
 				UserID: p.userID, Email: p.email, Name: p.name, Contract: c, OrgName: c.OrganizationName})
 		}
-	}
-	return nil
+		return nil
+	})
 }
 
-// allContracts returns every contract the actor sees, page by page.
-func allContracts(ctx context.Context, db *DB, actor *samspil.Actor) ([]samspil.Contract, error) {
-	var out []samspil.Contract
+// eachContract calls fn for every contract the actor sees, a page at a
+// time, so memory stays bounded however many contracts there are.
+func eachContract(ctx context.Context, db *DB, actor *samspil.Actor, fn func(*samspil.Contract) error) error {
 	f := samspil.ContractFilter{ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}}
 	for {
 		page, err := db.ListContracts(ctx, actor, f)
 		if err != nil {
-			return nil, err
+			return err
 		}
-		out = append(out, page.Items...)
+		for i := range page.Items {
+			if err := fn(&page.Items[i]); err != nil {
+				return err
+			}
+		}
 		if f.Cursor = page.NextCursor; f.Cursor == "" {
-			return out, nil
+			return nil
 		}
 	}
 }

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"regexp"
 	"strings"
 
@@ -249,4 +251,19 @@ func (db *DB) UpdateOrganization(ctx context.Context, actor *samspil.Actor, id s
 		return nil, err
 	}
 	return &after, nil
+}
+
+// resolveOrgID turns a municipality code into its organisation's ID; other
+// values are returned unchanged. Filters resolve the code first, so that
+// they compare one indexed column instead of joining organizations.
+func resolveOrgID(ctx context.Context, qr querier, id string) (string, error) {
+	if !reDigits4.MatchString(id) {
+		return id, nil
+	}
+	var out string
+	err := qr.QueryRowContext(ctx, `SELECT id FROM organizations WHERE country = 'DK' AND municipality_code = $1`, id).Scan(&out)
+	if errors.Is(err, sql.ErrNoRows) {
+		return id, nil
+	}
+	return out, err
 }

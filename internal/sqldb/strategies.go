@@ -2,9 +2,7 @@ package sqldb
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -122,14 +120,18 @@ func (db *DB) findStrategy(ctx context.Context, qr querier, actor *samspil.Actor
 // period; collabID keeps the joint strategies of a collaboration, orgID
 // (an ID or a municipality code) those the organisation owns.
 func (db *DB) ListStrategies(ctx context.Context, actor *samspil.Actor, collabID, orgID string) ([]samspil.Strategy, error) {
+	if orgID != "" {
+		var err error
+		if orgID, err = resolveOrgID(ctx, db.read, orgID); err != nil {
+			return nil, err
+		}
+	}
 	return db.listStrategies(ctx, db.read, actor, func(q *query) {
 		if collabID != "" {
 			q.cond("s.collaboration_id = " + q.arg(collabID))
 		}
 		if orgID != "" {
-			a := q.arg(orgID)
-			q.cond("EXISTS (SELECT 1 FROM strategy_owners fso JOIN organizations fo ON fo.id = fso.organization_id WHERE fso.strategy_id = s.id AND " +
-				"(fso.organization_id = " + a + " OR (fo.country = 'DK' AND fo.municipality_code = " + a + ")))")
+			q.cond("EXISTS (SELECT 1 FROM strategy_owners fso WHERE fso.strategy_id = s.id AND fso.organization_id = " + q.arg(orgID) + ")")
 		}
 	})
 }
@@ -307,18 +309,4 @@ func (db *DB) Coverage(ctx context.Context, actor *samspil.Actor, collabID strin
 		return nil, err
 	}
 	return samspil.CoverageOf(ss, c.Members, CoverageScope, on), nil
-}
-
-// resolveOrgID turns a municipality code into its organisation's ID; other
-// values are returned unchanged.
-func resolveOrgID(ctx context.Context, qr querier, id string) (string, error) {
-	if !reDigits4.MatchString(id) {
-		return id, nil
-	}
-	var out string
-	err := qr.QueryRowContext(ctx, `SELECT id FROM organizations WHERE country = 'DK' AND municipality_code = $1`, id).Scan(&out)
-	if errors.Is(err, sql.ErrNoRows) {
-		return id, nil
-	}
-	return out, err
 }

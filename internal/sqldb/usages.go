@@ -102,7 +102,11 @@ func (db *DB) ListUsages(ctx context.Context, actor *samspil.Actor, f samspil.Us
 	var q query
 	usageVisibleCond(&q, actor)
 	if f.OrganizationID != "" {
-		q.cond("u.organization_id = " + q.arg(f.OrganizationID) + " OR (o.country = 'DK' AND o.municipality_code = " + q.arg(f.OrganizationID) + ")")
+		id, err := resolveOrgID(ctx, db.read, f.OrganizationID)
+		if err != nil {
+			return nil, err
+		}
+		q.cond("u.organization_id = " + q.arg(id))
 	}
 	if f.SystemID != "" {
 		q.cond("u.system_id = " + q.arg(f.SystemID))

@@ -65,8 +65,11 @@ func (db *DB) ListUsers(ctx context.Context, actor *samspil.Actor, f samspil.Use
 	var q query
 	q.cond(visibleUserCond(&q, actor))
 	if f.OrganizationID != "" {
-		q.cond("u.id IN (SELECT m.user_id FROM memberships m JOIN organizations o ON o.id = m.organization_id WHERE m.organization_id = " +
-			q.arg(f.OrganizationID) + " OR (o.country = 'DK' AND o.municipality_code = " + q.arg(f.OrganizationID) + "))")
+		id, err := resolveOrgID(ctx, db.read, f.OrganizationID)
+		if err != nil {
+			return nil, err
+		}
+		q.cond("u.id IN (SELECT m.user_id FROM memberships m WHERE m.organization_id = " + q.arg(id) + ")")
 	}
 	if s := samspil.Fold(f.Query); s != "" {
 		p := q.arg(likeContains(s))

@@ -80,10 +80,7 @@ func (w *Web) deadlineCalendar(r *http.Request, actor *samspil.Actor, feed *sams
 	if err != nil {
 		return ical.Calendar{}, err
 	}
-	contracts, err := allPages(func(cursor string) (*samspil.Page[samspil.Contract], error) {
-		return w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency,
-			ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
-	})
+	contracts, err := w.store.AllContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency})
 	if err != nil {
 		return ical.Calendar{}, err
 	}

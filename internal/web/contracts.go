@@ -270,10 +270,7 @@ func (w *Web) deadlines(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	contracts, err := allPages(func(cursor string) (*samspil.Page[samspil.Contract], error) {
-		return w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency,
-			ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
-	})
+	contracts, err := w.store.AllContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency})
 	if err != nil {
 		w.fail(rw, r, err)
 		return

@@ -331,10 +331,7 @@ func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int,
 		w.fail(rw, r, err)
 		return
 	}
-	if d.Contracts, err = allPages(func(cursor string) (*samspil.Page[samspil.Contract], error) {
-		return w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency,
-			ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
-	}); err != nil {
+	if d.Contracts, err = w.store.AllContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency}); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
