@@ -89,7 +89,7 @@ func (db *DB) attachContractSystems(ctx context.Context, qr querier, actor *sams
 	}
 	q.cond(visibleCond(&q, actor, "s.owner_id", "s.visibility"))
 	rows, err := qr.QueryContext(ctx, `SELECT cs.contract_id, s.id, s.name FROM contract_systems cs JOIN systems s ON s.id = cs.system_id`+join+
-		q.whereSQL()+` ORDER BY cs.contract_id, s.name_fold, s.id`, q.args...)
+		q.whereSQL()+` ORDER BY s.name_fold, s.id`, q.args...)
 	if err != nil {
 		return err
 	}

@@ -33,9 +33,9 @@ const (
 type DB struct {
 	engine Engine
 	dsn    string
-	path   string  // SQLite file path
-	write  *sql.DB // SQLite: one connection, so writers never fight over the lock
-	read   *sql.DB // SQLite: a pool of read-only connections; PostgreSQL: same as write
+	path   string    // SQLite file path
+	write  *sql.DB   // SQLite: one connection, so writers never fight over the lock
+	read   *readPool // SQLite: a pool of read-only connections; PostgreSQL: the same pool as write
 
 	passwords samspil.Passwords
 	policy    samspil.AuthPolicy
@@ -61,7 +61,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 	if IsPostgresDSN(dsn) {
 		db.engine = Postgres
 		db.write, err = openPostgres(dsn)
-		db.read = db.write
+		db.read = &readPool{DB: db.write}
 	} else {
 		db.engine = SQLite
 		db.path = strings.TrimPrefix(dsn, "file:")
@@ -73,7 +73,9 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 				return nil, fmt.Errorf("create database directory: %w", err)
 			}
 		}
-		db.write, db.read, err = openSQLite(db.path, opt.ReadConns)
+		var read *sql.DB
+		db.write, read, err = openSQLite(db.path, opt.ReadConns)
+		db.read = &readPool{DB: read}
 	}
 	if err != nil {
 		return nil, err
@@ -98,7 +100,7 @@ func (db *DB) Engine() Engine { return db.engine }
 // Close closes all connections.
 func (db *DB) Close() error {
 	var errs []error
-	if db.read != nil && db.read != db.write {
+	if db.read != nil && db.read.DB != nil && db.read.DB != db.write {
 		errs = append(errs, db.read.Close())
 	}
 	if db.write != nil {

@@ -86,7 +86,7 @@ func (db *DB) SchemaVersion(ctx context.Context) (current, newest int64, err err
 	if db.engine == Postgres {
 		dialect = goose.DialectPostgres
 	}
-	p, err := goose.NewProvider(dialect, db.read, Migrations(db.engine), goose.WithDisableGlobalRegistry(true))
+	p, err := goose.NewProvider(dialect, db.read.DB, Migrations(db.engine), goose.WithDisableGlobalRegistry(true))
 	if err != nil {
 		return 0, 0, err
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"regexp"
 	"strings"
 
 	"github.com/samspil/samspil"
@@ -92,6 +93,8 @@ func (db *DB) findSystem(ctx context.Context, qr querier, actor *samspil.Actor, 
 	return &systems[0], nil
 }
 
+var reKLEGroup = regexp.MustCompile(`^[0-9]{2}(\.[0-9]{2})?$`)
+
 // ListSystems lists visible catalogue entries by name.
 func (db *DB) ListSystems(ctx context.Context, actor *samspil.Actor, f samspil.SystemFilter) (*samspil.Page[samspil.System], error) {
 	var q query
@@ -110,7 +113,15 @@ func (db *DB) ListSystems(ctx context.Context, actor *samspil.Actor, f samspil.S
 		q.cond("s.owner_id = " + q.arg(f.OwnerID))
 	}
 	if f.Task != "" {
-		q.cond("s.id IN (SELECT system_id FROM system_tasks WHERE code = " + q.arg(f.Task) + " OR code LIKE " + q.arg(f.Task+".%") + ")")
+		// The codes under a KLE main group or group share its digits, so
+		// they form a range ("00.01" covers "00.01.00" to "00.01.99"), which
+		// the index serves on both engines where LIKE would not. Pairs of
+		// digits between dots sort the same in every collation.
+		cond := "code = " + q.arg(f.Task)
+		if reKLEGroup.MatchString(f.Task) {
+			cond += " OR (code >= " + q.arg(f.Task+".00") + " AND code <= " + q.arg(f.Task+".99.99") + ")"
+		}
+		q.cond("s.id IN (SELECT system_id FROM system_tasks WHERE " + cond + ")")
 	}
 	if f.OS2 {
 		q.cond("s.os2_product")
