@@ -105,6 +105,7 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 		httpx.KeepHost,
 		httpx.ClientAddress(cfg.TLS),
 		httpx.Observe(metrics),
+		httpx.Compress(),
 		httpx.SecurityHeaders(cfg.TLS),
 		csrf.Handler,
 		httpx.Authenticate(db, cookies, httpapi.Responder),

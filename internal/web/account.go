@@ -32,6 +32,7 @@ func (w *Web) account(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) showAccount(rw http.ResponseWriter, r *http.Request, status int, formErr error, d accountData) {
+	httpx.DontCompress(rw) // it shows a secret: see httpx.Compress
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	u, err := w.store.FindUser(ctx, actor, actor.UserID)
 	if err != nil {

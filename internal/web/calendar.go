@@ -205,6 +205,7 @@ func (w *Web) feeds(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) showFeeds(rw http.ResponseWriter, r *http.Request, orgID, newURL string) {
+	httpx.DontCompress(rw) // it shows a secret: see httpx.Compress
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	org, err := w.store.FindOrganization(ctx, actor, orgID)
 	if err != nil {

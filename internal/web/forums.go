@@ -456,6 +456,7 @@ func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, for
 		d.CanFeed = true
 		if _, secret, err := w.store.MeetingFeed(ctx, actor, samspil.FeedForum, f.ID); err == nil {
 			d.FeedURL = w.feedURL(r, secret)
+			httpx.DontCompress(rw) // it shows a secret: see httpx.Compress
 		} else if samspil.ErrorCode(err) != samspil.ENOTFOUND {
 			w.fail(rw, r, err)
 			return

@@ -27,6 +27,7 @@ func (w *Web) joinPage(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) showJoin(rw http.ResponseWriter, r *http.Request, status int, formErr error, name string) {
+	httpx.DontCompress(rw) // it shows a secret: see httpx.Compress
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	secret := r.PathValue("secret")
 	inv, err := w.store.PersonInvitationByLink(ctx, secret)

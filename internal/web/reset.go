@@ -56,6 +56,7 @@ func (w *Web) resetPage(rw http.ResponseWriter, r *http.Request) {
 }
 
 func (w *Web) showReset(rw http.ResponseWriter, r *http.Request, status int, formErr error) {
+	httpx.DontCompress(rw) // it shows a secret: see httpx.Compress
 	v := w.newView(r, "login", resetData{Secret: r.PathValue("secret")})
 	v.Title = w.cat.text(v.Lang, "reset.title")
 	if formErr != nil {
