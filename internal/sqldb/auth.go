@@ -233,6 +233,11 @@ func (db *DB) ActorForUser(ctx context.Context, userID string) (*samspil.Actor, 
 // SessionActor resolves a session cookie's secret.
 func (db *DB) SessionActor(ctx context.Context, secret string) (*samspil.Actor, error) {
 	h := hashSecret(secret)
+	now := db.now()
+	if a := db.callers.get("session:"+h, now); a != nil {
+		return a, nil
+	}
+	gen := db.callers.generation()
 	var userID string
 	var lastSeen, expires dbTime
 	err := db.read.QueryRowContext(ctx, `SELECT user_id, last_seen_at, expires_at FROM sessions WHERE secret_hash = $1`, h).Scan(&userID, &lastSeen, &expires)
@@ -242,7 +247,6 @@ func (db *DB) SessionActor(ctx context.Context, secret string) (*samspil.Actor, 
 	if err != nil {
 		return nil, err
 	}
-	now := db.now()
 	if !now.Before(expires.T) || !now.Before(lastSeen.T.Add(db.policy.SessionIdle)) {
 		if _, err := db.write.ExecContext(ctx, `DELETE FROM sessions WHERE secret_hash = $1`, h); err != nil {
 			return nil, err
@@ -257,7 +261,9 @@ func (db *DB) SessionActor(ctx context.Context, secret string) (*samspil.Actor, 
 		if _, err := db.write.ExecContext(ctx, `UPDATE sessions SET last_seen_at = $1 WHERE secret_hash = $2`, now, h); err != nil {
 			return nil, err
 		}
+		lastSeen.T = now
 	}
+	db.callers.put(gen, "session:"+h, a, now, expires.T, lastSeen.T.Add(db.policy.SessionIdle))
 	return a, nil
 }
 
@@ -291,17 +297,22 @@ func (db *DB) Logout(ctx context.Context, secret string) error {
 // TokenActor resolves an API token secret.
 func (db *DB) TokenActor(ctx context.Context, secret string) (*samspil.Actor, error) {
 	bad := samspil.Errorf(samspil.EUNAUTHORIZED, "the API token is not valid")
+	h := hashSecret(secret)
+	now := db.now()
+	if a := db.callers.get("token:"+h, now); a != nil {
+		return a, nil
+	}
+	gen := db.callers.generation()
 	var id, userID string
 	var used, expires, revoked dbTime
 	err := db.read.QueryRowContext(ctx, `SELECT id, user_id, last_used_at, expires_at, revoked_at FROM api_tokens WHERE secret_hash = $1`,
-		hashSecret(secret)).Scan(&id, &userID, &used, &expires, &revoked)
+		h).Scan(&id, &userID, &used, &expires, &revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, bad
 	}
 	if err != nil {
 		return nil, err
 	}
-	now := db.now()
 	if revoked.Valid || (expires.Valid && !now.Before(expires.T)) {
 		return nil, bad
 	}
@@ -315,6 +326,7 @@ func (db *DB) TokenActor(ctx context.Context, secret string) (*samspil.Actor, er
 			return nil, err
 		}
 	}
+	db.callers.put(gen, "token:"+h, a, now, expires.T)
 	return a, nil
 }
 

@@ -37,6 +37,8 @@ type DB struct {
 	write  *sql.DB   // SQLite: one connection, so writers never fight over the lock
 	read   *readPool // SQLite: a pool of read-only connections; PostgreSQL: the same pool as write
 
+	callers callerCache // recently identified sessions and tokens
+
 	passwords samspil.Passwords
 	policy    samspil.AuthPolicy
 	now       func() time.Time

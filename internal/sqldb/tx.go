@@ -92,6 +92,9 @@ func (db *DB) update(ctx context.Context, actor *samspil.Actor, fn func(tx *Tx) 
 	var err error
 	for attempt := 0; attempt < 5; attempt++ {
 		err = db.updateOnce(ctx, actor, fn)
+		if err == nil {
+			db.callers.forget() // the change may concern who someone is
+		}
 		if !isBusy(err) {
 			return err
 		}
