@@ -10,12 +10,40 @@ import (
 
 var _ samspil.ContractService = (*DB)(nil)
 
-const contractSelect = `SELECT c.id, c.organization_id, o.name, c.name, c.supplier_id, COALESCE(sp.name, ''),
-	c.start_date, c.duration_months, c.expiry, c.irrevocable_until, c.extension_count, c.extension_months, c.extensions_used,
-	c.notice_months, c.notice_rule, c.terminated_on, c.procurement_form, c.reprocurement_quarter,
+// contractSelects are the SELECT of a contract row, per engine (see
+// dateColumn): contractSelects[db.engine].
+var contractSelects = map[Engine]string{SQLite: contractSelectFor(SQLite), Postgres: contractSelectFor(Postgres)}
+
+func contractSelectFor(e Engine) string {
+	d := func(col string) string { return dateColumn(e, col) }
+	return `SELECT c.id, c.organization_id, o.name, c.name, c.supplier_id, COALESCE(sp.name, ''),
+	` + d("c.start_date") + `, c.duration_months, ` + d("c.expiry") + `, ` + d("c.irrevocable_until") + `, c.extension_count, c.extension_months, c.extensions_used,
+	c.notice_months, c.notice_rule, ` + d("c.terminated_on") + `, c.procurement_form, c.reprocurement_quarter,
 	c.has_costs, c.cost_acquisition, c.cost_operation, c.cost_other, c.external_ref, c.notes, c.visibility, c.price_visibility,
 	c.version, c.created_at, c.updated_at
 	FROM contracts c JOIN organizations o ON o.id = c.organization_id LEFT JOIN organizations sp ON sp.id = c.supplier_id`
+}
+
+// contractTermSelects read only what the urgency order needs: the id, the
+// name and the terms, for every contract of a filter.
+var contractTermSelects = map[Engine]string{SQLite: contractTermSelectFor(SQLite), Postgres: contractTermSelectFor(Postgres)}
+
+func contractTermSelectFor(e Engine) string {
+	d := func(col string) string { return dateColumn(e, col) }
+	return `SELECT c.id, c.name, ` + d("c.start_date") + `, c.duration_months, ` + d("c.expiry") + `, ` + d("c.irrevocable_until") +
+		`, c.extension_count, c.extension_months, c.extensions_used, c.notice_months, c.notice_rule, ` + d("c.terminated_on") +
+		` FROM contracts c JOIN organizations o ON o.id = c.organization_id`
+}
+
+func scanContractTerms(r rowScanner) (samspil.Contract, error) {
+	var c samspil.Contract
+	var start, expiry, irrevocable, terminated nullDate
+	t := &c.ContractTerms
+	err := r.Scan(&c.ID, &c.Name, &start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount, &t.ExtensionMonths, &t.ExtensionsUsed,
+		&t.NoticeMonths, &t.NoticeRule, &terminated)
+	t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
+	return c, err
+}
 
 func scanContract(r rowScanner) (samspil.Contract, error) {
 	var c samspil.Contract
@@ -116,7 +144,7 @@ func (db *DB) findContract(ctx context.Context, qr querier, actor *samspil.Actor
 	var q query
 	q.cond("c.id = " + q.arg(id))
 	q.cond(visibleCond(&q, actor, "c.organization_id", "c.visibility"))
-	c, err := scanContract(qr.QueryRowContext(ctx, contractSelect+q.whereSQL(), q.args...))
+	c, err := scanContract(qr.QueryRowContext(ctx, contractSelects[db.engine]+q.whereSQL(), q.args...))
 	if err != nil {
 		return nil, errNoRows(err, "contract")
 	}
@@ -171,7 +199,7 @@ func (db *DB) ListContracts(ctx context.Context, actor *samspil.Actor, f samspil
 	if keys != nil {
 		q.cond("(c.name_fold, c.id) > (" + q.arg(keys[0]) + ", " + q.arg(keys[1]) + ")")
 	}
-	rows, err := db.read.QueryContext(ctx, contractSelect+q.whereSQL()+" ORDER BY c.name_fold, c.id LIMIT "+q.arg(limit+1), q.args...)
+	rows, err := db.read.QueryContext(ctx, contractSelects[db.engine]+q.whereSQL()+" ORDER BY c.name_fold, c.id LIMIT "+q.arg(limit+1), q.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -192,7 +220,7 @@ func (db *DB) AllContracts(ctx context.Context, actor *samspil.Actor, f samspil.
 	if err != nil {
 		return nil, err
 	}
-	all, err := db.computedContracts(ctx, actor, q, f)
+	all, err := db.computedContracts(ctx, q, f, contractSelects[db.engine], scanContract)
 	if err != nil {
 		return nil, err
 	}
@@ -201,14 +229,16 @@ func (db *DB) AllContracts(ctx context.Context, actor *samspil.Actor, f samspil.
 		" JOIN contracts c ON c.id = cs.contract_id JOIN organizations o ON o.id = c.organization_id")
 }
 
-// computedContracts reads the contracts under q once, computes their
-// deadlines, keeps those of the filter's status and orders them.
-func (db *DB) computedContracts(ctx context.Context, actor *samspil.Actor, q query, f samspil.ContractFilter) ([]samspil.Contract, error) {
-	rows, err := db.read.QueryContext(ctx, contractSelect+q.whereSQL(), q.args...)
+// computedContracts reads the contracts under q once (with selectSQL and
+// scan: whole rows, or only the terms), computes their deadlines, keeps
+// those of the filter's status and orders them.
+func (db *DB) computedContracts(ctx context.Context, q query, f samspil.ContractFilter, selectSQL string,
+	scan func(rowScanner) (samspil.Contract, error)) ([]samspil.Contract, error) {
+	rows, err := db.read.QueryContext(ctx, selectSQL+q.whereSQL(), q.args...)
 	if err != nil {
 		return nil, err
 	}
-	all, err := collect(rows, scanContract)
+	all, err := collect(rows, scan)
 	if err != nil {
 		return nil, err
 	}
@@ -244,15 +274,43 @@ func (db *DB) listContractsComputed(ctx context.Context, actor *samspil.Actor, q
 			return nil, errBadCursor()
 		}
 	}
-	all, err := db.computedContracts(ctx, actor, q, f)
+	// Order the terms of all, then read the whole rows of the page.
+	all, err := db.computedContracts(ctx, q, f, contractTermSelects[db.engine], scanContractTerms)
 	if err != nil {
 		return nil, err
 	}
 	start = min(start, len(all))
 	end := min(start+limit, len(all))
-	page := &samspil.Page[samspil.Contract]{Items: append([]samspil.Contract{}, all[start:end]...)}
+	page := &samspil.Page[samspil.Contract]{Items: []samspil.Contract{}}
 	if end < len(all) {
 		page.NextCursor = encodeCursor(strconv.Itoa(end))
+	}
+	if start == end {
+		return page, nil
+	}
+	ids := make([]string, 0, end-start)
+	for _, c := range all[start:end] {
+		ids = append(ids, c.ID)
+	}
+	var pq query
+	pq.cond("c.id IN " + pq.in(ids))
+	rows, err := db.read.QueryContext(ctx, contractSelects[db.engine]+pq.whereSQL(), pq.args...)
+	if err != nil {
+		return nil, err
+	}
+	full, err := collect(rows, scanContract)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*samspil.Contract, len(full))
+	for i := range full {
+		byID[full[i].ID] = &full[i]
+	}
+	for _, c := range all[start:end] {
+		if row, ok := byID[c.ID]; ok { // else deleted since the first read
+			row.Deadlines = c.Deadlines
+			page.Items = append(page.Items, *row)
+		}
 	}
 	return page, db.finishContracts(ctx, db.read, actor, page.Items)
 }

@@ -191,3 +191,15 @@ func nullString(s string) driver.Value {
 	}
 	return s
 }
+
+// dateColumn selects a DATE column for scanning into samspil.Date. The
+// SQLite driver turns columns declared DATE into time.Time through
+// time.Parse, which costs more than the rest of a contract's row; selected
+// as text, Date.Scan reads the stored "2026-01-31" directly. PostgreSQL
+// sends dates in binary, whatever its DateStyle.
+func dateColumn(e Engine, col string) string {
+	if e == SQLite {
+		return "CAST(" + col + " AS TEXT)"
+	}
+	return col
+}

@@ -216,7 +216,7 @@ func (im *importer) load() error {
 			im.usages[u.SystemID] = usageRef{id: u.ID, version: u.Version, fields: usageFields(&u)}
 		}
 	case samspil.ImportContracts:
-		rows, err := im.qr.QueryContext(im.ctx, contractSelect+" WHERE c.organization_id = $1", im.org.ID)
+		rows, err := im.qr.QueryContext(im.ctx, contractSelects[im.db.engine]+" WHERE c.organization_id = $1", im.org.ID)
 		if err != nil {
 			return err
 		}

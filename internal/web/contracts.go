@@ -4,6 +4,7 @@ import (
 	"context"
 	"html/template"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/samspil/samspil"
@@ -261,7 +262,14 @@ type deadlinesData struct {
 	Timeline  template.HTML
 	CanEdit   bool
 	Today     samspil.Date
+	Next      string // the next page of the list, most urgent first
+	First     string // the first page, when this is a later one
 }
+
+// deadlinesPageSize is how many contracts the deadlines page lists at a
+// time, most urgent first: enough for a year of decisions in a large
+// municipality, and a page that stays quick with thousands of contracts.
+const deadlinesPageSize = 200
 
 func (w *Web) deadlines(rw http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
@@ -270,19 +278,26 @@ func (w *Web) deadlines(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	contracts, err := w.store.AllContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency})
+	cursor := r.URL.Query().Get("cursor")
+	page, err := w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency,
+		ListOptions: samspil.ListOptions{Cursor: cursor, Limit: deadlinesPageSize}})
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	lang := language(r)
-	tl, err := w.timeline(contracts, lang)
-	if err != nil {
+	d := deadlinesData{Org: org, Contracts: page.Items, CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Today: samspil.Today(w.now())}
+	base := "/organizations/" + org.ID + "/deadlines"
+	if page.NextCursor != "" {
+		d.Next = base + "?" + url.Values{"cursor": {page.NextCursor}}.Encode()
+	}
+	if cursor != "" {
+		d.First = base
+	} else if d.Timeline, err = w.timeline(page.Items, lang); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	v := w.newView(r, "directory", deadlinesData{Org: org, Contracts: contracts, Timeline: tl,
-		CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Today: samspil.Today(w.now())})
+	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "deadlines.title", org.Name)
 	w.render(rw, r, http.StatusOK, "deadlines", v)
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"html"
 	"io"
 	"mime/multipart"
@@ -946,6 +947,73 @@ func TestDeadlinesPage(t *testing.T) {
 		mustContain(t, page, "Der er ingen kontrakter, du kan se.")
 		mustNotContain(t, page, `<svg class="timeline"`)
 	})
+}
+
+// TestDeadlinesPageInPages: a municipality with more contracts than a page
+// sees the most urgent first, and the rest through "next page", each once.
+func TestDeadlinesPageInPages(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		f := newLandscape(t, app)
+		org := f.silkeborg.ID
+		const n = 230
+		src := contractRecordsForTest{}
+		for i := range n {
+			rec := samspil.ContractRecord{Name: fmt.Sprintf("Kontrakt %03d", i), Terms: samspil.ContractTerms{
+				Start: samspil.NewDate(2021, 1, 1).AddDays(i * 11), DurationMonths: 60, NoticeMonths: 1}}
+			src = append(src, samspil.Record{Line: i + 2, Contract: &rec})
+		}
+		report, err := app.DB.CommitImport(context.Background(), f.ed.Actor, org, src, nil)
+		if err != nil || !report.Committed {
+			t.Fatalf("import: %v %+v", err, report)
+		}
+		all, err := app.DB.AllContracts(context.Background(), f.ed.Actor, samspil.ContractFilter{OrganizationID: org, Sort: samspil.SortByUrgency})
+		if err != nil || len(all) != n {
+			t.Fatalf("all contracts: %d %v", len(all), err)
+		}
+		viewer, _ := signIn(t, app, lsViewerEmail)
+		path := "/organizations/" + org + "/deadlines"
+		var got []string
+		for pages := 0; path != ""; pages++ {
+			if pages > 3 {
+				t.Fatal("the pages do not end")
+			}
+			page := viewer.Do("GET", path, nil).Want(t, http.StatusOK)
+			for _, m := range reDeadlineRow.FindAllStringSubmatch(body(page), -1) {
+				got = append(got, m[1])
+			}
+			if pages == 0 {
+				mustContain(t, page, `<svg class="timeline"`)
+				mustNotContain(t, page, "Første side")
+			} else {
+				mustContain(t, page, "Første side")
+			}
+			path = ""
+			if m := regexp.MustCompile(`<a href="([^"]+)">Næste side</a>`).FindStringSubmatch(body(page)); m != nil {
+				path = html.UnescapeString(m[1])
+			}
+		}
+		var want []string
+		for _, c := range all {
+			want = append(want, c.ID)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("the pages list %d contracts, want the %d in urgency order", len(got), len(want))
+		}
+	})
+}
+
+// contractRecordsForTest is an import source of contracts made in memory.
+type contractRecordsForTest []samspil.Record
+
+func (r contractRecordsForTest) Kind() samspil.ImportKind { return samspil.ImportContracts }
+
+func (r contractRecordsForTest) Records(fn func(samspil.Record) bool) error {
+	for _, rec := range r {
+		if !fn(rec) {
+			break
+		}
+	}
+	return nil
 }
 
 // ---------------------------------------------------------------- imports
