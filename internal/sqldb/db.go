@@ -77,7 +77,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		}
 		var read *sql.DB
 		db.write, read, err = openSQLite(db.path, opt.ReadConns)
-		db.read = &readPool{DB: read}
+		db.read = &readPool{DB: read, cacheStmts: true}
 	}
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 )
 
@@ -17,6 +18,47 @@ import (
 type readPool struct {
 	*sql.DB
 	tracer atomic.Pointer[func(query string, args []any)]
+
+	// On SQLite, prepared statements by their text: database/sql prepares
+	// a query anew each time, and SQLite's parser costs as much as running
+	// a short list query. PostgreSQL's driver caches them itself.
+	cacheStmts bool
+	stmtMu     sync.RWMutex
+	stmts      map[string]*sql.Stmt
+}
+
+// stmtCacheMax bounds the prepared statements kept; queries beyond it are
+// prepared each time.
+const stmtCacheMax = 2000
+
+// stmt returns the prepared statement of query, or nil.
+func (p *readPool) stmt(ctx context.Context, query string) *sql.Stmt {
+	if !p.cacheStmts {
+		return nil
+	}
+	p.stmtMu.RLock()
+	st, ok := p.stmts[query]
+	p.stmtMu.RUnlock()
+	if ok {
+		return st
+	}
+	p.stmtMu.Lock()
+	defer p.stmtMu.Unlock()
+	if st, ok := p.stmts[query]; ok {
+		return st
+	}
+	if len(p.stmts) >= stmtCacheMax {
+		return nil
+	}
+	st, err := p.DB.PrepareContext(ctx, query)
+	if err != nil {
+		return nil // the query itself will report the error
+	}
+	if p.stmts == nil {
+		p.stmts = map[string]*sql.Stmt{}
+	}
+	p.stmts[query] = st
+	return st
 }
 
 func (p *readPool) trace(query string, args []any) {
@@ -27,12 +69,29 @@ func (p *readPool) trace(query string, args []any) {
 
 func (p *readPool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	p.trace(query, args)
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return p.DB.QueryContext(ctx, query, args...)
 }
 
 func (p *readPool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	p.trace(query, args)
+	if st := p.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return p.DB.QueryRowContext(ctx, query, args...)
+}
+
+// Close closes the prepared statements and the pool.
+func (p *readPool) Close() error {
+	p.stmtMu.Lock()
+	for _, st := range p.stmts {
+		st.Close()
+	}
+	p.stmts = nil
+	p.stmtMu.Unlock()
+	return p.DB.Close()
 }
 
 // TraceReads shows every read query and its arguments to fn, until it is
