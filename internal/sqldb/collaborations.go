@@ -214,7 +214,11 @@ func (db *DB) ListCollaborations(ctx context.Context, actor *samspil.Actor, f sa
 	var q query
 	q.cond(visibleCollabCond(&q, actor))
 	if f.OrganizationID != "" {
-		q.cond("c.id IN (SELECT collaboration_id FROM collaboration_members WHERE organization_id = " + q.arg(f.OrganizationID) + ")")
+		id, err := resolveOrgID(ctx, db.read, f.OrganizationID)
+		if err != nil {
+			return nil, err
+		}
+		q.cond("c.id IN (SELECT collaboration_id FROM collaboration_members WHERE organization_id = " + q.arg(id) + ")")
 	}
 	if s := samspil.Fold(f.Query); s != "" {
 		q.cond("c.name_fold LIKE " + q.arg(likeContains(s)) + ` ESCAPE '\'`)

@@ -66,7 +66,11 @@ func (db *DB) ListInvitations(ctx context.Context, actor *samspil.Actor, f samsp
 		q.cond("i.collaboration_id = " + q.arg(f.CollaborationID))
 	}
 	if f.OrganizationID != "" {
-		q.cond("i.organization_id = " + q.arg(f.OrganizationID))
+		id, err := resolveOrgID(ctx, db.read, f.OrganizationID)
+		if err != nil {
+			return nil, err
+		}
+		q.cond("i.organization_id = " + q.arg(id))
 	}
 	if f.Status != "" {
 		var v samspil.Validation
