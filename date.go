@@ -66,7 +66,62 @@ func ParseDate(s string) (Date, error) {
 
 // daysIn returns the number of days of month m of year y.
 func daysIn(y int, m time.Month) int {
-	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	if m < time.January || m > time.December {
+		return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
+	}
+	if m == time.February && y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+		return 29
+	}
+	return monthDays[m-1]
+}
+
+var monthDays = [12]int{31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}
+
+// Deadlines are computed for thousands of contracts per request, so the day
+// arithmetic below counts days from 1970-01-01 in the proleptic Gregorian
+// calendar (H. Hinnant's days_from_civil and civil_from_days) instead of
+// going through time.Time. Day numbers outside the month are carried over
+// like time.Date does; TestDateArithmeticAgreesWithTime checks both ways.
+
+// dayNumber returns the days from 1970-01-01 to d; d.Month must be 1–12.
+func (d Date) dayNumber() int {
+	y, m := d.Year, int(d.Month)
+	if m <= 2 {
+		y--
+	}
+	era := floorDiv(y, 400)
+	yoe := y - era*400
+	doy := (153*((m+9)%12)+2)/5 + d.Day - 1
+	doe := yoe*365 + yoe/4 - yoe/100 + doy
+	return era*146097 + doe - 719468
+}
+
+// dateOfDayNumber returns the date n days after 1970-01-01.
+func dateOfDayNumber(n int) Date {
+	n += 719468
+	era := floorDiv(n, 146097)
+	doe := n - era*146097
+	yoe := (doe - doe/1460 + doe/36524 - doe/146096) / 365
+	doy := doe - (365*yoe + yoe/4 - yoe/100)
+	mp := (5*doy + 2) / 153
+	day := doy - (153*mp+2)/5 + 1
+	m := mp + 3
+	if m > 12 {
+		m -= 12
+	}
+	y := yoe + era*400
+	if m <= 2 {
+		y++
+	}
+	return Date{Year: y, Month: time.Month(m), Day: day}
+}
+
+func floorDiv(a, b int) int {
+	q := a / b
+	if a%b != 0 && a < 0 {
+		q--
+	}
+	return q
 }
 
 // String returns the date as "2026-01-31", or "" for the zero Date. Years
@@ -75,7 +130,12 @@ func (d Date) String() string {
 	if d.IsZero() {
 		return ""
 	}
-	return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	if d.Year < 0 || d.Year > 9999 || d.Month < 1 || d.Month > 12 || d.Day < 1 || d.Day > 99 {
+		return fmt.Sprintf("%04d-%02d-%02d", d.Year, int(d.Month), d.Day)
+	}
+	b := [10]byte{'0' + byte(d.Year/1000), '0' + byte(d.Year/100%10), '0' + byte(d.Year/10%10), '0' + byte(d.Year%10), '-',
+		'0' + byte(d.Month/10), '0' + byte(d.Month%10), '-', '0' + byte(d.Day/10), '0' + byte(d.Day%10)}
+	return string(b[:])
 }
 
 // IsZero reports whether d is the zero Date ("no date").
@@ -100,7 +160,10 @@ func (d Date) StartIn(loc *time.Location) time.Time {
 
 // AddDays returns the date n days after d (before d when n < 0).
 func (d Date) AddDays(n int) Date {
-	return NewDate(d.Year, d.Month, d.Day+n)
+	if d.Month < time.January || d.Month > time.December {
+		return NewDate(d.Year, d.Month, d.Day+n)
+	}
+	return dateOfDayNumber(d.dayNumber() + n)
 }
 
 // AddMonths returns the same day n months later (earlier when n < 0). When
@@ -166,7 +229,10 @@ func (d Date) After(o Date) bool { return d.Compare(o) > 0 }
 // DaysBetween returns the number of days from a to b: b - a, negative when b
 // is before a.
 func DaysBetween(a, b Date) int {
-	return int((b.Time().Unix() - a.Time().Unix()) / (24 * 60 * 60))
+	if a.Month < time.January || a.Month > time.December || b.Month < time.January || b.Month > time.December {
+		return int((b.Time().Unix() - a.Time().Unix()) / (24 * 60 * 60))
+	}
+	return b.dayNumber() - a.dayNumber()
 }
 
 // MonthsBetween returns the number of whole months from a to b: the largest

@@ -3,6 +3,7 @@ package samspil
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -483,5 +484,31 @@ func TestDateScanErrorMessage(t *testing.T) {
 	err := d.Scan(int64(1))
 	if err == nil || !strings.Contains(err.Error(), "int64") {
 		t.Errorf("Scan(int64) error = %v", err)
+	}
+}
+
+// TestDateArithmeticAgreesWithTime checks the day arithmetic that does not
+// go through time.Time against time.Date, over random dates of years 1 to
+// 9999, day numbers outside the month included.
+func TestDateArithmeticAgreesWithTime(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 5))
+	viaTime := func(d Date) Date { return DateOf(time.Date(d.Year, d.Month, d.Day, 0, 0, 0, 0, time.UTC)) }
+	for range 200000 {
+		d := Date{Year: 1 + rng.IntN(9999), Month: time.Month(1 + rng.IntN(12)), Day: rng.IntN(40) - 5}
+		n := rng.IntN(200000) - 100000
+		if got, want := d.AddDays(n), viaTime(Date{d.Year, d.Month, d.Day + n}); got != want {
+			t.Fatalf("%+v.AddDays(%d) = %v, want %v", d, n, got, want)
+		}
+		e := viaTime(Date{d.Year, d.Month, d.Day + n})
+		if got, want := DaysBetween(d, e), int(e.Time().Sub(viaTime(d).Time()).Hours()/24); got != want {
+			t.Fatalf("DaysBetween(%+v, %v) = %d, want %d", d, e, got, want)
+		}
+		v := viaTime(d)
+		if got, want := daysIn(v.Year, v.Month), time.Date(v.Year, v.Month+1, 0, 0, 0, 0, 0, time.UTC).Day(); got != want {
+			t.Fatalf("daysIn(%d, %d) = %d, want %d", v.Year, v.Month, got, want)
+		}
+		if got, want := v.String(), fmt.Sprintf("%04d-%02d-%02d", v.Year, int(v.Month), v.Day); got != want {
+			t.Fatalf("String() = %q, want %q", got, want)
+		}
 	}
 }
