@@ -140,7 +140,6 @@ type Page[T any] struct {
 
 var (
 	reMunicipalityCode = regexp.MustCompile(`^[0-9]{4}$`)
-	reCountry          = regexp.MustCompile(`^[A-Z]{2}$`)
 	reRegionCode       = regexp.MustCompile(`^[A-Za-z0-9-]{1,16}$`)
 )
 
@@ -194,7 +193,7 @@ func (o *Organization) Validate() error {
 	v.OneOf("kind", o.Kind)
 	v.Check(o.Name != "", "name", "is required")
 	v.Check(utf8.RuneCountInString(o.Name) <= 200, "name", "must be at most 200 characters")
-	v.Check(reCountry.MatchString(o.Country), "country", "must be an ISO 3166-1 alpha-2 code such as DK")
+	v.Check(KnownCountry(o.Country), "country", "must be an ISO 3166-1 alpha-2 code such as DK")
 	v.OneOf("visibility", o.Visibility)
 	if o.CVR != "" {
 		v.Check(ValidCVR(o.CVR), "cvr", "must be a valid CVR number: 8 digits passing the modulus-11 check")
@@ -204,8 +203,11 @@ func (o *Organization) Validate() error {
 		v.Add("municipality_code", "is required for Danish municipalities")
 	case o.MunicipalityCode != "" && o.Kind != KindMunicipality:
 		v.Add("municipality_code", "is only for municipalities")
-	case o.MunicipalityCode != "" && !reMunicipalityCode.MatchString(o.MunicipalityCode):
+	case o.MunicipalityCode != "" && o.Country == "DK" && !reMunicipalityCode.MatchString(o.MunicipalityCode):
 		v.Add("municipality_code", "must be 4 digits, e.g. 0740")
+	case o.MunicipalityCode != "" && !ValidMunicipalityCode(o.Country, o.MunicipalityCode):
+		// Outside Denmark, the national code of the municipality.
+		v.Add("municipality_code", "must be a short code of letters, digits and dashes")
 	}
 	if o.Region != "" {
 		if o.Country == "DK" {

@@ -72,6 +72,8 @@ type cli struct {
 	KLE    struct {
 		Load kleLoadCmd `cmd:"" help:"Load a KLE edition: KL's official XML or the OS2KLE text format."`
 	} `cmd:"" name:"kle" help:"Manage the KLE taxonomy."`
+	Orgs    orgsCmd    `cmd:"" help:"Manage organisations."`
+	Demo    demoCmd    `cmd:"" help:"Make demo data."`
 	Backup  backupCmd  `cmd:"" help:"Make a consistent copy of a SQLite database while it is in use."`
 	OpenAPI openAPICmd `cmd:"" name:"openapi" help:"Print the OpenAPI document of the JSON API."`
 	Bench   benchCmd   `cmd:"" help:"Measure the performance targets and print figures with their ratio to the target."`
