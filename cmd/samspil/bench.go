@@ -32,19 +32,38 @@ import (
 // figures with their ratio to the target (below 1.00 meets it).
 type benchCmd struct {
 	Rows     int    `name:"rows" default:"1000000" help:"Usage rows in the generated import file."`
-	Postgres string `name:"postgres" env:"SAMSPIL_BENCH_PG" help:"Admin URL of a PostgreSQL server to also import into (a scratch database is made and dropped)."`
-	Runs     int    `name:"runs" default:"20" help:"Requests per page measurement; the median is reported."`
+	Postgres string `name:"postgres" env:"SAMSPIL_BENCH_PG" help:"Admin URL of a PostgreSQL server to also measure on (scratch databases are made and dropped)."`
+	Runs     int    `name:"runs" default:"20" help:"Requests per page measurement at demo scale; the median is reported."`
 	Dir      string `name:"dir" help:"Where to put the generated file and databases (default: a temporary directory)."`
+
+	Orgs            int           `name:"orgs" default:"1000" help:"Generated organisations of the sized measurements (0 leaves them out)."`
+	UsagesPerOrg    int           `name:"usages-per-org" default:"300" help:"Usages of each generated organisation."`
+	ContractsPerOrg int           `name:"contracts-per-org" default:"100" help:"Contracts of each generated organisation."`
+	OwnContracts    int           `name:"own-contracts" default:"5000" help:"Contracts of Silkeborg's own in the sized measurements (Viborg gets 100)."`
+	Concurrency     []int         `name:"concurrency" default:"1,8,32" help:"Requests in flight in the sized measurements."`
+	Duration        time.Duration `name:"duration" default:"2s" help:"Length of each load run; each figure is the median of three."`
 }
 
 // Targets from the landscape issue.
 const (
-	targetImport    = 30 * time.Second
+	targetImport    = 10 * time.Second
 	targetImportMem = 300 << 20
 	targetPage      = 50 * time.Millisecond
 )
 
 func (c *benchCmd) Run(m *Main, ctx context.Context) error {
+	switch {
+	case c.Rows < 1:
+		return fmt.Errorf("--rows must be at least 1")
+	case c.Runs < 1:
+		return fmt.Errorf("--runs must be at least 1")
+	case c.Orgs < 0 || c.UsagesPerOrg < 0 || c.ContractsPerOrg < 0 || c.OwnContracts < 0:
+		return fmt.Errorf("--orgs, --usages-per-org, --contracts-per-org and --own-contracts cannot be negative")
+	case c.Duration <= 0:
+		return fmt.Errorf("--duration must be positive")
+	case slices.ContainsFunc(c.Concurrency, func(n int) bool { return n < 1 || n > 1024 }):
+		return fmt.Errorf("--concurrency takes numbers from 1 to 1024")
+	}
 	dir := c.Dir
 	if dir == "" {
 		d, err := os.MkdirTemp("", "samspil-bench-")
@@ -54,6 +73,12 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 		defer os.RemoveAll(d)
 		dir = d
 	}
+	// The bench fills databases of its own; it never adds to existing ones.
+	for _, name := range []string{"import.db", "demo.db", "start.db", "sized.db"} {
+		if _, err := emptyBenchFile(dir, name); err != nil {
+			return err
+		}
+	}
 	file := filepath.Join(dir, "usages.csv")
 	start := time.Now()
 	if err := writeUsageFile(file, c.Rows); err != nil {
@@ -62,7 +87,7 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 	info, _ := os.Stat(file)
 	fmt.Fprintf(m.Stdout, "generated %s: %d rows, %.1f MiB in %s\n", file, c.Rows, float64(info.Size())/(1<<20), time.Since(start).Round(time.Millisecond))
 
-	fmt.Fprintf(m.Stdout, "\n%-44s %12s %12s %12s %8s\n", "measurement", "figure", "target", "unit", "ratio")
+	fmt.Fprintf(m.Stdout, "\n%-52s %12s %12s %12s %8s\n", "measurement", "figure", "target", "unit", "ratio")
 	engines := []struct{ name, dsn string }{{"sqlite", filepath.Join(dir, "import.db")}}
 	if c.Postgres != "" {
 		dsn, drop, err := scratchPostgres(ctx, c.Postgres)
@@ -130,6 +155,31 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 	if err := c.benchConsentPages(ctx, m, db, srv.Handler(), org.ID); err != nil {
 		return err
 	}
+	if err := c.benchStart(ctx, m, dir); err != nil {
+		return err
+	}
+
+	// Sized data, through real HTTP, at several concurrencies, on each engine.
+	if c.Orgs > 0 {
+		sized, err := emptyBenchFile(dir, "sized.db")
+		if err != nil {
+			return err
+		}
+		engines := []sizedEngine{{"sqlite", sized}}
+		if c.Postgres != "" {
+			dsn, drop, err := scratchPostgres(ctx, c.Postgres)
+			if err != nil {
+				return err
+			}
+			defer drop()
+			engines = append(engines, sizedEngine{"postgres", dsn})
+		}
+		for _, e := range engines {
+			if err := c.benchSized(ctx, m, e); err != nil {
+				return fmt.Errorf("%s: %w", e.name, err)
+			}
+		}
+	}
 	fmt.Fprintf(m.Stdout, "\nmachine: %d CPUs, %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	return nil
 }
@@ -173,7 +223,7 @@ func row(w io.Writer, name string, figure, target float64, unit string) {
 	if unit == "rows/s" {
 		ratio = target / figure // higher is better
 	}
-	fmt.Fprintf(w, "%-44s %12.1f %12.1f %12s %8.2f\n", name, figure, target, unit, ratio)
+	fmt.Fprintf(w, "%-52s %12.1f %12.1f %12s %8.2f\n", name, figure, target, unit, ratio)
 }
 
 // writeUsageFile writes a CSV of n usages in our template, each of its own

@@ -520,14 +520,49 @@ func TestBenchRuns(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the demo")
 	}
-	code, out, errOut := run(t, nil, "", "bench", "--rows", "200", "--runs", "1", "--dir", t.TempDir())
+	args := []string{"bench", "--rows", "200", "--runs", "1", "--orgs", "5", "--usages-per-org", "20", "--contracts-per-org", "10",
+		"--own-contracts", "150", "--concurrency", "1,4", "--duration", "150ms", "--dir", t.TempDir()}
+	engines := []string{"sqlite"}
+	if pg := testkit.PostgresURL(); pg != "" {
+		args = append(args, "--postgres", pg)
+		engines = append(engines, "postgres")
+	}
+	code, out, errOut := run(t, nil, "", args...)
 	if code != 0 {
 		t.Fatalf("bench: %d %q", code, errOut)
 	}
-	for _, want := range []string{"import 200 usage rows, sqlite", "deadlines page", "collaboration page (Silkeborg admin)", "people page with invitations",
-		"account page with invitations to answer", "my invitations API"} {
-		if !strings.Contains(out, want) {
-			t.Errorf("bench prints no %q:\n%s", want, out)
+	want := []string{"deadlines page", "collaboration page (Silkeborg admin)", "people page with invitations",
+		"account page with invitations to answer", "my invitations API", "serve --demo on an empty database, until /healthz",
+		"serve on the existing database, until /healthz"}
+	for _, e := range engines {
+		want = append(want, "import 200 usage rows, "+e, "generate 5 organisations, "+e, "measurement ("+e+", median of 3)")
+	}
+	for _, w := range want {
+		if !strings.Contains(out, w) {
+			t.Errorf("bench prints no %q:\n%s", w, out)
 		}
+	}
+	// Each sized measurement prints a row per concurrency, as the
+	// municipality's administrator: Silkeborg with its own contracts and
+	// Viborg with 100.
+	for _, row := range []string{"deadlines page, 150 own contracts", "contracts API by urgency, 150 own", "deadlines page, 100 own contracts",
+		"organisations API, limit 100"} {
+		if n := strings.Count(out, row); n != 2*len(engines) {
+			t.Errorf("%q: %d rows, want 2 per engine:\n%s", row, n, out)
+		}
+	}
+
+	// Bad sizes and a database that is not empty are refused.
+	for _, bad := range [][]string{{"--orgs", "-1"}, {"--concurrency", "0"}, {"--duration", "0s"}, {"--rows", "0"}} {
+		if code, _, errOut := run(t, nil, "", append([]string{"bench"}, bad...)...); code == 0 || errOut == "" {
+			t.Errorf("bench %v: exit %d, %q", bad, code, errOut)
+		}
+	}
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "sized.db"), []byte("x"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := run(t, nil, "", "bench", "--rows", "10", "--runs", "1", "--orgs", "1", "--dir", dir); code == 0 || !strings.Contains(errOut, "sized.db exists") {
+		t.Errorf("bench into a used directory: exit %d, %q", code, errOut)
 	}
 }

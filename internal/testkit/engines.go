@@ -39,6 +39,10 @@ const (
 	EnvRequirePostgres = "SAMSPIL_TEST_REQUIRE_PG"
 )
 
+// PostgresURL returns the admin URL of the test PostgreSQL server, or ""
+// when the tests run without one.
+func PostgresURL() string { return postgresURL() }
+
 // DefaultPostgres is tried when SAMSPIL_TEST_PG is unset.
 const DefaultPostgres = "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable&connect_timeout=2"
 
