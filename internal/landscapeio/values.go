@@ -37,17 +37,19 @@ func normWord(s string) string {
 type vocab[T ~string] struct {
 	export map[T]string
 	words  map[string]T
-	expect string // the message for an unknown word
+	asIs   map[string]T // the words as written here, which most cells repeat: looked up before normalising
+	expect string       // the message for an unknown word
 }
 
 func newVocab[T ~string](values []T, export map[T]string, synonyms map[T][]string) *vocab[T] {
-	v := &vocab[T]{export: export, words: map[string]T{}}
+	v := &vocab[T]{export: export, words: map[string]T{}, asIs: map[string]T{}}
 	add := func(word string, t T) {
 		w := normWord(word)
 		if old, ok := v.words[w]; ok && old != t {
 			panic(fmt.Sprintf("landscapeio: %q means both %q and %q", word, old, t))
 		}
 		v.words[w] = t
+		v.asIs[word] = t
 	}
 	var words []string
 	for _, t := range values {
@@ -65,6 +67,9 @@ func newVocab[T ~string](values []T, export map[T]string, synonyms map[T][]strin
 }
 
 func (v *vocab[T]) parse(s string) (T, bool) {
+	if t, ok := v.asIs[s]; ok {
+		return t, true
+	}
 	t, ok := v.words[normWord(s)]
 	return t, ok
 }

@@ -40,12 +40,22 @@ func (db *DB) CommitImport(ctx context.Context, actor *samspil.Actor, orgID stri
 		}
 	}
 	errRowErrors := errors.New("rows have errors")
-	err := db.update(ctx, actor, func(tx *Tx) error {
+	err := db.update(ctx, actor, func(tx *Tx) (err error) {
 		im, err := db.newImporter(ctx, tx, actor, orgID, src.Kind())
 		if err != nil {
 			return err
 		}
 		im.tx = tx
+		// The new rows are written in the background while the next ones
+		// are read and checked; see bulkpipe.go.
+		im.pipe = newBulkPipe()
+		defer func() {
+			// A failed write is the cause of what failed after it (on
+			// PostgreSQL the transaction is aborted), so it is the error.
+			if perr := im.pipe.close(); perr != nil {
+				err = perr
+			}
+		}()
 		if err := im.run(src, progress); err != nil {
 			return err
 		}
@@ -107,10 +117,14 @@ type importer struct {
 	tasks       map[string]bool
 	usages      map[string]usageRef    // system ID -> the organisation's usage
 	contracts   map[string]contractRef // reference or name fold -> contract
-	seen        map[string]int         // natural key -> first line
+	seen        keySet                 // natural key -> first line
+	pipe        *bulkPipe              // writes the batches below in the background (commit only)
 	newSystems  *batchInsert
 	newUsages   *batchInsert
 	systemTasks *batchInsert
+	// The organisation and the time as values for the batches, made once
+	// rather than for every row.
+	orgValue, nowValue any
 }
 
 func (db *DB) newImporter(ctx context.Context, qr querier, actor *samspil.Actor, orgID string, kind samspil.ImportKind) (*importer, error) {
@@ -123,7 +137,7 @@ func (db *DB) newImporter(ctx context.Context, qr querier, actor *samspil.Actor,
 	}
 	im := &importer{db: db, ctx: ctx, qr: qr, actor: actor, org: org, kind: kind, report: &samspil.ImportReport{Kind: kind, Errors: []samspil.RowError{}, Warnings: []samspil.RowError{}},
 		systems: map[string][]sysRef{}, companies: map[string]string{}, units: map[string]string{}, tasks: map[string]bool{},
-		usages: map[string]usageRef{}, contracts: map[string]contractRef{}, seen: map[string]int{}}
+		usages: map[string]usageRef{}, contracts: map[string]contractRef{}}
 	if err := im.load(); err != nil {
 		return nil, err
 	}
@@ -285,13 +299,13 @@ func (im *importer) flush() error {
 	return nil
 }
 
-// duplicate reports whether a natural key appeared on an earlier line.
-func (im *importer) duplicate(line int, key, column, what string) bool {
-	if first, ok := im.seen[key]; ok {
+// duplicate reports whether a natural key (kind and key) appeared on an
+// earlier line.
+func (im *importer) duplicate(line int, kind, key, column, what string) bool {
+	if first, ok := im.seen.first(kind, key, line); ok {
 		im.report.AddError(samspil.RowError{Line: line, Column: column, Message: "the same " + what + " as row " + strconv.Itoa(first)})
 		return true
 	}
-	im.seen[key] = line
 	return false
 }
 
@@ -338,7 +352,12 @@ func (im *importer) company(line int, name, cvr, column string) string {
 // findSystem finds a catalogue entry by name, using the vendor to choose
 // between entries of the same name. It returns nil for none.
 func (im *importer) findSystem(line int, name, vendorID, column string) (*sysRef, bool) {
-	matches := im.systems[samspil.Fold(name)]
+	return im.findSystemFold(line, name, samspil.Fold(name), vendorID, column)
+}
+
+// findSystemFold is findSystem with the name folded already.
+func (im *importer) findSystemFold(line int, name, fold, vendorID, column string) (*sysRef, bool) {
+	matches := im.systems[fold]
 	if len(matches) == 1 {
 		return &matches[0], true
 	}
@@ -362,11 +381,12 @@ func usageFields(u *samspil.Usage) string {
 }
 
 func (im *importer) usage(line int, r *samspil.UsageRecord) error {
-	if im.duplicate(line, "usage:"+samspil.Fold(r.System), "System", "system") {
+	fold := samspil.Fold(r.System)
+	if im.duplicate(line, "usage:", fold, "System", "system") {
 		return nil
 	}
 	vendorID := im.company(line, r.Vendor, r.VendorCVR, "Leverandør")
-	sys, ok := im.findSystem(line, r.System, vendorID, "System")
+	sys, ok := im.findSystemFold(line, r.System, fold, vendorID, "System")
 	if !ok {
 		return nil
 	}
@@ -424,10 +444,12 @@ func (im *importer) usage(line int, r *samspil.UsageRecord) error {
 		im.newUsages = newBatchInsert(im.tx, "usages", "id text", "organization_id text", "system_id text", "lifecycle text", "from_date date",
 			"until_date date", "responsible_unit_id text", "user_band text", "notes text", "visibility text", "version integer",
 			"created_at timestamptz", "updated_at timestamptz")
-		im.newUsages.before = im.flushSystems // usages refer to systems of the system batch
+		im.newUsages.pipe = im.pipe
+		im.newUsages.before = im.queueSystems // usages refer to systems of the system batch
+		im.orgValue, im.nowValue = im.org.ID, im.tx.now
 	}
-	return im.newUsages.Add(newID(), im.org.ID, systemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until),
-		nullString(u.ResponsibleUnitID), string(u.UserBand), u.Notes, string(u.Visibility), 1, im.tx.now, im.tx.now)
+	return im.newUsages.Add(newID(), im.orgValue, systemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until),
+		nullString(u.ResponsibleUnitID), string(u.UserBand), u.Notes, string(u.Visibility), 1, im.nowValue, im.nowValue)
 }
 
 func (im *importer) insertSystem(s samspil.System) error {
@@ -436,10 +458,16 @@ func (im *importer) insertSystem(s samspil.System) error {
 			"description text", "open_source boolean", "os2_product boolean", "homepage text", "owner_id text", "visibility text",
 			"version integer", "created_at timestamptz", "updated_at timestamptz")
 		im.systemTasks = newBatchInsert(im.tx, "system_tasks", "system_id text", "code text")
-		im.systemTasks.before = im.flushSystems
+		im.newSystems.pipe, im.systemTasks.pipe = im.pipe, im.pipe
+		im.systemTasks.before = im.queueSystems
+		im.orgValue, im.nowValue = im.org.ID, im.tx.now
+	}
+	owner := im.orgValue
+	if s.OwnerID != im.org.ID {
+		owner = s.OwnerID
 	}
 	if err := im.newSystems.Add(s.ID, s.Name, samspil.Fold(s.Name), nullString(s.VendorID), string(s.Category), s.Description, s.OpenSource,
-		s.OS2Product, s.Homepage, s.OwnerID, string(s.Visibility), 1, im.tx.now, im.tx.now); err != nil {
+		s.OS2Product, s.Homepage, owner, string(s.Visibility), 1, im.nowValue, im.nowValue); err != nil {
 		return err
 	}
 	for _, code := range s.Tasks {
@@ -450,20 +478,20 @@ func (im *importer) insertSystem(s samspil.System) error {
 	return nil
 }
 
-// flushSystems writes the pending catalogue entries, before rows that
-// refer to them.
-func (im *importer) flushSystems() error {
+// queueSystems writes (or queues on the pipe, ahead of them) the pending
+// catalogue entries, before rows that refer to them.
+func (im *importer) queueSystems() error {
 	if im.newSystems == nil {
 		return nil
 	}
-	return im.newSystems.Flush()
+	return im.newSystems.queue()
 }
 
 var systemFileColumns = map[string]string{"name": "Navn", "category": "Kategori", "tasks": "KLE", "description": "Beskrivelse",
 	"homepage": "Hjemmeside", "visibility": "Synlighed"}
 
 func (im *importer) system(line int, r *samspil.SystemRecord) error {
-	if im.duplicate(line, "system:"+samspil.Fold(r.Name), "Navn", "system") {
+	if im.duplicate(line, "system:", samspil.Fold(r.Name), "Navn", "system") {
 		return nil
 	}
 	vendorID := im.company(line, r.Vendor, r.VendorCVR, "Leverandør")
@@ -537,7 +565,7 @@ var contractFileColumns = map[string]string{"name": "Kontrakt", "start": "Start"
 
 func (im *importer) contract(line int, r *samspil.ContractRecord) error {
 	key := contractKey(r.Reference, r.Name)
-	if im.duplicate(line, key, "Kontrakt", "contract") {
+	if im.duplicate(line, "contract:", key, "Kontrakt", "contract") {
 		return nil
 	}
 	in := samspil.ContractInput{Name: r.Name, SupplierID: im.company(line, r.Supplier, r.SupplierCVR, "Leverandør"), ContractTerms: r.Terms,

@@ -29,6 +29,7 @@ type querier interface {
 // declared itself Unaudited for one of the reasons in unauditedReasons.
 type Tx struct {
 	*sql.Tx
+	conn      *sql.Conn // the connection of the transaction, for the driver's bulk paths (see bulkcopy.go)
 	ctx       context.Context
 	db        *DB
 	now       time.Time
@@ -108,11 +109,22 @@ func (db *DB) update(ctx context.Context, actor *samspil.Actor, fn func(tx *Tx) 
 }
 
 func (db *DB) updateOnce(ctx context.Context, actor *samspil.Actor, fn func(tx *Tx) error) error {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
+	conn, err := db.write.Conn(ctx)
 	if err != nil {
 		return fmt.Errorf("begin transaction: %w", err)
 	}
-	tx := &Tx{Tx: sqlTx, ctx: ctx, db: db, now: db.now(), actor: actor}
+	sqlTx, err := conn.BeginTx(ctx, nil)
+	if err != nil {
+		conn.Close()
+		return fmt.Errorf("begin transaction: %w", err)
+	}
+	// The connection goes back to the pool once the transaction has ended
+	// (Rollback after Commit does nothing).
+	defer func() {
+		sqlTx.Rollback()
+		conn.Close()
+	}()
+	tx := &Tx{Tx: sqlTx, conn: conn, ctx: ctx, db: db, now: db.now(), actor: actor}
 	if err := fn(tx); err != nil {
 		sqlTx.Rollback()
 		if errors.Is(err, errUnchanged) {
