@@ -178,7 +178,10 @@ func (d Date) AddMonths(n int) Date {
 		y, m = y-1, m+12
 	}
 	month := time.Month(m + 1)
-	return NewDate(y, month, min(d.Day, daysIn(y, month)))
+	if d.Day < 1 {
+		return NewDate(y, month, d.Day)
+	}
+	return Date{Year: y, Month: month, Day: min(d.Day, daysIn(y, month))}
 }
 
 // EndOfMonth returns the last day of d's month.

@@ -504,6 +504,11 @@ func TestDateArithmeticAgreesWithTime(t *testing.T) {
 			t.Fatalf("DaysBetween(%+v, %v) = %d, want %d", d, e, got, want)
 		}
 		v := viaTime(d)
+		months := rng.IntN(2000) - 1000
+		t0 := time.Date(v.Year, v.Month+time.Month(months), 1, 0, 0, 0, 0, time.UTC)
+		if got, want := v.AddMonths(months), viaTime(Date{t0.Year(), t0.Month(), min(v.Day, time.Date(t0.Year(), t0.Month()+1, 0, 0, 0, 0, 0, time.UTC).Day())}); got != want {
+			t.Fatalf("%v.AddMonths(%d) = %v, want %v", v, months, got, want)
+		}
 		if got, want := daysIn(v.Year, v.Month), time.Date(v.Year, v.Month+1, 0, 0, 0, 0, 0, time.UTC).Day(); got != want {
 			t.Fatalf("daysIn(%d, %d) = %d, want %d", v.Year, v.Month, got, want)
 		}

@@ -151,6 +151,9 @@ func (c *demoGenerateCmd) Run(m *Main, ctx context.Context) error {
 		return fmt.Errorf("%w; the %d municipalities written before stay (with the catalogue)", firstErr, total.Organizations)
 	}
 	bar.done(total)
+	if err := db.AnalyzeAfterBulkLoad(ctx); err != nil {
+		return err
+	}
 	elapsed := time.Since(start)
 	fmt.Fprintf(m.Stdout, "generated %d municipalities in %d countries, a catalogue of %d systems from %d vendors, %d usages and %d contracts (seed %d) in %s: %d rows, %.0f rows/s\n",
 		total.Organizations, len(demo.Countries()), written.Systems, len(cat.Vendors), total.Usages, total.Contracts, c.Seed,

@@ -412,3 +412,16 @@ func (tx *Tx) writeGenerated(b *GeneratedBatch, n *GeneratedCounts) error {
 	}
 	return contractSystems.Flush()
 }
+
+// AnalyzeAfterBulkLoad refreshes PostgreSQL's statistics after a bulk load,
+// which autovacuum would do only some time later: until then the planner
+// takes the new tables for small ones and may scan them in full. SQLite
+// keeps no statistics unless ANALYZE is run, and samspil never runs it, so
+// the plans of a generated database stay those of any other.
+func (db *DB) AnalyzeAfterBulkLoad(ctx context.Context) error {
+	if db.engine != Postgres {
+		return nil
+	}
+	_, err := db.write.ExecContext(ctx, "ANALYZE")
+	return err
+}
