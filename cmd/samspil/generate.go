@@ -75,6 +75,7 @@ func (c *demoGenerateCmd) Run(m *Main, ctx context.Context) error {
 		}
 	}
 	generators := max(1, runtime.GOMAXPROCS(0)/2)
+	parent := ctx // for the work after the batches, once the pipeline is stopped
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	jobs := make(chan int)
@@ -151,7 +152,7 @@ func (c *demoGenerateCmd) Run(m *Main, ctx context.Context) error {
 		return fmt.Errorf("%w; the %d municipalities written before stay (with the catalogue)", firstErr, total.Organizations)
 	}
 	bar.done(total)
-	if err := db.AnalyzeAfterBulkLoad(ctx); err != nil {
+	if err := db.AnalyzeAfterBulkLoad(parent); err != nil {
 		return err
 	}
 	elapsed := time.Since(start)

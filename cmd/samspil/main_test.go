@@ -553,7 +553,7 @@ func TestBenchRuns(t *testing.T) {
 	}
 
 	// Bad sizes and a database that is not empty are refused.
-	for _, bad := range [][]string{{"--orgs", "-1"}, {"--concurrency", "0"}, {"--duration", "0s"}, {"--rows", "0"}} {
+	for _, bad := range [][]string{{"--orgs", "-1"}, {"--concurrency", "0"}, {"--duration", "0s"}, {"--rows", "0"}, {"--sized-postgres-only"}} {
 		if code, _, errOut := run(t, nil, "", append([]string{"bench"}, bad...)...); code == 0 || errOut == "" {
 			t.Errorf("bench %v: exit %d, %q", bad, code, errOut)
 		}
