@@ -94,6 +94,26 @@ type RecordSource interface {
 	Records(fn func(Record) bool) error
 }
 
+// RecordList is a RecordSource of records held in memory, for callers that
+// make the records themselves (the bench, tests).
+type RecordList struct {
+	Of    ImportKind
+	Items []Record
+}
+
+// Kind returns the kind of the records.
+func (l RecordList) Kind() ImportKind { return l.Of }
+
+// Records calls fn for each record until fn returns false.
+func (l RecordList) Records(fn func(Record) bool) error {
+	for _, rec := range l.Items {
+		if !fn(rec) {
+			break
+		}
+	}
+	return nil
+}
+
 // ImportReport is the outcome of a preview or a commit.
 type ImportReport struct {
 	Kind       ImportKind `json:"kind"`

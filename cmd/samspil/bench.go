@@ -226,7 +226,13 @@ func (c *benchCmd) benchConsentPages(ctx context.Context, m *Main, db *sqldb.DB,
 	return nil
 }
 
+// row prints a figure with its target and their ratio; a target of 0
+// means the issue sets none at this size.
 func row(w io.Writer, name string, figure, target float64, unit string) {
+	if target == 0 {
+		fmt.Fprintf(w, "%-52s %12.1f %12s %12s %8s\n", name, figure, "-", unit, "-")
+		return
+	}
 	ratio := figure / target
 	if unit == "rows/s" {
 		ratio = target / figure // higher is better

@@ -6,6 +6,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/samspil/samspil"
 )
 
 // copyRows writes n rows to PostgreSQL with one COPY (binary) on the
@@ -61,8 +62,8 @@ func (s *copySource) Values() ([]any, error) {
 			// Dates come as "2006-01-02"; pgx writes time.Time as a date.
 			switch d := v.(type) {
 			case string:
-				if t, isDate := parseISODate(d); isDate {
-					vals[i] = t
+				if day, err := samspil.ParseDate(d); err == nil {
+					vals[i] = day.Time()
 				}
 			case time.Time:
 			default:
@@ -88,31 +89,3 @@ func (s *copySource) Values() ([]any, error) {
 }
 
 func (s *copySource) Err() error { return s.err }
-
-// parseISODate reads "2006-01-02" as midnight UTC.
-func parseISODate(s string) (time.Time, bool) {
-	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
-		return time.Time{}, false
-	}
-	num := func(s string) (int, bool) {
-		n := 0
-		for i := 0; i < len(s); i++ {
-			if s[i] < '0' || s[i] > '9' {
-				return 0, false
-			}
-			n = n*10 + int(s[i]-'0')
-		}
-		return n, true
-	}
-	y, ok1 := num(s[:4])
-	m, ok2 := num(s[5:7])
-	d, ok3 := num(s[8:])
-	if !ok1 || !ok2 || !ok3 || m < 1 || m > 12 || d < 1 || d > 31 {
-		return time.Time{}, false
-	}
-	t := time.Date(y, time.Month(m), d, 0, 0, 0, 0, time.UTC)
-	if t.Day() != d { // 2023-02-30
-		return time.Time{}, false
-	}
-	return t, true
-}

@@ -956,11 +956,11 @@ func TestDeadlinesPageInPages(t *testing.T) {
 		f := newLandscape(t, app)
 		org := f.silkeborg.ID
 		const n = 230
-		src := contractRecordsForTest{}
+		src := samspil.RecordList{Of: samspil.ImportContracts}
 		for i := range n {
 			rec := samspil.ContractRecord{Name: fmt.Sprintf("Kontrakt %03d", i), Terms: samspil.ContractTerms{
 				Start: samspil.NewDate(2021, 1, 1).AddDays(i * 11), DurationMonths: 60, NoticeMonths: 1}}
-			src = append(src, samspil.Record{Line: i + 2, Contract: &rec})
+			src.Items = append(src.Items, samspil.Record{Line: i + 2, Contract: &rec})
 		}
 		report, err := app.DB.CommitImport(context.Background(), f.ed.Actor, org, src, nil)
 		if err != nil || !report.Committed {
@@ -1000,20 +1000,6 @@ func TestDeadlinesPageInPages(t *testing.T) {
 			t.Fatalf("the pages list %d contracts, want the %d in urgency order", len(got), len(want))
 		}
 	})
-}
-
-// contractRecordsForTest is an import source of contracts made in memory.
-type contractRecordsForTest []samspil.Record
-
-func (r contractRecordsForTest) Kind() samspil.ImportKind { return samspil.ImportContracts }
-
-func (r contractRecordsForTest) Records(fn func(samspil.Record) bool) error {
-	for _, rec := range r {
-		if !fn(rec) {
-			break
-		}
-	}
-	return nil
 }
 
 // ---------------------------------------------------------------- imports
