@@ -8,6 +8,7 @@ import (
 	"mime"
 	"net/http"
 	"path"
+	"regexp"
 	"strings"
 )
 
@@ -28,27 +29,68 @@ type asset struct {
 
 func loadAssets() (*assets, error) {
 	a := &assets{byName: map[string]string{}, byHashed: map[string]asset{}}
+	var sheets []string
 	err := fs.WalkDir(staticFS, "static", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
+		}
+		name := strings.TrimPrefix(p, "static/")
+		if path.Ext(name) == ".css" {
+			sheets = append(sheets, name) // after the files they refer to
+			return nil
 		}
 		body, err := staticFS.ReadFile(p)
 		if err != nil {
 			return err
 		}
-		name := strings.TrimPrefix(p, "static/")
-		sum := sha256.Sum256(body)
-		ext := path.Ext(name)
-		hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
-		ct := mime.TypeByExtension(ext)
-		if ct == "" {
-			ct = "text/plain; charset=utf-8"
-		}
-		a.byName[name] = "/static/" + hashed
-		a.byHashed[hashed] = asset{body: body, contentType: ct}
+		a.add(name, body)
 		return nil
 	})
-	return a, err
+	if err != nil {
+		return nil, err
+	}
+	for _, name := range sheets {
+		body, err := staticFS.ReadFile("static/" + name)
+		if err != nil {
+			return nil, err
+		}
+		a.add(name, a.rewriteURLs(name, body))
+	}
+	return a, nil
+}
+
+// add keeps a file under its content-hashed name.
+func (a *assets) add(name string, body []byte) {
+	sum := sha256.Sum256(body)
+	ext := path.Ext(name)
+	hashed := strings.TrimSuffix(name, ext) + "." + hex.EncodeToString(sum[:])[:10] + ext
+	ct := mime.TypeByExtension(ext)
+	if ct == "" {
+		ct = "text/plain; charset=utf-8"
+	}
+	a.byName[name] = "/static/" + hashed
+	a.byHashed[hashed] = asset{body: body, contentType: ct}
+}
+
+// cssURL matches a relative url() in a style sheet (the vendored design
+// system refers to its fonts and icons as url(../fonts/…)).
+var cssURL = regexp.MustCompile(`url\(["']?([^"')]+)["']?\)`)
+
+// rewriteURLs points a style sheet's relative references at the hashed
+// names of the files they name, so fonts and icons are cached for good as
+// well. A reference to a file not shipped stays as it is.
+func (a *assets) rewriteURLs(sheet string, body []byte) []byte {
+	dir := path.Dir(sheet)
+	return cssURL.ReplaceAllFunc(body, func(m []byte) []byte {
+		ref := string(cssURL.FindSubmatch(m)[1])
+		if strings.HasPrefix(ref, "data:") || strings.HasPrefix(ref, "/") || strings.Contains(ref, "://") {
+			return m
+		}
+		if u, ok := a.byName[path.Join(dir, ref)]; ok {
+			return []byte("url(" + u + ")")
+		}
+		return m
+	})
 }
 
 // url returns the hashed URL of a static file; it panics on an unknown
