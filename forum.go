@@ -44,24 +44,33 @@ const TimeZone = "Europe/Copenhagen"
 // Forum is a governance body of a collaboration, e.g. "IT-chefmøde", with
 // a cadence of meetings written as an RFC 5545 RRULE.
 type Forum struct {
-	ID                 string        `json:"id"`
-	CollaborationID    string        `json:"collaboration_id"`
-	Name               string        `json:"name"`
-	Level              ForumLevel    `json:"level"`
-	Description        string        `json:"description,omitempty"`
-	Cadence            string        `json:"cadence,omitempty" doc:"RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TH; empty for meetings as needed"`
-	FirstMeeting       time.Time     `json:"first_meeting" doc:"Start of the first meeting (DTSTART of the cadence)"`
-	DurationMinutes    int           `json:"duration_minutes"`
-	TimeZone           string        `json:"time_zone" doc:"IANA zone of the meeting times"`
-	Location           string        `json:"location,omitempty"`
-	Status             ForumStatus   `json:"status"`
-	DiscontinuedOn     *Date         `json:"discontinued_on,omitempty" format:"date"`
-	DiscontinuedReason string        `json:"discontinued_reason,omitempty"`
-	Members            []ForumMember `json:"members"`
-	CalendarURL        string        `json:"calendar_url,omitempty" readOnly:"true" doc:"The asking user's feed of this forum, when they have one"`
-	Version            int           `json:"version"`
-	CreatedAt          time.Time     `json:"created_at"`
-	UpdatedAt          time.Time     `json:"updated_at"`
+	ID                 string           `json:"id"`
+	CollaborationID    string           `json:"collaboration_id"`
+	Name               string           `json:"name"`
+	Level              ForumLevel       `json:"level"`
+	Description        string           `json:"description,omitempty"`
+	Cadence            string           `json:"cadence,omitempty" doc:"RFC 5545 RRULE, e.g. FREQ=WEEKLY;INTERVAL=2;BYDAY=TH; empty for meetings as needed"`
+	SkipHolidays       bool             `json:"skip_holidays" doc:"The cadence plans no meeting on Danish public holidays (nytårsdag, skærtorsdag, langfredag, påskedag, 2. påskedag, store bededag until 2023, Kristi himmelfartsdag, pinsedag, 2. pinsedag, juledag, 2. juledag) nor from 24 to 31 December; grundlovsdag is not skipped. The first meeting is kept."`
+	SkippedMeetings    []SkippedMeeting `json:"skipped_meetings" readOnly:"true" doc:"The occurrences of the cadence from now to the end of the planned meetings (about 400 days ahead) that are not planned because they fall on a holiday"`
+	FirstMeeting       time.Time        `json:"first_meeting" doc:"Start of the first meeting (DTSTART of the cadence)"`
+	DurationMinutes    int              `json:"duration_minutes"`
+	TimeZone           string           `json:"time_zone" doc:"IANA zone of the meeting times"`
+	Location           string           `json:"location,omitempty"`
+	Status             ForumStatus      `json:"status"`
+	DiscontinuedOn     *Date            `json:"discontinued_on,omitempty" format:"date"`
+	DiscontinuedReason string           `json:"discontinued_reason,omitempty"`
+	Members            []ForumMember    `json:"members"`
+	CalendarURL        string           `json:"calendar_url,omitempty" readOnly:"true" doc:"The asking user's feed of this forum, when they have one"`
+	Version            int              `json:"version"`
+	CreatedAt          time.Time        `json:"created_at"`
+	UpdatedAt          time.Time        `json:"updated_at"`
+}
+
+// SkippedMeeting is an occurrence of a forum's cadence that has no
+// meeting because it falls on a holiday.
+type SkippedMeeting struct {
+	Occurrence time.Time   `json:"occurrence"`
+	Holiday    HolidayKind `json:"holiday"`
 }
 
 // ForumMember is a person in a forum, sitting for an organisation.
@@ -78,6 +87,7 @@ type ForumInput struct {
 	Level           ForumLevel    `json:"level"`
 	Description     string        `json:"description,omitempty" maxLength:"5000"`
 	Cadence         string        `json:"cadence,omitempty" maxLength:"500"`
+	SkipHolidays    bool          `json:"skip_holidays,omitempty" doc:"Plan no meetings on Danish public holidays nor from 24 to 31 December"`
 	FirstMeeting    time.Time     `json:"first_meeting" doc:"With its UTC offset, e.g. 2014-01-09T09:00:00+01:00"`
 	DurationMinutes int           `json:"duration_minutes,omitempty" minimum:"0" maximum:"1440" doc:"Defaults to 120"`
 	TimeZone        string        `json:"time_zone,omitempty" doc:"Defaults to Europe/Copenhagen"`
@@ -85,13 +95,14 @@ type ForumInput struct {
 	Members         []ForumMember `json:"members,omitempty" maxItems:"200"`
 }
 
-// ForumPatch changes a forum; a new cadence replaces the future meetings
-// nobody has touched.
+// ForumPatch changes a forum; a new cadence (or skipping holidays or not)
+// replaces the future meetings nobody has touched.
 type ForumPatch struct {
 	Name            *string        `json:"name,omitempty" minLength:"1" maxLength:"200"`
 	Level           *ForumLevel    `json:"level,omitempty"`
 	Description     *string        `json:"description,omitempty" maxLength:"5000"`
 	Cadence         *string        `json:"cadence,omitempty" maxLength:"500"`
+	SkipHolidays    *bool          `json:"skip_holidays,omitempty" doc:"Plan no meetings on Danish public holidays nor from 24 to 31 December"`
 	FirstMeeting    *time.Time     `json:"first_meeting,omitempty"`
 	DurationMinutes *int           `json:"duration_minutes,omitempty" minimum:"1" maximum:"1440"`
 	Location        *string        `json:"location,omitempty" maxLength:"300"`
@@ -108,7 +119,7 @@ type ForumDiscontinue struct {
 // Forum returns the forum the input describes, with defaults.
 func (in ForumInput) Forum() Forum {
 	f := Forum{Name: strings.TrimSpace(in.Name), Level: in.Level, Description: in.Description, Cadence: strings.TrimSpace(in.Cadence),
-		FirstMeeting: in.FirstMeeting, DurationMinutes: in.DurationMinutes, TimeZone: in.TimeZone, Location: strings.TrimSpace(in.Location),
+		SkipHolidays: in.SkipHolidays, FirstMeeting: in.FirstMeeting, DurationMinutes: in.DurationMinutes, TimeZone: in.TimeZone, Location: strings.TrimSpace(in.Location),
 		Status: ForumActive, Members: in.Members}
 	if f.DurationMinutes == 0 {
 		f.DurationMinutes = 120
@@ -119,6 +130,7 @@ func (in ForumInput) Forum() Forum {
 	if f.Members == nil {
 		f.Members = []ForumMember{}
 	}
+	f.SkippedMeetings = []SkippedMeeting{}
 	return f
 }
 
@@ -130,11 +142,22 @@ func (p ForumPatch) Apply(f Forum) Forum {
 	setIf(&f.Description, p.Description)
 	setIf(&f.Cadence, p.Cadence)
 	f.Cadence = strings.TrimSpace(f.Cadence)
+	setIf(&f.SkipHolidays, p.SkipHolidays)
 	setIf(&f.FirstMeeting, p.FirstMeeting)
 	setIf(&f.DurationMinutes, p.DurationMinutes)
 	setIf(&f.Location, p.Location)
 	setIf(&f.Members, p.Members)
 	return f
+}
+
+// Skips returns the holiday on which the forum's cadence skips an
+// occurrence t (in the forum's zone, as the expansion gives it), if it
+// does. The first meeting is never skipped: it was chosen by hand.
+func (f *Forum) Skips(t time.Time) (HolidayKind, bool) {
+	if !f.SkipHolidays || t.Equal(f.FirstMeeting) {
+		return "", false
+	}
+	return HolidayOn(DateOf(t))
 }
 
 // Zone returns the forum's time zone.

@@ -55,8 +55,9 @@ func (a *API) registerForums() {
 	register(a, huma.Operation{OperationID: "create-forum", Method: http.MethodPost, Path: "/collaborations/{id}/forums", Tags: tags,
 		Summary: "Add a forum", DefaultStatus: http.StatusCreated,
 		Description: "A forum with a cadence (an RFC 5545 RRULE such as FREQ=WEEKLY;INTERVAL=2;BYDAY=TH) gets its planned meetings from the first " +
-			"meeting up to 400 days ahead at once; a daily job keeps them ahead. Members must be people of organisations that are members of " +
-			"the collaboration today."},
+			"meeting up to 400 days ahead at once; a daily job keeps them ahead. With skip_holidays, occurrences on Danish public holidays and " +
+			"from 24 to 31 December get no meeting and are listed in skipped_meetings with the holiday. Members must be people of " +
+			"organisations that are members of the collaboration today."},
 		samspil.PermCollabManage, func(ctx context.Context, in *struct {
 			IDPath
 			Body samspil.ForumInput
@@ -86,7 +87,7 @@ func (a *API) registerForums() {
 		})
 
 	register(a, huma.Operation{OperationID: "update-forum", Method: http.MethodPatch, Path: "/forums/{id}", Tags: tags,
-		Summary: "Change a forum", Description: "A new cadence, first meeting, duration or location replaces the future meetings nobody has touched; " +
+		Summary: "Change a forum", Description: "A new cadence, skip_holidays, first meeting, duration or location replaces the future meetings nobody has touched; " +
 			"moved, cancelled and recorded meetings stay, and so does the past. Members are replaced as a whole."},
 		samspil.PermCollabManage, func(ctx context.Context, in *struct {
 			IDPath

@@ -53,4 +53,17 @@
 //
 // Rules are not modified by expansion, so one Rule may be used by several
 // goroutines at once.
+//
+// # Words
+//
+// [Rule.Describe] says a rule in words, such as "hver anden torsdag kl.
+// 9.00" or "first Wednesday every third month at 9:00", through a
+// [Translator] over the pages' message catalogue (the keys are in
+// [DescribeKeys]), so every word is translatable. It says exactly the
+// rules people write (every nth day, week, month or year; weekdays; the
+// nth or last weekday or weekday Monday to Friday of the month; days of the
+// month; months; times of day; COUNT and UNTIL); for any other rule it
+// returns a generic sentence with the rule's text and false, never a wrong
+// sentence. A test reads the words' meaning independently of the expansion
+// and compares the two for thousands of random rules.
 package rrule

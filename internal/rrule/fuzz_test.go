@@ -2,7 +2,9 @@ package rrule
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -11,7 +13,8 @@ import (
 
 // FuzzParse checks that Parse never panics, that its errors are cadence
 // errors, that a rule it accepts round-trips through String, and that
-// expanding the rule over a year terminates promptly with ordered times.
+// expanding the rule over a year terminates promptly with ordered times,
+// and that Describe says something for it.
 // The seed corpus is in testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	for _, s := range []string{
@@ -55,6 +58,11 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 		r.After(dtstart, dtstart.AddDate(50, 0, 0))
+		// The words of any rule: something, and the rule itself when not words.
+		words, ok := r.Describe(dtstart, func(key string, args ...any) string { return fmt.Sprint(append([]any{key}, args...)...) })
+		if words == "" || (!ok && !strings.Contains(words, text)) {
+			t.Fatalf("%s: words %q, %v", text, words, ok)
+		}
 		if d := time.Since(start); d > 5*time.Second {
 			t.Fatalf("%s: expansion took %s", text, d)
 		}

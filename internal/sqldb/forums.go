@@ -37,8 +37,8 @@ func meetingHorizon(now time.Time) time.Time {
 	return samspil.Today(now).AddDays(meetingHorizonDays).Time()
 }
 
-const forumColumns = `f.id, f.collaboration_id, f.name, f.level, f.description, f.cadence, f.first_meeting, f.duration_minutes, f.time_zone,
-	f.location, f.status, f.discontinued_on, f.discontinued_reason, f.generated_until, f.version, f.created_at, f.updated_at`
+const forumColumns = `f.id, f.collaboration_id, f.name, f.level, f.description, f.cadence, f.skip_holidays, f.first_meeting, f.duration_minutes,
+	f.time_zone, f.location, f.status, f.discontinued_on, f.discontinued_reason, f.generated_until, f.version, f.created_at, f.updated_at`
 
 // storedForum is a forum with the end of its generated meetings.
 type storedForum struct {
@@ -50,11 +50,11 @@ func scanForum(r rowScanner) (storedForum, error) {
 	var f storedForum
 	var first, gen, created, updated dbTime
 	var stopped nullDate
-	err := r.Scan(&f.ID, &f.CollaborationID, &f.Name, &f.Level, &f.Description, &f.Cadence, &first, &f.DurationMinutes, &f.TimeZone,
-		&f.Location, &f.Status, &stopped, &f.DiscontinuedReason, &gen, &f.Version, &created, &updated)
+	err := r.Scan(&f.ID, &f.CollaborationID, &f.Name, &f.Level, &f.Description, &f.Cadence, &f.SkipHolidays, &first, &f.DurationMinutes,
+		&f.TimeZone, &f.Location, &f.Status, &stopped, &f.DiscontinuedReason, &gen, &f.Version, &created, &updated)
 	f.FirstMeeting, f.DiscontinuedOn, f.generatedUntil = first.T.In(zone(f.TimeZone)), stopped.Ptr(), gen.Ptr()
 	f.CreatedAt, f.UpdatedAt = created.T, updated.T
-	f.Members = []samspil.ForumMember{}
+	f.Members, f.SkippedMeetings = []samspil.ForumMember{}, []samspil.SkippedMeeting{}
 	return f, err
 }
 
@@ -100,9 +100,14 @@ func (db *DB) findForum(ctx context.Context, qr querier, actor *samspil.Actor, i
 	return &fs[0], nil
 }
 
-// finishForums loads the members of forums. People's names are shown to
-// signed-in users only.
+// finishForums loads the members of forums and lists the meetings their
+// cadences skip. People's names are shown to signed-in users only.
 func (db *DB) finishForums(ctx context.Context, qr querier, actor *samspil.Actor, fs []storedForum) error {
+	for i := range fs {
+		if err := db.listSkipped(ctx, qr, &fs[i]); err != nil {
+			return err
+		}
+	}
 	if len(fs) == 0 || !actor.SignedIn() {
 		return nil
 	}
@@ -333,11 +338,11 @@ func (db *DB) CreateForum(ctx context.Context, actor *samspil.Actor, collabID st
 			return err
 		}
 		f.ID, f.Version, f.CreatedAt, f.UpdatedAt = newID(), 1, tx.now, tx.now
-		if _, err := tx.ExecContext(ctx, `INSERT INTO forums (id, collaboration_id, name, level, description, cadence, first_meeting,
+		if _, err := tx.ExecContext(ctx, `INSERT INTO forums (id, collaboration_id, name, level, description, cadence, skip_holidays, first_meeting,
 			duration_minutes, time_zone, location, status, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)`,
-			f.ID, c.ID, f.Name, string(f.Level), f.Description, f.Cadence, f.FirstMeeting.UTC(), f.DurationMinutes, f.TimeZone, f.Location,
-			string(f.Status), tx.now); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $13)`,
+			f.ID, c.ID, f.Name, string(f.Level), f.Description, f.Cadence, f.SkipHolidays, f.FirstMeeting.UTC(), f.DurationMinutes, f.TimeZone,
+			f.Location, string(f.Status), tx.now); err != nil {
 			return err
 		}
 		if err := writeForumMembers(tx, &f); err != nil {
@@ -369,8 +374,9 @@ func (db *DB) reloadForum(tx *Tx, id string) (*samspil.Forum, error) {
 	return &f.Forum, nil
 }
 
-// UpdateForum changes a forum. A new cadence, first meeting, duration or
-// location replaces the future meetings nobody has touched.
+// UpdateForum changes a forum. A new cadence, holiday skipping, first
+// meeting, duration or location replaces the future meetings nobody has
+// touched.
 func (db *DB) UpdateForum(ctx context.Context, actor *samspil.Actor, id string, version int, p samspil.ForumPatch) (*samspil.Forum, error) {
 	var out *samspil.Forum
 	err := db.update(ctx, actor, func(tx *Tx) error {
@@ -388,8 +394,10 @@ func (db *DB) UpdateForum(ctx context.Context, actor *samspil.Actor, id string, 
 			return err
 		}
 		if err := tx.execVersioned("forums", "forum", f.ID, version, `UPDATE forums SET name = $3, level = $4, description = $5, cadence = $6,
-			first_meeting = $7, duration_minutes = $8, location = $9, version = version + 1, updated_at = $10 WHERE id = $1 AND version = $2`,
-			f.ID, version, f.Name, string(f.Level), f.Description, f.Cadence, f.FirstMeeting.UTC(), f.DurationMinutes, f.Location, tx.now); err != nil {
+			skip_holidays = $7, first_meeting = $8, duration_minutes = $9, location = $10, version = version + 1, updated_at = $11
+			WHERE id = $1 AND version = $2`,
+			f.ID, version, f.Name, string(f.Level), f.Description, f.Cadence, f.SkipHolidays, f.FirstMeeting.UTC(), f.DurationMinutes, f.Location,
+			tx.now); err != nil {
 			return err
 		}
 		if p.Members != nil {
@@ -398,8 +406,8 @@ func (db *DB) UpdateForum(ctx context.Context, actor *samspil.Actor, id string, 
 			}
 		}
 		added, removed := 0, 0
-		if f.Cadence != before.Cadence || !f.FirstMeeting.Equal(before.FirstMeeting) || f.DurationMinutes != before.DurationMinutes ||
-			f.Location != before.Location {
+		if f.Cadence != before.Cadence || f.SkipHolidays != before.SkipHolidays || !f.FirstMeeting.Equal(before.FirstMeeting) ||
+			f.DurationMinutes != before.DurationMinutes || f.Location != before.Location {
 			// Meetings already held stay as they were; untouched future
 			// ones follow the new cadence.
 			res, err := tx.ExecContext(ctx, `DELETE FROM meetings WHERE forum_id = $1 AND touched = FALSE AND occurrence IS NOT NULL
@@ -473,27 +481,58 @@ func (db *DB) DiscontinueForum(ctx context.Context, actor *samspil.Actor, id str
 	return out, err
 }
 
+// cadenceOccurrences expands a forum's cadence in [from, to), at most max
+// occurrences: the ones that are meetings, and the ones the forum skips
+// because they fall on a holiday. It is the one place that applies the
+// skipping, so that the planned meetings (and with them the pages, the API
+// and the calendar feeds) and the lists of skipped ones agree. full
+// reports that max occurrences were looked at; last is the last of them.
+func cadenceOccurrences(f *samspil.Forum, rule *rrule.Rule, from, to time.Time, max int) (meetings []time.Time, skipped []samspil.SkippedMeeting,
+	last time.Time, full bool) {
+	all := rule.Between(f.FirstMeeting.In(zone(f.TimeZone)), from, to, max)
+	if len(all) == 0 {
+		return nil, nil, time.Time{}, false
+	}
+	meetings = all[:0:0]
+	for _, t := range all {
+		if h, ok := f.Skips(t); ok {
+			skipped = append(skipped, samspil.SkippedMeeting{Occurrence: t, Holiday: h})
+			continue
+		}
+		meetings = append(meetings, t)
+	}
+	return meetings, skipped, all[len(all)-1], len(all) >= max
+}
+
+// planEnd returns the end of the window in which a forum has meetings,
+// given the end asked for: a discontinued forum has none after the day it
+// stopped (as stopForum: meetings on the day itself still take place).
+func planEnd(f *samspil.Forum, until time.Time) time.Time {
+	if f.Status == samspil.ForumDiscontinued && f.DiscontinuedOn != nil {
+		if stop := f.DiscontinuedOn.AddDays(1).StartIn(samspil.Copenhagen()); stop.Before(until) {
+			return stop
+		}
+	}
+	return until
+}
+
 // generateMeetings adds the planned meetings of the forum's cadence in
 // [from, until) that have no row yet, at most maxGenerated of them, and
 // records how far the meetings now reach. A discontinued forum gets none
-// after the day it stopped. It returns how many it added.
+// after the day it stopped, and a forum that skips holidays none on them.
+// It returns how many it added.
 func generateMeetings(tx *Tx, f *storedForum, rule *rrule.Rule, from, until time.Time) (int, error) {
 	reach := until
 	added := 0
 	if rule != nil {
-		end := until
-		if f.Status == samspil.ForumDiscontinued && f.DiscontinuedOn != nil {
-			// As stopForum: meetings on the day itself still take place.
-			if stop := f.DiscontinuedOn.AddDays(1).StartIn(samspil.Copenhagen()); stop.Before(end) {
-				end = stop
-			}
-		}
+		end := planEnd(&f.Forum, until)
 		var occ []time.Time
 		if from.Before(end) {
-			occ = rule.Between(f.FirstMeeting.In(zone(f.TimeZone)), from, end, maxGenerated)
-		}
-		if len(occ) >= maxGenerated {
-			reach = occ[len(occ)-1].Add(time.Second).UTC()
+			var last time.Time
+			var full bool
+			if occ, _, last, full = cadenceOccurrences(&f.Forum, rule, from, end, maxGenerated); full {
+				reach = last.Add(time.Second).UTC()
+			}
 		}
 		n, err := insertOccurrences(tx, f, occ)
 		if err != nil {
@@ -503,6 +542,48 @@ func generateMeetings(tx *Tx, f *storedForum, rule *rrule.Rule, from, until time
 	}
 	_, err := tx.ExecContext(tx.ctx, `UPDATE forums SET generated_until = $2 WHERE id = $1`, f.ID, reach.UTC())
 	return added, err
+}
+
+// listSkipped sets the forum's skipped meetings: the occurrences of its
+// cadence from now to the end of its planned meetings that it skips for a
+// holiday and that have no meeting (one moved or recorded before the forum
+// began to skip holidays is kept, and is no longer skipped).
+func (db *DB) listSkipped(ctx context.Context, qr querier, f *storedForum) error {
+	f.SkippedMeetings = []samspil.SkippedMeeting{}
+	if !f.SkipHolidays || f.Cadence == "" || f.generatedUntil == nil {
+		return nil
+	}
+	rule, err := rrule.Parse(f.Cadence)
+	if err != nil {
+		return nil // a cadence the parser no longer accepts plans nothing
+	}
+	from, to := db.now(), planEnd(&f.Forum, *f.generatedUntil)
+	if !from.Before(to) {
+		return nil
+	}
+	_, skipped, _, _ := cadenceOccurrences(&f.Forum, rule, from, to, maxGenerated)
+	if len(skipped) == 0 {
+		return nil
+	}
+	rows, err := qr.QueryContext(ctx, `SELECT occurrence FROM meetings WHERE forum_id = $1 AND occurrence >= $2 AND occurrence <= $3`,
+		f.ID, skipped[0].Occurrence.UTC(), skipped[len(skipped)-1].Occurrence.UTC())
+	if err != nil {
+		return err
+	}
+	held, err := collect(rows, func(r rowScanner) (time.Time, error) {
+		var t dbTime
+		err := r.Scan(&t)
+		return t.T, err
+	})
+	if err != nil {
+		return err
+	}
+	for _, s := range skipped {
+		if !slices.ContainsFunc(held, s.Occurrence.Equal) {
+			f.SkippedMeetings = append(f.SkippedMeetings, s)
+		}
+	}
+	return nil
 }
 
 // insertOccurrences writes planned meetings for occurrences, skipping those
