@@ -1,6 +1,8 @@
 // Package ical writes iCalendar (RFC 5545) feeds: a VCALENDAR with
 // all-day or timed VEVENTs (timed ones in UTC, or in a named zone with its
-// VTIMEZONE), lines folded at 75 octets, text escaped, CRLF line ends. It writes only what calendar clients need to subscribe to
+// VTIMEZONE), each busy (TRANSP:OPAQUE) or free (TRANSP:TRANSPARENT) and
+// with its reminders (VALARM), lines folded at 75 octets, text escaped,
+// CRLF line ends. It writes only what calendar clients need to subscribe to
 // samspil's deadlines and meetings; tests read its output back with an
 // independent parser.
 package ical
@@ -27,6 +29,18 @@ type Event struct {
 	Categories  []string
 	Location    string
 	Cancelled   bool // STATUS:CANCELLED, so clients show the event as called off
+	// Busy marks the event as taking the time (TRANSP:OPAQUE), as a
+	// meeting does; otherwise it leaves the time free (TRANSP:TRANSPARENT),
+	// as a deadline does.
+	Busy   bool
+	Alarms []Alarm
+}
+
+// Alarm is a reminder (a VALARM that displays its description) before an
+// event starts; for an all-day event, before the start of its day.
+type Alarm struct {
+	Before      time.Duration // positive: how long before the start
+	Description string
 }
 
 // Calendar is a feed.
@@ -110,7 +124,18 @@ func Write(w io.Writer, c Calendar) error {
 			}
 			line("CATEGORIES", strings.Join(parts, ","))
 		}
-		line("TRANSP", "TRANSPARENT")
+		if e.Busy {
+			line("TRANSP", "OPAQUE")
+		} else {
+			line("TRANSP", "TRANSPARENT")
+		}
+		for _, a := range e.Alarms {
+			line("BEGIN", "VALARM")
+			line("ACTION", "DISPLAY")
+			line("DESCRIPTION", escapeText(a.Description))
+			line("TRIGGER", "-"+duration(max(a.Before, 0)))
+			line("END", "VALARM")
+		}
 		line("END", "VEVENT")
 	}
 	line("END", "VCALENDAR")
@@ -141,7 +166,8 @@ func writeFolded(w *bufio.Writer, s string) {
 	w.WriteString("\r\n")
 }
 
-// duration formats a positive duration as an RFC 5545 DURATION.
+// duration formats a duration that is not negative as an RFC 5545
+// DURATION: whole days as P14D, otherwise in seconds (PT5400S).
 func duration(d time.Duration) string {
 	if d%(24*time.Hour) == 0 {
 		return fmt.Sprintf("P%dD", d/(24*time.Hour))

@@ -19,9 +19,10 @@ func TestFeedParses(t *testing.T) {
 	cal := ical.Calendar{Name: "Silkeborg Kommune – kontraktfrister", Events: []ical.Event{
 		{UID: "contract-1-notice@samspil", Summary: "Sidste frist for opsigelse: Nexus", Description: long + "\nny linje",
 			URL: "https://samspil.example/contracts/1", AllDay: true, Start: time.Date(2027, 2, 28, 0, 0, 0, 0, time.UTC), Updated: updated,
-			Categories: []string{"Frist", "Kontrakt"}},
+			Categories: []string{"Frist", "Kontrakt"}, Alarms: []ical.Alarm{{Before: 14 * 24 * time.Hour, Description: "Påmindelse: frist; snart"}}},
 		{UID: "meeting-2@samspil", Summary: "IT-chefmøde", Start: time.Date(2027, 3, 4, 8, 0, 0, 0, time.UTC),
-			End: time.Date(2027, 3, 4, 10, 0, 0, 0, time.UTC), Updated: updated},
+			End: time.Date(2027, 3, 4, 10, 0, 0, 0, time.UTC), Updated: updated, Busy: true,
+			Alarms: []ical.Alarm{{Before: 90 * time.Minute, Description: "Møde"}}},
 	}}
 	var buf bytes.Buffer
 	if err := ical.Write(&buf, cal); err != nil {
@@ -66,6 +67,30 @@ func TestFeedParses(t *testing.T) {
 	ts, err := events[1].GetStartAt()
 	if err != nil || !ts.Equal(time.Date(2027, 3, 4, 8, 0, 0, 0, time.UTC)) {
 		t.Fatalf("timed start %v %v", ts, err)
+	}
+	// A deadline leaves the time free, a meeting takes it; each has its
+	// reminder before its start.
+	for i, want := range []struct{ transp, trigger, desc string }{
+		{"TRANSPARENT", "-P14D", "Påmindelse: frist; snart"},
+		{"OPAQUE", "-PT5400S", "Møde"},
+	} {
+		if got := events[i].GetProperty(ics.ComponentPropertyTransp); got == nil || got.Value != want.transp {
+			t.Fatalf("event %d: TRANSP %v, want %s", i, got, want.transp)
+		}
+		alarms := events[i].Alarms()
+		if len(alarms) != 1 {
+			t.Fatalf("event %d: %d alarms", i, len(alarms))
+		}
+		a := alarms[0]
+		if got := a.GetProperty(ics.ComponentPropertyAction); got == nil || got.Value != "DISPLAY" {
+			t.Fatalf("event %d: alarm action %v", i, got)
+		}
+		if got := a.GetProperty(ics.ComponentPropertyTrigger); got == nil || got.Value != want.trigger {
+			t.Fatalf("event %d: alarm trigger %v, want %s", i, got, want.trigger)
+		}
+		if got := a.GetProperty(ics.ComponentPropertyDescription); got == nil || unescape(got.Value) != want.desc {
+			t.Fatalf("event %d: alarm description %v", i, got)
+		}
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/tabular"
 )
 
 // The columns of each kind of file: our template's heading first among a
@@ -71,7 +72,8 @@ func boolField[B any](key, heading string, get func(b *B) *bool, aliases ...stri
 func dateField[B any](key, heading string, required bool, get func(b *B) **samspil.Date, aliases ...string) field[B] {
 	return field[B]{key: key, heading: heading, names: append([]string{heading}, aliases...), required: required,
 		parse:  func(b *B, v string, rc *rowCtx) { rc.date(get(b), v) },
-		format: func(b *B) string { return formatDate(*get(b)) }}
+		format: func(b *B) string { return formatDate(*get(b)) },
+		cell:   func(b *B) tabular.Cell { return dateCell(*get(b)) }, kind: tabular.KindDate}
 }
 
 // ---------------------------------------------------------------- systems
@@ -188,7 +190,8 @@ func wholeField(key, heading string, set func(b *contractRow, n int), get func(b
 				rc.bad(expectWhole)
 			}
 		},
-		format: func(b *contractRow) string { return formatWhole(get(b)) }}
+		format: func(b *contractRow) string { return formatWhole(get(b)) },
+		cell:   func(b *contractRow) tabular.Cell { return wholeCell(get(b)) }, kind: tabular.KindNumber}
 }
 
 func monthsField(key, heading string, set func(b *contractRow, n int), get func(b *contractRow) int, aliases ...string) field[contractRow] {
@@ -200,7 +203,8 @@ func monthsField(key, heading string, set func(b *contractRow, n int), get func(
 				rc.bad(expectMonths)
 			}
 		},
-		format: func(b *contractRow) string { return formatWhole(get(b)) }}
+		format: func(b *contractRow) string { return formatWhole(get(b)) },
+		cell:   func(b *contractRow) tabular.Cell { return wholeCell(get(b)) }, kind: tabular.KindNumber}
 }
 
 func amountField(key, heading string, get func(b *contractRow) **samspil.DKK, cost func(c *samspil.Costs) samspil.DKK, aliases ...string) field[contractRow] {
@@ -218,7 +222,13 @@ func amountField(key, heading string, get func(b *contractRow) **samspil.DKK, co
 				return ""
 			}
 			return formatKroner(cost(b.r.Costs))
-		}}
+		},
+		cell: func(b *contractRow) tabular.Cell {
+			if b.r.Costs == nil {
+				return tabular.TextCell("")
+			}
+			return amountCell(cost(b.r.Costs))
+		}, kind: tabular.KindAmount}
 }
 
 var contractSpec = &spec[contractRow]{
@@ -247,7 +257,8 @@ var contractSpec = &spec[contractRow]{
 					b.r.Terms.Start = d
 				}
 			},
-			format: func(b *contractRow) string { return formatDate(&b.r.Terms.Start) }},
+			format: func(b *contractRow) string { return formatDate(&b.r.Terms.Start) },
+			cell:   func(b *contractRow) tabular.Cell { return dateCell(&b.r.Terms.Start) }, kind: tabular.KindDate},
 		{key: "duration_months", heading: "Varighed (måneder)", names: []string{"Varighed (måneder)", "Varighed"},
 			parse: func(b *contractRow, v string, rc *rowCtx) {
 				if containsWord(ongoingWords, v) {
@@ -260,7 +271,8 @@ var contractSpec = &spec[contractRow]{
 					rc.bad(expectMonths)
 				}
 			},
-			format: func(b *contractRow) string { return formatWhole(b.r.Terms.DurationMonths) }},
+			format: func(b *contractRow) string { return formatWhole(b.r.Terms.DurationMonths) },
+			cell:   func(b *contractRow) tabular.Cell { return wholeCell(b.r.Terms.DurationMonths) }, kind: tabular.KindNumber},
 		dateField("expiry", "Udløber", false, func(b *contractRow) **samspil.Date { return &b.r.Terms.Expiry },
 			"Gyldig til", "Udløbsdato", "Slutdato"),
 		dateField("irrevocable_until", "Uopsigelig til", false, func(b *contractRow) **samspil.Date { return &b.r.Terms.IrrevocableUntil }),

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"slices"
+	"time"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/tabular"
@@ -13,15 +14,45 @@ import (
 // template's headings, then one row per record. It writes what it is
 // given and looks nothing up. Reading the file with NewSource gives the
 // same records back.
+//
+// In XLSX, dates, numbers and amounts are typed cells (see
+// tabular.Writer), and a file of contracts has the deadlines computed from
+// each contract's terms as columns after the template's (see
+// ComputedHeadings): they are for people to sort and filter by, and reading
+// the file ignores them.
 type Exporter struct {
 	kind samspil.ImportKind
 	w    *tabular.Writer
+	// today is the day whose deadlines WriteRecord computes; WriteContract
+	// writes those the contract comes with.
+	today func() samspil.Date
+}
+
+// ComputedHeadings are the headings of the columns a file of contracts
+// has after the template's: the last day to give notice, the next
+// decision date and the status, as computed for the day of the export.
+var ComputedHeadings = []string{"Sidste frist for opsigelse (beregnet)", "Næste beslutning senest (beregnet)", "Status (beregnet)"}
+
+// statusLabels are the Danish words of the statuses, as in the keys
+// "status.*" of internal/web/i18n/da.json (a test keeps them equal).
+var statusLabels = map[samspil.ContractStatus]string{
+	samspil.ContractNotStarted: "Ikke startet",
+	samspil.ContractActive:     "Aktiv",
+	samspil.ContractInNotice:   "Opsagt",
+	samspil.ContractExpired:    "Udløbet",
+	samspil.ContractTerminated: "Ophørt",
 }
 
 // NewExporter starts a file of the kind in format "csv" or "xlsx" and
 // writes its header. The file is complete after Close; an XLSX file is
 // written to w only then.
 func NewExporter(w io.Writer, format string, kind samspil.ImportKind) (*Exporter, error) {
+	return newExporter(w, format, kind, true)
+}
+
+// newExporter starts a file; computed tells whether a file of contracts
+// has the computed columns.
+func newExporter(w io.Writer, format string, kind samspil.ImportKind, computed bool) (*Exporter, error) {
 	k, ok := kindByName[kind]
 	if !ok {
 		return nil, fmt.Errorf("landscapeio: unknown kind %q", kind)
@@ -30,11 +61,26 @@ func NewExporter(w io.Writer, format string, kind samspil.ImportKind) (*Exporter
 	if err != nil {
 		return nil, err
 	}
-	if err := tw.WriteHeader(k.templateHeader()); err != nil {
+	header, kinds := k.templateHeader(), k.columnKinds()
+	if !computed || kind != samspil.ImportContracts {
+		computed = false
+	} else {
+		header = append(header, ComputedHeadings...)
+		kinds = append(kinds, tabular.KindDate, tabular.KindDate, tabular.KindText)
+	}
+	if err := tw.SetColumnKinds(kinds); err != nil {
 		_ = tw.Close()
 		return nil, err
 	}
-	return &Exporter{kind: kind, w: tw}, nil
+	if err := tw.WriteHeader(header); err != nil {
+		_ = tw.Close()
+		return nil, err
+	}
+	e := &Exporter{kind: kind, w: tw, today: func() samspil.Date { return samspil.Today(time.Now()) }}
+	if !computed {
+		e.today = nil
+	}
+	return e, nil
 }
 
 func newWriter(w io.Writer, format string, k kindSpec) (*tabular.Writer, error) {
@@ -50,7 +96,7 @@ func newWriter(w io.Writer, format string, k kindSpec) (*tabular.Writer, error) 
 // WriteTemplate writes an empty file of the kind for people to fill in:
 // the template's headings and nothing else.
 func WriteTemplate(w io.Writer, format string, kind samspil.ImportKind) error {
-	e, err := NewExporter(w, format, kind)
+	e, err := newExporter(w, format, kind, false)
 	if err != nil {
 		return err
 	}
@@ -79,23 +125,38 @@ func (e *Exporter) WriteUsage(u *samspil.Usage, unitName, vendorName, vendorCVR 
 }
 
 // WriteContract writes a contract with its supplier's CVR number ("" for
-// none). Its costs are written when the contract has them (they are nil
-// when the prices are not shared with the caller).
+// none), and its deadlines as the contract has them. Its costs are written
+// when the contract has them (they are nil when the prices are not shared
+// with the caller).
 func (e *Exporter) WriteContract(c *samspil.Contract, supplierCVR string) error {
-	return e.WriteRecord(samspil.Record{Contract: ContractRecordOf(c, supplierCVR)})
+	return e.write(samspil.Record{Contract: ContractRecordOf(c, supplierCVR)}, &c.Deadlines)
 }
 
-// WriteRecord writes the record of the exporter's kind that rec holds.
+// WriteRecord writes the record of the exporter's kind that rec holds; a
+// contract's deadlines are computed for today.
 func (e *Exporter) WriteRecord(rec samspil.Record) error {
-	row, ok := formatRecord(e.kind, rec)
+	return e.write(rec, nil)
+}
+
+func (e *Exporter) write(rec samspil.Record, dl *samspil.Deadlines) error {
+	row, ok := formatCells(e.kind, rec)
 	if !ok {
 		return fmt.Errorf("landscapeio: a file of %s holds no such record", e.kind)
 	}
-	return e.w.WriteRow(row)
+	if e.today != nil {
+		if dl == nil {
+			terms := rec.Contract.Terms
+			terms.Normalize()
+			d := terms.Deadlines(e.today())
+			dl = &d
+		}
+		row = append(row, dateCell(dl.LastNoticeDate), dateCell(dl.NextDecisionDate), tabular.TextCell(statusLabels[dl.Status]))
+	}
+	return e.w.WriteCells(row)
 }
 
 // formatRecord returns the template's cells of the record of kind that
-// rec holds; ok is false when it holds none.
+// rec holds as text; ok is false when it holds none.
 func formatRecord(kind samspil.ImportKind, rec samspil.Record) (row []string, ok bool) {
 	switch {
 	case kind == samspil.ImportSystems && rec.System != nil:
@@ -108,15 +169,45 @@ func formatRecord(kind samspil.ImportKind, rec samspil.Record) (row []string, ok
 	return nil, false
 }
 
+// formatCells returns the template's cells of the record of kind that rec
+// holds, typed; ok is false when it holds none.
+func formatCells(kind samspil.ImportKind, rec samspil.Record) (row []tabular.Cell, ok bool) {
+	switch {
+	case kind == samspil.ImportSystems && rec.System != nil:
+		return cellRow(systemSpec, &systemRow{r: *rec.System}), true
+	case kind == samspil.ImportUsages && rec.Usage != nil:
+		return cellRow(usageSpec, &usageRow{r: *rec.Usage}), true
+	case kind == samspil.ImportContracts && rec.Contract != nil:
+		return cellRow(contractSpec, &contractRow{r: *rec.Contract}), true
+	}
+	return nil, false
+}
+
 // Close finishes the file.
 func (e *Exporter) Close() error { return e.w.Close() }
 
-// formatRow writes the template's cells of a record.
+// formatRow writes the template's cells of a record as text.
 func formatRow[B any](s *spec[B], b *B) []string {
 	row := make([]string, 0, len(s.fields))
 	for _, f := range s.fields {
 		if f.heading != "" {
 			row = append(row, exportText(f.format(b)))
+		}
+	}
+	return row
+}
+
+// cellRow writes the template's cells of a record, typed where the column
+// is: the text of each is formatRow's.
+func cellRow[B any](s *spec[B], b *B) []tabular.Cell {
+	row := make([]tabular.Cell, 0, len(s.fields))
+	for _, f := range s.fields {
+		switch {
+		case f.heading == "":
+		case f.cell != nil:
+			row = append(row, f.cell(b))
+		default:
+			row = append(row, tabular.TextCell(exportText(f.format(b))))
 		}
 	}
 	return row

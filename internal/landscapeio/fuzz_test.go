@@ -104,6 +104,26 @@ func fuzzRows(f *testing.F, kind samspil.ImportKind) {
 		if !ok {
 			t.Fatalf("cannot format %+v", rec)
 		}
+		// The typed cells of an XLSX export say what the text says.
+		typed, ok := formatCells(kind, rec)
+		if !ok || len(typed) != len(out) {
+			t.Fatalf("typed cells %+v for %q", typed, out)
+		}
+		for i, c := range typed {
+			if c.Text != out[i] {
+				t.Fatalf("cell %d: typed text %q, text %q", i, c.Text, out[i])
+			}
+			switch c.Kind {
+			case tabular.KindNumber, tabular.KindAmount:
+				if v, err := tabular.ParseDecimal(c.Text); err != nil || v != c.Number {
+					t.Fatalf("cell %d: %q reads as %v (%v), the cell holds %v", i, c.Text, v, err, c.Number)
+				}
+			case tabular.KindDate:
+				if c.Text != c.Date.String() {
+					t.Fatalf("cell %d: %q for the date %s", i, c.Text, c.Date)
+				}
+			}
+		}
 		back, ok := template.mapRow(out, 7, tabular.ParseDateFlexible)
 		if !ok || !reflect.DeepEqual(back, rec) {
 			t.Fatalf("row %q\nread as %s\nwritten as %q\nread back as %s %v", cells, dump(rec), out, dump(back), back.Errs)

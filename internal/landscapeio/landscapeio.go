@@ -28,13 +28,15 @@
 // # Writing
 //
 // NewExporter writes records as our template does, with Danish words for
-// the values, dates as 2026-01-31 and amounts with a decimal comma, so
-// that reading the file back gives the same records. WriteTemplate writes
-// the headings alone.
+// the values, so that reading the file back gives the same records. In CSV
+// dates are written as 2026-01-31 and amounts with a decimal comma; in XLSX
+// dates, numbers and amounts in kroner are typed cells with number formats,
+// which a spreadsheet sorts, filters and calculates with. A file of
+// contracts ends with the computed deadlines (ComputedHeadings), which
+// reading ignores. WriteTemplate writes the headings alone.
 package landscapeio
 
 import (
-	"fmt"
 	"io"
 	"slices"
 	"strings"
@@ -144,28 +146,27 @@ func detect(header []string, name string) (rowMapper, error) {
 	// file is most likely meant as that kind and lacks a required column.
 	slices.SortStableFunc(partial, func(a, b fit) int { return b.matched - a.matched })
 	if len(partial) > 0 && partial[0].matched > 0 && (len(partial) == 1 || partial[0].matched > partial[1].matched) {
-		return nil, samspil.ErrorAt(samspil.EINVALID, "file", "%s looks like a file of %s but has no column %s",
-			name, kindWords[partial[0].m.kind()], partial[0].missing[0])
+		column := partial[0].missing[0]
+		// One message per kind, so that each is a whole sentence to translate.
+		switch partial[0].m.kind() {
+		case samspil.ImportSystems:
+			return nil, samspil.ErrorAt(samspil.EINVALID, "file", "%s looks like a file of systems but has no column %s", name, column)
+		case samspil.ImportUsages:
+			return nil, samspil.ErrorAt(samspil.EINVALID, "file", "%s looks like a file of usages but has no column %s", name, column)
+		}
+		return nil, samspil.ErrorAt(samspil.EINVALID, "file", "%s looks like a file of contracts but has no column %s", name, column)
 	}
 	return nil, samspil.ErrorAt(samspil.EINVALID, "file",
-		"%s is not a file of systems, usages or contracts: the first row must hold column headings such as %s", name, expectedHeadings())
+		"%s is not a file of systems, usages or contracts: the first row must hold column headings such as %s (systems), %s (usages) or %s (contracts)",
+		name, requiredHeadings(samspil.ImportSystems), requiredHeadings(samspil.ImportUsages), requiredHeadings(samspil.ImportContracts))
 }
 
-var kindWords = map[samspil.ImportKind]string{
-	samspil.ImportSystems:   "systems",
-	samspil.ImportUsages:    "usages",
-	samspil.ImportContracts: "contracts",
-}
-
-// expectedHeadings lists the required headings of each kind.
-func expectedHeadings() string {
-	var parts []string
-	for _, k := range []samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts} {
-		var req []string
-		for _, h := range kindByName[k].requiredHeadings() {
-			req = append(req, strings.TrimSuffix(h, "*"))
-		}
-		parts = append(parts, fmt.Sprintf("%s (%s)", strings.Join(req, " and "), kindWords[k]))
+// requiredHeadings lists the required headings of a kind: "Kontrakt +
+// Start".
+func requiredHeadings(k samspil.ImportKind) string {
+	var req []string
+	for _, h := range kindByName[k].requiredHeadings() {
+		req = append(req, strings.TrimSuffix(h, "*"))
 	}
-	return strings.Join(parts, "; ")
+	return strings.Join(req, " + ")
 }

@@ -29,6 +29,11 @@ type field[B any] struct {
 	parse func(b *B, v string, rc *rowCtx)
 	// format writes the value for export; nil for columns without heading.
 	format func(b *B) string
+	// cell writes the value for export as a typed cell (a number, date or
+	// amount) whose text is format's; nil for text.
+	cell func(b *B) tabular.Cell
+	// kind is what cell writes, for the column's width.
+	kind tabular.CellKind
 }
 
 // spec is what a kind of file holds.
@@ -48,6 +53,8 @@ type kindSpec interface {
 	bind(header []string) (m rowMapper, matched int, missing []string)
 	requiredHeadings() []string
 	templateHeader() []string
+	// columnKinds are the kinds of the template's columns, in its order.
+	columnKinds() []tabular.CellKind
 	sheetName() string
 }
 
@@ -95,6 +102,16 @@ func (s *spec[B]) templateHeader() []string {
 	for _, f := range s.fields {
 		if f.heading != "" {
 			out = append(out, f.heading)
+		}
+	}
+	return out
+}
+
+func (s *spec[B]) columnKinds() []tabular.CellKind {
+	var out []tabular.CellKind
+	for _, f := range s.fields {
+		if f.heading != "" {
+			out = append(out, f.kind)
 		}
 	}
 	return out
@@ -195,8 +212,8 @@ func (b *binding[B]) mapRow(cells []string, line int, date func(string) (time.Ti
 	return rec, true
 }
 
-// describe names a column by its heading and other names: "Start (or
-// Indgået, Gyldig fra)".
+// describe names a column by its heading and other names: "Start /
+// Indgået / Gyldig fra", words of no language, as they go into messages.
 func describe(heading string, names []string) string {
 	var alts []string
 	for _, n := range names {
@@ -206,7 +223,7 @@ func describe(heading string, names []string) string {
 	}
 	d := strings.TrimSuffix(heading, "*")
 	if len(alts) > 0 {
-		d += " (or " + strings.Join(alts, ", ") + ")"
+		d += " / " + strings.Join(alts, " / ")
 	}
 	return d
 }

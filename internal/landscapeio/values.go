@@ -247,6 +247,28 @@ func formatDate(d *samspil.Date) string {
 	return d.String()
 }
 
+// dateCell is formatDate's typed cell.
+func dateCell(d *samspil.Date) tabular.Cell {
+	if d == nil || d.IsZero() {
+		return tabular.TextCell("")
+	}
+	return tabular.DateCell(*d)
+}
+
+// wholeCell is formatWhole's typed cell.
+func wholeCell(n int) tabular.Cell {
+	if n == 0 {
+		return tabular.TextCell("")
+	}
+	return tabular.NumberCell(float64(n), formatWhole(n))
+}
+
+// amountCell is formatKroner's typed cell: kroner, exactly as the øre say
+// (amounts have at most 15 significant digits, see maxKroner).
+func amountCell(d samspil.DKK) tabular.Cell {
+	return tabular.AmountCell(float64(d)/100, formatKroner(d))
+}
+
 // maxWhole bounds the whole numbers of cells: counts and months.
 const maxWhole = 1_000_000
 

@@ -99,6 +99,11 @@ func TestCategoryLabelsMatchCatalogue(t *testing.T) {
 			t.Errorf("procurement form %s: word %q, catalogue %q", f, got, want)
 		}
 	}
+	for _, s := range samspil.ContractStatuses {
+		if got, want := statusLabels[s], da["status."+string(s)]; got != want {
+			t.Errorf("status %s: word %q, catalogue %q", s, got, want)
+		}
+	}
 }
 
 func TestParseProcurement(t *testing.T) {

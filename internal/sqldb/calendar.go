@@ -10,13 +10,13 @@ import (
 
 var _ samspil.CalendarService = (*DB)(nil)
 
-const feedColumns = `id, user_id, organization_id, scope, target_id, created_at, last_used_at, revoked_at`
+const feedColumns = `id, user_id, organization_id, scope, target_id, reminder_days, language, created_at, last_used_at, revoked_at`
 
 func scanFeed(r rowScanner) (samspil.CalendarFeed, error) {
 	var f samspil.CalendarFeed
 	var created, used, revoked dbTime
 	var target string
-	err := r.Scan(&f.ID, &f.UserID, &f.OrganizationID, &f.Scope, &target, &created, &used, &revoked)
+	err := r.Scan(&f.ID, &f.UserID, &f.OrganizationID, &f.Scope, &target, &f.ReminderDays, &f.Language, &created, &used, &revoked)
 	if f.Scope == samspil.FeedForum {
 		f.ForumID = target
 	}
@@ -27,18 +27,26 @@ func scanFeed(r rowScanner) (samspil.CalendarFeed, error) {
 // CreateFeed makes a calendar feed: of an organisation's deadlines (its
 // members only), of a visible forum's meetings, of the meetings of the
 // forums the actor sits in, or of those an organisation of the actor sits in.
+// The feed keeps its reminder days (its scope's default unless given) and the language of its
+// texts (Danish unless given).
 func (db *DB) CreateFeed(ctx context.Context, actor *samspil.Actor, in samspil.FeedInput) (*samspil.CalendarFeed, string, error) {
 	if !actor.SignedIn() || actor.UserID == "" {
 		return nil, "", samspil.Errorf(samspil.EUNAUTHORIZED, "sign in to make a calendar feed")
 	}
-	var v samspil.Validation
-	if !v.OneOf("scope", in.Scope) {
-		return nil, "", v.Err()
+	if err := in.Validate(); err != nil {
+		return nil, "", err
+	}
+	reminder, lang := in.Scope.DefaultReminderDays(), samspil.FeedLanguages[0]
+	if in.ReminderDays != nil {
+		reminder = *in.ReminderDays
+	}
+	if in.Language != "" {
+		lang = in.Language
 	}
 	secret := newSecret()
 	var f samspil.CalendarFeed
 	err := db.update(ctx, actor, func(tx *Tx) error {
-		f = samspil.CalendarFeed{ID: newID(), UserID: actor.UserID, Scope: in.Scope, CreatedAt: tx.now}
+		f = samspil.CalendarFeed{ID: newID(), UserID: actor.UserID, Scope: in.Scope, ReminderDays: reminder, Language: lang, CreatedAt: tx.now}
 		kept := secret // meeting feeds keep their secret; deadline feeds only its hash
 		switch in.Scope {
 		case samspil.FeedDeadlines, samspil.FeedOrganization:
@@ -66,8 +74,9 @@ func (db *DB) CreateFeed(ctx context.Context, actor *samspil.Actor, in samspil.F
 		if f.OrganizationID == "" {
 			return samspil.Errorf(samspil.EFORBIDDEN, "only members of an organisation may make calendar feeds")
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_feeds (id, secret_hash, secret, user_id, organization_id, scope, target_id, created_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, f.ID, hashSecret(secret), kept, f.UserID, f.OrganizationID, string(f.Scope), feedTarget(&f), tx.now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO calendar_feeds (id, secret_hash, secret, user_id, organization_id, scope, target_id,
+			reminder_days, language, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, f.ID, hashSecret(secret), kept, f.UserID,
+			f.OrganizationID, string(f.Scope), feedTarget(&f), f.ReminderDays, string(f.Language), tx.now); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: f.OrganizationID, Action: "calendar_feed.create", ObjectType: "calendar_feed", ObjectID: f.ID, After: f})

@@ -33,6 +33,13 @@ func TestCalendarFeeds(t *testing.T) {
 			testkit.ErrCode(t, err, samspil.EFORBIDDEN)
 			_, _, err = db.CreateFeed(ctx, s.sAdmin.Actor, samspil.FeedInput{Scope: "weather"})
 			wantField(t, err, samspil.EINVALID, "scope")
+			// The reminder is 0 to 365 days; the language Danish or English.
+			for _, days := range []int{-1, 366} {
+				_, _, err = db.CreateFeed(ctx, s.sAdmin.Actor, samspil.FeedInput{Scope: samspil.FeedDeadlines, OrganizationID: testkit.Silkeborg, ReminderDays: &days})
+				wantField(t, err, samspil.EINVALID, "reminder_days")
+			}
+			_, _, err = db.CreateFeed(ctx, s.sAdmin.Actor, samspil.FeedInput{Scope: samspil.FeedPerson, Language: "de"})
+			wantField(t, err, samspil.EINVALID, "language")
 		})
 
 		// Silkeborg's administrator subscribes to its contract deadlines.
@@ -47,6 +54,21 @@ func TestCalendarFeeds(t *testing.T) {
 		must(t, err)
 		if f.ID != deadlines.ID || f.Scope != samspil.FeedDeadlines || actor.UserID != s.sAdmin.User.ID {
 			t.Fatalf("the secret opens feed %+v as %s", f, actor.UserID)
+		}
+		// Without a choice: reminders 14 days before, texts in Danish, as
+		// the audit event records.
+		if f.ReminderDays != samspil.DefaultFeedReminderDays || f.Language != samspil.FeedDanish ||
+			deadlines.ReminderDays != 14 || deadlines.Language != samspil.FeedDanish {
+			t.Fatalf("default feed %+v, created as %+v", f, deadlines)
+		}
+		if after := jsonObject(t, e.After); after["reminder_days"] != 14.0 || after["language"] != "da" {
+			t.Fatalf("calendar_feed.create records %s", e.After)
+		}
+		// A meeting feed reminds only when asked.
+		quiet, _, err := db.CreateFeed(ctx, s.aAdmin.Actor, samspil.FeedInput{Scope: samspil.FeedPerson})
+		must(t, err)
+		if quiet.ReminderDays != 0 {
+			t.Fatalf("a person's meeting feed reminds %d days ahead by default", quiet.ReminderDays)
 		}
 		if got := activeFeeds(t, db, s.sAdmin.Actor); len(got) != 1 || got[0] != deadlines.ID {
 			t.Fatalf("Silkeborg's administrator has feeds %v", got)
@@ -63,6 +85,22 @@ func TestCalendarFeeds(t *testing.T) {
 		if kept.ID != person.ID || keptSecret != personSecret {
 			t.Fatalf("the viewer's meeting feed is %s, want %s with its secret", kept.ID, person.ID)
 		}
+
+		// Chosen: no reminders, in English; kept as chosen.
+		none := 0
+		mark = auditMark(t, db)
+		quiet, quietSecret, err := db.CreateFeed(ctx, s.vViewer.Actor, samspil.FeedInput{Scope: samspil.FeedPerson, ReminderDays: &none, Language: samspil.FeedEnglish})
+		must(t, err)
+		e = wantEvent(t, db, mark, "calendar_feed.create", s.viborg.ID, quiet.ID)
+		if after := jsonObject(t, e.After); after["reminder_days"] != 0.0 || after["language"] != "en" {
+			t.Fatalf("calendar_feed.create records %s", e.After)
+		}
+		f, _, err = db.FeedActor(ctx, quietSecret)
+		must(t, err)
+		if f.ReminderDays != 0 || f.Language != samspil.FeedEnglish {
+			t.Fatalf("stored feed %+v", f)
+		}
+		must(t, db.RevokeFeed(ctx, s.vViewer.Actor, quiet.ID))
 
 		// Nobody else revokes a feed, or sees that it exists.
 		unchanged(t, db, func() {

@@ -3,10 +3,10 @@ package tabular
 import (
 	"bufio"
 	"bytes"
-	"fmt"
 	"io"
 	"unicode/utf8"
 
+	"github.com/samspil/samspil"
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
 )
@@ -116,14 +116,14 @@ func (c *csvSource) close() error { return nil }
 
 // where names the current record's line for messages, and its text line
 // when a quoted line break came before.
-func (c *csvSource) where(text int) string {
+func (c *csvSource) where(text int) samspil.Phrase {
 	if text != c.row {
-		return fmt.Sprintf("line %d (text line %d)", c.row, text)
+		return samspil.Phrasef("line %d (text line %d)", c.row, text)
 	}
-	return fmt.Sprintf("line %d", c.row)
+	return samspil.Phrasef("line %d", c.row)
 }
 
-func (c *csvSource) col() string { return colLabel(len(c.ends), c.header) }
+func (c *csvSource) col() samspil.Phrase { return colLabel(len(c.ends), c.header) }
 
 func (c *csvSource) next() ([]string, int, error) {
 	if c.eof {

@@ -72,12 +72,16 @@
 //
 // NewCSVWriter writes what Danish Excel opens directly: UTF-8 with a
 // byte-order mark, ';' separators and "\r\n" line ends. NewXLSXWriter
-// streams one worksheet through excelize's StreamWriter. Both neutralise
-// formula injection (see NeutralizeFormula): in CSV a cell that would start
-// a formula gets a leading apostrophe; in XLSX every cell is written as a
-// string, never as a formula, and such cells get the text number format
-// "@" so that editing them in Excel does not turn them into formulas. What
-// one writes, the other reads back exactly.
+// streams one worksheet through excelize's StreamWriter, with the header
+// bold, frozen and filtered. Rows are text (WriteRow) or typed cells
+// (WriteCells): in XLSX numbers, dates and amounts are written as numbers
+// with a number format, so that a spreadsheet calculates with them; CSV
+// writes their text. Both neutralise formula injection (see
+// NeutralizeFormula): in CSV a cell that would start a formula gets a
+// leading apostrophe; in XLSX every text cell is written as a string, never
+// as a formula, and such cells get the text number format "@" so that
+// editing them in Excel does not turn them into formulas (typed cells hold
+// numbers only). What one writes, the other reads back as the same values.
 package tabular
 
 import (
@@ -362,15 +366,15 @@ func allEmpty(cells []string) bool {
 
 // colLabel names column i (0-based) for messages: its number and, when
 // the header is known, its name.
-func colLabel(i int, header []string) string {
+func colLabel(i int, header []string) samspil.Phrase {
 	if i < len(header) && header[i] != "" {
 		h := header[i]
 		if len(h) > 40 {
 			h = truncateUTF8(h, 40) + "…"
 		}
-		return fmt.Sprintf("column %d (%q)", i+1, h)
+		return samspil.Phrasef("column %d (%q)", i+1, h)
 	}
-	return fmt.Sprintf("column %d", i+1)
+	return samspil.Phrasef("column %d", i+1)
 }
 
 func truncateUTF8(s string, n int) string {
@@ -456,14 +460,14 @@ func classify(err error, lr *limitReader) error {
 	return fmt.Errorf("tabular: %w", err)
 }
 
-func sizeText(n int64) string {
+func sizeText(n int64) samspil.Phrase {
 	switch {
 	case n >= 1<<30 && n%(1<<30) == 0:
-		return fmt.Sprintf("%d GiB", n>>30)
+		return samspil.Phrasef("%d GiB", n>>30)
 	case n >= 1<<20 && n%(1<<20) == 0:
-		return fmt.Sprintf("%d MiB", n>>20)
+		return samspil.Phrasef("%d MiB", n>>20)
 	case n >= 1<<10 && n%(1<<10) == 0:
-		return fmt.Sprintf("%d KiB", n>>10)
+		return samspil.Phrasef("%d KiB", n>>10)
 	}
-	return fmt.Sprintf("%d bytes", n)
+	return samspil.Phrasef("%d bytes", n)
 }

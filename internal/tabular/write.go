@@ -5,9 +5,12 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf16"
 	"unicode/utf8"
 
@@ -16,11 +19,19 @@ import (
 )
 
 // Writer writes one table as CSV or XLSX: WriteHeader once, then WriteRow
-// for each row, then Close, which finishes the file (an XLSX file is only
-// written to w at Close). Every row has as many cells as the header, and
-// every header cell has a name. A cell that Excel would take for a formula
-// is neutralised (see NeutralizeFormula). Rows whose cells are all empty
-// are written, but reading skips them.
+// (text cells) or WriteCells (typed cells) for each row, then Close, which
+// finishes the file (an XLSX file is only written to w at Close). Every row
+// has as many cells as the header, and every header cell has a name. A
+// text cell that Excel would take for a formula is neutralised (see
+// NeutralizeFormula). Rows whose cells are all empty are written, but
+// reading skips them.
+//
+// Typed cells (see Cell) are written to XLSX as what they are, so that a
+// spreadsheet calculates, sorts and filters them as such: numbers as
+// numbers, dates as date serial numbers in the format yyyy-mm-dd, amounts
+// in kroner as numbers in the format #,##0.00 kr. CSV writes their text.
+// Reading a typed cell back gives its raw value ("45322" for a date, see
+// Table), which ParseDecimal and Table.ParseDate read.
 //
 // Cells the other format could not carry are refused with a
 // *samspil.Error (EINVALID) naming the line and column: invalid UTF-8 and
@@ -35,7 +46,8 @@ type Writer struct {
 	sw    *excelize.StreamWriter
 	sheet string
 
-	textStyle, headerStyle int
+	textStyle, headerStyle, dateStyle, amountStyle int
+	kinds                                          []CellKind // of the columns, for their widths; nil if not given
 
 	width  int // header width; 0 before WriteHeader
 	line   int // lines written, the header included
@@ -50,6 +62,50 @@ const (
 	xlsxMaxCellChars = 32_767 // UTF-16 code units
 )
 
+// CellKind is what a cell of WriteCells holds.
+type CellKind uint8
+
+// Kinds of cells.
+const (
+	KindText   CellKind = iota // text, as WriteRow writes it
+	KindNumber                 // a number, in the General format
+	KindDate                   // a calendar date, in the format DateFormat
+	KindAmount                 // an amount in kroner, in the format AmountFormat
+)
+
+// Number formats of typed XLSX cells. The amount format is Excel's Danish
+// currency format: Danish Excel shows 1.250.000,50 kr., and LibreOffice
+// reads the cell as a currency amount in DKK.
+const (
+	DateFormat   = "yyyy-mm-dd"
+	AmountFormat = `#,##0.00\ [$kr.-406]`
+)
+
+// Cell is one cell of WriteCells. Text is what CSV writes, and what an
+// XLSX file holds for a text cell; a typed cell's value is Number or Date.
+// The text of a typed cell should read back as its value (as ParseDecimal
+// and ParseDateFlexible read), so that both formats give the same table.
+type Cell struct {
+	Kind   CellKind
+	Text   string
+	Number float64      // KindNumber, KindAmount (kroner)
+	Date   samspil.Date // KindDate
+}
+
+// TextCell returns a text cell.
+func TextCell(s string) Cell { return Cell{Text: s} }
+
+// NumberCell returns a number cell whose text in CSV is text.
+func NumberCell(v float64, text string) Cell { return Cell{Kind: KindNumber, Number: v, Text: text} }
+
+// AmountCell returns an amount in kroner whose text in CSV is text.
+func AmountCell(kroner float64, text string) Cell {
+	return Cell{Kind: KindAmount, Number: kroner, Text: text}
+}
+
+// DateCell returns a date cell, written in CSV as 2026-01-31.
+func DateCell(d samspil.Date) Cell { return Cell{Kind: KindDate, Date: d, Text: d.String()} }
+
 // NewCSVWriter returns a Writer of CSV as Danish Excel opens it: UTF-8
 // with a byte-order mark (so that æøå show right), ';' between cells and
 // "\r\n" after each line. Cells holding ';', ',', tab, quotes or line
@@ -61,8 +117,9 @@ func NewCSVWriter(w io.Writer) *Writer {
 
 // NewXLSXWriter returns a Writer of an XLSX workbook with one worksheet
 // named sheet (made valid for Excel: at most 31 characters, none of
-// : \ / ? * [ ], "Ark1" if empty). Cells are written as text, the header
-// in bold and frozen.
+// : \ / ? * [ ], "Ark1" if empty). The header is bold and frozen and has
+// an autofilter over the rows written; the columns are as wide as their
+// headings (see SetColumnKinds).
 func NewXLSXWriter(w io.Writer, sheet string) *Writer {
 	wr := &Writer{xlsx: true, out: w, sheet: sheetName(sheet)}
 	wr.err = wr.startXLSX()
@@ -82,6 +139,13 @@ func (w *Writer) startXLSX() error {
 		return fmt.Errorf("tabular: %w", err)
 	}
 	if w.headerStyle, err = f.NewStyle(&excelize.Style{NumFmt: 49, Font: &excelize.Font{Bold: true}}); err != nil {
+		return fmt.Errorf("tabular: %w", err)
+	}
+	dateFormat, amountFormat := DateFormat, AmountFormat
+	if w.dateStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &dateFormat}); err != nil {
+		return fmt.Errorf("tabular: %w", err)
+	}
+	if w.amountStyle, err = f.NewStyle(&excelize.Style{CustomNumFmt: &amountFormat}); err != nil {
 		return fmt.Errorf("tabular: %w", err)
 	}
 	if w.sw, err = f.NewStreamWriter(w.sheet); err != nil {
@@ -132,11 +196,52 @@ func (w *Writer) WriteHeader(header []string) error {
 		}
 	}
 	w.width = len(header)
-	return w.write(header, true)
+	if w.xlsx {
+		if w.err = w.setWidths(header); w.err != nil {
+			return w.err
+		}
+	}
+	cells := make([]Cell, len(header))
+	for i, h := range header {
+		cells[i] = Cell{Text: h}
+	}
+	return w.write(cells, true)
+}
+
+// SetColumnKinds tells an XLSX writer what the columns will hold, so that
+// they are made wide enough to show it (Excel shows "#####" for a number or
+// date wider than its column). It must come before WriteHeader; a CSV
+// writer ignores it.
+func (w *Writer) SetColumnKinds(kinds []CellKind) error {
+	if w.width > 0 || w.closed {
+		return errors.New("tabular: SetColumnKinds after WriteHeader")
+	}
+	w.kinds = slices.Clone(kinds)
+	return nil
+}
+
+// WriteCells writes one row of as many typed cells as the header.
+func (w *Writer) WriteCells(row []Cell) error {
+	if err := w.ready(len(row)); err != nil {
+		return err
+	}
+	return w.write(row, false)
 }
 
 // WriteRow writes one row of as many cells as the header.
 func (w *Writer) WriteRow(row []string) error {
+	if err := w.ready(len(row)); err != nil {
+		return err
+	}
+	cells := make([]Cell, len(row))
+	for i, c := range row {
+		cells[i] = Cell{Text: c}
+	}
+	return w.write(cells, false)
+}
+
+// ready checks that a row of n cells may be written.
+func (w *Writer) ready(n int) error {
 	if w.err != nil {
 		return w.err
 	}
@@ -144,18 +249,22 @@ func (w *Writer) WriteRow(row []string) error {
 	case w.closed:
 		return errors.New("tabular: write after Close")
 	case w.width == 0:
-		return errors.New("tabular: WriteRow before WriteHeader")
-	case len(row) != w.width:
-		return fmt.Errorf("tabular: row has %d cells, the header %d", len(row), w.width)
+		return errors.New("tabular: a row written before WriteHeader")
+	case n != w.width:
+		return fmt.Errorf("tabular: row has %d cells, the header %d", n, w.width)
 	}
-	return w.write(row, false)
+	return nil
 }
 
-func (w *Writer) write(cells []string, header bool) error {
+func (w *Writer) write(cells []Cell, header bool) error {
 	line := w.line + 1
 	for i, c := range cells {
-		if err := w.checkCell(c); err != "" {
-			w.err = samspil.ErrorAt(samspil.EINVALID, "file", "line %d, column %d: %s", line, i+1, err)
+		msg := w.checkCell(c.Text)
+		if msg == "" && (c.Kind == KindNumber || c.Kind == KindAmount) && (math.IsNaN(c.Number) || math.IsInf(c.Number, 0)) {
+			msg = "the number is not finite"
+		}
+		if msg != "" {
+			w.err = samspil.ErrorAt(samspil.EINVALID, "file", "line %d, column %d: %s", line, i+1, msg)
 			return w.err
 		}
 	}
@@ -274,17 +383,17 @@ func xmlChar(r rune) bool {
 		(r >= 0x20 && r <= 0xD7FF) || (r >= 0xE000 && r <= 0xFFFD) || (r >= 0x10000 && r <= 0x10FFFF)
 }
 
-func (w *Writer) writeCSV(cells []string) error {
+func (w *Writer) writeCSV(cells []Cell) error {
 	if w.line == 0 {
 		if _, err := w.bw.Write(bomUTF8); err != nil {
 			return fmt.Errorf("tabular: %w", err)
 		}
 	}
-	for i, c := range cells {
+	for i, cell := range cells {
 		if i > 0 {
 			_ = w.bw.WriteByte(';')
 		}
-		c = NeutralizeFormula(c)
+		c := NeutralizeFormula(cell.Text)
 		if !strings.ContainsAny(c, ";,\t\"\r\n") {
 			_, _ = w.bw.WriteString(c)
 			continue
@@ -308,12 +417,19 @@ func (w *Writer) writeCSV(cells []string) error {
 	return nil
 }
 
-func (w *Writer) writeXLSX(cells []string, line int, header bool) error {
+func (w *Writer) writeXLSX(cells []Cell, line int, header bool) error {
 	vals := make([]any, len(cells))
-	for i, c := range cells {
+	for i, cell := range cells {
+		c := cell.Text
 		switch {
 		case header:
 			vals[i] = excelize.Cell{StyleID: w.headerStyle, Value: c}
+		case cell.Kind == KindNumber:
+			vals[i] = cell.Number
+		case cell.Kind == KindAmount:
+			vals[i] = excelize.Cell{StyleID: w.amountStyle, Value: cell.Number}
+		case cell.Kind == KindDate && dateSerialOK(cell.Date):
+			vals[i] = excelize.Cell{StyleID: w.dateStyle, Value: DateSerial(cell.Date)}
 		case c == "":
 			// no cell
 		case NeutralizeFormula(c) != c:
@@ -357,6 +473,19 @@ func (w *Writer) Close() error {
 	if w.err != nil {
 		return w.err
 	}
+	if w.line > 0 {
+		// The autofilter over the header and the rows written. The stream
+		// writer writes the worksheet's filter at Flush, and the hidden
+		// name Excel keeps it under goes into the workbook.
+		last, err := excelize.CoordinatesToCellName(w.width, max(w.line, 2))
+		if err == nil {
+			err = w.f.AutoFilter(w.sheet, "A1:"+last, nil)
+		}
+		if err != nil {
+			w.err = fmt.Errorf("tabular: %w", err)
+			return w.err
+		}
+	}
 	if err := w.sw.Flush(); err != nil {
 		w.err = fmt.Errorf("tabular: %w", err)
 		return w.err
@@ -390,4 +519,46 @@ func NeutralizeFormula(s string) string {
 		}
 	}
 	return s
+}
+
+// DateSerial returns the Excel serial number of a date from 1900-03-01 on
+// in the 1900 date system, as ExcelDate reads it: 45322 is 2024-01-31.
+func DateSerial(d samspil.Date) float64 {
+	// In seconds since 1970: a time.Duration overflows after 292 years.
+	return float64((d.Time().Unix() - time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).Unix()) / 86400)
+}
+
+// dateSerialOK reports whether d is written as a date serial: from
+// 1900-03-01 to 9999-12-31. Earlier dates are written as text (ISO), which
+// reading takes as the same date: before 1900-03-01 Excel counts a day
+// that never was (1900-02-29) and other programs do not, so a serial
+// number would not name one day.
+func dateSerialOK(d samspil.Date) bool {
+	return !d.Before(samspil.NewDate(1900, 3, 1)) && !d.After(samspil.NewDate(9999, 12, 31))
+}
+
+// setWidths sets the widths of the columns before the first row: as wide
+// as the heading, and at least as wide as the kind of cell needs.
+func (w *Writer) setWidths(header []string) error {
+	for i, h := range header {
+		width := float64(utf8.RuneCountInString(h)) + 3
+		kind := KindText
+		if i < len(w.kinds) {
+			kind = w.kinds[i]
+		}
+		switch kind {
+		case KindText:
+			width = max(width, 14)
+		case KindNumber:
+			width = max(width, 10)
+		case KindDate:
+			width = max(width, 12)
+		case KindAmount:
+			width = max(width, 18)
+		}
+		if err := w.sw.SetColWidth(i+1, i+1, min(width, 50)); err != nil {
+			return fmt.Errorf("tabular: %w", err)
+		}
+	}
+	return nil
 }

@@ -2,6 +2,8 @@ package tabular
 
 import (
 	"bytes"
+	"math"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -266,4 +268,151 @@ func TestXLSXEscapes(t *testing.T) {
 	w := NewXLSXWriter(&buf, "x")
 	must(t, w.WriteHeader([]string{"a"}))
 	wantError(t, w.WriteRow([]string{"_x0000_x0000_"}), samspil.EINVALID, "line 2, column 1", "_x0041_")
+}
+
+// TestXLSXTypedCells writes typed cells: in XLSX numbers, dates and
+// amounts are numbers with their formats (dates from 1900-03-01 on; earlier
+// ones as text), text stays text and formula-like text is never a formula;
+// the header is frozen and filtered and the columns are wide enough. CSV
+// writes their text. Both read back as the same values.
+func TestXLSXTypedCells(t *testing.T) {
+	header := []string{"Navn", "Måneder", "Start", "Drift pr. år"}
+	kinds := []CellKind{KindText, KindNumber, KindDate, KindAmount}
+	rows := [][]Cell{
+		{TextCell("=SUM(A1:A2)"), NumberCell(36, "36"), DateCell(samspil.NewDate(2024, 1, 31)), AmountCell(1250000.5, "1250000,50")},
+		{TextCell("Løn"), NumberCell(0.25, "0,25"), DateCell(samspil.NewDate(2028, 2, 29)), AmountCell(9999999999999.99, "9999999999999,99")},
+		{TextCell("Gammel"), TextCell(""), DateCell(samspil.NewDate(1900, 2, 28)), AmountCell(0, "0")},
+	}
+	for _, format := range []string{FormatCSV, FormatXLSX} {
+		var buf bytes.Buffer
+		w := NewCSVWriter(&buf)
+		if format == FormatXLSX {
+			w = NewXLSXWriter(&buf, "Kontrakter")
+		}
+		must(t, w.SetColumnKinds(kinds))
+		must(t, w.WriteHeader(header))
+		if w.SetColumnKinds(kinds) == nil {
+			t.Errorf("%s: SetColumnKinds after the header", format)
+		}
+		for _, r := range rows {
+			must(t, w.WriteCells(r))
+		}
+		must(t, w.Close())
+
+		tab, err := Open(bytes.NewReader(buf.Bytes()), "eksport."+format, Limits{})
+		must(t, err)
+		var got [][]string
+		for tab.Next() {
+			got = append(got, tab.Row())
+		}
+		must(t, tab.Err())
+		if len(got) != len(rows) {
+			t.Fatalf("%s: %d rows", format, len(got))
+		}
+		for i, r := range rows {
+			// The formula-like text comes back as it was in XLSX, with the
+			// apostrophe in CSV.
+			if want := map[string]string{FormatCSV: "'=SUM(A1:A2)", FormatXLSX: "=SUM(A1:A2)"}[format]; i == 0 && got[i][0] != want {
+				t.Errorf("%s: text %q, want %q", format, got[i][0], want)
+			}
+			if r[1].Kind == KindNumber {
+				if v, err := ParseDecimal(got[i][1]); err != nil || v != r[1].Number {
+					t.Errorf("%s row %d: number %q (%v)", format, i, got[i][1], err)
+				}
+			}
+			if d, err := tab.ParseDate(got[i][2]); err != nil || samspil.DateOf(d) != r[2].Date {
+				t.Errorf("%s row %d: date %q is %v (%v), want %s", format, i, got[i][2], d, err, r[2].Date)
+			}
+			if v, err := ParseDecimal(got[i][3]); err != nil || v != r[3].Number {
+				t.Errorf("%s row %d: amount %q (%v)", format, i, got[i][3], err)
+			}
+		}
+		if format == FormatCSV {
+			if !strings.Contains(buf.String(), "\r\n'=SUM(A1:A2);36;2024-01-31;\"1250000,50\"\r\n") {
+				t.Errorf("CSV %q", buf.String())
+			}
+			continue
+		}
+		// The serial numbers XLSX holds.
+		for i, want := range []string{"45322", "46812", "1900-02-28"} {
+			if got[i][2] != want {
+				t.Errorf("date cell of row %d holds %q, want %q", i, got[i][2], want)
+			}
+		}
+
+		f, err := excelize.OpenReader(bytes.NewReader(buf.Bytes()))
+		must(t, err)
+		defer f.Close()
+		const sheet = "Kontrakter"
+		format := func(ref string) (int, string) {
+			t.Helper()
+			id, err := f.GetCellStyle(sheet, ref)
+			must(t, err)
+			st, err := f.GetStyle(id)
+			must(t, err)
+			custom := ""
+			if st.CustomNumFmt != nil {
+				custom = *st.CustomNumFmt
+			}
+			return st.NumFmt, custom
+		}
+		for ref, want := range map[string]struct {
+			typ    excelize.CellType
+			custom string
+		}{
+			"B2": {excelize.CellTypeUnset, ""}, "C2": {excelize.CellTypeUnset, DateFormat}, "D2": {excelize.CellTypeUnset, AmountFormat},
+			"C4": {excelize.CellTypeInlineString, ""}, "A2": {excelize.CellTypeInlineString, ""},
+		} {
+			typ, err := f.GetCellType(sheet, ref)
+			must(t, err)
+			if _, custom := format(ref); typ != want.typ || custom != want.custom {
+				t.Errorf("%s: type %v format %q, want %v %q", ref, typ, custom, want.typ, want.custom)
+			}
+			if formula, _ := f.GetCellFormula(sheet, ref); formula != "" {
+				t.Errorf("%s: formula %q", ref, formula)
+			}
+		}
+		if n, _ := format("A2"); n != 49 {
+			t.Errorf("formula-like text has number format %d, want 49 (text)", n)
+		}
+		panes, err := f.GetPanes(sheet)
+		must(t, err)
+		if !panes.Freeze || panes.YSplit != 1 {
+			t.Errorf("panes %+v", panes)
+		}
+		var filter string
+		for _, n := range f.GetDefinedName() {
+			if n.Name == "_xlnm._FilterDatabase" {
+				filter = n.RefersTo
+			}
+		}
+		if filter != "'Kontrakter'!$A$1:$D$4" {
+			t.Errorf("autofilter over %q", filter)
+		}
+		for col, least := range map[string]float64{"A": 14, "B": 10, "C": 12, "D": 18} {
+			if w, err := f.GetColWidth(sheet, col); err != nil || w < least {
+				t.Errorf("column %s is %v wide (%v), want at least %v", col, w, err, least)
+			}
+		}
+	}
+
+	var buf bytes.Buffer
+	w := NewXLSXWriter(&buf, "x")
+	must(t, w.WriteHeader([]string{"a"}))
+	wantError(t, w.WriteCells([]Cell{NumberCell(math.NaN(), "NaN")}), samspil.EINVALID, "line 2, column 1: the number is not finite")
+	if w.WriteCells([]Cell{TextCell("a"), TextCell("b")}) == nil {
+		t.Error("a row wider than the header")
+	}
+}
+
+func TestDateSerial(t *testing.T) {
+	for _, d := range []samspil.Date{samspil.NewDate(1900, 3, 1), samspil.NewDate(2024, 1, 31), samspil.NewDate(2028, 2, 29), samspil.NewDate(9999, 12, 31)} {
+		got, ok := ExcelDate(strconv.FormatFloat(DateSerial(d), 'f', -1, 64))
+		if !ok || samspil.DateOf(got) != d {
+			t.Errorf("%s: serial %v reads as %v", d, DateSerial(d), got)
+		}
+	}
+	if DateSerial(samspil.NewDate(1900, 3, 1)) != 61 || DateSerial(samspil.NewDate(2024, 1, 31)) != 45322 {
+		t.Error("serials")
+	}
 }

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -73,7 +74,12 @@ func (w *Web) calendarFeed(rw http.ResponseWriter, r *http.Request) {
 	rw.Write(buf.Bytes())
 }
 
-// deadlineCalendar holds an organisation's contract deadlines.
+// deadlineCalendar holds an organisation's contract deadlines: one all-day
+// event per contract on the last day to act — the last day to give notice,
+// or for a contract that needs no notice the day a decision must be taken
+// by (when it expires) — saying what must be done by then and what happens
+// otherwise, with the feed's reminder before it. Deadlines leave the day
+// free (TRANSP:TRANSPARENT).
 func (w *Web) deadlineCalendar(r *http.Request, actor *samspil.Actor, feed *samspil.CalendarFeed) (ical.Calendar, error) {
 	ctx := r.Context()
 	org, err := w.store.FindOrganization(ctx, actor, feed.OrganizationID)
@@ -84,23 +90,80 @@ func (w *Web) deadlineCalendar(r *http.Request, actor *samspil.Actor, feed *sams
 	if err != nil {
 		return ical.Calendar{}, err
 	}
-	lang, base := languages[0], w.baseURL(r)
+	lang, base := feedLang(feed), w.baseURL(r)
 	cal := ical.Calendar{Name: w.cat.text(lang, "deadlines.title", org.Name), Refresh: 12 * time.Hour}
-	for _, c := range contracts {
+	for i := range contracts {
+		c := &contracts[i]
 		d := c.Deadlines
 		link := base + "/contracts/" + c.ID
 		if d.LastNoticeDate != nil {
-			cal.Events = append(cal.Events, ical.Event{UID: "contract-" + c.ID + "-notice@samspil", AllDay: true, Start: d.LastNoticeDate.Time(),
-				Summary: w.cat.text(lang, "calendar.notice", c.Name), Description: d.Explanation + "\n" + link, URL: link, Updated: c.UpdatedAt,
-				Categories: []string{w.cat.text(lang, "contract.last_notice_date")}})
+			lnd := *d.LastNoticeDate
+			var text string
+			after := c.ContractTerms.Deadlines(lnd.AddDays(1)) // the contract if nobody gives notice in time
+			switch {
+			case d.NextEnd == nil:
+				text = w.cat.text(lang, "calendar.notice_by", c.Name, w.longDate(lang, lnd))
+			case d.CurrentEnd != nil && after.CurrentEnd != nil && after.Status != samspil.ContractExpired:
+				text = w.cat.text(lang, "calendar.notice_extend", c.Name, w.longDate(lang, lnd), w.longDate(lang, *d.NextEnd),
+					w.longDate(lang, *after.CurrentEnd))
+			case d.CurrentEnd == nil && after.NextEnd != nil:
+				text = w.cat.text(lang, "calendar.notice_open", c.Name, w.longDate(lang, lnd), w.longDate(lang, *d.NextEnd),
+					w.longDate(lang, *after.NextEnd))
+			default:
+				text = w.cat.text(lang, "calendar.notice_end", c.Name, w.longDate(lang, lnd), w.longDate(lang, *d.NextEnd))
+			}
+			e := ical.Event{UID: "contract-" + c.ID + "-notice@samspil", AllDay: true, Start: lnd.Time(),
+				Summary: w.cat.text(lang, "calendar.notice", c.Name), Description: text + "\n" + link, URL: link, Updated: c.UpdatedAt,
+				Categories: []string{w.cat.text(lang, "contract.last_notice_date")}}
+			if feed.ReminderDays > 0 {
+				e.Alarms = []ical.Alarm{{Before: days(feed.ReminderDays),
+					Description: w.cat.text(lang, "calendar.alarm_notice", c.Name, w.longDate(lang, lnd))}}
+			}
+			cal.Events = append(cal.Events, e)
 		}
 		if d.NextDecisionDate != nil && (d.LastNoticeDate == nil || *d.NextDecisionDate != *d.LastNoticeDate) {
-			cal.Events = append(cal.Events, ical.Event{UID: "contract-" + c.ID + "-decision@samspil", AllDay: true, Start: d.NextDecisionDate.Time(),
-				Summary: w.cat.text(lang, "calendar.decision", c.Name), Description: d.Explanation + "\n" + link, URL: link, Updated: c.UpdatedAt,
-				Categories: []string{w.cat.text(lang, "contract.next_decision_date")}})
+			day := *d.NextDecisionDate
+			e := ical.Event{UID: "contract-" + c.ID + "-decision@samspil", AllDay: true, Start: day.Time(),
+				Summary:     w.cat.text(lang, "calendar.decision", c.Name),
+				Description: w.cat.text(lang, "calendar.decision_expires", c.Name, w.longDate(lang, day)) + "\n" + link,
+				URL:         link, Updated: c.UpdatedAt, Categories: []string{w.cat.text(lang, "contract.next_decision_date")}}
+			if feed.ReminderDays > 0 {
+				e.Alarms = []ical.Alarm{{Before: days(feed.ReminderDays),
+					Description: w.cat.text(lang, "calendar.alarm_decision", c.Name, w.longDate(lang, day))}}
+			}
+			cal.Events = append(cal.Events, e)
 		}
 	}
 	return cal, nil
+}
+
+// feedLang is the language of a feed's texts.
+func feedLang(feed *samspil.CalendarFeed) string {
+	for _, l := range languages {
+		if string(feed.Language) == l {
+			return l
+		}
+	}
+	return DefaultLanguage
+}
+
+// days is n days as a duration.
+func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
+
+// longDate writes a date with the month's name: "31. december 2026" in
+// Danish, "31 December 2026" in English.
+func (w *Web) longDate(lang string, d samspil.Date) string {
+	return w.cat.text(lang, "date.long", d.Day, w.cat.text(lang, "date.month_"+strconv.Itoa(int(d.Month))), d.Year)
+}
+
+// clock writes a time of day in Danish time: "09.00" in Danish, "09:00" in
+// English.
+func clock(lang string, t time.Time) string {
+	t = t.In(samspil.Copenhagen())
+	if lang == "da" {
+		return t.Format("15.04")
+	}
+	return t.Format("15:04")
 }
 
 // meetingWindow is how far back and ahead a meeting feed reaches.
@@ -111,8 +174,10 @@ const (
 
 // meetingCalendar holds the meetings of a forum, of the forums the feed's
 // user sits in, or of those its organisation sits in, in Danish time.
+// Meetings take the time (TRANSP:OPAQUE) and have the feed's reminder; a
+// cancelled one is marked so and frees the time.
 func (w *Web) meetingCalendar(r *http.Request, actor *samspil.Actor, feed *samspil.CalendarFeed) (ical.Calendar, error) {
-	ctx, lang, base := r.Context(), languages[0], w.baseURL(r)
+	ctx, lang, base := r.Context(), feedLang(feed), w.baseURL(r)
 	now := samspil.Now()
 	f := samspil.MeetingFilter{From: now.Add(-meetingFeedPast), To: now.Add(meetingFeedFuture)}
 	var name string
@@ -152,10 +217,13 @@ func (w *Web) meetingCalendar(r *http.Request, actor *samspil.Actor, feed *samsp
 		}
 		desc.WriteString(link)
 		e := ical.Event{UID: "meeting-" + m.ID + "@samspil", Summary: title, Description: desc.String(), URL: link, Start: m.Start,
-			End: m.End, Location: m.Location, Updated: m.UpdatedAt, Categories: []string{m.ForumName}}
+			End: m.End, Location: m.Location, Updated: m.UpdatedAt, Categories: []string{m.ForumName}, Busy: true}
 		if m.Status == samspil.MeetingCancelled {
-			e.Cancelled = true
+			e.Cancelled, e.Busy = true, false
 			e.Summary = w.cat.text(lang, "calendar.cancelled", title)
+		} else if feed.ReminderDays > 0 {
+			e.Alarms = []ical.Alarm{{Before: days(feed.ReminderDays), Description: w.cat.text(lang, "calendar.alarm_meeting", title,
+				w.longDate(lang, samspil.DateOf(m.Start.In(samspil.Copenhagen()))), clock(lang, m.Start))}}
 		}
 		cal.Events = append(cal.Events, e)
 	}
@@ -169,11 +237,33 @@ type feedsData struct {
 	WebcalURL  string
 	MeetingURL string // the address of the reader's feed of the organisation's meetings
 	CanMeet    bool   // whether the reader may make a feed of the organisation's meetings
+	// The reminder days in the forms: as typed after an error, else the
+	// default.
+	Reminder, MeetingReminder string
+}
+
+// feedForm reads what the forms that make a feed ask beside the scope: the
+// reminder days (field reminder_days; empty for the default) and the
+// language, which is the page's.
+func feedForm(r *http.Request, in *samspil.FeedInput) error {
+	in.Language = samspil.FeedLanguage(language(r))
+	v := strings.TrimSpace(r.PostFormValue("reminder_days"))
+	if v == "" {
+		return nil
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return samspil.ErrorAt(samspil.EINVALID, "reminder_days", "must be a whole number of days from 0 to %d", samspil.MaxFeedReminderDays)
+	}
+	in.ReminderDays = &n
+	return in.Validate()
 }
 
 // createFeed makes a feed of the organisation: of its contract deadlines
 // (scope=deadlines, the default), whose address is shown once, or of its
-// meetings (scope=organization), whose address the page keeps showing.
+// meetings (scope=organization), whose address the page keeps showing. The
+// form gives the reminder days; the feed's texts are in the page's
+// language.
 func (w *Web) createFeed(rw http.ResponseWriter, r *http.Request) {
 	if !w.parseForm(rw, r) {
 		return
@@ -188,7 +278,24 @@ func (w *Web) createFeed(rw http.ResponseWriter, r *http.Request) {
 		http.Error(rw, "unknown calendar feed scope", http.StatusBadRequest)
 		return
 	}
-	feed, secret, err := w.store.CreateFeed(ctx, actor, samspil.FeedInput{Scope: scope, OrganizationID: r.PathValue("id")})
+	in := samspil.FeedInput{Scope: scope, OrganizationID: r.PathValue("id")}
+	err := feedForm(r, &in)
+	var feed *samspil.CalendarFeed
+	var secret string
+	if err == nil {
+		feed, secret, err = w.store.CreateFeed(ctx, actor, in)
+	}
+	if samspil.ErrorCode(err) == samspil.EINVALID {
+		// Shown at the form that was sent, with what was typed.
+		typed := r.PostFormValue("reminder_days")
+		d := feedsData{Reminder: typed}
+		if scope == samspil.FeedOrganization {
+			d = feedsData{MeetingReminder: typed}
+			err = samspil.RenameFields(err, func(path string) string { return "meeting_" + path })
+		}
+		w.showFeeds(rw, r, in.OrganizationID, d, err)
+		return
+	}
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -197,14 +304,16 @@ func (w *Web) createFeed(rw http.ResponseWriter, r *http.Request) {
 		redirect(rw, r, "/organizations/"+feed.OrganizationID+"/calendar-feeds#meeting-feed", "feed_created")
 		return
 	}
-	w.showFeeds(rw, r, feed.OrganizationID, w.feedURL(r, secret))
+	w.showFeeds(rw, r, feed.OrganizationID, feedsData{NewURL: w.feedURL(r, secret)}, nil)
 }
 
 func (w *Web) feeds(rw http.ResponseWriter, r *http.Request) {
-	w.showFeeds(rw, r, r.PathValue("id"), "")
+	w.showFeeds(rw, r, r.PathValue("id"), feedsData{}, nil)
 }
 
-func (w *Web) showFeeds(rw http.ResponseWriter, r *http.Request, orgID, newURL string) {
+// showFeeds shows the organisation's feeds page: with d.NewURL the address
+// of a feed just made, with formErr what was wrong with a form.
+func (w *Web) showFeeds(rw http.ResponseWriter, r *http.Request, orgID string, d feedsData, formErr error) {
 	httpx.DontCompress(rw) // it shows a secret: see httpx.Compress
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	org, err := w.store.FindOrganization(ctx, actor, orgID)
@@ -217,9 +326,15 @@ func (w *Web) showFeeds(rw http.ResponseWriter, r *http.Request, orgID, newURL s
 		w.fail(rw, r, err)
 		return
 	}
-	d := feedsData{Org: org, NewURL: newURL, CanMeet: actor.MemberOf(org.ID) || actor.IsOperator()}
-	if newURL != "" {
-		d.WebcalURL = "webcal" + strings.TrimPrefix(strings.TrimPrefix(newURL, "https"), "http")
+	d.Org, d.CanMeet = org, actor.MemberOf(org.ID) || actor.IsOperator()
+	if d.Reminder == "" {
+		d.Reminder = strconv.Itoa(samspil.FeedDeadlines.DefaultReminderDays())
+	}
+	if d.MeetingReminder == "" {
+		d.MeetingReminder = strconv.Itoa(samspil.FeedOrganization.DefaultReminderDays())
+	}
+	if d.NewURL != "" {
+		d.WebcalURL = "webcal" + strings.TrimPrefix(strings.TrimPrefix(d.NewURL, "https"), "http")
 	}
 	for _, f := range all {
 		if f.OrganizationID == org.ID {
@@ -235,7 +350,11 @@ func (w *Web) showFeeds(rw http.ResponseWriter, r *http.Request, orgID, newURL s
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "calendar.feeds_title")
 	status := http.StatusOK
-	if newURL != "" {
+	switch {
+	case formErr != nil:
+		w.withError(v, formErr)
+		status = httpx.Status(formErr)
+	case d.NewURL != "":
 		status = http.StatusCreated
 	}
 	w.render(rw, r, status, "feeds", v)
