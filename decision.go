@@ -129,7 +129,8 @@ type Vote struct {
 	CastByName         string     `json:"cast_by_name"`
 	CastByOrganization string     `json:"cast_by_organization_id"`
 	Comment            string     `json:"comment,omitempty"`
-	CastAt             time.Time  `json:"cast_at"`
+	CastOn             Date       `json:"cast_on" format:"date" doc:"The day the member voted: the day it was recorded, or the earlier day given when it was recorded afterwards (e.g. at a past meeting)"`
+	CastAt             time.Time  `json:"cast_at" doc:"When the vote was recorded in samspil"`
 }
 
 // Proxy lets one member organisation vote for another on one decision.
@@ -171,6 +172,9 @@ type VoteInput struct {
 	Choice         VoteChoice `json:"choice"`
 	Comment        string     `json:"comment,omitempty" maxLength:"2000"`
 	Replace        bool       `json:"replace,omitempty" doc:"Change the organisation's earlier vote; without it a second vote is refused with 409"`
+	// CastOn records a vote given earlier, such as at a past meeting whose
+	// votes are entered afterwards.
+	CastOn Date `json:"cast_on,omitempty" format:"date" doc:"The day the member voted, for a vote recorded afterwards (e.g. at a past meeting); defaults to today. Not in the future, and not before the decision was put to the members (its day, or the day it was recorded when that is earlier)"`
 }
 
 // DecisionFilter selects decisions.

@@ -168,7 +168,7 @@ func openStore(ctx context.Context, dsn string, hashing auth.Limit) (*sqldb.DB, 
 type serveCmd struct {
 	dbFlag
 	Addr            string    `name:"addr" env:"SAMSPIL_ADDR" default:"127.0.0.1:8080" help:"Address to listen on."`
-	Demo            bool      `name:"demo" help:"Add the demo cast (fictional people) and print their login."`
+	Demo            bool      `name:"demo" help:"Add the demo cast (fictional people) and print their logins."`
 	InsecureCookies bool      `name:"insecure-cookies" env:"SAMSPIL_INSECURE_COOKIES" help:"Send cookies over plain HTTP to hosts other than localhost (never in production)."`
 	TLS             bool      `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security and take the client's address from the last X-Forwarded-For entry."`
 	HashConcurrency int       `name:"hash-concurrency" env:"SAMSPIL_HASH_CONCURRENCY" default:"0" help:"Password hash computations at once, each taking 19 MiB (0: the number of CPUs, at least 2); sign-ins beyond wait up to 2 s, then get 429."`
@@ -220,7 +220,7 @@ func (c *serveCmd) Run(m *Main, ctx context.Context) error {
 		url := "http://" + browsable(addr)
 		fmt.Fprintf(m.Stdout, "samspil %s is running at %s (database: %s, %s)\n", Version, url, redactDSN(c.dsn()), db.Engine())
 		if c.Demo {
-			fmt.Fprintf(m.Stdout, "Demo login: %s / %s\n", demo.AdminEmail, demo.AdminPassword)
+			fmt.Fprint(m.Stdout, demo.LoginText())
 		}
 		if m.Ready != nil {
 			m.Ready(addr)

@@ -194,11 +194,11 @@ func TestServeDemoTwice(t *testing.T) {
 				t.Fatal("not ready")
 			}
 			stop()
-			if !strings.Contains(output(), "is running at http://127.0.0.1:") || !strings.Contains(output(), demo.AdminEmail+" / "+demo.AdminPassword) {
-				t.Fatalf("start-up output lacks URL or login: %q", output())
+			if !strings.Contains(output(), "is running at http://127.0.0.1:") || !strings.Contains(output(), demo.LoginText()) {
+				t.Fatalf("start-up output lacks URL or logins: %q", output())
 			}
 			first := counts()
-			if !strings.Contains(first, "orgs=113 users=6 viborg-units=") || !strings.Contains(first, "3:2390") { // 98 + 5 regions + OS2 + 9 demo vendors
+			if !strings.Contains(first, "orgs=113 users=11 viborg-units=") || !strings.Contains(first, "3:2390") { // 98 + 5 regions + OS2 + 9 demo vendors
 				t.Fatalf("after the first start: %s", first)
 			}
 			_, _, stop = serve(t, env, "--demo")

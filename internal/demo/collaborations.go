@@ -11,67 +11,149 @@ import (
 // The Silkeborg–Viborg collaboration as a story from 2014 to today: founded
 // as an exclusive, binding partnership with director forums, a joint
 // strategy and IT chiefs meeting every 14 days; ambitions drifting apart;
-// adjusted in November 2018 to voluntary collaboration "where it makes
+// adjusted on 7 November 2018 to voluntary collaboration "where it makes
 // sense", the director forums stopped, the IT chiefs still meeting, the
-// joint strategy in force until each adopted its own. The frame is the real
+// joint strategy in force until each adopts its own. The frame is the real
 // story; the people, documents, decisions and texts are invented for the
-// demo. Two more collaborations among real municipalities show an
-// association and an OS2-style product community.
+// demo. The history carries its own dates: meetings held with who
+// attended, votes cast on the day of their meeting. The present (the IT
+// chiefs' latest and coming meetings, open votes, action items) is placed
+// around the day the demo is made. Three more collaborations among real
+// municipalities show an association, an OS2-style product community and a
+// joint operations unit whose invitation waits for Silkeborg and Viborg.
 
-// demoDoc is the text of the demo's founding documents.
-const demoDoc = `Demo: dette dokument er opdigtet til demoen af samspil.
+// The collaboration's description: as founded in 2014, and as it has been
+// since the adjustment of November 2018.
+const (
+	purpose2014 = "Et forretningsstrategisk samarbejde om IT og digitalisering, besluttet på direktionsniveau. Silkeborg og Viborg " +
+		"søger hinanden først, når de udvikler, anskaffer og driver IT: fælles direktionsmøder, møder mellem Silkeborgs Koncernledelse " +
+		"og Viborgs Strategisk Lederforum, en fælles digitaliseringsstrategi, fælles projekter og IT-chefer, der mødes hver 14. dag."
+	purpose2018 = "Siden november 2018 et frivilligt samarbejde om IT og digitalisering, hvor det giver mening. Der er ingen forpligtelse " +
+		"eller forventning om at søge hinanden først: Silkeborg og Viborg samarbejder, når det giver mening – med hinanden og med en " +
+		"eller flere andre kommuner, også i partnerskaber om nye digitale løsninger, f.eks. i OS2. De faste direktionsfora er ophørt; " +
+		"IT-cheferne mødes fortsat hver 14. dag. Den fælles digitaliseringsstrategi gælder, indtil hver kommune har vedtaget sin egen."
+)
 
-Silkeborg Kommune og Viborg Kommune samarbejder om IT og digitalisering for at
-skabe bedre løsninger for borgere og virksomheder og for at bruge kommunernes
-ressourcer klogt. Samarbejdet drives af de to direktioner.
+// demoNote opens every demo document.
+const demoNote = "Demo: teksten er skrevet til demoen af samspil. Rammen er det virkelige samarbejde mellem Silkeborg og Viborg; " +
+	"personer, beslutninger og formuleringer er opdigtede.\n\n"
+
+// declaration2013 is the founding document.
+const declaration2013 = demoNote + `Hensigtserklæring om IT- og digitaliseringssamarbejde mellem Silkeborg Kommune og Viborg Kommune
+
+1. Formål
+Silkeborg Kommune og Viborg Kommune indgår fra 1. januar 2014 et forretningsstrategisk samarbejde om IT og
+digitalisering. Samarbejdet skal give bedre løsninger for borgere og virksomheder og bruge kommunernes
+ressourcer klogt.
+
+2. Forpligtelse
+Kommunerne søger hinanden først, når de udvikler, anskaffer og driver IT-løsninger. Fravælger en kommune et
+fælles projekt, begrundes det over for den anden kommune.
+
+3. Organisering
+- Fælles direktionsmøde hvert kvartal.
+- Møder mellem Silkeborgs Koncernledelse og Viborgs Strategisk Lederforum hver anden måned.
+- IT-cheferne mødes hver 14. dag og følger de fælles projekter og driften.
+
+4. Strategi
+Kommunerne udarbejder en fælles digitaliseringsstrategi for 2015–2018.
+
+5. Formandskab
+Formandskabet går på skift mellem kommunerne hvert andet år; Silkeborg begynder.
+
+Aftalt mellem de to direktioner i december 2013.
 `
+
+// memo2018 is the note on the adjustment of November 2018.
+const memo2018 = demoNote + `Notat: Justeret samarbejdsform mellem Silkeborg Kommune og Viborg Kommune
+Besluttet på det fælles direktionsmøde 7. november 2018.
+
+Samarbejdet justeres: fra forpligtende samarbejde til frivilligt samarbejde, hvor det giver mening.
+
+- Der er ikke længere en forpligtelse eller forventning om at søge hinanden først.
+- Kommunerne samarbejder frivilligt, hvor det giver mening – med hinanden og med en eller flere andre kommuner,
+  også i partnerskaber om at udvikle nye digitale løsninger, f.eks. i OS2.
+- De faste direktionsfora ophører: det fælles direktionsmøde og møderne mellem Koncernledelsen og Strategisk
+  Lederforum.
+- IT-cheferne mødes fortsat hver 14. dag.
+- Den fælles digitaliseringsstrategi gælder, indtil hver kommune har vedtaget sin egen.
+
+Erfaringer
+- De organisatoriske forskelle var større end ventet: Viborg har sektordirektører, Silkeborg har ikke.
+- Et frivilligt "kan" bærer ikke de forandringer, et forpligtende "skal" var tænkt til.
+- Ledelserne skal være enige om ambitionsniveauet.
+- Fælles indkøb er svært, fordi hver kommune er sin egen juridiske enhed.
+`
+
+// adjustedOn is the day of the directors' meeting that adjusted the
+// collaboration, and the day the adjustment took effect.
+var adjustedOn = day(2018, 11, 7)
+
+// story is the state of the Silkeborg–Viborg story while it is recorded.
+type story struct {
+	ctx                           context.Context
+	store                         Store
+	now                           time.Time
+	today                         samspil.Date
+	mette, peter                  *samspil.Actor
+	users                         map[string]string // e-mail -> user ID
+	silkeborg, viborg             *samspil.Organization
+	collab                        *samspil.Collaboration
+	directors, management, chiefs *samspil.Forum
+	joint                         *samspil.Strategy
+	recent                        []samspil.Meeting // the IT chiefs' two latest meetings, held
+}
 
 // ensureCollaborations creates the demo's collaborations; it runs once,
 // with the rest of the demo.
-func ensureCollaborations(ctx context.Context, store Store) error {
+func ensureCollaborations(ctx context.Context, store Store, now time.Time) error {
 	sys := samspil.SystemActor("demo")
-	mette, err := actorOf(ctx, store, "mette.lund@silkeborg.example")
-	if err != nil {
+	s := &story{ctx: ctx, store: store, now: now, today: samspil.Today(now), users: map[string]string{}}
+	for _, p := range people {
+		id, err := store.UserIDByEmail(ctx, p.email)
+		if err != nil {
+			return err
+		}
+		s.users[p.email] = id
+	}
+	var err error
+	if s.mette, err = store.ActorForUser(ctx, s.users[SilkeborgChiefEmail]); err != nil {
 		return err
 	}
-	peter, err := actorOf(ctx, store, "peter.vinther@viborg.example")
-	if err != nil {
+	if s.peter, err = store.ActorForUser(ctx, s.users[ViborgChiefEmail]); err != nil {
 		return err
 	}
-	silkeborg, err := store.FindOrganization(ctx, sys, "0740")
-	if err != nil {
+	if s.silkeborg, err = store.FindOrganization(ctx, sys, "0740"); err != nil {
 		return err
 	}
-	viborg, err := store.FindOrganization(ctx, sys, "0791")
-	if err != nil {
+	if s.viborg, err = store.FindOrganization(ctx, sys, "0791"); err != nil {
 		return err
 	}
-	if err := silkeborgViborg(ctx, store, mette, peter, silkeborg, viborg); err != nil {
+	if err := s.silkeborgViborg(); err != nil {
 		return fmt.Errorf("demo: Silkeborg–Viborg: %w", err)
 	}
 	if err := otherCollaborations(ctx, store, sys); err != nil {
 		return fmt.Errorf("demo: collaborations: %w", err)
 	}
-	return nil
-}
-
-func actorOf(ctx context.Context, store Store, email string) (*samspil.Actor, error) {
-	id, err := store.UserIDByEmail(ctx, email)
+	rikke, err := store.ActorForUser(ctx, s.users[rikkeEmail])
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return store.ActorForUser(ctx, id)
+	if err := operationsUnit(ctx, store, sys, rikke, s.today); err != nil {
+		return fmt.Errorf("demo: operations unit: %w", err)
+	}
+	return nil
 }
 
 func day(y int, m time.Month, d int) samspil.Date { return samspil.NewDate(y, m, d) }
 
-func silkeborgViborg(ctx context.Context, store Store, mette, peter *samspil.Actor, silkeborg, viborg *samspil.Organization) error {
+func (s *story) silkeborgViborg() error {
+	ctx, store, mette, peter := s.ctx, s.store, s.mette, s.peter
+	silkeborg, viborg := s.silkeborg, s.viborg
 	c, err := store.CreateCollaboration(ctx, mette, samspil.CollaborationInput{Name: "Silkeborg–Viborg IT- og digitaliseringssamarbejde",
-		Kind: samspil.KindPartnership, Purpose: "Et forretningsstrategisk samarbejde om IT og digitalisering, besluttet på direktionsniveau: " +
-			"fælles direktionsmøder, fælles strategi, fælles projekter og IT-chefer, der mødes hver 14. dag.",
-		Start: day(2014, 1, 1), LegalForm: samspil.LegalAgreement, Exclusivity: samspil.ExclusivityExclusive,
-		DecisionRule: samspil.RuleConsensus, Visibility: samspil.VisibilitySector, OrganizationID: silkeborg.ID,
-		CoFounders: []samspil.FounderInput{{OrganizationID: viborg.ID, Commitment: samspil.CommitmentBinding}}})
+		Kind: samspil.KindPartnership, Purpose: purpose2014, Start: day(2014, 1, 1), LegalForm: samspil.LegalAgreement,
+		Exclusivity: samspil.ExclusivityExclusive, DecisionRule: samspil.RuleConsensus, Visibility: samspil.VisibilitySector,
+		OrganizationID: silkeborg.ID, CoFounders: []samspil.FounderInput{{OrganizationID: viborg.ID, Commitment: samspil.CommitmentBinding}}})
 	if err != nil {
 		return err
 	}
@@ -80,7 +162,8 @@ func silkeborgViborg(ctx context.Context, store Store, mette, peter *samspil.Act
 	if err := acceptInvitation(ctx, store, peter, c.ID, viborg.ID, day(2013, 12, 16), "Aftale mellem de to direktioner"); err != nil {
 		return err
 	}
-	mette, peter = refresh(ctx, store, mette), refresh(ctx, store, peter)
+	s.mette, s.peter = refresh(ctx, store, mette), refresh(ctx, store, peter)
+	mette, peter = s.mette, s.peter
 	if _, err := store.SetChairTerms(ctx, mette, c.ID, []samspil.ChairTerm{
 		{OrganizationID: silkeborg.ID, From: day(2014, 1, 1), Until: ptr(day(2015, 12, 31))},
 		{OrganizationID: viborg.ID, From: day(2016, 1, 1), Until: ptr(day(2017, 12, 31))},
@@ -89,140 +172,99 @@ func silkeborgViborg(ctx context.Context, store Store, mette, peter *samspil.Act
 	}); err != nil {
 		return err
 	}
-	if _, err := store.AddDocument(ctx, mette, c.ID, samspil.DocumentInput{Kind: samspil.DocDeclaration, Title: "Hensigtserklæring om IT-samarbejde (demo)",
-		FileName: "hensigtserklaering.txt", ContentType: "text/plain", Content: []byte(demoDoc)}); err != nil {
+	if _, err := store.AddDocument(ctx, mette, c.ID, samspil.DocumentInput{Kind: samspil.DocDeclaration,
+		Title: "Hensigtserklæring om IT- og digitaliseringssamarbejde, december 2013 (demo)", FileName: "hensigtserklaering-2013.txt",
+		ContentType: "text/plain; charset=utf-8", Content: []byte(declaration2013)}); err != nil {
 		return err
 	}
 
 	cph := samspil.Copenhagen()
-	members := []samspil.ForumMember{{UserID: mette.UserID, OrganizationID: silkeborg.ID}, {UserID: peter.UserID, OrganizationID: viborg.ID}}
-	directors, err := store.CreateForum(ctx, mette, c.ID, samspil.ForumInput{Name: "Fælles direktionsmøde", Level: samspil.ForumDirectors,
-		Cadence: "FREQ=MONTHLY;INTERVAL=3;BYDAY=1WE", FirstMeeting: time.Date(2014, 2, 5, 10, 0, 0, 0, cph), DurationMinutes: 180,
-		Location: "Skiftevis Silkeborg og Viborg Rådhus"})
-	if err != nil {
+	sits := func(emails ...string) []samspil.ForumMember {
+		var out []samspil.ForumMember
+		for _, e := range emails {
+			org := silkeborg.ID
+			if personOf(e).org == "0791" {
+				org = viborg.ID
+			}
+			out = append(out, samspil.ForumMember{UserID: s.users[e], OrganizationID: org})
+		}
+		return out
+	}
+	if s.directors, err = store.CreateForum(ctx, mette, c.ID, samspil.ForumInput{Name: "Fælles direktionsmøde", Level: samspil.ForumDirectors,
+		Description: "Direktionerne sætter retningen for samarbejdet og træffer de store beslutninger. IT-cheferne er sekretærer.",
+		Cadence:     "FREQ=MONTHLY;INTERVAL=3;BYDAY=1WE", FirstMeeting: time.Date(2014, 2, 5, 10, 0, 0, 0, cph), DurationMinutes: 180,
+		Location: "Skiftevis Silkeborg og Viborg Rådhus",
+		Members:  sits(larsEmail, hanneEmail, torbenEmail, SilkeborgChiefEmail, ViborgChiefEmail)}); err != nil {
 		return err
 	}
-	management, err := store.CreateForum(ctx, mette, c.ID, samspil.ForumInput{Name: "Koncernledelsen og Strategisk Lederforum",
-		Level: samspil.ForumManagement, Cadence: "FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU", FirstMeeting: time.Date(2014, 3, 11, 13, 0, 0, 0, cph),
-		DurationMinutes: 150, Location: "Skiftevis Silkeborg og Viborg"})
-	if err != nil {
+	if s.management, err = store.CreateForum(ctx, mette, c.ID, samspil.ForumInput{Name: "Koncernledelsen og Strategisk Lederforum",
+		Level:       samspil.ForumManagement,
+		Description: "Silkeborgs Koncernledelse og Viborgs Strategisk Lederforum følger de fælles projekter og deres gevinster.",
+		Cadence:     "FREQ=MONTHLY;INTERVAL=2;BYDAY=2TU", FirstMeeting: time.Date(2014, 3, 11, 13, 0, 0, 0, cph), DurationMinutes: 150,
+		Location: "Skiftevis Silkeborg og Viborg",
+		Members:  sits(larsEmail, karenEmail, SilkeborgChiefEmail, hanneEmail, torbenEmail, ViborgChiefEmail)}); err != nil {
 		return err
 	}
-	chiefs, err := store.CreateForum(ctx, mette, c.ID, samspil.ForumInput{Name: "IT-chefmøde", Level: samspil.ForumITChiefs,
+	if s.chiefs, err = store.CreateForum(ctx, mette, c.ID, samspil.ForumInput{Name: "IT-chefmøde", Level: samspil.ForumITChiefs,
 		Description: "IT-cheferne følger de fælles projekter og driften og mødes hver 14. dag.",
 		Cadence:     "FREQ=WEEKLY;INTERVAL=2;BYDAY=TH", FirstMeeting: time.Date(2014, 1, 9, 9, 0, 0, 0, cph), DurationMinutes: 120,
-		Location: "Skiftevis Silkeborg og Viborg", Members: members})
-	if err != nil {
+		Location: "Skiftevis Silkeborg og Viborg", Members: sits(SilkeborgChiefEmail, ViborgChiefEmail),
+		SkipHolidays: true}); err != nil {
 		return err
 	}
 
-	joint, err := store.CreateStrategy(ctx, mette, samspil.StrategyInput{CollaborationID: c.ID, Title: "Fælles digitaliseringsstrategi 2015–2018",
+	if s.joint, err = store.CreateStrategy(ctx, mette, samspil.StrategyInput{CollaborationID: c.ID, Title: "Fælles digitaliseringsstrategi 2015–2018",
 		From: day(2015, 1, 1), Until: ptr(day(2018, 12, 31)), Owners: []samspil.StrategyOwner{{OrganizationID: silkeborg.ID}, {OrganizationID: viborg.ID}},
 		Goals: []samspil.Goal{{Title: "Fælles systemer, hvor det giver mening"}, {Title: "Digital selvbetjening i verdensklasse"},
-			{Title: "Fælles projekter med målbare gevinster"}}})
-	if err != nil {
+			{Title: "Fælles projekter med målbare gevinster"}}}); err != nil {
 		return err
 	}
-	if _, err := store.AdoptStrategy(ctx, mette, joint.ID, silkeborg.ID, day(2015, 3, 24)); err != nil {
+	if _, err := store.AdoptStrategy(ctx, mette, s.joint.ID, silkeborg.ID, day(2015, 3, 24)); err != nil {
 		return err
 	}
-	if _, err := store.AdoptStrategy(ctx, peter, joint.ID, viborg.ID, day(2015, 3, 25)); err != nil {
+	if _, err := store.AdoptStrategy(ctx, peter, s.joint.ID, viborg.ID, day(2015, 3, 25)); err != nil {
 		return err
 	}
-
-	declare := func(a *samspil.Actor, org string, on samspil.Date, levels [7]int, why string) error {
-		in := samspil.AmbitionInput{OrganizationID: org, DeclaredOn: on}
-		for i, area := range samspil.AmbitionAreas {
-			in.Levels = append(in.Levels, samspil.AmbitionLevel{Area: area, Level: levels[i], Explanation: why})
-		}
-		_, err := store.DeclareAmbitions(ctx, a, c.ID, in)
-		return err
-	}
-	// Areas: shared systems, processes, organisation, joint procurement,
-	// joint development, joint operations, knowledge sharing.
-	for _, d := range []struct {
-		a      *samspil.Actor
-		org    string
-		on     samspil.Date
-		levels [7]int
-		why    string
-	}{
-		{mette, silkeborg.ID, day(2014, 1, 15), [7]int{3, 3, 2, 3, 3, 3, 4}, "Direktionens ambition ved samarbejdets start"},
-		{peter, viborg.ID, day(2014, 1, 20), [7]int{3, 3, 2, 3, 3, 3, 4}, "Direktionens ambition ved samarbejdets start"},
-		{peter, viborg.ID, day(2016, 9, 1), [7]int{2, 2, 0, 2, 3, 1, 4}, "Sektordirektørerne prioriterer egne løsninger"},
-		{mette, silkeborg.ID, day(2017, 3, 1), [7]int{3, 3, 2, 3, 3, 3, 4}, "Uændret: vi ønsker fortsat fælles løsninger"},
-		{mette, silkeborg.ID, day(2018, 11, 15), [7]int{1, 1, 0, 1, 3, 1, 3}, "Frivilligt samarbejde, hvor det giver mening"},
-		{peter, viborg.ID, day(2018, 11, 15), [7]int{1, 1, 0, 1, 2, 1, 3}, "Frivilligt samarbejde, hvor det giver mening"},
-		{mette, silkeborg.ID, day(2025, 9, 1), [7]int{1, 1, 0, 2, 3, 3, 3}, "Klar til fælles drift i en fælleskommunal driftsenhed"},
-		{peter, viborg.ID, day(2025, 9, 15), [7]int{1, 1, 0, 1, 2, 1, 3}, "Afventer byrådets valg af driftsenhed"},
-	} {
-		if err := declare(d.a, d.org, d.on, d.levels, d.why); err != nil {
-			return err
-		}
-	}
-
-	// Decisions, each voted by both members.
-	decide := func(title string, rule samspil.DecisionRule, on samspil.Date, forum string, s, v samspil.VoteChoice, closeIt bool) error {
-		d, err := store.CreateDecision(ctx, mette, c.ID, samspil.DecisionInput{Title: title, Rule: rule, DecidedOn: on, ForumID: forum, Binding: true,
-			Proposal: "Demo: forslaget er opdigtet til demoen."})
-		if err != nil {
-			return err
-		}
-		if s != "" {
-			if d, err = store.CastVote(ctx, mette, d.ID, samspil.VoteInput{OrganizationID: silkeborg.ID, Choice: s}); err != nil {
-				return err
-			}
-		}
-		if v != "" {
-			if d, err = store.CastVote(ctx, peter, d.ID, samspil.VoteInput{OrganizationID: viborg.ID, Choice: v}); err != nil {
-				return err
-			}
-		}
-		if closeIt {
-			_, err = store.CloseDecision(ctx, mette, d.ID, d.Version)
-		}
-		return err
-	}
-	if err := decide("Fælles ESDH-platform", samspil.RuleConsensus, day(2014, 6, 4), directors.ID, samspil.VoteFor, samspil.VoteFor, true); err != nil {
-		return err
-	}
-	if err := decide("Fælles IT-driftscenter", samspil.RuleMajorityChair, day(2017, 5, 3), directors.ID, samspil.VoteFor, samspil.VoteAgainst, true); err != nil {
-		return err
-	}
-	if err := decide("Justeret samarbejdsform: frivilligt samarbejde, hvor det giver mening", samspil.RuleConsensus, day(2018, 11, 1),
-		management.ID, samspil.VoteFor, samspil.VoteFor, true); err != nil {
-		return err
-	}
-	today := samspil.Today(time.Now())
-	if err := decide("Fælles indkøb af mødebookingsystem", samspil.RuleOptIn, today.AddDays(-3), chiefs.ID, samspil.VoteFor, "", false); err != nil {
+	if err := s.ambitions(c.ID); err != nil {
 		return err
 	}
 
-	// November 2018: the adjustment, in one step, approved by both
-	// municipalities on the day of the memo.
-	adj, err := store.ProposeAdjustment(ctx, mette, c.ID, samspil.AdjustmentInput{Title: "Justeret samarbejdsform",
-		Summary: "Ingen forpligtelse eller forventning om at søge hinanden først. Samarbejde frivilligt, hvor det giver mening, " +
-			"også med andre kommuner og i partnerskaber som OS2. De faste direktionsfora ophører; IT-cheferne mødes fortsat hver 14. dag.",
-		EffectiveOn: day(2018, 11, 1), Exclusivity: samspil.ExclusivityOpen,
+	// 7 November 2018: the adjustment, in one step, approved by both
+	// municipalities at the directors' meeting. The director forums stop
+	// that day; their later meetings go.
+	adj, err := store.ProposeAdjustment(ctx, mette, c.ID, samspil.AdjustmentInput{
+		Title: "Justeret samarbejdsform: frivilligt samarbejde, hvor det giver mening",
+		Summary: "Samarbejdet justeres: fra forpligtende samarbejde til frivilligt samarbejde, hvor det giver mening. Der er ingen " +
+			"forpligtelse eller forventning om at søge hinanden først; kommunerne samarbejder også med andre kommuner og i partnerskaber " +
+			"som OS2. De faste direktionsfora ophører; IT-cheferne mødes fortsat hver 14. dag.",
+		EffectiveOn: adjustedOn, Exclusivity: samspil.ExclusivityOpen,
 		Commitments: []samspil.CommitmentChange{{OrganizationID: silkeborg.ID, Commitment: samspil.CommitmentVoluntary},
 			{OrganizationID: viborg.ID, Commitment: samspil.CommitmentVoluntary}},
-		DiscontinuedForums: []string{directors.ID, management.ID},
-		StrategyNote:       "Den fælles strategi gælder, til hver kommune vedtager sin egen."})
+		DiscontinuedForums: []string{s.directors.ID, s.management.ID},
+		StrategyNote:       "Den fælles digitaliseringsstrategi gælder, indtil hver kommune vedtager sin egen."})
 	if err != nil {
 		return err
 	}
-	memo := day(2018, 11, 1)
 	for _, ap := range []struct {
 		who *samspil.Actor
 		org string
 	}{{mette, silkeborg.ID}, {peter, viborg.ID}} {
 		if _, err := store.ApproveAdjustment(ctx, ap.who, adj.ID, samspil.ApprovalInput{OrganizationID: ap.org,
-			Answer: samspil.Answer{On: &memo, Reason: "Besluttet af direktionen"}}); err != nil {
+			Answer: samspil.Answer{On: ptr(adjustedOn), Reason: "Besluttet på det fælles direktionsmøde"}}); err != nil {
 			return err
 		}
 	}
-	if _, err := store.AddDocument(ctx, mette, c.ID, samspil.DocumentInput{Kind: samspil.DocAgreement, Title: "Notat om justeret samarbejdsform, november 2018 (demo)",
-		FileName: "notat-2018.txt", ContentType: "text/plain", Content: []byte(demoDoc)}); err != nil {
+	if _, err := store.AddDocument(ctx, mette, c.ID, samspil.DocumentInput{Kind: samspil.DocAgreement,
+		Title: "Notat om justeret samarbejdsform, november 2018 (demo)", FileName: "notat-justeret-samarbejdsform-2018.txt",
+		ContentType: "text/plain; charset=utf-8", Content: []byte(memo2018)}); err != nil {
+		return err
+	}
+	// The description in its current form; the founding text stays in the
+	// declaration of 2013 (and in the audit log).
+	if c, err = store.FindCollaboration(ctx, mette, c.ID); err != nil {
+		return err
+	}
+	if s.collab, err = store.UpdateCollaboration(ctx, mette, c.ID, c.Version, samspil.CollaborationPatch{Purpose: ptr(purpose2018)}); err != nil {
 		return err
 	}
 	own, err := store.CreateStrategy(ctx, peter, samspil.StrategyInput{Title: "Viborg Kommunes digitaliseringsstrategi 2020–2023", From: day(2020, 1, 1),
@@ -234,54 +276,56 @@ func silkeborgViborg(ctx context.Context, store Store, mette, peter *samspil.Act
 		return err
 	}
 
-	// The IT chiefs' latest meetings: held, with minutes and attendance;
-	// the next one with an agenda; follow-up.
-	recent, err := store.ListMeetings(ctx, mette, samspil.MeetingFilter{ForumID: chiefs.ID, From: time.Now().AddDate(0, 0, -43),
-		To: time.Now().AddDate(0, 0, 15), ListOptions: samspil.ListOptions{Limit: 10}})
-	if err != nil {
+	if err := s.history(); err != nil {
 		return err
 	}
-	var lastHeld *samspil.Meeting
-	for i := range recent.Items {
-		m := &recent.Items[i]
-		if m.Start.After(time.Now()) {
-			if _, err := store.AddAgendaItem(ctx, mette, m.ID, samspil.AgendaItemInput{Title: "Status på fælles indkøb af mødebookingsystem",
-				OwnerUserID: peter.UserID}); err != nil {
-				return err
-			}
-			if _, err := store.AddAgendaItem(ctx, mette, m.ID, samspil.AgendaItemInput{Title: "Erfaringer med OS2-produkter", OwnerUserID: mette.UserID}); err != nil {
-				return err
-			}
-			break
+	return s.present()
+}
+
+// ambitions declares the members' ambitions: aligned at the start, apart
+// before 2018, lowered together in 2018, apart again on joint operations.
+func (s *story) ambitions(collabID string) error {
+	declare := func(a *samspil.Actor, org string, on samspil.Date, levels [7]int, why string) error {
+		in := samspil.AmbitionInput{OrganizationID: org, DeclaredOn: on}
+		for i, area := range samspil.AmbitionAreas {
+			in.Levels = append(in.Levels, samspil.AmbitionLevel{Area: area, Level: levels[i], Explanation: why})
 		}
-		if _, err := store.SetAttendance(ctx, mette, m.ID, []samspil.Attendance{
-			{UserID: mette.UserID, OrganizationID: silkeborg.ID, Status: samspil.AttendancePresent},
-			{UserID: peter.UserID, OrganizationID: viborg.ID, Status: samspil.AttendancePresent}}); err != nil {
-			return err
-		}
-		m, err = store.FindMeeting(ctx, mette, m.ID)
-		if err != nil {
-			return err
-		}
-		held := samspil.MeetingHeld
-		minutes := "**Demo-referat.** Status på de fælles projekter blev gennemgået.\n\n- Driften kører stabilt.\n- Mødebooking: Silkeborg deltager, Viborg melder tilbage."
-		if lastHeld, err = store.UpdateMeeting(ctx, mette, m.ID, m.Version, samspil.MeetingPatch{Status: &held, Minutes: &minutes}); err != nil {
-			return err
-		}
+		_, err := s.store.DeclareAmbitions(s.ctx, a, collabID, in)
+		return err
 	}
-	meetingID := ""
-	if lastHeld != nil {
-		meetingID = lastHeld.ID
-	}
-	for _, a := range []samspil.ActionItemInput{
-		{MeetingID: meetingID, Title: "Afklar Viborgs deltagelse i fælles mødebooking", OwnerUserID: peter.UserID, OrganizationID: viborg.ID, Due: ptr(today.AddDays(5))},
-		{MeetingID: meetingID, Title: "Del erfaringer med OS2-produkter", OwnerUserID: mette.UserID, OrganizationID: silkeborg.ID, Due: ptr(today.AddDays(-10))},
+	// Areas: shared systems, processes, organisation, joint procurement,
+	// joint development, joint operations, knowledge sharing.
+	for _, d := range []struct {
+		a      *samspil.Actor
+		org    string
+		on     samspil.Date
+		levels [7]int
+		why    string
+	}{
+		{s.mette, s.silkeborg.ID, day(2014, 1, 15), [7]int{3, 3, 2, 3, 3, 3, 4}, "Direktionens ambition ved samarbejdets start"},
+		{s.peter, s.viborg.ID, day(2014, 1, 20), [7]int{3, 3, 2, 3, 3, 3, 4}, "Direktionens ambition ved samarbejdets start"},
+		{s.peter, s.viborg.ID, day(2016, 9, 1), [7]int{2, 2, 0, 2, 3, 1, 4}, "Sektordirektørerne prioriterer egne løsninger"},
+		{s.mette, s.silkeborg.ID, day(2017, 3, 1), [7]int{3, 3, 2, 3, 3, 3, 4}, "Uændret: vi ønsker fortsat fælles løsninger"},
+		{s.mette, s.silkeborg.ID, adjustedOn, [7]int{1, 1, 0, 1, 3, 1, 3}, "Frivilligt samarbejde, hvor det giver mening"},
+		{s.peter, s.viborg.ID, adjustedOn, [7]int{1, 1, 0, 1, 2, 1, 3}, "Frivilligt samarbejde, hvor det giver mening"},
+		{s.mette, s.silkeborg.ID, day(2025, 9, 1), [7]int{1, 1, 0, 2, 3, 3, 3}, "Klar til fælles drift i en fælleskommunal driftsenhed"},
+		{s.peter, s.viborg.ID, day(2025, 9, 15), [7]int{1, 1, 0, 1, 2, 1, 3}, "Afventer byrådets valg af driftsenhed"},
 	} {
-		if _, err := store.CreateActionItem(ctx, mette, c.ID, a); err != nil {
+		if err := declare(d.a, d.org, d.on, d.levels, d.why); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// personOf returns the demo person with the e-mail address.
+func personOf(email string) person {
+	for _, p := range people {
+		if p.email == email {
+			return p
+		}
+	}
+	panic("demo: no person " + email)
 }
 
 // refresh reloads an actor, so that it sees new partners.
@@ -332,10 +376,6 @@ func otherCollaborations(ctx context.Context, store Store, sys *samspil.Actor) e
 	if len(midt.Items) < 12 {
 		return fmt.Errorf("only %d municipalities in Region Midtjylland", len(midt.Items))
 	}
-	byCode := map[string]*samspil.Organization{}
-	for i := range midt.Items {
-		byCode[midt.Items[i].MunicipalityCode] = &midt.Items[i]
-	}
 	assoc, err := store.CreateCollaboration(ctx, sys, samspil.CollaborationInput{Name: "Digitaliseringsforeningen Midt (demo)",
 		Kind: samspil.KindAssociation, Purpose: "Demo: en forening, hvor kommunerne i Region Midtjylland deler viden og koordinerer digitalisering.",
 		Start: day(2019, 1, 1), LegalForm: samspil.LegalAssociation, Exclusivity: samspil.ExclusivityOpen, DecisionRule: samspil.RuleMajorityChair,
@@ -372,6 +412,35 @@ func otherCollaborations(ctx context.Context, store Store, sys *samspil.Actor) e
 	for _, code := range []string{"0740", "0751", "0657", "0461", "0101", "0851"} {
 		if err := join(ctx, store, sys, community.ID, samspil.InvitationInput{OrganizationID: code, Commitment: samspil.CommitmentVoluntary,
 			Since: day(2023, 9, 1)}, day(2023, 8, 15)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// operationsUnit is a joint IT operations unit of municipalities in Midt-
+// jylland that starts next year: Aarhus's IT director founded it, three
+// municipalities have joined, and its invitations to Silkeborg and Viborg
+// wait for their administrators' answer (every council chooses its
+// operations unit).
+func operationsUnit(ctx context.Context, store Store, sys, aarhus *samspil.Actor, today samspil.Date) error {
+	start := day(today.Year+1, time.January, 1)
+	u, err := store.CreateCollaboration(ctx, aarhus, samspil.CollaborationInput{Name: "Fælles IT-drift Midt (demo)",
+		Kind: samspil.KindOperationsUnit, Purpose: "Demo: en fælleskommunal IT-driftsenhed, hvor kommuner i Midtjylland samler drift af " +
+			"infrastruktur og fagsystemer. Hvert byråd vælger selv sin driftsenhed.",
+		Start: start, LegalForm: samspil.LegalSection60, Exclusivity: samspil.ExclusivityOpen, DecisionRule: samspil.RuleMajority,
+		CostKey: samspil.CostPerCapita, Visibility: samspil.VisibilitySector, OrganizationID: "0751"})
+	if err != nil {
+		return err
+	}
+	for _, code := range []string{"0746", "0710", "0727"} { // Skanderborg, Favrskov, Odder
+		if err := join(ctx, store, sys, u.ID, samspil.InvitationInput{OrganizationID: code, Since: start}, today.AddDays(-21)); err != nil {
+			return err
+		}
+	}
+	for _, code := range []string{"0740", "0791"} {
+		if _, err := store.Invite(ctx, aarhus, u.ID, samspil.InvitationInput{OrganizationID: code, Since: start,
+			Message: fmt.Sprintf("Vil I være med i Fælles IT-drift Midt fra 1. januar %d? Svar gerne, når byrådet har valgt driftsenhed.", start.Year)}); err != nil {
 			return err
 		}
 	}

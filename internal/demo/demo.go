@@ -1,25 +1,61 @@
 // Package demo fills a database with a small, fictional cast for trying
-// samspil out: a demo administrator, the people and organisation trees of
-// Silkeborg and Viborg (the two municipalities whose collaboration samspil
-// grew from), a synthetic IT landscape for every municipality, and the
-// Silkeborg–Viborg collaboration from 2014 to today with two more
-// collaborations. The
-// municipalities and vendors are real; the people, usages and contracts are
-// invented.
+// samspil out: the people and organisation trees of Silkeborg and Viborg
+// (the two municipalities whose collaboration samspil grew from), a
+// platform operator, a synthetic IT landscape for every municipality, and
+// the Silkeborg–Viborg collaboration from 2014 to today with three more
+// collaborations. The municipalities and vendors are real; the people,
+// usages, contracts, texts and decisions are invented.
+//
+// The history keeps its own dates; what is current (the latest meetings,
+// open votes, action items, contract deadlines, an invitation) is placed
+// around the day the demo is made, so that it looks right whenever it is
+// run.
 package demo
 
 import (
 	"context"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/samspil/samspil"
 )
 
-// Login of the demo administrator, printed at start-up.
+// Password is the password of every demo login.
+const Password = "demo-adgang-til-samspil"
+
+// The demo logins, printed at start-up. Start as Silkeborg's IT chief.
 const (
-	AdminEmail    = "demo@samspil.example"
-	AdminPassword = "demo-adgang-til-samspil"
+	SilkeborgChiefEmail = "mette.lund@silkeborg.example" // administrator of Silkeborg: votes and approves for Silkeborg only
+	ViborgChiefEmail    = "peter.vinther@viborg.example" // administrator of Viborg: votes and approves for Viborg only
+	ViewerEmail         = "anne.kjaer@silkeborg.example" // viewer of Silkeborg: reads, changes nothing
+	OperatorEmail       = "demo@samspil.example"         // platform operator: runs the installation, acts for no municipality
 )
+
+// Login is a demo login as the start-up text shows it.
+type Login struct {
+	Email string
+	Name  string
+	About string // who they are and what they may do, in English like the rest of the command line
+}
+
+// Logins are the demo logins, the one to start with first.
+var Logins = []Login{
+	{SilkeborgChiefEmail, "Mette Lund", "IT chief of Silkeborg; votes and approves for Silkeborg (start here)"},
+	{ViborgChiefEmail, "Peter Vinther", "IT chief of Viborg; votes and approves for Viborg"},
+	{ViewerEmail, "Anne Kjær", "procurement, Silkeborg; reads only"},
+	{OperatorEmail, "Ole Kragh", "platform operator; runs the installation, acts for no municipality"},
+}
+
+// LoginText is what the command line prints about the demo logins.
+func LoginText() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Demo logins, all with the password %s:\n", Password)
+	for _, l := range Logins {
+		fmt.Fprintf(&b, "  %-30s %s, %s\n", l.Email, l.Name, l.About)
+	}
+	return b.String()
+}
 
 // Store is what the demo needs.
 type Store interface {
@@ -49,6 +85,7 @@ type person struct {
 	email, name string
 	org         string
 	role        samspil.Role
+	login       bool // has the demo password; the others are people in the record only
 }
 
 // Silkeborg has no sector directors: one director's office over the
@@ -79,33 +116,60 @@ var trees = map[string][]unit{
 	},
 }
 
+// The cast. The directors sit in the director forums of 2014–2018; the
+// IT chiefs keep the record; Aarhus's IT director invites Silkeborg and
+// Viborg to a joint operations unit.
+const (
+	jonasEmail  = "jonas.holm@silkeborg.example"
+	larsEmail   = "lars.dahl@silkeborg.example"
+	karenEmail  = "karen.bundgaard@silkeborg.example"
+	sofieEmail  = "sofie.bach@viborg.example"
+	hanneEmail  = "hanne.skov@viborg.example"
+	torbenEmail = "torben.riis@viborg.example"
+	rikkeEmail  = "rikke.moerch@aarhus.example"
+)
+
 var people = []person{
-	{"mette.lund@silkeborg.example", "Mette Lund (it-chef)", "0740", samspil.RoleAdmin},
-	{"jonas.holm@silkeborg.example", "Jonas Holm (projektleder)", "0740", samspil.RoleEditor},
-	{"anne.kjaer@silkeborg.example", "Anne Kjær (indkøb)", "0740", samspil.RoleViewer},
-	{"peter.vinther@viborg.example", "Peter Vinther (it-chef)", "0791", samspil.RoleAdmin},
-	{"sofie.bach@viborg.example", "Sofie Bach (digitaliseringskonsulent)", "0791", samspil.RoleEditor},
+	{SilkeborgChiefEmail, "Mette Lund (it-chef)", "0740", samspil.RoleAdmin, true},
+	{jonasEmail, "Jonas Holm (projektleder)", "0740", samspil.RoleEditor, true},
+	{ViewerEmail, "Anne Kjær (indkøbskonsulent)", "0740", samspil.RoleViewer, true},
+	{larsEmail, "Lars Dahl (kommunaldirektør)", "0740", samspil.RoleViewer, false},
+	{karenEmail, "Karen Bundgaard (chef for Økonomi og Personale)", "0740", samspil.RoleViewer, false},
+	{ViborgChiefEmail, "Peter Vinther (it-chef)", "0791", samspil.RoleAdmin, true},
+	{sofieEmail, "Sofie Bach (digitaliseringskonsulent)", "0791", samspil.RoleEditor, true},
+	{hanneEmail, "Hanne Skov (kommunaldirektør)", "0791", samspil.RoleViewer, false},
+	{torbenEmail, "Torben Riis (direktør for Økonomi og Personale)", "0791", samspil.RoleViewer, false},
+	{rikkeEmail, "Rikke Mørch (it-direktør)", "0751", samspil.RoleAdmin, false},
 }
 
-// Ensure creates the demo cast unless it exists. It reports whether it
-// created it.
+// Ensure creates the demo unless it exists, with today's date as the
+// present. It reports whether it created it.
 func Ensure(ctx context.Context, store Store) (bool, error) {
-	if _, err := store.UserIDByEmail(ctx, AdminEmail); err == nil {
+	return EnsureAt(ctx, store, samspil.Now())
+}
+
+// EnsureAt is Ensure with now as the present; now must be what the store's
+// clock says (tests set both).
+func EnsureAt(ctx context.Context, store Store, now time.Time) (bool, error) {
+	if _, err := store.UserIDByEmail(ctx, OperatorEmail); err == nil {
 		return false, nil
 	} else if samspil.ErrorCode(err) != samspil.ENOTFOUND {
 		return false, err
 	}
 	sys := samspil.SystemActor("demo")
-	if _, err := store.CreateUser(ctx, sys, samspil.UserInput{Email: AdminEmail, DisplayName: "Demo-administrator",
-		Password: AdminPassword, OrganizationID: "0740", Role: samspil.RoleAdmin, Operator: true}); err != nil {
+	if _, err := store.CreateUser(ctx, sys, samspil.UserInput{Email: OperatorEmail, DisplayName: "Ole Kragh (platformoperatør)",
+		Password: Password, Operator: true}); err != nil {
 		if samspil.ErrorCode(err) == samspil.ECONFLICT {
 			return false, nil // another instance starting at the same time made it
 		}
-		return false, fmt.Errorf("create demo administrator: %w", err)
+		return false, fmt.Errorf("create the demo operator: %w", err)
 	}
 	for _, p := range people {
-		if _, err := store.CreateUser(ctx, sys, samspil.UserInput{Email: p.email, DisplayName: p.name, Password: AdminPassword,
-			OrganizationID: p.org, Role: p.role}); err != nil {
+		in := samspil.UserInput{Email: p.email, DisplayName: p.name, OrganizationID: p.org, Role: p.role}
+		if p.login {
+			in.Password = Password
+		}
+		if _, err := store.CreateUser(ctx, sys, in); err != nil {
 			return false, fmt.Errorf("create %s: %w", p.email, err)
 		}
 	}
@@ -114,10 +178,11 @@ func Ensure(ctx context.Context, store Store) (bool, error) {
 			return false, err
 		}
 	}
-	if err := ensureLandscape(ctx, store); err != nil {
+	today := samspil.Today(now)
+	if err := ensureLandscape(ctx, store, today); err != nil {
 		return false, err
 	}
-	if err := ensureCollaborations(ctx, store); err != nil {
+	if err := ensureCollaborations(ctx, store, now); err != nil {
 		return false, err
 	}
 	return true, nil

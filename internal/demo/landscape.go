@@ -51,6 +51,26 @@ var catalogue = []product{
 	{"Microsoft 365", "Microsoft Danmark ApS", samspil.CategoryInfrastructure, nil, false},
 }
 
+// storyContracts are the contracts of Silkeborg and Viborg that the
+// present of the demo turns on, by municipality and product: how many days
+// from today the last day to give notice falls. Both run Nexus on
+// contracts that come up together (a joint procurement to decide on), and
+// each has one more deadline within six months.
+var storyContracts = map[string]map[string]int{
+	"0740": {"Nexus": 100, "SD Løn": 40},
+	"0791": {"Nexus": 110, "Prisme": 70},
+}
+
+// noticeTerms returns contract terms whose last day to give notice falls
+// days after today or within the month after: a four-year term with two
+// one-year options that run on unless notice is given, six months' notice
+// to the end of a month (løbende måned).
+func noticeTerms(today samspil.Date, days int) samspil.ContractTerms {
+	expiry := today.AddDays(days).AddMonths(6).EndOfMonth()
+	return samspil.ContractTerms{Start: expiry.AddMonths(-48).AddDays(1), Expiry: &expiry, ExtensionCount: 2, ExtensionMonths: 12,
+		NoticeMonths: 6, NoticeRule: samspil.NoticeEndOfMonth}
+}
+
 // categoriesInUse are the areas every demo municipality covers; for each it
 // uses one of the competing products.
 var categoriesInUse = []samspil.Category{samspil.CategoryCaseManagement, samspil.CategoryEconomy, samspil.CategoryHRPayroll,
@@ -59,7 +79,7 @@ var categoriesInUse = []samspil.Category{samspil.CategoryCaseManagement, samspil
 // ensureLandscape gives every municipality a synthetic landscape: one
 // product per area, a few OS2 products, and contracts for most commercial
 // products. It runs once, with the rest of the demo.
-func ensureLandscape(ctx context.Context, store Store) error {
+func ensureLandscape(ctx context.Context, store Store, today samspil.Date) error {
 	sys := samspil.SystemActor("demo")
 	orgs, err := store.ListOrganizations(ctx, sys, samspil.OrganizationFilter{Kind: samspil.KindMunicipality, ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
 	if err != nil {
@@ -109,14 +129,20 @@ func ensureLandscape(ctx context.Context, store Store) error {
 		var picks []product
 		for _, c := range categoriesInUse {
 			options := byCategory[c]
-			picks = append(picks, options[rng.IntN(len(options))])
+			pick := options[rng.IntN(len(options))]
+			for _, p := range options {
+				if _, ok := storyContracts[o.MunicipalityCode][p.name]; ok {
+					pick = p
+				}
+			}
+			picks = append(picks, pick)
 		}
 		for _, p := range catalogue {
 			if p.os2 && rng.IntN(3) > 0 {
 				picks = append(picks, p)
 			}
 		}
-		if err := demoOrganization(ctx, store, sys, rng, &o, picks, systems); err != nil {
+		if err := demoOrganization(ctx, store, sys, rng, &o, picks, systems, today); err != nil {
 			return err
 		}
 		if (i+1)%20 == 0 || i+1 == len(orgs.Items) {
@@ -135,18 +161,23 @@ func seed(code string) uint64 {
 var demoLifecycles = []samspil.Lifecycle{samspil.LifecycleOperational, samspil.LifecycleOperational, samspil.LifecycleOperational,
 	samspil.LifecycleOperational, samspil.LifecyclePhasingIn, samspil.LifecyclePhasingOut, samspil.LifecyclePlanned, samspil.LifecyclePilot}
 
-func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng *rand.Rand, o *samspil.Organization, picks []product, systems map[string]*samspil.System) error {
+func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng *rand.Rand, o *samspil.Organization, picks []product,
+	systems map[string]*samspil.System, today samspil.Date) error {
 	for _, p := range picks {
 		s := systems[p.name]
 		lifecycle := demoLifecycles[rng.IntN(len(demoLifecycles))]
 		from := samspil.NewDate(2012+rng.IntN(12), time.Month(1+rng.IntN(12)), 1)
+		noticeIn, story := storyContracts[o.MunicipalityCode][p.name]
+		if story {
+			lifecycle = samspil.LifecycleOperational
+		}
 		// Public, so that the demo's catalogue and maps show without signing
 		// in; real usages default to sector.
 		if _, err := store.CreateUsage(ctx, sys, samspil.UsageInput{OrganizationID: o.ID, SystemID: s.ID, Lifecycle: lifecycle, From: &from,
 			Visibility: samspil.VisibilityPublic, Notes: "Syntetiske demodata."}); err != nil {
 			return fmt.Errorf("demo usage %s/%s: %w", o.Name, p.name, err)
 		}
-		if p.os2 || rng.IntN(10) < 3 {
+		if p.os2 || (!story && rng.IntN(10) < 3) {
 			continue
 		}
 		start := samspil.NewDate(2020+rng.IntN(6), time.Month(1+rng.IntN(12)), 1)
@@ -159,6 +190,9 @@ func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng 
 		costs := samspil.Costs{Acquisition: samspil.DKK(int64(size) * int64(2+rng.IntN(8)) * 10), Operation: samspil.DKK(int64(size) * int64(10+rng.IntN(30)) * 10)}
 		procurement := []samspil.ProcurementForm{samspil.ProcurementEUTender, samspil.ProcurementSKI, samspil.ProcurementSKI, samspil.ProcurementJoint}[rng.IntN(4)]
 		visibility := []samspil.Visibility{samspil.VisibilityPrivate, samspil.VisibilitySector, samspil.VisibilitySector}[rng.IntN(3)]
+		if story {
+			terms, visibility = noticeTerms(today, noticeIn), samspil.VisibilitySector
+		}
 		if _, err := store.CreateContract(ctx, sys, samspil.ContractInput{OrganizationID: o.ID, Name: p.name + " – driftsaftale", SupplierID: s.VendorID,
 			SystemIDs: []string{s.ID}, ContractTerms: terms, ProcurementForm: procurement, Costs: &costs, Visibility: visibility,
 			PriceVisibility: samspil.VisibilityPrivate, Notes: "Syntetiske demodata."}); err != nil {

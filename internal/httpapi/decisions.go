@@ -63,7 +63,8 @@ func (a *API) registerDecisions() {
 	register(a, huma.Operation{OperationID: "cast-vote", Method: http.MethodPost, Path: "/decisions/{id}/votes", Tags: tags,
 		Summary: "Vote for a member organisation",
 		Description: "A member votes once; voting again while the decision is open changes its vote. The administrators and editors of the member " +
-			"vote for it, or those of the member holding its proxy for this decision. Observers have no vote. Answers with the decision."},
+			"vote for it, or those of the member holding its proxy for this decision. Observers have no vote. A vote given earlier, such as at a past " +
+			"meeting, is recorded with the day it was given (cast_on). Answers with the decision."},
 		samspil.PermCollabRepresent, func(ctx context.Context, in *struct {
 			IDPath
 			Body samspil.VoteInput

@@ -132,7 +132,7 @@ func (db *DB) finishDecisions(ctx context.Context, qr querier, actor *samspil.Ac
 
 	var q2 query
 	rows, err = qr.QueryContext(ctx, `SELECT v.decision_id, v.id, v.organization_id, o.name, v.choice, v.proxy, v.cast_by_name, v.cast_by_org_id,
-		v.comment, v.cast_at FROM votes v JOIN organizations o ON o.id = v.organization_id
+		v.comment, v.cast_on, v.cast_at FROM votes v JOIN organizations o ON o.id = v.organization_id
 		WHERE v.decision_id IN `+q2.in(ids)+` ORDER BY o.name_fold, v.id`, q2.args...)
 	if err != nil {
 		return err
@@ -143,10 +143,14 @@ func (db *DB) finishDecisions(ctx context.Context, qr querier, actor *samspil.Ac
 	}
 	votes, err := collect(rows, func(r rowScanner) (vote, error) {
 		var v vote
+		var on nullDate
 		var at dbTime
 		err := r.Scan(&v.decisionID, &v.ID, &v.OrganizationID, &v.OrganizationName, &v.Choice, &v.ProxyFor, &v.CastByName,
-			&v.CastByOrganization, &v.Comment, &at)
-		v.CastAt = at.T
+			&v.CastByOrganization, &v.Comment, &on, &at)
+		v.CastOn, v.CastAt = on.D, at.T
+		if !on.Valid {
+			v.CastOn = samspil.Today(at.T) // recorded before votes had a day of their own
+		}
 		return v, err
 	})
 	if err != nil {
@@ -496,6 +500,7 @@ func (db *DB) CastVote(ctx context.Context, actor *samspil.Actor, decisionID str
 			v.Add("choice", "opt_out is only possible when each member decides for itself (opt_in)")
 		}
 		v.Check(utf8.RuneCountInString(in.Comment) <= 2000, "comment", "must be at most 2000 characters")
+		castOn := castDay(&v, d, in.CastOn, samspil.Today(tx.now))
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -506,7 +511,7 @@ func (db *DB) CastVote(ctx context.Context, actor *samspil.Actor, decisionID str
 			return err
 		}
 		vote := samspil.Vote{ID: newID(), OrganizationID: m.OrganizationID, OrganizationName: m.OrganizationName, Choice: in.Choice, ProxyFor: proxy,
-			CastByName: actorLabel(actor), CastByOrganization: castBy, Comment: in.Comment, CastAt: tx.now}
+			CastByName: actorLabel(actor), CastByOrganization: castBy, Comment: in.Comment, CastOn: castOn, CastAt: tx.now}
 		i := slices.IndexFunc(d.Votes, func(v samspil.Vote) bool { return v.OrganizationID == m.OrganizationID })
 		if i >= 0 && !in.Replace {
 			return samspil.ErrorAt(samspil.ECONFLICT, "organization_id", "%s has voted already; to change its vote, say so (replace)", m.OrganizationName)
@@ -515,8 +520,8 @@ func (db *DB) CastVote(ctx context.Context, actor *samspil.Actor, decisionID str
 			before := d.Votes[i]
 			vote.ID = before.ID
 			if _, err := tx.ExecContext(ctx, `UPDATE votes SET choice = $2, proxy = $3, cast_by_user_id = $4, cast_by_name = $5, cast_by_org_id = $6,
-				comment = $7, cast_at = $8 WHERE id = $1`, vote.ID, string(vote.Choice), vote.ProxyFor, nullString(actor.UserID), vote.CastByName,
-				vote.CastByOrganization, vote.Comment, tx.now); err != nil {
+				comment = $7, cast_on = $8, cast_at = $9 WHERE id = $1`, vote.ID, string(vote.Choice), vote.ProxyFor, nullString(actor.UserID),
+				vote.CastByName, vote.CastByOrganization, vote.Comment, vote.CastOn, tx.now); err != nil {
 				return err
 			}
 			if err := tx.Audit(auditEntry{OrgID: m.OrganizationID, Action: "decision.vote.change", ObjectType: "vote", ObjectID: vote.ID,
@@ -525,8 +530,9 @@ func (db *DB) CastVote(ctx context.Context, actor *samspil.Actor, decisionID str
 			}
 		} else {
 			if _, err := tx.ExecContext(ctx, `INSERT INTO votes (id, decision_id, organization_id, choice, proxy, cast_by_user_id, cast_by_name,
-				cast_by_org_id, comment, cast_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`, vote.ID, d.ID, vote.OrganizationID,
-				string(vote.Choice), vote.ProxyFor, nullString(actor.UserID), vote.CastByName, vote.CastByOrganization, vote.Comment, tx.now); err != nil {
+				cast_by_org_id, comment, cast_on, cast_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)`, vote.ID, d.ID, vote.OrganizationID,
+				string(vote.Choice), vote.ProxyFor, nullString(actor.UserID), vote.CastByName, vote.CastByOrganization, vote.Comment, vote.CastOn,
+				tx.now); err != nil {
 				return err
 			}
 			if err := tx.Audit(auditEntry{OrgID: m.OrganizationID, Action: "decision.vote", ObjectType: "vote", ObjectID: vote.ID,
@@ -540,6 +546,28 @@ func (db *DB) CastVote(ctx context.Context, actor *samspil.Actor, decisionID str
 		return nil
 	})
 	return out, err
+}
+
+// castDay returns the day a vote was given: given, or today when it is
+// zero. A vote recorded afterwards (the votes of a past meeting) carries an
+// earlier day, but not one in the future nor one before the decision was
+// put to the members: its day, or the day it was recorded when that is
+// earlier (a proposal put before the meeting that decides it).
+func castDay(v *samspil.Validation, d *samspil.Decision, given, today samspil.Date) samspil.Date {
+	if given.IsZero() {
+		return today
+	}
+	put := d.DecidedOn
+	if recorded := samspil.Today(d.CreatedAt); recorded.Before(put) {
+		put = recorded
+	}
+	switch {
+	case given.After(today):
+		v.Add("cast_on", "must not be in the future")
+	case given.Before(put):
+		v.Add("cast_on", "must not be before the decision was put to the members (%s)", put.String())
+	}
+	return given
 }
 
 // touchDecision moves a decision to its next version after its votes or
