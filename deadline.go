@@ -1,10 +1,6 @@
 package samspil
 
-import (
-	"fmt"
-	"slices"
-	"strings"
-)
+import "slices"
 
 // This file computes the deadlines of a contract: when it ends, and the last
 // day to give notice so that it ends then. A municipality that misses the
@@ -273,6 +269,14 @@ type Deadlines struct {
 	MonthsLeft       *int           `json:"months_left,omitempty"`        // whole months from today to NextEnd
 	ExtensionsLeft   int            `json:"extensions_left"`
 	Explanation      string         `json:"explanation"` // one English sentence saying why, for people
+	// Why is Explanation as a phrase, which pages and e-mails show in the
+	// reader's language; JSON keeps the English Explanation only.
+	Why Phrase `json:"-"`
+}
+
+// explain sets the explanation.
+func (dl *Deadlines) explain(why Phrase) {
+	dl.Why, dl.Explanation = why, why.String()
 }
 
 // Deadlines returns the contract's deadlines on the day today, which the
@@ -311,12 +315,12 @@ func (t ContractTerms) Deadlines(today Date) Deadlines {
 		end := *t.TerminatedOn
 		if today.After(end) {
 			dl.Status = ContractTerminated
-			dl.Explanation = fmt.Sprintf("The contract ended on %s after notice or termination.", end)
+			dl.explain(Phrasef("The contract ended on %s after notice or termination.", end))
 			return dl
 		}
 		dl.Status = ContractInNotice
 		dl.setNextEnd(today, end)
-		dl.Explanation = fmt.Sprintf("Notice has been given or the contract terminated; it ends on %s.", end)
+		dl.explain(Phrasef("Notice has been given or the contract terminated; it ends on %s.", end))
 		return dl
 	}
 	dl.Status = ContractActive
@@ -353,9 +357,10 @@ func (t ContractTerms) fixedDeadlines(today Date, dl *Deadlines) {
 	dl.CurrentEnd = datep(end)
 	if today.After(end) {
 		dl.Status = ContractExpired
-		dl.Explanation = fmt.Sprintf("The contract expired on %s.", end)
 		if count > 0 {
-			dl.Explanation = fmt.Sprintf("The contract expired on %s with no extensions left.", end)
+			dl.explain(Phrasef("The contract expired on %s with no extensions left.", end))
+		} else {
+			dl.explain(Phrasef("The contract expired on %s.", end))
 		}
 		return
 	}
@@ -370,34 +375,38 @@ func (t ContractTerms) fixedDeadlines(today Date, dl *Deadlines) {
 	}
 	next := t.termEnd(j)
 	dl.setNextEnd(today, next)
-	irrevocable := ""
-	if j > k {
-		irrevocable = fmt.Sprintf("The contract cannot end before %s; ", t.IrrevocableUntil)
-	}
 
 	if j == count {
 		dl.NextDecisionDate = datep(next)
 		switch {
 		case j > k:
-			dl.Explanation = irrevocable + fmt.Sprintf(
-				"it is extended to %s and then expires with no extensions left, so a successor must be in place by then.", next)
+			dl.explain(Phrasef("The contract cannot end before %s; it is extended to %s and then expires with no extensions left, so a successor must be in place by then.",
+				*t.IrrevocableUntil, next))
 		case count > 0:
-			dl.Explanation = fmt.Sprintf("The contract expires on %s with no extensions left; no notice is needed, but a successor must be in place by then.", next)
+			dl.explain(Phrasef("The contract expires on %s with no extensions left; no notice is needed, but a successor must be in place by then.", next))
 		default:
-			dl.Explanation = fmt.Sprintf("The contract expires on %s; no notice is needed, but a successor must be in place by then.", next)
+			dl.explain(Phrasef("The contract expires on %s; no notice is needed, but a successor must be in place by then.", next))
 		}
 		return
 	}
 	lnd := lastNotice(next)
 	dl.LastNoticeDate = datep(lnd)
 	dl.NextDecisionDate = datep(lnd)
-	noun := "extensions"
-	if count == 1 {
-		noun = "extension"
+	// One format per case, so that each is a whole sentence to translate.
+	switch {
+	case j > k && count == 1:
+		dl.explain(Phrasef("The contract cannot end before %s; give notice by %s to end the contract on %s; otherwise it is extended to %s (%d of %d extension left).",
+			*t.IrrevocableUntil, lnd, next, t.termEnd(j+1), count-k, count))
+	case j > k:
+		dl.explain(Phrasef("The contract cannot end before %s; give notice by %s to end the contract on %s; otherwise it is extended to %s (%d of %d extensions left).",
+			*t.IrrevocableUntil, lnd, next, t.termEnd(j+1), count-k, count))
+	case count == 1:
+		dl.explain(Phrasef("Give notice by %s to end the contract on %s; otherwise it is extended to %s (%d of %d extension left).",
+			lnd, next, t.termEnd(j+1), count-k, count))
+	default:
+		dl.explain(Phrasef("Give notice by %s to end the contract on %s; otherwise it is extended to %s (%d of %d extensions left).",
+			lnd, next, t.termEnd(j+1), count-k, count))
 	}
-	dl.Explanation = sentence(irrevocable, fmt.Sprintf(
-		"give notice by %s to end the contract on %s; otherwise it is extended to %s (%d of %d %s left).",
-		lnd, next, t.termEnd(j+1), count-k, count, noun))
 }
 
 func (t ContractTerms) openDeadlines(today Date, dl *Deadlines) {
@@ -406,7 +415,7 @@ func (t ContractTerms) openDeadlines(today Date, dl *Deadlines) {
 		from = t.Start
 	}
 	d := from
-	irrevocable := ""
+	irrevocable := false
 	if dateSet(t.IrrevocableUntil) {
 		// The first day a notice can be given that takes effect on or after
 		// IrrevocableUntil: the day after the last one that takes effect
@@ -414,7 +423,7 @@ func (t ContractTerms) openDeadlines(today Date, dl *Deadlines) {
 		first := LastNoticeDate(t.IrrevocableUntil.AddDays(-1), t.NoticeMonths, t.NoticeRule).AddDays(1)
 		if first.After(d) {
 			d = first
-			irrevocable = fmt.Sprintf("The contract cannot end before %s; ", t.IrrevocableUntil)
+			irrevocable = true
 		}
 	}
 	next := NoticeEffective(d, t.NoticeMonths, t.NoticeRule)
@@ -422,40 +431,49 @@ func (t ContractTerms) openDeadlines(today Date, dl *Deadlines) {
 	dl.setNextEnd(today, next)
 	dl.LastNoticeDate = datep(lnd)
 	dl.NextDecisionDate = datep(lnd)
-	dl.Explanation = sentence(irrevocable, fmt.Sprintf(
-		"give notice by %s to end the contract on %s (%s); it runs until notice is given.",
-		lnd, next, noticeTerms(t.NoticeMonths, t.NoticeRule)))
-}
-
-// sentence joins an optional opening clause ("The contract cannot end
-// before …; ") and the rest of a sentence, capitalising the rest when it
-// starts the sentence.
-func sentence(opening, rest string) string {
-	if opening == "" && rest != "" {
-		return strings.ToUpper(rest[:1]) + rest[1:]
+	terms := noticeTerms(t.NoticeMonths, t.NoticeRule)
+	if irrevocable {
+		dl.explain(Phrasef("The contract cannot end before %s; give notice by %s to end the contract on %s (%s); it runs until notice is given.",
+			*t.IrrevocableUntil, lnd, next, terms))
+		return
 	}
-	return opening + rest
+	dl.explain(Phrasef("Give notice by %s to end the contract on %s (%s); it runs until notice is given.", lnd, next, terms))
 }
 
 // noticeTerms describes a notice period in words: "3 months' notice to the
-// end of a quarter".
-func noticeTerms(months int, rule NoticeRule) string {
-	var to string
+// end of a quarter". Each case is a whole phrase, so that it translates.
+func noticeTerms(months int, rule NoticeRule) Phrase {
 	switch rule {
 	case NoticeEndOfMonth:
-		to = " to the end of a month"
+		switch {
+		case months <= 0:
+			return Phrasef("notice to the end of a month")
+		case months == 1:
+			return Phrasef("1 month's notice to the end of a month")
+		}
+		return Phrasef("%d months' notice to the end of a month", months)
 	case NoticeEndOfQuarter:
-		to = " to the end of a quarter"
+		switch {
+		case months <= 0:
+			return Phrasef("notice to the end of a quarter")
+		case months == 1:
+			return Phrasef("1 month's notice to the end of a quarter")
+		}
+		return Phrasef("%d months' notice to the end of a quarter", months)
 	case NoticeEndOfYear:
-		to = " to the end of a year"
+		switch {
+		case months <= 0:
+			return Phrasef("notice to the end of a year")
+		case months == 1:
+			return Phrasef("1 month's notice to the end of a year")
+		}
+		return Phrasef("%d months' notice to the end of a year", months)
 	}
 	switch {
-	case months <= 0 && to == "":
-		return "no notice period"
 	case months <= 0:
-		return "notice" + to
+		return Phrasef("no notice period")
 	case months == 1:
-		return "1 month's notice" + to
+		return Phrasef("1 month's notice")
 	}
-	return fmt.Sprintf("%d months' notice", months) + to
+	return Phrasef("%d months' notice", months)
 }

@@ -517,7 +517,7 @@ func TestNoticeTermsInWords(t *testing.T) {
 		{3, NoticeEndOfYear, "3 months' notice to the end of a year"},
 		{6, NoticeAnyDay, "6 months' notice"},
 	} {
-		if got := noticeTerms(c.months, c.rule); got != c.want {
+		if got := noticeTerms(c.months, c.rule).String(); got != c.want {
 			t.Errorf("noticeTerms(%d, %s) = %q, want %q", c.months, c.rule, got, c.want)
 		}
 	}
@@ -660,6 +660,10 @@ func checkDeadlines(t *testing.T, terms ContractTerms, today Date, dl Deadlines)
 	if dl.Explanation == "" || strings.Contains(dl.Explanation, "%") || strings.Contains(dl.Explanation, "<nil>") ||
 		strings.Contains(dl.Explanation, "()") || !strings.HasSuffix(dl.Explanation, ".") {
 		fail("bad explanation %q", dl.Explanation)
+	}
+	// The phrase the pages translate says the same as the English sentence.
+	if dl.Why.String() != dl.Explanation {
+		fail("the phrase %q is not the explanation %q", dl.Why.String(), dl.Explanation)
 	}
 	for _, d := range []*Date{dl.CurrentEnd, dl.NextEnd, dl.LastNoticeDate, dl.NextDecisionDate} {
 		if d != nil && !d.valid() {

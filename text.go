@@ -50,3 +50,21 @@ func (p *Phrase) UnmarshalText(b []byte) error {
 // Term is a code word inside a Phrase, such as a commitment level
 // ("binding"); pages show it through the message catalogue, JSON as is.
 type Term string
+
+// danishMonths are the names of the months in Danish, January first.
+var danishMonths = [12]string{"januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september",
+	"oktober", "november", "december"}
+
+// LongDate writes a day as sentences do: "31. december 2026" in Danish
+// ("da"), "31 December 2026" in English (any other language). The zero
+// Date is "".
+func LongDate(d Date, lang string) string {
+	if d.IsZero() {
+		return ""
+	}
+	t := d.Time()
+	if lang == "da" {
+		return fmt.Sprintf("%d. %s %d", t.Day(), danishMonths[t.Month()-1], t.Year())
+	}
+	return fmt.Sprintf("%d %s %d", t.Day(), t.Month(), t.Year())
+}

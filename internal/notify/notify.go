@@ -28,15 +28,25 @@ type Store interface {
 	samspil.NoticeService
 }
 
-// Texts formats the texts of notices in the readers' language: key is a
-// message catalogue key.
-type Texts func(key string, args ...any) string
+// Texts formats a text of the message catalogue in a language: key is a
+// catalogue key.
+type Texts func(lang, key string, args ...any) string
+
+// Phrases writes a computed sentence, such as what to do about a contract,
+// in a language.
+type Phrases func(lang string, p samspil.Phrase) string
 
 // Job sends notices.
+//
+// A notice is written in its recipient's language. samspil stores no
+// language per person (the language of the pages is a choice kept by the
+// browser), so every notice is written in Lang, Danish unless set.
 type Job struct {
 	Store    Store
 	Sender   mail.Sender
 	Texts    Texts
+	Phrases  Phrases                // nil writes computed sentences in English
+	Lang     string                 // the language of notices; default Danish ("da")
 	BaseURL  string                 // the site's address, for links
 	Horizons samspil.NoticeHorizons // zero fields take the defaults
 	Every    time.Duration          // how often Run runs; default 15 minutes
@@ -154,9 +164,38 @@ func (j *Job) RunOnce(ctx context.Context) (queued, sent int, err error) {
 	return queued, sent, nil
 }
 
-// compose writes a notice's subject and body.
+// language returns the language to write to the recipient of s in.
+func (j *Job) language(samspil.NoticeSubject) string {
+	if j.Lang != "" {
+		return j.Lang
+	}
+	return "da"
+}
+
+// compose writes a notice's subject and body in its recipient's language.
+// Dates are written as sentences write them: 26. november 2026.
 func (j *Job) compose(s samspil.NoticeSubject) (subject, body string) {
-	t, base := j.Texts, strings.TrimSuffix(j.BaseURL, "/")
+	lang := j.language(s)
+	t := func(key string, args ...any) string { return j.Texts(lang, key, args...) }
+	say := func(p samspil.Phrase) string {
+		if j.Phrases == nil {
+			return p.String()
+		}
+		return j.Phrases(lang, p)
+	}
+	day := func(d *samspil.Date) string {
+		if d == nil {
+			return ""
+		}
+		return samspil.LongDate(*d, lang)
+	}
+	clock := func(tm time.Time) string {
+		if lang == "da" {
+			return tm.Format("15.04")
+		}
+		return tm.Format("15:04")
+	}
+	base := strings.TrimSuffix(j.BaseURL, "/")
 	var b strings.Builder
 	b.WriteString(t("notice.greeting", s.Name) + "\n\n")
 	switch s.Kind {
@@ -167,8 +206,8 @@ func (j *Job) compose(s samspil.NoticeSubject) (subject, body string) {
 			title = m.ForumName
 		}
 		start := m.Start.In(samspil.Copenhagen())
-		subject = t("notice.meeting_subject", title, danishDay(start))
-		b.WriteString(t("notice.meeting_body", title, danishDay(start), start.Format("15.04")) + "\n")
+		subject = t("notice.meeting_subject", title, day(ptr(samspil.DateOf(start))))
+		b.WriteString(t("notice.meeting_body", title, day(ptr(samspil.DateOf(start))), clock(start)) + "\n")
 		if m.Location != "" {
 			b.WriteString(t("notice.location", m.Location) + "\n")
 		}
@@ -186,8 +225,8 @@ func (j *Job) compose(s samspil.NoticeSubject) (subject, body string) {
 		b.WriteString("\n" + base + "/decisions/" + d.ID + "\n")
 	case samspil.NoticeAction:
 		a := s.Action
-		subject = t("notice.action_subject", a.Title, danishDay(a.Due.StartIn(samspil.Copenhagen())))
-		b.WriteString(t("notice.action_body", a.Title, danishDay(a.Due.StartIn(samspil.Copenhagen()))) + "\n")
+		subject = t("notice.action_subject", a.Title, day(a.Due))
+		b.WriteString(t("notice.action_body", a.Title, day(a.Due)) + "\n")
 		b.WriteString("\n" + base + "/collaborations/" + a.CollaborationID + "/action-items\n")
 	case samspil.NoticeConsent:
 		if inv := s.Invitation; inv != nil {
@@ -200,14 +239,17 @@ func (j *Job) compose(s samspil.NoticeSubject) (subject, body string) {
 			b.WriteString("\n" + base + "/collaborations/" + inv.CollaborationID + "#invitations\n")
 		} else if a := s.Adjustment; a != nil {
 			subject = t("notice.approval_subject", s.Collaboration, a.Title)
-			b.WriteString(t("notice.approval_body", a.Title, s.Collaboration, s.OrgName, danishDay(a.EffectiveOn.StartIn(samspil.Copenhagen()))) + "\n")
+			b.WriteString(t("notice.approval_body", a.Title, s.Collaboration, s.OrgName, day(&a.EffectiveOn)) + "\n")
 			b.WriteString("\n" + base + "/collaborations/" + a.CollaborationID + "#adjustments\n")
 		}
 	case samspil.NoticeDeadline:
 		c := s.Contract
-		last := danishDay(c.Deadlines.LastNoticeDate.StartIn(samspil.Copenhagen()))
+		last := day(c.Deadlines.LastNoticeDate)
 		subject = t("notice.deadline_subject", c.Name, last)
 		b.WriteString(t("notice.deadline_body", c.Name, s.OrgName, last) + "\n")
+		if why := say(c.Deadlines.Why); why != "" {
+			b.WriteString(why + "\n")
+		}
 		b.WriteString("\n" + base + "/contracts/" + c.ID + "\n")
 	}
 	b.WriteString("\n-- \n" + t("notice.footer", base+"/account") + "\n")
@@ -218,5 +260,4 @@ func (j *Job) compose(s samspil.NoticeSubject) (subject, body string) {
 	return subject, body
 }
 
-// danishDay writes a day as 26.11.2026.
-func danishDay(t time.Time) string { return t.Format("02.01.2006") }
+func ptr[T any](v T) *T { return &v }

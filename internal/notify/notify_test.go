@@ -39,9 +39,7 @@ func TestNotices(t *testing.T) {
 		w, err := web.New(httpx.NewRouter(), db, web.Config{})
 		must(t, err)
 		newJob := func() *notify.Job {
-			return &notify.Job{Store: db, Sender: sender, BaseURL: "https://samspil.example", Texts: func(key string, args ...any) string {
-				return w.Text(web.DefaultLanguage, key, args...)
-			}}
+			return &notify.Job{Store: db, Sender: sender, BaseURL: "https://samspil.example", Texts: w.Text, Phrases: w.Say}
 		}
 
 		s := testkit.NewPerson(t, db, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
@@ -102,17 +100,25 @@ func TestNotices(t *testing.T) {
 			lines = append(lines, m.To[0]+" | "+m.Subject)
 		}
 		sort.Strings(lines)
-		dueDay := today.AddDays(1).StartIn(cph).Format("02.01.2006")
+		// Notices are in Danish, dates as sentences write them.
+		dueDay := samspil.LongDate(today.AddDays(1), "da")
 		want := []string{
-			"admin@silkeborg.example | Opsigelsesfrist nærmer sig: ESDH-drift (" + con.Deadlines.LastNoticeDate.StartIn(cph).Format("02.01.2006") + ")",
+			"admin@silkeborg.example | Opsigelsesfrist nærmer sig: ESDH-drift (" + samspil.LongDate(*con.Deadlines.LastNoticeDate, "da") + ")",
 			"admin@viborg.example | Afstemning venter: Fælles driftscenter",
-			"admin@viborg.example | Møde: IT-chefmøde den " + first.Format("02.01.2006"),
+			"admin@viborg.example | Møde: IT-chefmøde den " + samspil.LongDate(samspil.DateOf(first), "da"),
 			"admin@viborg.example | Opfølgningspunkt forfalder: Afklar licenser (" + dueDay + ")",
 		}
 		if strings.Join(lines, "\n") != strings.Join(want, "\n") {
 			t.Fatalf("sent:\n%s\nwant:\n%s", strings.Join(lines, "\n"), strings.Join(want, "\n"))
 		}
 		for _, m := range got {
+			if strings.HasPrefix(m.Subject, "Opsigelsesfrist") {
+				// What to do, in Danish: the contract's explanation.
+				want := "Opsig kontrakten senest den " + samspil.LongDate(*con.Deadlines.LastNoticeDate, "da")
+				if !strings.Contains(m.Text, want) || strings.Contains(m.Text, "Give notice") {
+					t.Errorf("the deadline notice lacks %q:\n%s", want, m.Text)
+				}
+			}
 			if strings.HasPrefix(m.Subject, "Møde") {
 				for _, s := range []string{"kl. 09.00", "Sted: Viborg Rådhus", "1. Fælles ESDH-udbud", "https://samspil.example/meetings/" + meeting.ID,
 					"https://samspil.example/account"} {
@@ -165,9 +171,7 @@ func TestConsentNotices(t *testing.T) {
 		w, err := web.New(httpx.NewRouter(), db, web.Config{})
 		must(t, err)
 		job := func() *notify.Job {
-			return &notify.Job{Store: db, Sender: sender, BaseURL: "https://samspil.example", Texts: func(key string, args ...any) string {
-				return w.Text(web.DefaultLanguage, key, args...)
-			}}
+			return &notify.Job{Store: db, Sender: sender, BaseURL: "https://samspil.example", Texts: w.Text, Phrases: w.Say}
 		}
 		s := testkit.NewPerson(t, db, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
 		v := testkit.NewPerson(t, db, "admin@viborg.example", testkit.Viborg, samspil.RoleAdmin)
@@ -200,7 +204,7 @@ func TestConsentNotices(t *testing.T) {
 			t.Fatalf("the invitation notice: %+v", m)
 		}
 		m, ok = byTo[a.User.Email]
-		if !ok || m.Subject != "Silkeborg–Viborg: Aarhus frivillig venter på jeres godkendelse" || !strings.Contains(m.Text, "01.01.2027") ||
+		if !ok || m.Subject != "Silkeborg–Viborg: Aarhus frivillig venter på jeres godkendelse" || !strings.Contains(m.Text, "1. januar 2027") ||
 			!strings.Contains(m.Text, "#adjustments") {
 			t.Fatalf("the approval notice: %+v", m)
 		}
@@ -220,6 +224,49 @@ func TestConsentNotices(t *testing.T) {
 		must(t, err)
 		if queued, _, err = job().RunOnce(ctx); err != nil || queued != 0 {
 			t.Fatalf("after opting out: queued %d, %v", queued, err)
+		}
+	})
+}
+
+// TestNoticeLanguage: notices are written in the job's language, Danish by
+// default (samspil stores no language per person), with the contract's
+// explanation of what to do and dates as sentences write them.
+func TestNoticeLanguage(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		w, err := web.New(httpx.NewRouter(), db, web.Config{})
+		must(t, err)
+		s := testkit.NewPerson(t, db, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		today := samspil.Today(time.Now())
+		expiry := today.AddDays(10).AddMonths(3)
+		terms := samspil.ContractTerms{Start: samspil.NewDate(2020, 1, 1), Expiry: &expiry, ExtensionCount: 1, ExtensionMonths: 12, NoticeMonths: 3}
+		last := *terms.Deadlines(today).LastNoticeDate
+		for _, c := range []struct {
+			lang, name    string
+			subject, text string
+			notText       string
+		}{
+			{"", "ESDH-drift", "Opsigelsesfrist nærmer sig: ESDH-drift (" + samspil.LongDate(last, "da") + ")",
+				"Opsig kontrakten senest den " + samspil.LongDate(last, "da") + ", så den ophører den " + samspil.LongDate(expiry, "da"), "Give notice"},
+			{"en", "Økonomi-drift", "Notice deadline approaching: Økonomi-drift (" + samspil.LongDate(last, "en") + ")",
+				"Give notice by " + samspil.LongDate(last, "en") + " to end the contract on " + samspil.LongDate(expiry, "en"), "Opsig"},
+		} {
+			// Each case has a contract of its own: a notice is sent once,
+			// in whatever language.
+			_, err := db.CreateContract(ctx, s.Actor, samspil.ContractInput{OrganizationID: testkit.Org(t, db, testkit.Silkeborg).ID, Name: c.name,
+				ContractTerms: terms})
+			must(t, err)
+			smtpd := mailtest.Start(t)
+			sender, err := mail.NewSMTP(smtpd.Config())
+			must(t, err)
+			job := &notify.Job{Store: db, Sender: sender, BaseURL: "https://samspil.example", Texts: w.Text, Phrases: w.Say, Lang: c.lang}
+			if _, sent, err := job.RunOnce(ctx); err != nil || sent != 1 {
+				t.Fatalf("%q: sent %d, %v", c.lang, sent, err)
+			}
+			m := smtpd.Wait(t, 1, 5*time.Second)[0]
+			if m.Subject != c.subject || !strings.Contains(m.Text, c.text) || strings.Contains(m.Text, c.notText) {
+				t.Errorf("%q: the notice %q:\n%s\nwant subject %q and %q", c.lang, m.Subject, m.Text, c.subject, c.text)
+			}
 		}
 	})
 }

@@ -85,7 +85,7 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	s.web = w
 	if sender != nil {
 		s.notices = &notify.Job{Store: db, Sender: sender, BaseURL: cfg.PublicURL, Horizons: cfg.Notices,
-			Texts: func(key string, args ...any) string { return w.Text(web.DefaultLanguage, key, args...) }}
+			Texts: w.Text, Phrases: w.Say, Lang: web.DefaultLanguage}
 	}
 	plain := plainResponder{}
 	s.router.Handle("GET /healthz", samspil.PermPublic, plain, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
