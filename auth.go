@@ -134,4 +134,6 @@ type Services interface {
 	StrategyService
 	ActionItemService
 	ForumService
+	SearchService
+	OverviewService
 }

@@ -262,6 +262,7 @@ type ContractFilter struct {
 	SystemID       string
 	SupplierID     string
 	Status         ContractStatus
+	Urgency        Urgency // "now": the next decision is within 30 days; "soon": within three months
 	Sort           ContractSort
 	ListOptions
 }

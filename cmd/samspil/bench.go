@@ -136,7 +136,7 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 		return fmt.Errorf("demo catalogue: %v", err)
 	}
 	secret := ""
-	if admin, err := db.UserIDByEmail(ctx, demo.AdminEmail); err == nil {
+	if admin, err := db.UserIDByEmail(ctx, demo.OperatorEmail); err == nil {
 		_, secret, err = db.CreateToken(ctx, actor, admin, samspil.TokenInput{Name: "bench"})
 		if err != nil {
 			return err
@@ -159,6 +159,14 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 	// a municipality's role, so the visibility filters run.
 	if err := c.benchConsentPages(ctx, m, db, srv.Handler(), org.ID); err != nil {
 		return err
+	}
+	if err := c.benchHome(ctx, m, db, srv.Handler(), "sqlite"); err != nil {
+		return err
+	}
+	if c.Postgres != "" {
+		if err := c.benchHomePostgres(ctx, m); err != nil {
+			return fmt.Errorf("postgres: %w", err)
+		}
 	}
 	if err := c.benchStart(ctx, m, dir); err != nil {
 		return err
@@ -196,7 +204,7 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 // pages and API lists that show invitations, adjustments and partners.
 func (c *benchCmd) benchConsentPages(ctx context.Context, m *Main, db *sqldb.DB, h http.Handler, orgID string) error {
 	actor := samspil.SystemActor("bench")
-	admin, err := db.UserIDByEmail(ctx, "mette.lund@silkeborg.example")
+	admin, err := db.UserIDByEmail(ctx, demo.SilkeborgChiefEmail)
 	if err != nil {
 		return fmt.Errorf("demo administrator of Silkeborg: %w", err)
 	}
@@ -358,7 +366,7 @@ func medianRequest(h http.Handler, path, token string, runs int) (time.Duration,
 	var times []time.Duration
 	for i := 0; i < runs+1; i++ {
 		req := httptest.NewRequest(http.MethodGet, path, nil)
-		if token != "" { // pages take API tokens too, so the demo administrator sees everything
+		if token != "" { // pages take API tokens too, so the demo operator sees everything
 
 			req.Header.Set("Authorization", "Bearer "+token)
 		}

@@ -90,6 +90,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerGovernance()
 	a.registerForums()
 	a.registerNotices()
+	a.registerSearch()
 	allowEmptyDates(config.Components.Schemas)
 	setEnums(config.Components.Schemas)
 	return a

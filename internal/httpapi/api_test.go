@@ -510,7 +510,8 @@ func TestCrossTenant(t *testing.T) {
 			"GET /api/v1/calendar-feeds": true, "GET /api/v1/exports": true, "GET /api/v1/users/me/invitations": true,
 			"GET /api/v1/users/me/notice-opt-outs": true, "PUT /api/v1/users/me/notice-opt-outs": true,
 			"GET /api/v1/collaborations/{id}/forums": true, "POST /api/v1/collaborations/{id}/forums": true, "GET /api/v1/forums/{id}": true, "PATCH /api/v1/forums/{id}": true, "POST /api/v1/forums/{id}/discontinue": true, "POST /api/v1/forums/{id}/meetings": true, "GET /api/v1/meetings": true, "GET /api/v1/meetings/{id}": true, "PATCH /api/v1/meetings/{id}": true, "POST /api/v1/meetings/{id}/agenda": true, "PUT /api/v1/meetings/{id}/agenda/{item_id}": true, "DELETE /api/v1/meetings/{id}/agenda/{item_id}": true, "PUT /api/v1/meetings/{id}/attendance": true,
-			"GET /api/v1/decisions/{id}": true, "POST /api/v1/decisions/{id}/votes": true, "PUT /api/v1/decisions/{id}/proxies": true, "POST /api/v1/decisions/{id}/close": true, "GET /api/v1/strategies": true, "POST /api/v1/strategies": true, "GET /api/v1/strategies/{id}": true, "POST /api/v1/strategies/{id}/adoptions": true, "GET /api/v1/action-items": true, "GET /api/v1/action-items/{id}": true, "PATCH /api/v1/action-items/{id}": true}
+			"GET /api/v1/decisions/{id}": true, "POST /api/v1/decisions/{id}/votes": true, "PUT /api/v1/decisions/{id}/proxies": true, "POST /api/v1/decisions/{id}/close": true, "GET /api/v1/strategies": true, "POST /api/v1/strategies": true, "GET /api/v1/strategies/{id}": true, "POST /api/v1/strategies/{id}/adoptions": true, "GET /api/v1/action-items": true, "GET /api/v1/action-items/{id}": true, "PATCH /api/v1/action-items/{id}": true,
+			"GET /api/v1/search": true} // TestSearchAPI
 		// Collaboration routes (with their invitations and adjustments) have
 		// their own cross-collaboration tests.
 		for _, r := range app.Server.Routes() {

@@ -111,6 +111,7 @@ func TestEnumsFromGoLists(t *testing.T) {
 		"GET /usages lifecycle":                          want("", reflect.TypeFor[samspil.Lifecycle](), false),
 		"GET /contracts status":                          want("", reflect.TypeFor[samspil.ContractStatus](), false),
 		"GET /contracts sort":                            want("", reflect.TypeFor[samspil.ContractSort](), false),
+		"GET /contracts urgency":                         want("", reflect.TypeFor[samspil.Urgency](), false),
 		"GET /exports what":                              want("", reflect.TypeFor[samspil.ImportKind](), false),
 		"GET /collaborations/{id}/decisions status":      want("", reflect.TypeFor[samspil.DecisionStatus](), false),
 		"POST /collaborations/{id}/documents/files kind": want("", reflect.TypeFor[samspil.DocumentKind](), false),

@@ -221,6 +221,7 @@ func (a *API) registerContracts() {
 			SystemID       string                 `query:"system_id" maxLength:"64"`
 			SupplierID     string                 `query:"supplier_id" maxLength:"64" doc:"Only contracts with this supplier (organisation ID or municipality code); 422 if no organisation you can see has it"`
 			Status         samspil.ContractStatus `query:"status"`
+			Urgency        samspil.Urgency        `query:"urgency" doc:"now: the next decision is within 30 days (needs action now); soon: within three months"`
 			Sort           samspil.ContractSort   `query:"sort" default:"name"`
 			ListParams
 		}) (*PageOutput[samspil.Contract], error) {
@@ -233,7 +234,7 @@ func (a *API) registerContracts() {
 				return nil, err
 			}
 			page, err := a.store.ListContracts(ctx, actor(ctx), samspil.ContractFilter{OrganizationID: orgID, SystemID: in.SystemID,
-				SupplierID: supplierID, Status: in.Status, Sort: in.Sort, ListOptions: in.options()})
+				SupplierID: supplierID, Status: in.Status, Urgency: in.Urgency, Sort: in.Sort, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}

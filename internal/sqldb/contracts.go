@@ -189,7 +189,13 @@ func (db *DB) ListContracts(ctx context.Context, actor *samspil.Actor, f samspil
 		return nil, err
 	}
 	limit := f.PageSize()
-	if f.Sort == samspil.SortByUrgency || f.Status != "" {
+	if f.Urgency != "" {
+		var v samspil.Validation
+		if !v.OneOf("urgency", f.Urgency) {
+			return nil, v.Err()
+		}
+	}
+	if f.Sort == samspil.SortByUrgency || f.Status != "" || f.Urgency != "" {
 		return db.listContractsComputed(ctx, actor, q, f, limit)
 	}
 	keys, err := decodeCursor(f.Cursor, 2)
@@ -246,7 +252,7 @@ func (db *DB) computedContracts(ctx context.Context, q query, f samspil.Contract
 	n := 0
 	for i := range all {
 		all[i].Deadlines = all[i].ContractTerms.Deadlines(today)
-		if f.Status == "" || all[i].Deadlines.Status == f.Status {
+		if (f.Status == "" || all[i].Deadlines.Status == f.Status) && all[i].Urgency(today).Within(f.Urgency) {
 			all[n] = all[i]
 			n++
 		}
@@ -285,11 +291,22 @@ func (db *DB) listContractsComputed(ctx context.Context, actor *samspil.Actor, q
 	if end < len(all) {
 		page.NextCursor = encodeCursor(strconv.Itoa(end))
 	}
-	if start == end {
-		return page, nil
+	if page.Items, err = db.wholeContracts(ctx, actor, all[start:end]); err != nil {
+		return nil, err
 	}
-	ids := make([]string, 0, end-start)
-	for _, c := range all[start:end] {
+	return page, nil
+}
+
+// wholeContracts reads the whole rows of contracts read with their terms
+// only (a page, at most samspil.MaxPageSize), keeping their order and
+// computed deadlines; a contract deleted since is left out.
+func (db *DB) wholeContracts(ctx context.Context, actor *samspil.Actor, terms []samspil.Contract) ([]samspil.Contract, error) {
+	out := []samspil.Contract{}
+	if len(terms) == 0 {
+		return out, nil
+	}
+	ids := make([]string, 0, len(terms))
+	for _, c := range terms {
 		ids = append(ids, c.ID)
 	}
 	var pq query
@@ -306,13 +323,13 @@ func (db *DB) listContractsComputed(ctx context.Context, actor *samspil.Actor, q
 	for i := range full {
 		byID[full[i].ID] = &full[i]
 	}
-	for _, c := range all[start:end] {
-		if row, ok := byID[c.ID]; ok { // else deleted since the first read
+	for _, c := range terms {
+		if row, ok := byID[c.ID]; ok {
 			row.Deadlines = c.Deadlines
-			page.Items = append(page.Items, *row)
+			out = append(out, *row)
 		}
 	}
-	return page, db.finishContracts(ctx, db.read, actor, page.Items)
+	return out, db.finishContracts(ctx, db.read, actor, out)
 }
 
 // checkContractRefs resolves the supplier and checks the systems exist and
