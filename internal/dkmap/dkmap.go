@@ -104,7 +104,9 @@ func Inset() Rect {
 // Render writes the map as one <svg> element. shades is keyed by
 // kommunekode ("0740"); a code that is not one of the 98 is an error, as is
 // a bad class, id or href. Nothing is written when Render fails on input.
-// The output is the same XML for HTML and XHTML pages.
+// The output is the same XML for HTML and XHTML pages. A map without links
+// has role="img"; one with links has role="group", and each link is named by
+// its municipality's label.
 func Render(w io.Writer, shades map[string]Shade, opt Options) error {
 	g, err := load()
 	if err != nil {
@@ -152,7 +154,21 @@ func Render(w io.Writer, shades map[string]Shade, opt Options) error {
 	b.WriteString(strconv.Itoa(Width))
 	b.WriteByte(' ')
 	b.WriteString(strconv.FormatFloat(g.height, 'f', -1, 64))
-	b.WriteString(`" fill-rule="evenodd" role="img" aria-labelledby="`)
+	// A map without links is one picture (role="img"); a map whose
+	// municipalities link somewhere is a group of graphics, so that the links
+	// stay in the keyboard order and assistive technology reads them (an
+	// image's content is hidden from it, and links inside role="img" are an
+	// accessibility error).
+	role := "img"
+	for _, s := range shades {
+		if s.Href != "" {
+			role = "group"
+			break
+		}
+	}
+	b.WriteString(`" fill-rule="evenodd" role="`)
+	b.WriteString(role)
+	b.WriteString(`" aria-labelledby="`)
 	b.WriteString(id)
 	b.WriteString(`-title`)
 	if opt.Desc != "" {
@@ -191,6 +207,8 @@ func Render(w io.Writer, shades map[string]Shade, opt Options) error {
 		if s.Href != "" {
 			b.WriteString(`<a href="`)
 			escape(b, s.Href)
+			b.WriteString(`" aria-label="`)
+			escape(b, label)
 			b.WriteString(`">`)
 		} else {
 			b.WriteString(`<g>`)

@@ -570,3 +570,19 @@ func TestEscapeMatchesEncodingXML(t *testing.T) {
 		}
 	}
 }
+
+// TestRoleWithLinks: links inside role="img" are hidden from assistive
+// technology, so a map with links is a group whose links are named.
+func TestRoleWithLinks(t *testing.T) {
+	out := render(t, map[string]Shade{"0740": {Class: "uses", Label: "Silkeborg: i drift", Href: "/organizations/x"}}, Options{ID: "m"})
+	s, byCode := parse(t, out)
+	if s.Role != "group" || s.Labelledby != "m-title" {
+		t.Errorf("with a link: role %q aria-labelledby %q", s.Role, s.Labelledby)
+	}
+	if byCode["0740"].Href != "/organizations/x" || !strings.Contains(out, `<a href="/organizations/x" aria-label="Silkeborg: i drift">`) {
+		t.Errorf("the link is not named by its label: %q", byCode["0740"])
+	}
+	if s, _ := parse(t, render(t, map[string]Shade{"0740": {Class: "uses"}}, Options{})); s.Role != "img" {
+		t.Errorf("without links: role %q, want img", s.Role)
+	}
+}

@@ -151,7 +151,7 @@ func TestBrowserConsentPagesAccessible(t *testing.T) {
 			chromedp.SendKeys(chromedp.CSS("#f-email"), email),
 			chromedp.SendKeys(chromedp.CSS("#f-password"), testkit.Password),
 		))
-		b.navigated("sign in as "+email, "/organizations", chromedp.Click(chromedp.CSS(`main form[action="/login"] button[type="submit"]`)))
+		b.navigated("sign in as "+email, "/", chromedp.Click(chromedp.CSS(`main form[action="/login"] button[type="submit"]`)))
 	}
 	// visit opens the page, makes sure it shows what it is checked for
 	// (each selector matches), and checks it.

@@ -60,7 +60,7 @@ func TestBrowserGovernance(t *testing.T) {
 		chromedp.SendKeys(chromedp.CSS("#f-email"), email),
 		chromedp.SendKeys(chromedp.CSS("#f-password"), testkit.Password),
 	))
-	navigated("sign in", "/organizations", chromedp.Click(chromedp.CSS(`main form[action="/login"] button[type="submit"]`)))
+	navigated("sign in", "/", chromedp.Click(chromedp.CSS(`main form[action="/login"] button[type="submit"]`)))
 
 	// Create a forum that meets every second week.
 	forums := "/collaborations/" + c.ID + "/forums"
@@ -71,14 +71,15 @@ func TestBrowserGovernance(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS("#f-first_meeting"), first.Format("2006-01-02")),
 		chromedp.SetValue(chromedp.CSS("#f-first_time"), "09:00"),
 		chromedp.SendKeys(chromedp.CSS("#f-location"), "Viborg Rådhus"),
-		chromedp.Click(chromedp.CSS("#f-cadence_kind-fortnightly")),
+		chromedp.Click(chromedp.CSS("#f-cadence_freq-weekly")),
+		chromedp.SetValue(chromedp.CSS("#f-cadence_interval"), "2"),
 		chromedp.Click(chromedp.CSS(`input[name="members"][value="`+sAdmin.User.ID+`|`+silkeborg.ID+`"]`)),
 	))
 	forumPath := submitted("create the forum", "/forums/", chromedp.Click(chromedp.CSS(`form[action="`+forums+`"] button[type="submit"]`)))
 	if got := text("main .notice"); got != "Forummet er oprettet, og dets møder er planlagt." {
 		t.Fatalf("notice %q", got)
 	}
-	if got := eval(`Array.from(document.querySelectorAll("dl.facts dt")).map(dt => dt.textContent.trim() + "=" + dt.nextElementSibling.textContent.trim()).join("|")`); !strings.Contains(got, "Mødefrekvens=Hver 2. uge, torsdag") {
+	if got := eval(`Array.from(document.querySelectorAll("dl.facts dt")).map(dt => dt.textContent.trim() + "=" + dt.nextElementSibling.textContent.trim()).join("|")`); !strings.Contains(got, "Mødefrekvens=Hver anden torsdag kl. 9.00") {
 		t.Fatalf("forum facts %q", got)
 	}
 	f, err := app.DB.FindForum(ctx, testkit.System, strings.TrimPrefix(forumPath, "/forums/"))
@@ -90,7 +91,7 @@ func TestBrowserGovernance(t *testing.T) {
 	}
 
 	// Open the next meeting.
-	next := `#upcoming-h + table a[href^="/meetings/"]`
+	next := `#upcoming-h + .table--responsive-scroll a[href^="/meetings/"]`
 	meetingPath := eval(`document.querySelector('` + next + `').getAttribute("href")`)
 	navigated("open the next meeting", meetingPath, chromedp.Click(chromedp.CSS(next)))
 	if got := text("#meeting-start"); got != first.Format("02.01.2006 15.04") {

@@ -19,6 +19,9 @@ type accountData struct {
 	TokenName string
 	Notices   []noticeChoice
 	FeedURL   string // the address of the reader's feed of their meetings, if any
+	// FeedReminder is the reminder days in the form that makes it: as
+	// typed after an error, else the default.
+	FeedReminder string
 }
 
 // noticeChoice is one kind of e-mail notice and whether the reader wants it.
@@ -60,6 +63,9 @@ func (w *Web) showAccount(rw http.ResponseWriter, r *http.Request, status int, f
 	}
 	for _, k := range samspil.NoticeKinds {
 		d.Notices = append(d.Notices, noticeChoice{Kind: k, On: !slices.Contains(off, k)})
+	}
+	if d.FeedReminder == "" {
+		d.FeedReminder = strconv.Itoa(samspil.FeedPerson.DefaultReminderDays())
 	}
 	if _, secret, err := w.store.MeetingFeed(ctx, actor, samspil.FeedPerson, ""); err == nil {
 		d.FeedURL = w.feedURL(r, secret)
@@ -154,8 +160,13 @@ func (w *Web) createMeetingFeed(rw http.ResponseWriter, r *http.Request) {
 	if !w.parseForm(rw, r) {
 		return
 	}
-	if _, _, err := w.store.CreateFeed(r.Context(), httpx.ActorFrom(r.Context()), samspil.FeedInput{Scope: samspil.FeedPerson}); err != nil {
-		w.showAccount(rw, r, httpx.Status(err), err, accountData{})
+	in := samspil.FeedInput{Scope: samspil.FeedPerson}
+	err := feedForm(r, &in)
+	if err == nil {
+		_, _, err = w.store.CreateFeed(r.Context(), httpx.ActorFrom(r.Context()), in)
+	}
+	if err != nil {
+		w.showAccount(rw, r, httpx.Status(err), err, accountData{FeedReminder: r.PostFormValue("reminder_days")})
 		return
 	}
 	http.Redirect(rw, r, "/account?done=feed_created#meeting-feed", http.StatusSeeOther)

@@ -55,7 +55,7 @@ func TestActionItemsPage(t *testing.T) {
 		// A missing title is refused at the field; nothing is stored.
 		res := f.sBrowser.Do("POST", path, with(form, "description", "Uden titel", "owner", "org:"+f.Viborg.ID)).Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, "skal udfyldes")
-		mustContain(t, res, `<details class="edit-block" open>`, ">Uden titel</textarea>", `<option value="org:`+f.Viborg.ID+`" selected>`)
+		mustContain(t, res, `<details class="details edit-block" open>`, ">Uden titel</textarea>", `<option value="org:`+f.Viborg.ID+`" selected>`)
 		res = f.sBrowser.Do("POST", path, with(form, "title", "X", "due", "snart")).Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, `"snart" er ikke en dato på formen ÅÅÅÅ-MM-DD som 2026-01-31`)
 		if n := len(actionItemsOf(t, app, f.ID)); n != 0 {
@@ -88,7 +88,7 @@ func TestActionItemsPage(t *testing.T) {
 		mustContain(t, page, "Opfølgningspunktet er opdateret.", "Forfaldne: 1")
 		mustNotContain(t, page, "Gammel sag")
 		row := actionRow(t, page, overdue.ID)
-		wantIn(t, "the overdue row", row, `class="action-open overdue"`, `<strong class="tag overdue">forfalden</strong>`, "30.06.2020",
+		wantIn(t, "the overdue row", row, `class="action-open overdue"`, `<strong class="badge badge-error overdue">forfalden</strong>`, "30.06.2020",
 			"Viborg Kommune", "Før næste styregruppemøde", "Åben")
 		row = actionRow(t, page, referat.ID)
 		wantIn(t, "the row due soon", row, `class="action-open"`, "Test admin<br><small>Silkeborg Kommune</small>", danishDate(&soon))
@@ -124,7 +124,7 @@ func TestActionItemsPage(t *testing.T) {
 
 		// In English.
 		en := f.vBrowser.Do("GET", path, nil, "Cookie", "samspil_lang=en").Want(t, http.StatusOK)
-		wantIn(t, "the English row", actionRow(t, en, overdue.ID), `<strong class="tag overdue">overdue</strong>`, "In progress", "30 Jun 2020")
+		wantIn(t, "the English row", actionRow(t, en, overdue.ID), `<strong class="badge badge-error overdue">overdue</strong>`, "In progress", "30 Jun 2020")
 
 		// An outsider neither changes nor sees an item.
 		outsider, _ := signIn(t, app, "admin@aarhus.example")

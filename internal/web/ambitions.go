@@ -275,14 +275,14 @@ func (w *Web) alignmentPhrase(lang string, p samspil.Phrase, names map[string]st
 	return samspil.Phrase{Format: p.Format, Args: args}
 }
 
-// phraseArg shows dates in a phrase as the pages show them.
+// phraseArg shows dates in a phrase as sentences show them.
 func phraseArg(lang string, a any) any {
 	switch a := a.(type) {
 	case samspil.Date:
-		return formatDate(a, lang)
+		return samspil.LongDate(a, lang)
 	case *samspil.Date:
 		if a != nil {
-			return formatDate(*a, lang)
+			return samspil.LongDate(*a, lang)
 		}
 	}
 	return a

@@ -87,7 +87,7 @@ func TestAmbitionsPage(t *testing.T) {
 		page := f.sBrowser.Do("GET", path, nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
 		mustContain(t, page, "Ingen medlemmer har angivet ambitioner endnu.", "Silkeborg Kommune har ikke angivet nogen ambitioner",
-			"Viborg Kommune har ikke angivet nogen ambitioner", `<nav class="subnav"`, `href="`+path+`" aria-current="page"`)
+			"Viborg Kommune har ikke angivet nogen ambitioner", `<nav class="tab-container"`, `href="`+path+`" aria-current="page"`)
 		mustNotContain(t, page, f.Silkeborg.ID+" har", `class="radar"`)
 
 		// Silkeborg's administrator has Silkeborg's form only.
@@ -101,7 +101,7 @@ func TestAmbitionsPage(t *testing.T) {
 			t.Fatalf("done %q", u.Query().Get("done"))
 		}
 		page = f.sBrowser.Do("GET", path+"?done=ambitions_declared", nil).Want(t, http.StatusOK)
-		mustContain(t, page, "Ambitionerne er gemt.", "Silkeborg Kommune angav sidst sine ambitioner den 01.01.2016, for mere end to år siden")
+		mustContain(t, page, "Ambitionerne er gemt.", "Silkeborg Kommune angav sidst sine ambitioner den 1. januar 2016, for mere end to år siden")
 
 		// Bad input changes nothing and shows the message at the field.
 		n := ambitionCount(t, app, f.ID)

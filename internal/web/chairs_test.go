@@ -95,20 +95,20 @@ func TestChairRotation(t *testing.T) {
 		before := fingerprint(t, app)
 		res := admin.Do("POST", action, with(form, "until.0", "2016-06-30")).Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, "perioderne fra 2014-01-01 og 2016-01-01 overlapper")
-		mustContain(t, res, `<fieldset id="f-chairs.terms" aria-invalid="true" aria-describedby="e-chairs.terms">`, `id="e-chairs.terms"`,
+		mustContain(t, res, `<fieldset class="form-group form-error" id="f-chairs.terms" aria-invalid="true" aria-describedby="e-chairs.terms">`, `id="e-chairs.terms"`,
 			`value="2016-06-30"`)
-		mustContain(t, squashed(res), `<details class="edit-block" open><summary>Fastlæg rotationen</summary>`)
+		mustContain(t, squashed(res), `<details class="details edit-block" open><summary class="details-summary">Fastlæg rotationen</summary>`)
 		// A field's message lands at the row it came from: the fourth row
 		// (after the empty third) is the store's third term.
 		res = admin.Do("POST", action, with(form, "organization_id.3", silkeborg.ID, "from.3", "2013-01-01", "until.3", "2012-12-31"))
 		res.Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, "må ikke ligge før fra-datoen")
-		mustContain(t, res, `<p class="field-error" id="e-chairs.until.3">må ikke ligge før fra-datoen</p>`,
-			`<p class="field-error" id="e-chairs.organization_id.3">skal være stemmeberettiget medlem, når perioden begynder</p>`)
+		mustContain(t, res, `<span class="form-error-message" id="e-chairs.until.3">må ikke ligge før fra-datoen</span>`,
+			`<span class="form-error-message" id="e-chairs.organization_id.3">skal være stemmeberettiget medlem, når perioden begynder</span>`)
 		mustNotContain(t, res, `id="e-chairs.until.2"`, `id="e-chairs.organization_id.2"`)
 		// A row without an organisation.
 		res = admin.Do("POST", action, with(form, "from.4", "2030-01-01")).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<p class="field-error" id="e-chairs.organization_id.4">skal udfyldes</p>`)
+		mustContain(t, res, `<span class="form-error-message" id="e-chairs.organization_id.4">skal udfyldes</span>`)
 		if fingerprint(t, app) != before {
 			t.Fatal("refused terms changed the database")
 		}

@@ -530,7 +530,7 @@ func (w *Web) addCollabDocument(rw http.ResponseWriter, r *http.Request) {
 	case errors.As(err, &maxErr):
 		err = tooLarge
 	case err != nil && samspil.ErrorCode(err) == samspil.EINTERNAL:
-		http.Error(rw, "the form could not be read", http.StatusBadRequest)
+		w.fail(rw, r, samspil.Errorf(samspil.EINVALID, "the form could not be read"))
 		return
 	case err == nil:
 		_, err = w.store.AddDocument(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)

@@ -157,7 +157,7 @@ func TestCollaborationManagement(t *testing.T) {
 		// Inviting Viborg again is refused at the field.
 		res := admin.Do("POST", base+"/invitations", form).Want(t, http.StatusConflict)
 		fieldError(t, res, "Viborg Kommune er allerede inviteret; vent på svaret, eller træk invitationen tilbage")
-		mustContain(t, res, `id="e-invite.organization_id"`, `<details class="edit-block" open>`)
+		mustContain(t, res, `id="e-invite.organization_id"`, `<details class="details edit-block" open>`)
 		if fingerprint(t, app) != before {
 			t.Fatal("a refused post changed the database")
 		}

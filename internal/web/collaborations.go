@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strings"
@@ -114,6 +115,7 @@ type collaborationData struct {
 	C           *samspil.Collaboration
 	Invitations []samspil.Invitation // pending ones, and those declined
 	Timeline    []samspil.TimelineEntry
+	Chart       template.HTML // the history as a picture (timeline.go)
 	Adjustments []adjustmentView
 	History     []memberEventRow
 	Chairs      []samspil.ChairTerm
@@ -188,6 +190,7 @@ func (w *Web) showCollaboration(rw http.ResponseWriter, r *http.Request, status 
 	}
 	d.Adjustments = adjustmentViews(c, adjustments, forums)
 	d.History = memberEventRows(events)
+	d.Chart = w.historyChart(d.Timeline, d.Today, language(r))
 	if d.CanManage = actor.Manages(c, d.Today); d.CanManage {
 		if err := w.manageChoices(ctx, actor, &d, forums); err != nil {
 			w.fail(rw, r, err)

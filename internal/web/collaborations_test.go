@@ -27,7 +27,7 @@ func TestCollaborationPages(t *testing.T) {
 		// A bad date is shown at the field, and nothing is founded.
 		res := admin.Do("POST", "/collaborations", with(form, "name", "Silkeborg–Viborg IT-samarbejde", "kind", "partnership",
 			"start", "januar 2014", "visibility", "private")).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, "&#34;januar 2014&#34; er ikke en dato på formen ÅÅÅÅ-MM-DD som 2026-01-31", `<details class="edit" open>`)
+		mustContain(t, res, "&#34;januar 2014&#34; er ikke en dato på formen ÅÅÅÅ-MM-DD som 2026-01-31", `<details class="details edit" open>`)
 		if list, _ := app.DB.ListCollaborations(ctx, testkit.System, samspil.CollaborationFilter{}); len(list.Items) != 0 {
 			t.Fatal("a refused form founded a collaboration")
 		}

@@ -183,6 +183,7 @@ func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [3]
 
 type contractPageData struct {
 	Contract *samspil.Contract
+	Urgency  samspil.Urgency // of its next decision, today
 	CanEdit  bool
 	Timeline template.HTML
 }
@@ -205,7 +206,8 @@ func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	v := w.newView(r, "directory", contractPageData{Contract: c, CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl})
+	v := w.newView(r, "directory", contractPageData{Contract: c, Urgency: c.Urgency(samspil.Today(w.now())),
+		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl})
 	v.Title = c.Name
 	w.render(rw, r, http.StatusOK, "contract", v)
 }
@@ -262,8 +264,9 @@ type deadlinesData struct {
 	Timeline  template.HTML
 	CanEdit   bool
 	Today     samspil.Date
-	Next      string // the next page of the list, most urgent first
-	First     string // the first page, when this is a later one
+	Urgency   samspil.Urgency // the filter: "now", "soon" or "" for all
+	Next      string          // the next page of the list, most urgent first
+	First     string          // the first page, when this is a later one
 }
 
 // deadlinesPageSize is how many contracts the deadlines page lists at a
@@ -279,20 +282,29 @@ func (w *Web) deadlines(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	cursor := r.URL.Query().Get("cursor")
-	page, err := w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency,
+	urgency := samspil.Urgency(r.URL.Query().Get("urgency"))
+	page, err := w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency, Urgency: urgency,
 		ListOptions: samspil.ListOptions{Cursor: cursor, Limit: deadlinesPageSize}})
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	lang := language(r)
-	d := deadlinesData{Org: org, Contracts: page.Items, CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Today: samspil.Today(w.now())}
+	d := deadlinesData{Org: org, Contracts: page.Items, CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Today: samspil.Today(w.now()),
+		Urgency: urgency}
 	base := "/organizations/" + org.ID + "/deadlines"
 	if page.NextCursor != "" {
-		d.Next = base + "?" + url.Values{"cursor": {page.NextCursor}}.Encode()
+		q := url.Values{"cursor": {page.NextCursor}}
+		if urgency != "" {
+			q.Set("urgency", string(urgency))
+		}
+		d.Next = base + "?" + q.Encode()
 	}
 	if cursor != "" {
 		d.First = base
+		if urgency != "" {
+			d.First += "?urgency=" + string(urgency)
+		}
 	} else if d.Timeline, err = w.timeline(page.Items, lang); err != nil {
 		w.fail(rw, r, err)
 		return

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpx"
@@ -17,9 +19,22 @@ import (
 // Forums: a collaboration's forums with the form to add one, and a forum's
 // page with its meetings.
 
-// cadenceKinds are the choices of the cadence chooser; the RRULE is made
-// from the first meeting's weekday, except for a custom rule typed as is.
-var cadenceKinds = []string{"none", "weekly", "fortnightly", "monthly", "custom"}
+// cadenceFreqs are the frequencies of the cadence chooser; its other
+// choices (how often, which weekdays, which weekday of the month) make the
+// RRULE with them, unless a rule is typed in the advanced field.
+var cadenceFreqs = []string{"none", "weekly", "monthly"}
+
+// maxFormInterval is the largest "every nth week or month" of the chooser.
+const maxFormInterval = 12
+
+// formNths are the chooser's weekdays of the month: first to fourth, last.
+var formNths = []int{1, 2, 3, 4, -1}
+
+// formOption is a choice of a select or a group of checkboxes.
+type formOption struct {
+	Value, Label string
+	Selected     bool
+}
 
 // forumRow is a forum in the list, with its cadence in words and its next
 // meeting.
@@ -49,20 +64,51 @@ type forumsData struct {
 // forumForm is what the fields of a forum need (the partial forum_fields):
 // the create form on the forums list and the edit form on a forum's page.
 type forumForm struct {
-	Prefix   string // starts the ids and error paths of the form's fields: "" to create, formForumEdit+"." to edit
-	Form     url.Values
-	Levels   []samspil.ForumLevel
-	Cadences []string
-	People   []person        // who may sit in the forum
-	Chosen   map[string]bool // the people ticked as members
+	Prefix    string // starts the ids and error paths of the form's fields: "" to create, formForumEdit+"." to edit
+	Form      url.Values
+	Levels    []samspil.ForumLevel
+	Freqs     []string        // cadence_freq
+	Intervals []formOption    // cadence_interval
+	Days      []formOption    // cadence_days, for a weekly cadence
+	Nths      []formOption    // cadence_nth, for a monthly cadence
+	NthDays   []formOption    // cadence_nth_day, for a monthly cadence
+	Advanced  bool            // the advanced rule is filled in: its field is shown open
+	People    []person        // who may sit in the forum
+	Chosen    map[string]bool // the people ticked as members
 }
 
-// newForumForm returns the fields of a forum filled from form, with the
-// people of people ticked as form says.
-func newForumForm(prefix string, form url.Values, people []person) forumForm {
-	ff := forumForm{Prefix: prefix, Form: form, Levels: samspil.ForumLevels, Cadences: cadenceKinds, People: people, Chosen: map[string]bool{}}
+// newForumForm returns the fields of a forum filled from form, in lang,
+// with the people of people ticked as form says.
+func (w *Web) newForumForm(lang, prefix string, form url.Values, people []person) forumForm {
+	ff := forumForm{Prefix: prefix, Form: form, Levels: samspil.ForumLevels, Freqs: cadenceFreqs, People: people, Chosen: map[string]bool{},
+		Advanced: strings.TrimSpace(form.Get("cadence")) != ""}
 	for _, k := range form["members"] {
 		ff.Chosen[k] = true
+	}
+	for n := 1; n <= maxFormInterval; n++ {
+		label := w.cat.text(lang, "forum.interval.1")
+		switch {
+		case n == 2:
+			label = w.cat.text(lang, "forum.interval.2")
+		case n > 2:
+			label = w.cat.text(lang, "forum.interval.n", w.cat.text(lang, "cadence.nth."+strconv.Itoa(n)))
+		}
+		v := strconv.Itoa(n)
+		ff.Intervals = append(ff.Intervals, formOption{Value: v, Label: label, Selected: form.Get("cadence_interval") == v})
+	}
+	asFirst := w.cat.text(lang, "forum.as_first_meeting")
+	ff.Nths = []formOption{{Value: "", Label: asFirst, Selected: form.Get("cadence_nth") == ""}}
+	for _, n := range formNths {
+		v := strconv.Itoa(n)
+		ff.Nths = append(ff.Nths, formOption{Value: v, Label: w.cat.text(lang, "cadence.ord."+v), Selected: form.Get("cadence_nth") == v})
+	}
+	ff.NthDays = []formOption{{Value: "", Label: asFirst, Selected: form.Get("cadence_nth_day") == ""}}
+	for i := range 7 {
+		d := time.Weekday((i + 1) % 7) // Monday first
+		code := rruleDays[d]
+		label := w.cat.text(lang, weekdayKeys[d])
+		ff.Days = append(ff.Days, formOption{Value: code, Label: label, Selected: slices.Contains(form["cadence_days"], code)})
+		ff.NthDays = append(ff.NthDays, formOption{Value: code, Label: label, Selected: form.Get("cadence_nth_day") == code})
 	}
 	return ff
 }
@@ -154,71 +200,148 @@ func sortPeople(list []person) {
 	})
 }
 
-// cadenceText says a cadence in words where that is easy (every week,
-// every n weeks, the nth weekday of the month), else returns the RRULE.
-func (w *Web) cadenceText(lang, cadence string) string {
-	if cadence == "" {
-		return w.cat.text(lang, "cadence.none")
+// cadenceText says a forum's cadence in words in lang, and that it skips
+// holidays; a rule the words cannot say is named as a rule.
+func (w *Web) cadenceText(lang string, f *samspil.Forum) string {
+	tr := func(key string, args ...any) string { return w.cat.text(lang, key, args...) }
+	s := rrule.DescribeCadence(f.Cadence, f.FirstMeeting, tr)
+	if f.Cadence != "" && f.SkipHolidays {
+		s = tr("cadence.skip_holidays", s)
 	}
-	r, err := rrule.Parse(cadence)
-	if err != nil || r.Count != 0 || !r.Until.IsZero() || len(r.ByMonthDay) > 0 || len(r.ByMonth) > 0 || len(r.ByHour) > 0 ||
-		len(r.ByMinute) > 0 || len(r.BySetPos) > 0 || r.WeekStart != time.Monday || len(r.ByDay) != 1 {
-		return cadence
+	return upperFirst(s)
+}
+
+// upperFirst returns s with its first letter in upper case.
+func upperFirst(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
+		return s
 	}
-	day := w.cat.text(lang, weekdayKeys[r.ByDay[0].Day])
-	n := r.ByDay[0].N
-	switch {
-	case r.Freq == rrule.Weekly && n == 0 && r.Interval == 1:
-		return w.cat.text(lang, "cadence.words_weekly", day)
-	case r.Freq == rrule.Weekly && n == 0:
-		return w.cat.text(lang, "cadence.words_weeks", r.Interval, day)
-	case r.Freq == rrule.Monthly && r.Interval == 1 && n >= 1 && n <= 4:
-		return w.cat.text(lang, "cadence.words_monthly", w.cat.text(lang, ordinalKeys[n-1]), day)
-	case r.Freq == rrule.Monthly && r.Interval == 1 && n == -1:
-		return w.cat.text(lang, "cadence.words_monthly", w.cat.text(lang, "ordinal.last"), day)
-	}
-	return cadence
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 var weekdayKeys = [7]string{"weekday.sunday", "weekday.monday", "weekday.tuesday", "weekday.wednesday", "weekday.thursday",
 	"weekday.friday", "weekday.saturday"}
 
-var ordinalKeys = [4]string{"ordinal.1", "ordinal.2", "ordinal.3", "ordinal.4"}
-
 var rruleDays = [7]string{"SU", "MO", "TU", "WE", "TH", "FR", "SA"}
 
-// cadenceRule makes the RRULE the cadence chooser describes for a first
-// meeting at start (local time).
-func cadenceRule(v *samspil.Validation, kind, custom string, start time.Time) string {
-	day := rruleDays[start.Weekday()]
-	switch kind {
-	case "", "none":
-		return ""
-	case "custom":
-		custom = strings.TrimSpace(custom)
-		if custom == "" {
-			v.Add("cadence", "is required")
-		}
+// cadenceRule makes the RRULE of the cadence chooser of form for a first
+// meeting at start (local time): the rule typed in the advanced field
+// when there is one, else the one the simple choices make, where no
+// weekday chosen means the first meeting's, and no weekday of the month
+// the one the first meeting is (a fifth one is the last). Errors name the
+// chooser's fields.
+func cadenceRule(v *samspil.Validation, form url.Values, start time.Time) string {
+	if custom := strings.TrimSpace(form.Get("cadence")); custom != "" {
 		return custom
 	}
-	if start.IsZero() {
+	freq := form.Get("cadence_freq")
+	switch freq {
+	case "", "none":
+		return ""
+	case "weekly", "monthly":
+	default:
+		v.Add("cadence_freq", "is not a choice of the form")
+		return ""
+	}
+	interval := 1
+	if s := strings.TrimSpace(form.Get("cadence_interval")); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > maxFormInterval {
+			v.Add("cadence_interval", "is not a choice of the form")
+			return ""
+		}
+		interval = n
+	}
+	rule := "FREQ=" + strings.ToUpper(freq)
+	if interval > 1 {
+		rule += ";INTERVAL=" + strconv.Itoa(interval)
+	}
+	day := func(code string) (time.Weekday, bool) {
+		i := slices.Index(rruleDays[:], code)
+		return time.Weekday(i), i >= 0
+	}
+	if freq == "weekly" {
+		var days []time.Weekday
+		for _, code := range form["cadence_days"] {
+			d, ok := day(code)
+			if !ok {
+				v.Add("cadence_days", "is not a choice of the form")
+				return ""
+			}
+			days = append(days, d)
+		}
+		if start.IsZero() && len(days) == 0 {
+			return "" // the first meeting is required and reported so
+		}
+		if len(days) == 0 {
+			days = []time.Weekday{start.Weekday()}
+		}
+		slices.SortFunc(days, func(a, b time.Weekday) int { return (int(a)+6)%7 - (int(b)+6)%7 })
+		codes := make([]string, 0, len(days))
+		for _, d := range slices.Compact(days) {
+			codes = append(codes, rruleDays[d])
+		}
+		return rule + ";BYDAY=" + strings.Join(codes, ",")
+	}
+	n := 0
+	if s := form.Get("cadence_nth"); s != "" {
+		var err error
+		if n, err = strconv.Atoi(s); err != nil || !slices.Contains(formNths, n) {
+			v.Add("cadence_nth", "is not a choice of the form")
+			return ""
+		}
+	}
+	code := form.Get("cadence_nth_day")
+	if code != "" {
+		if _, ok := day(code); !ok {
+			v.Add("cadence_nth_day", "is not a choice of the form")
+			return ""
+		}
+	}
+	if start.IsZero() && (n == 0 || code == "") {
 		return "" // the first meeting is required and reported so
 	}
-	switch kind {
-	case "weekly":
-		return "FREQ=WEEKLY;BYDAY=" + day
-	case "fortnightly":
-		return "FREQ=WEEKLY;INTERVAL=2;BYDAY=" + day
-	case "monthly":
-		n := (start.Day()-1)/7 + 1
-		if n == 5 {
-			// A fifth weekday is not in every month: the last one is.
-			return "FREQ=MONTHLY;BYDAY=-1" + day
+	if n == 0 {
+		if n = (start.Day()-1)/7 + 1; n == 5 {
+			n = -1 // a fifth weekday is not in every month: the last one is
 		}
-		return "FREQ=MONTHLY;BYDAY=" + string(rune('0'+n)) + day
 	}
-	v.Add("cadence", "must be one of none, weekly, fortnightly, monthly, custom")
-	return ""
+	if code == "" {
+		code = rruleDays[start.Weekday()]
+	}
+	return rule + ";BYDAY=" + strconv.Itoa(n) + code
+}
+
+// cadenceValues returns the chooser's fields for a cadence from a first
+// meeting at start: the simple choices when they make the very same rule,
+// else the rule in the advanced field.
+func cadenceValues(cadence string, start time.Time) url.Values {
+	simple := url.Values{"cadence_freq": {"none"}, "cadence_interval": {"1"}}
+	if cadence == "" {
+		return simple
+	}
+	if r, err := rrule.Parse(cadence); err == nil && r.Count == 0 && r.Until.IsZero() && len(r.ByMonth)+len(r.ByMonthDay)+len(r.ByHour)+
+		len(r.ByMinute)+len(r.BySetPos) == 0 && r.WeekStart == time.Monday && r.Interval <= maxFormInterval && len(r.ByDay) > 0 {
+		form := url.Values{"cadence_interval": {strconv.Itoa(r.Interval)}}
+		switch {
+		case r.Freq == rrule.Weekly:
+			form.Set("cadence_freq", "weekly")
+			for _, d := range r.ByDay {
+				form.Add("cadence_days", rruleDays[d.Day])
+			}
+		case r.Freq == rrule.Monthly && len(r.ByDay) == 1:
+			form.Set("cadence_freq", "monthly")
+			form.Set("cadence_nth", strconv.Itoa(r.ByDay[0].N))
+			form.Set("cadence_nth_day", rruleDays[r.ByDay[0].Day])
+		}
+		var v samspil.Validation
+		if got := cadenceRule(&v, form, start); got == cadence && v.Err() == nil {
+			return form
+		}
+	}
+	simple.Set("cadence", cadence)
+	return simple
 }
 
 // formDateTime reads a date and a time field as a time in Copenhagen,
@@ -244,8 +367,8 @@ func formDateTime(v *samspil.Validation, r *http.Request, dateField, timeField, 
 
 // forums lists a collaboration's forums.
 func (w *Web) forums(rw http.ResponseWriter, r *http.Request) {
-	w.showForums(rw, r, http.StatusOK, nil, url.Values{"level": {string(samspil.ForumITChiefs)}, "cadence_kind": {"none"},
-		"duration_minutes": {"120"}, "first_time": {"09:00"}})
+	w.showForums(rw, r, http.StatusOK, nil, url.Values{"level": {string(samspil.ForumITChiefs)}, "cadence_freq": {"none"},
+		"cadence_interval": {"1"}, "duration_minutes": {"120"}, "first_time": {"09:00"}})
 }
 
 func (w *Web) showForums(rw http.ResponseWriter, r *http.Request, status int, formErr error, form url.Values) {
@@ -265,7 +388,7 @@ func (w *Web) showForums(rw http.ResponseWriter, r *http.Request, status int, fo
 	lang := language(r)
 	d := forumsData{C: c, CanManage: actor.Manages(c, today)}
 	for _, f := range forums {
-		row := forumRow{Forum: f, Cadence: w.cadenceText(lang, f.Cadence)}
+		row := forumRow{Forum: f, Cadence: w.cadenceText(lang, &f)}
 		if f.Status == samspil.ForumActive {
 			if row.Next, err = w.nextMeeting(ctx, actor, f.ID, now); err != nil {
 				w.fail(rw, r, err)
@@ -280,7 +403,7 @@ func (w *Web) showForums(rw http.ResponseWriter, r *http.Request, status int, fo
 			w.fail(rw, r, err)
 			return
 		}
-		d.ForumForm = newForumForm("", form, people)
+		d.ForumForm = w.newForumForm(lang, "", form, people)
 	}
 	v := w.newView(r, "collaborations", d)
 	v.Title = w.cat.text(v.Lang, "forums.title", c.Name)
@@ -316,9 +439,10 @@ func (w *Web) createForum(rw http.ResponseWriter, r *http.Request) {
 	f := r.PostForm
 	var v samspil.Validation
 	in := samspil.ForumInput{Name: f.Get("name"), Level: samspil.ForumLevel(f.Get("level")), Description: f.Get("description"),
-		Location: f.Get("location"), DurationMinutes: atoiOr(&v, r, "duration_minutes"), TimeZone: samspil.TimeZone}
+		Location: f.Get("location"), DurationMinutes: atoiOr(&v, r, "duration_minutes"), TimeZone: samspil.TimeZone,
+		SkipHolidays: f.Get("skip_holidays") == "true"}
 	in.FirstMeeting = formDateTime(&v, r, "first_date", "first_time", "first_meeting")
-	in.Cadence = cadenceRule(&v, f.Get("cadence_kind"), f.Get("cadence"), in.FirstMeeting)
+	in.Cadence = cadenceRule(&v, f, in.FirstMeeting)
 	if members := formMembers(f["members"]); len(members) > 0 {
 		in.Members = members
 	}
@@ -364,6 +488,7 @@ type forumData struct {
 	C         *samspil.Collaboration
 	Cadence   string
 	Upcoming  []meetingRow
+	Skipped   []string     // "24. december 2026 springes over: juleaften"
 	Recent    []meetingRow // newest first
 	CanManage bool
 	Form      url.Values // the forms of an extra meeting and of stopping the forum
@@ -371,6 +496,9 @@ type forumData struct {
 	Open      string     // the form to show open after an error
 	FeedURL   string     // the reader's calendar address of the forum, if they made one
 	CanFeed   bool       // the reader is signed in and may make one
+	// FeedReminder is the reminder days in the form that makes it: as
+	// typed after an error, else the default.
+	FeedReminder string
 }
 
 // forum shows a forum with its members and meetings.
@@ -379,21 +507,19 @@ func (w *Web) forum(rw http.ResponseWriter, r *http.Request) {
 }
 
 // forumValues returns the edit form of a forum as it is. The cadence is
-// the chooser's choice that makes the same rule from the first meeting, or
-// the rule itself as a custom one.
+// the chooser's choices that make the same rule from the first meeting, or
+// the rule itself in the advanced field.
 func forumValues(f *samspil.Forum) url.Values {
 	first := f.FirstMeeting.In(samspil.Copenhagen()) // the form's times are Danish
-	kind := "custom"
-	for _, k := range cadenceKinds {
-		var v samspil.Validation
-		if k != "custom" && cadenceRule(&v, k, "", first) == f.Cadence && v.Err() == nil {
-			kind = k
-			break
-		}
+	form := cadenceValues(f.Cadence, first)
+	for k, v := range (url.Values{"name": {f.Name}, "level": {string(f.Level)}, "description": {f.Description},
+		"first_date": {first.Format("2006-01-02")}, "first_time": {first.Format("15:04")},
+		"duration_minutes": {strconv.Itoa(f.DurationMinutes)}, "location": {f.Location}}) {
+		form[k] = v
 	}
-	form := url.Values{"name": {f.Name}, "level": {string(f.Level)}, "description": {f.Description}, "cadence_kind": {kind},
-		"cadence": {f.Cadence}, "first_date": {first.Format("2006-01-02")}, "first_time": {first.Format("15:04")},
-		"duration_minutes": {strconv.Itoa(f.DurationMinutes)}, "location": {f.Location}}
+	if f.SkipHolidays {
+		form.Set("skip_holidays", "true")
+	}
 	for _, m := range f.Members {
 		form.Add("members", m.UserID+"|"+m.OrganizationID)
 	}
@@ -413,8 +539,13 @@ func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, for
 		return
 	}
 	now := w.now()
-	d := forumData{F: f, C: c, Cadence: w.cadenceText(language(r), f.Cadence), CanManage: actor.Manages(c, samspil.Today(now)),
+	lang := language(r)
+	d := forumData{F: f, C: c, Cadence: w.cadenceText(lang, f), CanManage: actor.Manages(c, samspil.Today(now)),
 		Form: form, Open: open}
+	for _, s := range f.SkippedMeetings {
+		d.Skipped = append(d.Skipped, w.cat.text(lang, "forum.skipped_item", w.longDate(lang, samspil.DateOf(s.Occurrence.In(samspil.Copenhagen()))),
+			w.cat.text(lang, "holiday."+string(s.Holiday))))
+	}
 	if open == formForumEdit || form == nil {
 		d.Form = url.Values{"time": {"09:00"}}
 	}
@@ -434,7 +565,7 @@ func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, for
 		if open == formForumEdit {
 			values = form
 		}
-		d.ForumForm = newForumForm(formForumEdit+".", values, people)
+		d.ForumForm = w.newForumForm(lang, formForumEdit+".", values, people)
 	}
 	up, err := w.store.ListMeetings(ctx, actor, samspil.MeetingFilter{ForumID: f.ID, From: now, ListOptions: samspil.ListOptions{Limit: 10}})
 	if err != nil {
@@ -454,6 +585,10 @@ func (w *Web) showForum(rw http.ResponseWriter, r *http.Request, status int, for
 	}
 	if actor.SignedIn() && actor.UserID != "" {
 		d.CanFeed = true
+		d.FeedReminder = strconv.Itoa(samspil.FeedForum.DefaultReminderDays())
+		if typed := form.Get("reminder_days"); typed != "" {
+			d.FeedReminder = typed
+		}
 		if _, secret, err := w.store.MeetingFeed(ctx, actor, samspil.FeedForum, f.ID); err == nil {
 			d.FeedURL = w.feedURL(r, secret)
 			httpx.DontCompress(rw) // it shows a secret: see httpx.Compress
@@ -476,8 +611,13 @@ func (w *Web) createForumFeed(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	id := r.PathValue("id")
-	if _, _, err := w.store.CreateFeed(r.Context(), httpx.ActorFrom(r.Context()), samspil.FeedInput{Scope: samspil.FeedForum, ForumID: id}); err != nil {
-		w.showForum(rw, r, httpx.Status(err), err, "", url.Values{})
+	in := samspil.FeedInput{Scope: samspil.FeedForum, ForumID: id}
+	err := feedForm(r, &in)
+	if err == nil {
+		_, _, err = w.store.CreateFeed(r.Context(), httpx.ActorFrom(r.Context()), in)
+	}
+	if err != nil {
+		w.showForum(rw, r, httpx.Status(err), err, "", url.Values{"reminder_days": {r.PostFormValue("reminder_days")}})
 		return
 	}
 	http.Redirect(rw, r, "/forums/"+id+"?done=feed_created#calendar", http.StatusSeeOther)
@@ -526,8 +666,9 @@ func (w *Web) updateForum(rw http.ResponseWriter, r *http.Request) {
 	if strings.TrimSpace(f.Get("first_date")+f.Get("first_time")) == "" {
 		v.Add("first_meeting", "is required")
 	}
-	cadence := cadenceRule(&v, f.Get("cadence_kind"), f.Get("cadence"), first)
-	p := samspil.ForumPatch{Name: &name, Level: &level, Description: &description, Cadence: &cadence, FirstMeeting: &first,
+	cadence := cadenceRule(&v, f, first)
+	skip := f.Get("skip_holidays") == "true"
+	p := samspil.ForumPatch{Name: &name, Level: &level, Description: &description, Cadence: &cadence, SkipHolidays: &skip, FirstMeeting: &first,
 		DurationMinutes: &duration, Location: &location}
 	// The members are sent only when they change, so that a member
 	// organisation that has left does not stop other changes.
@@ -535,7 +676,7 @@ func (w *Web) updateForum(rw http.ResponseWriter, r *http.Request) {
 		p.Members = &members
 	}
 	done := "forum_updated"
-	if strings.TrimSpace(cadence) != before.Cadence || !first.Truncate(time.Second).Equal(before.FirstMeeting) ||
+	if strings.TrimSpace(cadence) != before.Cadence || skip != before.SkipHolidays || !first.Truncate(time.Second).Equal(before.FirstMeeting) ||
 		duration != before.DurationMinutes || location != before.Location {
 		done = "forum_rescheduled"
 	}

@@ -67,24 +67,24 @@ func TestGovernancePages(t *testing.T) {
 		admin, _ := signIn(t, app, "admin@silkeborg.example")
 		page := admin.Do("GET", "/collaborations/"+c.ID+"/forums", nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
-		mustContain(t, page, "Samarbejdet har ingen fora endnu.", `aria-current="page">Fora og møder</a>`, "Test admin (Silkeborg Kommune)")
+		mustContain(t, page, "Samarbejdet har ingen fora endnu.", `aria-current="page"><span>Fora og møder</span></a>`, "Test admin (Silkeborg Kommune)")
 		form := formFields(t, page, "/collaborations/"+c.ID+"/forums")
 		form = with(form, "name", "IT-chefmøde", "level", "it_chiefs", "first_date", first.Format("2006-01-02"), "first_time", "09:00",
 			"location", "Viborg Rådhus", "members", sAdmin.User.ID+"|"+silkeborg.ID)
 
 		// A custom rule the parser refuses is shown at the cadence input,
 		// and no forum is made.
-		res := admin.Do("POST", "/collaborations/"+c.ID+"/forums", with(form, "cadence_kind", "custom", "cadence", "FREQ=FORTNIGHTLY")).
+		res := admin.Do("POST", "/collaborations/"+c.ID+"/forums", with(form, "cadence", "FREQ=FORTNIGHTLY")).
 			Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, "FREQ=FORTNIGHTLY understøttes ikke; brug DAILY, WEEKLY, MONTHLY eller YEARLY")
 		mustContain(t, res, `id="f-cadence" name="cadence" maxlength="500" value="FREQ=FORTNIGHTLY"`, `aria-describedby="h-cadence e-cadence" aria-invalid="true"`,
-			`<details class="edit-block" open>`, `value="custom" checked`)
+			`<details class="details edit-block" open>`, `<details class="details" open>`)
 		if fs, _ := app.DB.ListForums(ctx, testkit.System, c.ID); len(fs) != 0 {
 			t.Fatal("a refused form made a forum")
 		}
 
 		// Every second week: the rule comes from the first meeting's weekday.
-		res = admin.Do("POST", "/collaborations/"+c.ID+"/forums", with(form, "cadence_kind", "fortnightly"))
+		res = admin.Do("POST", "/collaborations/"+c.ID+"/forums", with(form, "cadence_freq", "weekly", "cadence_interval", "2"))
 		res.Want(t, http.StatusSeeOther)
 		u := location(t, res)
 		if !strings.HasPrefix(u.Path, "/forums/") || u.Query().Get("done") != "forum_created" {
@@ -101,12 +101,12 @@ func TestGovernancePages(t *testing.T) {
 
 		page = admin.Do("GET", u.RequestURI(), nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
-		mustContain(t, page, "Forummet er oprettet, og dets møder er planlagt.", "<h1>IT-chefmøde</h1>", "IT-chefer", "Hver 2. uge, torsdag",
+		mustContain(t, page, "Forummet er oprettet, og dets møder er planlagt.", "<h1>IT-chefmøde</h1>", "IT-chefer", "Hver anden torsdag kl. 9.00",
 			"Test admin <small>(Silkeborg Kommune)</small>", ">"+firstDanish+"</time>", "Der har ikke været møder endnu.",
 			`action="/forums/`+forumID+`/discontinue"`, `action="/forums/`+forumID+`/meetings"`)
 		meetingID := pathAfter(t, page, "/meetings/")
 		list := admin.Do("GET", "/collaborations/"+c.ID+"/forums", nil).Want(t, http.StatusOK)
-		mustContain(t, list, `<a href="/forums/`+forumID+`">IT-chefmøde</a>`, "Hver 2. uge, torsdag", "Aktivt",
+		mustContain(t, list, `<a href="/forums/`+forumID+`">IT-chefmøde</a>`, "Hver anden torsdag kl. 9.00", "Aktivt",
 			`<a href="/meetings/`+meetingID+`"><time`, ">"+firstDanish+"</time>")
 
 		// The meeting: an agenda item, then minutes with a script and bold.
@@ -214,7 +214,7 @@ func TestGovernancePages(t *testing.T) {
 		// In English.
 		wantRedirect(t, vAdmin.Do("POST", "/language", map[string][]string{"lang": {"en"}, "return_to": {dpath}}), dpath)
 		mustContain(t, vAdmin.Do("GET", dpath, nil).Want(t, http.StatusOK), "Adopted", "Simple majority", "adopted by majority: 2 for, 0 against")
-		mustContain(t, vAdmin.Do("GET", "/forums/"+forumID, nil).Want(t, http.StatusOK), "Every 2 weeks on Thursday", "IT chiefs")
+		mustContain(t, vAdmin.Do("GET", "/forums/"+forumID, nil).Want(t, http.StatusOK), "Every other Thursday at 9:00", "IT chiefs")
 	})
 }
 
@@ -237,7 +237,7 @@ func TestMeetingRecordsAndForumChanges(t *testing.T) {
 		admin, _ := signIn(t, app, "admin@silkeborg.example")
 		page := admin.Do("GET", "/collaborations/"+c.ID+"/forums", nil).Want(t, http.StatusOK)
 		form := with(formFields(t, page, "/collaborations/"+c.ID+"/forums"), "name", "Styregruppe", "level", "steering_group",
-			"first_date", first.Format("2006-01-02"), "cadence_kind", "monthly", "duration_minutes", "90")
+			"first_date", first.Format("2006-01-02"), "cadence_freq", "monthly", "duration_minutes", "90")
 		// An unreadable time is the first meeting's error.
 		res := admin.Do("POST", "/collaborations/"+c.ID+"/forums", with(form, "first_time", "ni"))
 		res.Want(t, http.StatusUnprocessableEntity)
@@ -248,7 +248,7 @@ func TestMeetingRecordsAndForumChanges(t *testing.T) {
 		page = admin.Do("GET", fpath, nil).Want(t, http.StatusOK)
 		n := (first.Day()-1)/7 + 1
 		words := map[int]string{1: "første", 2: "anden", 3: "tredje", 4: "fjerde", 5: "sidste"}[n]
-		mustContain(t, page, "Den "+words+" torsdag i måneden", "90 minutter", "Styregruppe")
+		mustContain(t, page, strings.ToUpper(words[:1])+words[1:]+" torsdag i måneden kl. 9.00", "90 minutter", "Styregruppe")
 
 		// An extra meeting, then moved and held, with attendance.
 		res = admin.Do("POST", fpath+"/meetings", with(formFields(t, page, fpath+"/meetings"), "date", "", "time", "10:00"))
@@ -306,7 +306,7 @@ func TestMeetingRecordsAndForumChanges(t *testing.T) {
 		wantRedirect(t, admin.Do("POST", fpath+"/discontinue", with(formFields(t, page, fpath+"/discontinue"), "on", first.Format("2006-01-02"),
 			"reason", "Erstattet af IT-chefmødet")), fpath)
 		page = admin.Do("GET", fpath, nil).Want(t, http.StatusOK)
-		mustContain(t, page, "Nedlagt", "Erstattet af IT-chefmødet", `<span class="tag">flyttet</span>`, `<span class="tag">ekstra møde</span>`)
+		mustContain(t, page, "Nedlagt", "Erstattet af IT-chefmødet", `<span class="badge badge-info">flyttet</span>`, `<span class="badge badge-info">ekstra møde</span>`)
 		mustNotContain(t, page, `action="`+fpath+`/discontinue"`)
 		list := viewer.Do("GET", "/collaborations/"+c.ID+"/forums", nil).Want(t, http.StatusOK)
 		mustContain(t, list, "Nedlagt "+first.Format("02.01.2006"))

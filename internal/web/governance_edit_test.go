@@ -106,11 +106,11 @@ func TestForumEditForm(t *testing.T) {
 		admin, _ := signIn(t, app, "admin@silkeborg.example")
 		page := admin.Do("GET", fpath, nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
-		mustContain(t, page, "Hver 2. uge, torsdag", `<summary>Ret forummet</summary>`, `id="f-edit.cadence"`, `for="f-edit.cadence_kind-weekly"`,
+		mustContain(t, page, "Hver anden torsdag kl. 9.00", `<summary class="details-summary">Ret forummet</summary>`, `id="f-edit.cadence"`, `for="f-edit.cadence_freq-weekly"`,
 			"Test admin (Silkeborg Kommune)", "Test editor (Silkeborg Kommune)")
 		mustNotContain(t, page, ">"+weekLater+"</time>")
 		form := formFields(t, page, fpath+"/edit")
-		for field, want := range map[string]string{"name": "IT-chefmøde", "level": "it_chiefs", "cadence_kind": "fortnightly",
+		for field, want := range map[string]string{"name": "IT-chefmøde", "level": "it_chiefs", "cadence_freq": "weekly", "cadence_interval": "2", "cadence_days": "TH", "cadence": "",
 			"first_date": g.first.Format("2006-01-02"), "first_time": "09:00", "duration_minutes": "120", "location": "Viborg Rådhus",
 			"members": g.sAdmin.User.ID + "|" + g.silkeborg.ID, "version": "1"} {
 			if got := form.Get(field); got != want {
@@ -120,18 +120,18 @@ func TestForumEditForm(t *testing.T) {
 
 		// A rule the parser refuses is shown at the cadence, and nothing changes.
 		fp := fingerprint(t, app)
-		res := admin.Do("POST", fpath+"/edit", with(form, "cadence_kind", "custom", "cadence", "FREQ=FORTNIGHTLY"))
+		res := admin.Do("POST", fpath+"/edit", with(form, "cadence", "FREQ=FORTNIGHTLY"))
 		res.Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, "FREQ=FORTNIGHTLY understøttes ikke; brug DAILY, WEEKLY, MONTHLY eller YEARLY")
 		noInlineStyle(t, res)
-		mustContain(t, res, `<p class="field-error" id="e-edit.cadence">`, `aria-describedby="h-edit.cadence e-edit.cadence" aria-invalid="true"`,
-			`<details class="edit-block" id="edit" open>`, `value="custom" checked`, `value="FREQ=FORTNIGHTLY"`)
+		mustContain(t, res, `<span class="form-error-message" id="e-edit.cadence">`, `aria-describedby="h-edit.cadence e-edit.cadence" aria-invalid="true"`,
+			`<details class="details edit-block" id="edit" open>`, `<details class="details" open>`, `value="FREQ=FORTNIGHTLY"`)
 		if fingerprint(t, app) != fp {
 			t.Fatal("a refused edit changed the database")
 		}
 
 		// Weekly: more meetings ahead, the moved one kept as it was.
-		u := wantRedirect(t, admin.Do("POST", fpath+"/edit", with(form, "cadence_kind", "weekly")), fpath)
+		u := wantRedirect(t, admin.Do("POST", fpath+"/edit", with(form, "cadence_interval", "1")), fpath)
 		if u.Query().Get("done") != "forum_rescheduled" {
 			t.Fatalf("changed: %v", u)
 		}
@@ -157,13 +157,13 @@ func TestForumEditForm(t *testing.T) {
 		page = admin.Do("GET", u.RequestURI(), nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
 		mustContain(t, page, "Forummet er ændret. De kommende møder, som ingen havde rørt, følger nu den nye plan", "Hver torsdag",
-			">"+weekLater+"</time>", ">"+danishTime(movedStart)+"</time>", `<span class="tag">flyttet</span>`)
+			">"+weekLater+"</time>", ">"+danishTime(movedStart)+"</time>", `<span class="badge badge-info">flyttet</span>`)
 
 		// The old form is stale: 412, and nothing changes.
 		fp = fingerprint(t, app)
 		res = admin.Do("POST", fpath+"/edit", with(form, "name", "Gammelt navn"))
 		res.Want(t, http.StatusPreconditionFailed)
-		mustContain(t, res, `<details class="edit-block" id="edit" open>`, `value="Gammelt navn"`)
+		mustContain(t, res, `<details class="details edit-block" id="edit" open>`, `value="Gammelt navn"`)
 		if fingerprint(t, app) != fp {
 			t.Fatal("a stale edit changed the database")
 		}
@@ -202,7 +202,7 @@ func TestForumEditForm(t *testing.T) {
 	})
 }
 
-var reProxyGivers = regexp.MustCompile(`(?s)<select id="f-proxy\.organization_id"[^>]*>(.*?)</select>`)
+var reProxyGivers = regexp.MustCompile(`(?s)<select class="form-select" id="f-proxy\.organization_id"[^>]*>(.*?)</select>`)
 
 // proxyGivers returns the values of the giver select of the proxy form.
 func proxyGivers(t *testing.T, page *testkit.Response) []string {
@@ -250,7 +250,7 @@ func TestDecisionProxyForm(t *testing.T) {
 		res := admin.Do("POST", dpath+"/proxies", with(form, "organization_id", g.silkeborg.ID, "proxy_organization_id", g.silkeborg.ID))
 		res.Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, "skal være et andet medlem end det, der giver fuldmagten")
-		mustContain(t, res, `<p class="field-error" id="e-proxy.proxy_organization_id">`, `<details class="edit-block" open>`)
+		mustContain(t, res, `<span class="form-error-message" id="e-proxy.proxy_organization_id">`, `<details class="details edit-block" open>`)
 
 		// Silkeborg lets Viborg vote for it.
 		u := wantRedirect(t, admin.Do("POST", dpath+"/proxies", with(form, "organization_id", g.silkeborg.ID, "proxy_organization_id", g.viborg.ID)), dpath)
@@ -349,7 +349,7 @@ func TestAgendaItemEditAndDelete(t *testing.T) {
 		res := admin.Do("POST", ipath, with(form, "title", " "))
 		res.Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, "skal udfyldes")
-		mustContain(t, res, `<p class="field-error" id="e-item-`+first.ID+`.title">`, `<details class="edit" open>`)
+		mustContain(t, res, `<span class="form-error-message" id="e-item-`+first.ID+`.title">`, `<details class="details edit" open>`)
 		if fingerprint(t, app) != fp {
 			t.Fatal("a refused item changed the database")
 		}

@@ -28,19 +28,19 @@ func TestNULInFormsIsRefused(t *testing.T) {
 
 		res := b.Do("POST", "/organizations/"+org.ID+"/units", url.Values{"name": {"IT\x00drift"}, "kind": {"team"}}).
 			Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<a href="#f-name">name</a>: `+shown)
+		mustContain(t, res, `<a href="#f-name" class="function-link">Navn</a>: `+shown)
 		res = b.Do("POST", "/collaborations", url.Values{"name": {"Nyt\x00samarbejde"}, "kind": {"network"}, "start": {"2020-01-01"},
 			"organization_id": {org.ID}}).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<a href="#f-name">name</a>: `+shown)
+		mustContain(t, res, `<a href="#f-name" class="function-link">Navn</a>: `+shown)
 		// The multipart form of founding documents: the field is named on
 		// the collaboration page's form.
 		res = postFile(t, b, "/collaborations/"+c.ID+"/documents", url.Values{"kind": {"statutes"}, "title": {"Vedtægter\x00"}},
 			"vedtaegter.txt", "text/plain", []byte("tekst")).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<p class="field-error" id="e-document.title">`+shown)
+		mustContain(t, res, `<span class="form-error-message" id="e-document.title">`+shown)
 		res = b.Do("GET", "/organizations?q=Silke%00borg", nil).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<a href="#f-q">q</a>: `+shown)
+		mustContain(t, res, `<a href="#f-q" class="function-link">Søgeord</a>: `+shown)
 		res = b.Do("GET", "/collaborations/"+url.PathEscape(c.ID+"\x00"), nil).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<a href="#f-id">id</a>: `+shown)
+		mustContain(t, res, `<a href="#f-id" class="function-link">id</a>: `+shown)
 
 		if fingerprint(t, app) != before {
 			t.Fatal("refused posts changed the database")

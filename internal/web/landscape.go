@@ -309,7 +309,9 @@ type landscapeData struct {
 	Lifecycles   []samspil.Lifecycle
 	Visibilities []samspil.Visibility
 	Bands        []samspil.UserBand
-	Edit         string // the usage being edited after a failed save
+	Edit         string          // the usage being edited after a failed save
+	Urgency      samspil.Urgency // no filter here; the contract table shares the deadlines page's
+	Today        samspil.Date    // the day urgency is measured from
 }
 
 func (w *Web) landscape(rw http.ResponseWriter, r *http.Request) {
@@ -323,7 +325,7 @@ func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int,
 		w.fail(rw, r, err)
 		return
 	}
-	d := landscapeData{Org: org, CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Lifecycles: samspil.Lifecycles, Visibilities: samspil.Visibilities,
+	d := landscapeData{Org: org, Today: samspil.Today(w.now()), CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Lifecycles: samspil.Lifecycles, Visibilities: samspil.Visibilities,
 		Bands: samspil.UserBands, Units: map[string]string{}, Edit: edit}
 	if d.Usages, err = allPages(func(cursor string) (*samspil.Page[samspil.Usage], error) {
 		return w.store.ListUsages(ctx, actor, samspil.UsageFilter{OrganizationID: org.ID, ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})

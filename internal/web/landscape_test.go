@@ -245,7 +245,7 @@ func noInlineStyle(t *testing.T, page *testkit.Response) {
 // fieldError fails unless the page shows msg as the error of a form field.
 func fieldError(t *testing.T, page *testkit.Response, msg string) {
 	t.Helper()
-	re := regexp.MustCompile(`<p class="field-error"[^>]*>` + regexp.QuoteMeta(html.EscapeString(msg)) + `</p>`)
+	re := regexp.MustCompile(`<span class="form-error-message"[^>]*>` + regexp.QuoteMeta(html.EscapeString(msg)) + `</span>`)
 	if !re.MatchString(body(page)) {
 		t.Fatalf("no field error %q on the page (status %d):\n%s", msg, page.Status, page.Body)
 	}
@@ -343,7 +343,7 @@ func TestCatalogueSearchAndFilters(t *testing.T) {
 		// OS2 filter.
 		page = viewer.Do("GET", "/systems?os2=true", nil).Want(t, http.StatusOK)
 		wantNames(t, "os2=true", catalogueNames(page), "OS2forms")
-		mustContain(t, page, `id="f-os2" name="os2" type="checkbox" value="true" checked`, `<span class="tag">OS2</span>`)
+		mustContain(t, page, `id="f-os2" name="os2" type="checkbox" value="true" checked`, `<span class="badge badge-info">OS2</span>`)
 		page = viewer.Do("GET", "/systems?os2=true&q=nexus", nil).Want(t, http.StatusOK)
 		wantNames(t, "os2=true&q=nexus", catalogueNames(page))
 
@@ -412,7 +412,7 @@ func TestSystemPageWhoUses(t *testing.T) {
 		if c := mapClass(t, page, testkit.Aarhus); c != "muni" {
 			t.Fatalf("Aarhus' private usage shows on the map: class %q", c)
 		}
-		if !strings.Contains(body(page), `<a href="/organizations/`+f.silkeborg.ID+`/landscape"><path class="muni uses" data-code="0740"`) {
+		if !strings.Contains(body(page), `<a href="/organizations/`+f.silkeborg.ID+`/landscape" aria-label="`) || !strings.Contains(body(page), `role="group" aria-labelledby="who-uses-map-title`) {
 			t.Fatalf("Silkeborg on the map is not a link to its landscape:\n%s", page.Body)
 		}
 
@@ -565,14 +565,14 @@ func TestProposeSystem(t *testing.T) {
 			t.Fatalf("stored %+v", s)
 		}
 		mustContain(t, ed.Do("GET", u.String(), nil).Want(t, http.StatusOK), "Systemet er føjet til kataloget.",
-			"<h1>Borgerportal Ø <span class=\"tag\">OS2</span></h1>", "<code>00.03.00</code>")
+			"<h1>Borgerportal Ø <span class=\"badge badge-info\">OS2</span></h1>", "<code>00.03.00</code>")
 
 		// An empty name is refused at its field, the typed values kept.
 		res = ed.Do("POST", "/systems", with(form, "name", "  ", "description", "Uden navn")).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<p class="field-error" id="e-name">skal udfyldes</p>`, `aria-invalid="true" aria-describedby="e-name"`, ">Uden navn</textarea>")
+		mustContain(t, res, `<span class="form-error-message" id="e-name">skal udfyldes</span>`, `aria-invalid="true" aria-describedby="e-name"`, ">Uden navn</textarea>")
 		// An unknown KLE code is refused at its field, naming the code.
 		res = ed.Do("POST", "/systems", with(form, "name", "KLE-fejl", "tasks", "00.01.00 99.99.99")).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<p class="field-error" id="e-tasks">99.99.99 findes ikke i KLE</p>`, `value="00.01.00 99.99.99"`)
+		mustContain(t, res, `<span class="form-error-message" id="e-tasks">99.99.99 findes ikke i KLE</span>`, `value="00.01.00 99.99.99"`)
 		// So is a code that is not a KLE code at all.
 		res = ed.Do("POST", "/systems", with(form, "name", "KLE-fejl", "tasks", "27.x")).Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, `"27.x" er ikke et KLE-nummer som 27.24.00`)
@@ -641,7 +641,7 @@ func TestLandscapeEditUsage(t *testing.T) {
 
 		// The old form (version 1) is stale: the error is shown and nothing changes.
 		res = ed.Do("POST", action, with(form, "lifecycle", "retired")).Want(t, http.StatusPreconditionFailed)
-		mustContain(t, res, "en anden har ændret det i mellemtiden (version 3, du har 1); genindlæs og prøv igen", `<details class="edit" open>`)
+		mustContain(t, res, "en anden har ændret det i mellemtiden (version 3, du har 1); genindlæs og prøv igen", `<details class="details edit" open>`)
 		if stored, err = app.DB.FindUsage(ctx, f.ed.Actor, u.ID); err != nil || stored.Lifecycle != samspil.LifecyclePhasingOut || stored.Version != 3 {
 			t.Fatalf("after a stale post: %+v %v", stored, err)
 		}
@@ -700,7 +700,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		ed, _ := signIn(t, app, lsEditorEmail)
 		page := ed.Do("GET", newPath, nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
-		mustContain(t, page, `<label for="s-`+nexus.ID+`">Nexus Sundhed</label>`)
+		mustContain(t, page, `<label class="form-label" for="s-`+nexus.ID+`">Nexus Sundhed</label>`)
 		form := formFields(t, page, action)
 		if form.Get("visibility") != "private" || form.Get("notice_months") != "3" || form.Get("notice_rule") != "any_day" {
 			t.Fatalf("the form's defaults: %v", form)
@@ -711,7 +711,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 
 		// Invalid terms: expiry before start, notice of 99 months. Shown at the fields, nothing written.
 		res := ed.Do("POST", action, with(form, "expiry", "2023-12-31", "notice_months", "99")).Want(t, http.StatusUnprocessableEntity)
-		fieldError(t, res, "skal være på eller efter startdatoen (2024-01-01)")
+		fieldError(t, res, "skal være på eller efter startdatoen (1. januar 2024)")
 		fieldError(t, res, "skal være mellem 0 og 60")
 		mustContain(t, res, `value="Nexus drift og support"`, `value="1.250.000,50"`)
 		// A bad amount is shown at its field.
@@ -744,9 +744,9 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		noInlineStyle(t, page)
 		mustContain(t, page, "Kontrakten er registreret.", "<h1>Nexus drift og support</h1>",
 			"anskaffelse 0,00 kr., drift 1.250.000,50 kr., andet 0,00 kr.",
-			`<div class="deadline-box status-active" role="status">`,
-			"<strong>Aktiv</strong> · Næste beslutning senest: <strong>30.06.2039</strong>",
-			"Give notice by 2039-06-30 to end the contract on 2039-12-31; otherwise it is extended to 2040-12-31 (2 of 2 extensions left).",
+			`<div class="alert alert-info deadline-box status-active" role="status">`,
+			`<p class="alert-heading">Aktiv · Næste beslutning senest: 30.06.2039</p>`,
+			"Opsig kontrakten senest den 30. juni 2039, så den ophører den 31. december 2039; ellers forlænges den til den 31. december 2040 (2 af 2 forlængelser tilbage).",
 			"<dt>Sidste frist for opsigelse</dt><dd>30.06.2039</dd>",
 			`<a href="/systems/`+nexus.ID+`">Nexus Sundhed</a>`,
 			`<svg class="timeline"`)
@@ -771,7 +771,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		}
 		page = ed.Do("GET", "/contracts/"+c.ID+"?done=contract_updated", nil).Want(t, http.StatusOK)
 		mustContain(t, page, "Kontrakten er gemt.", "<h1>Nexus drift (forlænget)</h1>", "drift 1.250.000,50 kr.",
-			"Give notice by 2040-06-30 to end the contract on 2040-12-31; otherwise it is extended to 2041-12-31 (1 of 2 extensions left).")
+			"Opsig kontrakten senest den 30. juni 2040, så den ophører den 31. december 2040; ellers forlænges den til den 31. december 2041 (1 af 2 forlængelser tilbage).")
 		after, err := app.DB.FindContract(ctx, f.ed.Actor, c.ID)
 		if err != nil || after.Version != 2 || after.Costs == nil || after.Costs.Operation != 125000050 || after.ExtensionsUsed != 1 {
 			t.Fatalf("after the edit: %+v %v", after, err)
@@ -858,8 +858,8 @@ func newBrowserSignedIn(t *testing.T, app *testkit.App, email string) *browser {
 // ---------------------------------------------------------------- deadlines
 
 var (
-	reDeadlineRow = regexp.MustCompile(`(?s)<tr class="status-[a-z_]+">\s*<td><a href="/contracts/([^"]+)">.*?</td>\s*<td>[^<]*</td>\s*<td>([^<]*)</td>`)
-	reTimelineRow = regexp.MustCompile(`<a href="/contracts/([^"]+)"><text class="tl-label"`)
+	reDeadlineRow = regexp.MustCompile(`(?s)<tr class="status-[a-z_]+(?: urgent-[a-z]+)?">\s*<td><a href="/contracts/([^"]+)">.*?</td>\s*<td>[^<]*</td>\s*<td>([^<]*)(?:<br>.*?)?</td>`)
+	reTimelineRow = regexp.MustCompile(`<text class="tl-label" x="4" y="[0-9.]+">([^<]+)</text>`)
 )
 
 func TestDeadlinesPage(t *testing.T) {
@@ -883,13 +883,14 @@ func TestDeadlinesPage(t *testing.T) {
 			t.Helper()
 			page := b.Do("GET", path, nil).Want(t, http.StatusOK)
 			noInlineStyle(t, page)
-			var gotIDs, wantIDs, tlIDs []string
+			var gotIDs, wantIDs, tlNames, wantNames []string
 			rows := reDeadlineRow.FindAllStringSubmatch(body(page), -1)
 			for _, m := range rows {
 				gotIDs = append(gotIDs, m[1])
 			}
 			for _, c := range want {
 				wantIDs = append(wantIDs, c.ID)
+				wantNames = append(wantNames, c.Name)
 			}
 			if !slices.Equal(gotIDs, wantIDs) {
 				t.Fatalf("%s: rows %v, want %v:\n%s", who, gotIDs, wantIDs, page.Body)
@@ -909,11 +910,17 @@ func TestDeadlinesPage(t *testing.T) {
 			if n := strings.Count(body(page), `<rect class="tl-bar`); n != len(want) {
 				t.Fatalf("%s: %d timeline bars, want %d", who, n, len(want))
 			}
+			// The timeline is one picture (role="img") and holds no links;
+			// the table links each contract.
 			for _, m := range reTimelineRow.FindAllStringSubmatch(body(page), -1) {
-				tlIDs = append(tlIDs, m[1])
+				tlNames = append(tlNames, html.UnescapeString(m[1]))
 			}
-			if !slices.Equal(tlIDs, wantIDs) {
-				t.Fatalf("%s: timeline rows %v, want %v", who, tlIDs, wantIDs)
+			if !slices.Equal(tlNames, wantNames) {
+				t.Fatalf("%s: timeline rows %v, want %v", who, tlNames, wantNames)
+			}
+			svg := body(page)[strings.Index(body(page), `<svg class="timeline"`):]
+			if svg = svg[:strings.Index(svg, "</svg>")]; !strings.Contains(svg, `role="img"`) || strings.Contains(svg, "<a ") {
+				t.Fatalf("%s: the timeline is no picture without links: %s", who, svg)
 			}
 			notices := 0
 			for _, c := range want {
@@ -1170,7 +1177,7 @@ func TestImportErrorsAndRefusals(t *testing.T) {
 		path := uploadPreview(t, ed, f.silkeborg.ID, "fejl.csv", bad)
 		page := ed.Do("GET", path, nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
-		mustContain(t, page, `<table class="import-errors">`, "Filen har 2 fejl.",
+		mustContain(t, page, `<table class="table table--zebra import-errors">`, "Filen har 2 fejl.",
 			`<tr><td class="num">2</td><td>Livscyklus</td>`, `<tr><td class="num">3</td><td>Fra</td>`)
 		if hasForm(page, path+"/commit") {
 			t.Fatalf("a file with errors has a commit button:\n%s", page.Body)
@@ -1185,10 +1192,10 @@ func TestImportErrorsAndRefusals(t *testing.T) {
 
 		// A file that is not a landscape file is refused with a message at the file field.
 		res = upload(t, ed, f.silkeborg.ID, "personer.csv", strings.NewReader("Fornavn;Efternavn\r\nAnne;Hansen\r\n")).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<p class="field-error" id="e-file">personer.csv`, `aria-invalid="true" aria-describedby="e-file"`)
+		mustContain(t, res, `<span class="form-error-message" id="e-file">personer.csv`, `aria-invalid="true" aria-describedby="e-file"`)
 		// A post without a file too.
 		res = upload(t, ed, f.silkeborg.ID, "", strings.NewReader("")).Want(t, http.StatusUnprocessableEntity)
-		mustContain(t, res, `<p class="field-error" id="e-file">vælg en CSV- eller XLSX-fil</p>`)
+		mustContain(t, res, `<span class="form-error-message" id="e-file">vælg en CSV- eller XLSX-fil</span>`)
 
 		// An editor of another organisation cannot upload here.
 		viborg, _ := signIn(t, app, lsViborgEmail)
@@ -1229,7 +1236,7 @@ func TestImportTooLarge(t *testing.T) {
 		for _, size := range []int64{maxUpload + 1, maxUpload + 3<<20} {
 			content := io.MultiReader(strings.NewReader(header), io.LimitReader(&repeat{s: "Nexus Sundhed;I drift;fyld\r\n"}, size-int64(len(header))))
 			res := upload(t, ed, f.silkeborg.ID, "stor.csv", content).Want(t, http.StatusRequestEntityTooLarge)
-			mustContain(t, res, `<p class="field-error" id="e-file">filen er større end 50 MiB</p>`)
+			mustContain(t, res, `<span class="form-error-message" id="e-file">filen er større end 50 MiB</span>`)
 			if n := len(usagesOf(t, app, f.silkeborg.ID)); n != 0 {
 				t.Fatalf("an oversized file wrote %d usages", n)
 			}

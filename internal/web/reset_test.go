@@ -56,14 +56,14 @@ func TestPasswordResetByMail(t *testing.T) {
 			if u.Query().Get("done") != "password_reset" {
 				t.Fatalf("reset: %v", u)
 			}
-			wantRedirect(t, newBrowser(t, app).Login(adminEmail, newPassword), "/organizations")
+			wantRedirect(t, newBrowser(t, app).Login(adminEmail, newPassword), "/")
 			newBrowser(t, app).Login(adminEmail, testkit.Password).Want(t, http.StatusUnauthorized)
 			// The link works once.
 			anon.Do("POST", path, url.Values{"password": {"endnu et nyt og langt kodeord"}}).Want(t, http.StatusNotFound)
 
 			// An invitation of a person is mailed, and the page says so.
 			b := newBrowser(t, app)
-			wantRedirect(t, b.Login(adminEmail, newPassword), "/organizations")
+			wantRedirect(t, b.Login(adminEmail, newPassword), "/")
 			res = b.Do("POST", "/organizations/"+testkit.Silkeborg+"/invitations", url.Values{"email": {"ny@silkeborg.example"}, "role": {"viewer"}}).
 				Want(t, http.StatusCreated)
 			mustContain(t, res, "Vi har sendt invitationen til ny@silkeborg.example.")

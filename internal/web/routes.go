@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"strings"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpx"
@@ -14,12 +15,16 @@ const MaxFormBytes = 64 << 10
 func (w *Web) routes(rt *httpx.Router) {
 	resp := responder{w}
 	page := func(pattern string, p samspil.Permission, h http.HandlerFunc) {
-		rt.Handle(pattern, p, resp, limitForm(h))
+		rt.Handle(pattern, p, resp, w.limitForm(h))
 	}
 	page("GET /static/{path...}", samspil.PermPublic, w.assets.serve) // {path...}: vendor/htmx.min.<hash>.js has a slash
-	page("GET /{$}", samspil.PermPublic, func(rw http.ResponseWriter, r *http.Request) {
-		http.Redirect(rw, r, "/organizations", http.StatusSeeOther)
-	})
+	page("GET /{$}", samspil.PermPublic, w.home)                      // "Mit overblik" when signed in, else the directory
+	page("GET /", samspil.PermPublic, w.notFound)                     // every other address: "not found" in the reader's language
+	page("GET /my/votes", samspil.PermSignedIn, w.myVotes)
+	page("GET /my/meetings", samspil.PermSignedIn, w.myMeetings)
+	page("GET /my/action-items", samspil.PermSignedIn, w.myActionItems)
+	page("GET /search", samspil.PermPublic, w.search)
+	page("GET /search/suggest", samspil.PermPublic, w.searchSuggest)
 	page("POST /language", samspil.PermPublic, w.setLanguage)
 	page("GET /login", samspil.PermPublic, w.loginPage)
 	page("POST /login", samspil.PermPublic, w.login)
@@ -134,12 +139,22 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("POST /account/tokens/{id}/revoke", samspil.PermSignedIn, w.revokeToken)
 }
 
+// notFound answers an address that is no page with the error page; an
+// address of the API gets the plain answer it always had.
+func (w *Web) notFound(rw http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") {
+		http.NotFound(rw, r)
+		return
+	}
+	w.fail(rw, r, samspil.NotFound("page"))
+}
+
 // limitForm caps request bodies so that an oversized post is refused with
 // 413 and bounded memory.
-func limitForm(h http.HandlerFunc) http.HandlerFunc {
+func (w *Web) limitForm(h http.HandlerFunc) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > MaxFormBytes {
-			http.Error(rw, "request body too large", http.StatusRequestEntityTooLarge)
+			w.fail(rw, r, samspil.Errorf(samspil.ETOOLARGE, "the form is larger than %d KiB", MaxFormBytes>>10))
 			return
 		}
 		r.Body = http.MaxBytesReader(rw, r.Body, MaxFormBytes)

@@ -18,11 +18,11 @@ func (w *Web) parseForm(rw http.ResponseWriter, r *http.Request) bool {
 		var input *httpx.InputError
 		switch {
 		case errors.As(err, &tooLarge):
-			http.Error(rw, "request body too large", http.StatusRequestEntityTooLarge)
+			w.fail(rw, r, samspil.Errorf(samspil.ETOOLARGE, "the form is larger than %d KiB", MaxFormBytes>>10))
 		case errors.As(err, &input):
 			w.fail(rw, r, input)
 		default:
-			http.Error(rw, "the form could not be read", http.StatusBadRequest)
+			w.fail(rw, r, samspil.Errorf(samspil.EINVALID, "the form could not be read"))
 		}
 		return false
 	}
@@ -42,7 +42,7 @@ type loginData struct {
 }
 
 func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
-	returnTo := localPath(r.URL.Query().Get("return_to"), "/organizations")
+	returnTo := localPath(r.URL.Query().Get("return_to"), "/")
 	if httpx.ActorFrom(r.Context()).SignedIn() {
 		http.Redirect(rw, r, returnTo, http.StatusSeeOther)
 		return
@@ -56,7 +56,7 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 	if !w.parseForm(rw, r) {
 		return
 	}
-	data := loginData{Email: r.PostFormValue("email"), ReturnTo: localPath(r.PostFormValue("return_to"), "/organizations")}
+	data := loginData{Email: r.PostFormValue("email"), ReturnTo: localPath(r.PostFormValue("return_to"), "/")}
 	secret, _, err := w.store.Login(r.Context(), samspil.LoginAttempt{Email: data.Email, Password: r.PostFormValue("password"),
 		Source: httpx.ClientAddr(r.Context())})
 	if err != nil {

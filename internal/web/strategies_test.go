@@ -69,7 +69,7 @@ func TestStrategiesPage(t *testing.T) {
 		// A missing title is refused at the field; nothing is stored.
 		res := f.sBrowser.Do("POST", path, with(form, "from", "2015-01-01")).Want(t, http.StatusUnprocessableEntity)
 		fieldError(t, res, "skal udfyldes")
-		mustContain(t, res, `<details class="edit-block" open>`)
+		mustContain(t, res, `<details class="details edit-block" open>`)
 		if list, _ := app.DB.ListStrategies(context.Background(), testkit.System, f.ID, ""); len(list) != 0 {
 			t.Fatal("a refused form stored a strategy")
 		}
@@ -138,13 +138,13 @@ func TestStrategiesPage(t *testing.T) {
 		noInlineStyle(t, page)
 		esc := html.EscapeString
 		vrow := coverageRowOf(t, page, f.Viborg.ID)
-		wantIn(t, "Viborg's coverage", vrow, `class="coverage-row"`, ">"+own+"</a>", `<span class="tag">egen</span>`, "01.02.2019",
-			"strategien "+esc(`"`+own+`"`)+", vedtaget 01.02.2019, gælder")
+		wantIn(t, "Viborg's coverage", vrow, `class="coverage-row"`, ">"+own+"</a>", `<span class="badge badge-info">egen</span>`, "01.02.2019",
+			"strategien "+esc(`"`+own+`"`)+", vedtaget 1. februar 2019, gælder")
 		mustNotContainIn(t, vrow, "ud over sin periode")
 		srow := coverageRowOf(t, page, f.Silkeborg.ID)
-		wantIn(t, "Silkeborg's coverage", srow, `class="coverage-row past-period"`, ">"+joint+"</a>", `<span class="tag">fælles</span>`,
-			`<strong class="tag past-period">ud over sin periode</strong>`,
-			"den fælles strategi "+esc(`"`+joint+`"`)+", vedtaget 01.03.2015, gælder ud over sin periode, der sluttede 31.12.2018, indtil en nyere egen strategi afløser den")
+		wantIn(t, "Silkeborg's coverage", srow, `class="coverage-row past-period"`, ">"+joint+"</a>", `<span class="badge badge-info">fælles</span>`,
+			`<strong class="badge badge-warning past-period">ud over sin periode</strong>`,
+			"den fælles strategi "+esc(`"`+joint+`"`)+", vedtaget 1. marts 2015, gælder ud over sin periode, der sluttede 31. december 2018, indtil en nyere egen strategi afløser den")
 		// Both strategies are listed with owners, periods and goals.
 		mustContain(t, page, "Samarbejdets fælles strategier", "Medlemmernes strategier", "01.01.2015 – 31.12.2018", "01.01.2019 – uden slutdato",
 			"Viborg Kommune: vedtaget 01.04.2015", "<li>Digital først</li>")

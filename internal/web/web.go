@@ -113,8 +113,23 @@ func (w *Web) parseTemplates() error {
 
 func (w *Web) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
-		"t":     func(key string, args ...any) string { return w.cat.text(lang, key, args...) },
-		"asset": w.assets.url,
+		"t":         func(key string, args ...any) string { return w.cat.text(lang, key, args...) },
+		"asset":     w.assets.url,
+		"icon":      w.icon,
+		"urgencyOf": samspil.UrgencyOf,
+		"daysUntil": func(today samspil.Date, d *samspil.Date) int {
+			if d == nil {
+				return 0
+			}
+			return samspil.DaysBetween(today, *d)
+		},
+		"longday": func(d samspil.Date) string { return samspil.LongDate(d, lang) },
+		"searchQuery": func(v *view) string {
+			if s, ok := v.Data.(*searchPage); ok {
+				return s.Query
+			}
+			return ""
+		},
 		"date": func(t any) string {
 			switch v := t.(type) {
 			case time.Time:
@@ -149,10 +164,28 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			return buf.String()
 		},
 		"say":       func(p samspil.Phrase) string { return w.say(lang, p) },
+		"sentence":  func(s string) string { return w.cat.sentence(lang, s) },
+		"fieldname": func(path string) string { return w.cat.fieldName(lang, path) },
+		// textor is the text of key, or fallback when the catalogue has
+		// none: for code words of records, such as the object types of
+		// audit events, that may outnumber the catalogue.
+		"textor": func(key, fallback string) string {
+			if w.cat.has(key) {
+				return w.cat.text(lang, key)
+			}
+			return fallback
+		},
 		"collabnav": func(id, current string) []collabNavItem { return w.collabNav(lang, id, current) },
 		"subtree":   func(v *view, nodes []*unitNode) treeView { return treeView{View: v, Nodes: nodes} },
 		"indent":    func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
 	}
+}
+
+// icon returns a design-system icon (from the vendored sprite) for
+// decoration next to a text: hidden from assistive technology.
+func (w *Web) icon(name string) template.HTML {
+	return template.HTML(`<svg class="icon-svg" focusable="false" aria-hidden="true"><use href="` +
+		template.HTMLEscapeString(w.assets.url("vendor/dkfds/img/all-svg-icons.svg")) + "#" + template.HTMLEscapeString(name) + `"></use></svg>`)
 }
 
 // treeView is the data of one level of the unit tree.
@@ -223,16 +256,7 @@ func (w *Web) Text(lang, key string, args ...any) string { return w.cat.text(lan
 
 // say returns a computed sentence in the reader's language, its code words
 // (samspil.Term) translated too.
-func (w *Web) say(lang string, p samspil.Phrase) string {
-	args := make([]any, len(p.Args))
-	for i, a := range p.Args {
-		if t, ok := a.(samspil.Term); ok && w.cat.has("term."+string(t)) {
-			a = w.cat.text(lang, "term."+string(t))
-		}
-		args[i] = a
-	}
-	return w.cat.message(lang, p.Format, args...)
-}
+func (w *Web) say(lang string, p samspil.Phrase) string { return w.sayPhrase(lang, p) }
 
 // translator translates error messages, with their code words (Term).
 func (w *Web) translator(lang string) samspil.Translator {
@@ -254,7 +278,7 @@ func (w *Web) renderTemplate(rw http.ResponseWriter, r *http.Request, status int
 	var buf bytes.Buffer
 	if err := t.ExecuteTemplate(&buf, name, v); err != nil {
 		slog.ErrorContext(r.Context(), "render page", "page", page, "error", err.Error(), "request_id", v.requestID)
-		http.Error(rw, "internal error", http.StatusInternalServerError)
+		http.Error(rw, w.cat.text(v.Lang, "error.internal"), http.StatusInternalServerError)
 		return
 	}
 	rw.Header().Set("Content-Type", "text/html; charset=utf-8")

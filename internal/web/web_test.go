@@ -164,7 +164,7 @@ func signIn(t *testing.T, app *testkit.App, email string) (*browser, string) {
 	t.Helper()
 	b := newBrowser(t, app)
 	res := b.Login(email, testkit.Password)
-	wantRedirect(t, res, "/organizations")
+	wantRedirect(t, res, "/")
 	c := sessionCookie(t, res)
 	if c == nil || c.Value == "" {
 		t.Fatalf("login set no session cookie: %v", res.Header.Values("Set-Cookie"))
@@ -245,7 +245,7 @@ func TestLoginSetsSecureSessionCookie(t *testing.T) {
 		// A session id planted before login is not kept.
 		res := b.Do("POST", "/login", url.Values{"email": {adminEmail}, "password": {testkit.Password}},
 			"Cookie", httpx.SessionCookie+"=planted-by-an-attacker")
-		wantRedirect(t, res, "/organizations")
+		wantRedirect(t, res, "/")
 		first := sessionCookie(t, res)
 		switch {
 		case first == nil || first.Value == "" || first.Value == "planted-by-an-attacker":
@@ -331,7 +331,7 @@ func TestLoginPageWhenSignedIn(t *testing.T) {
 		testkit.NewPerson(t, app.DB, adminEmail, testkit.Silkeborg, samspil.RoleAdmin)
 		mustContain(t, newBrowser(t, app).Do("GET", "/login", nil).Want(t, http.StatusOK), `action="/login"`, `name="password"`)
 		b, _ := signIn(t, app, adminEmail)
-		wantRedirect(t, b.Do("GET", "/login", nil), "/organizations")
+		wantRedirect(t, b.Do("GET", "/login", nil), "/")
 		wantRedirect(t, b.Do("GET", "/login?return_to=%2Faccount", nil), "/account")
 	})
 }
@@ -380,15 +380,15 @@ func TestReturnToMustBeLocal(t *testing.T) {
 		for _, target := range hostile {
 			// Not carried into the login form.
 			page := newBrowser(t, app).Do("GET", "/login?return_to="+url.QueryEscape(target), nil).Want(t, http.StatusOK)
-			mustContain(t, page, `name="return_to" value="/organizations"`)
+			mustContain(t, page, `name="return_to" value="/"`)
 			// Not followed after login.
 			b := newBrowser(t, app)
 			res := b.Do("POST", "/login", url.Values{"email": {adminEmail}, "password": {testkit.Password}, "return_to": {target}})
-			if got := res.Want(t, http.StatusSeeOther).Header.Get("Location"); got != "/organizations" {
+			if got := res.Want(t, http.StatusSeeOther).Header.Get("Location"); got != "/" {
 				t.Fatalf("login with return_to %q went to %q", target, got)
 			}
 			// Not followed when already signed in.
-			if got := b.Do("GET", "/login?return_to="+url.QueryEscape(target), nil).Want(t, http.StatusSeeOther).Header.Get("Location"); got != "/organizations" {
+			if got := b.Do("GET", "/login?return_to="+url.QueryEscape(target), nil).Want(t, http.StatusSeeOther).Header.Get("Location"); got != "/" {
 				t.Fatalf("signed-in login page with return_to %q went to %q", target, got)
 			}
 			// Not followed by the language switch.
@@ -529,7 +529,7 @@ func TestPeopleInviteAndAdd(t *testing.T) {
 		// the address has an account.
 		linkOf := func(res *testkit.Response) string {
 			t.Helper()
-			m := regexp.MustCompile(`id="new-link" class="secret" readonly value="([^"]+)"`).FindStringSubmatch(body(res))
+			m := regexp.MustCompile(`id="new-link" class="form-input secret" readonly value="([^"]+)"`).FindStringSubmatch(body(res))
 			if m == nil {
 				t.Fatalf("no invitation link on the page:\n%s", res.Body)
 			}
@@ -571,7 +571,7 @@ func TestPeopleInviteAndAdd(t *testing.T) {
 		if m := membershipOf(t, app, created[0].ID, org.ID); m.Role != samspil.RoleViewer {
 			t.Fatalf("role %s", m.Role)
 		}
-		wantRedirect(t, newBrowser(t, app).Login("ny@silkeborg.example", newPassword), "/organizations")
+		wantRedirect(t, newBrowser(t, app).Login("ny@silkeborg.example", newPassword), "/")
 		// The link works once.
 		anon.Do("GET", path, nil).Want(t, http.StatusNotFound)
 
@@ -867,7 +867,7 @@ func TestAccountChangePassword(t *testing.T) {
 		wantRedirect(t, withSession(t, app, otherSecret, "GET", "/account"), "/login")
 
 		newBrowser(t, app).Login(adminEmail, testkit.Password).Want(t, http.StatusUnauthorized)
-		wantRedirect(t, newBrowser(t, app).Login(adminEmail, newPassword), "/organizations")
+		wantRedirect(t, newBrowser(t, app).Login(adminEmail, newPassword), "/")
 	})
 }
 
@@ -973,7 +973,7 @@ func TestLanguageSwitch(t *testing.T) {
 		// Errors come in English too.
 		res = b.Login(adminEmail, "not the right password at all").Want(t, http.StatusUnauthorized)
 		mustContain(t, res, `<html lang="en">`, "Wrong e-mail address or password.")
-		wantRedirect(t, b.Login(adminEmail, testkit.Password), "/organizations")
+		wantRedirect(t, b.Login(adminEmail, testkit.Password), "/")
 		mustContain(t, b.Do("GET", "/account", nil).Want(t, http.StatusOK), "<h1>My account</h1>")
 		res = b.Do("POST", "/account/password", url.Values{"current_password": {"wrong wrong wrong"}, "password": {newPassword}}).
 			Want(t, http.StatusUnprocessableEntity)
@@ -1104,7 +1104,7 @@ func TestOversizedFormRefused(t *testing.T) {
 }
 
 func TestStaticAssets(t *testing.T) {
-	reAsset := regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
+	reAsset := regexp.MustCompile(`(?:href|src)="(/static/[^"#]+)(?:#[^"]*)?"`)
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		anon := newBrowser(t, app)
 		page := anon.Do("GET", "/organizations", nil).Want(t, http.StatusOK)
@@ -1115,8 +1115,8 @@ func TestStaticAssets(t *testing.T) {
 		if len(paths) < 2 {
 			t.Fatalf("page links %d assets: %v", len(paths), paths)
 		}
-		reHashed := regexp.MustCompile(`\.[0-9a-f]{8,}\.(css|js)$`)
-		wantType := map[string]string{".css": "text/css", ".js": "javascript"}
+		reHashed := regexp.MustCompile(`\.[0-9a-f]{8,}\.(css|js|svg)$`)
+		wantType := map[string]string{".css": "text/css", ".js": "javascript", ".svg": "image/svg+xml"}
 		for _, p := range paths {
 			if !reHashed.MatchString(p) {
 				t.Errorf("asset %s has no content hash in its name", p)
@@ -1336,13 +1336,20 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		// Forums, meetings and decisions.
 		"forum_level.":     strs(samspil.ForumLevels),
 		"forum_status.":    strs([]samspil.ForumStatus{samspil.ForumActive, samspil.ForumDiscontinued}),
-		"cadence_kind.":    {"none", "weekly", "fortnightly", "monthly", "custom"},
+		"cadence_freq.":    {"none", "weekly", "monthly"},
 		"meeting_status.":  strs(samspil.MeetingStatuses),
 		"meeting.mark_":    strs(samspil.MeetingStatuses),
 		"attendance.":      strs([]samspil.AttendanceStatus{samspil.AttendancePresent, samspil.AttendanceAbsent, samspil.AttendanceExcused}),
 		"decision_status.": strs([]samspil.DecisionStatus{samspil.DecisionOpen, samspil.DecisionClosed}),
 		"outcome.":         strs([]samspil.OutcomeResult{samspil.OutcomePending, samspil.OutcomeAdopted, samspil.OutcomeRejected, samspil.OutcomeNoQuorum}),
 		"vote.":            strs(samspil.VoteChoices),
+
+		// The start page and search.
+		"urgency.":        strs(samspil.Urgencies),
+		"urgency.label.":  append(strs(samspil.Urgencies), "later"),
+		"deadlines.none.": strs(samspil.Urgencies),
+		"search.kind.":    strs(samspil.SearchKinds),
+		"search.more.":    strs(samspil.SearchKinds),
 	}
 	for prefix, where := range prefixes {
 		values, ok := families[prefix]
