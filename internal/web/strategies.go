@@ -170,7 +170,9 @@ func (w *Web) showStrategies(rw http.ResponseWriter, r *http.Request, collabID s
 		d.Owners[i].Chosen = d.Form == nil || slices.Contains(d.Form["owners"], d.Owners[i].OrganizationID)
 	}
 	if d.Form == nil {
-		d.Form = url.Values{"scope": {coverageScope}}
+		// The default scope in the reader's words; createStrategy reads
+		// them back as the code.
+		d.Form = url.Values{"scope": {w.cat.text(v.Lang, "strategy.scope_digitalisation")}}
 	}
 	v.Data = d
 	w.render(rw, r, status, "strategies", v)
@@ -189,6 +191,18 @@ func (w *Web) coveragePhrase(lang string, p samspil.Phrase) samspil.Phrase {
 	return samspil.Phrase{Format: p.Format, Args: args}
 }
 
+// scopeCode turns the digitalisation scope as written in either language
+// ("digitalisering", "Digitalisation") into its code; other scopes are
+// kept as written.
+func (w *Web) scopeCode(scope string) string {
+	for _, lang := range languages {
+		if samspil.Fold(scope) == samspil.Fold(w.cat.text(lang, "strategy.scope_digitalisation")) {
+			return coverageScope
+		}
+	}
+	return scope
+}
+
 // reStrategyPath matches the paths of a strategy's owners and goals.
 var reStrategyPath = regexp.MustCompile(`^(owners|goals)\[\d+\]`)
 
@@ -200,7 +214,7 @@ func (w *Web) createStrategy(rw http.ResponseWriter, r *http.Request) {
 	}
 	f := r.PostForm
 	var v samspil.Validation
-	in := samspil.StrategyInput{Title: f.Get("title"), Scope: f.Get("scope")}
+	in := samspil.StrategyInput{Title: f.Get("title"), Scope: w.scopeCode(f.Get("scope"))}
 	if from := formDate(&v, r, "from"); from != nil {
 		in.From = *from
 	}

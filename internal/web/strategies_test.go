@@ -62,7 +62,7 @@ func TestStrategiesPage(t *testing.T) {
 		mustContain(t, page, "Der er ikke registreret fælles strategier.", `href="`+path+`" aria-current="page"`,
 			"ingen strategi med emnet &#34;digitalisering&#34; er vedtaget af Viborg Kommune")
 		form := formFields(t, page, path)
-		if form.Get("scope") != "digitalisation" || len(form["owners"]) != 2 {
+		if form.Get("scope") != "digitalisering" || len(form["owners"]) != 2 { // the default scope in Danish, stored as its code
 			t.Fatalf("a new strategy's form: %v", form)
 		}
 
@@ -84,7 +84,7 @@ func TestStrategiesPage(t *testing.T) {
 			t.Fatalf("done %q", u.Query().Get("done"))
 		}
 		js := strategyNamed(t, app, f.Silkeborg.ID, joint)
-		if !js.Joint() || js.CollaborationID != f.ID || len(js.Goals) != 2 || js.Goals[1].Title != "Fælles drift af infrastruktur" {
+		if !js.Joint() || js.CollaborationID != f.ID || len(js.Goals) != 2 || js.Goals[1].Title != "Fælles drift af infrastruktur" || js.Scope != "digitalisation" {
 			t.Fatalf("joint strategy %+v", js)
 		}
 		adopt := "/strategies/" + js.ID + "/adoptions"
