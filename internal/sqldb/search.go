@@ -15,6 +15,11 @@ var _ samspil.SearchService = (*DB)(nil)
 // Names with a folded column are matched in SQL; forum names and decision
 // titles have none and are matched in Go (samspil.Matches) over the rows of
 // the collaborations the actor sees, so both engines fold alike.
+//
+// On PostgreSQL a trigram index on each folded name (migration 00012)
+// serves the LIKE: for a text that matches few rows the planner reads only
+// those and sorts them, for one that matches many it walks the name index
+// and stops at the limit. SQLite reads the visible rows of a kind.
 func (db *DB) Search(ctx context.Context, actor *samspil.Actor, sq samspil.SearchQuery) (*samspil.SearchResult, error) {
 	if err := sq.Normalize(); err != nil {
 		return nil, err
