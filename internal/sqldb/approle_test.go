@@ -31,7 +31,7 @@ func TestApplicationRoleCannotRewriteAudit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer owner.Close()
+	t.Cleanup(func() { owner.Close() }) // after the role's cleanup below, which needs the connection
 	b := make([]byte, 4)
 	rand.Read(b)
 	role := "samspil_app_" + hex.EncodeToString(b)
