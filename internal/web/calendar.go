@@ -151,10 +151,8 @@ func feedLang(feed *samspil.CalendarFeed) string {
 func days(n int) time.Duration { return time.Duration(n) * 24 * time.Hour }
 
 // longDate writes a date with the month's name: "31. december 2026" in
-// Danish, "31 December 2026" in English.
-func (w *Web) longDate(lang string, d samspil.Date) string {
-	return w.cat.text(lang, "date.long", d.Day, w.cat.text(lang, "date.month_"+strconv.Itoa(int(d.Month))), d.Year)
-}
+// Danish, "31 December 2026" in English, as computed sentences do.
+func (w *Web) longDate(lang string, d samspil.Date) string { return samspil.LongDate(d, lang) }
 
 // clock writes a time of day in Danish time: "09.00" in Danish, "09:00" in
 // English.
