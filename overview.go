@@ -90,9 +90,10 @@ type Overview struct {
 	// Meetings are the person's next meetings (forums they sit in), with
 	// their agendas.
 	Meetings []Meeting
-	// ActionItems are the person's unfinished action items, overdue first.
-	ActionItems      []ActionItem
-	ActionItemsTotal int
+	// ActionItems are the person's unfinished action items, overdue first;
+	// MoreActionItems tells that there are more than shown.
+	ActionItems     []ActionItem
+	MoreActionItems bool
 	// Invitations to collaborations and adjustments waiting for the
 	// consent of an organisation the person gives consent for; and
 	// invitations of the person to join organisations.

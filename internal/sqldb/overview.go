@@ -2,7 +2,6 @@ package sqldb
 
 import (
 	"context"
-	"sort"
 	"time"
 
 	"github.com/samspil/samspil"
@@ -139,11 +138,7 @@ func (db *DB) overviewActionItems(ctx context.Context, actor *samspil.Actor, o *
 	if err != nil {
 		return err
 	}
-	o.ActionItems = page.Items
-	o.ActionItemsTotal = len(page.Items)
-	if page.NextCursor != "" {
-		o.ActionItemsTotal = -1 // more than shown
-	}
+	o.ActionItems, o.MoreActionItems = page.Items, page.NextCursor != ""
 	return nil
 }
 
@@ -175,6 +170,5 @@ func (db *DB) overviewConsent(ctx context.Context, actor *samspil.Actor, o *sams
 		var a samspil.ApprovalWaiting
 		return a, r.Scan(&a.AdjustmentID, &a.Title, &a.EffectiveOn, &a.CollaborationID, &a.CollaborationName, &a.OrganizationID, &a.OrganizationName)
 	})
-	sort.SliceStable(o.Invitations, func(i, j int) bool { return o.Invitations[i].ID > o.Invitations[j].ID })
 	return err
 }

@@ -100,6 +100,15 @@ func TestOverview(t *testing.T) {
 		if len(o.Invitations) != 0 || len(o.Approvals) != 0 {
 			t.Fatalf("consent for Silkeborg: %+v %+v", o.Invitations, o.Approvals)
 		}
+		if o.MoreActionItems {
+			t.Fatal("two action items, and the block says there are more")
+		}
+		for i := 0; i < samspil.OverviewLimit-1; i++ {
+			must(t, errOf(db.CreateActionItem(ctx, s.sAdmin.Actor, c.ID, samspil.ActionItemInput{Title: "Endnu et punkt", OwnerUserID: s.sAdmin.User.ID})))
+		}
+		if o, err = db.Overview(ctx, s.sAdmin.Actor, now); err != nil || len(o.ActionItems) != samspil.OverviewLimit || !o.MoreActionItems {
+			t.Fatalf("%d action items shown, more: %v (%v)", len(o.ActionItems), o.MoreActionItems, err)
+		}
 
 		// Aarhus's administrator sees the invitation, and nothing of Silkeborg's.
 		a, err := db.Overview(ctx, s.aAdmin.Actor, now)
