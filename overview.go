@@ -106,7 +106,6 @@ type Overview struct {
 type OrgRef struct {
 	ID   string
 	Name string
-	Role Role
 }
 
 // VoteWaiting is a decision that waits for an organisation's vote.

@@ -23,7 +23,6 @@ import (
 	"github.com/samspil/samspil/internal/demo"
 	"github.com/samspil/samspil/internal/landscapeio"
 	"github.com/samspil/samspil/internal/refdata"
-	"github.com/samspil/samspil/internal/server"
 	"github.com/samspil/samspil/internal/sqldb"
 	"github.com/samspil/samspil/internal/tabular"
 )
@@ -114,18 +113,11 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 	}
 
 	// Pages at demo scale: every municipality with its synthetic landscape.
-	db, err := openStore(ctx, filepath.Join(dir, "demo.db"), auth.Limit{})
+	db, srv, err := demoServer(ctx, filepath.Join(dir, "demo.db"))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
-	if _, err := demo.Ensure(ctx, db); err != nil {
-		return err
-	}
-	srv, err := server.New(db, server.Config{Version: Version, SecureCookies: true})
-	if err != nil {
-		return err
-	}
 	actor := samspil.SystemActor("bench")
 	org, err := db.FindOrganization(ctx, actor, "0740")
 	if err != nil {

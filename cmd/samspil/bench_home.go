@@ -59,17 +59,29 @@ func (c *benchCmd) benchHomePostgres(ctx context.Context, m *Main) error {
 		return err
 	}
 	defer drop()
-	db, err := openStore(ctx, dsn, auth.Limit{})
+	db, srv, err := demoServer(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	return c.benchHome(ctx, m, db, srv.Handler(), "postgres")
+}
+
+// demoServer opens the database at dsn, fills it with the demo (as serve
+// --demo does) and returns it with a server for the pages and the API.
+func demoServer(ctx context.Context, dsn string) (*sqldb.DB, *server.Server, error) {
+	db, err := openStore(ctx, dsn, auth.Limit{})
+	if err != nil {
+		return nil, nil, err
+	}
 	if _, err := demo.Ensure(ctx, db); err != nil {
-		return err
+		db.Close()
+		return nil, nil, err
 	}
 	srv, err := server.New(db, server.Config{Version: Version, SecureCookies: true})
 	if err != nil {
-		return err
+		db.Close()
+		return nil, nil, err
 	}
-	return c.benchHome(ctx, m, db, srv.Handler(), "postgres")
+	return db, srv, nil
 }

@@ -17,12 +17,7 @@ func TestForumSkipHolidaysAPI(t *testing.T) {
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		ctx := context.Background()
 		w := newWorld(t, app)
-		c, err := app.DB.CreateCollaboration(ctx, w.sAdmin.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg IT-samarbejde",
-			Kind: samspil.KindPartnership, Start: samspil.NewDate(2014, 1, 1), Visibility: samspil.VisibilityPrivate, OrganizationID: testkit.Silkeborg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
+		c := testkit.Partnership(t, app.DB, w.sAdmin.Actor)
 		// Every Thursday from next week: skærtorsdag, Kristi himmelfartsdag
 		// and a Thursday of the Christmas week fall within 400 days.
 		first := time.Now().In(samspil.Copenhagen()).AddDate(0, 0, 7)

@@ -24,12 +24,7 @@ func TestForumsAPI(t *testing.T) {
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		ctx := context.Background()
 		w := newWorld(t, app)
-		c, err := app.DB.CreateCollaboration(ctx, w.sAdmin.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg IT-samarbejde",
-			Kind: samspil.KindPartnership, Start: samspil.NewDate(2014, 1, 1), Visibility: samspil.VisibilityPrivate, OrganizationID: testkit.Silkeborg})
-		if err != nil {
-			t.Fatal(err)
-		}
-		testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: testkit.Viborg, Since: samspil.NewDate(2014, 1, 1)})
+		c := testkit.Partnership(t, app.DB, w.sAdmin.Actor)
 		base := "/api/v1/collaborations/" + c.ID + "/forums"
 		forum := func(cadence string) map[string]any {
 			return map[string]any{"name": "IT-chefforum", "level": "it_chiefs", "cadence": cadence, "first_meeting": "2014-01-09T09:00:00+01:00",

@@ -25,12 +25,7 @@ func TestBrowserGovernance(t *testing.T) {
 	sAdmin := testkit.NewPerson(t, app.DB, email, testkit.Silkeborg, samspil.RoleAdmin)
 	vAdmin := testkit.NewPerson(t, app.DB, "governance@viborg.example", testkit.Viborg, samspil.RoleAdmin)
 	silkeborg, viborg := testkit.Org(t, app.DB, testkit.Silkeborg), testkit.Org(t, app.DB, testkit.Viborg)
-	c, err := app.DB.CreateCollaboration(ctx, sAdmin.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg IT-samarbejde",
-		Kind: samspil.KindPartnership, Start: samspil.NewDate(2014, 1, 1), OrganizationID: silkeborg.ID, Visibility: samspil.VisibilityPrivate})
-	if err != nil {
-		t.Fatal(err)
-	}
-	testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)})
+	c := testkit.Partnership(t, app.DB, sAdmin.Actor)
 	// The first meeting: a Thursday at least a week ahead, 09:00 Danish time.
 	first := time.Now().In(samspil.Copenhagen()).AddDate(0, 0, 7)
 	for first.Weekday() != time.Thursday {

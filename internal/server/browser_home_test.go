@@ -27,10 +27,7 @@ func TestBrowserHome(t *testing.T) {
 	chief := testkit.NewPerson(t, app.DB, "chief@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
 	viewer := testkit.NewPerson(t, app.DB, "viewer@viborg.example", testkit.Viborg, samspil.RoleViewer)
 	silkeborg, viborg := testkit.Org(t, app.DB, testkit.Silkeborg), testkit.Org(t, app.DB, testkit.Viborg)
-	c, err := app.DB.CreateCollaboration(ctx, chief.Actor, samspil.CollaborationInput{Name: "Silkeborg–Viborg IT-samarbejde",
-		Kind: samspil.KindPartnership, Start: samspil.NewDate(2014, 1, 1), OrganizationID: silkeborg.ID, Visibility: samspil.VisibilityPrivate})
-	must(t, err)
-	testkit.Join(t, app.DB, c.ID, samspil.InvitationInput{OrganizationID: viborg.ID, Since: samspil.NewDate(2014, 1, 1)})
+	c := testkit.Partnership(t, app.DB, chief.Actor)
 	chief.Actor = testkit.Actor(t, app.DB, chief.User.ID)
 
 	today := samspil.Today(time.Now())

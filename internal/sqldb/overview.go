@@ -27,9 +27,7 @@ func (db *DB) Overview(ctx context.Context, actor *samspil.Actor, now time.Time)
 		}
 		if o.Organizations, err = collect(rows, func(r rowScanner) (samspil.OrgRef, error) {
 			var x samspil.OrgRef
-			err := r.Scan(&x.ID, &x.Name)
-			x.Role = actor.Roles[x.ID]
-			return x, err
+			return x, r.Scan(&x.ID, &x.Name)
 		}); err != nil {
 			return nil, err
 		}

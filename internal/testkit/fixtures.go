@@ -74,6 +74,21 @@ func ErrCode(t testing.TB, err error, code string) {
 	}
 }
 
+// Partnership founds the private Silkeborg–Viborg partnership of 2014 as
+// founder (a person of Silkeborg) and makes Viborg a member since its
+// start: the collaboration most tests of governance start from.
+func Partnership(t testing.TB, db *sqldb.DB, founder *samspil.Actor) *samspil.Collaboration {
+	t.Helper()
+	start := samspil.NewDate(2014, 1, 1)
+	c, err := db.CreateCollaboration(context.Background(), founder, samspil.CollaborationInput{Name: "Silkeborg–Viborg IT-samarbejde",
+		Kind: samspil.KindPartnership, Start: start, Visibility: samspil.VisibilityPrivate, OrganizationID: Silkeborg})
+	if err != nil {
+		t.Fatalf("found the partnership: %v", err)
+	}
+	Join(t, db, c.ID, samspil.InvitationInput{OrganizationID: Viborg, Since: start})
+	return c
+}
+
 // Join makes an organisation a member of a collaboration as tests set it
 // up: the system invites it and records its acceptance (given on the first
 // day of membership), and the membership is returned.

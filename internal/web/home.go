@@ -39,7 +39,6 @@ func (w *Web) home(rw http.ResponseWriter, r *http.Request) {
 // and their open action items.
 type minePage struct {
 	Kind        string // "votes", "meetings" or "action-items"
-	Today       samspil.Date
 	Votes       []samspil.VoteWaiting
 	Meetings    []samspil.Meeting
 	ActionItems []samspil.ActionItem
@@ -98,7 +97,6 @@ func (d *minePage) pages(r *http.Request, cursor, next string) {
 }
 
 func (w *Web) renderMine(rw http.ResponseWriter, r *http.Request, d *minePage) {
-	d.Today = samspil.Today(w.now())
 	v := w.newView(r, "home", d)
 	v.Title = w.cat.text(v.Lang, "mine."+d.Kind+".title")
 	w.render(rw, r, http.StatusOK, "mine", v)
