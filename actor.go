@@ -45,6 +45,7 @@ const (
 	PermCollabConsent   Permission = "collaborations.consent"   // give an organisation's consent: join, decline, leave, approve changes of its terms, choose its partners
 	PermMeetingRecord   Permission = "meetings.record"          // keep a meeting's agenda, minutes and attendance
 	PermActionItemWrite Permission = "action_items.write"       // record and update a collaboration's action items
+	PermInitiativeWrite Permission = "initiatives.write"        // propose initiatives for an organisation and keep them: criteria, gates, budget
 )
 
 // PermissionRule says who holds a permission.
@@ -98,6 +99,9 @@ var Permissions = map[Permission]PermissionRule{
 		Doc: "the collaboration's secretariat and chair, and the people who sit in the forum"},
 	PermActionItemWrite: {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer},
 		Doc: "the collaboration's secretariat and chair, administrators and editors of its members, and an item's owner"},
+	PermInitiativeWrite: {Roles: []Role{RoleAdmin, RoleEditor}, OwnRoleOnly: true,
+		Doc:     "administrators and editors of the owner organisation, and the secretariat and chair of the initiative's collaboration",
+		Refusal: "only administrators and editors of %s may propose and keep its initiatives"},
 }
 
 // ActorKind tells what kind of principal acts.

@@ -24,15 +24,15 @@ type CostParticipant struct {
 // SizeClass is a price class by inhabitants: a participant with at most
 // UpTo inhabitants (0 for no upper bound) is in the class.
 type SizeClass struct {
-	UpTo  int
-	Price DKK
+	UpTo  int `json:"up_to" minimum:"0" doc:"The most inhabitants in the class; 0 on the last class (no upper bound)"`
+	Price DKK `json:"price" doc:"The class's price; under the size-class key the prices are the classes' weights"`
 }
 
 // StairStep is a price per participant that applies from a number of
 // participants on.
 type StairStep struct {
-	From  int
-	Price DKK
+	From  int `json:"from" minimum:"1" doc:"The number of participants from which the price applies"`
+	Price DKK `json:"price" doc:"The price each participant pays"`
 }
 
 // CostParams tunes the keys; the zero value takes the defaults.

@@ -277,3 +277,61 @@ func (a *Actor) HistoryUntil(c *Collaboration, today Date, invited bool) *Date {
 	}
 	return last
 }
+
+// MayManageInitiative reports whether the actor keeps the initiative x:
+// its title and description, criteria, gates, budget and invitations. The
+// owner's administrators and editors may, and, for an initiative of a
+// collaboration c (nil for none), the collaboration's managers.
+func (a *Actor) MayManageInitiative(x *Initiative, c *Collaboration, d Date) bool {
+	return a.Can(PermInitiativeWrite, x.OwnerID) || (c != nil && a.Manages(c, d))
+}
+
+// RequireManageInitiative returns nil when the actor keeps the initiative,
+// else the refusal.
+func (a *Actor) RequireManageInitiative(x *Initiative, c *Collaboration, d Date) error {
+	if a.MayManageInitiative(x, c, d) {
+		return nil
+	}
+	return Errorf(EFORBIDDEN, "only the owner %s and the managers of its collaboration may change the initiative", x.OwnerName)
+}
+
+// MaySetParticipation reports whether the actor may record the
+// organisation orgID's participation in state to. An organisation's
+// participation is its own decision: interest may be shown by its
+// administrators and editors, every commitment, pledge, refusal and
+// withdrawal needs its administrators (ConsentsFor). Only an invitation
+// (to invited) is made by those who keep the initiative (manages).
+func (a *Actor) MaySetParticipation(orgID string, to ParticipationState, manages bool) bool {
+	switch to {
+	case ParticipationInvited:
+		return manages
+	case ParticipationInterested:
+		return a.Represents(orgID)
+	}
+	return a.ConsentsFor(orgID)
+}
+
+// RequireSetParticipation returns nil when the actor may record the
+// participation, else the refusal naming the organisation.
+func (a *Actor) RequireSetParticipation(orgID, orgName string, to ParticipationState, manages bool) error {
+	switch {
+	case a.MaySetParticipation(orgID, to, manages):
+		return nil
+	case to == ParticipationInvited:
+		return Errorf(EFORBIDDEN, "only the owner and the managers of its collaboration may invite organisations to the initiative")
+	case to == ParticipationInterested:
+		return a.Require(PermCollabRepresent, orgID, orgName)
+	}
+	return a.Require(PermCollabConsent, orgID, orgName)
+}
+
+// CanSeeInitiative reports whether the actor sees the initiative x: by its
+// visibility as a record of its owner, and always when one of the actor's
+// organisations has a participation in it (participant) or is or was a
+// member of its collaboration (collabMember).
+func (a *Actor) CanSeeInitiative(x *Initiative, participant, collabMember bool) bool {
+	if a.CanSee(x.OwnerID, x.Visibility) {
+		return true
+	}
+	return a.SignedIn() && (participant || collabMember)
+}
