@@ -136,4 +136,5 @@ type Services interface {
 	ForumService
 	SearchService
 	OverviewService
+	InitiativeService
 }

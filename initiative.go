@@ -388,6 +388,15 @@ type InitiativeInput struct {
 	ContactName      string          `json:"contact_name,omitempty" maxLength:"200"`
 	ContactEmail     string          `json:"contact_email,omitempty" maxLength:"254"`
 	Cost             *CostSettings   `json:"cost,omitempty" doc:"Defaults to the collaboration's cost key, or equal shares"`
+	ProposedOn       *Date           `json:"proposed_on,omitempty" format:"date" doc:"The day it was proposed, to record an earlier proposal; defaults to today"`
+}
+
+// Day returns the day the initiative was proposed: ProposedOn, or today.
+func (in InitiativeInput) Day(today Date) Date {
+	if in.ProposedOn == nil || in.ProposedOn.IsZero() {
+		return today
+	}
+	return *in.ProposedOn
 }
 
 // Initiative returns the initiative the input proposes, with defaults; the
@@ -523,7 +532,10 @@ type InitiativeInvitation struct {
 	OrganizationID   string `json:"organization_id"`
 	OrganizationName string `json:"organization_name"`
 	OwnerName        string `json:"owner_name"`
-	Since            Date   `json:"since" format:"date"`
+	Since            Date   `json:"since" format:"date" doc:"The day of the invitation"`
+	// MayCommit says whether the reader gives the organisation's consent:
+	// its administrators commit, its editors may only show interest.
+	MayCommit bool `json:"may_commit" doc:"Whether the caller may commit the organisation; otherwise only show its interest"`
 }
 
 // InitiativeService keeps joint initiatives. Every method filters by the
@@ -551,8 +563,9 @@ type InitiativeService interface {
 	// or an invitation by the initiative's managers.
 	SetParticipation(ctx context.Context, actor *Actor, id string, in ParticipationInput) (*Participation, error)
 	// InitiativeInvitations lists the invitations waiting for an answer of
-	// the organisations whose consent the actor gives, newest first.
-	InitiativeInvitations(ctx context.Context, actor *Actor) ([]InitiativeInvitation, error)
+	// the organisations the actor acts for (administrators and editors),
+	// newest first, at most limit.
+	InitiativeInvitations(ctx context.Context, actor *Actor, limit int) ([]InitiativeInvitation, error)
 
 	ListBudgetLines(ctx context.Context, actor *Actor, id string) ([]BudgetLine, error)
 	AddBudgetLine(ctx context.Context, actor *Actor, id string, in BudgetLineInput) (*BudgetLine, error)

@@ -100,6 +100,11 @@ type Overview struct {
 	Invitations       []Invitation
 	Approvals         []ApprovalWaiting
 	PersonInvitations []PersonInvitation
+	// InitiativeInvitations are invitations to joint initiatives waiting
+	// for the answer of an organisation the person acts for;
+	// MoreInitiativeInvitations tells that there are more than shown.
+	InitiativeInvitations     []InitiativeInvitation
+	MoreInitiativeInvitations bool
 }
 
 // OrgRef names an organisation.

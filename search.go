@@ -9,8 +9,7 @@ import (
 // SearchKind is a kind of record the header search finds.
 type SearchKind string
 
-// Search kinds, in the order results are shown. Initiatives and lessons
-// join them when they exist.
+// Search kinds, in the order results are shown.
 const (
 	SearchOrganizations  SearchKind = "organizations"
 	SearchSystems        SearchKind = "systems"
@@ -18,10 +17,13 @@ const (
 	SearchCollaborations SearchKind = "collaborations"
 	SearchForums         SearchKind = "forums"
 	SearchDecisions      SearchKind = "decisions"
+	SearchInitiatives    SearchKind = "initiatives"
+	SearchLessons        SearchKind = "lessons"
 )
 
 // SearchKinds lists the kinds in the order results are shown.
-var SearchKinds = []SearchKind{SearchOrganizations, SearchSystems, SearchContracts, SearchCollaborations, SearchForums, SearchDecisions}
+var SearchKinds = []SearchKind{SearchOrganizations, SearchSystems, SearchContracts, SearchCollaborations, SearchForums, SearchDecisions,
+	SearchInitiatives, SearchLessons}
 
 func init() { RegisterEnum(SearchKinds) }
 

@@ -91,6 +91,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerForums()
 	a.registerNotices()
 	a.registerSearch()
+	a.registerInitiatives()
 	allowEmptyDates(config.Components.Schemas)
 	setEnums(config.Components.Schemas)
 	return a

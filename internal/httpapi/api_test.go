@@ -513,10 +513,12 @@ func TestCrossTenant(t *testing.T) {
 			"GET /api/v1/decisions/{id}": true, "POST /api/v1/decisions/{id}/votes": true, "PUT /api/v1/decisions/{id}/proxies": true, "POST /api/v1/decisions/{id}/close": true, "GET /api/v1/strategies": true, "POST /api/v1/strategies": true, "GET /api/v1/strategies/{id}": true, "POST /api/v1/strategies/{id}/adoptions": true, "GET /api/v1/action-items": true, "GET /api/v1/action-items/{id}": true, "PATCH /api/v1/action-items/{id}": true,
 			"GET /api/v1/search": true} // TestSearchAPI
 		// Collaboration routes (with their invitations and adjustments) have
-		// their own cross-collaboration tests.
+		// their own cross-collaboration tests, and initiative routes
+		// (initiatives, budget lines, benefits, lessons, prioritisation)
+		// TestInitiativesCrossTenant.
 		for _, r := range app.Server.Routes() {
 			if strings.Contains(r.Pattern, " /api/v1/collaborations") || strings.Contains(r.Pattern, " /api/v1/invitations") ||
-				strings.Contains(r.Pattern, " /api/v1/adjustments") {
+				strings.Contains(r.Pattern, " /api/v1/adjustments") || initiativeRoute(r.Pattern) {
 				covered[r.Pattern] = true
 			}
 		}
@@ -627,7 +629,7 @@ func patternOf(path string) string {
 	names := map[string]string{"organizations": "{id}", "units": "{unit_id}", "users": "{id}", "memberships": "{id}", "tokens": "{id}",
 		"audit-events": "{id}", "systems": "{id}", "usages": "{id}", "contracts": "{id}", "calendar-feeds": "{id}", "imports": "{id}",
 		"collaborations": "{id}", "members": "{member_id}", "documents": "{doc_id}", "person-invitations": "{id}", "invitations": "{id}",
-		"adjustments": "{id}", "partner-collaborations": "{collaboration_id}"}
+		"adjustments": "{id}", "partner-collaborations": "{collaboration_id}", "initiatives": "{id}", "budget-lines": "{id}", "benefits": "{id}"}
 	for i := 4; i < len(parts); i++ {
 		if n, ok := names[parts[i-1]]; ok && parts[i] != "" && !(parts[i-1] == "documents" && parts[i] == "files") {
 			parts[i] = n

@@ -220,8 +220,8 @@ func TestCollaborationRoutesCrossCollaboration(t *testing.T) {
 		w.asSAdmin.Do("POST", "/api/v1/collaborations", map[string]any{"name": "X", "kind": "network", "start": "2020-01-01",
 			"organization_id": "0751"}).Want(t, 403)
 		// Every collaboration route is tried here, except the sub-resources
-		// (forums, decisions, ambitions, strategies, action items) whose own
-		// tests try them.
+		// (forums, decisions, ambitions, strategies, action items,
+		// prioritisation) whose own tests try them.
 		var invs samspil.Page[samspil.Invitation]
 		w.asSAdmin.Do("GET", "/api/v1/invitations?collaboration_id="+other.ID, nil).Want(t, 200).JSON(t, &invs)
 		if len(invs.Items) != 0 {
@@ -234,7 +234,7 @@ func TestCollaborationRoutesCrossCollaboration(t *testing.T) {
 				continue
 			}
 			sub := false
-			for _, s := range []string{"/forums", "/decisions", "/ambitions", "/alignment", "/strategy-coverage", "/action-items"} {
+			for _, s := range []string{"/forums", "/decisions", "/ambitions", "/alignment", "/strategy-coverage", "/action-items", "/prioritisation"} {
 				sub = sub || strings.Contains(r.Pattern, s)
 			}
 			if !sub {

@@ -42,6 +42,9 @@ type PartnerPath struct {
 type MyInvitations struct {
 	People         []samspil.PersonInvitation `json:"people"`
 	Collaborations []samspil.Invitation       `json:"collaborations"`
+	// Initiatives are the invitations to initiatives waiting for an answer
+	// of the organisations the person acts for.
+	Initiatives []samspil.InitiativeInvitation `json:"initiatives"`
 }
 
 func (a *API) registerConsent() {
@@ -260,8 +263,9 @@ func (a *API) registerConsent() {
 		})
 
 	register(a, huma.Operation{OperationID: "my-invitations", Method: http.MethodGet, Path: "/users/me/invitations", Tags: people,
-		Summary:     "Invitations waiting for you",
-		Description: "Invitations to your own e-mail address, and invitations to collaborations waiting for an answer from the organisations whose consent you give."},
+		Summary: "Invitations waiting for you",
+		Description: "Invitations to your own e-mail address, invitations to collaborations waiting for an answer from the organisations whose consent you give, " +
+			"and invitations to initiatives waiting for an answer from the organisations you act for (may_commit says whether you may commit it or only show its interest)."},
 		samspil.PermSignedIn, func(ctx context.Context, in *struct{}) (*struct{ Body MyInvitations }, error) {
 			mine, err := a.myInvitations(ctx)
 			if err != nil {
@@ -294,6 +298,9 @@ func (a *API) myInvitations(ctx context.Context) (MyInvitations, error) {
 	if out.People, err = a.store.MyPersonInvitations(ctx, act); err != nil {
 		return out, err
 	}
-	out.Collaborations, err = a.store.InvitationsToAnswer(ctx, act)
+	if out.Collaborations, err = a.store.InvitationsToAnswer(ctx, act); err != nil {
+		return out, err
+	}
+	out.Initiatives, err = a.store.InitiativeInvitations(ctx, act, samspil.MaxPageSize)
 	return out, err
 }

@@ -116,6 +116,7 @@ func TestEnumsFromGoLists(t *testing.T) {
 		"GET /collaborations/{id}/decisions status":      want("", reflect.TypeFor[samspil.DecisionStatus](), false),
 		"POST /collaborations/{id}/documents/files kind": want("", reflect.TypeFor[samspil.DocumentKind](), false),
 		"GET /invitations status":                        want("", reflect.TypeFor[samspil.InvitationStatus](), false),
+		"GET /initiatives phase":                         want("", reflect.TypeFor[samspil.InitiativePhase](), false),
 		"GET /exports format":                            {"csv", "xlsx"},
 		"GET /deletions object_type":                     {"system", "usage", "contract"},
 	}

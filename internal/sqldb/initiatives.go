@@ -9,7 +9,7 @@ import (
 	"github.com/samspil/samspil"
 )
 
-// var _ samspil.InitiativeService = (*DB)(nil) -- TODO(initiatives): until benefits, lessons and prioritisation land
+var _ samspil.InitiativeService = (*DB)(nil)
 
 // initiativeSelects are the SELECT of an initiative row, per engine.
 var initiativeSelects = map[Engine]string{SQLite: initiativeSelectFor(SQLite), Postgres: initiativeSelectFor(Postgres)}
@@ -56,6 +56,18 @@ func visibleInitiativeCond(q *query, actor *samspil.Actor) string {
 	return visibleCond(q, actor, "i.owner_id", "i.visibility") +
 		" OR i.id IN (SELECT ip.initiative_id FROM initiative_participations ip WHERE ip.organization_id IN " + q.in(orgs) + ")" +
 		" OR i.collaboration_id IN (SELECT cm.collaboration_id FROM collaboration_members cm WHERE cm.organization_id IN " + q.in(orgs) + ")"
+}
+
+// visibleLessonCond is the condition under which the actor sees the
+// lesson aliased l, joined to its initiative i and its collaboration c
+// (LEFT JOIN both): a lesson of an initiative is seen with the initiative,
+// a lesson of a collaboration as a whole with the collaboration.
+func visibleLessonCond(q *query, actor *samspil.Actor) string {
+	if actor.IsOperator() {
+		return "1 = 1"
+	}
+	return "(l.initiative_id IS NOT NULL AND (" + visibleInitiativeCond(q, actor) + ")) OR (l.initiative_id IS NULL AND (" +
+		visibleCollabCond(q, actor) + "))"
 }
 
 // FindInitiative returns a visible initiative with its tasks, systems,
@@ -548,7 +560,10 @@ func (db *DB) ProposeInitiative(ctx context.Context, actor *samspil.Actor, in sa
 		if err != nil {
 			return err
 		}
-		x.ID, x.OwnerID, x.OwnerName, x.PhaseSince = newID(), owner.ID, owner.Name, today
+		x.ID, x.OwnerID, x.OwnerName, x.PhaseSince = newID(), owner.ID, owner.Name, in.Day(today)
+		if x.PhaseSince.After(today) {
+			return samspil.ErrorAt(samspil.EINVALID, "proposed_on", "must not be in the future")
+		}
 		if x.CollaborationID != "" {
 			c, err := db.findCollab(ctx, tx, actor, x.CollaborationID)
 			if samspil.ErrorCode(err) == samspil.ENOTFOUND {
@@ -617,7 +632,12 @@ func (db *DB) UpdateInitiative(ctx context.Context, actor *samspil.Actor, id str
 		if err := db.checkInitiativeRefs(tx, &after); err != nil {
 			return err
 		}
-		return db.writeInitiative(tx, before, &after, "initiative.update", p.Tasks != nil || p.SystemIDs != nil || p.Goals != nil)
+		stored, err := db.writeInitiative(tx, before, &after, p.Tasks != nil || p.SystemIDs != nil || p.Goals != nil)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{OrgID: initiativeOrg(before), Action: "initiative.update", ObjectType: "initiative", ObjectID: id,
+			Before: before, After: stored})
 	})
 	if err != nil {
 		return nil, err
@@ -627,27 +647,23 @@ func (db *DB) UpdateInitiative(ctx context.Context, actor *samspil.Actor, id str
 
 // writeInitiative writes the initiative's own fields (and with refs its
 // tasks, systems and goals) over before, moving its version on, and
-// audits the change as action.
-func (db *DB) writeInitiative(tx *Tx, before, after *samspil.Initiative, action string, refs bool) error {
+// returns it as stored, for the caller's audit event.
+func (db *DB) writeInitiative(tx *Tx, before, after *samspil.Initiative, refs bool) (*samspil.Initiative, error) {
 	args, err := initiativeArgs(after)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	args = append(args, before.Version+1, tx.now, before.ID, before.Version)
 	if err := tx.execVersioned("initiatives", "initiative", before.ID, before.Version, `UPDATE initiatives SET (`+initiativeColumns+`, version, updated_at) =
 		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) WHERE id = $16 AND version = $17`, args...); err != nil {
-		return err
+		return nil, err
 	}
 	if refs {
 		if err := tx.writeInitiativeRefs(after); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	stored, err := db.findInitiative(tx.ctx, tx, samspil.SystemActor("store"), before.ID)
-	if err != nil {
-		return err
-	}
-	return tx.Audit(auditEntry{OrgID: initiativeOrg(before), Action: action, ObjectType: "initiative", ObjectID: before.ID, Before: before, After: stored})
+	return db.findInitiative(tx.ctx, tx, samspil.SystemActor("store"), before.ID)
 }
 
 // AnswerCriteria replaces the managers' answers to the must-criteria.
@@ -668,7 +684,12 @@ func (db *DB) AnswerCriteria(ctx context.Context, actor *samspil.Actor, id strin
 		}
 		after := *before
 		after.Criteria = in.Answers
-		return db.writeInitiative(tx, before, &after, "initiative.criteria", false)
+		stored, err := db.writeInitiative(tx, before, &after, false)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{OrgID: initiativeOrg(before), Action: "initiative.criteria", ObjectType: "initiative", ObjectID: id,
+			Before: before, After: stored})
 	})
 	if err != nil {
 		return nil, err
@@ -788,7 +809,12 @@ func (db *DB) PassGate(ctx context.Context, actor *samspil.Actor, id string, ver
 			g.On, nullString(g.DecisionID), g.ApprovedBy, g.Reason, g.RecordedByName, tx.now); err != nil {
 			return err
 		}
-		return db.writeInitiative(tx, before, &after, "initiative.gate", false)
+		stored, err := db.writeInitiative(tx, before, &after, false)
+		if err != nil {
+			return err
+		}
+		return tx.Audit(auditEntry{OrgID: initiativeOrg(before), Action: "initiative.gate", ObjectType: "initiative", ObjectID: id,
+			Before: before, After: stored})
 	})
 	if err != nil {
 		return nil, err
@@ -871,7 +897,7 @@ func (db *DB) SetParticipation(ctx context.Context, actor *samspil.Actor, id str
 		if _, err := tx.ExecContext(ctx, `UPDATE initiatives SET updated_at = $2 WHERE id = $1`, x.ID, tx.now); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{OrgID: org.ID, Action: "initiative.participation." + string(after.State), ObjectType: "initiative",
+		return tx.Audit(auditEntry{OrgID: org.ID, Action: "initiative.participation", ObjectType: "initiative",
 			ObjectID: x.ID, Before: before, After: after})
 	})
 	if err != nil {
@@ -890,11 +916,14 @@ func (db *DB) SetParticipation(ctx context.Context, actor *samspil.Actor, id str
 }
 
 // InitiativeInvitations lists the invitations to initiatives waiting for
-// an answer of the organisations whose consent the actor gives.
-func (db *DB) InitiativeInvitations(ctx context.Context, actor *samspil.Actor) ([]samspil.InitiativeInvitation, error) {
-	orgs := actor.OrgsWhere(samspil.PermCollabConsent)
+// an answer of the organisations the actor acts for, at most limit.
+func (db *DB) InitiativeInvitations(ctx context.Context, actor *samspil.Actor, limit int) ([]samspil.InitiativeInvitation, error) {
+	orgs := actor.OrgsWhere(samspil.PermCollabRepresent)
 	if actor.Kind == samspil.ActorSystem || len(orgs) == 0 {
 		return []samspil.InitiativeInvitation{}, nil
+	}
+	if limit <= 0 || limit > samspil.MaxPageSize {
+		limit = samspil.MaxPageSize
 	}
 	var q query
 	q.cond("p.state = 'invited'")
@@ -902,13 +931,15 @@ func (db *DB) InitiativeInvitations(ctx context.Context, actor *samspil.Actor) (
 	q.cond("i.phase NOT IN ('closed', 'stopped')")
 	rows, err := db.read.QueryContext(ctx, `SELECT i.id, i.title, p.organization_id, po.name, o.name, `+dateColumn(db.engine, "p.since")+`
 		FROM initiative_participations p JOIN initiatives i ON i.id = p.initiative_id JOIN organizations o ON o.id = i.owner_id
-		JOIN organizations po ON po.id = p.organization_id`+q.whereSQL()+` ORDER BY p.since DESC, i.title_fold LIMIT 100`, q.args...)
+		JOIN organizations po ON po.id = p.organization_id`+q.whereSQL()+` ORDER BY p.since DESC, i.title_fold, po.name_fold LIMIT `+q.arg(limit), q.args...)
 	if err != nil {
 		return nil, err
 	}
 	out, err := collect(rows, func(r rowScanner) (samspil.InitiativeInvitation, error) {
 		var v samspil.InitiativeInvitation
-		return v, r.Scan(&v.InitiativeID, &v.InitiativeTitle, &v.OrganizationID, &v.OrganizationName, &v.OwnerName, &v.Since)
+		err := r.Scan(&v.InitiativeID, &v.InitiativeTitle, &v.OrganizationID, &v.OrganizationName, &v.OwnerName, &v.Since)
+		v.MayCommit = actor.ConsentsFor(v.OrganizationID)
+		return v, err
 	})
 	return nonNil(out), err
 }

@@ -140,9 +140,9 @@ func TestInitiativeParticipationIsEachOrganisationsOwn(t *testing.T) {
 		// private initiative and answers for itself.
 		_, err = set(w.sEditor, testkit.Aarhus, samspil.ParticipationInvited, "")
 		must(t, err)
-		got, err := db.InitiativeInvitations(ctx, w.aAdmin.Actor)
+		got, err := db.InitiativeInvitations(ctx, w.aAdmin.Actor, 10)
 		must(t, err)
-		if len(got) != 1 || got[0].InitiativeID != x.ID {
+		if len(got) != 1 || got[0].InitiativeID != x.ID || !got[0].MayCommit {
 			t.Fatalf("Aarhus's invitations %+v", got)
 		}
 		if _, err := db.FindInitiative(ctx, w.aAdmin.Actor, x.ID); err != nil {

@@ -151,6 +151,12 @@ func (db *DB) overviewConsent(ctx context.Context, actor *samspil.Actor, o *sams
 	if o.PersonInvitations, err = db.MyPersonInvitations(ctx, actor); err != nil {
 		return err
 	}
+	if o.InitiativeInvitations, err = db.InitiativeInvitations(ctx, actor, samspil.OverviewLimit+1); err != nil {
+		return err
+	}
+	if len(o.InitiativeInvitations) > samspil.OverviewLimit {
+		o.InitiativeInvitations, o.MoreInitiativeInvitations = o.InitiativeInvitations[:samspil.OverviewLimit], true
+	}
 	orgs := actor.OrgsWhere(samspil.PermCollabConsent)
 	if len(orgs) == 0 {
 		return nil

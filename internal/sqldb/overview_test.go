@@ -190,6 +190,17 @@ func TestSearch(t *testing.T) {
 		if got = find(s.vViewer.Actor, samspil.SearchQuery{Text: "IT-CHEF"}); len(got[samspil.SearchForums]) != 1 || got[samspil.SearchForums][0] != f.ID {
 			t.Fatalf("Viborg's viewer finds forums %v", got)
 		}
+		// A private initiative of the collaboration: found by its members,
+		// not by Aarhus.
+		x, err := db.ProposeInitiative(ctx, s.sAdmin.Actor, samspil.InitiativeInput{Title: "Fælles økonomistyring", CollaborationID: c.ID,
+			Model: samspil.ModelImplementation, Visibility: samspil.VisibilityPrivate})
+		must(t, err)
+		if got = find(s.vViewer.Actor, samspil.SearchQuery{Text: "ØKONOMISTYRING"}); len(got[samspil.SearchInitiatives]) != 1 || got[samspil.SearchInitiatives][0] != x.ID {
+			t.Fatalf("Viborg's viewer finds initiatives %v", got)
+		}
+		if got = find(s.aAdmin.Actor, samspil.SearchQuery{Text: "økonomistyring"}); len(got[samspil.SearchInitiatives]) != 0 {
+			t.Fatalf("Aarhus finds the private initiative: %v", got)
+		}
 		// A kommunekode finds its municipality, also for anonymous readers.
 		if got = find(samspil.Anonymous(), samspil.SearchQuery{Text: "0740"}); len(got[samspil.SearchOrganizations]) != 1 || got[samspil.SearchOrganizations][0] != sk {
 			t.Fatalf("0740 finds %v", got)

@@ -3,6 +3,7 @@ package sqldb
 import (
 	"context"
 	"database/sql"
+	"net/url"
 
 	"github.com/samspil/samspil"
 )
@@ -60,6 +61,17 @@ func (db *DB) Search(ctx context.Context, actor *samspil.Actor, sq samspil.Searc
 			sqlText = "SELECT f.id, f.name, c.name FROM forums f JOIN collaborations c ON c.id = f.collaboration_id" +
 				q.whereSQL() + " ORDER BY c.name_fold, f.first_meeting, f.id"
 			matchInGo = true
+		case samspil.SearchInitiatives:
+			q.cond(visibleInitiativeCond(&q, actor))
+			q.cond("i.title_fold LIKE " + q.arg(like) + ` ESCAPE '\'`)
+			sqlText = "SELECT i.id, i.title, o.name FROM initiatives i JOIN organizations o ON o.id = i.owner_id" +
+				q.whereSQL() + " ORDER BY i.title_fold, i.id"
+		case samspil.SearchLessons:
+			q.cond(visibleLessonCond(&q, actor))
+			q.cond("l.text_fold LIKE " + q.arg(like) + ` ESCAPE '\'`)
+			sqlText = "SELECT l.id, l.title, o.name FROM lessons l JOIN organizations o ON o.id = l.organization_id" +
+				" LEFT JOIN initiatives i ON i.id = l.initiative_id LEFT JOIN collaborations c ON c.id = l.collaboration_id" +
+				q.whereSQL() + " ORDER BY l.on_date DESC, l.id DESC"
 		case samspil.SearchDecisions:
 			q.cond(db.visibleDatedCond(&q, actor, "d.decided_on"))
 			sqlText = "SELECT d.id, d.title, c.name FROM decisions d JOIN collaborations c ON c.id = d.collaboration_id" +
@@ -101,15 +113,20 @@ func (db *DB) searchRows(ctx context.Context, kind samspil.SearchKind, sqlText s
 		if len(hits) == sq.PerKind {
 			return hits, true, nil // the deferred Close ends the query early
 		}
-		h.Kind, h.Context, h.Path = kind, context.String, searchPath(kind, h.ID)
+		h.Kind, h.Context, h.Path = kind, context.String, searchPath(kind, h.ID, h.Name)
 		hits = append(hits, h)
 	}
 	return hits, false, rows.Err()
 }
 
-// searchPath is the page of a record found.
-func searchPath(kind samspil.SearchKind, id string) string {
+// searchPath is the page of a record found; a lesson, which has no page
+// of its own, is found in the lessons log by its title.
+func searchPath(kind samspil.SearchKind, id, name string) string {
 	switch kind {
+	case samspil.SearchInitiatives:
+		return "/initiatives/" + id
+	case samspil.SearchLessons:
+		return "/lessons?q=" + url.QueryEscape(name)
 	case samspil.SearchOrganizations:
 		return "/organizations/" + id
 	case samspil.SearchSystems:
