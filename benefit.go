@@ -72,6 +72,12 @@ func BudgetTotals(lines []BudgetLine) (development, operation DKK) {
 	return development, operation
 }
 
+// BudgetSummary is the totals of an initiative's budget lines.
+type BudgetSummary struct {
+	Development DKK `json:"development" doc:"One-off development, DKK"`
+	Operation   DKK `json:"operation" doc:"Yearly operation, DKK a year"`
+}
+
 // CostShares is the calculator of an initiative: every participant's
 // share of the development and the yearly operation under every key,
 // side by side.
@@ -110,10 +116,41 @@ type KeyShares struct {
 	Err error `json:"-"`
 }
 
-// ComputeCostShares splits the budget among the participants under every
-// key. A key that cannot split says why instead of failing the others.
+// CostParticipants are the organisations that share the initiative's
+// costs (those whose participation Participates), in the order of its
+// participations, with their populations and fixed percentages.
+func (x *Initiative) CostParticipants() []CostParticipantView {
+	basis := make(map[string]int, len(x.Cost.FixedShares))
+	for _, f := range x.Cost.FixedShares {
+		basis[f.OrganizationID] = f.BasisPoints
+	}
+	out := []CostParticipantView{}
+	for _, p := range x.Participations {
+		if p.State.Participates() {
+			out = append(out, CostParticipantView{OrganizationID: p.OrganizationID, OrganizationName: p.OrganizationName, State: p.State,
+				Population: p.Population, BasisPoints: basis[p.OrganizationID]})
+		}
+	}
+	return out
+}
+
+// CostShares splits the initiative's budget (its Budget totals) among its
+// participants (CostParticipants) under every key.
+func (x *Initiative) CostShares() *CostShares {
+	return splitBudget(x, x.Budget.Development, x.Budget.Operation, x.CostParticipants())
+}
+
+// ComputeCostShares splits the budget lines among the participants under
+// every key. A key that cannot split says why instead of failing the
+// others.
 func ComputeCostShares(x *Initiative, lines []BudgetLine, ps []CostParticipantView) *CostShares {
 	dev, op := BudgetTotals(lines)
+	return splitBudget(x, dev, op, ps)
+}
+
+// splitBudget splits development and yearly operation among ps under
+// every key.
+func splitBudget(x *Initiative, dev, op DKK, ps []CostParticipantView) *CostShares {
 	out := &CostShares{InitiativeID: x.ID, Chosen: x.Cost.Key, PopulationYear: x.Cost.PopulationYear, Development: dev, Operation: op,
 		Participants: ps, Keys: []KeyShares{}}
 	if out.Participants == nil {

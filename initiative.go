@@ -202,6 +202,7 @@ type Initiative struct {
 	ContactEmail      string          `json:"contact_email"`
 	Cost              CostSettings    `json:"cost"`
 	// Read-only parts, kept by their own operations.
+	Budget            BudgetSummary      `json:"budget" readOnly:"true" doc:"The totals of its budget lines"`
 	Criteria          []CriterionAnswer  `json:"criteria" readOnly:"true" doc:"Answers to the must-criteria; need_confirmed is computed from the organisations' own confirmations"`
 	NeedConfirmations []NeedConfirmation `json:"need_confirmations" readOnly:"true"`
 	Gates             []Gate             `json:"gates" readOnly:"true"`

@@ -221,26 +221,5 @@ func (db *DB) CostShares(ctx context.Context, actor *samspil.Actor, id string) (
 	if err := db.finishInitiatives(ctx, db.read, actor, xs, false); err != nil {
 		return nil, err
 	}
-	lines, err := budgetLines(ctx, db.read, x.ID)
-	if err != nil {
-		return nil, err
-	}
-	return samspil.ComputeCostShares(&xs[0], lines, costParticipants(&xs[0])), nil
-}
-
-// costParticipants are the organisations that share the initiative's
-// costs, as the calculator sees them.
-func costParticipants(x *samspil.Initiative) []samspil.CostParticipantView {
-	basis := make(map[string]int, len(x.Cost.FixedShares))
-	for _, f := range x.Cost.FixedShares {
-		basis[f.OrganizationID] = f.BasisPoints
-	}
-	out := []samspil.CostParticipantView{}
-	for _, p := range x.Participations {
-		if p.State.Participates() {
-			out = append(out, samspil.CostParticipantView{OrganizationID: p.OrganizationID, OrganizationName: p.OrganizationName, State: p.State,
-				Population: p.Population, BasisPoints: basis[p.OrganizationID]})
-		}
-	}
-	return out
+	return xs[0].CostShares(), nil
 }

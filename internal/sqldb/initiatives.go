@@ -92,9 +92,10 @@ func (db *DB) findInitiative(ctx context.Context, qr querier, actor *samspil.Act
 }
 
 // finishInitiatives loads the parts of a page of initiatives (at most
-// samspil.MaxPageSize, so the IN lists stay short): their participations
-// always, and with whole also tasks, systems, goals, need confirmations,
-// gates and each participation's history.
+// samspil.MaxPageSize, so the IN lists stay short), one query per part:
+// their participations, gates, need confirmations (so the criteria are
+// whole) and budget totals always, and with whole also tasks, systems,
+// goals and each participation's history.
 func (db *DB) finishInitiatives(ctx context.Context, qr querier, actor *samspil.Actor, xs []samspil.Initiative, whole bool) error {
 	if len(xs) == 0 {
 		return nil
@@ -116,11 +117,66 @@ func (db *DB) finishInitiatives(ctx context.Context, qr querier, actor *samspil.
 	if err := db.loadParticipations(ctx, qr, xs, idx, ids, whole); err != nil {
 		return err
 	}
+	var q query
+	in := q.in(ids)
+	if err := eachRow(ctx, qr, `SELECT g.initiative_id, g.id, g.from_phase, g.to_phase, `+dateColumn(db.engine, "g.on_date")+`,
+		COALESCE(g.decision_id, ''), COALESCE(d.title, ''), g.approved_by, g.reason, g.recorded_by_name, g.recorded_at
+		FROM initiative_gates g LEFT JOIN decisions d ON d.id = g.decision_id WHERE g.initiative_id IN `+in+
+		` ORDER BY g.on_date, g.recorded_at`, q.args, func(r rowScanner) error {
+		var id string
+		var g samspil.Gate
+		var at dbTime
+		if err := r.Scan(&id, &g.ID, &g.From, &g.To, &g.On, &g.DecisionID, &g.DecisionTitle, &g.ApprovedBy, &g.Reason, &g.RecordedByName, &at); err != nil {
+			return err
+		}
+		g.RecordedAt = at.T
+		idx[id].Gates = append(idx[id].Gates, g)
+		return nil
+	}); err != nil {
+		return err
+	}
+	q = query{}
+	in = q.in(ids)
+	if err := eachRow(ctx, qr, `SELECT initiative_id, kind, SUM(amount) FROM initiative_budget_lines WHERE initiative_id IN `+in+
+		` GROUP BY initiative_id, kind`, q.args, func(r rowScanner) error {
+		var id string
+		var kind samspil.BudgetKind
+		var sum int64
+		if err := r.Scan(&id, &kind, &sum); err != nil {
+			return err
+		}
+		if kind == samspil.BudgetOperation {
+			idx[id].Budget.Operation = samspil.DKK(sum)
+		} else {
+			idx[id].Budget.Development = samspil.DKK(sum)
+		}
+		return nil
+	}); err != nil {
+		return err
+	}
+	q = query{}
+	in = q.in(ids)
+	if err := eachRow(ctx, qr, `SELECT n.initiative_id, n.organization_id, o.name, `+dateColumn(db.engine, "n.on_date")+`, n.evidence, n.by_name
+		FROM initiative_need_confirmations n JOIN organizations o ON o.id = n.organization_id WHERE n.initiative_id IN `+in+
+		` ORDER BY n.on_date, o.name_fold`, q.args, func(r rowScanner) error {
+		var id string
+		var n samspil.NeedConfirmation
+		if err := r.Scan(&id, &n.OrganizationID, &n.OrganizationName, &n.On, &n.Evidence, &n.ByName); err != nil {
+			return err
+		}
+		idx[id].NeedConfirmations = append(idx[id].NeedConfirmations, n)
+		return nil
+	}); err != nil {
+		return err
+	}
+	for i := range xs {
+		xs[i].Criteria = criteriaWithNeed(xs[i].Criteria, xs[i].NeedConfirmations)
+	}
 	if !whole {
 		return nil
 	}
-	var q query
-	in := q.in(ids)
+	q = query{}
+	in = q.in(ids)
 	if err := eachRow(ctx, qr, `SELECT initiative_id, code FROM initiative_tasks WHERE initiative_id IN `+in+` ORDER BY code`, q.args, func(r rowScanner) error {
 		var id, code string
 		if err := r.Scan(&id, &code); err != nil {
@@ -164,42 +220,6 @@ func (db *DB) finishInitiatives(ctx context.Context, qr querier, actor *samspil.
 		return nil
 	}); err != nil {
 		return err
-	}
-	q = query{}
-	in = q.in(ids)
-	if err := eachRow(ctx, qr, `SELECT n.initiative_id, n.organization_id, o.name, `+dateColumn(db.engine, "n.on_date")+`, n.evidence, n.by_name
-		FROM initiative_need_confirmations n JOIN organizations o ON o.id = n.organization_id WHERE n.initiative_id IN `+in+
-		` ORDER BY n.on_date, o.name_fold`, q.args, func(r rowScanner) error {
-		var id string
-		var n samspil.NeedConfirmation
-		if err := r.Scan(&id, &n.OrganizationID, &n.OrganizationName, &n.On, &n.Evidence, &n.ByName); err != nil {
-			return err
-		}
-		idx[id].NeedConfirmations = append(idx[id].NeedConfirmations, n)
-		return nil
-	}); err != nil {
-		return err
-	}
-	q = query{}
-	in = q.in(ids)
-	if err := eachRow(ctx, qr, `SELECT g.initiative_id, g.id, g.from_phase, g.to_phase, `+dateColumn(db.engine, "g.on_date")+`,
-		COALESCE(g.decision_id, ''), COALESCE(d.title, ''), g.approved_by, g.reason, g.recorded_by_name, g.recorded_at
-		FROM initiative_gates g LEFT JOIN decisions d ON d.id = g.decision_id WHERE g.initiative_id IN `+in+
-		` ORDER BY g.on_date, g.recorded_at`, q.args, func(r rowScanner) error {
-		var id string
-		var g samspil.Gate
-		var at dbTime
-		if err := r.Scan(&id, &g.ID, &g.From, &g.To, &g.On, &g.DecisionID, &g.DecisionTitle, &g.ApprovedBy, &g.Reason, &g.RecordedByName, &at); err != nil {
-			return err
-		}
-		g.RecordedAt = at.T
-		idx[id].Gates = append(idx[id].Gates, g)
-		return nil
-	}); err != nil {
-		return err
-	}
-	for i := range xs {
-		xs[i].Criteria = criteriaWithNeed(xs[i].Criteria, xs[i].NeedConfirmations)
 	}
 	return nil
 }

@@ -253,3 +253,36 @@ func TestInitiativeGates(t *testing.T) {
 		}
 	})
 }
+
+// TestInitiativeListCarriesTotals: a list of initiatives carries what the
+// portfolio views need without reading each one again: participations,
+// gates, budget totals by kind and the criteria with the need answered.
+func TestInitiativeListCarriesTotals(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		w := newInitiativeWorld(t, db)
+		x, err := db.ProposeInitiative(ctx, w.sAdmin.Actor, samspil.InitiativeInput{Title: "Åben GIS", Model: samspil.ModelOpenSourceProduct})
+		must(t, err)
+		for _, l := range []samspil.BudgetLineInput{{Kind: samspil.BudgetDevelopment, Title: "Udvikling", Amount: 100000_00},
+			{Kind: samspil.BudgetDevelopment, Title: "Test", Amount: 2500_50}, {Kind: samspil.BudgetOperation, Title: "Drift", Amount: 30000_00}} {
+			_, err := db.AddBudgetLine(ctx, w.sAdmin.Actor, x.ID, l)
+			must(t, err)
+		}
+		x, err = db.FindInitiative(ctx, w.sAdmin.Actor, x.ID)
+		must(t, err)
+		_, err = db.PassGate(ctx, w.sAdmin.Actor, x.ID, x.Version, samspil.GateInput{To: samspil.PhaseQualification, ApprovedBy: "Direktionen"})
+		must(t, err)
+		_, err = db.ConfirmNeed(ctx, w.vEditor.Actor, x.ID, samspil.NeedConfirmationInput{OrganizationID: testkit.Viborg, Evidence: "Kortopgaver"})
+		must(t, err)
+		_, err = db.ConfirmNeed(ctx, w.sEditor.Actor, x.ID, samspil.NeedConfirmationInput{OrganizationID: testkit.Silkeborg, Evidence: "Kortopgaver"})
+		must(t, err)
+		page, err := db.ListInitiatives(ctx, w.aAdmin.Actor, samspil.InitiativeFilter{})
+		must(t, err)
+		if len(page.Items) != 1 {
+			t.Fatalf("listed %d", len(page.Items))
+		}
+		got := page.Items[0]
+		if got.Budget.Development != 102500_50 || got.Budget.Operation != 30000_00 || len(got.Gates) != 1 || !got.Criteria[0].Met {
+			t.Fatalf("listed budget %+v, gates %d, need %+v", got.Budget, len(got.Gates), got.Criteria[0])
+		}
+	})
+}
