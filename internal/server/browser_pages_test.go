@@ -37,6 +37,7 @@ var nonPages = map[string]string{
 	"GET /templates/{file}":                    "spreadsheet templates to download",
 	"GET /organizations/{id}/export":           "spreadsheets to download",
 	"GET /collaborations/{id}/documents/{doc}": "the documents people uploaded",
+	"GET /initiatives/export":                  "spreadsheets to download",
 	"GET /search/suggest":                      "a fragment of the header's search, which the search page shows in full",
 	"GET /healthz":                             "operations",
 	"GET /readyz":                              "operations",
@@ -107,6 +108,14 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		"GET /collaborations/{id}/ambitions":     ok("/collaborations/" + w.collab + "/ambitions"),
 		"GET /collaborations/{id}/strategies":    ok("/collaborations/" + w.collab + "/strategies"),
 		"GET /collaborations/{id}/action-items":  ok("/collaborations/" + w.collab + "/action-items?show=all"),
+
+		// Initiatives: the portfolio's pages.
+		"GET /initiatives":                        ok("/initiatives"),
+		"GET /initiatives/new":                    ok("/initiatives/new"),
+		"GET /initiatives/mine":                   ok("/initiatives/mine"),
+		"GET /lessons":                            ok("/lessons"),
+		"GET /collaborations/{id}/prioritisation": ok("/collaborations/" + w.collab + "/prioritisation"),
+		"GET /initiatives/{id}":                   ok("/initiatives/" + pageInitiatives[w]), // initiative_page_test.go
 	}
 }
 
@@ -114,8 +123,15 @@ func (w *pageWorld) pageExamples() map[string]struct {
 // agendas, decisions with votes, ambitions, strategies, action items,
 // contracts with deadlines, a landscape) and adds open business: an
 // invitation to answer, an adjustment waiting, a person invited, a reset
-// link.
+// link; and an initiative with every part of its page filled.
 func newPageWorld(t *testing.T, app *testkit.App) *pageWorld {
+	w := fillPageWorld(t, app)
+	pageInitiatives[w] = testkit.ExampleInitiative(t, app.DB)
+	return w
+}
+
+// fillPageWorld is newPageWorld but for the initiative.
+func fillPageWorld(t *testing.T, app *testkit.App) *pageWorld {
 	t.Helper()
 	ctx := context.Background()
 	db := app.DB

@@ -316,6 +316,7 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 	if !strings.HasPrefix(u.Path, "/imports/") {
 		t.Fatalf("the upload went to %s", u)
 	}
+	iniExamples[w] = testkit.ExampleInitiative(t, db) // an initiative with every part of its page filled (initiative_test.go)
 	return w
 }
 
@@ -323,6 +324,7 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 func (w *danishWorld) examples() map[string]string {
 	s := w.silkeborg.ID
 	return map[string]string{
+		"GET /initiatives/{id}":                  "/initiatives/" + iniExamples[w],
 		"GET /{$}":                               "/",
 		"GET /organizations/{id}":                "/organizations/" + s,
 		"GET /organizations/{id}/people":         "/organizations/" + s + "/people",
@@ -346,6 +348,9 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /collaborations/{id}/ambitions":     "/collaborations/" + w.collab + "/ambitions",
 		"GET /collaborations/{id}/strategies":    "/collaborations/" + w.collab + "/strategies",
 		"GET /collaborations/{id}/action-items":  "/collaborations/" + w.collab + "/action-items",
+
+		// Initiatives.
+		"GET /collaborations/{id}/prioritisation": "/collaborations/" + w.collab + "/prioritisation",
 	}
 }
 
@@ -356,6 +361,7 @@ var notPages = map[string]string{
 	"GET /templates/{file}":                    "spreadsheet templates to download",
 	"GET /organizations/{id}/export":           "spreadsheets to download",
 	"GET /collaborations/{id}/documents/{doc}": "the documents people uploaded",
+	"GET /initiatives/export":                  "spreadsheets to download",
 }
 
 // ---------------------------------------------------------------- the crawl

@@ -108,3 +108,32 @@ func TestMinePages(t *testing.T) {
 		b.Do("GET", "/my/meetings?cursor=garbage", nil).Want(t, http.StatusUnprocessableEntity)
 	})
 }
+
+// TestHomeInitiativeInvitations: an invitation of the organisation to a
+// joint initiative shows on the start page of its people who act for it,
+// with whether they may commit, and not on another organisation's.
+func TestHomeInitiativeInvitations(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		vAdmin := testkit.NewPerson(t, app.DB, "admin@viborg.example", testkit.Viborg, samspil.RoleAdmin)
+		testkit.NewPerson(t, app.DB, "ed@silkeborg.example", testkit.Silkeborg, samspil.RoleEditor)
+		testkit.NewPerson(t, app.DB, "admin@aarhus.example", testkit.Aarhus, samspil.RoleAdmin)
+		x, err := app.DB.ProposeInitiative(ctx, vAdmin.Actor, samspil.InitiativeInput{Title: "Fælles chatbot til borgerservice",
+			Model: samspil.ModelProcurement, Visibility: samspil.VisibilityPrivate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := app.DB.SetParticipation(ctx, vAdmin.Actor, x.ID, samspil.ParticipationInput{OrganizationID: testkit.Silkeborg,
+			State: samspil.ParticipationInvited}); err != nil {
+			t.Fatal(err)
+		}
+		b, _ := signIn(t, app, "ed@silkeborg.example")
+		mustContain(t, b.Do("GET", "/", nil).Want(t, http.StatusOK), "Initiativer, der venter på jeres svar",
+			"Silkeborg Kommune er inviteret til at deltage i Fælles chatbot til borgerservice", `href="/initiatives/`+x.ID+`#participation"`,
+			"du kan melde interesse; en administrator giver tilsagn")
+		a, _ := signIn(t, app, "admin@aarhus.example")
+		page := a.Do("GET", "/", nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Ingen initiativer venter på jeres svar.")
+		mustNotContain(t, page, "Fælles chatbot til borgerservice")
+	})
+}

@@ -78,6 +78,8 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /organizations/{id}/export", samspil.PermPublic, w.export)
 	page("GET /templates/{file}", samspil.PermPublic, w.template)
 	page("GET /organizations/{id}/calendar-feeds", samspil.PermSignedIn, w.feeds)
+	w.initiativesRoutes(page)
+	w.initiativeRoutes(page)
 	page("POST /organizations/{id}/calendar-feeds", samspil.PermSignedIn, w.createFeed)
 	page("POST /organizations/{id}/calendar-feeds/{feed}/revoke", samspil.PermSignedIn, w.revokeFeed)
 
