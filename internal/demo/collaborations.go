@@ -142,7 +142,7 @@ func ensureCollaborations(ctx context.Context, store Store, now time.Time) error
 	if err := operationsUnit(ctx, store, sys, rikke, s.today); err != nil {
 		return fmt.Errorf("demo: operations unit: %w", err)
 	}
-	return nil
+	return s.initiatives()
 }
 
 func day(y int, m time.Month, d int) samspil.Date { return samspil.NewDate(y, m, d) }

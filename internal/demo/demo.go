@@ -71,6 +71,7 @@ type Store interface {
 	samspil.AmbitionService
 	samspil.StrategyService
 	samspil.ActionItemService
+	samspil.InitiativeService
 	UserIDByEmail(ctx context.Context, email string) (string, error)
 	ActorForUser(ctx context.Context, userID string) (*samspil.Actor, error)
 }

@@ -29,6 +29,7 @@ func TestDemo(t *testing.T) {
 		t.Run("story", func(t *testing.T) { checkStory(t, db) })
 		t.Run("history keeps its dates", func(t *testing.T) { checkHistory(t, db, now) })
 		t.Run("what each IT chief finds today", func(t *testing.T) { checkPresent(t, db, now) })
+		t.Run("initiatives", func(t *testing.T) { checkInitiatives(t, db) })
 		t.Run("logins and their rights", func(t *testing.T) { checkLogins(t, db) })
 		// A second run adds nothing.
 		if again, err := demo.Ensure(ctx, db); err != nil || again {
@@ -240,7 +241,7 @@ func checkHistory(t *testing.T, db *sqldb.DB, now time.Time) {
 		t.Errorf("only %d meetings were held", held)
 	}
 	decisions, err := db.ListDecisions(ctx, mette, samspil.DecisionFilter{CollaborationID: c.ID, ListOptions: samspil.ListOptions{Limit: 100}})
-	if err != nil || len(decisions.Items) != 7 {
+	if err != nil || len(decisions.Items) != 18 { // 7 of the story, 11 that pass the initiatives' gates
 		t.Fatalf("decisions %d %v", len(decisions.Items), err)
 	}
 	votes := 0
@@ -263,8 +264,8 @@ func checkHistory(t *testing.T, db *sqldb.DB, now time.Time) {
 			t.Errorf("%s was closed, though decided on %s", d.Title, d.DecidedOn)
 		}
 	}
-	if votes != 12 {
-		t.Errorf("%d votes, want 12", votes)
+	if votes != 34 {
+		t.Errorf("%d votes, want 34", votes)
 	}
 }
 
@@ -329,6 +330,11 @@ func checkLogins(t *testing.T, db *sqldb.DB) {
 		return &p.Items[0]
 	}
 	skInv, vbInv := pending(sk), pending(vb)
+	initiatives, err := db.InitiativeInvitations(ctx, mette, 10)
+	if err != nil || len(initiatives) == 0 {
+		t.Fatalf("invitations to initiatives for Silkeborg: %v %v", initiatives, err)
+	}
+	skInitiative := initiatives[0].InitiativeID
 	before, err := db.Fingerprint(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -375,6 +381,15 @@ func checkLogins(t *testing.T, db *sqldb.DB) {
 		levels = append(levels, samspil.AmbitionLevel{Area: area, Level: 1})
 	}
 	refused("the viewer declares ambitions", onlyErr(db.DeclareAmbitions(ctx, anne, c.ID, samspil.AmbitionInput{OrganizationID: sk, Levels: levels})))
+	for _, x := range []struct {
+		what string
+		a    *samspil.Actor
+		org  string
+	}{{"the viewer joins an initiative for Silkeborg", anne, sk}, {"Viborg's IT chief joins an initiative for Silkeborg", peter, sk},
+		{"Silkeborg's IT chief declines an initiative for Viborg", mette, vb}, {"the operator joins an initiative for Silkeborg", op, sk}} {
+		refused(x.what, onlyErr(db.SetParticipation(ctx, x.a, skInitiative, samspil.ParticipationInput{OrganizationID: x.org,
+			State: samspil.ParticipationDeclined, Reason: "Nej tak"})))
+	}
 	if after, _ := db.Fingerprint(ctx); after != before {
 		t.Fatal("a refused change changed the database")
 	}
@@ -384,6 +399,9 @@ func checkLogins(t *testing.T, db *sqldb.DB) {
 	}
 	if _, err := db.AcceptInvitation(ctx, peter, vbInv.ID, samspil.Answer{}); err != nil {
 		t.Errorf("Viborg's IT chief accepts for Viborg: %v", err)
+	}
+	if _, err := db.SetParticipation(ctx, mette, skInitiative, samspil.ParticipationInput{OrganizationID: sk, State: samspil.ParticipationVoluntary}); err != nil {
+		t.Errorf("Silkeborg's IT chief answers an initiative's invitation for Silkeborg: %v", err)
 	}
 }
 

@@ -341,10 +341,16 @@ type ballot struct {
 // meeting's day, voted that day (a ballot without a choice is still to
 // come), and closed when closeIt is set.
 func (s *story) decide(m *samspil.Meeting, in samspil.DecisionInput, ballots []ballot, closeIt bool) error {
+	_, err := s.decided(m, in, ballots, closeIt)
+	return err
+}
+
+// decided is decide returning the decision.
+func (s *story) decided(m *samspil.Meeting, in samspil.DecisionInput, ballots []ballot, closeIt bool) (*samspil.Decision, error) {
 	in.MeetingID = m.ID
 	d, err := s.store.CreateDecision(s.ctx, s.mette, s.collab.ID, in)
 	if err != nil {
-		return fmt.Errorf("decision %s: %w", in.Title, err)
+		return nil, fmt.Errorf("decision %s: %w", in.Title, err)
 	}
 	on := samspil.Today(m.Start)
 	for _, b := range ballots {
@@ -353,11 +359,13 @@ func (s *story) decide(m *samspil.Meeting, in samspil.DecisionInput, ballots []b
 		}
 		if d, err = s.store.CastVote(s.ctx, b.who, d.ID, samspil.VoteInput{OrganizationID: b.org, Choice: b.choice, Comment: b.comment,
 			CastOn: on}); err != nil {
-			return fmt.Errorf("vote on %s: %w", in.Title, err)
+			return nil, fmt.Errorf("vote on %s: %w", in.Title, err)
 		}
 	}
 	if closeIt {
-		_, err = s.store.CloseDecision(s.ctx, s.mette, d.ID, d.Version)
+		if d, err = s.store.CloseDecision(s.ctx, s.mette, d.ID, d.Version); err != nil {
+			return nil, err
+		}
 	}
-	return err
+	return d, nil
 }
