@@ -48,7 +48,7 @@ func (c *benchCmd) benchHome(ctx context.Context, m *Main, db *sqldb.DB, h http.
 		}
 		row(m.Stdout, p.name, float64(median.Microseconds())/1000, float64(p.target.Microseconds())/1000, "ms")
 	}
-	return nil
+	return c.benchInitiatives(ctx, m, db, h, engine)
 }
 
 // benchHomePostgres builds the demo in a scratch PostgreSQL database and

@@ -70,6 +70,14 @@ func (c *benchCmd) benchSized(ctx context.Context, m *Main, e sizedEngine) error
 	if err != nil {
 		return err
 	}
+	var product string
+	if c.Initiatives > 0 {
+		start := time.Now()
+		if product, err = seedInitiatives(ctx, db, c.Initiatives, big.orgID); err != nil {
+			return fmt.Errorf("initiatives: %w", err)
+		}
+		row(m.Stdout, fmt.Sprintf("record %d initiatives through the store, %s", c.Initiatives, e.name), time.Since(start).Seconds(), 0, "s")
+	}
 	srv, err := server.New(db, server.Config{Version: Version})
 	if err != nil {
 		return err
@@ -95,6 +103,14 @@ func (c *benchCmd) benchSized(ctx context.Context, m *Main, e sizedEngine) error
 		{fmt.Sprintf("Mit overblik, %d own contracts", big.contracts), big, "/", true, targetHome},
 		{"search API, many hits (own contracts)", big, "/api/v1/search?q=m%C3%A5lekontrakt+12", false, targetSearch},
 		{"search API, no hit (every row read)", big, "/api/v1/search?q=zzqq", false, targetSearch},
+	}
+	if product != "" {
+		list = append(list,
+			measurement{fmt.Sprintf("initiatives board, %d initiatives", c.Initiatives+1), big, "/initiatives", true, targetPage},
+			measurement{"initiatives API, limit 100", big, "/api/v1/initiatives?limit=100", false, targetPage},
+			measurement{"Vores initiativer (Silkeborg)", big, "/initiatives/mine", true, targetPage},
+			measurement{"initiative page, 200 participants", big, "/initiatives/" + product, true, targetPage},
+			measurement{"cost-shares API, 200 participants", big, "/api/v1/initiatives/" + product + "/cost-shares", false, targetPage})
 	}
 	fmt.Fprintf(m.Stdout, "%-44s %5s %9s %9s %9s %9s %7s\n", "measurement ("+e.name+", median of 3)", "conc", "p50 ms", "p99 ms", "req/s", "target", "ratio")
 	for _, ms := range list {
