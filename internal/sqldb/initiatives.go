@@ -423,8 +423,15 @@ func (db *DB) ListInitiatives(ctx context.Context, actor *samspil.Actor, f samsp
 // for none), read as the store so that a former member's limits do not
 // hide it.
 func (db *DB) lockedInitiative(tx *Tx, id string) (*samspil.Initiative, *samspil.Collaboration, error) {
-	if _, err := db.findInitiative(tx.ctx, tx, tx.actor, id); err != nil {
+	var q query
+	q.cond("i.id = " + q.arg(id))
+	q.cond(visibleInitiativeCond(&q, tx.actor))
+	var n int
+	if err := tx.QueryRowContext(tx.ctx, "SELECT COUNT(*) FROM initiatives i"+q.whereSQL(), q.args...).Scan(&n); err != nil {
 		return nil, nil, err
+	}
+	if n == 0 {
+		return nil, nil, samspil.NotFound("initiative")
 	}
 	if _, err := tx.ExecContext(tx.ctx, `UPDATE initiatives SET version = version WHERE id = $1`, id); err != nil {
 		return nil, nil, err
