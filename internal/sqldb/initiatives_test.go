@@ -286,3 +286,63 @@ func TestInitiativeListCarriesTotals(t *testing.T) {
 		}
 	})
 }
+
+// TestInitiativeVisibleCondMatchesCanSeeInitiative: the SQL condition
+// under which the store lists initiatives agrees with the domain's
+// Actor.CanSeeInitiative for every visibility, inside the private
+// partnership and outside it, with and without an outsider taking part.
+func TestInitiativeVisibleCondMatchesCanSeeInitiative(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		w := newInitiativeWorld(t, db)
+		collab, err := db.FindCollaboration(ctx, testkit.System, w.collab.ID)
+		must(t, err)
+		var ids []string
+		for _, v := range samspil.Visibilities {
+			for _, inside := range []bool{true, false} {
+				for _, aarhusTakesPart := range []bool{false, true} {
+					in := samspil.InitiativeInput{Title: "Synlighed " + string(v), Model: samspil.ModelKnowledgeSharing, Visibility: v}
+					if inside {
+						in.CollaborationID = w.collab.ID
+					}
+					x, err := db.ProposeInitiative(ctx, w.sEditor.Actor, in)
+					must(t, err)
+					if aarhusTakesPart {
+						_, err := db.SetParticipation(ctx, w.sEditor.Actor, x.ID, samspil.ParticipationInput{OrganizationID: testkit.Aarhus,
+							State: samspil.ParticipationInvited})
+						must(t, err)
+					}
+					ids = append(ids, x.ID)
+				}
+			}
+		}
+		for _, a := range []struct {
+			name  string
+			actor *samspil.Actor
+		}{{"anonymous", samspil.Anonymous()}, {"owner's editor", w.sEditor.Actor}, {"member Viborg", w.vEditor.Actor},
+			{"outsider Aarhus", w.aAdmin.Actor}, {"system", testkit.System}} {
+			listed := map[string]bool{}
+			page, err := db.ListInitiatives(ctx, a.actor, samspil.InitiativeFilter{ListOptions: samspil.ListOptions{Limit: 500}})
+			must(t, err)
+			for _, x := range page.Items {
+				listed[x.ID] = true
+			}
+			for _, id := range ids {
+				x, err := db.FindInitiative(ctx, testkit.System, id)
+				must(t, err)
+				participant, member := false, false
+				for _, p := range x.Participations {
+					participant = participant || a.actor.MemberOf(p.OrganizationID)
+				}
+				if x.CollaborationID != "" {
+					for _, m := range collab.Members {
+						member = member || a.actor.MemberOf(m.OrganizationID)
+					}
+				}
+				if want := a.actor.CanSeeInitiative(x, participant, member); listed[id] != want {
+					t.Errorf("%s, %s initiative (collaboration %q, %d participations): listed %v, CanSeeInitiative %v",
+						a.name, x.Visibility, x.CollaborationID, len(x.Participations), listed[id], want)
+				}
+			}
+		}
+	})
+}
