@@ -520,6 +520,8 @@ type InitiativeFilter struct {
 	OrganizationID  string          // owned by or with a participation of this organisation (ID or municipality code)
 	Phase           InitiativePhase // in this phase
 	Open            bool            // not closed or stopped
+	Ended           bool            // closed or stopped
+	Mine            bool            // owned by or with a participation of one of the actor's organisations
 	Query           string          // words of the title
 	Task            string          // serving this KLE code or one below it
 	ListOptions
@@ -546,6 +548,9 @@ type InitiativeInvitation struct {
 type InitiativeService interface {
 	FindInitiative(ctx context.Context, actor *Actor, id string) (*Initiative, error)
 	ListInitiatives(ctx context.Context, actor *Actor, f InitiativeFilter) (*Page[Initiative], error)
+	// CountInitiatives counts the initiatives of the filter (its phase
+	// and paging left out) by phase, for the board's columns.
+	CountInitiatives(ctx context.Context, actor *Actor, f InitiativeFilter) (map[InitiativePhase]int, error)
 	// ProposeInitiative records a new initiative in phase idea; the
 	// proposer acts for the owner (PermInitiativeWrite), and inside a
 	// collaboration the owner must be a member of it.

@@ -355,9 +355,9 @@ func eachRow(ctx context.Context, qr querier, sql string, args []any, fn func(ro
 	return each(rows, fn)
 }
 
-// ListInitiatives lists visible initiatives by title, with their
-// participations.
-func (db *DB) ListInitiatives(ctx context.Context, actor *samspil.Actor, f samspil.InitiativeFilter) (*samspil.Page[samspil.Initiative], error) {
+// initiativeFilter turns a filter into conditions on the initiative i;
+// withPhase says whether the filter's phase is one of them.
+func (db *DB) initiativeFilter(ctx context.Context, actor *samspil.Actor, f samspil.InitiativeFilter, withPhase bool) (query, error) {
 	var q query
 	q.cond(visibleInitiativeCond(&q, actor))
 	if f.CollaborationID != "" {
@@ -366,20 +366,30 @@ func (db *DB) ListInitiatives(ctx context.Context, actor *samspil.Actor, f samsp
 	if f.OrganizationID != "" {
 		id, err := resolveOrgID(ctx, db.read, f.OrganizationID)
 		if err != nil {
-			return nil, err
+			return q, err
 		}
 		a := q.arg(id)
 		q.cond("i.owner_id = " + a + " OR i.id IN (SELECT initiative_id FROM initiative_participations WHERE organization_id = " + a + ")")
 	}
+	if f.Mine {
+		orgs := actor.OrgIDs() // the actor's own, a short list
+		q.cond("i.owner_id IN " + q.in(orgs) + " OR i.id IN (SELECT initiative_id FROM initiative_participations WHERE organization_id IN " +
+			q.in(orgs) + ")")
+	}
 	if f.Phase != "" {
 		var v samspil.Validation
 		if !v.OneOf("phase", f.Phase) {
-			return nil, v.Err()
+			return q, v.Err()
 		}
-		q.cond("i.phase = " + q.arg(string(f.Phase)))
+		if withPhase {
+			q.cond("i.phase = " + q.arg(string(f.Phase)))
+		}
 	}
 	if f.Open {
 		q.cond("i.phase NOT IN ('closed', 'stopped')")
+	}
+	if f.Ended {
+		q.cond("i.phase IN ('closed', 'stopped')")
 	}
 	if s := samspil.Fold(f.Query); s != "" {
 		q.cond("i.title_fold LIKE " + q.arg(likeContains(s)) + ` ESCAPE '\'`)
@@ -390,6 +400,35 @@ func (db *DB) ListInitiatives(ctx context.Context, actor *samspil.Actor, f samsp
 	}
 	if f.ChangedSince != nil {
 		q.cond("i.updated_at >= " + q.arg(*f.ChangedSince))
+	}
+	return q, nil
+}
+
+// CountInitiatives counts the visible initiatives of the filter by phase.
+func (db *DB) CountInitiatives(ctx context.Context, actor *samspil.Actor, f samspil.InitiativeFilter) (map[samspil.InitiativePhase]int, error) {
+	q, err := db.initiativeFilter(ctx, actor, f, false)
+	if err != nil {
+		return nil, err
+	}
+	out := map[samspil.InitiativePhase]int{}
+	err = eachRow(ctx, db.read, "SELECT i.phase, COUNT(*) FROM initiatives i"+q.whereSQL()+" GROUP BY i.phase", q.args, func(r rowScanner) error {
+		var p samspil.InitiativePhase
+		var n int
+		if err := r.Scan(&p, &n); err != nil {
+			return err
+		}
+		out[p] = n
+		return nil
+	})
+	return out, err
+}
+
+// ListInitiatives lists visible initiatives by title, with their
+// participations.
+func (db *DB) ListInitiatives(ctx context.Context, actor *samspil.Actor, f samspil.InitiativeFilter) (*samspil.Page[samspil.Initiative], error) {
+	q, err := db.initiativeFilter(ctx, actor, f, true)
+	if err != nil {
+		return nil, err
 	}
 	keys, err := decodeCursor(f.Cursor, 2)
 	if err != nil {

@@ -133,20 +133,21 @@ func (f boardFilter) link(path string, extra ...string) string {
 	return path + "?" + v.Encode()
 }
 
+// storeFilter is the store's filter of the board's filter.
+func (f boardFilter) storeFilter() samspil.InitiativeFilter {
+	return samspil.InitiativeFilter{CollaborationID: f.Collaboration, Phase: samspil.InitiativePhase(f.Phase), Query: f.Query, Task: f.Task,
+		Mine: f.Mine}
+}
+
 // portfolio returns every initiative the reader sees under the filter, by
-// title. "Only my organisation's" keeps those an organisation of the
-// reader owns or has a participation in.
+// title, for the export. "Only my organisation's" keeps those an
+// organisation of the reader owns or has a participation in.
 func (w *Web) portfolio(ctx context.Context, actor *samspil.Actor, f boardFilter) ([]samspil.Initiative, error) {
-	xs, err := allPages(func(cursor string) (*samspil.Page[samspil.Initiative], error) {
-		return w.store.ListInitiatives(ctx, actor, samspil.InitiativeFilter{CollaborationID: f.Collaboration,
-			Phase: samspil.InitiativePhase(f.Phase), Query: f.Query, Task: f.Task,
-			ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
+	return allPages(func(cursor string) (*samspil.Page[samspil.Initiative], error) {
+		sf := f.storeFilter()
+		sf.ListOptions = samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}
+		return w.store.ListInitiatives(ctx, actor, sf)
 	})
-	if err != nil || !f.Mine {
-		return xs, err
-	}
-	ours := actor.OrgIDs()
-	return slices.DeleteFunc(xs, func(x samspil.Initiative) bool { return !involves(&x, ours) }), nil
 }
 
 // involves reports whether one of orgs owns the initiative or has a
@@ -169,11 +170,22 @@ type initiativeCard struct {
 	Firm firmness
 }
 
-// boardColumn is a phase of the board with its initiatives.
+// boardColumn is a phase of the board with its first initiatives (at
+// most boardColumnMax, or a page of the phase alone), how many the phase
+// has, and the address of the phase's next initiatives.
 type boardColumn struct {
 	Phase samspil.InitiativePhase
 	Cards []initiativeCard
+	Total int
+	More  string
 }
+
+// boardColumnMax is how many initiatives a column of the whole board
+// shows; the phase alone (the phase filter) shows them a page at a time.
+const boardColumnMax = 20
+
+// boardPageSize is the page of a phase alone.
+const boardPageSize = 100
 
 // boardData is the portfolio page: the board, or with view=timeline the
 // timeline.
@@ -182,6 +194,8 @@ type boardData struct {
 	Timeline       bool
 	Columns        []boardColumn    // the open phases, in order
 	Final          []initiativeCard // closed and stopped
+	FinalTotal     int
+	FinalMore      string
 	Total          int
 	Collaborations []samspil.Collaboration // to filter by
 	Phases         []samspil.InitiativePhase
@@ -203,53 +217,117 @@ func (w *Web) initiatives(rw http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	f := readBoardFilter(q)
 	lang := language(r)
+	var err error
 	d := boardData{Filter: f, Timeline: q.Get("view") == "timeline", Phases: samspil.InitiativePhases, Names: w.initiativeNames(lang),
 		CanPropose: len(actor.OrgsWhere(samspil.PermInitiativeWrite)) > 0,
 		BoardLink:  f.link("/initiatives"), TimelineLink: f.link("/initiatives", "view", "timeline"),
 		ExportXLSX: f.link("/initiatives/export", "format", "xlsx"), ExportCSV: f.link("/initiatives/export", "format", "csv")}
-	xs, err := w.portfolio(ctx, actor, f)
-	if err != nil {
-		w.fail(rw, r, err)
-		return
-	}
 	if d.Collaborations, err = allPages(func(cursor string) (*samspil.Page[samspil.Collaboration], error) {
 		return w.store.ListCollaborations(ctx, actor, samspil.CollaborationFilter{ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
 	}); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	d.Total = len(xs)
-	if d.Timeline {
-		w.fillTimeline(&d, xs, lang)
-	} else {
-		byPhase := map[samspil.InitiativePhase][]initiativeCard{}
-		for i := range xs {
-			x := &xs[i]
-			c := initiativeCard{Initiative: x, Firm: firmnessOf(x)}
-			if x.Phase.Final() {
-				d.Final = append(d.Final, c)
-			} else {
-				byPhase[x.Phase] = append(byPhase[x.Phase], c)
-			}
-		}
-		for _, p := range samspil.InitiativePhases {
-			if !p.Final() {
-				d.Columns = append(d.Columns, boardColumn{Phase: p, Cards: byPhase[p]})
-			}
-		}
+	if err := w.fillBoard(ctx, actor, &d, q.Get("cursor"), lang); err != nil {
+		w.fail(rw, r, err)
+		return
 	}
 	v := w.newView(r, "initiatives", d)
 	v.Title = w.cat.text(v.Lang, "initiatives.title")
 	w.render(rw, r, http.StatusOK, "initiatives", v)
 }
 
-// fillTimeline draws the timeline of the initiatives (at most
-// timelineMax of them): their phases from their gates, which the list
-// carries.
-func (w *Web) fillTimeline(d *boardData, xs []samspil.Initiative, lang string) {
-	if len(xs) > timelineMax {
-		xs, d.ChartCapped = xs[:timelineMax], true
+// fillBoard reads what the board or its timeline shows: the counts by
+// phase, and per phase its first initiatives (or, for the phase alone,
+// the page at cursor); for the timeline, the first timelineMax
+// initiatives. Each is one page of the store's list, so the page reads
+// no more than it shows.
+func (w *Web) fillBoard(ctx context.Context, actor *samspil.Actor, d *boardData, cursor, lang string) error {
+	f := d.Filter
+	counts, err := w.store.CountInitiatives(ctx, actor, f.storeFilter())
+	if err != nil {
+		return err
 	}
+	for p, n := range counts {
+		if f.Phase == "" || string(p) == f.Phase {
+			d.Total += n
+		}
+	}
+	list := func(sf samspil.InitiativeFilter, limit int, cursor string) (*samspil.Page[samspil.Initiative], error) {
+		sf.ListOptions = samspil.ListOptions{Cursor: cursor, Limit: limit}
+		return w.store.ListInitiatives(ctx, actor, sf)
+	}
+	if d.Timeline {
+		page, err := list(f.storeFilter(), timelineMax, "")
+		if err != nil {
+			return err
+		}
+		d.ChartCapped = page.NextCursor != ""
+		w.fillTimeline(d, page.Items, lang)
+		return nil
+	}
+	cards := func(xs []samspil.Initiative) []initiativeCard {
+		out := make([]initiativeCard, len(xs))
+		for i := range xs {
+			out[i] = initiativeCard{Initiative: &xs[i], Firm: firmnessOf(&xs[i])}
+		}
+		return out
+	}
+	for _, p := range samspil.InitiativePhases {
+		if p.Final() || (f.Phase != "" && string(p) != f.Phase) {
+			continue
+		}
+		sf := f.storeFilter()
+		sf.Phase = p
+		limit, at := boardColumnMax, ""
+		if f.Phase != "" {
+			limit, at = boardPageSize, cursor
+		}
+		page, err := list(sf, limit, at)
+		if err != nil {
+			return err
+		}
+		col := boardColumn{Phase: p, Cards: cards(page.Items), Total: counts[p]}
+		switch {
+		case page.NextCursor != "" && f.Phase != "":
+			col.More = f.link("/initiatives", "cursor", page.NextCursor)
+		case page.NextCursor != "":
+			col.More = f.link("/initiatives", "phase", string(p))
+		}
+		d.Columns = append(d.Columns, col)
+	}
+	if f.Phase == "" || samspil.InitiativePhase(f.Phase).Final() {
+		// Closed and stopped below the board: the first ones, or the page
+		// at cursor of the one filtered.
+		sf := f.storeFilter()
+		limit, at := boardColumnMax, ""
+		if f.Phase == "" {
+			sf.Ended = true
+		} else {
+			limit, at = boardPageSize, cursor
+		}
+		page, err := list(sf, limit, at)
+		if err != nil {
+			return err
+		}
+		d.Final = cards(page.Items)
+		d.FinalTotal = counts[samspil.PhaseClosed] + counts[samspil.PhaseStopped]
+		switch {
+		case f.Phase != "":
+			d.FinalTotal = counts[samspil.InitiativePhase(f.Phase)]
+			if page.NextCursor != "" {
+				d.FinalMore = f.link("/initiatives", "cursor", page.NextCursor)
+			}
+		case page.NextCursor != "":
+			d.FinalMore = f.link("/initiatives", "phase", string(samspil.PhaseClosed))
+		}
+	}
+	return nil
+}
+
+// fillTimeline draws the timeline of the initiatives: their phases from
+// their gates, which the list carries.
+func (w *Web) fillTimeline(d *boardData, xs []samspil.Initiative, lang string) {
 	today := samspil.Today(w.now())
 	d.ChartRows = initiativeSpans(xs, today)
 	for _, row := range d.ChartRows {

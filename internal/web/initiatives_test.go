@@ -679,3 +679,31 @@ func TestInitiativesExportReadByLibreOffice(t *testing.T) {
 		t.Error("LibreOffice reads a formula")
 	}
 }
+
+// TestBoardColumnsAreBounded: a column of the whole board shows its first
+// initiatives with the phase's count and a link to the phase alone, which
+// shows them all a page at a time; "only mine" narrows in the store.
+func TestBoardColumnsAreBounded(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newPortfolioWorld(t, app)
+		for i := range 23 {
+			w.propose(t, w.vAdmin.Actor, samspil.InitiativeInput{Title: "Idé " + strconv.Itoa(100+i), Model: samspil.ModelKnowledgeSharing})
+		}
+		mine := w.propose(t, w.sAdmin.Actor, samspil.InitiativeInput{Title: "Silkeborgs egen idé", Model: samspil.ModelKnowledgeSharing})
+		page := w.admin.Do("GET", "/initiatives", nil).Want(t, http.StatusOK)
+		body := string(page.Body)
+		idea := body[strings.Index(body, `id="ph-idea"`):]
+		idea = idea[:strings.Index(idea, "</section>")]
+		if n := strings.Count(idea, `class="board-card"`); n != 20 || !strings.Contains(idea, "(24)") {
+			t.Fatalf("the idea column shows %d cards: %s", n, idea)
+		}
+		mustContain(t, page, `href="/initiatives?phase=idea"`, "Se flere i fasen")
+		all := w.admin.Do("GET", "/initiatives?phase=idea", nil).Want(t, http.StatusOK)
+		if n := strings.Count(string(all.Body), `class="board-card"`); n != 24 {
+			t.Fatalf("the phase alone shows %d cards", n)
+		}
+		only := w.admin.Do("GET", "/initiatives?mine=1", nil).Want(t, http.StatusOK)
+		mustContain(t, only, "Silkeborgs egen idé", `href="/initiatives/`+mine.ID+`"`)
+		mustNotContain(t, only, "Idé 100")
+	})
+}
