@@ -5,6 +5,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/samspil/samspil"
@@ -59,18 +60,20 @@ func contractForm(r *http.Request) (samspil.ContractInput, [3]string, error) {
 	return in, typed, v.Err()
 }
 
+// reDotGroups matches a number whose dots group its thousands, as Danish
+// writes them: 5.000, -1.250.000.
+var reDotGroups = regexp.MustCompile(`^-?[0-9]{1,3}(\.[0-9]{3})+$`)
+
 // parseKroner reads an amount as people type it: "125.000,50", "125000,5",
-// "125000.50", "125 000"; empty is zero.
+// "125000.50", "125 000", and "5.000" as five thousand; empty is zero.
 func parseKroner(s string) (samspil.DKK, bool) {
 	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
 	if s == "" {
 		return 0, true
 	}
-	if strings.Contains(s, ",") {
+	if strings.Contains(s, ",") || reDotGroups.MatchString(s) {
 		s = strings.ReplaceAll(s, ".", "")
 		s = strings.Replace(s, ",", ".", 1)
-	} else if strings.Count(s, ".") > 1 {
-		s = strings.ReplaceAll(s, ".", "")
 	}
 	d, err := samspil.ParseDKK(s)
 	return d, err == nil

@@ -229,28 +229,13 @@ func (w *Web) passInitiativeGate(rw http.ResponseWriter, r *http.Request) {
 	redirect(rw, r, initiativePath(r)+"#phases", "gate_passed")
 }
 
-// reDotGroups matches a number whose dots group its thousands: 5.000,
-// -1.250.000.
-var reDotGroups = regexp.MustCompile(`^-?[0-9]{1,3}(\.[0-9]{3})+$`)
-
-// parseAmount reads an amount as people type it on these forms (see
-// parseKroner), where "5.000" is five thousand, as Danish writes it, and
-// not five with three decimals.
-func parseAmount(s string) (samspil.DKK, bool) {
-	s = strings.ReplaceAll(strings.TrimSpace(s), " ", "")
-	if reDotGroups.MatchString(s) {
-		s = strings.ReplaceAll(s, ".", "")
-	}
-	return parseKroner(s)
-}
-
 // budgetForm reads a budget line; amounts accept Danish notation.
 func budgetForm(r *http.Request) (samspil.BudgetLineInput, error) {
 	f := r.PostForm
 	var v samspil.Validation
 	in := samspil.BudgetLineInput{Kind: samspil.BudgetKind(f.Get("kind")), Title: f.Get("title"), Description: f.Get("description"),
 		Year: atoiOr(&v, r, "year")}
-	if amount, ok := parseAmount(f.Get("amount")); ok {
+	if amount, ok := parseKroner(f.Get("amount")); ok {
 		in.Amount = amount
 	} else {
 		v.Add("amount", "must be an amount in kroner such as 125.000,50")
@@ -325,7 +310,7 @@ func (w *Web) setInitiativeCost(rw http.ResponseWriter, r *http.Request) {
 		return n
 	}
 	money := func(name string) samspil.DKK {
-		a, ok := parseAmount(f.Get(name))
+		a, ok := parseKroner(f.Get(name))
 		if !ok {
 			v.Add("cost."+name, "must be an amount in kroner such as 125.000,50")
 		}
@@ -401,7 +386,7 @@ func (w *Web) planInitiativeBenefit(rw http.ResponseWriter, r *http.Request) {
 	var v samspil.Validation
 	in := samspil.BenefitInput{OrganizationID: strings.TrimSpace(f.Get("organization_id")), Kind: samspil.BenefitKind(f.Get("kind")),
 		Title: f.Get("title"), Measure: f.Get("measure"), OwnerName: f.Get("owner_name"), Plan: f.Get("plan")}
-	if planned, ok := parseAmount(f.Get("planned")); ok {
+	if planned, ok := parseKroner(f.Get("planned")); ok {
 		in.Planned = planned
 	} else {
 		v.Add("planned", "must be a number such as 1.200 or 12,5")
@@ -439,7 +424,7 @@ func (w *Web) recordInitiativeRealisation(rw http.ResponseWriter, r *http.Reques
 	if on := formDate(&v, r, "on"); on != nil {
 		in.On = *on
 	}
-	if value, ok := parseAmount(r.PostFormValue("value")); ok {
+	if value, ok := parseKroner(r.PostFormValue("value")); ok {
 		in.Value = value
 	} else {
 		v.Add("value", "must be a number such as 1.200 or 12,5")
