@@ -51,7 +51,7 @@ type Contract struct {
 	OrgID        string
 	SystemIDs    []string
 	NextDecision *samspil.Date // the next decision date (expiry or automatic extension)
-	NoticeBy     *samspil.Date // the last day to give notice before it
+	NoticeBy     *samspil.Date // the last day to give notice before it; nil for a contract that simply expires
 	Visibility   samspil.Visibility
 }
 

@@ -197,8 +197,9 @@ func (s *Suggestion) add(t Term) {
 }
 
 // contractsBySystem returns the contracts of owner that asker may see and
-// that can still be acted on (a next decision ahead, its notice deadline
-// not passed), by system number.
+// that can still be acted on (a next decision ahead, its notice deadline,
+// or for one that simply expires its expiry, not passed), by system
+// number.
 func (x *Index) contractsBySystem(asker, owner string, today samspil.Date) map[int32][]Contract {
 	o, ok := x.byID[owner]
 	if !ok {
@@ -206,7 +207,15 @@ func (x *Index) contractsBySystem(asker, owner string, today samspil.Date) map[i
 	}
 	out := map[int32][]Contract{}
 	for _, c := range x.contracts[o] {
-		if c.NextDecision == nil || c.NoticeBy == nil || c.NoticeBy.Before(today) || !x.sees(asker, owner, c.Visibility) {
+		if c.NextDecision == nil || !x.sees(asker, owner, c.Visibility) {
+			continue
+		}
+		if c.NoticeBy == nil {
+			// A contract that simply expires: its successor must be in
+			// place by the expiry.
+			c.NoticeBy = c.NextDecision
+		}
+		if c.NoticeBy.Before(today) {
 			continue
 		}
 		for _, id := range c.SystemIDs {

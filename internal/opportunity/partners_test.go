@@ -41,6 +41,8 @@ func world() *Facts {
 			{ID: "c2", OrgID: "v", SystemIDs: []string{"acadre"}, NextDecision: date(2027, 9, 30), NoticeBy: date(2027, 3, 31), Visibility: samspil.VisibilitySector},
 			{ID: "c3", OrgID: "a", SystemIDs: []string{"office"}, NextDecision: date(2027, 1, 31), NoticeBy: date(2026, 10, 31), Visibility: samspil.VisibilitySector},
 			{ID: "c4", OrgID: "s", SystemIDs: []string{"office"}, NextDecision: date(2027, 2, 28), NoticeBy: date(2027, 1, 31), Visibility: samspil.VisibilitySector},
+			// Aalborg's Office contract simply expires: act by its expiry.
+			{ID: "c5", OrgID: "b", SystemIDs: []string{"office"}, NextDecision: date(2027, 5, 31), Visibility: samspil.VisibilitySector},
 		},
 		Partners: map[string][]string{"s": {"v"}, "v": {"s"}},
 		Together: []Together{{A: "s", B: "v", Collaborations: 1, Initiatives: 3}},
@@ -112,6 +114,11 @@ func TestPartnersRanked(t *testing.T) {
 		if v.Terms[i].Points > v.Terms[i-1].Points {
 			t.Errorf("terms not largest first: %+v", v.Terms)
 		}
+	}
+	// Aalborg's Office contract expires without notice: act by the
+	// earlier of the two days.
+	if b := find(t, got, "b"); b == nil || term(b, TermJointProcurement, "office") == nil || *term(b, TermJointProcurement, "office").ActBy != samspil.NewDate(2027, 1, 31) {
+		t.Errorf("Aalborg %+v", b)
 	}
 	// Aarhus's Office contract: notice passed, so no joint procurement.
 	if a := find(t, got, "a"); a == nil || term(a, TermJointProcurement, "office") != nil {
