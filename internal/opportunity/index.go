@@ -28,7 +28,9 @@ type Index struct {
 	// or partners-only record shapes anyone else's weights.
 	commons      []int32
 	commonsTotal int32
-	contracts    [][]Contract // by organisation number
+	// sysContracts are, per system, the live contracts covering it (with
+	// a next decision), by organisation number.
+	sysContracts [][]sysContract
 	partners     map[string][]string
 	together     map[[2]string]Together
 }
@@ -36,6 +38,13 @@ type Index struct {
 type use struct {
 	sys int32
 	vis samspil.Visibility
+}
+
+// sysContract is a contract as the list of a system's contracts holds it.
+type sysContract struct {
+	org         int32
+	next, actBy samspil.Date
+	vis         samspil.Visibility
 }
 
 type posting struct {
@@ -51,7 +60,6 @@ func Build(f *Facts) *Index {
 		x.byID[o.ID] = int32(i)
 	}
 	x.uses = make([][]use, len(f.Orgs))
-	x.contracts = make([][]Contract, len(f.Orgs))
 	for _, u := range f.Usages {
 		o, ok := x.byID[u.OrgID]
 		if !ok {
@@ -89,10 +97,27 @@ func Build(f *Facts) *Index {
 			}
 		}
 	}
+	x.sysContracts = make([][]sysContract, len(x.ids))
 	for _, c := range f.Contracts {
-		if o, ok := x.byID[c.OrgID]; ok {
-			x.contracts[o] = append(x.contracts[o], c)
+		o, ok := x.byID[c.OrgID]
+		if !ok {
+			continue
 		}
+		if c.NextDecision == nil {
+			continue
+		}
+		actBy := c.NextDecision // a contract that simply expires: its successor must be in place by then
+		if c.NoticeBy != nil {
+			actBy = c.NoticeBy
+		}
+		for _, id := range c.SystemIDs {
+			if s, ok := x.sysID[id]; ok {
+				x.sysContracts[s] = append(x.sysContracts[s], sysContract{org: o, next: *c.NextDecision, actBy: *actBy, vis: c.Visibility})
+			}
+		}
+	}
+	for s := range x.sysContracts {
+		slices.SortStableFunc(x.sysContracts[s], func(a, b sysContract) int { return cmp.Compare(a.org, b.org) })
 	}
 	for _, t := range f.Together {
 		x.together[pair(t.A, t.B)] = t

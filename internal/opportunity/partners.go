@@ -37,12 +37,17 @@ type Weights struct {
 var DefaultWeights = Weights{SharedSystem: 1, JointProcurement: 2, SimilarSize: 1, SameRegion: 0.5, Collaboration: 1, Initiative: 0.5,
 	WindowMonths: 12}
 
+// MaxSystemTerms is how many shared systems a suggestion names one by one,
+// the rarest first; the others are summed in one term.
+const MaxSystemTerms = 10
+
 // TermKind names a term of a score.
 type TermKind string
 
 // Term kinds.
 const (
 	TermSharedSystem     TermKind = "shared_system"
+	TermOtherSystems     TermKind = "other_systems" // the shared systems beyond MaxSystemTerms, in one term
 	TermJointProcurement TermKind = "joint_procurement"
 	TermSimilarSize      TermKind = "similar_size"
 	TermSameRegion       TermKind = "same_region"
@@ -92,6 +97,10 @@ type Query struct {
 // Partners ranks the organisations that would make sense as partners for
 // the organisation asker, using only what asker may see. An unknown
 // organisation is ENOTFOUND.
+//
+// It scores every candidate in one pass over the asker's systems' posting
+// lists and contract lists, keeps the best, and only for those writes the
+// terms with their evidence.
 func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	a, ok := x.byID[asker]
 	if !ok {
@@ -105,16 +114,36 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	if limit <= 0 {
 		limit = 50
 	}
-	// Shared systems, as the asker sees them.
-	shared := map[int32][]int32{}
-	x.sharedSystems(a, func(c, s int32) { shared[c] = append(shared[c], s) })
 	me := x.orgs[a]
-	mine := x.contractsBySystem(asker, asker, q.Today)
+	score := make([]float64, len(x.orgs))
+	total := int(x.commonsTotal)
+	for _, u := range x.uses[a] {
+		pts := round3(w.SharedSystem * Rarity(int(x.commons[u.sys]), total))
+		for _, p := range x.postings[u.sys] {
+			if p.org != a && x.sees(asker, x.orgs[p.org].ID, p.vis) {
+				score[p.org] += pts
+			}
+		}
+	}
+	mine := x.liveContracts(a, q.Today)
+	seen := make([]int32, len(x.orgs)) // the system (plus one) a candidate last got joint procurement for
+	for sys, ours := range mine {
+		for _, c := range x.sysContracts[sys] {
+			if c.org == a || seen[c.org] == sys+1 || c.actBy.Before(q.Today) || !x.sees(asker, x.orgs[c.org].ID, c.vis) {
+				continue
+			}
+			if _, ok := jointProcurement(ours, []sysContract{c}, w.WindowMonths); ok {
+				score[c.org] += round3(w.JointProcurement)
+				seen[c.org] = sys + 1
+			}
+		}
+	}
 	partners := x.partners[asker]
-	var out []Suggestion
-	for i, o := range x.orgs {
+	top := newTopK(limit + limit/2 + 10)
+	for i := range x.orgs {
 		c := int32(i)
-		if c == a || !candidate(o) || !x.sees(asker, o.ID, o.Visibility) {
+		o := &x.orgs[i]
+		if c == a || !candidate(*o) || !x.sees(asker, o.ID, o.Visibility) {
 			continue
 		}
 		if q.Region != "" && o.Region != q.Region {
@@ -123,60 +152,186 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 		if (q.MinPop > 0 && o.Population < q.MinPop) || (q.MaxPop > 0 && o.Population > q.MaxPop) {
 			continue
 		}
-		_, partner := slices.BinarySearch(partners, o.ID)
-		if q.NotPartners && partner {
-			continue
-		}
-		s := Suggestion{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, Partner: partner}
-		var theirs map[int32][]Contract
-		if len(shared[c]) > 0 && len(mine) > 0 {
-			theirs = x.contractsBySystem(asker, o.ID, q.Today)
-		}
-		for _, sys := range shared[c] {
-			n := int(x.commons[sys])
-			t := Term{Kind: TermSharedSystem, Points: w.SharedSystem * Rarity(n, int(x.commonsTotal)), SystemID: x.ids[sys],
-				SystemName: x.names[sys], UsedBy: n, Of: int(x.commonsTotal)}
-			t.Evidence = samspil.Phrasef("you both run %s (used by %d of %d organisations)", t.SystemName, n, t.Of)
-			s.add(t)
-			if jp, ok := jointProcurement(mine[sys], theirs[sys], w.WindowMonths); ok {
-				jp.Points, jp.SystemID, jp.SystemName = w.JointProcurement, t.SystemID, t.SystemName
-				jp.Evidence = samspil.Phrasef("your contracts for %s reach their next decision on %s and %s; act together by %s",
-					t.SystemName, *jp.Ours, *jp.Theirs, *jp.ActBy)
-				s.add(jp)
+		if q.NotPartners {
+			if _, partner := slices.BinarySearch(partners, o.ID); partner {
+				continue
 			}
 		}
-		if me.Population > 0 && o.Population > 0 {
-			ratio := float64(min(me.Population, o.Population)) / float64(max(me.Population, o.Population))
-			s.add(Term{Kind: TermSimilarSize, Points: w.SimilarSize * ratio,
-				Evidence: samspil.Phrasef("similar size (%d and %d inhabitants)", me.Population, o.Population)})
+		sc := score[c]
+		for _, t := range x.publicTerms(me, *o, w) {
+			sc += t.Points
 		}
-		if o.Region != "" && o.Region == me.Region && o.Country == me.Country {
-			s.add(Term{Kind: TermSameRegion, Points: w.SameRegion, Evidence: samspil.Phrasef("same region")})
+		if sc > 0 {
+			top.push(scored{org: c, score: sc, name: o.Name})
 		}
-		if t, ok := x.together[pair(asker, o.ID)]; ok {
-			if t.Collaborations > 0 {
-				s.add(Term{Kind: TermCollaboration, Points: w.Collaboration * float64(t.Collaborations), Count: t.Collaborations,
-					Evidence: samspil.Phrasef("you already work together in %d collaborations", t.Collaborations)})
-			}
-			if t.Initiatives > 0 {
-				s.add(Term{Kind: TermInitiative, Points: w.Initiative * float64(t.Initiatives), Count: t.Initiatives,
-					Evidence: samspil.Phrasef("you already work together in %d initiatives", t.Initiatives)})
-			}
-		}
-		if s.Score > 0 {
-			out = append(out, s)
-		}
+	}
+	out := make([]Suggestion, 0, len(top.items))
+	for _, sc := range top.items {
+		out = append(out, x.explain(a, sc.org, mine, q.Today, w))
 	}
 	slices.SortFunc(out, byScore)
 	if len(out) > limit {
 		out = out[:limit]
 	}
-	for i := range out {
-		slices.SortFunc(out[i].Terms, func(a, b Term) int {
-			return cmp.Or(cmpFloat(b.Points, a.Points), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.SystemID, b.SystemID))
-		})
-	}
 	return out, nil
+}
+
+// explain writes the suggestion of candidate c for the asker a, with every
+// term and its evidence, largest first.
+func (x *Index) explain(a, c int32, mine map[int32][]sysContract, today samspil.Date, w Weights) Suggestion {
+	me, o := x.orgs[a], x.orgs[c]
+	_, partner := slices.BinarySearch(x.partners[me.ID], o.ID)
+	s := Suggestion{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, Partner: partner}
+	// Shared systems: a merge of the two organisations' sorted uses; the
+	// MaxSystemTerms rarest each with its own term, the rest in one.
+	type sharedSys struct {
+		points float64
+		sys    int32
+	}
+	var systems []sharedSys
+	ours, theirs := x.uses[a], x.uses[c]
+	for i, j := 0, 0; i < len(ours) && j < len(theirs); {
+		switch {
+		case ours[i].sys < theirs[j].sys:
+			i++
+		case ours[i].sys > theirs[j].sys:
+			j++
+		default:
+			if sys := ours[i].sys; x.sees(me.ID, o.ID, theirs[j].vis) {
+				systems = append(systems, sharedSys{round3(w.SharedSystem * Rarity(int(x.commons[sys]), int(x.commonsTotal))), sys})
+			}
+			i++
+			j++
+		}
+	}
+	slices.SortFunc(systems, func(a, b sharedSys) int {
+		return cmp.Or(cmpFloat(b.points, a.points), cmp.Compare(x.ids[a.sys], x.ids[b.sys]))
+	})
+	for i, sh := range systems {
+		if i == MaxSystemTerms {
+			rest := Term{Kind: TermOtherSystems, Count: len(systems) - MaxSystemTerms}
+			for _, r := range systems[i:] {
+				rest.Points = round3(rest.Points + r.points)
+			}
+			rest.Evidence = samspil.Phrasef("and %d more systems you both run, used more widely", rest.Count)
+			s.add(rest)
+			break
+		}
+		n := int(x.commons[sh.sys])
+		t := Term{Kind: TermSharedSystem, Points: sh.points, SystemID: x.ids[sh.sys], SystemName: x.names[sh.sys], UsedBy: n, Of: int(x.commonsTotal)}
+		t.Evidence = samspil.Phrasef("you both run %s (used by %d of %d organisations)", t.SystemName, n, t.Of)
+		s.add(t)
+	}
+	// Joint procurement: their live contracts for each system we have
+	// live contracts for.
+	for sys, ours := range mine {
+		list := x.sysContracts[sys]
+		k, _ := slices.BinarySearchFunc(list, c, func(e sysContract, org int32) int { return cmp.Compare(e.org, org) })
+		var theirs []sysContract
+		for ; k < len(list) && list[k].org == c; k++ {
+			if !list[k].actBy.Before(today) && x.sees(me.ID, o.ID, list[k].vis) {
+				theirs = append(theirs, list[k])
+			}
+		}
+		if jp, ok := jointProcurement(ours, theirs, w.WindowMonths); ok {
+			jp.Points, jp.SystemID, jp.SystemName = w.JointProcurement, x.ids[sys], x.names[sys]
+			jp.Evidence = samspil.Phrasef("your contracts for %s reach their next decision on %s and %s; act together by %s",
+				jp.SystemName, *jp.Ours, *jp.Theirs, *jp.ActBy)
+			s.add(jp)
+		}
+	}
+	for _, t := range x.publicTerms(me, o, w) {
+		s.add(t)
+	}
+	slices.SortFunc(s.Terms, func(a, b Term) int {
+		return cmp.Or(cmpFloat(b.Points, a.Points), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.SystemID, b.SystemID))
+	})
+	return s
+}
+
+// publicTerms are the terms of a candidate that do not depend on anyone's
+// landscape: size, region and the track record together.
+func (x *Index) publicTerms(me, o Org, w Weights) []Term {
+	var out []Term
+	if me.Population > 0 && o.Population > 0 {
+		ratio := float64(min(me.Population, o.Population)) / float64(max(me.Population, o.Population))
+		out = append(out, Term{Kind: TermSimilarSize, Points: round3(w.SimilarSize * ratio),
+			Evidence: samspil.Phrasef("similar size (%d and %d inhabitants)", me.Population, o.Population)})
+	}
+	if o.Region != "" && o.Region == me.Region && o.Country == me.Country {
+		out = append(out, Term{Kind: TermSameRegion, Points: round3(w.SameRegion), Evidence: samspil.Phrasef("same region")})
+	}
+	if t, ok := x.together[pair(me.ID, o.ID)]; ok {
+		if t.Collaborations > 0 {
+			out = append(out, Term{Kind: TermCollaboration, Points: round3(w.Collaboration * float64(t.Collaborations)), Count: t.Collaborations,
+				Evidence: samspil.Phrasef("you already work together in %d collaborations", t.Collaborations)})
+		}
+		if t.Initiatives > 0 {
+			out = append(out, Term{Kind: TermInitiative, Points: round3(w.Initiative * float64(t.Initiatives)), Count: t.Initiatives,
+				Evidence: samspil.Phrasef("you already work together in %d initiatives", t.Initiatives)})
+		}
+	}
+	return out
+}
+
+// round3 rounds points to three decimals, as terms show them.
+func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
+
+// scored is a candidate with its score.
+type scored struct {
+	org   int32
+	score float64
+	name  string
+}
+
+// topK keeps the k best candidates: a min-heap on score (ties: the later
+// name is the worse).
+type topK struct {
+	k     int
+	items []scored
+}
+
+func newTopK(k int) *topK { return &topK{k: k} }
+
+// worse reports whether a ranks below b.
+func worse(a, b scored) bool {
+	if a.score != b.score {
+		return a.score < b.score
+	}
+	return samspil.Fold(a.name) > samspil.Fold(b.name)
+}
+
+func (t *topK) push(s scored) {
+	if len(t.items) < t.k {
+		t.items = append(t.items, s)
+		for i := len(t.items) - 1; i > 0; {
+			p := (i - 1) / 2
+			if !worse(t.items[i], t.items[p]) {
+				break
+			}
+			t.items[i], t.items[p] = t.items[p], t.items[i]
+			i = p
+		}
+		return
+	}
+	if !worse(t.items[0], s) {
+		return
+	}
+	t.items[0] = s
+	for i := 0; ; {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(t.items) && worse(t.items[l], t.items[m]) {
+			m = l
+		}
+		if r < len(t.items) && worse(t.items[r], t.items[m]) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		t.items[i], t.items[m] = t.items[m], t.items[i]
+		i = m
+	}
 }
 
 func cmpFloat(a, b float64) int {
@@ -196,31 +351,16 @@ func (s *Suggestion) add(t Term) {
 	s.Score = math.Round((s.Score+t.Points)*1000) / 1000
 }
 
-// contractsBySystem returns the contracts of owner that asker may see and
-// that can still be acted on (a next decision ahead, its notice deadline,
-// or for one that simply expires its expiry, not passed), by system
-// number.
-func (x *Index) contractsBySystem(asker, owner string, today samspil.Date) map[int32][]Contract {
-	o, ok := x.byID[owner]
-	if !ok {
-		return nil
-	}
-	out := map[int32][]Contract{}
-	for _, c := range x.contracts[o] {
-		if c.NextDecision == nil || !x.sees(asker, owner, c.Visibility) {
-			continue
-		}
-		if c.NoticeBy == nil {
-			// A contract that simply expires: its successor must be in
-			// place by the expiry.
-			c.NoticeBy = c.NextDecision
-		}
-		if c.NoticeBy.Before(today) {
-			continue
-		}
-		for _, id := range c.SystemIDs {
-			if s, ok := x.sysID[id]; ok {
-				out[s] = append(out[s], c)
+// liveContracts returns the asker's own contracts that can still be
+// acted on (their notice deadline, or for one that simply expires its
+// expiry, not passed), by system number.
+func (x *Index) liveContracts(a int32, today samspil.Date) map[int32][]sysContract {
+	out := map[int32][]sysContract{}
+	for sys, list := range x.sysContracts {
+		k, _ := slices.BinarySearchFunc(list, a, func(e sysContract, org int32) int { return cmp.Compare(e.org, org) })
+		for ; k < len(list) && list[k].org == a; k++ {
+			if !list[k].actBy.Before(today) {
+				out[int32(sys)] = append(out[int32(sys)], list[k])
 			}
 		}
 	}
@@ -230,12 +370,12 @@ func (x *Index) contractsBySystem(asker, owner string, today samspil.Date) map[i
 // jointProcurement finds, among our and their contracts for one system,
 // the pair whose next decisions are closest, when they fall within months
 // of each other.
-func jointProcurement(ours, theirs []Contract, months int) (Term, bool) {
+func jointProcurement(ours, theirs []sysContract, months int) (Term, bool) {
 	best, found := 0, false
 	var t Term
 	for i := range ours {
 		for j := range theirs {
-			a, b := *ours[i].NextDecision, *theirs[j].NextDecision
+			a, b := ours[i].next, theirs[j].next
 			lo, hi := a, b
 			if hi.Before(lo) {
 				lo, hi = hi, lo
@@ -246,9 +386,9 @@ func jointProcurement(ours, theirs []Contract, months int) (Term, bool) {
 			gap := samspil.DaysBetween(lo, hi)
 			if !found || gap < best {
 				best, found = gap, true
-				actBy := *ours[i].NoticeBy
-				if theirs[j].NoticeBy.Before(actBy) {
-					actBy = *theirs[j].NoticeBy
+				actBy := ours[i].actBy
+				if theirs[j].actBy.Before(actBy) {
+					actBy = theirs[j].actBy
 				}
 				t = Term{Kind: TermJointProcurement, Ours: &a, Theirs: &b, ActBy: &actBy}
 			}

@@ -238,3 +238,33 @@ func TestPrivateRecordsShapeNoOtherAnswer(t *testing.T) {
 }
 
 func slices_clone[T any](s []T) []T { return append([]T(nil), s...) }
+
+// TestLimitKeepsTheBest: the first suggestions under a limit are the first
+// of the whole ranking, in random worlds with ties.
+func TestLimitKeepsTheBest(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	for round := range 50 {
+		f := &Facts{}
+		n := 5 + rng.IntN(60)
+		for i := range n {
+			f.Orgs = append(f.Orgs, Org{ID: fmt.Sprintf("o%03d", i), Name: fmt.Sprintf("Kommune %d", rng.IntN(n)), Kind: samspil.KindMunicipality,
+				Country: "DK", Region: fmt.Sprint(rng.IntN(3)), Population: 1000 * (1 + rng.IntN(5)), Visibility: samspil.VisibilityPublic})
+		}
+		for range 5 * n {
+			s := fmt.Sprintf("sys%d", rng.IntN(12))
+			f.Usages = append(f.Usages, Usage{OrgID: f.Orgs[rng.IntN(n)].ID, SystemID: s, SystemName: s, Visibility: samspil.VisibilitySector})
+			d := today.AddDays(rng.IntN(700))
+			f.Contracts = append(f.Contracts, Contract{OrgID: f.Orgs[rng.IntN(n)].ID, SystemIDs: []string{s}, NextDecision: &d, Visibility: samspil.VisibilitySector})
+		}
+		x := Build(f)
+		asker := f.Orgs[rng.IntN(n)].ID
+		all, _ := x.Partners(asker, Query{Today: today, Limit: 10000})
+		for _, k := range []int{1, 3, 10} {
+			got, _ := x.Partners(asker, Query{Today: today, Limit: k})
+			want := all[:min(k, len(all))]
+			if !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d, limit %d:\n%+v\nwant\n%+v", round, k, got, want)
+			}
+		}
+	}
+}
