@@ -143,3 +143,39 @@ func CheckParticipationMove(from, to ParticipationState) error {
 	}
 	return nil
 }
+
+// TakesPart reports whether the organisation owns the initiative or takes
+// part in it (pledged, voluntary or binding): its benefits are planned and
+// realised for the initiative.
+func (x *Initiative) TakesPart(orgID string) bool {
+	return x.OwnerID == orgID || x.stateOf(orgID).Participates()
+}
+
+// HasTakenPart reports whether the organisation owns the initiative or has
+// answered it in any way (all states but invited, declined and withdrawn
+// too): it may draw lessons from it.
+func (x *Initiative) HasTakenPart(orgID string) bool {
+	s := x.stateOf(orgID)
+	return x.OwnerID == orgID || (s != "" && s != ParticipationInvited)
+}
+
+// stateOf is the organisation's state in the initiative, "" for none.
+func (x *Initiative) stateOf(orgID string) ParticipationState {
+	for _, p := range x.Participations {
+		if p.OrganizationID == orgID {
+			return p.State
+		}
+	}
+	return ""
+}
+
+// HasBeenMember reports whether the organisation is or was a member of the
+// collaboration by day d: it may draw lessons from the collaboration.
+func (c *Collaboration) HasBeenMember(orgID string, d Date) bool {
+	for _, m := range c.Members {
+		if m.OrganizationID == orgID && !m.Since.After(d) {
+			return true
+		}
+	}
+	return false
+}

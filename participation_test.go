@@ -155,3 +155,26 @@ func TestCostSettingsValidate(t *testing.T) {
 		t.Errorf("defaults: %v", err)
 	}
 }
+
+// TestWhoPlansBenefitsAndDrawsLessons: the owner and those who take part
+// plan benefits; the owner and everyone who has answered (also by saying
+// no or leaving) draw lessons; an invitation alone gives neither.
+func TestWhoPlansBenefitsAndDrawsLessons(t *testing.T) {
+	x := &Initiative{OwnerID: "s", Participations: []Participation{{OrganizationID: "v", State: ParticipationBinding},
+		{OrganizationID: "a", State: ParticipationInvited}, {OrganizationID: "h", State: ParticipationDeclined},
+		{OrganizationID: "f", State: ParticipationInterested}}}
+	for org, want := range map[string][2]bool{"s": {true, true}, "v": {true, true}, "a": {false, false}, "h": {false, true},
+		"f": {false, true}, "x": {false, false}} {
+		if got := [2]bool{x.TakesPart(org), x.HasTakenPart(org)}; got != want {
+			t.Errorf("%s: TakesPart, HasTakenPart = %v, want %v", org, got, want)
+		}
+	}
+	c := &Collaboration{Members: []Member{{OrganizationID: "v", Since: NewDate(2014, 1, 1), Until: ptrDate(NewDate(2018, 11, 1))},
+		{OrganizationID: "a", Since: NewDate(2027, 1, 1)}}}
+	today := NewDate(2026, 12, 6)
+	if !c.HasBeenMember("v", today) || c.HasBeenMember("a", today) || c.HasBeenMember("s", today) {
+		t.Error("HasBeenMember: a former member has been one, a future member not yet, a stranger never")
+	}
+}
+
+func ptrDate(d Date) *Date { return &d }

@@ -108,7 +108,7 @@ func (db *DB) PlanBenefit(ctx context.Context, actor *samspil.Actor, id string, 
 		if err != nil {
 			return err
 		}
-		if !takesPart(x, org.ID) {
+		if !x.TakesPart(org.ID) {
 			return samspil.ErrorAt(samspil.EINVALID, "organization_id", "%s neither owns nor takes part in the initiative", org.Name)
 		}
 		b := samspil.Benefit{ID: newID(), InitiativeID: x.ID, OrganizationID: org.ID, OrganizationName: org.Name, Kind: in.Kind, Title: in.Title,
@@ -129,20 +129,6 @@ func (db *DB) PlanBenefit(ctx context.Context, actor *samspil.Actor, id string, 
 		return nil, err
 	}
 	return db.findBenefit(ctx, db.read, actor, benefitID)
-}
-
-// takesPart reports whether the organisation owns the initiative or takes
-// part in it (samspil.ParticipationState.Participates).
-func takesPart(x *samspil.Initiative, orgID string) bool {
-	if x.OwnerID == orgID {
-		return true
-	}
-	for _, p := range x.Participations {
-		if p.OrganizationID == orgID && p.State.Participates() {
-			return true
-		}
-	}
-	return false
 }
 
 // RecordRealisation records a realised value of a benefit, by the

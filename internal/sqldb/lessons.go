@@ -134,7 +134,7 @@ func (db *DB) RecordLesson(ctx context.Context, actor *samspil.Actor, in samspil
 			if err != nil {
 				return err
 			}
-			if !hasTakenPart(x, org.ID) {
+			if !x.HasTakenPart(org.ID) {
 				return samspil.ErrorAt(samspil.EINVALID, "organization_id", "%s neither owns nor has taken part in %s", org.Name, x.Title)
 			}
 			if in.CollaborationID != "" && in.CollaborationID != x.CollaborationID {
@@ -149,7 +149,7 @@ func (db *DB) RecordLesson(ctx context.Context, actor *samspil.Actor, in samspil
 			if err != nil {
 				return err
 			}
-			if !hasBeenMember(c, org.ID, today) {
+			if !c.HasBeenMember(org.ID, today) {
 				return samspil.ErrorAt(samspil.EINVALID, "organization_id", "%s is not and has not been a member of %s", org.Name, c.Name)
 			}
 			l.CollaborationID, l.CollaborationName = c.ID, c.Name
@@ -168,29 +168,4 @@ func (db *DB) RecordLesson(ctx context.Context, actor *samspil.Actor, in samspil
 		return nil, err
 	}
 	return db.findLesson(ctx, db.read, actor, id)
-}
-
-// hasTakenPart reports whether the organisation owns the initiative or has
-// a participation in it other than an unanswered invitation.
-func hasTakenPart(x *samspil.Initiative, orgID string) bool {
-	if x.OwnerID == orgID {
-		return true
-	}
-	for _, p := range x.Participations {
-		if p.OrganizationID == orgID && p.State != samspil.ParticipationInvited {
-			return true
-		}
-	}
-	return false
-}
-
-// hasBeenMember reports whether the organisation is or was a member of the
-// collaboration by day d.
-func hasBeenMember(c *samspil.Collaboration, orgID string, d samspil.Date) bool {
-	for _, m := range c.Members {
-		if m.OrganizationID == orgID && !m.Since.After(d) {
-			return true
-		}
-	}
-	return false
 }

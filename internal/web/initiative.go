@@ -410,10 +410,10 @@ func (w *Web) initiativeParts(ctx context.Context, actor *samspil.Actor, d *init
 		}
 		// Benefits are planned by the owner and the participants; lessons
 		// are drawn by the owner and by those who have answered.
-		if o.ID == x.OwnerID || states[o.ID].Participates() {
+		if x.TakesPart(o.ID) {
 			d.BenefitOrgs = append(d.BenefitOrgs, o)
 		}
-		if s, ok := states[o.ID]; o.ID == x.OwnerID || ok && s != samspil.ParticipationInvited {
+		if x.HasTakenPart(o.ID) {
 			d.LessonOrgs = append(d.LessonOrgs, o)
 		}
 	}
