@@ -2,22 +2,18 @@ package landscapeio
 
 import (
 	"bytes"
-	"context"
 	"encoding/xml"
 	"io"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/xuri/excelize/v2"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/tabular"
+	"github.com/samspil/samspil/internal/testkit/soffice"
 )
 
 // typedContracts are contracts whose deadlines are computed for 2026-06-15.
@@ -239,42 +235,14 @@ func TestWriteRecordComputesDeadlines(t *testing.T) {
 	}
 }
 
-// envRequireBrowser makes the tests that need an outside checker fail
-// instead of skipping without it (as internal/server's browser tests do).
-const envRequireBrowser = "SAMSPIL_TEST_REQUIRE_BROWSER"
-
 // TestExportReadByLibreOffice has LibreOffice, an independent reader of
 // XLSX files, convert an exported file of contracts to OpenDocument and
 // checks the types it sees: dates as dates, whole numbers as numbers,
 // amounts as DKK currency, text (also formula-like text) as strings with no
 // formula, and the header row filtered.
 func TestExportReadByLibreOffice(t *testing.T) {
-	soffice, err := exec.LookPath("soffice")
-	if err != nil {
-		if os.Getenv(envRequireBrowser) != "" {
-			t.Fatalf("%s is set but soffice (LibreOffice) is not installed: apt-get install libreoffice-calc-nogui", envRequireBrowser)
-		}
-		t.Skip("the independent XLSX check needs LibreOffice (soffice): apt-get install libreoffice-calc-nogui")
-	}
 	contracts := typedContracts()
-	dir := t.TempDir()
-	in := filepath.Join(dir, "kontrakter.xlsx")
-	if err := os.WriteFile(in, exportTyped(t, "xlsx", contracts), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	// A profile of its own, so that no other LibreOffice holds its lock.
-	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Minute)
-	defer cancel()
-	cmd := exec.CommandContext(ctx, soffice, "--headless", "--norestore", "-env:UserInstallation=file://"+filepath.Join(dir, "profile"),
-		"--convert-to", "fods", "--outdir", dir, in)
-	cmd.Env = append(os.Environ(), "HOME="+dir)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("soffice: %v\n%s", err, out)
-	}
-	fods, err := os.ReadFile(filepath.Join(dir, "kontrakter.fods"))
-	if err != nil {
-		t.Fatalf("LibreOffice wrote no file: %v", err)
-	}
+	fods := soffice.ReadXLSX(t, "kontrakter", exportTyped(t, "xlsx", contracts))
 	sheet := readFODS(t, fods)
 	if len(sheet.rows) != len(contracts)+1 {
 		t.Fatalf("LibreOffice reads %d rows", len(sheet.rows))
