@@ -60,18 +60,6 @@ func (in *BudgetLineInput) Validate() error {
 	return v.Err()
 }
 
-// BudgetTotals sums budget lines by kind.
-func BudgetTotals(lines []BudgetLine) (development, operation DKK) {
-	for _, l := range lines {
-		if l.Kind == BudgetOperation {
-			operation += l.Amount
-		} else {
-			development += l.Amount
-		}
-	}
-	return development, operation
-}
-
 // BudgetSummary is the totals of an initiative's budget lines.
 type BudgetSummary struct {
 	Development DKK `json:"development" doc:"One-off development, DKK"`
@@ -135,27 +123,12 @@ func (x *Initiative) CostParticipants() []CostParticipantView {
 }
 
 // CostShares splits the initiative's budget (its Budget totals) among its
-// participants (CostParticipants) under every key.
+// participants (CostParticipants) under every key, side by side. A key
+// that cannot split says why instead of failing the others.
 func (x *Initiative) CostShares() *CostShares {
-	return splitBudget(x, x.Budget.Development, x.Budget.Operation, x.CostParticipants())
-}
-
-// ComputeCostShares splits the budget lines among the participants under
-// every key. A key that cannot split says why instead of failing the
-// others.
-func ComputeCostShares(x *Initiative, lines []BudgetLine, ps []CostParticipantView) *CostShares {
-	dev, op := BudgetTotals(lines)
-	return splitBudget(x, dev, op, ps)
-}
-
-// splitBudget splits development and yearly operation among ps under
-// every key.
-func splitBudget(x *Initiative, dev, op DKK, ps []CostParticipantView) *CostShares {
+	dev, op, ps := x.Budget.Development, x.Budget.Operation, x.CostParticipants()
 	out := &CostShares{InitiativeID: x.ID, Chosen: x.Cost.Key, PopulationYear: x.Cost.PopulationYear, Development: dev, Operation: op,
 		Participants: ps, Keys: []KeyShares{}}
-	if out.Participants == nil {
-		out.Participants = []CostParticipantView{}
-	}
 	cps := make([]CostParticipant, len(ps))
 	for i, p := range ps {
 		cps[i] = CostParticipant{OrganizationID: p.OrganizationID, Population: p.Population, BasisPoints: p.BasisPoints}

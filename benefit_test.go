@@ -6,27 +6,31 @@ import (
 	"testing"
 )
 
-// calculatorParticipants are Silkeborg, Viborg and a small municipality.
-func calculatorParticipants() []CostParticipantView {
-	return []CostParticipantView{
-		{OrganizationID: "silkeborg", OrganizationName: "Silkeborg Kommune", State: ParticipationBinding, Population: 97000, BasisPoints: 4500},
-		{OrganizationID: "viborg", OrganizationName: "Viborg Kommune", State: ParticipationVoluntary, Population: 97800, BasisPoints: 4500},
-		{OrganizationID: "samso", OrganizationName: "Samsø Kommune", State: ParticipationPledged, Population: 3700, BasisPoints: 1000},
-	}
+// calculatorParticipants are Silkeborg, Viborg and a small municipality
+// taking part, with their fixed percentages, and one only interested.
+func calculatorParticipants() ([]Participation, []FixedShare) {
+	return []Participation{
+			{OrganizationID: "silkeborg", OrganizationName: "Silkeborg Kommune", State: ParticipationBinding, Population: 97000},
+			{OrganizationID: "aarhus", OrganizationName: "Aarhus Kommune", State: ParticipationInterested, Population: 370000},
+			{OrganizationID: "viborg", OrganizationName: "Viborg Kommune", State: ParticipationVoluntary, Population: 97800},
+			{OrganizationID: "samso", OrganizationName: "Samsø Kommune", State: ParticipationPledged, Population: 3700},
+		}, []FixedShare{{OrganizationID: "silkeborg", BasisPoints: 4500}, {OrganizationID: "viborg", BasisPoints: 4500},
+			{OrganizationID: "samso", BasisPoints: 1000}}
 }
 
-// TestComputeCostShares: under every key that splits, the shares sum
+// TestCostShares: the organisations that take part share the costs
+// (not one only interested); under every key that splits, the shares sum
 // exactly to the budget (the staircase to its price per participant); a
 // key that cannot split says why and hides none of the others.
-func TestComputeCostShares(t *testing.T) {
-	x := &Initiative{ID: "i", Cost: CostSettings{Key: CostPerCapita, PopulationYear: 2025,
-		Staircase: []StairStep{{From: 1, Price: 400_000_00}, {From: 3, Price: 250_000_00}}}}
-	lines := []BudgetLine{
-		{Kind: BudgetDevelopment, Amount: 1_000_000_00},
-		{Kind: BudgetOperation, Amount: 99_999_99},
-		{Kind: BudgetDevelopment, Amount: 1},
+func TestCostShares(t *testing.T) {
+	parts, fixed := calculatorParticipants()
+	x := &Initiative{ID: "i", Cost: CostSettings{Key: CostPerCapita, PopulationYear: 2025, FixedShares: fixed,
+		Staircase: []StairStep{{From: 1, Price: 400_000_00}, {From: 3, Price: 250_000_00}}},
+		Participations: parts, Budget: BudgetSummary{Development: 1_000_000_01, Operation: 99_999_99}}
+	cs := x.CostShares()
+	if len(cs.Participants) != 3 || cs.Participants[1].OrganizationID != "viborg" || cs.Participants[2].BasisPoints != 1000 {
+		t.Fatalf("participants %+v", cs.Participants)
 	}
-	cs := ComputeCostShares(x, lines, calculatorParticipants())
 	if cs.InitiativeID != "i" || cs.Chosen != CostPerCapita || cs.PopulationYear != 2025 || cs.Development != 1_000_000_01 || cs.Operation != 99_999_99 {
 		t.Fatalf("calculator %+v", cs)
 	}
@@ -65,10 +69,9 @@ func TestComputeCostShares(t *testing.T) {
 
 	// Percentages summing to 90 %: that key says so at "percentages"; the
 	// others still split. Without staircase steps, the staircase says so.
-	ps := calculatorParticipants()
-	ps[2].BasisPoints = 0
+	x.Cost.FixedShares = fixed[:2]
 	x.Cost.Staircase = nil
-	cs = ComputeCostShares(x, lines, ps)
+	cs = x.CostShares()
 	for _, k := range cs.Keys {
 		switch k.Key {
 		case CostFixedPercentages:
@@ -88,7 +91,8 @@ func TestComputeCostShares(t *testing.T) {
 	}
 
 	// Without participants every key says so; nothing panics.
-	cs = ComputeCostShares(x, nil, nil)
+	x.Participations, x.Budget = nil, BudgetSummary{}
+	cs = x.CostShares()
 	if cs.Participants == nil || len(cs.Participants) != 0 || cs.Development != 0 {
 		t.Fatalf("without participants %+v", cs)
 	}
@@ -106,22 +110,6 @@ func keyOf(cs *CostShares, key CostKey) KeyShares {
 		}
 	}
 	return KeyShares{}
-}
-
-// TestBudgetTotals: development and operation summed apart.
-func TestBudgetTotals(t *testing.T) {
-	dev, op := BudgetTotals([]BudgetLine{
-		{Kind: BudgetOperation, Amount: 120_000_00},
-		{Kind: BudgetDevelopment, Amount: 1_500_000_00},
-		{Kind: BudgetOperation, Amount: 30_000_50},
-		{Kind: BudgetDevelopment, Amount: 1},
-	})
-	if dev != 1_500_000_01 || op != 150_000_50 {
-		t.Fatalf("totals %v %v", dev, op)
-	}
-	if dev, op := BudgetTotals(nil); dev != 0 || op != 0 {
-		t.Fatalf("no lines %v %v", dev, op)
-	}
 }
 
 // TestBudgetLineInput: a negative amount, an unknown kind and an empty

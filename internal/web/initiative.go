@@ -369,10 +369,8 @@ func (w *Web) initiativeParts(ctx context.Context, actor *samspil.Actor, d *init
 	if d.Budget, err = w.store.ListBudgetLines(ctx, actor, x.ID); err != nil {
 		return err
 	}
-	d.Development, d.Operation = samspil.BudgetTotals(d.Budget)
-	if d.Shares, err = w.store.CostShares(ctx, actor, x.ID); err != nil {
-		return err
-	}
+	d.Development, d.Operation = x.Budget.Development, x.Budget.Operation
+	d.Shares = x.CostShares()
 	d.Calc = w.calculator(d.Shares, d.lang)
 	benefits, err := w.store.ListBenefits(ctx, actor, x.ID)
 	if err != nil {
