@@ -88,11 +88,13 @@ func biggestInitiative(ctx context.Context, db *sqldb.DB) (id, collab string, er
 // seedInitiatives records n initiatives through the store, as
 // municipalities would: owned by the generated organisations in turn, open
 // to every organisation, each with a budget and four participations of
-// other organisations in different states, and every tenth with the bench
-// municipality (orgID) taking part; plus one OS2-style product owned by
-// the bench municipality with pledges from up to 200 organisations. It
-// returns the product's ID.
-func seedInitiatives(ctx context.Context, db *sqldb.DB, n int, orgID string) (string, error) {
+// other organisations in different states, every tenth with the bench
+// municipality (orgID) taking part, every fifth the bench municipality's
+// own in its collaboration, scored for its prioritisation, and every
+// second with a lesson; plus one OS2-style product owned by the bench
+// municipality with pledges from up to 200 organisations. It returns the
+// product's ID and the collaboration's.
+func seedInitiatives(ctx context.Context, db *sqldb.DB, n int, orgID string) (product, collabID string, err error) {
 	sys := samspil.SystemActor("bench")
 	var orgs []string
 	cursor := ""
@@ -100,7 +102,7 @@ func seedInitiatives(ctx context.Context, db *sqldb.DB, n int, orgID string) (st
 		page, err := db.ListOrganizations(ctx, sys, samspil.OrganizationFilter{Kind: samspil.KindMunicipality,
 			ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
 		if err != nil {
-			return "", err
+			return "", "", err
 		}
 		for _, o := range page.Items {
 			if o.ID != orgID {
@@ -113,7 +115,7 @@ func seedInitiatives(ctx context.Context, db *sqldb.DB, n int, orgID string) (st
 		cursor = page.NextCursor
 	}
 	if len(orgs) < 5 {
-		return "", fmt.Errorf("too few municipalities (%d) to seed initiatives", len(orgs))
+		return "", "", fmt.Errorf("too few municipalities (%d) to seed initiatives", len(orgs))
 	}
 	states := []samspil.ParticipationState{samspil.ParticipationBinding, samspil.ParticipationVoluntary, samspil.ParticipationPledged,
 		samspil.ParticipationInterested}
@@ -122,41 +124,64 @@ func seedInitiatives(ctx context.Context, db *sqldb.DB, n int, orgID string) (st
 		_, err := db.SetParticipation(ctx, sys, id, samspil.ParticipationInput{OrganizationID: org, State: state})
 		return err
 	}
+	// The bench municipality's collaboration: every fifth initiative is
+	// its own in it, scored, so that its portfolio ranks n/5.
+	collab, err := db.CreateCollaboration(ctx, sys, samspil.CollaborationInput{Name: "Målesamarbejde", Kind: samspil.KindNetwork,
+		Start: samspil.NewDate(2020, 1, 1), OrganizationID: orgID})
+	if err != nil {
+		return "", "", err
+	}
 	for i := range n {
-		x, err := db.ProposeInitiative(ctx, sys, samspil.InitiativeInput{Title: "Målefællesskab " + strconv.Itoa(i+1),
-			OwnerID: orgs[i%len(orgs)], Model: models[i%len(models)], Cost: &samspil.CostSettings{Key: samspil.CostKeys[i%3]}})
+		in := samspil.InitiativeInput{Title: "Målefællesskab " + strconv.Itoa(i+1), OwnerID: orgs[i%len(orgs)], Model: models[i%len(models)],
+			Cost: &samspil.CostSettings{Key: samspil.CostKeys[i%3]}}
+		if i%5 == 0 {
+			in.OwnerID, in.CollaborationID = orgID, collab.ID
+		}
+		x, err := db.ProposeInitiative(ctx, sys, in)
 		if err != nil {
-			return "", err
+			return "", "", err
+		}
+		if in.CollaborationID != "" {
+			score := samspil.PriorityScore{Benefit: 1 + i%5, Urgency: 1 + i/5%5, Feasibility: 1 + i/25%5, Cost: 1 + i/125%5}
+			if _, err := db.ScoreInitiative(ctx, sys, x.ID, score); err != nil {
+				return "", "", err
+			}
+		}
+		if i%2 == 0 {
+			if _, err := db.RecordLesson(ctx, sys, samspil.LessonInput{InitiativeID: x.ID, OrganizationID: in.OwnerID,
+				Title: "Erfaring " + strconv.Itoa(i+1), WhatWorked: "Fælles kravspecifikation", Tags: []string{"udbud", "måling"}}); err != nil {
+				return "", "", err
+			}
 		}
 		for _, l := range []samspil.BudgetLineInput{{Kind: samspil.BudgetDevelopment, Title: "Udvikling", Amount: samspil.DKK(100000_00 + i)},
 			{Kind: samspil.BudgetOperation, Title: "Drift", Amount: 25000_00}} {
 			if _, err := db.AddBudgetLine(ctx, sys, x.ID, l); err != nil {
-				return "", err
+				return "", "", err
 			}
 		}
 		for k := 1; k <= 4; k++ {
 			if err := join(x.ID, orgs[(i*7+k)%len(orgs)], states[(i+k)%len(states)]); err != nil {
-				return "", err
+				return "", "", err
 			}
 		}
 		if i%10 == 0 {
 			if err := join(x.ID, orgID, states[i%len(states)]); err != nil {
-				return "", err
+				return "", "", err
 			}
 		}
 	}
-	product, err := db.ProposeInitiative(ctx, sys, samspil.InitiativeInput{Title: "Åbent målefællesskab", OwnerID: orgID,
+	prod, err := db.ProposeInitiative(ctx, sys, samspil.InitiativeInput{Title: "Åbent målefællesskab", OwnerID: orgID,
 		Model: samspil.ModelOpenSourceProduct, Cost: &samspil.CostSettings{Key: samspil.CostSizeClasses}})
 	if err != nil {
-		return "", err
+		return "", "", err
 	}
-	if _, err := db.AddBudgetLine(ctx, sys, product.ID, samspil.BudgetLineInput{Kind: samspil.BudgetOperation, Title: "Drift", Amount: 1000000_00}); err != nil {
-		return "", err
+	if _, err := db.AddBudgetLine(ctx, sys, prod.ID, samspil.BudgetLineInput{Kind: samspil.BudgetOperation, Title: "Drift", Amount: 1000000_00}); err != nil {
+		return "", "", err
 	}
 	for i := 0; i < len(orgs) && i < 200; i++ {
-		if err := join(product.ID, orgs[i], samspil.ParticipationPledged); err != nil {
-			return "", err
+		if err := join(prod.ID, orgs[i], samspil.ParticipationPledged); err != nil {
+			return "", "", err
 		}
 	}
-	return product.ID, nil
+	return prod.ID, collab.ID, nil
 }

@@ -70,10 +70,10 @@ func (c *benchCmd) benchSized(ctx context.Context, m *Main, e sizedEngine) error
 	if err != nil {
 		return err
 	}
-	var product string
+	var product, collab string
 	if c.Initiatives > 0 {
 		start := time.Now()
-		if product, err = seedInitiatives(ctx, db, c.Initiatives, big.orgID); err != nil {
+		if product, collab, err = seedInitiatives(ctx, db, c.Initiatives, big.orgID); err != nil {
 			return fmt.Errorf("initiatives: %w", err)
 		}
 		row(m.Stdout, fmt.Sprintf("record %d initiatives through the store, %s", c.Initiatives, e.name), time.Since(start).Seconds(), 0, "s")
@@ -110,7 +110,10 @@ func (c *benchCmd) benchSized(ctx context.Context, m *Main, e sizedEngine) error
 			measurement{"initiatives API, limit 100", big, "/api/v1/initiatives?limit=100", false, targetPage},
 			measurement{"Vores initiativer (Silkeborg)", big, "/initiatives/mine", true, targetPage},
 			measurement{"initiative page, 200 participants", big, "/initiatives/" + product, true, targetPage},
-			measurement{"cost-shares API, 200 participants", big, "/api/v1/initiatives/" + product + "/cost-shares", false, targetPage})
+			measurement{"cost-shares API, 200 participants", big, "/api/v1/initiatives/" + product + "/cost-shares", false, targetPage},
+			measurement{fmt.Sprintf("prioritisation page, %d ranked", (c.Initiatives+4)/5), big, "/collaborations/" + collab + "/prioritisation", true, targetPage},
+			measurement{fmt.Sprintf("lessons log, %d lessons", (c.Initiatives+1)/2), big, "/lessons", true, targetPage},
+			measurement{"lessons API, search \"kravspecifikation\"", big, "/api/v1/lessons?q=kravspecifikation&limit=100", false, targetPage})
 	}
 	fmt.Fprintf(m.Stdout, "%-44s %5s %9s %9s %9s %9s %7s\n", "measurement ("+e.name+", median of 3)", "conc", "p50 ms", "p99 ms", "req/s", "target", "ratio")
 	for _, ms := range list {
