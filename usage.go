@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -47,51 +48,60 @@ type TaskChange struct {
 
 // Usage is an organisation's use of a catalogue system (systemanvendelse).
 type Usage struct {
-	ID                string       `json:"id"`
-	OrganizationID    string       `json:"organization_id"`
-	OrganizationName  string       `json:"organization_name" readOnly:"true"`
-	SystemID          string       `json:"system_id"`
-	SystemName        string       `json:"system_name" readOnly:"true"`
-	Lifecycle         Lifecycle    `json:"lifecycle"`
-	From              *Date        `json:"from,omitempty" format:"date"`
-	Until             *Date        `json:"until,omitempty" format:"date"`
-	ResponsibleUnitID string       `json:"responsible_unit_id,omitempty"`
-	UsingUnitIDs      []string     `json:"using_unit_ids"`
-	UserBand          UserBand     `json:"user_band,omitempty" allowEmpty:"true"`
-	TaskChanges       []TaskChange `json:"task_changes" doc:"Local KLE tasks added or opted out"`
-	Notes             string       `json:"notes,omitempty"`
-	Visibility        Visibility   `json:"visibility"`
-	Version           int          `json:"version"`
-	CreatedAt         time.Time    `json:"created_at"`
-	UpdatedAt         time.Time    `json:"updated_at"`
+	ID                     string       `json:"id"`
+	OrganizationID         string       `json:"organization_id"`
+	OrganizationName       string       `json:"organization_name" readOnly:"true"`
+	SystemID               string       `json:"system_id"`
+	SystemName             string       `json:"system_name" readOnly:"true"`
+	Lifecycle              Lifecycle    `json:"lifecycle"`
+	From                   *Date        `json:"from,omitempty" format:"date"`
+	Until                  *Date        `json:"until,omitempty" format:"date"`
+	ResponsibleUnitID      string       `json:"responsible_unit_id,omitempty"`
+	UsingUnitIDs           []string     `json:"using_unit_ids"`
+	UserBand               UserBand     `json:"user_band,omitempty" allowEmpty:"true"`
+	TaskChanges            []TaskChange `json:"task_changes" doc:"Local KLE tasks added or opted out"`
+	Notes                  string       `json:"notes,omitempty"`
+	ShareExperience        bool         `json:"share_experience" doc:"The organisation is happy to share its experience with the system; the contact is whom to ask"`
+	ExperienceContactName  string       `json:"experience_contact_name,omitempty" doc:"Whom to ask about the experience"`
+	ExperienceContactEmail string       `json:"experience_contact_email,omitempty"`
+	Visibility             Visibility   `json:"visibility"`
+	Version                int          `json:"version"`
+	CreatedAt              time.Time    `json:"created_at"`
+	UpdatedAt              time.Time    `json:"updated_at"`
 }
 
 // UsageInput registers a usage.
 type UsageInput struct {
-	OrganizationID    string       `json:"organization_id" doc:"Organisation ID or municipality code"`
-	SystemID          string       `json:"system_id"`
-	Lifecycle         Lifecycle    `json:"lifecycle"`
-	From              *Date        `json:"from,omitempty" format:"date"`
-	Until             *Date        `json:"until,omitempty" format:"date"`
-	ResponsibleUnitID string       `json:"responsible_unit_id,omitempty"`
-	UsingUnitIDs      []string     `json:"using_unit_ids,omitempty" maxItems:"500"`
-	UserBand          UserBand     `json:"user_band,omitempty" allowEmpty:"true"`
-	TaskChanges       []TaskChange `json:"task_changes,omitempty" maxItems:"200"`
-	Notes             string       `json:"notes,omitempty" maxLength:"5000"`
-	Visibility        Visibility   `json:"visibility,omitempty" doc:"Defaults to sector, so that others can see who uses what"`
+	OrganizationID         string       `json:"organization_id" doc:"Organisation ID or municipality code"`
+	SystemID               string       `json:"system_id"`
+	Lifecycle              Lifecycle    `json:"lifecycle"`
+	From                   *Date        `json:"from,omitempty" format:"date"`
+	Until                  *Date        `json:"until,omitempty" format:"date"`
+	ResponsibleUnitID      string       `json:"responsible_unit_id,omitempty"`
+	UsingUnitIDs           []string     `json:"using_unit_ids,omitempty" maxItems:"500"`
+	UserBand               UserBand     `json:"user_band,omitempty" allowEmpty:"true"`
+	TaskChanges            []TaskChange `json:"task_changes,omitempty" maxItems:"200"`
+	Notes                  string       `json:"notes,omitempty" maxLength:"5000"`
+	ShareExperience        bool         `json:"share_experience,omitempty" doc:"Happy to share experience with the system; needs a contact name or e-mail"`
+	ExperienceContactName  string       `json:"experience_contact_name,omitempty" maxLength:"200"`
+	ExperienceContactEmail string       `json:"experience_contact_email,omitempty" maxLength:"254"`
+	Visibility             Visibility   `json:"visibility,omitempty" doc:"Defaults to sector, so that others can see who uses what"`
 }
 
 // UsagePatch changes a usage; nil fields stay as they are.
 type UsagePatch struct {
-	Lifecycle         *Lifecycle    `json:"lifecycle,omitempty"`
-	From              *Date         `json:"from,omitempty" format:"date" doc:"Empty string clears it"`
-	Until             *Date         `json:"until,omitempty" format:"date" doc:"Empty string clears it"`
-	ResponsibleUnitID *string       `json:"responsible_unit_id,omitempty" doc:"Empty string clears it"`
-	UsingUnitIDs      *[]string     `json:"using_unit_ids,omitempty" maxItems:"500"`
-	UserBand          *UserBand     `json:"user_band,omitempty" allowEmpty:"true"`
-	TaskChanges       *[]TaskChange `json:"task_changes,omitempty" maxItems:"200"`
-	Notes             *string       `json:"notes,omitempty" maxLength:"5000"`
-	Visibility        *Visibility   `json:"visibility,omitempty"`
+	Lifecycle              *Lifecycle    `json:"lifecycle,omitempty"`
+	From                   *Date         `json:"from,omitempty" format:"date" doc:"Empty string clears it"`
+	Until                  *Date         `json:"until,omitempty" format:"date" doc:"Empty string clears it"`
+	ResponsibleUnitID      *string       `json:"responsible_unit_id,omitempty" doc:"Empty string clears it"`
+	UsingUnitIDs           *[]string     `json:"using_unit_ids,omitempty" maxItems:"500"`
+	UserBand               *UserBand     `json:"user_band,omitempty" allowEmpty:"true"`
+	TaskChanges            *[]TaskChange `json:"task_changes,omitempty" maxItems:"200"`
+	Notes                  *string       `json:"notes,omitempty" maxLength:"5000"`
+	ShareExperience        *bool         `json:"share_experience,omitempty" doc:"Happy to share experience with the system; needs a contact name or e-mail"`
+	ExperienceContactName  *string       `json:"experience_contact_name,omitempty" maxLength:"200" doc:"Empty string clears it"`
+	ExperienceContactEmail *string       `json:"experience_contact_email,omitempty" maxLength:"254" doc:"Empty string clears it"`
+	Visibility             *Visibility   `json:"visibility,omitempty"`
 }
 
 // Apply returns u with the patch applied.
@@ -104,8 +114,12 @@ func (p UsagePatch) Apply(u Usage) Usage {
 	setIf(&u.UserBand, p.UserBand)
 	setIf(&u.TaskChanges, p.TaskChanges)
 	setIf(&u.Notes, p.Notes)
+	setIf(&u.ShareExperience, p.ShareExperience)
+	setIf(&u.ExperienceContactName, p.ExperienceContactName)
+	setIf(&u.ExperienceContactEmail, p.ExperienceContactEmail)
 	setIf(&u.Visibility, p.Visibility)
 	u.UsingUnitIDs = normalizeIDs(u.UsingUnitIDs)
+	u.trimContact()
 	return u
 }
 
@@ -113,7 +127,9 @@ func (p UsagePatch) Apply(u Usage) Usage {
 func (in UsageInput) Usage() Usage {
 	u := Usage{OrganizationID: in.OrganizationID, SystemID: in.SystemID, Lifecycle: in.Lifecycle, From: in.From, Until: in.Until,
 		ResponsibleUnitID: in.ResponsibleUnitID, UsingUnitIDs: normalizeIDs(in.UsingUnitIDs), UserBand: in.UserBand,
-		TaskChanges: in.TaskChanges, Notes: in.Notes, Visibility: in.Visibility}
+		TaskChanges: in.TaskChanges, Notes: in.Notes, Visibility: in.Visibility, ShareExperience: in.ShareExperience,
+		ExperienceContactName: in.ExperienceContactName, ExperienceContactEmail: in.ExperienceContactEmail}
+	u.trimContact()
 	if u.Visibility == "" {
 		u.Visibility = VisibilitySector
 	}
@@ -121,6 +137,12 @@ func (in UsageInput) Usage() Usage {
 		u.TaskChanges = []TaskChange{}
 	}
 	return u
+}
+
+// trimContact trims the experience contact as initiatives trim theirs.
+func (u *Usage) trimContact() {
+	u.ExperienceContactName = strings.TrimSpace(u.ExperienceContactName)
+	u.ExperienceContactEmail = strings.TrimSpace(u.ExperienceContactEmail)
 }
 
 // setDate applies an optional date of a patch: nil keeps, the zero date
@@ -157,6 +179,11 @@ func (u *Usage) Validate() error {
 		v.OneOf("user_band", u.UserBand)
 	}
 	v.Check(utf8.RuneCountInString(u.Notes) <= 5000, "notes", "must be at most 5000 characters")
+	v.Check(utf8.RuneCountInString(u.ExperienceContactName) <= 200, "experience_contact_name", "must be at most 200 characters")
+	v.Check(u.ExperienceContactEmail == "" || ValidEmail(u.ExperienceContactEmail), "experience_contact_email",
+		"must be an e-mail address such as name@example.dk")
+	v.Check(!u.ShareExperience || u.ExperienceContactName != "" || u.ExperienceContactEmail != "", "experience_contact_name",
+		"is required to share experience: give a contact person's name or e-mail")
 	v.OneOf("visibility", u.Visibility)
 	seen := map[string]bool{}
 	for i, tc := range u.TaskChanges {
@@ -183,6 +210,7 @@ type UsageService interface {
 	CreateUsage(ctx context.Context, actor *Actor, in UsageInput) (*Usage, error)
 	UpdateUsage(ctx context.Context, actor *Actor, id string, version int, p UsagePatch) (*Usage, error)
 	DeleteUsage(ctx context.Context, actor *Actor, id string, version int) error
+	WhoCanHelpService
 }
 
 // Deletion records that an object was deleted, for clients that sync.

@@ -8,9 +8,15 @@ import (
 
 var _ samspil.UsageService = (*DB)(nil)
 
-const usageSelect = `SELECT u.id, u.organization_id, o.name, u.system_id, s.name, u.lifecycle, u.from_date, u.until_date,
-	u.responsible_unit_id, u.user_band, u.notes, u.visibility, u.version, u.created_at, u.updated_at
-	FROM usages u JOIN organizations o ON o.id = u.organization_id JOIN systems s ON s.id = u.system_id`
+// usageColumns are what scanUsage reads of a usage u with its organisation
+// o and system s; usageJoins joins those to u.
+const (
+	usageColumns = `SELECT u.id, u.organization_id, o.name, u.system_id, s.name, u.lifecycle, u.from_date, u.until_date,
+	u.responsible_unit_id, u.user_band, u.notes, u.share_experience, u.experience_contact_name, u.experience_contact_email,
+	u.visibility, u.version, u.created_at, u.updated_at`
+	usageJoins  = ` JOIN organizations o ON o.id = u.organization_id JOIN systems s ON s.id = u.system_id`
+	usageSelect = usageColumns + ` FROM usages u` + usageJoins
+)
 
 func scanUsage(r rowScanner) (samspil.Usage, error) {
 	var u samspil.Usage
@@ -18,7 +24,8 @@ func scanUsage(r rowScanner) (samspil.Usage, error) {
 	var unit *string
 	var created, updated dbTime
 	err := r.Scan(&u.ID, &u.OrganizationID, &u.OrganizationName, &u.SystemID, &u.SystemName, &u.Lifecycle, &from, &until,
-		&unit, &u.UserBand, &u.Notes, &u.Visibility, &u.Version, &created, &updated)
+		&unit, &u.UserBand, &u.Notes, &u.ShareExperience, &u.ExperienceContactName, &u.ExperienceContactEmail,
+		&u.Visibility, &u.Version, &created, &updated)
 	u.From, u.Until, u.ResponsibleUnitID, u.CreatedAt, u.UpdatedAt = from.Ptr(), until.Ptr(), deref(unit), created.T, updated.T
 	return u, err
 }
@@ -226,9 +233,10 @@ func (db *DB) CreateUsage(ctx context.Context, actor *samspil.Actor, in samspil.
 			return err
 		}
 		_, err = tx.ExecContext(ctx, `INSERT INTO usages (id, organization_id, system_id, lifecycle, from_date, until_date, responsible_unit_id,
-			user_band, notes, visibility, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11)`,
+			user_band, notes, visibility, version, created_at, updated_at, share_experience, experience_contact_name, experience_contact_email)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, $13, $14)`,
 			u.ID, u.OrganizationID, u.SystemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until), nullString(u.ResponsibleUnitID),
-			string(u.UserBand), u.Notes, string(u.Visibility), tx.now)
+			string(u.UserBand), u.Notes, string(u.Visibility), tx.now, u.ShareExperience, u.ExperienceContactName, u.ExperienceContactEmail)
 		if isUniqueViolation(err) {
 			return samspil.ErrorAt(samspil.ECONFLICT, "system_id", "%s has registered this system already; change that usage instead", org.Name)
 		}
@@ -282,9 +290,11 @@ func (db *DB) UpdateUsage(ctx context.Context, actor *samspil.Actor, id string, 
 		}
 		after.Version, after.UpdatedAt = before.Version+1, tx.now
 		if err := tx.execVersioned("usages", "usage", id, before.Version, `UPDATE usages SET lifecycle = $1, from_date = $2, until_date = $3,
-			responsible_unit_id = $4, user_band = $5, notes = $6, visibility = $7, version = $8, updated_at = $9 WHERE id = $10 AND version = $11`,
+			responsible_unit_id = $4, user_band = $5, notes = $6, visibility = $7, version = $8, updated_at = $9, share_experience = $12,
+			experience_contact_name = $13, experience_contact_email = $14 WHERE id = $10 AND version = $11`,
 			string(after.Lifecycle), dateValue(after.From), dateValue(after.Until), nullString(after.ResponsibleUnitID), string(after.UserBand),
-			after.Notes, string(after.Visibility), after.Version, tx.now, id, before.Version); err != nil {
+			after.Notes, string(after.Visibility), after.Version, tx.now, id, before.Version, after.ShareExperience, after.ExperienceContactName,
+			after.ExperienceContactEmail); err != nil {
 			return err
 		}
 		if err := tx.writeUsageDetails(&after); err != nil {

@@ -258,7 +258,9 @@ func (w *Web) updateSystem(rw http.ResponseWriter, r *http.Request) {
 func usageForm(r *http.Request) (samspil.UsageInput, error) {
 	in := samspil.UsageInput{OrganizationID: r.PostFormValue("organization_id"), SystemID: r.PostFormValue("system_id"),
 		Lifecycle: samspil.Lifecycle(r.PostFormValue("lifecycle")), UserBand: samspil.UserBand(r.PostFormValue("user_band")), Notes: r.PostFormValue("notes"),
-		Visibility: samspil.Visibility(r.PostFormValue("visibility")), ResponsibleUnitID: r.PostFormValue("responsible_unit_id")}
+		Visibility: samspil.Visibility(r.PostFormValue("visibility")), ResponsibleUnitID: r.PostFormValue("responsible_unit_id"),
+		ShareExperience: r.PostFormValue("share_experience") != "", ExperienceContactName: r.PostFormValue("experience_contact_name"),
+		ExperienceContactEmail: r.PostFormValue("experience_contact_email")}
 	var v samspil.Validation
 	in.From = formDate(&v, r, "from")
 	in.Until = formDate(&v, r, "until")
@@ -372,7 +374,8 @@ func (w *Web) updateUsage(rw http.ResponseWriter, r *http.Request) {
 		}
 		_, err = w.store.UpdateUsage(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("usage"), formVersion(r), samspil.UsagePatch{
 			Lifecycle: &in.Lifecycle, From: from, Until: until, UserBand: &in.UserBand, Notes: &in.Notes, Visibility: &in.Visibility,
-			ResponsibleUnitID: &in.ResponsibleUnitID})
+			ResponsibleUnitID: &in.ResponsibleUnitID, ShareExperience: &in.ShareExperience, ExperienceContactName: &in.ExperienceContactName,
+			ExperienceContactEmail: &in.ExperienceContactEmail})
 	}
 	w.afterLandscapeChange(rw, r, err, "usage_updated", r.PathValue("usage"))
 }
