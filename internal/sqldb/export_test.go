@@ -61,3 +61,17 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) error {
 	_, err := db.write.ExecContext(ctx, query, args...)
 	return err
 }
+
+// SetOrgSearchWalk chooses how the organisation search finds names: rows
+// > 0 walks the name index that far before the substring index takes
+// over, rows < 0 goes to the index at once, 0 estimates from the sample.
+func (db *DB) SetOrgSearchWalk(rows int) { db.orgSearch.walkRows.Store(int64(rows)) }
+
+// TakeOrgSample takes the organisation search's sample of names now.
+func (db *DB) TakeOrgSample(ctx context.Context) error {
+	s, err := db.takeOrgSample(ctx)
+	if err == nil {
+		db.orgSearch.sample.Store(s)
+	}
+	return err
+}

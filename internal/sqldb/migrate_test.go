@@ -66,8 +66,12 @@ type column struct {
 // schema maps table -> column -> column description.
 type schema map[string]map[string]column
 
-// ignoredTables belong to the migration machinery, not to samspil.
-var ignoredTables = []string{"goose_db_version", "migration_lock"}
+// ignoredTables belong to the migration machinery, not to samspil, or are
+// SQLite's index for the organisation search (migration 00015), which on
+// PostgreSQL is made of indexes.
+var ignoredTables = []string{"goose_db_version", "migration_lock",
+	"organization_search", "organization_search_fts", "organization_search_fts_config",
+	"organization_search_fts_data", "organization_search_fts_idx", "organization_search_terms"}
 
 // typeClass maps engine type names to the classes both engines share. JSON
 // is text on SQLite and jsonb on PostgreSQL.

@@ -20,7 +20,9 @@ var _ samspil.SearchService = (*DB)(nil)
 // On PostgreSQL a trigram index on each folded name (migration 00012)
 // serves the LIKE: for a text that matches few rows the planner reads only
 // those and sorts them, for one that matches many it walks the name index
-// and stops at the limit. SQLite reads the visible rows of a kind.
+// and stops at the limit. SQLite reads the visible rows of a kind, except
+// organisations, which are many in a European installation: on both
+// engines searchOrganizations finds them through the indexes of 00015.
 func (db *DB) Search(ctx context.Context, actor *samspil.Actor, sq samspil.SearchQuery) (*samspil.SearchResult, error) {
 	if err := sq.Normalize(); err != nil {
 		return nil, err
@@ -39,8 +41,17 @@ func (db *DB) Search(ctx context.Context, actor *samspil.Actor, sq samspil.Searc
 		matchInGo := false
 		switch kind {
 		case samspil.SearchOrganizations:
+			// Found through an index (searchOrganizations), then read
+			// with the same condition.
 			q.cond(visibleOrgCond(&q, actor))
-			q.cond("o.name_fold LIKE " + q.arg(like) + ` ESCAPE '\' OR o.municipality_code = ` + q.arg(sq.Text) + " OR o.cvr = " + q.arg(sq.Text))
+			ids, err := db.searchOrganizations(ctx, q, sq.Text, nil, sq.PerKind+1)
+			if err != nil {
+				return nil, err
+			}
+			if len(ids) == 0 {
+				continue
+			}
+			q.cond("o.id IN " + q.in(ids))
 			sqlText = "SELECT o.id, o.name, COALESCE(o.municipality_code, '') FROM organizations o" + q.whereSQL() + " ORDER BY o.name_fold, o.id"
 		case samspil.SearchSystems:
 			q.cond(visibleCond(&q, actor, "s.owner_id", "s.visibility"))
