@@ -46,6 +46,7 @@ const (
 	PermMeetingRecord   Permission = "meetings.record"          // keep a meeting's agenda, minutes and attendance
 	PermActionItemWrite Permission = "action_items.write"       // record and update a collaboration's action items
 	PermInitiativeWrite Permission = "initiatives.write"        // propose initiatives for an organisation and keep them: criteria, gates, budget
+	PermOpportunities   Permission = "opportunities.read"       // see where working together makes sense for an organisation
 )
 
 // PermissionRule says who holds a permission.
@@ -102,6 +103,9 @@ var Permissions = map[Permission]PermissionRule{
 	PermInitiativeWrite: {Roles: []Role{RoleAdmin, RoleEditor}, OwnRoleOnly: true,
 		Doc:     "administrators and editors of the owner organisation, and the secretariat and chair of the initiative's collaboration",
 		Refusal: "only administrators and editors of %s may propose and keep its initiatives"},
+	PermOpportunities: {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer}, OwnRoleOnly: true,
+		Doc:     "members of the organisation, for that organisation only: its opportunities are what it may see",
+		Refusal: "only members of %s may see its opportunities"},
 }
 
 // ActorKind tells what kind of principal acts.

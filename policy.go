@@ -335,3 +335,9 @@ func (a *Actor) CanSeeInitiative(x *Initiative, participant, collabMember bool) 
 	}
 	return a.SignedIn() && (participant || collabMember)
 }
+
+// MayAskOpportunities reports whether the actor may see where working
+// together makes sense for an organisation: its own people may (also an
+// operator, only through a role of its own), since the answer rests on
+// what that organisation may see. To others the answer does not exist.
+func (a *Actor) MayAskOpportunities(orgID string) bool { return a.Can(PermOpportunities, orgID) }

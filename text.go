@@ -47,6 +47,10 @@ func (p *Phrase) UnmarshalText(b []byte) error {
 	return nil
 }
 
+// Number is a count inside a Phrase that people read with its thousands
+// grouped, such as inhabitants (101.574 in Danish); JSON has its digits.
+type Number int
+
 // Term is a code word inside a Phrase, such as a commitment level
 // ("binding"); pages show it through the message catalogue, JSON as is.
 type Term string

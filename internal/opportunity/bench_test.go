@@ -38,24 +38,18 @@ func BenchmarkPartners(b *testing.B) {
 			runtime.GC()
 			runtime.ReadMemStats(&base)
 			start := time.Now()
-			facts, err := db.OpportunityFacts(ctx, testkit.System, today)
-			if err != nil {
+			builder := opportunity.NewBuilder()
+			if err := db.OpportunityFactsInto(ctx, testkit.System, today, builder); err != nil {
 				b.Fatal(err)
 			}
-			x := opportunity.Build(facts)
+			x := builder.Index()
 			build := time.Since(start)
-			ids := make([]string, 0, len(facts.Orgs))
-			for _, o := range facts.Orgs {
-				if o.Kind == samspil.KindMunicipality {
-					ids = append(ids, o.ID)
-				}
-			}
-			facts = nil
+			ids := x.Select("", opportunity.Selection{Kind: samspil.KindMunicipality})
 			runtime.GC()
 			var after runtime.MemStats
 			runtime.ReadMemStats(&after)
 			rng := rand.New(rand.NewPCG(1, 1))
-			var times []time.Duration
+			var times, windows []time.Duration
 			for b.Loop() {
 				for range min(1000, len(ids)) {
 					id := ids[rng.IntN(len(ids))]
@@ -64,9 +58,17 @@ func BenchmarkPartners(b *testing.B) {
 						b.Fatal(err)
 					}
 					times = append(times, time.Since(s))
+					s = time.Now()
+					if _, err := x.ProcurementWindows(id, opportunity.WindowQuery{Today: today}); err != nil {
+						b.Fatal(err)
+					}
+					windows = append(windows, time.Since(s))
 				}
 			}
 			slices.Sort(times)
+			slices.Sort(windows)
+			b.ReportMetric(float64(windows[len(windows)/2].Microseconds())/1000, "windows-p50-ms")
+			b.ReportMetric(float64(windows[len(windows)*99/100].Microseconds())/1000, "windows-p99-ms")
 			b.ReportMetric(build.Seconds(), "build-s")
 			b.ReportMetric(float64(after.HeapInuse-base.HeapInuse)/(1<<20), "index-MiB")
 			b.ReportMetric(float64(times[len(times)/2].Microseconds())/1000, "p50-ms")

@@ -6,13 +6,21 @@
 // organisation's private records never shape anyone's results.
 package opportunity
 
-import "github.com/samspil/samspil"
+import (
+	"time"
+
+	"github.com/samspil/samspil"
+)
 
 // Facts are what the index is built from: every organisation, usage and
 // contract with its visibility, and who are partners. The store reads them
 // as the system (sqldb.OpportunityFacts); the index applies visibility
 // itself.
 type Facts struct {
+	// Systems are the catalogue entries with their category and KLE
+	// tasks. A system a usage or contract names that is not among them
+	// is known by its usage's SystemName only, with no category or tasks.
+	Systems   []System
 	Orgs      []Org
 	Usages    []Usage
 	Contracts []Contract
@@ -35,6 +43,14 @@ type Org struct {
 	Visibility samspil.Visibility
 }
 
+// System is a catalogue entry as the index knows it.
+type System struct {
+	ID       string
+	Name     string
+	Category string
+	Tasks    []string // KLE codes the system supports
+}
+
 // Usage is an organisation's use of a catalogue system.
 type Usage struct {
 	OrgID      string
@@ -42,6 +58,9 @@ type Usage struct {
 	SystemName string
 	Lifecycle  samspil.Lifecycle
 	Visibility samspil.Visibility
+	// TaskChanges are the KLE tasks the organisation adds to the system's
+	// or opts out of for this usage; most usages have none.
+	TaskChanges []samspil.TaskChange
 }
 
 // Contract is an organisation's contract with the systems it covers and
@@ -49,7 +68,7 @@ type Usage struct {
 type Contract struct {
 	ID           string
 	OrgID        string
-	SystemIDs    []string
+	SystemIDs    []string      // sorted
 	NextDecision *samspil.Date // the next decision date (expiry or automatic extension)
 	NoticeBy     *samspil.Date // the last day to give notice before it; nil for a contract that simply expires
 	Visibility   samspil.Visibility
@@ -62,4 +81,12 @@ type Together struct {
 	A, B           string
 	Collaborations int
 	Initiatives    int
+}
+
+// Change is an audit event as the index reads it to learn what changed.
+type Change struct {
+	ID         string
+	Time       time.Time
+	OrgID      string // the organisation it concerns, "" for none
+	ObjectType string
 }

@@ -2,127 +2,617 @@ package opportunity
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
+	"time"
 
 	"github.com/samspil/samspil"
 )
 
-// Index answers where working together makes sense. It is built once from
-// the facts (Build) and read by any number of goroutines; it is not
-// changed after it is built.
+// Index answers where working together makes sense. It is built from the
+// facts (Build) and read by any number of goroutines; it is never changed
+// once built. Update makes a new index with some organisations' facts
+// replaced, sharing everything else with the old one, so that a change is
+// answered without building the whole index again.
 type Index struct {
 	orgs  []Org
+	fold  []string // the organisations' names folded (samspil.Fold), for ties
 	byID  map[string]int32
 	names []string // system names by system number
 	ids   []string // system IDs by system number
+	cats  []string // system categories by system number
 	sysID map[string]int32
+	// sysTasks are, per system, the numbers of the KLE tasks the catalogue
+	// says it supports, sorted; tasks holds the codes by number.
+	sysTasks [][]int32
+	tasks    []string
+	taskNum  map[string]int32
 	// uses are each organisation's usages, by system number.
 	uses [][]use
+	// useTasks are the tasks of the usages whose organisation changed the
+	// system's tasks (TaskChanges), by useKey; the others have their
+	// system's.
+	useTasks map[uint64][]int32
 	// postings are, per system, the organisations that use it, by
 	// organisation number.
 	postings [][]posting
 	// commons counts, per system, the organisations whose use of it is
 	// shared with every signed-in organisation (sector or public): the
 	// rarity of a system is counted over these only, so that no private
-	// or partners-only record shapes anyone else's weights.
+	// or partners-only record shapes anyone else's weights. commonsTotal
+	// counts the organisations with at least one such use (openly).
 	commons      []int32
 	commonsTotal int32
+	openly       []bool
 	// sysContracts are, per system, the live contracts covering it (with
 	// a next decision), by organisation number.
 	sysContracts [][]sysContract
-	partners     map[string][]string
-	together     map[[2]string]Together
+	// byNext are, per system, the positions in sysContracts in the order
+	// of the contracts' next decisions: a window looks them up by date.
+	byNext   [][]int32
+	partners map[string][]string
+	together map[[2]string]Together
+	// partnerOwners are, per organisation, the organisations whose
+	// partners-only records it sees (partners turned around), and
+	// togetherOf its pairs working together: both by organisation number,
+	// for a query to look them up without strings.
+	partnerOwners map[int32][]int32
+	togetherOf    map[int32][]togetherWith
+}
+
+// togetherWith is a pair working together as one of the two sees it.
+type togetherWith struct {
+	other int32
+	t     Together
+}
+
+// relate computes partnerOwners and togetherOf from partners and
+// together.
+func (x *Index) relate() {
+	x.partnerOwners = map[int32][]int32{}
+	for owner, viewers := range x.partners {
+		o, ok := x.byID[owner]
+		if !ok {
+			continue
+		}
+		for _, v := range viewers {
+			if n, ok := x.byID[v]; ok {
+				x.partnerOwners[n] = append(x.partnerOwners[n], o)
+			}
+		}
+	}
+	for _, owners := range x.partnerOwners {
+		slices.Sort(owners)
+	}
+	x.togetherOf = map[int32][]togetherWith{}
+	for _, t := range x.together {
+		a, okA := x.byID[t.A]
+		b, okB := x.byID[t.B]
+		if okA && okB {
+			x.togetherOf[a] = append(x.togetherOf[a], togetherWith{b, t})
+			x.togetherOf[b] = append(x.togetherOf[b], togetherWith{a, t})
+		}
+	}
+}
+
+// viewer is an organisation's view of visibility, by organisation number.
+type viewer struct {
+	a      int32
+	owners []int32 // whose partners-only records it sees, sorted
+}
+
+// viewerOf returns the view of the organisation a.
+func (x *Index) viewerOf(a int32) viewer { return viewer{a: a, owners: x.partnerOwners[a]} }
+
+// sees reports whether the viewer sees a record of level l of the
+// organisation owner: as Index.sees does.
+func (v viewer) sees(owner int32, l level) bool {
+	if l >= levelSector || owner == v.a {
+		return true
+	}
+	if l == levelPartners {
+		_, ok := slices.BinarySearch(v.owners, owner)
+		return ok
+	}
+	return false
 }
 
 type use struct {
 	sys int32
-	vis samspil.Visibility
+	vis level
 }
+
+// level is a visibility as the index keeps it: its rank in
+// samspil.Visibilities, from private (0) to public, in one byte.
+type level uint8
+
+// levelOf returns the level of a visibility.
+func levelOf(v samspil.Visibility) level { return level(max(slices.Index(samspil.Visibilities, v), 0)) }
+
+// Levels of visibility.
+var (
+	levelPartners = levelOf(samspil.VisibilityPartners)
+	levelSector   = levelOf(samspil.VisibilitySector)
+)
 
 // sysContract is a contract as the list of a system's contracts holds it.
 type sysContract struct {
 	org         int32
-	next, actBy samspil.Date
-	vis         samspil.Visibility
+	id          string
+	next, actBy day
+	vis         level
 }
 
 type posting struct {
 	org int32
-	vis samspil.Visibility
+	vis level
 }
+
+// useKey is the key of an organisation's usage of a system in useTasks.
+func useKey(org, sys int32) uint64 { return uint64(org)<<32 | uint64(uint32(sys)) }
 
 // Build builds the index from the facts.
 func Build(f *Facts) *Index {
-	x := &Index{orgs: f.Orgs, byID: make(map[string]int32, len(f.Orgs)), sysID: map[string]int32{}, partners: f.Partners,
-		together: make(map[[2]string]Together, len(f.Together))}
-	for i, o := range f.Orgs {
-		x.byID[o.ID] = int32(i)
+	b := NewBuilder()
+	f.Feed(b)
+	return b.Index()
+}
+
+// Sink takes facts one by one: a Builder, or Facts to hold them. The
+// catalogue and the organisations come first; then usages, contracts,
+// partners and pairs working together, in any order.
+type Sink interface {
+	AddSystem(System)
+	AddOrg(Org)
+	AddUsage(Usage)
+	AddContract(Contract)
+	AddPartners(owner string, viewers []string) // viewers sorted
+	AddTogether(Together)
+}
+
+// Feed gives the facts to a sink in the order it takes them.
+func (f *Facts) Feed(s Sink) {
+	for _, x := range f.Systems {
+		s.AddSystem(x)
 	}
-	x.uses = make([][]use, len(f.Orgs))
+	for _, o := range f.Orgs {
+		s.AddOrg(o)
+	}
 	for _, u := range f.Usages {
-		o, ok := x.byID[u.OrgID]
-		if !ok {
-			continue
-		}
-		s, ok := x.sysID[u.SystemID]
-		if !ok {
-			s = int32(len(x.names))
-			x.sysID[u.SystemID] = s
-			x.names = append(x.names, u.SystemName)
-			x.ids = append(x.ids, u.SystemID)
-			x.postings = append(x.postings, nil)
-			x.commons = append(x.commons, 0)
-		}
-		x.uses[o] = append(x.uses[o], use{sys: s, vis: u.Visibility})
+		s.AddUsage(u)
 	}
-	counted := make([]bool, len(f.Orgs))
+	for _, c := range f.Contracts {
+		s.AddContract(c)
+	}
+	for owner, viewers := range f.Partners {
+		s.AddPartners(owner, viewers)
+	}
+	for _, t := range f.Together {
+		s.AddTogether(t)
+	}
+}
+
+// AddSystem adds a catalogue entry to the facts.
+func (f *Facts) AddSystem(s System) { f.Systems = append(f.Systems, s) }
+
+// AddOrg adds an organisation to the facts.
+func (f *Facts) AddOrg(o Org) { f.Orgs = append(f.Orgs, o) }
+
+// AddUsage adds a usage to the facts.
+func (f *Facts) AddUsage(u Usage) { f.Usages = append(f.Usages, u) }
+
+// AddContract adds a contract to the facts.
+func (f *Facts) AddContract(c Contract) { f.Contracts = append(f.Contracts, c) }
+
+// AddPartners sets who sees what an organisation shares with partners.
+func (f *Facts) AddPartners(owner string, viewers []string) {
+	if f.Partners == nil {
+		f.Partners = map[string][]string{}
+	}
+	f.Partners[owner] = viewers
+}
+
+// AddTogether adds a pair working together to the facts.
+func (f *Facts) AddTogether(t Together) { f.Together = append(f.Together, t) }
+
+// Builder builds an index from facts given one by one (it is a Sink), so
+// that facts at European scale are never all held at once: each usage and
+// contract goes straight into the index's lists.
+type Builder struct {
+	x    *Index
+	kept map[uint64]taskChanges
+}
+
+// taskChanges are the task changes of the usage kept for a system: the
+// widest, and of those the first (a narrower usage's changes must not
+// show).
+type taskChanges struct {
+	rank level
+	tc   []samspil.TaskChange
+}
+
+// NewBuilder returns a builder of an empty index.
+func NewBuilder() *Builder {
+	return &Builder{x: &Index{byID: map[string]int32{}, sysID: map[string]int32{}, taskNum: map[string]int32{},
+		useTasks: map[uint64][]int32{}, partners: map[string][]string{}, together: map[[2]string]Together{}}, kept: map[uint64]taskChanges{}}
+}
+
+// AddSystem adds a catalogue entry.
+func (b *Builder) AddSystem(s System) { b.x.setSystem(s) }
+
+// AddOrg adds an organisation.
+func (b *Builder) AddOrg(o Org) {
+	b.x.setOrg(o)
+	for len(b.x.uses) < len(b.x.orgs) {
+		b.x.uses = append(b.x.uses, nil)
+	}
+}
+
+// AddUsage adds a usage of an organisation added before; others are left
+// out.
+func (b *Builder) AddUsage(u Usage) { b.x.addUsage(u, nil, b.kept) }
+
+// AddContract adds a live contract of an organisation added before.
+func (b *Builder) AddContract(c Contract) { b.x.addContract(c, nil) }
+
+// AddPartners sets who sees what an organisation shares with partners.
+func (b *Builder) AddPartners(owner string, viewers []string) { b.x.partners[owner] = viewers }
+
+// AddTogether adds a pair working together.
+func (b *Builder) AddTogether(t Together) { b.x.together[pair(t.A, t.B)] = t }
+
+// Index finishes the index: each organisation's uses in order, one per
+// system, the posting lists and rarities, the contract lists in order.
+// The builder is not to be used after.
+func (b *Builder) Index() *Index {
+	x := b.x
+	x.finishUses(nil, b.kept)
+	x.openly = make([]bool, len(x.orgs))
 	for o := range x.uses {
-		us := x.uses[o]
-		// One use per system: the widest visibility of the organisation's
-		// usages of it, which sorts first.
-		slices.SortFunc(us, func(a, b use) int {
-			return cmp.Or(cmp.Compare(a.sys, b.sys), cmp.Compare(rank(b.vis), rank(a.vis)))
-		})
-		us = slices.CompactFunc(us, func(a, b use) bool { return a.sys == b.sys })
-		x.uses[o] = us
-		for _, u := range us {
+		for _, u := range x.uses[o] {
 			x.postings[u.sys] = append(x.postings[u.sys], posting{org: int32(o), vis: u.vis})
 			if shared(u.vis) {
 				x.commons[u.sys]++
-				if !counted[o] {
-					counted[o] = true
+				if !x.openly[o] {
+					x.openly[o] = true
 					x.commonsTotal++
 				}
 			}
 		}
 	}
-	x.sysContracts = make([][]sysContract, len(x.ids))
-	for _, c := range f.Contracts {
-		o, ok := x.byID[c.OrgID]
+	for len(x.sysContracts) < len(x.ids) {
+		x.sysContracts = append(x.sysContracts, nil)
+	}
+	x.byNext = make([][]int32, len(x.sysContracts))
+	for s := range x.sysContracts {
+		slices.SortStableFunc(x.sysContracts[s], func(a, b sysContract) int { return cmp.Compare(a.org, b.org) })
+		x.byNext[s] = orderByNext(x.sysContracts[s])
+	}
+	x.relate()
+	b.x = nil
+	return x
+}
+
+// setSystem adds a catalogue entry or replaces its name, category and
+// tasks, and returns its number.
+func (x *Index) setSystem(s System) int32 {
+	n, ok := x.sysID[s.ID]
+	if !ok {
+		n = int32(len(x.ids))
+		x.sysID[s.ID] = n
+		x.ids = append(x.ids, s.ID)
+		x.names = append(x.names, s.Name)
+		x.cats = append(x.cats, s.Category)
+		x.sysTasks = append(x.sysTasks, nil)
+		x.postings = append(x.postings, nil)
+		x.commons = append(x.commons, 0)
+		if x.sysContracts != nil {
+			x.sysContracts = append(x.sysContracts, nil)
+		}
+	} else {
+		x.names[n], x.cats[n] = s.Name, s.Category
+	}
+	x.sysTasks[n] = x.taskNumbers(s.Tasks)
+	return n
+}
+
+// system returns the number of a system a usage or contract names,
+// adding it (with the usage's name) when the catalogue facts did not.
+func (x *Index) system(id, name string) int32 {
+	if n, ok := x.sysID[id]; ok {
+		return n
+	}
+	return x.setSystem(System{ID: id, Name: name})
+}
+
+// setOrg adds an organisation or replaces what the index knows of it, and
+// returns its number.
+func (x *Index) setOrg(o Org) int32 {
+	if n, ok := x.byID[o.ID]; ok {
+		x.orgs[n], x.fold[n] = o, samspil.Fold(o.Name)
+		return n
+	}
+	n := int32(len(x.orgs))
+	x.byID[o.ID] = n
+	x.orgs = append(x.orgs, o)
+	x.fold = append(x.fold, samspil.Fold(o.Name))
+	return n
+}
+
+// taskNumbers returns the numbers of KLE codes, sorted, numbering new
+// codes.
+func (x *Index) taskNumbers(codes []string) []int32 {
+	if len(codes) == 0 {
+		return nil
+	}
+	out := make([]int32, 0, len(codes))
+	for _, c := range codes {
+		n, ok := x.taskNum[c]
 		if !ok {
+			n = int32(len(x.tasks))
+			x.taskNum[c] = n
+			x.tasks = append(x.tasks, c)
+		}
+		out = append(out, n)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// addUsage adds a usage to its organisation's list (when only is not
+// nil, of an organisation in only), unsorted; finishUses puts the lists in
+// order.
+func (x *Index) addUsage(u Usage, only map[int32]bool, kept map[uint64]taskChanges) {
+	o, ok := x.byID[u.OrgID]
+	if !ok || (only != nil && !only[o]) {
+		return
+	}
+	s := x.system(u.SystemID, u.SystemName)
+	v := levelOf(u.Visibility)
+	x.uses[o] = append(x.uses[o], use{sys: s, vis: v})
+	if k, ok := kept[useKey(o, s)]; !ok || v > k.rank {
+		kept[useKey(o, s)] = taskChanges{v, u.TaskChanges}
+	}
+}
+
+// finishUses sorts the uses of the organisations (of those in only, when
+// it is not nil) by system, one per system with the widest visibility of
+// the organisation's usages of it, which sorts first; and records the
+// task changes kept.
+func (x *Index) finishUses(only map[int32]bool, kept map[uint64]taskChanges) {
+	for o, us := range x.uses {
+		if only != nil && !only[int32(o)] {
 			continue
 		}
-		if c.NextDecision == nil {
-			continue
+		slices.SortFunc(us, func(a, b use) int {
+			return cmp.Or(cmp.Compare(a.sys, b.sys), cmp.Compare(b.vis, a.vis))
+		})
+		x.uses[o] = slices.Clip(slices.CompactFunc(us, func(a, b use) bool { return a.sys == b.sys }))
+	}
+	for key, k := range kept {
+		if len(k.tc) > 0 {
+			x.useTasks[key] = x.changedTasks(int32(uint32(key)), k.tc)
 		}
-		actBy := c.NextDecision // a contract that simply expires: its successor must be in place by then
-		if c.NoticeBy != nil {
-			actBy = c.NoticeBy
+	}
+	for len(x.postings) < len(x.ids) {
+		x.postings = append(x.postings, nil)
+		x.commons = append(x.commons, 0)
+	}
+}
+
+// changedTasks are a system's tasks with a usage's changes applied.
+func (x *Index) changedTasks(sys int32, changes []samspil.TaskChange) []int32 {
+	var add, drop []string
+	for _, c := range changes {
+		if c.OptOut {
+			drop = append(drop, c.Code)
+		} else {
+			add = append(add, c.Code)
 		}
-		for _, id := range c.SystemIDs {
-			if s, ok := x.sysID[id]; ok {
-				x.sysContracts[s] = append(x.sysContracts[s], sysContract{org: o, next: *c.NextDecision, actBy: *actBy, vis: c.Visibility})
+	}
+	out := slices.Clone(x.sysTasks[sys])
+	out = append(out, x.taskNumbers(add)...)
+	out = slices.DeleteFunc(out, func(n int32) bool { return slices.Contains(drop, x.tasks[n]) })
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// usageTasks returns the KLE task numbers of an organisation's usage of a
+// system, sorted.
+func (x *Index) usageTasks(org, sys int32) []int32 {
+	if t, ok := x.useTasks[useKey(org, sys)]; ok {
+		return t
+	}
+	return x.sysTasks[sys]
+}
+
+// addContract adds a live contract (one with a next decision) to the
+// lists of the systems it covers, unsorted (when only is not nil, of an
+// organisation in only), and returns the systems whose lists grew.
+func (x *Index) addContract(c Contract, only map[int32]bool) []int32 {
+	o, ok := x.byID[c.OrgID]
+	if !ok || (only != nil && !only[o]) || c.NextDecision == nil {
+		return nil
+	}
+	actBy := c.NextDecision // a contract that simply expires: its successor must be in place by then
+	if c.NoticeBy != nil {
+		actBy = c.NoticeBy
+	}
+	var grew []int32
+	for _, id := range c.SystemIDs {
+		s := x.system(id, "")
+		for len(x.sysContracts) <= int(s) {
+			x.sysContracts = append(x.sysContracts, nil)
+		}
+		x.sysContracts[s] = append(x.sysContracts[s], sysContract{org: o, id: c.ID, next: dayOf(*c.NextDecision), actBy: dayOf(*actBy), vis: levelOf(c.Visibility)})
+		grew = append(grew, s)
+	}
+	return grew
+}
+
+// Update returns a new index in which the organisations of u.Orgs have
+// the usages and contracts of u (all of theirs: what they had before and
+// u does not list is gone), and the catalogue entries of u.Systems are
+// added or replaced; Partners and Together, when not nil, replace the
+// index's. The old index is left as it was and stays valid; the new one
+// shares with it every list no change touches.
+func (x *Index) Update(u *Facts) *Index {
+	y := *x
+	y.orgs, y.fold = slices.Clone(x.orgs), slices.Clone(x.fold)
+	if slices.ContainsFunc(u.Orgs, func(o Org) bool { _, ok := x.byID[o.ID]; return !ok }) {
+		y.byID = maps.Clone(x.byID) // a new organisation
+	}
+	y.sysID, y.taskNum = maps.Clone(x.sysID), maps.Clone(x.taskNum)
+	y.names, y.ids, y.cats, y.tasks = slices.Clone(x.names), slices.Clone(x.ids), slices.Clone(x.cats), slices.Clone(x.tasks)
+	y.sysTasks, y.postings, y.commons = slices.Clone(x.sysTasks), slices.Clone(x.postings), slices.Clone(x.commons)
+	y.uses, y.openly, y.sysContracts = slices.Clone(x.uses), slices.Clone(x.openly), slices.Clone(x.sysContracts)
+	y.useTasks = maps.Clone(x.useTasks)
+	for _, s := range u.Systems {
+		y.setSystem(s)
+	}
+	changed := map[int32]bool{}
+	for _, o := range u.Orgs {
+		n := y.setOrg(o)
+		changed[n] = true
+	}
+	for len(y.uses) < len(y.orgs) {
+		y.uses = append(y.uses, nil)
+		y.openly = append(y.openly, false)
+	}
+
+	// Usages: take the changed organisations out of the posting lists of
+	// the systems they used, put their new usages in.
+	dirty := map[int32]bool{} // systems whose posting lists change
+	for o := range changed {
+		for _, us := range y.uses[o] {
+			dirty[us.sys] = true
+			delete(y.useTasks, useKey(o, us.sys))
+		}
+		y.uses[o] = nil
+		if y.openly[o] {
+			y.openly[o] = false
+			y.commonsTotal--
+		}
+	}
+	kept := map[uint64]taskChanges{}
+	for _, us := range u.Usages {
+		y.addUsage(us, changed, kept)
+	}
+	y.finishUses(changed, kept)
+	for o := range changed {
+		for _, us := range y.uses[o] {
+			dirty[us.sys] = true
+			if shared(us.vis) && !y.openly[o] {
+				y.openly[o] = true
+				y.commonsTotal++
 			}
 		}
 	}
-	for s := range x.sysContracts {
-		slices.SortStableFunc(x.sysContracts[s], func(a, b sysContract) int { return cmp.Compare(a.org, b.org) })
+	for len(y.postings) < len(y.ids) {
+		y.postings = append(y.postings, nil)
+		y.commons = append(y.commons, 0)
 	}
-	for _, t := range f.Together {
-		x.together[pair(t.A, t.B)] = t
+	for sys := range dirty {
+		list := slices.DeleteFunc(slices.Clone(y.postings[sys]), func(p posting) bool { return changed[p.org] })
+		for o := range changed {
+			for _, us := range y.uses[o] {
+				if us.sys == sys {
+					list = append(list, posting{org: o, vis: us.vis})
+				}
+			}
+		}
+		slices.SortFunc(list, func(a, b posting) int { return cmp.Compare(a.org, b.org) })
+		y.postings[sys] = list
+		var n int32
+		for _, p := range list {
+			if shared(p.vis) {
+				n++
+			}
+		}
+		y.commons[sys] = n
 	}
-	return x
+
+	// Contracts: the same for the lists of the systems they cover.
+	for len(y.sysContracts) < len(y.ids) {
+		y.sysContracts = append(y.sysContracts, nil)
+	}
+	dirty = map[int32]bool{}
+	orgs := slices.Collect(maps.Keys(changed))
+	for sys, list := range y.sysContracts {
+		if slices.ContainsFunc(orgs, func(o int32) bool { return hasContract(list, o) }) {
+			y.sysContracts[sys] = slices.DeleteFunc(slices.Clone(list), func(c sysContract) bool { return changed[c.org] })
+			dirty[int32(sys)] = true
+		}
+	}
+	for sys := range y.addContractsCopy(u.Contracts, changed, dirty) {
+		dirty[sys] = true
+	}
+	y.byNext = slices.Clone(x.byNext)
+	for len(y.byNext) < len(y.sysContracts) {
+		y.byNext = append(y.byNext, nil)
+	}
+	for sys := range dirty {
+		slices.SortStableFunc(y.sysContracts[sys], func(a, b sysContract) int { return cmp.Compare(a.org, b.org) })
+		y.byNext[sys] = orderByNext(y.sysContracts[sys])
+	}
+
+	if u.Partners != nil {
+		y.partners = u.Partners
+	}
+	if u.Together != nil {
+		y.together = make(map[[2]string]Together, len(u.Together))
+		for _, t := range u.Together {
+			y.together[pair(t.A, t.B)] = t
+		}
+	}
+	if u.Partners != nil || u.Together != nil || len(y.orgs) > len(x.orgs) {
+		y.relate()
+	}
+	return &y
+}
+
+// orderByNext returns the positions of a system's contracts in the order
+// of their next decisions.
+func orderByNext(list []sysContract) []int32 {
+	order := make([]int32, len(list))
+	for i := range order {
+		order[i] = int32(i)
+	}
+	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(list[a].next, list[b].next) })
+	return order
+}
+
+// hasContract reports whether a system's list of contracts, sorted by
+// organisation, holds one of the organisation o.
+func hasContract(list []sysContract, o int32) bool {
+	_, ok := slices.BinarySearchFunc(list, o, func(c sysContract, o int32) int { return cmp.Compare(c.org, o) })
+	return ok
+}
+
+// addContractsCopy is addContract for an index made by Update: a list
+// not already copied (in copied) is copied before it grows, so that the
+// old index's list is left alone.
+func (x *Index) addContractsCopy(cs []Contract, only, copied map[int32]bool) map[int32]bool {
+	for _, c := range cs {
+		o, ok := x.byID[c.OrgID]
+		if !ok || !only[o] {
+			continue
+		}
+		for _, id := range c.SystemIDs {
+			if s, ok := x.sysID[id]; ok && !copied[s] {
+				x.sysContracts[s] = slices.Clone(x.sysContracts[s])
+				copied[s] = true
+			}
+		}
+	}
+	grew := map[int32]bool{}
+	for _, c := range cs {
+		for _, s := range x.addContract(c, only) {
+			grew[s] = true
+		}
+	}
+	return grew
 }
 
 // pair is the key of two organisations, in order.
@@ -133,27 +623,25 @@ func pair(a, b string) [2]string {
 	return [2]string{a, b}
 }
 
-// shared reports whether a record of visibility v is seen by every
-// signed-in organisation.
-func shared(v samspil.Visibility) bool {
-	return v == samspil.VisibilitySector || v == samspil.VisibilityPublic
-}
-
-// rank orders visibilities from narrow (0, private) to wide.
-func rank(v samspil.Visibility) int { return slices.Index(samspil.Visibilities, v) }
+// shared reports whether a record of level v is seen by every signed-in
+// organisation (sector or public).
+func shared(v level) bool { return v >= levelSector }
 
 // sees reports whether the organisation asker sees a record of owner with
-// visibility v: samspil.Actor.CanSee for an organisation's people.
-func (x *Index) sees(asker, owner string, v samspil.Visibility) bool {
+// level v: samspil.Actor.CanSee for an organisation's people.
+func (x *Index) sees(asker, owner string, v level) bool {
 	switch {
 	case asker == owner || shared(v):
 		return true
-	case v == samspil.VisibilityPartners:
+	case v == levelPartners:
 		_, ok := slices.BinarySearch(x.partners[owner], asker)
 		return ok
 	}
 	return false
 }
+
+// seesOrg reports whether the organisation asker sees the organisation o.
+func (x *Index) seesOrg(asker string, o *Org) bool { return x.sees(asker, o.ID, levelOf(o.Visibility)) }
 
 // Rarity is the weight of sharing a system that n of total organisations
 // use (n counted over shared records only, at least 1): ln(total / n), so
@@ -175,21 +663,23 @@ func (x *Index) Org(id string) (Org, bool) {
 	return x.orgs[i], true
 }
 
-// sharedSystems calls visit for every system the asker uses (all of its
-// own uses) and every other organisation whose use of it the asker may
-// see.
-func (x *Index) sharedSystems(asker int32, visit func(cand int32, sys int32)) {
-	askerID := x.orgs[asker].ID
-	for _, u := range x.uses[asker] {
-		for _, p := range x.postings[u.sys] {
-			if p.org == asker {
-				continue
-			}
-			if x.sees(askerID, x.orgs[p.org].ID, p.vis) {
-				visit(p.org, u.sys)
-			}
-		}
+// Stats count what the index holds.
+type Stats struct {
+	Orgs, Systems   int
+	Uses            int // usages, one per organisation and system
+	ContractEntries int // live contracts, once per system they cover
+}
+
+// Stats counts what the index holds.
+func (x *Index) Stats() Stats {
+	s := Stats{Orgs: len(x.orgs), Systems: len(x.ids)}
+	for _, us := range x.uses {
+		s.Uses += len(us)
 	}
+	for _, cs := range x.sysContracts {
+		s.ContractEntries += len(cs)
+	}
+	return s
 }
 
 // candidate reports whether an organisation may be suggested as a
@@ -203,3 +693,22 @@ func byScore(a, b Suggestion) int {
 	}
 	return cmp.Or(cmp.Compare(samspil.Fold(a.Name), samspil.Fold(b.Name)), cmp.Compare(a.OrgID, b.OrgID))
 }
+
+// day is a date as the index keeps it, in four bytes: year*10000 +
+// month*100 + day, which orders as the dates do. The zero day is no date.
+type day int32
+
+// dayOf returns the day of a date.
+func dayOf(d samspil.Date) day { return day(d.Year*10000 + int(d.Month)*100 + d.Day) }
+
+// Date returns the date of a day.
+func (d day) Date() samspil.Date {
+	return samspil.Date{Year: int(d) / 10000, Month: time.Month(int(d) / 100 % 100), Day: int(d) % 100}
+}
+
+// Before, After and Compare compare days as their dates.
+func (d day) Before(o day) bool   { return d < o }
+func (d day) After(o day) bool    { return d > o }
+func (d day) Compare(o day) int   { return cmp.Compare(d, o) }
+func (d day) AddMonths(n int) day { return dayOf(d.Date().AddMonths(n)) }
+func (d day) ptr() *samspil.Date  { v := d.Date(); return &v }

@@ -2,6 +2,7 @@ package opportunity
 
 import (
 	"cmp"
+	"maps"
 	"math"
 	"slices"
 
@@ -23,6 +24,11 @@ import (
 //   - SameRegion when both are in the same region of the same country;
 //   - Collaboration for each collaboration both are members of, and
 //     Initiative for each initiative both take part in: the track record.
+//
+// A suggestion also names, without points, the KLE tasks both cover with
+// different systems, per category (TermHarmonisation): different systems
+// for the same tasks are a reason to talk, not a sign that two
+// organisations fit.
 type Weights struct {
 	SharedSystem     float64
 	JointProcurement float64
@@ -53,6 +59,7 @@ const (
 	TermSameRegion       TermKind = "same_region"
 	TermCollaboration    TermKind = "collaboration"
 	TermInitiative       TermKind = "initiative"
+	TermHarmonisation    TermKind = "harmonisation" // no points: evidence only
 )
 
 // Term is one named part of a score with its evidence.
@@ -69,7 +76,8 @@ type Term struct {
 	Ours       *samspil.Date // our next decision on the system
 	Theirs     *samspil.Date // theirs
 	ActBy      *samspil.Date // the earlier of the two notice deadlines
-	Count      int           // collaborations or initiatives together
+	Count      int           // collaborations or initiatives together; tasks of a harmonisation term
+	Category   string        // of a harmonisation term: the category of our systems for the tasks
 }
 
 // Suggestion is a ranked partner for an organisation.
@@ -115,21 +123,31 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 		limit = 50
 	}
 	me := x.orgs[a]
+	v := x.viewerOf(a)
 	score := make([]float64, len(x.orgs))
 	total := int(x.commonsTotal)
 	for _, u := range x.uses[a] {
 		pts := round3(w.SharedSystem * Rarity(int(x.commons[u.sys]), total))
+		if pts == 0 {
+			continue // a system every organisation sharing its landscape runs: no points to add
+		}
 		for _, p := range x.postings[u.sys] {
-			if p.org != a && x.sees(asker, x.orgs[p.org].ID, p.vis) {
+			if p.org != a && v.sees(p.org, p.vis) {
 				score[p.org] += pts
 			}
 		}
 	}
 	mine := x.liveContracts(a, q.Today)
 	seen := make([]int32, len(x.orgs)) // the system (plus one) a candidate last got joint procurement for
+	today := dayOf(q.Today)
 	for sys, ours := range mine {
+		// Their decisions within WindowMonths of one of ours.
+		lo, hi := ours[0].next.AddMonths(-w.WindowMonths), ours[0].next.AddMonths(w.WindowMonths)
+		for _, c := range ours[1:] {
+			lo, hi = min(lo, c.next.AddMonths(-w.WindowMonths)), max(hi, c.next.AddMonths(w.WindowMonths))
+		}
 		for _, c := range x.sysContracts[sys] {
-			if c.org == a || seen[c.org] == sys+1 || c.actBy.Before(q.Today) || !x.sees(asker, x.orgs[c.org].ID, c.vis) {
+			if c.org == a || seen[c.org] == sys+1 || c.next < lo || c.next > hi || c.actBy < today || !v.sees(c.org, c.vis) {
 				continue
 			}
 			if _, ok := jointProcurement(ours, []sysContract{c}, w.WindowMonths); ok {
@@ -138,12 +156,16 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 			}
 		}
 	}
+	together := map[int32]Together{}
+	for _, t := range x.togetherOf[a] {
+		together[t.other] = t.t
+	}
 	partners := x.partners[asker]
-	top := newTopK(limit + limit/2 + 10)
+	top := newTopK(limit)
 	for i := range x.orgs {
 		c := int32(i)
 		o := &x.orgs[i]
-		if c == a || !candidate(*o) || !x.sees(asker, o.ID, o.Visibility) {
+		if c == a || !candidate(*o) || !v.sees(c, levelOf(o.Visibility)) {
 			continue
 		}
 		if q.Region != "" && o.Region != q.Region {
@@ -157,17 +179,18 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 				continue
 			}
 		}
-		sc := score[c]
-		for _, t := range x.publicTerms(me, *o, w) {
-			sc += t.Points
-		}
+		// Every term is a multiple of 0.001: rounded, the sum is the
+		// score explain adds up term by term, so the heap keeps exactly
+		// the first of the ranking.
+		sc := round3(score[c] + publicScore(&me, o, together[c], w))
 		if sc > 0 {
-			top.push(scored{org: c, score: sc, name: o.Name})
+			top.push(scored{org: c, score: sc, fold: x.fold[c], id: o.ID})
 		}
 	}
 	out := make([]Suggestion, 0, len(top.items))
+	ourTasks := x.taskSystems(a, asker)
 	for _, sc := range top.items {
-		out = append(out, x.explain(a, sc.org, mine, q.Today, w))
+		out = append(out, x.explain(a, sc.org, mine, ourTasks, q.Today, w))
 	}
 	slices.SortFunc(out, byScore)
 	if len(out) > limit {
@@ -178,7 +201,7 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 
 // explain writes the suggestion of candidate c for the asker a, with every
 // term and its evidence, largest first.
-func (x *Index) explain(a, c int32, mine map[int32][]sysContract, today samspil.Date, w Weights) Suggestion {
+func (x *Index) explain(a, c int32, mine map[int32][]sysContract, ourTasks map[int32][]int32, today samspil.Date, w Weights) Suggestion {
 	me, o := x.orgs[a], x.orgs[c]
 	_, partner := slices.BinarySearch(x.partners[me.ID], o.ID)
 	s := Suggestion{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, Partner: partner}
@@ -214,6 +237,9 @@ func (x *Index) explain(a, c int32, mine map[int32][]sysContract, today samspil.
 				rest.Points = round3(rest.Points + r.points)
 			}
 			rest.Evidence = samspil.Phrasef("and %d more systems you both run, used more widely", rest.Count)
+			if rest.Count == 1 {
+				rest.Evidence = samspil.Phrasef("and one more system you both run, used more widely")
+			}
 			s.add(rest)
 			break
 		}
@@ -229,7 +255,7 @@ func (x *Index) explain(a, c int32, mine map[int32][]sysContract, today samspil.
 		k, _ := slices.BinarySearchFunc(list, c, func(e sysContract, org int32) int { return cmp.Compare(e.org, org) })
 		var theirs []sysContract
 		for ; k < len(list) && list[k].org == c; k++ {
-			if !list[k].actBy.Before(today) && x.sees(me.ID, o.ID, list[k].vis) {
+			if !list[k].actBy.Before(dayOf(today)) && x.sees(me.ID, o.ID, list[k].vis) {
 				theirs = append(theirs, list[k])
 			}
 		}
@@ -243,10 +269,45 @@ func (x *Index) explain(a, c int32, mine map[int32][]sysContract, today samspil.
 	for _, t := range x.publicTerms(me, o, w) {
 		s.add(t)
 	}
+	diff := x.differentTasks(ourTasks, a, c)
+	for _, cat := range slices.Sorted(maps.Keys(diff)) {
+		t := Term{Kind: TermHarmonisation, Category: cat, Count: diff[cat]}
+		switch {
+		case cat == "" && t.Count == 1:
+			t.Evidence = samspil.Phrasef("a KLE task you both cover with different systems: a harmonisation candidate")
+		case cat == "":
+			t.Evidence = samspil.Phrasef("the same %d KLE tasks with different systems: a harmonisation candidate", t.Count)
+		case t.Count == 1:
+			t.Evidence = samspil.Phrasef("a KLE task under %s you both cover with different systems: a harmonisation candidate", samspil.Category(cat))
+		default:
+			t.Evidence = samspil.Phrasef("the same %d KLE tasks under %s with different systems: a harmonisation candidate", t.Count, samspil.Category(cat))
+		}
+		s.add(t)
+	}
 	slices.SortFunc(s.Terms, func(a, b Term) int {
-		return cmp.Or(cmpFloat(b.Points, a.Points), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.SystemID, b.SystemID))
+		return cmp.Or(cmpFloat(b.Points, a.Points), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.SystemID, b.SystemID), cmp.Compare(a.Category, b.Category))
 	})
 	return s
+}
+
+// publicScore is the sum of the points of publicTerms, without writing
+// the terms: t is the pair's track record together.
+func publicScore(me, o *Org, t Together, w Weights) float64 {
+	var sc float64
+	if me.Population > 0 && o.Population > 0 {
+		ratio := float64(min(me.Population, o.Population)) / float64(max(me.Population, o.Population))
+		sc += round3(w.SimilarSize * ratio) // as publicTerms computes it, to the last bit
+	}
+	if o.Region != "" && o.Region == me.Region && o.Country == me.Country {
+		sc += round3(w.SameRegion)
+	}
+	if t.Collaborations > 0 {
+		sc += round3(w.Collaboration * float64(t.Collaborations))
+	}
+	if t.Initiatives > 0 {
+		sc += round3(w.Initiative * float64(t.Initiatives))
+	}
+	return sc
 }
 
 // publicTerms are the terms of a candidate that do not depend on anyone's
@@ -256,19 +317,27 @@ func (x *Index) publicTerms(me, o Org, w Weights) []Term {
 	if me.Population > 0 && o.Population > 0 {
 		ratio := float64(min(me.Population, o.Population)) / float64(max(me.Population, o.Population))
 		out = append(out, Term{Kind: TermSimilarSize, Points: round3(w.SimilarSize * ratio),
-			Evidence: samspil.Phrasef("similar size (%d and %d inhabitants)", me.Population, o.Population)})
+			Evidence: samspil.Phrasef("similar size (%d and %d inhabitants)", samspil.Number(me.Population), samspil.Number(o.Population))})
 	}
 	if o.Region != "" && o.Region == me.Region && o.Country == me.Country {
 		out = append(out, Term{Kind: TermSameRegion, Points: round3(w.SameRegion), Evidence: samspil.Phrasef("same region")})
 	}
 	if t, ok := x.together[pair(me.ID, o.ID)]; ok {
 		if t.Collaborations > 0 {
+			ev := samspil.Phrasef("you already work together in %d collaborations", t.Collaborations)
+			if t.Collaborations == 1 {
+				ev = samspil.Phrasef("you already work together in a collaboration")
+			}
 			out = append(out, Term{Kind: TermCollaboration, Points: round3(w.Collaboration * float64(t.Collaborations)), Count: t.Collaborations,
-				Evidence: samspil.Phrasef("you already work together in %d collaborations", t.Collaborations)})
+				Evidence: ev})
 		}
 		if t.Initiatives > 0 {
+			ev := samspil.Phrasef("you already work together in %d initiatives", t.Initiatives)
+			if t.Initiatives == 1 {
+				ev = samspil.Phrasef("you already work together in an initiative")
+			}
 			out = append(out, Term{Kind: TermInitiative, Points: round3(w.Initiative * float64(t.Initiatives)), Count: t.Initiatives,
-				Evidence: samspil.Phrasef("you already work together in %d initiatives", t.Initiatives)})
+				Evidence: ev})
 		}
 	}
 	return out
@@ -279,9 +348,9 @@ func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
 // scored is a candidate with its score.
 type scored struct {
-	org   int32
-	score float64
-	name  string
+	org      int32
+	score    float64
+	fold, id string // the folded name and the ID, to break ties as byScore does
 }
 
 // topK keeps the k best candidates: a min-heap on score (ties: the later
@@ -298,7 +367,10 @@ func worse(a, b scored) bool {
 	if a.score != b.score {
 		return a.score < b.score
 	}
-	return samspil.Fold(a.name) > samspil.Fold(b.name)
+	if a.fold != b.fold {
+		return a.fold > b.fold
+	}
+	return a.id > b.id
 }
 
 func (t *topK) push(s scored) {
@@ -359,7 +431,7 @@ func (x *Index) liveContracts(a int32, today samspil.Date) map[int32][]sysContra
 	for sys, list := range x.sysContracts {
 		k, _ := slices.BinarySearchFunc(list, a, func(e sysContract, org int32) int { return cmp.Compare(e.org, org) })
 		for ; k < len(list) && list[k].org == a; k++ {
-			if !list[k].actBy.Before(today) {
+			if !list[k].actBy.Before(dayOf(today)) {
 				out[int32(sys)] = append(out[int32(sys)], list[k])
 			}
 		}
@@ -383,14 +455,14 @@ func jointProcurement(ours, theirs []sysContract, months int) (Term, bool) {
 			if hi.After(lo.AddMonths(months)) {
 				continue
 			}
-			gap := samspil.DaysBetween(lo, hi)
+			gap := samspil.DaysBetween(lo.Date(), hi.Date())
 			if !found || gap < best {
 				best, found = gap, true
 				actBy := ours[i].actBy
 				if theirs[j].actBy.Before(actBy) {
 					actBy = theirs[j].actBy
 				}
-				t = Term{Kind: TermJointProcurement, Ours: &a, Theirs: &b, ActBy: &actBy}
+				t = Term{Kind: TermJointProcurement, Ours: a.ptr(), Theirs: b.ptr(), ActBy: actBy.ptr()}
 			}
 		}
 	}

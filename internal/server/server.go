@@ -20,6 +20,7 @@ import (
 	"github.com/samspil/samspil/internal/httpx"
 	"github.com/samspil/samspil/internal/mail"
 	"github.com/samspil/samspil/internal/notify"
+	"github.com/samspil/samspil/internal/opportunity"
 	"github.com/samspil/samspil/internal/sqldb"
 	"github.com/samspil/samspil/internal/web"
 )
@@ -46,6 +47,7 @@ type Server struct {
 	db      *sqldb.DB
 	web     *web.Web
 	notices *notify.Job // nil without mail
+	opps    *opportunity.Engine
 	router  *httpx.Router
 	api     *httpapi.API
 	handler http.Handler
@@ -59,9 +61,11 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	metrics := httpx.NewMetrics(reg)
 
 	cookies := httpx.CookieOptions{Secure: cfg.SecureCookies}
+	s.opps = opportunity.NewEngine(db, db.Now, slog.Default())
 	s.api = httpapi.New(s.router, db)
 	s.api.PublicURL = cfg.PublicURL
-	webCfg := web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL}
+	s.api.Opportunities = s.opps
+	webCfg := web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL, Opportunities: s.opps}
 	var sender mail.Sender
 	if cfg.Mail != nil {
 		if cfg.PublicURL == "" {
@@ -160,6 +164,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	go s.purgeLoop(ctx)
 	go s.meetingsLoop(ctx)
 	go s.dueChangesLoop(ctx)
+	go s.opps.Run(ctx)
 	if s.notices != nil {
 		go s.notices.Run(ctx)
 	}

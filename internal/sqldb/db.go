@@ -39,6 +39,8 @@ type DB struct {
 
 	callers callerCache // recently identified sessions and tokens
 
+	orgSearch orgSearchState // the organisation search's sample of names
+
 	passwords samspil.Passwords
 	policy    samspil.AuthPolicy
 	now       func() time.Time
@@ -122,6 +124,9 @@ func (db *DB) Ping(ctx context.Context) error {
 
 // SetClock replaces the clock; tests use it to step over timeouts.
 func (db *DB) SetClock(now func() time.Time) { db.now = now }
+
+// Now is the time on the store's clock, which stamps its writes.
+func (db *DB) Now() time.Time { return db.now() }
 
 // Policy returns the sign-in and session limits in force.
 func (db *DB) Policy() samspil.AuthPolicy { return db.policy }

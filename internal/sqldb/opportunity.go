@@ -7,10 +7,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/opportunity"
 )
+
+var _ opportunity.Source = (*DB)(nil)
 
 // OpportunityFacts reads what the opportunity index is built from (DESIGN
 // §3.3): every organisation, every usage that is not retired, every
@@ -25,11 +28,60 @@ import (
 // repeated across rows share one string each. Every list is in the order of
 // its ids.
 func (db *DB) OpportunityFacts(ctx context.Context, actor *samspil.Actor, today samspil.Date) (*opportunity.Facts, error) {
+	f := &opportunity.Facts{Partners: map[string][]string{}}
+	if err := db.opportunityFacts(ctx, actor, today, "", true, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// OpportunityFactsInto reads what OpportunityFacts reads into a sink,
+// row by row, so that the index is built without the facts ever being
+// held at once.
+func (db *DB) OpportunityFactsInto(ctx context.Context, actor *samspil.Actor, today samspil.Date, sink opportunity.Sink) error {
+	return db.opportunityFacts(ctx, actor, today, "", true, sink)
+}
+
+// OpportunityFactsOf reads the facts of one organisation, to update the
+// index after it changed: the organisation, its usages and its live
+// contracts as OpportunityFacts reads them; with relations, also the
+// catalogue, who sees what each organisation shares with partners and
+// which work together (these concern every organisation). An organisation
+// that does not exist gives facts without it.
+func (db *DB) OpportunityFactsOf(ctx context.Context, actor *samspil.Actor, today samspil.Date, orgID string, relations bool) (*opportunity.Facts, error) {
+	if orgID == "" {
+		return nil, samspil.ErrorAt(samspil.EINVALID, "organization_id", "is required")
+	}
+	f := &opportunity.Facts{}
+	if relations {
+		f.Partners = map[string][]string{}
+	}
+	if err := db.opportunityFacts(ctx, actor, today, orgID, relations, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// OpportunityRelations reads the catalogue, the partners of every
+// organisation and which organisations work together, as OpportunityFacts
+// does, without any organisation's landscape.
+func (db *DB) OpportunityRelations(ctx context.Context, actor *samspil.Actor, today samspil.Date) (*opportunity.Facts, error) {
+	f := &opportunity.Facts{Partners: map[string][]string{}}
+	if err := db.opportunityFacts(ctx, actor, today, "-", true, f); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// opportunityFacts reads the facts of every organisation (org ""), of one,
+// or of none ("-"), and with relations the catalogue, partners and pairs
+// working together, into the sink.
+func (db *DB) opportunityFacts(ctx context.Context, actor *samspil.Actor, today samspil.Date, org string, relations bool, sink opportunity.Sink) error {
 	if actor == nil || actor.Kind != samspil.ActorSystem {
-		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only the system reads the facts of the opportunity index")
+		return samspil.Errorf(samspil.EFORBIDDEN, "only the system reads the facts of the opportunity index")
 	}
 	if today.IsZero() {
-		return nil, samspil.ErrorAt(samspil.EINVALID, "today", "is required")
+		return samspil.ErrorAt(samspil.EINVALID, "today", "is required")
 	}
 	var opts *sql.TxOptions
 	if db.engine == Postgres {
@@ -38,17 +90,24 @@ func (db *DB) OpportunityFacts(ctx context.Context, actor *samspil.Actor, today 
 	}
 	tx, err := db.read.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer tx.Rollback()
-	r := &factsReader{ctx: ctx, qr: tx, engine: db.engine, today: today, f: &opportunity.Facts{Partners: map[string][]string{}},
+	r := &factsReader{ctx: ctx, qr: tx, engine: db.engine, today: today, only: org, sink: sink, catalogue: relations,
 		words: map[string]string{}, orgs: map[string]string{}, systems: map[string]factSystem{}}
-	for _, step := range []func() error{r.readOrgs, r.readSystems, r.readUsages, r.readContracts, r.readPartners, r.readTogether} {
+	steps := []func() error{r.readSystems}
+	if org != "-" {
+		steps = append(steps, r.readOrgs, r.readUsages, r.readContracts)
+	}
+	if relations {
+		steps = append(steps, r.readPartners, r.readTogether)
+	}
+	for _, step := range steps {
 		if err := step(); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return r.f, nil
+	return nil
 }
 
 // factsReader reads the facts in one transaction and keeps one copy of
@@ -58,7 +117,11 @@ type factsReader struct {
 	qr     querier
 	engine Engine
 	today  samspil.Date
-	f      *opportunity.Facts
+	only   string // the one organisation to read, or "" for all
+	sink   opportunity.Sink
+	// catalogue says whether the catalogue goes to the sink; it is read
+	// anyway, to name the systems of the usages.
+	catalogue bool
 
 	words   map[string]string     // kinds, countries, regions, lifecycles, visibilities, notice rules
 	orgs    map[string]string     // organisation ids
@@ -97,93 +160,153 @@ func (r *factsReader) system(b []byte) factSystem {
 // keep each one's newest: joining them in SQL would compare the ids under
 // two collations on PostgreSQL, where no index serves that.
 func (r *factsReader) readOrgs() error {
+	var orgs []opportunity.Org
 	var id, name string
 	var kind, country, region, vis sql.RawBytes
-	err := eachRow(r.ctx, r.qr, `SELECT id, name, kind, country, COALESCE(region, ''), visibility FROM organizations ORDER BY id`, nil,
+	var q query
+	where := ""
+	if r.only != "" {
+		where = " WHERE id = " + q.arg(r.only)
+	}
+	err := eachRow(r.ctx, r.qr, `SELECT id, name, kind, country, COALESCE(region, ''), visibility FROM organizations`+where+` ORDER BY id`, q.args,
 		func(row rowScanner) error {
 			if err := row.Scan(&id, &name, &kind, &country, &region, &vis); err != nil {
 				return err
 			}
 			r.orgs[id] = id
-			r.f.Orgs = append(r.f.Orgs, opportunity.Org{ID: id, Name: name, Kind: samspil.OrgKind(r.word(kind)), Country: r.word(country),
+			orgs = append(orgs, opportunity.Org{ID: id, Name: name, Kind: samspil.OrgKind(r.word(kind)), Country: r.word(country),
 				Region: r.word(region), Visibility: samspil.Visibility(r.word(vis))})
 			return nil
 		})
 	if err != nil {
 		return err
 	}
-	at := make(map[string]int, len(r.f.Orgs))
-	for i := range r.f.Orgs {
-		at[r.f.Orgs[i].ID] = i
+	at := make(map[string]int, len(orgs))
+	for i := range orgs {
+		at[orgs[i].ID] = i
 	}
-	year := make([]int, len(r.f.Orgs)) // of the figure kept
+	year := make([]int, len(orgs)) // of the figure kept
 	var org sql.RawBytes
 	var y, n int
-	return eachRow(r.ctx, r.qr, `SELECT organization_id, year, inhabitants FROM organization_populations`, nil, func(row rowScanner) error {
+	var qp query
+	where = ""
+	if r.only != "" {
+		where = " WHERE organization_id = " + qp.arg(r.only)
+	}
+	err = eachRow(r.ctx, r.qr, `SELECT organization_id, year, inhabitants FROM organization_populations`+where, qp.args, func(row rowScanner) error {
 		if err := row.Scan(&org, &y, &n); err != nil {
 			return err
 		}
 		if i, ok := at[string(org)]; ok && (year[i] == 0 || y > year[i]) {
-			year[i], r.f.Orgs[i].Population = y, n
+			year[i], orgs[i].Population = y, n
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	for _, o := range orgs {
+		r.sink.AddOrg(o)
+	}
+	return nil
 }
 
-// readSystems reads the id and name of every catalogue entry, which the
-// usages and contracts refer to.
+// readSystems reads every catalogue entry with its category and KLE
+// tasks, which the usages and contracts refer to.
 func (r *factsReader) readSystems() error {
+	var systems []opportunity.System
 	var id, name string
-	return eachRow(r.ctx, r.qr, `SELECT id, name FROM systems`, nil, func(row rowScanner) error {
-		if err := row.Scan(&id, &name); err != nil {
+	var cat sql.RawBytes
+	err := eachRow(r.ctx, r.qr, `SELECT id, name, category FROM systems ORDER BY id`, nil, func(row rowScanner) error {
+		if err := row.Scan(&id, &name, &cat); err != nil {
 			return err
 		}
 		r.systems[id] = factSystem{id: id, name: name}
+		systems = append(systems, opportunity.System{ID: id, Name: name, Category: r.word(cat)})
 		return nil
 	})
+	if err != nil || !r.catalogue {
+		return err
+	}
+	at := make(map[string]int, len(systems))
+	for i := range systems {
+		at[systems[i].ID] = i
+	}
+	var sys, code sql.RawBytes
+	err = eachRow(r.ctx, r.qr, `SELECT system_id, code FROM system_tasks ORDER BY system_id, code`, nil, func(row rowScanner) error {
+		if err := row.Scan(&sys, &code); err != nil {
+			return err
+		}
+		if i, ok := at[string(sys)]; ok {
+			systems[i].Tasks = append(systems[i].Tasks, r.word(code))
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, x := range systems {
+		r.sink.AddSystem(x)
+	}
+	return nil
 }
 
 // readUsages reads every usage that is not retired, by organisation and
-// system, into a list sized by a count first: at European scale the list
-// is the largest of the facts, and growing it by appending would hold it
-// twice for a moment.
+// system, straight into the sink. The few usages that change their
+// system's KLE tasks get their changes, read first.
 func (r *factsReader) readUsages() error {
-	var n int // the retired ones too: counting the others would read every row twice
-	if err := r.qr.QueryRowContext(r.ctx, `SELECT COUNT(*) FROM usages`).Scan(&n); err != nil {
+	var q query
+	where := " WHERE "
+	if r.only != "" {
+		where += "organization_id = " + q.arg(r.only) + " AND "
+	}
+	changes := map[string][]samspil.TaskChange{}
+	var usage, code sql.RawBytes
+	var optOut bool
+	var qt query
+	tasksWhere := ""
+	if r.only != "" {
+		tasksWhere = " WHERE usage_id IN (SELECT id FROM usages WHERE organization_id = " + qt.arg(r.only) + ")"
+	}
+	err := eachRow(r.ctx, r.qr, `SELECT usage_id, code, opt_out FROM usage_tasks`+tasksWhere+` ORDER BY usage_id, code`, qt.args, func(row rowScanner) error {
+		if err := row.Scan(&usage, &code, &optOut); err != nil {
+			return err
+		}
+		changes[string(usage)] = append(changes[string(usage)], samspil.TaskChange{Code: r.word(code), OptOut: optOut})
+		return nil
+	})
+	if err != nil {
 		return err
 	}
-	r.f.Usages = make([]opportunity.Usage, 0, n)
-	var org, sys, lifecycle, vis sql.RawBytes
-	var q query
-	return eachRow(r.ctx, r.qr, `SELECT organization_id, system_id, lifecycle, visibility FROM usages
-		WHERE lifecycle <> `+q.arg(samspil.LifecycleRetired)+` ORDER BY organization_id, system_id`, q.args, func(row rowScanner) error {
-		if err := row.Scan(&org, &sys, &lifecycle, &vis); err != nil {
+	var id, org, sys, lifecycle, vis sql.RawBytes
+	return eachRow(r.ctx, r.qr, `SELECT id, organization_id, system_id, lifecycle, visibility FROM usages
+		`+where+`lifecycle <> `+q.arg(samspil.LifecycleRetired)+` ORDER BY organization_id, system_id`, q.args, func(row rowScanner) error {
+		if err := row.Scan(&id, &org, &sys, &lifecycle, &vis); err != nil {
 			return err
 		}
 		s := r.system(sys)
-		r.f.Usages = append(r.f.Usages, opportunity.Usage{OrgID: r.org(org), SystemID: s.id, SystemName: s.name,
-			Lifecycle: samspil.Lifecycle(r.word(lifecycle)), Visibility: samspil.Visibility(r.word(vis))})
+		r.sink.AddUsage(opportunity.Usage{OrgID: r.org(org), SystemID: s.id, SystemName: s.name,
+			Lifecycle: samspil.Lifecycle(r.word(lifecycle)), Visibility: samspil.Visibility(r.word(vis)), TaskChanges: changes[string(id)]})
 		return nil
 	})
 }
 
 // readContracts reads every contract that has not ended (neither
-// terminated nor expired on today) and computes its next decision date and
-// last notice date for today (samspil.Deadlines.NextDecisionDate and
-// LastNoticeDate); then the systems they cover.
+// terminated nor expired on today) with the systems it covers, computes
+// its next decision date and last notice date for today
+// (samspil.Deadlines.NextDecisionDate and LastNoticeDate), and gives it to
+// the sink. One query joins the systems: its rows come grouped by
+// contract.
 //
 // Computing the deadlines costs about as much as reading the row, so
-// workers compute them for batches of rows while the rows are read, and
-// the batches are collected in the order they were read.
+// workers compute them for batches of contracts while the rows are read,
+// and the batches go to the sink in the order they were read.
 func (r *factsReader) readContracts() error {
 	var q query
-	where := ` WHERE terminated_on IS NULL OR terminated_on >= ` + q.arg(r.today)
-	var n int
-	if err := r.qr.QueryRowContext(r.ctx, `SELECT COUNT(*) FROM contracts`+where, q.args...).Scan(&n); err != nil {
-		return err
+	where := ` WHERE (c.terminated_on IS NULL OR c.terminated_on >= ` + q.arg(r.today) + `)`
+	if r.only != "" {
+		where += ` AND c.organization_id = ` + q.arg(r.only)
 	}
-	r.f.Contracts = make([]opportunity.Contract, 0, n)
-	var slab factSlab
 	workers := max(runtime.GOMAXPROCS(0)-1, 1)
 	work, ordered := make(chan *contractBatch, workers), make(chan *contractBatch, 2*workers)
 	var wg sync.WaitGroup
@@ -204,8 +327,8 @@ func (r *factsReader) readContracts() error {
 			for i := range b.rows {
 				if b.keep[i] {
 					c := b.rows[i]
-					c.NextDecision, c.NoticeBy = slab.date(b.decision[i]), slab.date(b.notice[i])
-					r.f.Contracts = append(r.f.Contracts, c)
+					c.NextDecision, c.NoticeBy = b.decision[i], b.notice[i]
+					r.sink.AddContract(c)
 				}
 			}
 		}
@@ -217,41 +340,49 @@ func (r *factsReader) readContracts() error {
 		b = newContractBatch()
 	}
 
-	d := func(col string) string { return dateColumn(r.engine, col) }
+	d := func(col string) string { return dateColumn(r.engine, "c."+col) }
 	var (
 		id, org, vis, rule                     sql.RawBytes
+		sys                                    sql.NullString
 		start, expiry, irrevocable, terminated nullDate
 		t                                      samspil.ContractTerms
 	)
-	err := eachRow(r.ctx, r.qr, `SELECT id, organization_id, visibility, `+d("start_date")+`, duration_months, `+d("expiry")+`, `+
-		d("irrevocable_until")+`, extension_count, extension_months, extensions_used, notice_months, notice_rule, `+d("terminated_on")+`
-		FROM contracts`+where+` ORDER BY id`, q.args, func(row rowScanner) error {
-		if err := row.Scan(&id, &org, &vis, &start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount,
-			&t.ExtensionMonths, &t.ExtensionsUsed, &t.NoticeMonths, &rule, &terminated); err != nil {
-			return err
-		}
-		t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
-		t.NoticeRule = samspil.NoticeRule(r.word(rule))
-		b.rows = append(b.rows, opportunity.Contract{ID: string(id), OrgID: r.org(org), Visibility: samspil.Visibility(r.word(vis))})
-		b.terms = append(b.terms, t)
-		if len(b.rows) == contractBatchSize {
-			send()
-		}
-		return nil
-	})
+	var last []byte // the id of the contract being read
+	err := eachRow(r.ctx, r.qr, `SELECT c.id, c.organization_id, c.visibility, `+d("start_date")+`, c.duration_months, `+d("expiry")+`, `+
+		d("irrevocable_until")+`, c.extension_count, c.extension_months, c.extensions_used, c.notice_months, c.notice_rule, `+d("terminated_on")+`,
+		cs.system_id FROM contracts c LEFT JOIN contract_systems cs ON cs.contract_id = c.id`+where+` ORDER BY c.id, cs.system_id`, q.args,
+		func(row rowScanner) error {
+			if err := row.Scan(&id, &org, &vis, &start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount,
+				&t.ExtensionMonths, &t.ExtensionsUsed, &t.NoticeMonths, &rule, &terminated, &sys); err != nil {
+				return err
+			}
+			if last != nil && string(id) == string(last) { // another system of the same contract
+				if sys.Valid {
+					c := &b.rows[len(b.rows)-1]
+					c.SystemIDs = append(c.SystemIDs, r.system([]byte(sys.String)).id)
+				}
+				return nil
+			}
+			if len(b.rows) == contractBatchSize {
+				send()
+			}
+			last = append(last[:0], id...)
+			t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
+			t.NoticeRule = samspil.NoticeRule(r.word(rule))
+			c := opportunity.Contract{ID: string(id), OrgID: r.org(org), Visibility: samspil.Visibility(r.word(vis))}
+			if sys.Valid {
+				c.SystemIDs = []string{r.system([]byte(sys.String)).id}
+			}
+			b.rows = append(b.rows, c)
+			b.terms = append(b.terms, t)
+			return nil
+		})
 	send()
 	close(work)
 	close(ordered)
 	wg.Wait()
 	<-collected
-	if err != nil {
-		return err
-	}
-	if c := r.f.Contracts; len(c) < cap(c)*3/4 {
-		// Many had expired: keep no more room than the contracts need.
-		r.f.Contracts = slices.Clone(c)
-	}
-	return r.readContractSystems(&slab)
+	return err
 }
 
 const contractBatchSize = 1024
@@ -271,7 +402,9 @@ func newContractBatch() *contractBatch {
 		done: make(chan struct{})}
 }
 
-// compute computes the deadlines of the batch on today and says it is done.
+// compute computes the deadlines of the batch on today and says it is
+// done. The contracts' system ids are sorted as Go compares strings (the
+// database may collate otherwise).
 func (b *contractBatch) compute(today samspil.Date) {
 	defer close(b.done)
 	b.keep, b.decision, b.notice = make([]bool, len(b.rows)), make([]*samspil.Date, len(b.rows)), make([]*samspil.Date, len(b.rows))
@@ -279,103 +412,8 @@ func (b *contractBatch) compute(today samspil.Date) {
 		dl := b.terms[i].Deadlines(today)
 		b.keep[i] = dl.Status != samspil.ContractTerminated && dl.Status != samspil.ContractExpired
 		b.decision[i], b.notice[i] = dl.NextDecisionDate, dl.LastNoticeDate
+		slices.Sort(b.rows[i].SystemIDs)
 	}
-}
-
-// readContractSystems gives the contracts read the ids of the systems they
-// cover, sorted. The rows come grouped by contract (contractFinder).
-func (r *factsReader) readContractSystems(slab *factSlab) error {
-	cs := r.f.Contracts
-	finder := contractFinder{cs: cs}
-	var contract, sys sql.RawBytes
-	var cur []byte // the contract of the group being read
-	at, found := 0, false
-	var ids []string
-	flush := func() {
-		if found && len(ids) > 0 {
-			slices.Sort(ids)
-			cs[at].SystemIDs = slab.strings(ids)
-		}
-		ids = ids[:0]
-	}
-	err := eachRow(r.ctx, r.qr, `SELECT contract_id, system_id FROM contract_systems ORDER BY contract_id, system_id`, nil, func(row rowScanner) error {
-		if err := row.Scan(&contract, &sys); err != nil {
-			return err
-		}
-		if cur == nil || string(contract) != string(cur) {
-			flush()
-			cur = append(cur[:0], contract...)
-			at, found = finder.find(contract)
-		}
-		if found {
-			ids = append(ids, r.system(sys).id)
-		}
-		return nil
-	})
-	if err != nil {
-		return err
-	}
-	flush()
-	return nil
-}
-
-// contractFinder finds the contracts of rows that come grouped by
-// contract id, in the database's order of the ids, among contracts sorted
-// as Go compares strings. When the database orders the ids as Go does (as
-// it does for the store's ids), the contracts are walked once; a group out
-// of that order is found by a binary search.
-type contractFinder struct {
-	cs  []opportunity.Contract
-	pos int    // the contracts before pos have ids below top
-	top []byte // the highest id asked for so far
-}
-
-// find returns the index of the contract with the id, and whether there is
-// one.
-func (f *contractFinder) find(id []byte) (int, bool) {
-	if string(id) <= string(f.top) {
-		return slices.BinarySearchFunc(f.cs, string(id), func(c opportunity.Contract, id string) int { return strings.Compare(c.ID, id) })
-	}
-	f.top = append(f.top[:0], id...)
-	for f.pos < len(f.cs) && f.cs[f.pos].ID < string(id) {
-		f.pos++
-	}
-	return f.pos, f.pos < len(f.cs) && f.cs[f.pos].ID == string(id)
-}
-
-// factSlab hands out the dates and id lists of contracts from large
-// blocks instead of one allocation each.
-type factSlab struct {
-	dates []samspil.Date
-	ids   []string
-}
-
-const factSlabBlock = 1 << 14
-
-// date returns a pointer to a copy of *d in a block, nil for nil.
-func (s *factSlab) date(d *samspil.Date) *samspil.Date {
-	if d == nil {
-		return nil
-	}
-	if len(s.dates) == cap(s.dates) {
-		s.dates = make([]samspil.Date, 0, factSlabBlock)
-	}
-	s.dates = append(s.dates, *d)
-	return &s.dates[len(s.dates)-1]
-}
-
-// strings returns a copy of ids in a block (capped, so that appending to
-// it never writes into the block), nil for none.
-func (s *factSlab) strings(ids []string) []string {
-	if len(ids) == 0 {
-		return nil
-	}
-	if cap(s.ids)-len(s.ids) < len(ids) {
-		s.ids = make([]string, 0, max(factSlabBlock, len(ids)))
-	}
-	i := len(s.ids)
-	s.ids = append(s.ids, ids...)
-	return s.ids[i:len(s.ids):len(s.ids)]
 }
 
 // readPartners reads, for every organisation at once, the organisations
@@ -389,6 +427,7 @@ func (r *factsReader) readPartners() error {
 	d := q.arg(r.today)
 	var owner, viewer sql.RawBytes
 	var last string // the owner being read
+	partners := map[string][]string{}
 	err := eachRow(r.ctx, r.qr, `SELECT DISTINCT m2.organization_id, m1.organization_id FROM collaboration_members m1
 		JOIN collaboration_members m2 ON m2.collaboration_id = m1.collaboration_id AND m2.organization_id <> m1.organization_id
 		JOIN collaborations c ON c.id = m1.collaboration_id
@@ -403,17 +442,21 @@ func (r *factsReader) readPartners() error {
 		if last != string(owner) {
 			last = r.org(owner)
 		}
-		r.f.Partners[last] = append(r.f.Partners[last], r.org(viewer))
+		partners[last] = append(partners[last], r.org(viewer))
 		return nil
 	})
 	// The database orders by its collation; the lists are sorted as Go
 	// compares strings, which is what a binary search in them needs.
-	for _, vs := range r.f.Partners {
+	if err != nil {
+		return err
+	}
+	for owner, vs := range partners {
 		if !slices.IsSorted(vs) {
 			slices.Sort(vs)
 		}
+		r.sink.AddPartners(owner, vs)
 	}
-	return err
+	return nil
 }
 
 // readTogether reads, for every pair of organisations, the collaborations
@@ -479,6 +522,33 @@ func (r *factsReader) readTogether() error {
 		}
 		out = append(out, p)
 	}
-	r.f.Together = slices.Clip(out)
+	for _, p := range out {
+		r.sink.AddTogether(p)
+	}
 	return nil
+}
+
+// OpportunityChanges reads the audit events written after since (by the
+// time they carry), oldest first, at most limit (1 to 10,000), for the
+// opportunity index to learn what changed on any instance. Only the
+// system reads them.
+func (db *DB) OpportunityChanges(ctx context.Context, actor *samspil.Actor, since time.Time, limit int) ([]opportunity.Change, error) {
+	if actor == nil || actor.Kind != samspil.ActorSystem {
+		return nil, samspil.Errorf(samspil.EFORBIDDEN, "only the system reads the changes for the opportunity index")
+	}
+	if limit < 1 || limit > 10000 {
+		return nil, samspil.ErrorAt(samspil.EINVALID, "limit", "must be from 1 to 10000")
+	}
+	var q query
+	var out []opportunity.Change
+	err := eachRow(ctx, db.read, `SELECT id, time, COALESCE(organization_id, ''), object_type FROM audit_events WHERE time > `+q.arg(since.UTC())+
+		` ORDER BY time, id LIMIT `+q.arg(limit), q.args, func(row rowScanner) error {
+		var c opportunity.Change
+		if err := row.Scan(&c.ID, &c.Time, &c.OrgID, &c.ObjectType); err != nil {
+			return err
+		}
+		out = append(out, c)
+		return nil
+	})
+	return out, err
 }

@@ -2,6 +2,7 @@ package sqldb_test
 
 import (
 	"os"
+	"reflect"
 	"runtime"
 	"slices"
 	"strings"
@@ -50,6 +51,8 @@ func TestOpportunityFacts(t *testing.T) {
 			return x
 		}
 		acadre, kmd := sys(s, "Acadre", samspil.VisibilitySector), sys(s, "KMD Sag", samspil.VisibilityPublic)
+		_, err = db.UpdateSystem(ctx, s.Actor, acadre.ID, acadre.Version, samspil.SystemPatch{Tasks: &[]string{"00.01.00", "27.34.00"}})
+		must(t, err)
 		own := sys(v, "Viborgs egen sagsstyring", samspil.VisibilityPrivate)
 		use := func(p testkit.Person, org string, x *samspil.System, lc samspil.Lifecycle, vis samspil.Visibility) {
 			_, err := db.CreateUsage(ctx, p.Actor, samspil.UsageInput{OrganizationID: org, SystemID: x.ID, Lifecycle: lc, Visibility: vis})
@@ -57,7 +60,9 @@ func TestOpportunityFacts(t *testing.T) {
 		}
 		use(s, testkit.Silkeborg, acadre, samspil.LifecycleOperational, samspil.VisibilityPublic)
 		use(s, testkit.Silkeborg, kmd, samspil.LifecyclePhasingOut, samspil.VisibilityPartners)
-		use(v, testkit.Viborg, acadre, samspil.LifecyclePilot, samspil.VisibilityPrivate)
+		_, err = db.CreateUsage(ctx, v.Actor, samspil.UsageInput{OrganizationID: testkit.Viborg, SystemID: acadre.ID, Lifecycle: samspil.LifecyclePilot,
+			Visibility: samspil.VisibilityPrivate, TaskChanges: []samspil.TaskChange{{Code: "27.34.40"}, {Code: "00.01.00", OptOut: true}}})
+		must(t, err)
 		use(v, testkit.Viborg, own, samspil.LifecycleOperational, samspil.VisibilitySector)
 		use(v, testkit.Viborg, kmd, samspil.LifecycleRetired, samspil.VisibilitySector) // left out
 		use(a, testkit.Aarhus, kmd, samspil.LifecyclePlanned, samspil.VisibilitySector)
@@ -158,8 +163,47 @@ func TestOpportunityFacts(t *testing.T) {
 			}
 			return strings.Compare(x.SystemID, y.SystemID)
 		})
-		if !slices.Equal(f.Usages, want) {
+		want[slices.IndexFunc(want, func(u opportunity.Usage) bool { return u.OrgID == viborg.ID && u.SystemID == acadre.ID })].TaskChanges =
+			[]samspil.TaskChange{{Code: "00.01.00", OptOut: true}, {Code: "27.34.40"}}
+		if !reflect.DeepEqual(f.Usages, want) {
 			t.Errorf("usages:\n got %+v\nwant %+v", f.Usages, want)
+		}
+
+		// The catalogue with categories and tasks.
+		if i := slices.IndexFunc(f.Systems, func(x opportunity.System) bool { return x.ID == acadre.ID }); i < 0 ||
+			!reflect.DeepEqual(f.Systems[i], opportunity.System{ID: acadre.ID, Name: "Acadre", Category: string(samspil.CategoryCaseManagement), Tasks: []string{"00.01.00", "27.34.00"}}) {
+			t.Errorf("systems: %+v", f.Systems)
+		}
+
+		// One organisation's facts are those of the whole for it.
+		for _, org := range []string{silkeborg.ID, viborg.ID, aarhus.ID, hidden.ID} {
+			one, err := db.OpportunityFactsOf(ctx, testkit.System, today, org, false)
+			must(t, err)
+			keep := func(o string) bool { return o != org }
+			wantOne := &opportunity.Facts{
+				Orgs:      slices.DeleteFunc(slices.Clone(f.Orgs), func(x opportunity.Org) bool { return keep(x.ID) }),
+				Usages:    slices.DeleteFunc(slices.Clone(f.Usages), func(x opportunity.Usage) bool { return keep(x.OrgID) }),
+				Contracts: slices.DeleteFunc(slices.Clone(f.Contracts), func(x opportunity.Contract) bool { return keep(x.OrgID) }),
+			}
+			if len(wantOne.Usages) == 0 {
+				wantOne.Usages = one.Usages // an empty list, sized
+			}
+			if len(wantOne.Contracts) == 0 {
+				wantOne.Contracts = one.Contracts
+			}
+			if !reflect.DeepEqual(one, wantOne) {
+				t.Errorf("facts of %s:\n got %+v\nwant %+v", org, one, wantOne)
+			}
+		}
+		_, err = db.OpportunityFactsOf(ctx, testkit.System, today, "", false)
+		wantField(t, err, samspil.EINVALID, "organization_id")
+		_, err = db.OpportunityFactsOf(ctx, s.Actor, today, silkeborg.ID, false)
+		testkit.ErrCode(t, err, samspil.EFORBIDDEN)
+		rel, err := db.OpportunityRelations(ctx, testkit.System, today)
+		must(t, err)
+		if len(rel.Orgs) != 0 || len(rel.Usages) != 0 || !reflect.DeepEqual(rel.Partners, f.Partners) || !reflect.DeepEqual(rel.Together, f.Together) ||
+			!reflect.DeepEqual(rel.Systems, f.Systems) {
+			t.Errorf("relations: %+v", rel)
 		}
 
 		// Contracts: those not ended, in the order of their ids, with the

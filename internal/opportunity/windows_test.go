@@ -1,0 +1,344 @@
+package opportunity
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"reflect"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/samspil/samspil"
+)
+
+// categorised is the world with a catalogue: Acadre and SBSYS are ESDH
+// systems, Office is an office suite; Aarhus has an SBSYS contract ending
+// near Silkeborg's Acadre contract.
+func categorised() *Facts {
+	f := world()
+	f.Systems = []System{
+		{ID: "acadre", Name: "ACADRE", Category: "esdh", Tasks: []string{"00.01.00", "00.05.00", "85.02.00"}},
+		{ID: "sbsys", Name: "SBSYS", Category: "esdh", Tasks: []string{"00.01.00", "00.05.00"}},
+		{ID: "kmdsag", Name: "KMDSAG", Category: "esdh", Tasks: []string{"00.01.00"}},
+		{ID: "office", Name: "OFFICE", Category: "office"},
+		{ID: "nexus", Name: "NEXUS", Category: "care", Tasks: []string{"27.34.00"}},
+	}
+	f.Contracts = append(f.Contracts, Contract{ID: "c6", OrgID: "a", SystemIDs: []string{"sbsys"}, NextDecision: date(2027, 8, 31),
+		NoticeBy: date(2027, 2, 28), Visibility: samspil.VisibilitySector})
+	return f
+}
+
+// TestProcurementWindows: Silkeborg's Acadre contract (decision 2027-06-30,
+// notice by 2026-12-31) and Viborg's (2027-09-30) make a window; Aarhus's
+// SBSYS contract joins them in a window for ESDH systems; Silkeborg's
+// Office contract makes one with Aalborg's, which simply expires, and not
+// with Aarhus's, whose notice deadline has passed.
+func TestProcurementWindows(t *testing.T) {
+	x := Build(categorised())
+	got, err := x.ProcurementWindows("s", WindowQuery{Today: today})
+	if err != nil {
+		t.Fatal(err)
+	}
+	byKey := map[string]Window{}
+	for _, w := range got {
+		var ids []string
+		for _, m := range w.Members {
+			ids = append(ids, m.OrgID)
+		}
+		if w.Kind == WindowSystem {
+			byKey["system:"+w.SystemID] = w
+		} else {
+			byKey["category:"+w.Category] = w
+		}
+		if w.Members[0].OrgID != "s" || w.Evidence.Format == "" {
+			t.Errorf("window %+v: the asker first, with evidence", w)
+		}
+		for _, m := range w.Members {
+			if m.ActBy.Before(w.ActBy) || m.NextDecision.Before(w.From) || m.NextDecision.After(w.To) {
+				t.Errorf("window %+v: member %+v outside its dates", w, m)
+			}
+		}
+		if w.To.After(w.From.AddMonths(12)) {
+			t.Errorf("window %+v longer than 12 months", w)
+		}
+	}
+	acadre, ok := byKey["system:acadre"]
+	if !ok || len(acadre.Members) != 2 || acadre.Members[1].OrgID != "v" || acadre.ActBy != samspil.NewDate(2026, 12, 31) ||
+		acadre.From != samspil.NewDate(2027, 6, 30) || acadre.To != samspil.NewDate(2027, 9, 30) || acadre.Category != "esdh" {
+		t.Errorf("Acadre window %+v", acadre)
+	}
+	esdh, ok := byKey["category:esdh"]
+	if !ok || len(esdh.Members) != 3 || esdh.Members[1].OrgID != "a" || esdh.Members[1].SystemID != "sbsys" {
+		t.Errorf("ESDH window %+v", esdh)
+	}
+	office, ok := byKey["system:office"]
+	if !ok || len(office.Members) != 2 || office.Members[1].OrgID != "b" || office.ActBy != samspil.NewDate(2027, 1, 31) {
+		t.Errorf("Office window %+v", office)
+	}
+	if got[0].ActBy != samspil.NewDate(2026, 12, 31) {
+		t.Errorf("the most urgent window is not first: %+v", got[0])
+	}
+	// A window of one month holds Silkeborg's Office contract
+	// (2027-02-28) without Aalborg's (2027-05-31).
+	short, _ := x.ProcurementWindows("s", WindowQuery{Today: today, Months: 1})
+	for _, w := range short {
+		if w.SystemID == "office" {
+			t.Errorf("a one-month window holds %+v", w)
+		}
+	}
+	// Once Silkeborg's notice day has passed, its Acadre contract makes
+	// no window.
+	late, _ := x.ProcurementWindows("s", WindowQuery{Today: samspil.NewDate(2027, 1, 1)})
+	for _, w := range late {
+		if w.SystemID == "acadre" {
+			t.Errorf("a window after the notice day: %+v", w)
+		}
+	}
+	for _, months := range []int{-1, MaxWindowMonths + 1} {
+		if _, err := x.ProcurementWindows("s", WindowQuery{Today: today, Months: months}); samspil.ErrorCode(err) != samspil.EINVALID ||
+			!strings.Contains(err.Error(), "months") {
+			t.Errorf("months %d: %v", months, err)
+		}
+	}
+	if _, err := x.ProcurementWindows("nobody", WindowQuery{Today: today}); samspil.ErrorCode(err) != samspil.ENOTFOUND {
+		t.Errorf("unknown: %v", err)
+	}
+	// Aarhus does not see Viborg's partners-only usage, but contracts
+	// have their own visibility: Viborg's Acadre contract is sector-wide.
+	if _, err := x.ProcurementWindows("a", WindowQuery{Today: today}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestHarmonisation: Silkeborg's partner Viborg covers the ESDH tasks
+// with the same Acadre; compared with Aarhus, SBSYS and KMD Sag are
+// shared, and the task only Acadre covers (85.02.00) is not Aarhus's.
+func TestHarmonisation(t *testing.T) {
+	f := categorised()
+	// Viborg adds a care task to its Acadre use, which Silkeborg covers
+	// with Nexus: the same task, different systems.
+	i := slices.IndexFunc(f.Usages, func(u Usage) bool { return u.OrgID == "v" && u.SystemID == "acadre" })
+	f.Usages[i].TaskChanges = []samspil.TaskChange{{Code: "27.34.00"}, {Code: "85.02.00", OptOut: true}}
+	x := Build(f)
+	h, err := x.Harmonisation("s", HarmonisationQuery{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Partners) != 1 || h.Partners[0].OrgID != "v" || h.Partners[0].Different != 1 || h.Partners[0].Shared != 2 {
+		t.Fatalf("partners %+v", h.Partners)
+	}
+	task := func(code string) *HarmonisationTask {
+		for i := range h.Tasks {
+			if h.Tasks[i].Task == code {
+				return &h.Tasks[i]
+			}
+		}
+		return nil
+	}
+	if care := task("27.34.00"); care == nil || len(care.Different) != 1 || care.Different[0].Systems[0].ID != "acadre" ||
+		care.OurSystems[0].ID != "nexus" {
+		t.Errorf("care task %+v", care)
+	}
+	if task("85.02.00") != nil {
+		t.Error("Viborg opted out of 85.02.00, yet it is compared")
+	}
+	h, err = x.Harmonisation("s", HarmonisationQuery{With: []string{"a"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(h.Partners) != 1 || h.Partners[0].Shared != 2 || h.Partners[0].Different != 0 {
+		t.Errorf("with Aarhus %+v", h.Partners)
+	}
+	// The partner suggestion names the harmonisation, without points.
+	ss, _ := x.Partners("s", Query{Today: today})
+	v := find(t, ss, "v")
+	var harm *Term
+	for i := range v.Terms {
+		if v.Terms[i].Kind == TermHarmonisation {
+			harm = &v.Terms[i]
+		}
+	}
+	if harm == nil || harm.Points != 0 || harm.Count != 1 || harm.Category != "care" || !strings.Contains(harm.Evidence.String(), "under care") {
+		t.Errorf("harmonisation term %+v", harm)
+	}
+	if _, err := x.Harmonisation("s", HarmonisationQuery{With: []string{"nobody"}}); samspil.ErrorCode(err) != samspil.EINVALID ||
+		!strings.Contains(err.Error(), "with") {
+		t.Errorf("unknown with: %v", err)
+	}
+}
+
+// randomFacts makes a world of n organisations with a catalogue in two
+// categories, usages (some changing their system's tasks) and contracts
+// of every visibility, and random partners.
+func randomFacts(rng *rand.Rand, n int) *Facts {
+	vis := []samspil.Visibility{samspil.VisibilityPrivate, samspil.VisibilityPartners, samspil.VisibilitySector, samspil.VisibilityPublic}
+	f := &Facts{Partners: map[string][]string{}}
+	for s := range 8 {
+		f.Systems = append(f.Systems, System{ID: fmt.Sprintf("sys%d", s), Name: fmt.Sprintf("System %d", s), Category: fmt.Sprint("cat", s%2),
+			Tasks: []string{fmt.Sprintf("0%d.00.00", s%4), fmt.Sprintf("1%d.00.00", s%3)}})
+	}
+	for i := range n {
+		f.Orgs = append(f.Orgs, Org{ID: fmt.Sprintf("o%02d", i), Name: fmt.Sprintf("Kommune %d", i), Kind: samspil.KindMunicipality,
+			Country: "DK", Region: fmt.Sprint(rng.IntN(2)), Population: 10000 + rng.IntN(90000), Visibility: samspil.VisibilityPublic})
+	}
+	for i := range n {
+		for j := i + 1; j < n; j++ {
+			if rng.IntN(3) == 0 {
+				a, b := f.Orgs[i].ID, f.Orgs[j].ID
+				f.Partners[a], f.Partners[b] = append(f.Partners[a], b), append(f.Partners[b], a)
+			}
+		}
+	}
+	for _, ps := range f.Partners {
+		slices.Sort(ps)
+	}
+	for i := range 6 * n {
+		o, s := f.Orgs[rng.IntN(n)].ID, fmt.Sprintf("sys%d", rng.IntN(8))
+		u := Usage{OrgID: o, SystemID: s, SystemName: s, Visibility: vis[rng.IntN(4)]}
+		if rng.IntN(5) == 0 {
+			u.TaskChanges = []samspil.TaskChange{{Code: fmt.Sprintf("2%d.00.00", rng.IntN(3))}, {Code: fmt.Sprintf("0%d.00.00", rng.IntN(4)), OptOut: true}}
+		}
+		f.Usages = append(f.Usages, u)
+		d := today.AddDays(rng.IntN(500))
+		notice := d.AddMonths(-3)
+		f.Contracts = append(f.Contracts, Contract{ID: fmt.Sprint("c", i), OrgID: o, SystemIDs: []string{s}, NextDecision: &d, NoticeBy: &notice,
+			Visibility: vis[rng.IntN(4)]})
+	}
+	return f
+}
+
+// everyAnswer is every organisation's partners, procurement windows and
+// harmonisation with its partners.
+func everyAnswer(t *testing.T, x *Index, f *Facts) map[string]any {
+	t.Helper()
+	out := map[string]any{}
+	for _, o := range f.Orgs {
+		p, err := x.Partners(o.ID, Query{Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		w, err := x.ProcurementWindows(o.ID, WindowQuery{Today: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h, err := x.Harmonisation(o.ID, HarmonisationQuery{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[o.ID] = []any{p, w, h}
+	}
+	return out
+}
+
+// TestPrivateRecordsShapeNoOtherWindow: in random worlds, one
+// organisation's private usages and contracts change no other
+// organisation's windows or harmonisation (nor partners).
+func TestPrivateRecordsShapeNoOtherWindow(t *testing.T) {
+	rng := rand.New(rand.NewPCG(5, 6))
+	for round := range 40 {
+		f := randomFacts(rng, 3+rng.IntN(8))
+		before := everyAnswer(t, Build(f), f)
+		owner := f.Orgs[rng.IntN(len(f.Orgs))].ID
+		changed := *f
+		d := today.AddDays(rng.IntN(300))
+		changed.Usages = append(slices.Clone(f.Usages), Usage{OrgID: owner, SystemID: "sys1", SystemName: "sys1", Visibility: samspil.VisibilityPrivate,
+			TaskChanges: []samspil.TaskChange{{Code: "29.00.00"}}})
+		changed.Contracts = append(slices.Clone(f.Contracts), Contract{ID: "new", OrgID: owner, SystemIDs: []string{"sys1", "sys2"}, NextDecision: &d,
+			NoticeBy: &d, Visibility: samspil.VisibilityPrivate})
+		after := everyAnswer(t, Build(&changed), &changed)
+		for id := range before {
+			if id == owner {
+				continue
+			}
+			for k, what := range []string{"partners", "windows", "harmonisation"} {
+				b, a := before[id].([]any)[k], after[id].([]any)[k]
+				if !reflect.DeepEqual(b, a) {
+					t.Fatalf("round %d: a private change of %s changed %s's %s:\n%+v\n%+v", round, owner, id, what, b, a)
+				}
+			}
+		}
+	}
+}
+
+// TestUpdateMatchesBuild: an index updated with some organisations' new
+// facts answers every question exactly as one built from all the facts
+// after the change, and the old index still answers as before.
+func TestUpdateMatchesBuild(t *testing.T) {
+	rng := rand.New(rand.NewPCG(7, 8))
+	for round := range 60 {
+		f := randomFacts(rng, 3+rng.IntN(10))
+		old := Build(f)
+		oldAnswers := everyAnswer(t, old, f)
+		next := randomFacts(rng, len(f.Orgs)+rng.IntN(2)) // maybe one organisation more
+		// Take the new facts of some organisations, keep the others'.
+		pick := map[string]bool{}
+		for _, o := range next.Orgs {
+			if rng.IntN(3) == 0 || !slices.ContainsFunc(f.Orgs, func(x Org) bool { return x.ID == o.ID }) {
+				pick[o.ID] = true
+			}
+		}
+		after := &Facts{Systems: f.Systems, Partners: f.Partners}
+		delta := &Facts{}
+		for _, o := range next.Orgs {
+			if pick[o.ID] {
+				delta.Orgs = append(delta.Orgs, o)
+			}
+		}
+		for _, o := range f.Orgs {
+			if !pick[o.ID] {
+				after.Orgs = append(after.Orgs, o)
+			}
+		}
+		after.Orgs = append(after.Orgs, delta.Orgs...)
+		for _, u := range f.Usages {
+			if !pick[u.OrgID] {
+				after.Usages = append(after.Usages, u)
+			}
+		}
+		for _, u := range next.Usages {
+			if pick[u.OrgID] {
+				after.Usages = append(after.Usages, u)
+				delta.Usages = append(delta.Usages, u)
+			}
+		}
+		for _, c := range f.Contracts {
+			if !pick[c.OrgID] {
+				after.Contracts = append(after.Contracts, c)
+			}
+		}
+		for _, c := range next.Contracts {
+			if pick[c.OrgID] {
+				c.ID = "n" + c.ID
+				after.Contracts = append(after.Contracts, c)
+				delta.Contracts = append(delta.Contracts, c)
+			}
+		}
+		if rng.IntN(2) == 0 { // and new partners
+			after.Partners, delta.Partners = next.Partners, next.Partners
+		}
+		// Build orders organisations as the facts list them; the update
+		// appends new ones: build from the same order.
+		slices.SortStableFunc(after.Orgs, func(a, b Org) int {
+			ia := slices.IndexFunc(f.Orgs, func(x Org) bool { return x.ID == a.ID })
+			ib := slices.IndexFunc(f.Orgs, func(x Org) bool { return x.ID == b.ID })
+			if ia < 0 {
+				ia = len(f.Orgs)
+			}
+			if ib < 0 {
+				ib = len(f.Orgs)
+			}
+			return ia - ib
+		})
+		updated := old.Update(delta)
+		want := everyAnswer(t, Build(after), after)
+		got := everyAnswer(t, updated, after)
+		for id := range want {
+			if !reflect.DeepEqual(got[id], want[id]) {
+				t.Fatalf("round %d: %s after the update:\n got %+v\nwant %+v", round, id, got[id], want[id])
+			}
+		}
+		if again := everyAnswer(t, old, f); !reflect.DeepEqual(again, oldAnswers) {
+			t.Fatalf("round %d: the update changed the old index", round)
+		}
+	}
+}
