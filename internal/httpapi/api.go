@@ -17,6 +17,7 @@ import (
 	"github.com/danielgtaylor/huma/v2/adapters/humago"
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpx"
+	"github.com/samspil/samspil/internal/opportunity"
 )
 
 // Prefix is where the API lives.
@@ -35,8 +36,11 @@ type Store = samspil.Services
 type API struct {
 	store     Store
 	PublicURL string // the site's address for absolute links; empty means the request's host
-	rt        *httpx.Router
-	huma      huma.API
+	// Opportunities answers where working together makes sense; the
+	// server sets it (its routes answer 503 without it).
+	Opportunities *opportunity.Engine
+	rt            *httpx.Router
+	huma          huma.API
 }
 
 // Responder answers turned-away API requests with problem documents.
@@ -92,6 +96,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerNotices()
 	a.registerSearch()
 	a.registerInitiatives()
+	a.registerOpportunities()
 	allowEmptyDates(config.Components.Schemas)
 	setEnums(config.Components.Schemas)
 	return a

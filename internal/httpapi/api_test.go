@@ -500,6 +500,11 @@ func TestCrossTenant(t *testing.T) {
 				{"POST", "/api/v1/imports/" + o.upload + "/commit", nil},
 				{"GET", "/api/v1/contracts?organization_id=" + o.org, nil},
 				{"GET", "/api/v1/usages?organization_id=" + o.org, nil},
+				{"GET", "/api/v1/organizations/" + o.org + "/opportunities", nil},
+				{"GET", "/api/v1/organizations/" + o.org + "/procurement-windows", nil},
+				{"GET", "/api/v1/organizations/" + o.org + "/harmonisation", nil},
+				{"POST", "/api/v1/groupings", map[string]any{"organization_id": o.org, "organizations": []string{o.org, o.org}, "groups": 1}},
+				{"GET", "/api/v1/who-can-help?system_id=" + o.system, nil},
 			}
 		}
 		// Every API route is tried: adding a route without adding it here fails this test.
@@ -565,6 +570,7 @@ func TestCrossTenant(t *testing.T) {
 			"POST /api/v1/contracts":                            403,
 			"POST /api/v1/calendar-feeds":                       403,
 			"POST /api/v1/imports":                              403,
+			"GET /api/v1/who-can-help":                          200,
 		}
 		// Routes that answer the same whether the object is visible or not,
 		// because the gate refuses them before any object is looked at.
@@ -586,7 +592,8 @@ func TestCrossTenant(t *testing.T) {
 					}
 					continue
 				}
-				if a.method == "GET" && strings.Contains(a.path, "?") && !strings.HasPrefix(a.path, "/api/v1/exports") {
+				if a.method == "GET" && strings.Contains(a.path, "?") && !strings.HasPrefix(a.path, "/api/v1/exports") &&
+					!strings.HasPrefix(a.path, "/api/v1/who-can-help") {
 					// Lists filtered to another organisation answer what it
 					// shares with everyone: nothing, or its sector-wide data.
 					var p struct{ Items []any }
