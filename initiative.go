@@ -390,6 +390,11 @@ type InitiativeInput struct {
 	ContactEmail     string          `json:"contact_email,omitempty" maxLength:"254"`
 	Cost             *CostSettings   `json:"cost,omitempty" doc:"Defaults to the collaboration's cost key, or equal shares"`
 	ProposedOn       *Date           `json:"proposed_on,omitempty" format:"date" doc:"The day it was proposed, to record an earlier proposal; defaults to today"`
+	// Invite are organisations (IDs or municipality codes) invited to the
+	// initiative as it is proposed, in the same transaction: the proposal
+	// and every invitation are recorded, or none (the pages' one-click
+	// actions from the Muligheder page use it).
+	Invite []string `json:"-"`
 }
 
 // Day returns the day the initiative was proposed: ProposedOn, or today.

@@ -30,6 +30,7 @@ import (
 // benchCmd measures the performance targets of the issues and prints
 // figures with their ratio to the target (below 1.00 meets it).
 type benchCmd struct {
+	Part     string `arg:"" optional:"" enum:"all,opportunities" default:"all" help:"What to measure: all (the default) or opportunities (the opportunity index and its SQL baseline)."`
 	Rows     int    `name:"rows" default:"1000000" help:"Usage rows in the generated import file."`
 	Postgres string `name:"postgres" env:"SAMSPIL_BENCH_PG" help:"Admin URL of a PostgreSQL server to also measure on (scratch databases are made and dropped)."`
 	Runs     int    `name:"runs" default:"20" help:"Requests per page measurement at demo scale; the median is reported."`
@@ -45,6 +46,8 @@ type benchCmd struct {
 	// SizedPostgresOnly saves the hour a large SQLite database takes when
 	// only PostgreSQL's figures are wanted.
 	SizedPostgresOnly bool `name:"sized-postgres-only" help:"Measure at sized data on PostgreSQL only (needs --postgres)."`
+
+	benchOpportunityFlags `embed:""`
 }
 
 // Targets from the landscape issue.
@@ -55,6 +58,9 @@ const (
 )
 
 func (c *benchCmd) Run(m *Main, ctx context.Context) error {
+	if c.Part == "opportunities" {
+		return c.benchOpportunities(ctx, m)
+	}
 	switch {
 	case c.Rows < 1:
 		return fmt.Errorf("--rows must be at least 1")

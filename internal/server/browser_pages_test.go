@@ -26,6 +26,7 @@ type pageWorld struct {
 	collab, forum, meeting          string
 	decision, contract, system      string
 	importID, joinSecret, resetLink string
+	grouping                        string // a grouping of Denmark compared with its regions
 }
 
 // nonPages are the GET routes of the route table that answer with
@@ -93,6 +94,7 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		"GET /organizations/{id}/contracts/new":  ok("/organizations/" + s + "/contracts/new"),
 		"GET /organizations/{id}/import":         ok("/organizations/" + s + "/import"),
 		"GET /organizations/{id}/calendar-feeds": ok("/organizations/" + s + "/calendar-feeds"),
+		"GET /organizations/{id}/opportunities":  ok("/organizations/" + s + "/opportunities"),
 		"GET /imports/{import}":                  ok("/imports/" + w.importID),
 		"GET /systems":                           ok("/systems"),
 		"GET /systems/new":                       ok("/systems/new"),
@@ -111,11 +113,15 @@ func (w *pageWorld) pageExamples() map[string]struct {
 
 		// Initiatives: the portfolio's pages.
 		"GET /initiatives":                        ok("/initiatives"),
-		"GET /initiatives/new":                    ok("/initiatives/new"),
+		"GET /initiatives/new":                    ok("/initiatives/new?model=procurement&invite=" + w.viborg.ID), // prefilled as from Muligheder
 		"GET /initiatives/mine":                   ok("/initiatives/mine"),
 		"GET /lessons":                            ok("/lessons"),
 		"GET /collaborations/{id}/prioritisation": ok("/collaborations/" + w.collab + "/prioritisation"),
 		"GET /initiatives/{id}":                   ok("/initiatives/" + pageInitiatives[w]), // initiative_page_test.go
+
+		// Opportunities: who can help, and the grouping what-if with its map.
+		"GET /who-can-help": ok("/who-can-help?system_id=" + w.system),
+		"GET /groupings":    ok(w.grouping),
 	}
 }
 
@@ -202,6 +208,20 @@ func fillPageWorld(t *testing.T, app *testkit.App) *pageWorld {
 	must(err)
 	_, w.resetLink, err = db.RequestPasswordReset(ctx, demo.ViborgChiefEmail)
 	must(err)
+
+	// The five regions as the grouping to compare with a proposal of five
+	// groups of Denmark's municipalities.
+	munis, err := db.ListOrganizations(ctx, chief, samspil.OrganizationFilter{Kind: samspil.KindMunicipality, ListOptions: samspil.ListOptions{Limit: 200}})
+	must(err)
+	byRegion := map[string][]string{}
+	for _, o := range munis.Items {
+		byRegion[o.Region] = append(byRegion[o.Region], o.Name)
+	}
+	var lines []string
+	for _, region := range samspil.DanishRegionCodes {
+		lines = append(lines, strings.Join(byRegion[region], ", "))
+	}
+	w.grouping = "/groupings?" + url.Values{"organization_id": {w.silkeborg.ID}, "groups": {"5"}, "compare": {strings.Join(lines, "\n")}}.Encode()
 	return w
 }
 
@@ -333,6 +353,10 @@ func TestBrowserEveryPageAccessible(t *testing.T) {
 		"GET /collaborations/{id}/strategies":   {"table.coverage tbody tr"},
 		"GET /collaborations/{id}/ambitions":    {"h2"},
 		"GET /forums/{id}":                      {"table.meetings tbody tr"},
+		"GET /initiatives/new":                  {"fieldset#f-invite input:checked"},
+		"GET /organizations/{id}/opportunities": {"ol.opportunity-list li .actions a", "svg.windows-chart", "table.window-members tbody tr", "table.harmonisation-tasks tbody tr"},
+		"GET /who-can-help":                     {"#longest-h", "select#f-system_id option[selected]"},
+		"GET /groupings":                        {"svg#grouping-map a[href]", ".grouping-group", ".group-labels text", ".grouping-compared table"},
 	}
 	for _, v := range visits {
 		if !anonymousPages[v.pattern] {

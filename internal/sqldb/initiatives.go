@@ -673,12 +673,43 @@ func (db *DB) ProposeInitiative(ctx context.Context, actor *samspil.Actor, in sa
 			return err
 		}
 		id = created.ID
-		return tx.Audit(auditEntry{OrgID: owner.ID, Action: "initiative.create", ObjectType: "initiative", ObjectID: x.ID, After: created})
+		if err := tx.Audit(auditEntry{OrgID: owner.ID, Action: "initiative.create", ObjectType: "initiative", ObjectID: x.ID, After: created}); err != nil {
+			return err
+		}
+		return db.inviteOnProposal(tx, created, in.Invite)
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.FindInitiative(ctx, actor, id)
+}
+
+// maxProposalInvites bounds the organisations one proposal invites.
+const maxProposalInvites = 100
+
+// inviteOnProposal invites the organisations ids to the initiative x just
+// proposed, in the proposal's transaction: an organisation named twice,
+// the owner itself or one the proposer cannot see fails the whole
+// proposal, with the field invite[i] named.
+func (db *DB) inviteOnProposal(tx *Tx, x *samspil.Initiative, ids []string) error {
+	if len(ids) > maxProposalInvites {
+		return samspil.ErrorAt(samspil.EINVALID, "invite", "takes at most %d organisations", maxProposalInvites)
+	}
+	seen := map[string]bool{}
+	for i, ref := range ids {
+		path := "invite[" + strconv.Itoa(i) + "]"
+		orgID, err := db.setParticipation(tx, x.ID, samspil.ParticipationInput{OrganizationID: ref, State: samspil.ParticipationInvited})
+		switch {
+		case samspil.ErrorCode(err) == samspil.ECONFLICT && seen[ref]:
+			return samspil.ErrorAt(samspil.EINVALID, path, "lists %s twice", ref)
+		case err != nil:
+			return samspil.RenameFields(err, func(string) string { return path })
+		case orgID == x.OwnerID:
+			return samspil.ErrorAt(samspil.EINVALID, path, "names the owner, which takes part already")
+		}
+		seen[ref], seen[orgID] = true, true
+	}
+	return nil
 }
 
 // UpdateInitiative changes an initiative's own fields.
@@ -893,78 +924,9 @@ func (db *DB) PassGate(ctx context.Context, actor *samspil.Actor, id string, ver
 func (db *DB) SetParticipation(ctx context.Context, actor *samspil.Actor, id string, in samspil.ParticipationInput) (*samspil.Participation, error) {
 	var orgID string
 	err := db.update(ctx, actor, func(tx *Tx) error {
-		today := samspil.Today(tx.now)
-		if err := in.Validate(today); err != nil {
-			return err
-		}
-		x, c, err := db.lockedInitiative(tx, id)
-		if err != nil {
-			return err
-		}
-		org, err := db.findOrg(ctx, tx, actor, in.OrganizationID)
-		if samspil.ErrorCode(err) == samspil.ENOTFOUND {
-			return samspil.ErrorAt(samspil.EINVALID, "organization_id", "is not an organisation you can see")
-		}
-		if err != nil {
-			return err
-		}
-		orgID = org.ID
-		if err := actor.RequireSetParticipation(org.ID, org.Name, in.State, actor.MayManageInitiative(x, c, today)); err != nil {
-			return err
-		}
-		if x.Phase.Final() {
-			return samspil.Errorf(samspil.ECONFLICT, "the initiative is %s; nobody joins or leaves it any more", samspil.Term(x.Phase))
-		}
-		var before *samspil.Participation
-		for i := range x.Participations {
-			if x.Participations[i].OrganizationID == org.ID {
-				before = &x.Participations[i]
-			}
-		}
-		var from samspil.ParticipationState
-		if before != nil {
-			from = before.State
-		}
-		if err := samspil.CheckParticipationMove(from, in.State); err != nil {
-			return err
-		}
-		on := in.Day(today)
-		if before != nil && on.Before(before.Since) {
-			return samspil.ErrorAt(samspil.EINVALID, "on", "must not be before the organisation's last change (%s)", before.Since.String())
-		}
-		after := samspil.Participation{OrganizationID: org.ID, OrganizationName: org.Name, State: in.State, Since: on, Reason: in.Reason,
-			Resources: []samspil.ResourcePledge{}}
-		if before != nil {
-			after.Resources = before.Resources
-		}
-		if in.Resources != nil {
-			after.Resources = *in.Resources
-		}
-		resources, err := json.Marshal(after.Resources)
-		if err != nil {
-			return err
-		}
-		if before == nil {
-			_, err = tx.ExecContext(ctx, `INSERT INTO initiative_participations (initiative_id, organization_id, state, since, reason, resources_json,
-				version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)`, x.ID, org.ID, string(after.State), on, after.Reason,
-				string(resources), tx.now)
-		} else {
-			_, err = tx.ExecContext(ctx, `UPDATE initiative_participations SET state = $3, since = $4, reason = $5, resources_json = $6,
-				version = version + 1, updated_at = $7 WHERE initiative_id = $1 AND organization_id = $2`, x.ID, org.ID, string(after.State), on,
-				after.Reason, string(resources), tx.now)
-		}
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO participation_events (id, initiative_id, organization_id, state, on_date, reason, by_name, recorded_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newID(), x.ID, org.ID, string(after.State), on, after.Reason, actorLabel(actor), tx.now); err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, `UPDATE initiatives SET updated_at = $2 WHERE id = $1`, x.ID, tx.now); err != nil {
-			return err
-		}
-		return tx.Audit(auditEntry{OrgID: org.ID, Action: "initiative.participation", ObjectType: "initiative",
-			ObjectID: x.ID, Before: before, After: after})
+		var err error
+		orgID, err = db.setParticipation(tx, id, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -979,6 +941,83 @@ func (db *DB) SetParticipation(ctx context.Context, actor *samspil.Actor, id str
 		}
 	}
 	return nil, samspil.NotFound("participation")
+}
+
+// setParticipation records an organisation's stand in the initiative id
+// in the transaction tx, as tx's actor, and returns the organisation's ID.
+func (db *DB) setParticipation(tx *Tx, id string, in samspil.ParticipationInput) (string, error) {
+	ctx, actor := tx.ctx, tx.actor
+	today := samspil.Today(tx.now)
+	if err := in.Validate(today); err != nil {
+		return "", err
+	}
+	x, c, err := db.lockedInitiative(tx, id)
+	if err != nil {
+		return "", err
+	}
+	org, err := db.findOrg(ctx, tx, actor, in.OrganizationID)
+	if samspil.ErrorCode(err) == samspil.ENOTFOUND {
+		return "", samspil.ErrorAt(samspil.EINVALID, "organization_id", "is not an organisation you can see")
+	}
+	if err != nil {
+		return "", err
+	}
+	if err := actor.RequireSetParticipation(org.ID, org.Name, in.State, actor.MayManageInitiative(x, c, today)); err != nil {
+		return "", err
+	}
+	if x.Phase.Final() {
+		return "", samspil.Errorf(samspil.ECONFLICT, "the initiative is %s; nobody joins or leaves it any more", samspil.Term(x.Phase))
+	}
+	var before *samspil.Participation
+	for i := range x.Participations {
+		if x.Participations[i].OrganizationID == org.ID {
+			before = &x.Participations[i]
+		}
+	}
+	var from samspil.ParticipationState
+	if before != nil {
+		from = before.State
+	}
+	if err := samspil.CheckParticipationMove(from, in.State); err != nil {
+		return "", err
+	}
+	on := in.Day(today)
+	if before != nil && on.Before(before.Since) {
+		return "", samspil.ErrorAt(samspil.EINVALID, "on", "must not be before the organisation's last change (%s)", before.Since.String())
+	}
+	after := samspil.Participation{OrganizationID: org.ID, OrganizationName: org.Name, State: in.State, Since: on, Reason: in.Reason,
+		Resources: []samspil.ResourcePledge{}}
+	if before != nil {
+		after.Resources = before.Resources
+	}
+	if in.Resources != nil {
+		after.Resources = *in.Resources
+	}
+	resources, err := json.Marshal(after.Resources)
+	if err != nil {
+		return "", err
+	}
+	if before == nil {
+		_, err = tx.ExecContext(ctx, `INSERT INTO initiative_participations (initiative_id, organization_id, state, since, reason, resources_json,
+			version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)`, x.ID, org.ID, string(after.State), on, after.Reason,
+			string(resources), tx.now)
+	} else {
+		_, err = tx.ExecContext(ctx, `UPDATE initiative_participations SET state = $3, since = $4, reason = $5, resources_json = $6,
+			version = version + 1, updated_at = $7 WHERE initiative_id = $1 AND organization_id = $2`, x.ID, org.ID, string(after.State), on,
+			after.Reason, string(resources), tx.now)
+	}
+	if err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO participation_events (id, initiative_id, organization_id, state, on_date, reason, by_name, recorded_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, newID(), x.ID, org.ID, string(after.State), on, after.Reason, actorLabel(actor), tx.now); err != nil {
+		return "", err
+	}
+	if _, err := tx.ExecContext(ctx, `UPDATE initiatives SET updated_at = $2 WHERE id = $1`, x.ID, tx.now); err != nil {
+		return "", err
+	}
+	return org.ID, tx.Audit(auditEntry{OrgID: org.ID, Action: "initiative.participation", ObjectType: "initiative",
+		ObjectID: x.ID, Before: before, After: after})
 }
 
 // InitiativeInvitations lists the invitations to initiatives waiting for

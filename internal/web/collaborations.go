@@ -197,6 +197,12 @@ func (w *Web) showCollaboration(rw http.ResponseWriter, r *http.Request, status 
 			return
 		}
 	}
+	// A link may choose the organisation to invite (the Muligheder page's
+	// "Inviter til samarbejde"): the invite form opens with it chosen.
+	if org := r.URL.Query().Get("invite"); d.CanManage && open == "" && r.Method == http.MethodGet && org != "" {
+		d.Open = formInvite
+		d.defaults[formInvite].Set("organization_id", org)
+	}
 	v := w.newView(r, "collaborations", d)
 	v.Title = c.Name
 	if formErr != nil {

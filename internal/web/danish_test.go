@@ -334,6 +334,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /organizations/{id}/contracts/new":  "/organizations/" + s + "/contracts/new",
 		"GET /organizations/{id}/import":         "/organizations/" + s + "/import",
 		"GET /organizations/{id}/calendar-feeds": "/organizations/" + s + "/calendar-feeds",
+		"GET /organizations/{id}/opportunities":  "/organizations/" + s + "/opportunities",
 		"GET /join/{secret}":                     "/join/" + w.joinSecret,
 		"GET /password-reset/{secret}":           "/password-reset/no-such-link",
 		"GET /systems/{id}":                      "/systems/" + w.system,
@@ -438,7 +439,15 @@ func TestDanishEverywhere(t *testing.T) {
 		}
 		paths = append(paths, "/collaborations/"+w.otherCollab, "/decisions/"+w.openDecision, "/organizations/"+w.viborg.ID,
 			"/organizations/"+w.viborg.ID+"/deadlines", "/organizations/"+w.viborg.ID+"/landscape", "/organizations?q=Silkeborg",
-			"/systems?q=ESDH")
+			"/systems?q=ESDH",
+			// Who can help, by system and by a KLE group; a grouping of
+			// Denmark compared with its five regions, and a bad one.
+			"/who-can-help?system_id="+w.system, "/who-can-help?task=00.14", "/who-can-help?task=ukendt",
+			groupingExample(t, app, w.silkeborg.ID), "/groupings?organization_id="+w.silkeborg.ID+"&groups=200")
+		// Muligheder, filtered, and with filters it refuses.
+		paths = append(paths, "/organizations/"+w.silkeborg.ID+"/opportunities?not_partners=1&min_population=20.000&months=24",
+			"/organizations/"+w.silkeborg.ID+"/opportunities?min_population=mange&max_population=-1&months=0&region=x",
+			"/initiatives/new?model=procurement&invite="+w.viborg.ID)
 		for _, p := range paths {
 			get(w.admin, "admin", p)
 			get(w.operator, "operator", p)

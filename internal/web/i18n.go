@@ -289,6 +289,12 @@ func (w *Web) sayPhrase(lang string, p samspil.Phrase) string {
 			if w.cat.has("term." + string(v)) {
 				a = w.cat.text(lang, "term."+string(v))
 			}
+		case samspil.Number:
+			a = verbatim(thousands(int(v), lang))
+		case samspil.Category:
+			if w.cat.has("category." + string(v)) {
+				a = w.cat.text(lang, "category."+string(v))
+			}
 		case samspil.Date:
 			a = samspil.LongDate(v, lang)
 		case *samspil.Date:
@@ -302,6 +308,13 @@ func (w *Web) sayPhrase(lang string, p samspil.Phrase) string {
 	}
 	return w.cat.message(lang, p.Format, args...)
 }
+
+// verbatim is text that prints as itself under any verb, so that a
+// number formatted for the reader fills the %d of its format.
+type verbatim string
+
+// Format writes the text whatever the verb.
+func (v verbatim) Format(f fmt.State, _ rune) { io.WriteString(f, string(v)) }
 
 // Say returns a computed sentence in lang, for other parts of samspil that
 // write to people, such as e-mail notices.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -22,7 +23,26 @@ type proposeData struct {
 	Systems        []systemOption
 	Strategies     []strategyGoals
 	Names          initiativeNames
+	// Invited are the organisations the proposal invites, as the form
+	// names them (prefilled from the Muligheder page).
+	Invited []invitedOption
 }
+
+// invitedOption is an organisation the proposal invites, a check box.
+type invitedOption struct {
+	ID, Name string
+}
+
+// maxPrefilledInvites bounds the organisations a link to the form may
+// name; the store refuses more too.
+const maxPrefilledInvites = 100
+
+// proposePrefill are the fields a link to the form may fill (the
+// Muligheder page's one-click actions): one value each, and the lists.
+var (
+	proposePrefill     = []string{"title", "description", "owner_id", "collaboration_id", "model", "visibility", "tasks", "cost_key"}
+	proposePrefillList = []string{"system_ids", "invite"}
+)
 
 // systemOption is a catalogue system the form offers.
 type systemOption struct {
@@ -49,8 +69,21 @@ func (w *Web) newInitiativePage(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, samspil.Errorf(samspil.EFORBIDDEN, "only administrators and editors of an organisation may propose initiatives on its behalf"))
 		return
 	}
-	w.showProposeForm(rw, r, http.StatusOK, nil, url.Values{"model": {string(samspil.ModelImplementation)},
-		"visibility": {string(samspil.VisibilitySector)}})
+	form := url.Values{"model": {string(samspil.ModelImplementation)}, "visibility": {string(samspil.VisibilitySector)}}
+	q := r.URL.Query()
+	for _, k := range proposePrefill {
+		if v := strings.TrimSpace(q.Get(k)); v != "" {
+			form.Set(k, v)
+		}
+	}
+	for _, k := range proposePrefillList {
+		for _, v := range q[k] {
+			if v = strings.TrimSpace(v); v != "" && !slices.Contains(form[k], v) && len(form[k]) < maxPrefilledInvites {
+				form.Add(k, v)
+			}
+		}
+	}
+	w.showProposeForm(rw, r, http.StatusOK, nil, form)
 }
 
 func (w *Web) showProposeForm(rw http.ResponseWriter, r *http.Request, status int, formErr error, form url.Values) {
@@ -120,6 +153,18 @@ func (w *Web) showProposeForm(rw http.ResponseWriter, r *http.Request, status in
 			d.Strategies = append(d.Strategies, sg)
 		}
 	}
+	for _, id := range form["invite"] {
+		org, err := w.store.FindOrganization(ctx, actor, id)
+		switch {
+		case err == nil:
+			if !slices.ContainsFunc(d.Invited, func(o invitedOption) bool { return o.ID == org.ID }) {
+				d.Invited = append(d.Invited, invitedOption{ID: org.ID, Name: org.Name})
+			}
+		case samspil.ErrorCode(err) != samspil.ENOTFOUND:
+			w.fail(rw, r, err)
+			return
+		}
+	}
 	if form.Get("owner_id") == "" && len(d.Owners) > 0 {
 		form.Set("owner_id", d.Owners[0].ID)
 	}
@@ -169,6 +214,11 @@ func initiativeForm(f url.Values) (samspil.InitiativeInput, error) {
 			in.SystemIDs = append(in.SystemIDs, id)
 		}
 	}
+	for _, id := range f["invite"] {
+		if id = strings.TrimSpace(id); id != "" {
+			in.Invite = append(in.Invite, id)
+		}
+	}
 	var v samspil.Validation
 	for _, g := range f["goals"] {
 		sid, n, _ := strings.Cut(g, ":")
@@ -192,6 +242,8 @@ func proposeFields(err error) error {
 		switch {
 		case strings.HasPrefix(path, "goals"):
 			return "goals"
+		case strings.HasPrefix(path, "invite"):
+			return "invite"
 		case strings.HasPrefix(path, "cost."):
 			return "cost_key"
 		}

@@ -24,6 +24,7 @@ import (
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpx"
+	"github.com/samspil/samspil/internal/opportunity"
 )
 
 //go:embed templates/*.html
@@ -42,6 +43,9 @@ type Config struct {
 	// and password reset links. Without it, invitation links are only shown
 	// to the administrator, and passwords cannot be reset by e-mail.
 	SendMail func(ctx context.Context, to, subject, text string) error
+	// Opportunities answers where working together makes sense (the
+	// Muligheder page).
+	Opportunities *opportunity.Engine
 }
 
 // Web serves the pages.

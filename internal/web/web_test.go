@@ -1455,7 +1455,8 @@ func TestDomainErrorsTranslated(t *testing.T) {
 	root := filepath.Join("..", "..")
 	dirs := []string{root, filepath.Join(root, "internal", "sqldb"), filepath.Join(root, "internal", "auth"), ".",
 		filepath.Join(root, "internal", "httpx"), filepath.Join(root, "internal", "landscapeio"),
-		filepath.Join(root, "internal", "tabular"), filepath.Join(root, "internal", "kle"), filepath.Join(root, "internal", "mail"), filepath.Join(root, "internal", "rrule")}
+		filepath.Join(root, "internal", "tabular"), filepath.Join(root, "internal", "kle"), filepath.Join(root, "internal", "mail"), filepath.Join(root, "internal", "rrule"),
+		filepath.Join(root, "internal", "opportunity")}
 	formats := map[string][]string{}
 	for _, dir := range dirs {
 		forEachCall(t, dir, func(pos token.Position, name string, args []ast.Expr) {
