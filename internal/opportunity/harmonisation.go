@@ -179,16 +179,40 @@ func intersects(a, b []int32) bool {
 }
 
 // differentTasks counts, per category of the asker's systems, the tasks
-// the asker (whose tasks are ours, taskSystems) and the candidate both cover (the candidate's usages as the
-// asker sees them) with no system in common: the evidence of a
-// harmonisation candidate in a partner suggestion.
+// the asker (whose tasks are ours, taskSystems) and the candidate both
+// cover (the candidate's usages as the asker sees them) with no system in
+// common: the evidence of a harmonisation candidate in a partner
+// suggestion. It gathers the candidate's (task, system) pairs in a list
+// rather than a map: it runs for every suggestion.
 func (x *Index) differentTasks(ours map[int32][]int32, a, c int32) map[string]int {
-	theirs := x.taskSystems(c, x.orgs[a].ID)
-	out := map[string]int{}
-	for task, mine := range ours {
-		if sys, ok := theirs[task]; ok && !intersects(mine, sys) {
+	v := x.viewerOf(a)
+	type taskSys struct{ task, sys int32 }
+	var pairs []taskSys
+	for _, u := range x.uses[c] {
+		if !v.sees(c, u.vis) {
+			continue
+		}
+		for _, t := range x.usageTasks(c, u.sys) {
+			if _, ok := ours[t]; ok {
+				pairs = append(pairs, taskSys{t, u.sys})
+			}
+		}
+	}
+	slices.SortFunc(pairs, func(p, q taskSys) int { return cmp.Or(cmp.Compare(p.task, q.task), cmp.Compare(p.sys, q.sys)) })
+	var out map[string]int
+	for i := 0; i < len(pairs); {
+		j := i
+		theirs := make([]int32, 0, 4)
+		for ; j < len(pairs) && pairs[j].task == pairs[i].task; j++ {
+			theirs = append(theirs, pairs[j].sys)
+		}
+		if mine := ours[pairs[i].task]; !intersects(mine, theirs) {
+			if out == nil {
+				out = map[string]int{}
+			}
 			out[x.cats[mine[0]]]++
 		}
+		i = j
 	}
 	return out
 }

@@ -467,10 +467,17 @@ func (b *baseline) windows(months, limit int) ([]opportunity.Window, error) {
 		w := opportunity.Window{Kind: opportunity.WindowSystem, SystemID: sys, From: mine.next, To: mine.next, ActBy: mine.actBy}
 		w.Members = append(w.Members, opportunity.WindowMember{OrgID: b.asker, Name: me.name, Region: me.region, Population: me.population,
 			ContractID: mine.id, SystemID: sys, NextDecision: mine.next, ActBy: mine.actBy})
-		for _, c := range cands {
-			if c.next.Before(start) || c.next.After(end) {
-				continue
-			}
+		in := slices.DeleteFunc(cands, func(c contract) bool { return c.next.Before(start) || c.next.After(end) })
+		if len(in) > opportunity.MaxWindowMembers-1 {
+			// The window lists those whose decisions are nearest ours.
+			slices.SortStableFunc(in, func(p, q contract) int {
+				return cmp.Compare(baselineGap(p.next, mine.next), baselineGap(q.next, mine.next))
+			})
+			w.Others = len(in) - (opportunity.MaxWindowMembers - 1)
+			in = in[:opportunity.MaxWindowMembers-1]
+			slices.SortFunc(in, func(p, q contract) int { return cmp.Or(p.next.Compare(q.next), cmp.Compare(p.org, q.org)) })
+		}
+		for _, c := range in {
 			o := orgs[c.org]
 			w.Members = append(w.Members, opportunity.WindowMember{OrgID: c.org, Name: o.name, Region: o.region, Population: o.population,
 				ContractID: c.id, SystemID: sys, NextDecision: c.next, ActBy: c.actBy})
