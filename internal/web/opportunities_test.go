@@ -79,7 +79,7 @@ func TestOpportunitiesPage(t *testing.T) {
 		noInlineStyle(t, res)
 		// Harmonisation with the partner Viborg, with the KLE titles.
 		mustContain(t, squashed(res), "KLE-opgaver I begge løser: 1 med forskellige systemer, 1 med et system I deler", "Lignende størrelse (101.574 og 97.621 indbyggere)",
-			`<th scope="row">00.01.00 Kommunens styrelse i almindelighed</th>`, `Viborg Kommune</a>: Cura</li>`)
+			`<th scope="row"><a href="/who-can-help?task=00.01.00">00.01.00 Kommunens styrelse i almindelighed</a></th>`, `Viborg Kommune</a>: Cura</li>`)
 
 		// The filters apply: only not yet partners, a region, a size band.
 		filtered := func(query string) []string {
