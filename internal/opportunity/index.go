@@ -30,13 +30,28 @@ type Index struct {
 	taskNum  map[string]int32
 	// uses are each organisation's usages, by system number.
 	uses [][]use
+	// orgLevel is each organisation's own visibility, and isCand whether
+	// it may be suggested (candidate).
+	orgLevel []level
+	isCand   []bool
 	// useTasks are the tasks of the usages whose organisation changed the
 	// system's tasks (TaskChanges), by useKey; the others have their
 	// system's.
 	useTasks map[uint64][]int32
 	// postings are, per system, the organisations that use it, by
-	// organisation number.
+	// organisation number; for a dense system only the uses its bits do
+	// not hold (those not shared with every signed-in organisation).
 	postings [][]posting
+	// The dense systems, those used openly by a large share of the
+	// organisations (say, an ESDH system three in four run), are held as
+	// bits rather than in posting lists, which would be long: densePos
+	// gives, per system, its bit or -1, and bits holds, per organisation,
+	// nd words with the bit of each dense system it uses openly (sector
+	// or public). A partner query adds up a candidate's dense systems a
+	// byte at a time from tables of the asker's points (partners.go).
+	densePos []int32
+	nd       int
+	bits     []uint64
 	// commons counts, per system, the organisations whose use of it is
 	// shared with every signed-in organisation (sector or public): the
 	// rarity of a system is counted over these only, so that no private
@@ -119,8 +134,9 @@ func (v viewer) sees(owner int32, l level) bool {
 }
 
 type use struct {
-	sys int32
-	vis level
+	sys     int32
+	vis     level
+	changes bool // the usage changes its system's tasks (TaskChanges)
 }
 
 // level is a visibility as the index keeps it: its rank in
@@ -224,9 +240,11 @@ type Builder struct {
 	kept map[uint64]taskChanges
 }
 
-// taskChanges are the task changes of the usage kept for a system: the
-// widest, and of those the first (a narrower usage's changes must not
-// show).
+// taskChanges are the task changes of the usage kept for a system: of
+// the usages with changes, the widest and of those the first. They count
+// only when that usage is also the first of the widest of all the
+// organisation's usages of the system (a narrower usage's changes must
+// not show); finishUses checks.
 type taskChanges struct {
 	rank level
 	tc   []samspil.TaskChange
@@ -271,13 +289,22 @@ func (b *Builder) Index() *Index {
 	x.openly = make([]bool, len(x.orgs))
 	for o := range x.uses {
 		for _, u := range x.uses[o] {
-			x.postings[u.sys] = append(x.postings[u.sys], posting{org: int32(o), vis: u.vis})
 			if shared(u.vis) {
 				x.commons[u.sys]++
 				if !x.openly[o] {
 					x.openly[o] = true
 					x.commonsTotal++
 				}
+			}
+		}
+	}
+	x.chooseDense()
+	x.bits = make([]uint64, len(x.orgs)*x.nd)
+	for o := range x.uses {
+		x.setBits(int32(o))
+		for _, u := range x.uses[o] {
+			if x.densePos[u.sys] < 0 || !shared(u.vis) {
+				x.postings[u.sys] = append(x.postings[u.sys], posting{org: int32(o), vis: u.vis})
 			}
 		}
 	}
@@ -294,6 +321,50 @@ func (b *Builder) Index() *Index {
 	return x
 }
 
+// Dense systems: a system is held as bits when at least one in
+// denseShare of the organisations sharing their landscape use it openly,
+// and at least denseMin; the maxDense most used at most. (Variables for
+// the tests, which make every system dense or none.)
+var (
+	denseShare int64 = 16
+	denseMin   int32 = 64
+	maxDense         = 2048
+)
+
+// chooseDense chooses the dense systems from the counts of their open
+// uses, the most used first: which systems are dense decides only how a
+// query adds up, never what it answers.
+func (x *Index) chooseDense() {
+	var dense []int32
+	for s, n := range x.commons {
+		if n >= denseMin && int64(n)*denseShare >= int64(x.commonsTotal) && n > 0 {
+			dense = append(dense, int32(s))
+		}
+	}
+	slices.SortFunc(dense, func(a, b int32) int { return cmp.Or(cmp.Compare(x.commons[b], x.commons[a]), cmp.Compare(a, b)) })
+	dense = dense[:min(len(dense), maxDense)]
+	x.densePos = make([]int32, len(x.ids))
+	for s := range x.densePos {
+		x.densePos[s] = -1
+	}
+	for i, s := range dense {
+		x.densePos[s] = int32(i)
+	}
+	x.nd = (len(dense) + 63) / 64
+}
+
+// setBits sets the organisation o's bits from its uses (its words
+// cleared first).
+func (x *Index) setBits(o int32) {
+	row := x.bits[int(o)*x.nd : int(o+1)*x.nd]
+	clear(row)
+	for _, u := range x.uses[o] {
+		if p := x.densePos[u.sys]; p >= 0 && shared(u.vis) {
+			row[p/64] |= 1 << (p % 64)
+		}
+	}
+}
+
 // setSystem adds a catalogue entry or replaces its name, category and
 // tasks, and returns its number.
 func (x *Index) setSystem(s System) int32 {
@@ -307,6 +378,9 @@ func (x *Index) setSystem(s System) int32 {
 		x.sysTasks = append(x.sysTasks, nil)
 		x.postings = append(x.postings, nil)
 		x.commons = append(x.commons, 0)
+		if x.densePos != nil {
+			x.densePos = append(x.densePos, -1)
+		}
 		if x.sysContracts != nil {
 			x.sysContracts = append(x.sysContracts, nil)
 		}
@@ -330,13 +404,15 @@ func (x *Index) system(id, name string) int32 {
 // returns its number.
 func (x *Index) setOrg(o Org) int32 {
 	if n, ok := x.byID[o.ID]; ok {
-		x.orgs[n], x.fold[n] = o, samspil.Fold(o.Name)
+		x.orgs[n], x.fold[n], x.orgLevel[n], x.isCand[n] = o, samspil.Fold(o.Name), levelOf(o.Visibility), candidate(&o)
 		return n
 	}
 	n := int32(len(x.orgs))
 	x.byID[o.ID] = n
 	x.orgs = append(x.orgs, o)
 	x.fold = append(x.fold, samspil.Fold(o.Name))
+	x.orgLevel = append(x.orgLevel, levelOf(o.Visibility))
+	x.isCand = append(x.isCand, candidate(&o))
 	return n
 }
 
@@ -370,7 +446,10 @@ func (x *Index) addUsage(u Usage, only map[int32]bool, kept map[uint64]taskChang
 	}
 	s := x.system(u.SystemID, u.SystemName)
 	v := levelOf(u.Visibility)
-	x.uses[o] = append(x.uses[o], use{sys: s, vis: v})
+	x.uses[o] = append(x.uses[o], use{sys: s, vis: v, changes: len(u.TaskChanges) > 0})
+	if len(u.TaskChanges) == 0 {
+		return // most usages: nothing to keep, no map entry
+	}
 	if k, ok := kept[useKey(o, s)]; !ok || v > k.rank {
 		kept[useKey(o, s)] = taskChanges{v, u.TaskChanges}
 	}
@@ -385,15 +464,20 @@ func (x *Index) finishUses(only map[int32]bool, kept map[uint64]taskChanges) {
 		if only != nil && !only[int32(o)] {
 			continue
 		}
-		slices.SortFunc(us, func(a, b use) int {
+		// Stable: of the widest usages of a system, the first sorts first.
+		slices.SortStableFunc(us, func(a, b use) int {
 			return cmp.Or(cmp.Compare(a.sys, b.sys), cmp.Compare(b.vis, a.vis))
 		})
-		x.uses[o] = slices.Clip(slices.CompactFunc(us, func(a, b use) bool { return a.sys == b.sys }))
-	}
-	for key, k := range kept {
-		if len(k.tc) > 0 {
-			x.useTasks[key] = x.changedTasks(int32(uint32(key)), k.tc)
+		us = slices.Clip(slices.CompactFunc(us, func(a, b use) bool { return a.sys == b.sys }))
+		for i, u := range us {
+			if u.changes {
+				if k := kept[useKey(int32(o), u.sys)]; len(k.tc) > 0 {
+					x.useTasks[useKey(int32(o), u.sys)] = x.changedTasks(u.sys, k.tc)
+				}
+				us[i].changes = false
+			}
 		}
+		x.uses[o] = us
 	}
 	for len(x.postings) < len(x.ids) {
 		x.postings = append(x.postings, nil)
@@ -459,7 +543,7 @@ func (x *Index) addContract(c Contract, only map[int32]bool) []int32 {
 // shares with it every list no change touches.
 func (x *Index) Update(u *Facts) *Index {
 	y := *x
-	y.orgs, y.fold = slices.Clone(x.orgs), slices.Clone(x.fold)
+	y.orgs, y.fold, y.orgLevel, y.isCand = slices.Clone(x.orgs), slices.Clone(x.fold), slices.Clone(x.orgLevel), slices.Clone(x.isCand)
 	if slices.ContainsFunc(u.Orgs, func(o Org) bool { _, ok := x.byID[o.ID]; return !ok }) {
 		y.byID = maps.Clone(x.byID) // a new organisation
 	}
@@ -467,6 +551,7 @@ func (x *Index) Update(u *Facts) *Index {
 	y.names, y.ids, y.cats, y.tasks = slices.Clone(x.names), slices.Clone(x.ids), slices.Clone(x.cats), slices.Clone(x.tasks)
 	y.sysTasks, y.postings, y.commons = slices.Clone(x.sysTasks), slices.Clone(x.postings), slices.Clone(x.commons)
 	y.uses, y.openly, y.sysContracts = slices.Clone(x.uses), slices.Clone(x.openly), slices.Clone(x.sysContracts)
+	y.densePos, y.bits = slices.Clone(x.densePos), slices.Clone(x.bits)
 	y.useTasks = maps.Clone(x.useTasks)
 	for _, s := range u.Systems {
 		y.setSystem(s)
@@ -480,14 +565,19 @@ func (x *Index) Update(u *Facts) *Index {
 		y.uses = append(y.uses, nil)
 		y.openly = append(y.openly, false)
 	}
+	y.bits = append(y.bits, make([]uint64, len(y.orgs)*y.nd-len(y.bits))...)
 
 	// Usages: take the changed organisations out of the posting lists of
-	// the systems they used, put their new usages in.
+	// the systems they used and out of the counts, put their new usages
+	// in.
 	dirty := map[int32]bool{} // systems whose posting lists change
 	for o := range changed {
 		for _, us := range y.uses[o] {
 			dirty[us.sys] = true
 			delete(y.useTasks, useKey(o, us.sys))
+			if shared(us.vis) {
+				y.commons[us.sys]--
+			}
 		}
 		y.uses[o] = nil
 		if y.openly[o] {
@@ -500,37 +590,34 @@ func (x *Index) Update(u *Facts) *Index {
 		y.addUsage(us, changed, kept)
 	}
 	y.finishUses(changed, kept)
-	for o := range changed {
-		for _, us := range y.uses[o] {
-			dirty[us.sys] = true
-			if shared(us.vis) && !y.openly[o] {
-				y.openly[o] = true
-				y.commonsTotal++
-			}
-		}
-	}
 	for len(y.postings) < len(y.ids) {
 		y.postings = append(y.postings, nil)
 		y.commons = append(y.commons, 0)
+	}
+	for o := range changed {
+		y.setBits(o)
+		for _, us := range y.uses[o] {
+			dirty[us.sys] = true
+			if shared(us.vis) {
+				y.commons[us.sys]++
+				if !y.openly[o] {
+					y.openly[o] = true
+					y.commonsTotal++
+				}
+			}
+		}
 	}
 	for sys := range dirty {
 		list := slices.DeleteFunc(slices.Clone(y.postings[sys]), func(p posting) bool { return changed[p.org] })
 		for o := range changed {
 			for _, us := range y.uses[o] {
-				if us.sys == sys {
+				if us.sys == sys && (y.densePos[sys] < 0 || !shared(us.vis)) {
 					list = append(list, posting{org: o, vis: us.vis})
 				}
 			}
 		}
 		slices.SortFunc(list, func(a, b posting) int { return cmp.Compare(a.org, b.org) })
 		y.postings[sys] = list
-		var n int32
-		for _, p := range list {
-			if shared(p.vis) {
-				n++
-			}
-		}
-		y.commons[sys] = n
 	}
 
 	// Contracts: the same for the lists of the systems they cover.
@@ -684,7 +771,7 @@ func (x *Index) Stats() Stats {
 
 // candidate reports whether an organisation may be suggested as a
 // partner: public bodies and communities, not companies.
-func candidate(o Org) bool { return o.Kind != samspil.KindCompany }
+func candidate(o *Org) bool { return o.Kind != samspil.KindCompany }
 
 // byScore orders suggestions by score, highest first, then by name.
 func byScore(a, b Suggestion) int {

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"maps"
 	"math"
+	"math/bits"
 	"slices"
 
 	"github.com/samspil/samspil"
@@ -124,34 +125,46 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	}
 	me := x.orgs[a]
 	v := x.viewerOf(a)
-	score := make([]float64, len(x.orgs))
+	// Scores are in thousandths of a point, as terms are rounded: the sum
+	// is exact and is the score explain adds up term by term, so the heap
+	// keeps exactly the first of the ranking.
+	score := make([]int32, len(x.orgs))
 	total := int(x.commonsTotal)
+	dense := make([]int32, x.nd*64) // our points per dense bit
 	for _, u := range x.uses[a] {
-		pts := round3(w.SharedSystem * Rarity(int(x.commons[u.sys]), total))
+		pts := milli(w.SharedSystem * Rarity(int(x.commons[u.sys]), total))
 		if pts == 0 {
 			continue // a system every organisation sharing its landscape runs: no points to add
 		}
+		if p := x.densePos[u.sys]; p >= 0 {
+			dense[p] = int32(pts)
+		}
 		for _, p := range x.postings[u.sys] {
 			if p.org != a && v.sees(p.org, p.vis) {
-				score[p.org] += pts
+				score[p.org] += int32(pts)
 			}
 		}
 	}
+	sum := x.denseSum(dense)
 	mine := x.liveContracts(a, q.Today)
 	seen := make([]int32, len(x.orgs)) // the system (plus one) a candidate last got joint procurement for
 	today := dayOf(q.Today)
+	jp := int32(milli(w.JointProcurement))
 	for sys, ours := range mine {
 		// Their decisions within WindowMonths of one of ours.
 		lo, hi := ours[0].next.AddMonths(-w.WindowMonths), ours[0].next.AddMonths(w.WindowMonths)
 		for _, c := range ours[1:] {
 			lo, hi = min(lo, c.next.AddMonths(-w.WindowMonths)), max(hi, c.next.AddMonths(w.WindowMonths))
 		}
-		for _, c := range x.sysContracts[sys] {
-			if c.org == a || seen[c.org] == sys+1 || c.next < lo || c.next > hi || c.actBy < today || !v.sees(c.org, c.vis) {
+		list, order := x.sysContracts[sys], x.byNext[sys]
+		k, _ := slices.BinarySearchFunc(order, lo, func(i int32, d day) int { return cmp.Compare(list[i].next, d) })
+		for ; k < len(order) && list[order[k]].next <= hi; k++ {
+			c := &list[order[k]]
+			if c.org == a || seen[c.org] == sys+1 || c.actBy < today || !v.sees(c.org, c.vis) {
 				continue
 			}
-			if _, ok := jointProcurement(ours, []sysContract{c}, w.WindowMonths); ok {
-				score[c.org] += round3(w.JointProcurement)
+			if _, ok := jointProcurement(ours, []sysContract{*c}, w.WindowMonths); ok {
+				score[c.org] += jp
 				seen[c.org] = sys + 1
 			}
 		}
@@ -165,7 +178,7 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	for i := range x.orgs {
 		c := int32(i)
 		o := &x.orgs[i]
-		if c == a || !candidate(*o) || !v.sees(c, levelOf(o.Visibility)) {
+		if c == a || !x.isCand[i] || !v.sees(c, x.orgLevel[i]) {
 			continue
 		}
 		if q.Region != "" && o.Region != q.Region {
@@ -179,10 +192,7 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 				continue
 			}
 		}
-		// Every term is a multiple of 0.001: rounded, the sum is the
-		// score explain adds up term by term, so the heap keeps exactly
-		// the first of the ranking.
-		sc := round3(score[c] + publicScore(&me, o, together[c], w))
+		sc := int64(score[c]) + sum(c) + publicScore(&me, o, together[c], w)
 		if sc > 0 {
 			top.push(scored{org: c, score: sc, fold: x.fold[c], id: o.ID})
 		}
@@ -290,22 +300,22 @@ func (x *Index) explain(a, c int32, mine map[int32][]sysContract, ourTasks map[i
 	return s
 }
 
-// publicScore is the sum of the points of publicTerms, without writing
-// the terms: t is the pair's track record together.
-func publicScore(me, o *Org, t Together, w Weights) float64 {
-	var sc float64
+// publicScore is the sum of the points of publicTerms in thousandths,
+// without writing the terms: t is the pair's track record together.
+func publicScore(me, o *Org, t Together, w Weights) int64 {
+	var sc int64
 	if me.Population > 0 && o.Population > 0 {
 		ratio := float64(min(me.Population, o.Population)) / float64(max(me.Population, o.Population))
-		sc += round3(w.SimilarSize * ratio) // as publicTerms computes it, to the last bit
+		sc += milli(w.SimilarSize * ratio) // as publicTerms computes it, to the last bit
 	}
 	if o.Region != "" && o.Region == me.Region && o.Country == me.Country {
-		sc += round3(w.SameRegion)
+		sc += milli(w.SameRegion)
 	}
 	if t.Collaborations > 0 {
-		sc += round3(w.Collaboration * float64(t.Collaborations))
+		sc += milli(w.Collaboration * float64(t.Collaborations))
 	}
 	if t.Initiatives > 0 {
-		sc += round3(w.Initiative * float64(t.Initiatives))
+		sc += milli(w.Initiative * float64(t.Initiatives))
 	}
 	return sc
 }
@@ -346,10 +356,47 @@ func (x *Index) publicTerms(me, o Org, w Weights) []Term {
 // round3 rounds points to three decimals, as terms show them.
 func round3(v float64) float64 { return math.Round(v*1000) / 1000 }
 
+// milli is round3 in thousandths of a point.
+func milli(v float64) int64 { return int64(math.Round(v * 1000)) }
+
+// denseSum returns a function adding up, for a candidate, the points of
+// the dense systems it uses openly (x.bits), given our points per dense
+// bit: a table for each byte of bits in which we have points gives the
+// sum for each of its 256 values, so a candidate costs one look-up per
+// such byte rather than one per system.
+func (x *Index) denseSum(points []int32) func(c int32) int64 {
+	type block struct {
+		word  int
+		shift uint
+		sums  *[256]int32
+	}
+	var blocks []block
+	for b := 0; b < len(points)/8; b++ {
+		pts := points[b*8 : b*8+8]
+		if !slices.ContainsFunc(pts, func(p int32) bool { return p != 0 }) {
+			continue
+		}
+		sums := new([256]int32)
+		for v := 1; v < 256; v++ {
+			sums[v] = sums[v&(v-1)] + pts[bits.TrailingZeros8(uint8(v))]
+		}
+		blocks = append(blocks, block{word: b / 8, shift: uint(b%8) * 8, sums: sums})
+	}
+	nd := x.nd
+	return func(c int32) int64 {
+		row := x.bits[int(c)*nd : int(c+1)*nd]
+		var s int32
+		for _, b := range blocks {
+			s += b.sums[uint8(row[b.word]>>b.shift)]
+		}
+		return int64(s)
+	}
+}
+
 // scored is a candidate with its score.
 type scored struct {
 	org      int32
-	score    float64
+	score    int64 // in thousandths
 	fold, id string // the folded name and the ID, to break ties as byScore does
 }
 

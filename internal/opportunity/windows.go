@@ -192,7 +192,7 @@ func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, 
 				continue
 			}
 			o := &x.orgs[c.org]
-			if !candidate(*o) || !v.sees(c.org, levelOf(o.Visibility)) {
+			if !candidate(o) || !v.sees(c.org, x.orgLevel[c.org]) {
 				continue
 			}
 			cands = append(cands, cand{c, sys, int32(gap(c.next, own.next))})

@@ -342,3 +342,47 @@ func TestUpdateMatchesBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestDenseMatchesPostings: whether a system's open uses are held as bits
+// or in posting lists changes no answer, of a built index or an updated
+// one, at any limit.
+func TestDenseMatchesPostings(t *testing.T) {
+	defer func(share int64, least int32) { denseShare, denseMin = share, least }(denseShare, denseMin)
+	rng := rand.New(rand.NewPCG(9, 10))
+	for round := range 30 {
+		f := randomFacts(rng, 3+rng.IntN(12))
+		next := randomFacts(rng, len(f.Orgs))
+		delta := &Facts{Orgs: next.Orgs[:1]}
+		for _, u := range next.Usages {
+			if u.OrgID == next.Orgs[0].ID {
+				delta.Usages = append(delta.Usages, u)
+			}
+		}
+		answers := func() []any {
+			x := Build(f)
+			var out []any
+			for _, y := range []*Index{x, x.Update(delta)} {
+				for _, o := range f.Orgs {
+					for _, limit := range []int{1, 3, 50} {
+						p, err := y.Partners(o.ID, Query{Today: today, Limit: limit})
+						if err != nil {
+							t.Fatal(err)
+						}
+						out = append(out, p)
+					}
+				}
+			}
+			return out
+		}
+		denseShare, denseMin = 0, 1<<30 // no system dense
+		sparse := answers()
+		denseShare, denseMin = 1<<30, 1 // every system used openly dense
+		dense := answers()
+		if !reflect.DeepEqual(sparse, dense) {
+			t.Fatalf("round %d: the answers differ with dense systems", round)
+		}
+		if x := Build(f); x.nd == 0 {
+			t.Fatalf("round %d: no dense system", round)
+		}
+	}
+}
