@@ -396,7 +396,7 @@ func (x *Index) denseSum(points []int32) func(c int32) int64 {
 // scored is a candidate with its score.
 type scored struct {
 	org      int32
-	score    int64 // in thousandths
+	score    int64  // in thousandths
 	fold, id string // the folded name and the ID, to break ties as byScore does
 }
 
