@@ -265,7 +265,7 @@ func (a *API) registerOpportunities() {
 			"the members, the dates and the latest day to act together. The most urgent first."},
 		samspil.PermOpportunities, func(ctx context.Context, in *struct {
 			OrganizationPath
-			Months int `query:"months" minimum:"1" maximum:"60" default:"12" doc:"The length of a window in months"`
+			Months int `query:"months" minimum:"1" maximum:"60" default:"12" doc:"The length of a window in whole months, from the first of a month"`
 			Limit  int `query:"limit" minimum:"1" maximum:"200" default:"50" doc:"The most windows"`
 		}) (*struct{ Body *ProcurementWindowList }, error) {
 			e, orgID, err := a.opportunityOrg(ctx, in.ID)

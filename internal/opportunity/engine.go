@@ -94,6 +94,7 @@ func (e *Engine) rebuild(ctx context.Context) error {
 		return err
 	}
 	x := b.Index()
+	x.Warm(today)
 	e.state.Store(&engineState{x: x, today: today})
 	// Events from Lookback before the read are read again by the next
 	// Sync: applying one the facts already hold changes nothing.
@@ -212,7 +213,9 @@ func (e *Engine) sync(ctx context.Context) error {
 			u.Usages = append(u.Usages, f.Usages...)
 			u.Contracts = append(u.Contracts, f.Contracts...)
 		}
-		e.state.Store(&engineState{x: st.x.Update(u), today: st.today})
+		y := st.x.Update(u)
+		y.Warm(st.today) // before queries see it, so that none waits for the counts
+		e.state.Store(&engineState{x: y, today: st.today})
 	}
 	e.watermark = newest
 	for id, t := range e.seen {

@@ -489,8 +489,7 @@ func (gr *grouper) affinities() {
 			chosen := slices.Clone(gr.orgs)
 			slices.Sort(chosen)
 			for _, o := range chosen {
-				k, _ := slices.BinarySearchFunc(list, o, func(e sysContract, org int32) int { return cmp.Compare(e.org, org) })
-				for ; k < len(list) && list[k].org == o; k++ {
+				for _, k := range x.contractsOf(int32(s), o) {
 					visit(list[k])
 				}
 			}

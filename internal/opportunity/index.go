@@ -34,6 +34,9 @@ type Index struct {
 	// it may be suggested (candidate).
 	orgLevel []level
 	isCand   []bool
+	// idRank is each organisation's rank in the order of the
+	// organisations' IDs: ties in the order of decisions are broken by it.
+	idRank []int32
 	// useTasks are the tasks of the usages whose organisation changed the
 	// system's tasks (TaskChanges), by useKey; the others have their
 	// system's.
@@ -61,11 +64,20 @@ type Index struct {
 	commonsTotal int32
 	openly       []bool
 	// sysContracts are, per system, the live contracts covering it (with
-	// a next decision), by organisation number.
+	// a next decision), in the order of their next decisions (then of
+	// their organisations' IDs, then their IDs): windows and joint
+	// procurement read them by date.
 	sysContracts [][]sysContract
-	// byNext are, per system, the positions in sysContracts in the order
-	// of the contracts' next decisions: a window looks them up by date.
-	byNext   [][]int32
+	// byOrg are, per system, the positions in sysContracts in the order
+	// of the organisations' numbers: an organisation's are looked up by
+	// it (contractsOf).
+	byOrg [][]int32
+	// contractSys are, per organisation, the systems its live contracts
+	// cover, sorted: where to look for its contracts.
+	contractSys [][]int32
+	// counts are the month counts of the long lists of contracts, made
+	// as windows need them.
+	counts   *counts
 	partners map[string][]string
 	together map[[2]string]Together
 	// partnerOwners are, per organisation, the organisations whose
@@ -264,6 +276,7 @@ func (b *Builder) AddOrg(o Org) {
 	b.x.setOrg(o)
 	for len(b.x.uses) < len(b.x.orgs) {
 		b.x.uses = append(b.x.uses, nil)
+		b.x.contractSys = append(b.x.contractSys, nil)
 	}
 }
 
@@ -311,12 +324,17 @@ func (b *Builder) Index() *Index {
 	for len(x.sysContracts) < len(x.ids) {
 		x.sysContracts = append(x.sysContracts, nil)
 	}
-	x.byNext = make([][]int32, len(x.sysContracts))
+	for o, ss := range x.contractSys {
+		slices.Sort(ss)
+		x.contractSys[o] = slices.Clip(slices.Compact(ss))
+	}
+	x.rankIDs()
+	x.byOrg = make([][]int32, len(x.sysContracts))
 	for s := range x.sysContracts {
-		slices.SortStableFunc(x.sysContracts[s], func(a, b sysContract) int { return cmp.Compare(a.org, b.org) })
-		x.byNext[s] = orderByNext(x.sysContracts[s])
+		x.byOrg[s] = x.order(x.sysContracts[s])
 	}
 	x.relate()
+	x.counts = &counts{}
 	b.x = nil
 	return x
 }
@@ -530,6 +548,7 @@ func (x *Index) addContract(c Contract, only map[int32]bool) []int32 {
 			x.sysContracts = append(x.sysContracts, nil)
 		}
 		x.sysContracts[s] = append(x.sysContracts[s], sysContract{org: o, id: c.ID, next: dayOf(*c.NextDecision), actBy: dayOf(*actBy), vis: levelOf(c.Visibility)})
+		x.contractSys[o] = append(x.contractSys[o], s)
 		grew = append(grew, s)
 	}
 	return grew
@@ -625,24 +644,37 @@ func (x *Index) Update(u *Facts) *Index {
 		y.sysContracts = append(y.sysContracts, nil)
 	}
 	dirty = map[int32]bool{}
-	orgs := slices.Collect(maps.Keys(changed))
-	for sys, list := range y.sysContracts {
-		if slices.ContainsFunc(orgs, func(o int32) bool { return hasContract(list, o) }) {
-			y.sysContracts[sys] = slices.DeleteFunc(slices.Clone(list), func(c sysContract) bool { return changed[c.org] })
-			dirty[int32(sys)] = true
+	y.contractSys = slices.Clone(x.contractSys)
+	for len(y.contractSys) < len(y.orgs) {
+		y.contractSys = append(y.contractSys, nil)
+	}
+	for o := range changed {
+		for _, sys := range y.contractSys[o] {
+			if !dirty[sys] {
+				y.sysContracts[sys] = slices.DeleteFunc(slices.Clone(y.sysContracts[sys]), func(c sysContract) bool { return changed[c.org] })
+				dirty[sys] = true
+			}
 		}
+		y.contractSys[o] = nil
 	}
 	for sys := range y.addContractsCopy(u.Contracts, changed, dirty) {
 		dirty[sys] = true
 	}
-	y.byNext = slices.Clone(x.byNext)
-	for len(y.byNext) < len(y.sysContracts) {
-		y.byNext = append(y.byNext, nil)
+	for o := range changed {
+		slices.Sort(y.contractSys[o])
+		y.contractSys[o] = slices.Clip(slices.Compact(y.contractSys[o]))
+	}
+	if len(y.orgs) > len(x.orgs) {
+		y.rankIDs() // the old orders stay true: ranks keep their order
+	}
+	y.byOrg = slices.Clone(x.byOrg)
+	for len(y.byOrg) < len(y.sysContracts) {
+		y.byOrg = append(y.byOrg, nil)
 	}
 	for sys := range dirty {
-		slices.SortStableFunc(y.sysContracts[sys], func(a, b sysContract) int { return cmp.Compare(a.org, b.org) })
-		y.byNext[sys] = orderByNext(y.sysContracts[sys])
+		y.byOrg[sys] = y.order(y.sysContracts[sys])
 	}
+	y.keepCounts(x, dirty, len(u.Systems) > 0)
 
 	if u.Partners != nil {
 		y.partners = u.Partners
@@ -659,22 +691,44 @@ func (x *Index) Update(u *Facts) *Index {
 	return &y
 }
 
-// orderByNext returns the positions of a system's contracts in the order
-// of their next decisions.
-func orderByNext(list []sysContract) []int32 {
-	order := make([]int32, len(list))
-	for i := range order {
-		order[i] = int32(i)
+// order puts a system's contracts in the order of their next decisions,
+// then of their organisations' IDs, then of their IDs, and returns their
+// positions in the order of the organisations' numbers.
+func (x *Index) order(list []sysContract) []int32 {
+	slices.SortFunc(list, func(p, q sysContract) int {
+		return cmp.Or(cmp.Compare(p.next, q.next), cmp.Compare(x.idRank[p.org], x.idRank[q.org]), cmp.Compare(p.id, q.id))
+	})
+	byOrg := make([]int32, len(list))
+	for i := range byOrg {
+		byOrg[i] = int32(i)
 	}
-	slices.SortStableFunc(order, func(a, b int32) int { return cmp.Compare(list[a].next, list[b].next) })
-	return order
+	slices.SortStableFunc(byOrg, func(a, b int32) int { return cmp.Compare(list[a].org, list[b].org) })
+	return byOrg
 }
 
-// hasContract reports whether a system's list of contracts, sorted by
-// organisation, holds one of the organisation o.
-func hasContract(list []sysContract, o int32) bool {
-	_, ok := slices.BinarySearchFunc(list, o, func(c sysContract, o int32) int { return cmp.Compare(c.org, o) })
-	return ok
+// contractsOf returns the positions in a system's list of the
+// organisation o's contracts.
+func (x *Index) contractsOf(sys, o int32) []int32 {
+	list, byOrg := x.sysContracts[sys], x.byOrg[sys]
+	lo, _ := slices.BinarySearchFunc(byOrg, o, func(i int32, org int32) int { return cmp.Compare(list[i].org, org) })
+	hi := lo
+	for hi < len(byOrg) && list[byOrg[hi]].org == o {
+		hi++
+	}
+	return byOrg[lo:hi]
+}
+
+// rankIDs ranks the organisations by ID.
+func (x *Index) rankIDs() {
+	byID := make([]int32, len(x.orgs))
+	for i := range byID {
+		byID[i] = int32(i)
+	}
+	slices.SortFunc(byID, func(a, b int32) int { return cmp.Compare(x.orgs[a].ID, x.orgs[b].ID) })
+	x.idRank = make([]int32, len(x.orgs))
+	for r, o := range byID {
+		x.idRank[o] = int32(r)
+	}
 }
 
 // addContractsCopy is addContract for an index made by Update: a list

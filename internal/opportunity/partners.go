@@ -131,8 +131,14 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	score := make([]int32, len(x.orgs))
 	total := int(x.commonsTotal)
 	dense := make([]int32, x.nd*64) // our points per dense bit
-	for _, u := range x.uses[a] {
+	ourPoints := make([]int64, len(x.uses[a]))
+	owner := make([]bool, len(x.orgs)) // whose partners-only records we see
+	for _, o := range v.owners {
+		owner[o] = true
+	}
+	for i, u := range x.uses[a] {
 		pts := milli(w.SharedSystem * Rarity(int(x.commons[u.sys]), total))
+		ourPoints[i] = pts
 		if pts == 0 {
 			continue // a system every organisation sharing its landscape runs: no points to add
 		}
@@ -140,7 +146,7 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 			dense[p] = int32(pts)
 		}
 		for _, p := range x.postings[u.sys] {
-			if p.org != a && v.sees(p.org, p.vis) {
+			if p.org != a && (p.vis >= levelSector || (p.vis == levelPartners && owner[p.org])) { // v.sees, inlined
 				score[p.org] += int32(pts)
 			}
 		}
@@ -151,19 +157,27 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	today := dayOf(q.Today)
 	jp := int32(milli(w.JointProcurement))
 	for sys, ours := range mine {
-		// Their decisions within WindowMonths of one of ours.
-		lo, hi := ours[0].next.AddMonths(-w.WindowMonths), ours[0].next.AddMonths(w.WindowMonths)
-		for _, c := range ours[1:] {
-			lo, hi = min(lo, c.next.AddMonths(-w.WindowMonths)), max(hi, c.next.AddMonths(w.WindowMonths))
+		// Their decisions within WindowMonths of one of ours: for each of
+		// ours, from the first day whose decision WindowMonths later is
+		// not before ours, to ours WindowMonths later (jointProcurement's
+		// rule, as ranges of days).
+		type span struct{ lo, hi day }
+		spans := make([]span, len(ours))
+		lo, hi := day(math.MaxInt32), day(0)
+		for i, c := range ours {
+			s := span{c.next.AddMonths(-w.WindowMonths).AddDays(-4), c.next.AddMonths(w.WindowMonths)}
+			for s.lo.AddMonths(w.WindowMonths) < c.next {
+				s.lo = s.lo.AddDays(1)
+			}
+			spans[i], lo, hi = s, min(lo, s.lo), max(hi, s.hi)
 		}
-		list, order := x.sysContracts[sys], x.byNext[sys]
-		k, _ := slices.BinarySearchFunc(order, lo, func(i int32, d day) int { return cmp.Compare(list[i].next, d) })
-		for ; k < len(order) && list[order[k]].next <= hi; k++ {
-			c := &list[order[k]]
+		list := x.sysContracts[sys]
+		for k := firstFrom(list, lo); k < len(list) && list[k].next <= hi; k++ {
+			c := &list[k]
 			if c.org == a || seen[c.org] == sys+1 || c.actBy < today || !v.sees(c.org, c.vis) {
 				continue
 			}
-			if _, ok := jointProcurement(ours, []sysContract{*c}, w.WindowMonths); ok {
+			if slices.ContainsFunc(spans, func(s span) bool { return c.next >= s.lo && c.next <= s.hi }) {
 				score[c.org] += jp
 				seen[c.org] = sys + 1
 			}
@@ -200,7 +214,7 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	out := make([]Suggestion, 0, len(top.items))
 	ourTasks := x.taskSystems(a, asker)
 	for _, sc := range top.items {
-		out = append(out, x.explain(a, sc.org, mine, ourTasks, q.Today, w))
+		out = append(out, x.explain(a, sc.org, ourPoints, mine, ourTasks, q.Today, w))
 	}
 	slices.SortFunc(out, byScore)
 	if len(out) > limit {
@@ -211,14 +225,17 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 
 // explain writes the suggestion of candidate c for the asker a, with every
 // term and its evidence, largest first.
-func (x *Index) explain(a, c int32, mine map[int32][]sysContract, ourTasks map[int32][]int32, today samspil.Date, w Weights) Suggestion {
+//
+// ourPoints are the points (thousandths) of sharing each of the asker's
+// systems, in the order of its uses.
+func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContract, ourTasks map[int32][]int32, today samspil.Date, w Weights) Suggestion {
 	me, o := x.orgs[a], x.orgs[c]
 	_, partner := slices.BinarySearch(x.partners[me.ID], o.ID)
 	s := Suggestion{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, Partner: partner}
 	// Shared systems: a merge of the two organisations' sorted uses; the
 	// MaxSystemTerms rarest each with its own term, the rest in one.
 	type sharedSys struct {
-		points float64
+		points int64 // thousandths
 		sys    int32
 	}
 	var systems []sharedSys
@@ -230,41 +247,60 @@ func (x *Index) explain(a, c int32, mine map[int32][]sysContract, ourTasks map[i
 		case ours[i].sys > theirs[j].sys:
 			j++
 		default:
-			if sys := ours[i].sys; x.sees(me.ID, o.ID, theirs[j].vis) {
-				systems = append(systems, sharedSys{round3(w.SharedSystem * Rarity(int(x.commons[sys]), int(x.commonsTotal))), sys})
+			if x.sees(me.ID, o.ID, theirs[j].vis) {
+				systems = append(systems, sharedSys{ourPoints[i], ours[i].sys})
 			}
 			i++
 			j++
 		}
 	}
-	slices.SortFunc(systems, func(a, b sharedSys) int {
-		return cmp.Or(cmpFloat(b.points, a.points), cmp.Compare(x.ids[a.sys], x.ids[b.sys]))
-	})
-	for i, sh := range systems {
+	// The MaxSystemTerms first by points, then ID, in order (a selection:
+	// most suggestions share many systems); the rest summed.
+	first := func(a, b sharedSys) int {
+		return cmp.Or(cmp.Compare(b.points, a.points), cmp.Compare(x.ids[a.sys], x.ids[b.sys]))
+	}
+	top := make([]sharedSys, 0, MaxSystemTerms+1)
+	var restPoints int64
+	for _, sh := range systems {
+		k, _ := slices.BinarySearchFunc(top, sh, first)
+		if k == MaxSystemTerms {
+			restPoints += sh.points
+			continue
+		}
+		top = slices.Insert(top, k, sh)
+		if len(top) > MaxSystemTerms {
+			restPoints += top[MaxSystemTerms].points
+			top = top[:MaxSystemTerms]
+		}
+	}
+	for i, sh := range top {
 		if i == MaxSystemTerms {
-			rest := Term{Kind: TermOtherSystems, Count: len(systems) - MaxSystemTerms}
-			for _, r := range systems[i:] {
-				rest.Points = round3(rest.Points + r.points)
-			}
-			rest.Evidence = samspil.Phrasef("and %d more systems you both run, used more widely", rest.Count)
-			if rest.Count == 1 {
-				rest.Evidence = samspil.Phrasef("and one more system you both run, used more widely")
-			}
-			s.add(rest)
 			break
 		}
+		pts := float64(sh.points) / 1000
 		n := int(x.commons[sh.sys])
-		t := Term{Kind: TermSharedSystem, Points: sh.points, SystemID: x.ids[sh.sys], SystemName: x.names[sh.sys], UsedBy: n, Of: int(x.commonsTotal)}
+		t := Term{Kind: TermSharedSystem, Points: pts, SystemID: x.ids[sh.sys], SystemName: x.names[sh.sys], UsedBy: n, Of: int(x.commonsTotal)}
 		t.Evidence = samspil.Phrasef("you both run %s (used by %d of %d organisations)", t.SystemName, n, t.Of)
 		s.add(t)
 	}
+	if len(systems) > MaxSystemTerms {
+		rest := Term{Kind: TermOtherSystems, Count: len(systems) - MaxSystemTerms, Points: float64(restPoints) / 1000}
+		rest.Evidence = samspil.Phrasef("and %d more systems you both run, used more widely", rest.Count)
+		if rest.Count == 1 {
+			rest.Evidence = samspil.Phrasef("and one more system you both run, used more widely")
+		}
+		s.add(rest)
+	}
 	// Joint procurement: their live contracts for each system we have
 	// live contracts for.
-	for sys, ours := range mine {
+	for _, sys := range x.contractSys[c] {
+		ours, ok := mine[sys]
+		if !ok {
+			continue
+		}
 		list := x.sysContracts[sys]
-		k, _ := slices.BinarySearchFunc(list, c, func(e sysContract, org int32) int { return cmp.Compare(e.org, org) })
 		var theirs []sysContract
-		for ; k < len(list) && list[k].org == c; k++ {
+		for _, k := range x.contractsOf(sys, c) {
 			if !list[k].actBy.Before(dayOf(today)) && x.sees(me.ID, o.ID, list[k].vis) {
 				theirs = append(theirs, list[k])
 			}
@@ -475,11 +511,11 @@ func (s *Suggestion) add(t Term) {
 // expiry, not passed), by system number.
 func (x *Index) liveContracts(a int32, today samspil.Date) map[int32][]sysContract {
 	out := map[int32][]sysContract{}
-	for sys, list := range x.sysContracts {
-		k, _ := slices.BinarySearchFunc(list, a, func(e sysContract, org int32) int { return cmp.Compare(e.org, org) })
-		for ; k < len(list) && list[k].org == a; k++ {
+	for _, sys := range x.contractSys[a] {
+		list := x.sysContracts[sys]
+		for _, k := range x.contractsOf(sys, a) {
 			if !list[k].actBy.Before(dayOf(today)) {
-				out[int32(sys)] = append(out[int32(sys)], list[k])
+				out[sys] = append(out[sys], list[k])
 			}
 		}
 	}

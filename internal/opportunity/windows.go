@@ -59,7 +59,7 @@ type WindowMember struct {
 // WindowQuery asks for joint procurement windows.
 type WindowQuery struct {
 	Today  samspil.Date
-	Months int // the length of a window; 0 means DefaultWeights.WindowMonths
+	Months int // the length of a window in whole months; 0 means DefaultWeights.WindowMonths
 	Limit  int // the most windows; 0 means 50
 }
 
@@ -70,8 +70,9 @@ const MaxWindowMonths = 60
 // organisation asker: for each of its own live contracts, the other
 // organisations whose live contracts for the same system (and, beyond
 // those, for a system of the same category) reach their next decision in
-// the window of q.Months holding the asker's own decision and the most
-// other organisations. Only what asker may see is used. The most urgent
+// the window of q.Months whole months (from the first of a month)
+// holding the asker's own decision and the most other organisations.
+// Only what asker may see is used. The most urgent
 // windows come first (by the day to act by), then the largest.
 func (x *Index) ProcurementWindows(asker string, q WindowQuery) ([]Window, error) {
 	a, ok := x.byID[asker]
@@ -98,28 +99,20 @@ func (x *Index) ProcurementWindows(asker string, q WindowQuery) ([]Window, error
 		}
 	})
 	var out []Window
-	seen := map[string]bool{} // windows already found, by kind, subject and members
-	for _, sys := range systems {
+	for _, sys := range systems { // one window a system
+
 		// Our earliest live contract for the system anchors its windows.
 		own := slices.MinFunc(mine[sys], func(a, b sysContract) int { return a.next.Compare(b.next) })
-		if w, ok := x.window(a, own, sys, []int32{sys}, months, q.Today); ok {
+		if w, ok := x.window(a, own, sys, []int32{sys}, "", months, q.Today); ok {
 			w.Kind, w.SystemID, w.SystemName = WindowSystem, x.ids[sys], x.names[sys]
 			w.Evidence = samspil.Phrasef("%d organisations' contracts for %s reach their next decision between %s and %s; act together by %s",
 				len(w.Members), w.SystemName, w.From, w.To, w.ActBy)
-			if key := windowKey(w); !seen[key] {
-				seen[key] = true
-				out = append(out, w)
-			}
+			out = append(out, w)
 		}
 	}
 	// Category windows: the systems of a category together, when they
 	// hold organisations that no window of one system of it holds.
-	byCat := map[string][]int32{}
-	for s, c := range x.cats {
-		if c != "" {
-			byCat[c] = append(byCat[c], int32(s))
-		}
-	}
+	byCat := x.categories()
 	done := map[string]bool{}
 	for _, sys := range systems {
 		cat := x.cats[sys]
@@ -136,7 +129,7 @@ func (x *Index) ProcurementWindows(asker string, q WindowQuery) ([]Window, error
 				}
 			}
 		}
-		w, ok := x.window(a, own, ownSys, byCat[cat], months, q.Today)
+		w, ok := x.window(a, own, ownSys, byCat[cat], cat, months, q.Today)
 		if !ok || !x.addsMembers(w, out, cat) {
 			continue
 		}
@@ -165,95 +158,329 @@ func (x *Index) ProcurementWindows(asker string, q WindowQuery) ([]Window, error
 // the rest in the same window.
 const MaxWindowMembers = 50
 
-// window finds, around the asker's own contract, the other organisations'
-// live contracts (visible to the asker) for the systems given whose next
-// decisions fall in the window of months that holds ours and the most of
-// theirs; one contract an organisation, the one nearest ours. It lists
-// the MaxWindowMembers nearest ours and reports false when no other
-// organisation is in it.
+// listMembers is MaxWindowMembers, fewer in tests.
+var listMembers = MaxWindowMembers
+
+// window finds, around the asker's own contract, the window of whole
+// months (months of them) holding its decision and the most other
+// organisations with a live contract for the systems given (one system,
+// or the systems of the category cat) that the asker may see; of windows
+// holding as many, the one whose middle is nearest ours, then the
+// earliest. It lists the MaxWindowMembers-1 organisations whose decisions
+// are nearest ours, each with its contract nearest ours, and reports
+// false when no other organisation is in it.
 //
-// Each system's contracts are looked up by date (byNext), so only those
-// within months of ours are read.
-func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, months int, today samspil.Date) (Window, bool) {
+// A long list is counted by month (monthCounts) and only the listed
+// members are read; a short one is read whole.
+func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, cat string, months int, today samspil.Date) (Window, bool) {
 	v := x.viewerOf(a)
-	lo, hi, now := own.next.AddMonths(-months), own.next.AddMonths(months), dayOf(today)
-	type cand struct {
-		c   sysContract
-		sys int32
-		gap int32 // days from ours
+	now, om, n := dayOf(today), monthOf(own.next), month(months)
+	first := om - n + 1 // the first month of the earliest window holding ours
+	counts := make([]int, months)
+	if t := x.monthCountsOf(systems, cat, now); t != nil {
+		x.countByMonth(t, v, systems, first, n, now, counts)
+	} else {
+		x.countByReading(v, systems, first, n, now, counts)
 	}
-	var cands []cand
-	for _, sys := range systems {
-		list, order := x.sysContracts[sys], x.byNext[sys]
-		k, _ := slices.BinarySearchFunc(order, lo, func(i int32, d day) int { return cmp.Compare(list[i].next, d) })
-		for ; k < len(order) && list[order[k]].next <= hi; k++ {
-			c := list[order[k]]
-			if c.org == a || c.actBy < now || !v.sees(c.org, c.vis) {
-				continue
-			}
-			o := &x.orgs[c.org]
-			if !candidate(o) || !v.sees(c.org, x.orgLevel[c.org]) {
-				continue
-			}
-			cands = append(cands, cand{c, sys, int32(gap(c.next, own.next))})
+	best := 0
+	middle := func(i int) month { return max(2*(first+month(i))+n-1-2*om, 2*om-2*(first+month(i))-n+1) }
+	for i := range counts {
+		if counts[i] > counts[best] || (counts[i] == counts[best] && middle(i) < middle(best)) {
+			best = i
 		}
 	}
-	// One contract an organisation: the nearest ours.
-	slices.SortFunc(cands, func(p, q cand) int {
-		return cmp.Or(cmp.Compare(p.c.org, q.c.org), cmp.Compare(p.gap, q.gap), cmp.Compare(p.c.id, q.c.id))
-	})
-	cands = slices.CompactFunc(cands, func(p, q cand) bool { return p.c.org == q.c.org })
-	if len(cands) == 0 {
+	if counts[best] == 0 {
 		return Window{}, false
 	}
-	slices.SortFunc(cands, func(p, q cand) int { return cmp.Or(p.c.next.Compare(q.c.next), cmp.Compare(p.c.org, q.c.org)) })
-	// The window [start, start+months] holding our decision with the most
-	// of theirs: it starts at one of their decisions before ours, or at
-	// ours.
-	count := func(s day) int {
-		end := s.AddMonths(months)
-		i, _ := slices.BinarySearchFunc(cands, s, func(c cand, d day) int { return cmp.Compare(c.c.next, d) })
-		j, _ := slices.BinarySearchFunc(cands, end+1, func(c cand, d day) int { return cmp.Compare(c.c.next, d) })
-		return j - i
-	}
-	bestStart, bestN := own.next, -1
-	for i, c := range cands {
-		if c.c.next > own.next {
-			break
-		}
-		if s := c.c.next; s.AddMonths(months) >= own.next && (i == 0 || s != cands[i-1].c.next) {
-			if n := count(s); n > bestN {
-				bestStart, bestN = s, n
-			}
-		}
-	}
-	if n := count(own.next); n > bestN {
-		bestStart, bestN = own.next, n
-	}
-	if bestN <= 0 {
-		return Window{}, false
-	}
-	end := bestStart.AddMonths(months)
-	in := slices.DeleteFunc(cands, func(c cand) bool { return c.c.next < bestStart || c.c.next > end })
-	w := Window{}
-	if len(in) > MaxWindowMembers-1 {
-		slices.SortStableFunc(in, func(p, q cand) int { return cmp.Compare(p.gap, q.gap) })
-		w.Others = len(in) - (MaxWindowMembers - 1)
-		in = in[:MaxWindowMembers-1]
-		slices.SortFunc(in, func(p, q cand) int { return cmp.Or(p.c.next.Compare(q.c.next), cmp.Compare(p.c.org, q.c.org)) })
-	}
+	from, to := (first + month(best)).firstDay(), (first + month(best) + n - 1).lastDay()
+	in := x.nearest(v, systems, own.next, from, to, now, listMembers-1)
+	w := Window{Others: counts[best] - len(in)}
 	me := x.orgs[a]
-	from, to, actBy := own.next, own.next, own.actBy
+	first2, last, actBy := own.next, own.next, own.actBy
 	w.Members = append(w.Members, WindowMember{OrgID: me.ID, Name: me.Name, Region: me.Region, Population: me.Population, ContractID: own.id,
 		SystemID: x.ids[ownSys], SystemName: x.names[ownSys], NextDecision: own.next.Date(), ActBy: own.actBy.Date()})
 	for _, c := range in {
 		o := x.orgs[c.c.org]
 		w.Members = append(w.Members, WindowMember{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, ContractID: c.c.id,
 			SystemID: x.ids[c.sys], SystemName: x.names[c.sys], NextDecision: c.c.next.Date(), ActBy: c.c.actBy.Date()})
-		from, to, actBy = min(from, c.c.next), max(to, c.c.next), min(actBy, c.c.actBy)
+		first2, last, actBy = min(first2, c.c.next), max(last, c.c.next), min(actBy, c.c.actBy)
 	}
-	w.From, w.To, w.ActBy = from.Date(), to.Date(), actBy.Date()
+	w.From, w.To, w.ActBy = first2.Date(), last.Date(), actBy.Date()
 	return w, true
+}
+
+// eligible reports whether the asker (viewer v) may have a contract in
+// its windows: another organisation's, live on today, which it may see,
+// of a candidate it may see.
+func (x *Index) eligible(v viewer, c *sysContract, now day) bool {
+	return c.org != v.a && c.actBy >= now && v.sees(c.org, c.vis) && x.isCand[c.org] && v.sees(c.org, x.orgLevel[c.org])
+}
+
+// countByMonth counts, for each of the windows of n months starting from
+// the month first on, the organisations in it, from the month counts of
+// the open contracts: less the asker when it has open contracts in a
+// window, plus the organisations whose records the asker sees as a
+// partner with a contract it may see in a window and none open there.
+func (x *Index) countByMonth(t *monthCounts, v viewer, systems []int32, first, n month, now day, counts []int) {
+	for i := range counts {
+		counts[i] = t.orgsIn(first+month(i), first+month(i)+n-1)
+	}
+	// contractsOf returns the months of o's contracts (open ones, or
+	// those the asker may have in its windows) in the windows.
+	contractsOf := func(o int32, open bool) []month {
+		var out []month
+		for _, s := range systems {
+			for _, k := range x.contractsOf(s, o) {
+				c := &x.sysContracts[s][k]
+				if m := monthOf(c.next); m >= first && m < first+2*n-1 && ((open && x.open(c, now)) || (!open && x.eligible(v, c, now))) {
+					out = append(out, m)
+				}
+			}
+		}
+		return out
+	}
+	holds := func(ms []month, i int) bool {
+		return slices.ContainsFunc(ms, func(m month) bool { return m >= first+month(i) && m < first+month(i)+n })
+	}
+	if mine := contractsOf(v.a, true); len(mine) > 0 {
+		for i := range counts {
+			if holds(mine, i) {
+				counts[i]--
+			}
+		}
+	}
+	for _, o := range v.owners {
+		if o == v.a {
+			continue
+		}
+		seen := contractsOf(o, false)
+		if len(seen) == 0 {
+			continue
+		}
+		open := contractsOf(o, true)
+		for i := range counts {
+			if holds(seen, i) && !holds(open, i) {
+				counts[i]++
+			}
+		}
+	}
+}
+
+// countByReading counts as countByMonth does, reading every contract of
+// the systems that may fall in a window.
+func (x *Index) countByReading(v viewer, systems []int32, first, n month, now day, counts []int) {
+	var in []orgMonth
+	for _, s := range systems {
+		list := x.sysContracts[s]
+		k := firstFrom(list, first.firstDay())
+		for last := (first + 2*n - 2).lastDay(); k < len(list) && list[k].next <= last; k++ {
+			if c := &list[k]; x.eligible(v, c, now) {
+				in = append(in, orgMonth{c.org, monthOf(c.next)})
+			}
+		}
+	}
+	// Each organisation counts once in each window holding one of its
+	// contracts: its contracts' windows merged, as a difference array.
+	slices.SortFunc(in, func(a, b orgMonth) int { return cmp.Or(cmp.Compare(a.org, b.org), cmp.Compare(a.m, b.m)) })
+	diff := make([]int, len(counts)+1)
+	for i := 0; i < len(in); {
+		end := -1 // the last window counted for this organisation
+		j := i
+		for ; j < len(in) && in[j].org == in[i].org; j++ {
+			lo, hi := max(int(in[j].m-n+1-first), end+1), min(int(in[j].m-first), len(counts)-1)
+			if lo <= hi {
+				diff[lo]++
+				diff[hi+1]--
+				end = hi
+			}
+		}
+		i = j
+	}
+	for i, acc := 0, 0; i < len(counts); i++ {
+		acc += diff[i]
+		counts[i] = acc
+	}
+}
+
+// firstFrom returns the position of the first contract of a list (in the
+// order of decisions) deciding on or after the day d.
+func firstFrom(list []sysContract, d day) int {
+	k, _ := slices.BinarySearchFunc(list, d, func(c sysContract, d day) int { return cmp.Compare(c.next, d) })
+	return k
+}
+
+// windowCand is a contract that may be listed in a window.
+type windowCand struct {
+	c   sysContract
+	sys int32
+	gap int32 // days from ours
+}
+
+// nearest returns, of the contracts of the systems the asker may have in
+// its windows deciding from from to to, the limit organisations whose
+// decisions are nearest ours (the day own), each with its contract
+// nearest ours: in the order of gap, then decision, then organisation ID
+// (then contract ID); listed by decision, then organisation ID.
+//
+// The systems' contracts are read outwards from ours in that order (a
+// merge of each system's, by a heap), so that each organisation is first
+// met with its contract nearest ours, until limit organisations are met.
+func (x *Index) nearest(v viewer, systems []int32, own, from, to, now day, limit int) []windowCand {
+	its := make([]*outward, 0, len(systems))
+	for _, s := range systems {
+		if it := x.outwardFrom(s, own, from, to); it.ok() {
+			its = append(its, it)
+		}
+	}
+	less := func(p, q *outward) bool { return x.before(p.sys, p.at(), p.gap, q.sys, q.at(), q.gap) }
+	h := heapOf(its, less)
+	var out []windowCand
+	orgs := map[int32]bool{}
+	for len(orgs) < limit && h.len() > 0 {
+		it := h.top()
+		c := it.at()
+		if !orgs[c.org] && x.eligible(v, c, now) {
+			orgs[c.org] = true
+			out = append(out, windowCand{*c, it.sys, int32(it.gap)})
+		}
+		it.advance()
+		if it.ok() {
+			h.fix()
+		} else {
+			h.pop()
+		}
+	}
+	slices.SortFunc(out, func(p, q windowCand) int {
+		return cmp.Or(p.c.next.Compare(q.c.next), cmp.Compare(x.idRank[p.c.org], x.idRank[q.c.org]))
+	})
+	return out
+}
+
+// before reports whether the contract p (of the system ps, pg days from
+// ours) comes before q in reading outwards from ours: by gap, then
+// decision, then organisation ID, then contract ID.
+func (x *Index) before(ps int32, p *sysContract, pg int, qs int32, q *sysContract, qg int) bool {
+	return cmp.Or(cmp.Compare(pg, qg), cmp.Compare(p.next, q.next), cmp.Compare(x.idRank[p.org], x.idRank[q.org]),
+		cmp.Compare(p.id, q.id), cmp.Compare(ps, qs)) < 0
+}
+
+// outward reads a system's contracts deciding from from to to outwards
+// from the day own, in the order of Index.before: the later side in the
+// order of decisions, the earlier a decision day at a time, each day's
+// contracts forwards.
+type outward struct {
+	sys         int32
+	list        []sysContract
+	own, from   day
+	to          day
+	ls, le, lk  int // the earlier side: the day [ls, le) being read, at lk
+	right       int // the later side
+	left, later bool
+	// The gaps (days from ours) of the earlier day being read, of the
+	// next contract on the later side (-1: not known), and of the
+	// contract to read.
+	leftGap, rightGap, gap int
+}
+
+// outwardFrom starts reading the system s outwards from own.
+func (x *Index) outwardFrom(s int32, own, from, to day) *outward {
+	list := x.sysContracts[s]
+	right := firstFrom(list, own)
+	it := &outward{sys: s, list: list, own: own, from: from, to: to, ls: right, le: right, lk: right, right: right, rightGap: -1}
+	it.settle()
+	return it
+}
+
+func (it *outward) next(k int) day { return it.list[k].next }
+
+// settle loads the next earlier day when the one being read is done, and
+// chooses the side to read from.
+func (it *outward) settle() {
+	if it.lk == it.le && it.ls > 0 && it.next(it.ls-1) >= it.from {
+		it.le = it.ls
+		d := it.next(it.le - 1)
+		it.ls = firstFrom(it.list[:it.le], d)
+		it.lk, it.leftGap = it.ls, gap(d, it.own)
+	}
+	leftOK, rightOK := it.lk < it.le, it.right < len(it.list) && it.next(it.right) <= it.to
+	if rightOK && it.rightGap < 0 {
+		it.rightGap = gap(it.next(it.right), it.own)
+	}
+	it.left = leftOK && (!rightOK || it.leftGap <= it.rightGap)
+	it.later = !it.left && rightOK
+	if it.left {
+		it.gap = it.leftGap
+	} else {
+		it.gap = it.rightGap
+	}
+}
+
+// ok reports whether a contract is left to read.
+func (it *outward) ok() bool { return it.left || it.later }
+
+// at returns the contract to read.
+func (it *outward) at() *sysContract {
+	if it.left {
+		return &it.list[it.lk]
+	}
+	return &it.list[it.right]
+}
+
+// advance moves past the contract read.
+func (it *outward) advance() {
+	if it.left {
+		it.lk++
+	} else if it.right++; it.right < len(it.list) && it.next(it.right) != it.next(it.right-1) {
+		it.rightGap = -1
+	}
+	it.settle()
+}
+
+// minHeap is a heap of readers, the least (by less) on top.
+type minHeap[T any] struct {
+	items []T
+	less  func(a, b T) bool
+}
+
+func heapOf[T any](items []T, less func(a, b T) bool) *minHeap[T] {
+	h := &minHeap[T]{items: items, less: less}
+	for i := len(items)/2 - 1; i >= 0; i-- {
+		h.down(i)
+	}
+	return h
+}
+
+func (h *minHeap[T]) len() int { return len(h.items) }
+func (h *minHeap[T]) top() T   { return h.items[0] }
+
+// fix restores the heap after the top changed.
+func (h *minHeap[T]) fix() { h.down(0) }
+
+// pop removes the top.
+func (h *minHeap[T]) pop() {
+	n := len(h.items) - 1
+	h.items[0] = h.items[n]
+	h.items = h.items[:n]
+	if n > 0 {
+		h.down(0)
+	}
+}
+
+func (h *minHeap[T]) down(i int) {
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < len(h.items) && h.less(h.items[l], h.items[m]) {
+			m = l
+		}
+		if r < len(h.items) && h.less(h.items[r], h.items[m]) {
+			m = r
+		}
+		if m == i {
+			return
+		}
+		h.items[i], h.items[m] = h.items[m], h.items[i]
+		i = m
+	}
 }
 
 // addsMembers reports whether a category window holds an organisation
@@ -273,15 +500,6 @@ func (x *Index) addsMembers(w Window, found []Window, cat string) bool {
 		}
 	}
 	return false
-}
-
-// windowKey identifies a window by its kind, subject and members.
-func windowKey(w Window) string {
-	k := string(w.Kind) + "|" + w.SystemID + "|" + w.Category
-	for _, m := range w.Members {
-		k += "|" + m.OrgID
-	}
-	return k
 }
 
 // gap is the number of days between two days, however ordered.

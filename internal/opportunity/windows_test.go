@@ -386,3 +386,75 @@ func TestDenseMatchesPostings(t *testing.T) {
 		}
 	}
 }
+
+// TestMonthCounts: the organisations with an open contract in any range
+// of months, from the counts, are those a reading of the contracts finds.
+func TestMonthCounts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(11, 12))
+	for round := range 200 {
+		var open []orgMonth
+		for range rng.IntN(60) {
+			open = append(open, orgMonth{int32(rng.IntN(8)), month(24000 + rng.IntN(90))})
+		}
+		all := slices.Clone(open)
+		slices.SortStableFunc(open, func(a, b orgMonth) int { return int(a.org - b.org) }) // each organisation's together
+		t0 := countMonths(open)
+		for range 50 {
+			m := month(23990 + rng.IntN(110))
+			e := m + month(rng.IntN(MaxWindowMonths))
+			want := map[int32]bool{}
+			for _, o := range all {
+				if o.m >= m && o.m <= e {
+					want[o.org] = true
+				}
+			}
+			if got := t0.orgsIn(m, e); got != len(want) {
+				t.Fatalf("round %d: months %d to %d: %d organisations, want %d", round, m, e, got, len(want))
+			}
+		}
+	}
+}
+
+// TestWindowsCountedByMonth: windows counted by month answer exactly as
+// windows counted by reading the contracts, for windows of any length,
+// in built and updated indexes.
+func TestWindowsCountedByMonth(t *testing.T) {
+	defer func(n, m int) { countMin, listMembers = n, m }(countMin, listMembers)
+	listMembers = 3 // windows count more than they list
+	rng := rand.New(rand.NewPCG(13, 14))
+	for round := range 40 {
+		f := randomFacts(rng, 3+rng.IntN(12))
+		next := randomFacts(rng, len(f.Orgs))
+		delta := &Facts{Orgs: next.Orgs[:2]}
+		for _, c := range next.Contracts {
+			if c.OrgID == next.Orgs[0].ID || c.OrgID == next.Orgs[1].ID {
+				delta.Contracts = append(delta.Contracts, c)
+			}
+		}
+		months := []int{1, 2, 5, 12, 60}[rng.IntN(5)]
+		answers := func() []any {
+			x := Build(f)
+			x.Warm(today) // the update keeps the counts it leaves true
+			var out []any
+			for _, y := range []*Index{x, x.Update(delta)} {
+				for _, o := range f.Orgs {
+					w, err := y.ProcurementWindows(o.ID, WindowQuery{Today: today, Months: months})
+					if err != nil {
+						t.Fatal(err)
+					}
+					out = append(out, w)
+				}
+			}
+			return out
+		}
+		countMin = 1 << 30
+		read := answers()
+		countMin = 0
+		counted := answers()
+		for i := range read {
+			if !reflect.DeepEqual(read[i], counted[i]) {
+				t.Fatalf("round %d (%d months), answer %d of %d: the answers differ counted by month\n%+v\n%+v", round, months, i, len(read), read[i], counted[i])
+			}
+		}
+	}
+}

@@ -384,9 +384,9 @@ func (b *baseline) datesOf(id string, t *baselineTerms) baselineDates {
 }
 
 // windows finds the windows of kind system: per system of the asker's live
-// contracts, around its earliest, the window of months holding it and the
-// most other organisations' contracts for the system (one each, the one
-// nearest ours).
+// contracts, around its earliest, the window of whole months holding it
+// and the most other organisations with contracts for the system (each
+// listed with its contract nearest ours).
 func (b *baseline) windows(months, limit int) ([]opportunity.Window, error) {
 	pairs, err := b.contractPairs()
 	if err != nil {
@@ -420,63 +420,60 @@ func (b *baseline) windows(months, limit int) ([]opportunity.Window, error) {
 	}
 	var out []opportunity.Window
 	for sys, mine := range own {
-		lo, hi := mine.next.AddMonths(-months), mine.next.AddMonths(months)
-		var cands []contract
-		for _, cs := range theirs[sys] {
-			var best *contract
-			for i := range cs {
-				c := &cs[i]
-				if c.next.Before(lo) || c.next.After(hi) {
-					continue
-				}
-				if best == nil || baselineGap(c.next, mine.next) < baselineGap(best.next, mine.next) ||
-					(baselineGap(c.next, mine.next) == baselineGap(best.next, mine.next) && c.id < best.id) {
-					best = c
-				}
-			}
-			if best != nil {
-				cands = append(cands, *best)
-			}
-		}
-		if len(cands) == 0 {
-			continue
-		}
-		slices.SortFunc(cands, func(p, q contract) int { return cmp.Or(p.next.Compare(q.next), cmp.Compare(p.org, q.org)) })
-		// The window starts at the earliest decision from which it holds
-		// ours and the most of theirs.
-		start, most := mine.next, -1
-		for _, s := range append(slices.Collect(func(yield func(samspil.Date) bool) {
-			for _, c := range cands {
-				if !c.next.After(mine.next) && !c.next.AddMonths(months).Before(mine.next) && !yield(c.next) {
-					return
-				}
-			}
-		}), mine.next) {
+		// The windows of whole months holding our decision: the one with
+		// the most organisations, of those the one whose middle is nearest
+		// ours, then the earliest.
+		om := baselineMonth(mine.next)
+		best, most := 0, 0
+		for i := range months {
+			m := om - months + 1 + i
 			n := 0
-			for _, c := range cands {
-				if !c.next.Before(s) && !c.next.After(s.AddMonths(months)) {
+			for _, cs := range theirs[sys] {
+				if slices.ContainsFunc(cs, func(c contract) bool { return baselineMonth(c.next) >= m && baselineMonth(c.next) < m+months }) {
 					n++
 				}
 			}
-			if n > most {
-				start, most = s, n
+			off := func(i int) int { return abs(2*(om-months+1+i) + months - 1 - 2*om) }
+			if n > most || (n == most && off(i) < off(best)) {
+				best, most = i, n
 			}
 		}
-		end := start.AddMonths(months)
+		if most == 0 {
+			continue
+		}
+		start := om - months + 1 + best
+		// In it, each organisation with its contract nearest ours (the
+		// earlier of two as near, then by ID).
+		var in []contract
+		for _, cs := range theirs[sys] {
+			var near *contract
+			for i := range cs {
+				c := &cs[i]
+				if m := baselineMonth(c.next); m < start || m >= start+months {
+					continue
+				}
+				if near == nil || cmp.Or(cmp.Compare(baselineGap(c.next, mine.next), baselineGap(near.next, mine.next)), c.next.Compare(near.next),
+					cmp.Compare(c.id, near.id)) < 0 {
+					near = c
+				}
+			}
+			if near != nil {
+				in = append(in, *near)
+			}
+		}
 		me := orgs[b.asker]
 		w := opportunity.Window{Kind: opportunity.WindowSystem, SystemID: sys, From: mine.next, To: mine.next, ActBy: mine.actBy}
 		w.Members = append(w.Members, opportunity.WindowMember{OrgID: b.asker, Name: me.name, Region: me.region, Population: me.population,
 			ContractID: mine.id, SystemID: sys, NextDecision: mine.next, ActBy: mine.actBy})
-		in := slices.DeleteFunc(cands, func(c contract) bool { return c.next.Before(start) || c.next.After(end) })
+		// The window lists those whose decisions are nearest ours.
+		slices.SortFunc(in, func(p, q contract) int {
+			return cmp.Or(cmp.Compare(baselineGap(p.next, mine.next), baselineGap(q.next, mine.next)), p.next.Compare(q.next), cmp.Compare(p.org, q.org))
+		})
 		if len(in) > opportunity.MaxWindowMembers-1 {
-			// The window lists those whose decisions are nearest ours.
-			slices.SortStableFunc(in, func(p, q contract) int {
-				return cmp.Compare(baselineGap(p.next, mine.next), baselineGap(q.next, mine.next))
-			})
 			w.Others = len(in) - (opportunity.MaxWindowMembers - 1)
 			in = in[:opportunity.MaxWindowMembers-1]
-			slices.SortFunc(in, func(p, q contract) int { return cmp.Or(p.next.Compare(q.next), cmp.Compare(p.org, q.org)) })
 		}
+		slices.SortFunc(in, func(p, q contract) int { return cmp.Or(p.next.Compare(q.next), cmp.Compare(p.org, q.org)) })
 		for _, c := range in {
 			o := orgs[c.org]
 			w.Members = append(w.Members, opportunity.WindowMember{OrgID: c.org, Name: o.name, Region: o.region, Population: o.population,
@@ -582,6 +579,11 @@ func maxDate(a, b samspil.Date) samspil.Date {
 }
 
 // baselineGap is the number of days between two dates, however ordered.
+// baselineMonth numbers a date's month: year*12 + month - 1.
+func baselineMonth(d samspil.Date) int { return d.Year*12 + int(d.Month) - 1 }
+
+func abs(n int) int { return max(n, -n) }
+
 func baselineGap(a, b samspil.Date) int {
 	if b.Before(a) {
 		a, b = b, a
