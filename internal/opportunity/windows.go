@@ -99,11 +99,17 @@ func (x *Index) ProcurementWindows(asker string, q WindowQuery) ([]Window, error
 		}
 	})
 	var out []Window
+	inSystem := map[string]map[int32]bool{} // by category, the organisations in a window of one of its systems
 	for _, sys := range systems { // one window a system
-
 		// Our earliest live contract for the system anchors its windows.
 		own := slices.MinFunc(mine[sys], func(a, b sysContract) int { return a.next.Compare(b.next) })
-		if w, ok := x.window(a, own, sys, []int32{sys}, "", months, q.Today); ok {
+		if w, orgs, ok := x.window(a, own, sys, []int32{sys}, "", months, q.Today); ok {
+			if inSystem[x.cats[sys]] == nil {
+				inSystem[x.cats[sys]] = map[int32]bool{}
+			}
+			for _, o := range orgs {
+				inSystem[x.cats[sys]][o] = true
+			}
 			w.Kind, w.SystemID, w.SystemName = WindowSystem, x.ids[sys], x.names[sys]
 			w.Evidence = samspil.Phrasef("%d organisations' contracts for %s reach their next decision between %s and %s; act together by %s",
 				len(w.Members), w.SystemName, w.From, w.To, w.ActBy)
@@ -129,9 +135,9 @@ func (x *Index) ProcurementWindows(asker string, q WindowQuery) ([]Window, error
 				}
 			}
 		}
-		w, ok := x.window(a, own, ownSys, byCat[cat], cat, months, q.Today)
-		if !ok || !x.addsMembers(w, out, cat) {
-			continue
+		w, orgs, ok := x.window(a, own, ownSys, byCat[cat], cat, months, q.Today)
+		if !ok || !slices.ContainsFunc(orgs, func(o int32) bool { return !inSystem[cat][o] }) {
+			continue // no organisation that no window of one of its systems holds
 		}
 		w.Kind, w.Category = WindowCategory, cat
 		w.Evidence = samspil.Phrasef("%d organisations' contracts for %s systems reach their next decision between %s and %s; act together by %s",
@@ -172,7 +178,9 @@ var listMembers = MaxWindowMembers
 //
 // A long list is counted by month (monthCounts) and only the listed
 // members are read; a short one is read whole.
-func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, cat string, months int, today samspil.Date) (Window, bool) {
+//
+// It also returns the numbers of the organisations listed.
+func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, cat string, months int, today samspil.Date) (Window, []int32, bool) {
 	v := x.viewerOf(a)
 	now, om, n := dayOf(today), monthOf(own.next), month(months)
 	first := om - n + 1 // the first month of the earliest window holding ours
@@ -190,7 +198,7 @@ func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, 
 		}
 	}
 	if counts[best] == 0 {
-		return Window{}, false
+		return Window{}, nil, false
 	}
 	from, to := (first + month(best)).firstDay(), (first + month(best) + n - 1).lastDay()
 	in := x.nearest(v, systems, own.next, from, to, now, listMembers-1)
@@ -206,7 +214,11 @@ func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, 
 		first2, last, actBy = min(first2, c.c.next), max(last, c.c.next), min(actBy, c.c.actBy)
 	}
 	w.From, w.To, w.ActBy = first2.Date(), last.Date(), actBy.Date()
-	return w, true
+	orgs := make([]int32, len(in))
+	for i, c := range in {
+		orgs[i] = c.c.org
+	}
+	return w, orgs, true
 }
 
 // eligible reports whether the asker (viewer v) may have a contract in
@@ -229,7 +241,7 @@ func (x *Index) countByMonth(t *monthCounts, v viewer, systems []int32, first, n
 	// those the asker may have in its windows) in the windows.
 	contractsOf := func(o int32, open bool) []month {
 		var out []month
-		for _, s := range systems {
+		for _, s := range intersection(x.contractSys[o], systems) {
 			for _, k := range x.contractsOf(s, o) {
 				c := &x.sysContracts[s][k]
 				if m := monthOf(c.next); m >= first && m < first+2*n-1 && ((open && x.open(c, now)) || (!open && x.eligible(v, c, now))) {
@@ -300,6 +312,24 @@ func (x *Index) countByReading(v viewer, systems []int32, first, n month, now da
 		acc += diff[i]
 		counts[i] = acc
 	}
+}
+
+// intersection returns the elements of two sorted lists in both.
+func intersection(a, b []int32) []int32 {
+	var out []int32
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
 }
 
 // firstFrom returns the position of the first contract of a list (in the
@@ -483,24 +513,6 @@ func (h *minHeap[T]) down(i int) {
 	}
 }
 
-// addsMembers reports whether a category window holds an organisation
-// that no window found for a system of the category holds.
-func (x *Index) addsMembers(w Window, found []Window, cat string) bool {
-	in := map[string]bool{}
-	for _, f := range found {
-		if f.Kind == WindowSystem && x.cats[x.sysID[f.SystemID]] == cat {
-			for _, m := range f.Members {
-				in[m.OrgID] = true
-			}
-		}
-	}
-	for _, m := range w.Members {
-		if !in[m.OrgID] {
-			return true
-		}
-	}
-	return false
-}
 
 // gap is the number of days between two days, however ordered.
 func gap(a, b day) int {
