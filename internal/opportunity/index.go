@@ -5,6 +5,7 @@ import (
 	"maps"
 	"math"
 	"slices"
+	"sync"
 	"time"
 
 	"github.com/samspil/samspil"
@@ -42,8 +43,7 @@ type Index struct {
 	// system's.
 	useTasks map[uint64][]int32
 	// postings are, per system, the organisations that use it, by
-	// organisation number; for a dense system only the uses its bits do
-	// not hold (those not shared with every signed-in organisation).
+	// organisation number; none for a dense system (below).
 	postings [][]posting
 	// The dense systems, those used openly by a large share of the
 	// organisations (say, an ESDH system three in four run), are held as
@@ -51,7 +51,9 @@ type Index struct {
 	// gives, per system, its bit or -1, and bits holds, per organisation,
 	// nd words with the bit of each dense system it uses openly (sector
 	// or public). A partner query adds up a candidate's dense systems a
-	// byte at a time from tables of the asker's points (partners.go).
+	// byte at a time from tables of the asker's points (partners.go), and
+	// finds the uses it sees only as a partner in the uses of the
+	// organisations whose partners-only records it sees.
 	densePos []int32
 	nd       int
 	bits     []uint64
@@ -72,12 +74,16 @@ type Index struct {
 	// of the organisations' numbers: an organisation's are looked up by
 	// it (contractsOf).
 	byOrg [][]int32
+	// cids are the IDs of the contracts in sysContracts.
+	cids contractIDs
 	// contractSys are, per organisation, the systems its live contracts
 	// cover, sorted: where to look for its contracts.
 	contractSys [][]int32
 	// counts are the month counts of the long lists of contracts, made
 	// as windows need them.
-	counts   *counts
+	counts *counts
+	// scratch keeps the arrays of partner queries for the next.
+	scratch  *sync.Pool
 	partners map[string][]string
 	together map[[2]string]Together
 	// partnerOwners are, per organisation, the organisations whose
@@ -165,11 +171,45 @@ var (
 )
 
 // sysContract is a contract as the list of a system's contracts holds it.
+// It holds no pointer (the contract's ID is a number in cids), so that
+// the garbage collector need not walk the lists.
 type sysContract struct {
 	org         int32
-	id          string
+	id          int32 // in cids
 	next, actBy day
 	vis         level
+}
+
+// contractIDs holds the contracts' IDs by number, in chunks: an index
+// made by Update copies only the last chunk and the list of chunks, and
+// shares the others. (The IDs of contracts an update replaces stay until
+// the day's rebuild.)
+type contractIDs struct {
+	chunks [][]string
+}
+
+const idChunk = 1 << 16
+
+// get returns the ID numbered n.
+func (c *contractIDs) get(n int32) string { return c.chunks[n/idChunk][n%idChunk] }
+
+// add adds an ID and returns its number.
+func (c *contractIDs) add(id string) int32 {
+	if len(c.chunks) == 0 || len(c.chunks[len(c.chunks)-1]) == idChunk {
+		c.chunks = append(c.chunks, make([]string, 0, idChunk))
+	}
+	last := len(c.chunks) - 1
+	c.chunks[last] = append(c.chunks[last], id)
+	return int32(last*idChunk + len(c.chunks[last]) - 1)
+}
+
+// clone returns a copy to add to, leaving c as it is.
+func (c *contractIDs) clone() contractIDs {
+	out := contractIDs{chunks: slices.Clone(c.chunks)}
+	if n := len(out.chunks); n > 0 {
+		out.chunks[n-1] = slices.Clip(slices.Clone(out.chunks[n-1]))
+	}
+	return out
 }
 
 type posting struct {
@@ -316,7 +356,7 @@ func (b *Builder) Index() *Index {
 	for o := range x.uses {
 		x.setBits(int32(o))
 		for _, u := range x.uses[o] {
-			if x.densePos[u.sys] < 0 || !shared(u.vis) {
+			if x.densePos[u.sys] < 0 {
 				x.postings[u.sys] = append(x.postings[u.sys], posting{org: int32(o), vis: u.vis})
 			}
 		}
@@ -335,6 +375,7 @@ func (b *Builder) Index() *Index {
 	}
 	x.relate()
 	x.counts = &counts{}
+	x.scratch = &sync.Pool{}
 	b.x = nil
 	return x
 }
@@ -542,12 +583,13 @@ func (x *Index) addContract(c Contract, only map[int32]bool) []int32 {
 		actBy = c.NoticeBy
 	}
 	var grew []int32
+	cid := x.cids.add(c.ID)
 	for _, id := range c.SystemIDs {
 		s := x.system(id, "")
 		for len(x.sysContracts) <= int(s) {
 			x.sysContracts = append(x.sysContracts, nil)
 		}
-		x.sysContracts[s] = append(x.sysContracts[s], sysContract{org: o, id: c.ID, next: dayOf(*c.NextDecision), actBy: dayOf(*actBy), vis: levelOf(c.Visibility)})
+		x.sysContracts[s] = append(x.sysContracts[s], sysContract{org: o, id: cid, next: dayOf(*c.NextDecision), actBy: dayOf(*actBy), vis: levelOf(c.Visibility)})
 		x.contractSys[o] = append(x.contractSys[o], s)
 		grew = append(grew, s)
 	}
@@ -571,6 +613,7 @@ func (x *Index) Update(u *Facts) *Index {
 	y.sysTasks, y.postings, y.commons = slices.Clone(x.sysTasks), slices.Clone(x.postings), slices.Clone(x.commons)
 	y.uses, y.openly, y.sysContracts = slices.Clone(x.uses), slices.Clone(x.openly), slices.Clone(x.sysContracts)
 	y.densePos, y.bits = slices.Clone(x.densePos), slices.Clone(x.bits)
+	y.cids = x.cids.clone()
 	y.useTasks = maps.Clone(x.useTasks)
 	for _, s := range u.Systems {
 		y.setSystem(s)
@@ -630,7 +673,7 @@ func (x *Index) Update(u *Facts) *Index {
 		list := slices.DeleteFunc(slices.Clone(y.postings[sys]), func(p posting) bool { return changed[p.org] })
 		for o := range changed {
 			for _, us := range y.uses[o] {
-				if us.sys == sys && (y.densePos[sys] < 0 || !shared(us.vis)) {
+				if us.sys == sys && y.densePos[sys] < 0 {
 					list = append(list, posting{org: o, vis: us.vis})
 				}
 			}
@@ -675,6 +718,7 @@ func (x *Index) Update(u *Facts) *Index {
 		y.byOrg[sys] = y.order(y.sysContracts[sys])
 	}
 	y.keepCounts(x, dirty, len(u.Systems) > 0)
+	y.scratch = &sync.Pool{}
 
 	if u.Partners != nil {
 		y.partners = u.Partners
@@ -696,7 +740,7 @@ func (x *Index) Update(u *Facts) *Index {
 // positions in the order of the organisations' numbers.
 func (x *Index) order(list []sysContract) []int32 {
 	slices.SortFunc(list, func(p, q sysContract) int {
-		return cmp.Or(cmp.Compare(p.next, q.next), cmp.Compare(x.idRank[p.org], x.idRank[q.org]), cmp.Compare(p.id, q.id))
+		return cmp.Or(cmp.Compare(p.next, q.next), cmp.Compare(x.idRank[p.org], x.idRank[q.org]), cmp.Compare(x.cids.get(p.id), x.cids.get(q.id)))
 	})
 	byOrg := make([]int32, len(list))
 	for i := range byOrg {

@@ -128,11 +128,13 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	// Scores are in thousandths of a point, as terms are rounded: the sum
 	// is exact and is the score explain adds up term by term, so the heap
 	// keeps exactly the first of the ranking.
-	score := make([]int32, len(x.orgs))
+	scratch := x.scratchFor()
+	defer x.scratch.Put(scratch)
+	score := scratch.score
 	total := int(x.commonsTotal)
 	dense := make([]int32, x.nd*64) // our points per dense bit
 	ourPoints := make([]int64, len(x.uses[a]))
-	owner := make([]bool, len(x.orgs)) // whose partners-only records we see
+	owner := scratch.owner // whose partners-only records we see
 	for _, o := range v.owners {
 		owner[o] = true
 	}
@@ -152,8 +154,30 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 		}
 	}
 	sum := x.denseSum(dense)
+	// The dense systems we share with organisations whose partners-only
+	// uses we see: the bits hold only the open ones.
+	for _, o := range v.owners {
+		if o == a {
+			continue
+		}
+		ours, theirs := x.uses[a], x.uses[o]
+		for i, j := 0, 0; i < len(ours) && j < len(theirs); {
+			switch {
+			case ours[i].sys < theirs[j].sys:
+				i++
+			case ours[i].sys > theirs[j].sys:
+				j++
+			default:
+				if theirs[j].vis == levelPartners && x.densePos[ours[i].sys] >= 0 {
+					score[o] += int32(ourPoints[i])
+				}
+				i++
+				j++
+			}
+		}
+	}
 	mine := x.liveContracts(a, q.Today)
-	seen := make([]int32, len(x.orgs)) // the system (plus one) a candidate last got joint procurement for
+	seen := scratch.seen // the system (plus one) a candidate last got joint procurement for
 	today := dayOf(q.Today)
 	jp := int32(milli(w.JointProcurement))
 	for sys, ours := range mine {
@@ -221,6 +245,26 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// partnerScratch are the per-organisation arrays of a partner query,
+// kept for the next (Index.scratch) so that queries do not make the
+// garbage collector walk the index over and over.
+type partnerScratch struct {
+	score, seen []int32
+	owner       []bool
+}
+
+// scratchFor returns cleared arrays for a partner query.
+func (x *Index) scratchFor() *partnerScratch {
+	s, _ := x.scratch.Get().(*partnerScratch)
+	if s == nil || len(s.score) != len(x.orgs) {
+		return &partnerScratch{score: make([]int32, len(x.orgs)), seen: make([]int32, len(x.orgs)), owner: make([]bool, len(x.orgs))}
+	}
+	clear(s.score)
+	clear(s.seen)
+	clear(s.owner)
+	return s
 }
 
 // explain writes the suggestion of candidate c for the asker a, with every
@@ -399,14 +443,18 @@ func milli(v float64) int64 { return int64(math.Round(v * 1000)) }
 // the dense systems it uses openly (x.bits), given our points per dense
 // bit: a table for each byte of bits in which we have points gives the
 // sum for each of its 256 values, so a candidate costs one look-up per
-// such byte rather than one per system.
+// such byte rather than one per system. The tables are of 16 bits when
+// the sums fit (they do with the default weights: a dense system is
+// worth at most ln 16 points), so that they stay in the nearest cache.
 func (x *Index) denseSum(points []int32) func(c int32) int64 {
 	type block struct {
 		word  int
 		shift uint
 		sums  *[256]int32
+		small *[256]uint16
 	}
 	var blocks []block
+	small := true
 	for b := 0; b < len(points)/8; b++ {
 		pts := points[b*8 : b*8+8]
 		if !slices.ContainsFunc(pts, func(p int32) bool { return p != 0 }) {
@@ -415,17 +463,34 @@ func (x *Index) denseSum(points []int32) func(c int32) int64 {
 		sums := new([256]int32)
 		for v := 1; v < 256; v++ {
 			sums[v] = sums[v&(v-1)] + pts[bits.TrailingZeros8(uint8(v))]
+			small = small && sums[v] >= 0 && sums[v] <= math.MaxUint16
 		}
 		blocks = append(blocks, block{word: b / 8, shift: uint(b%8) * 8, sums: sums})
 	}
 	nd := x.nd
+	if small {
+		for i := range blocks {
+			blocks[i].small = new([256]uint16)
+			for v, n := range blocks[i].sums {
+				blocks[i].small[v] = uint16(n)
+			}
+		}
+		return func(c int32) int64 {
+			row := x.bits[int(c)*nd : int(c+1)*nd]
+			var s int64
+			for _, b := range blocks {
+				s += int64(b.small[uint8(row[b.word]>>b.shift)])
+			}
+			return s
+		}
+	}
 	return func(c int32) int64 {
 		row := x.bits[int(c)*nd : int(c+1)*nd]
-		var s int32
+		var s int64
 		for _, b := range blocks {
-			s += b.sums[uint8(row[b.word]>>b.shift)]
+			s += int64(b.sums[uint8(row[b.word]>>b.shift)])
 		}
-		return int64(s)
+		return s
 	}
 }
 

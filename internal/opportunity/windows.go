@@ -205,11 +205,11 @@ func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, 
 	w := Window{Others: counts[best] - len(in)}
 	me := x.orgs[a]
 	first2, last, actBy := own.next, own.next, own.actBy
-	w.Members = append(w.Members, WindowMember{OrgID: me.ID, Name: me.Name, Region: me.Region, Population: me.Population, ContractID: own.id,
+	w.Members = append(w.Members, WindowMember{OrgID: me.ID, Name: me.Name, Region: me.Region, Population: me.Population, ContractID: x.cids.get(own.id),
 		SystemID: x.ids[ownSys], SystemName: x.names[ownSys], NextDecision: own.next.Date(), ActBy: own.actBy.Date()})
 	for _, c := range in {
 		o := x.orgs[c.c.org]
-		w.Members = append(w.Members, WindowMember{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, ContractID: c.c.id,
+		w.Members = append(w.Members, WindowMember{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, ContractID: x.cids.get(c.c.id),
 			SystemID: x.ids[c.sys], SystemName: x.names[c.sys], NextDecision: c.c.next.Date(), ActBy: c.c.actBy.Date()})
 		first2, last, actBy = min(first2, c.c.next), max(last, c.c.next), min(actBy, c.c.actBy)
 	}
@@ -391,7 +391,7 @@ func (x *Index) nearest(v viewer, systems []int32, own, from, to, now day, limit
 // decision, then organisation ID, then contract ID.
 func (x *Index) before(ps int32, p *sysContract, pg int, qs int32, q *sysContract, qg int) bool {
 	return cmp.Or(cmp.Compare(pg, qg), cmp.Compare(p.next, q.next), cmp.Compare(x.idRank[p.org], x.idRank[q.org]),
-		cmp.Compare(p.id, q.id), cmp.Compare(ps, qs)) < 0
+		cmp.Compare(x.cids.get(p.id), x.cids.get(q.id)), cmp.Compare(ps, qs)) < 0
 }
 
 // outward reads a system's contracts deciding from from to to outwards

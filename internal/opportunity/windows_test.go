@@ -363,12 +363,16 @@ func TestDenseMatchesPostings(t *testing.T) {
 			var out []any
 			for _, y := range []*Index{x, x.Update(delta)} {
 				for _, o := range f.Orgs {
+					heavy := DefaultWeights
+					heavy.SharedSystem = 100 // sums beyond 16 bits
 					for _, limit := range []int{1, 3, 50} {
-						p, err := y.Partners(o.ID, Query{Today: today, Limit: limit})
-						if err != nil {
-							t.Fatal(err)
+						for _, w := range []*Weights{nil, &heavy} {
+							p, err := y.Partners(o.ID, Query{Today: today, Limit: limit, Weights: w})
+							if err != nil {
+								t.Fatal(err)
+							}
+							out = append(out, p)
 						}
-						out = append(out, p)
 					}
 				}
 			}
