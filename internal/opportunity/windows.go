@@ -100,8 +100,8 @@ func (x *Index) ProcurementWindows(asker string, q WindowQuery) ([]Window, error
 	})
 	var out []Window
 	inSystem := map[string]map[int32]bool{} // by category, the organisations in a window of one of its systems
-	for _, sys := range systems { // one window a system
-		// Our earliest live contract for the system anchors its windows.
+	for _, sys := range systems {
+		// One window a system. Our earliest live contract for the system anchors its windows.
 		own := slices.MinFunc(mine[sys], func(a, b sysContract) int { return a.next.Compare(b.next) })
 		if w, orgs, ok := x.window(a, own, sys, []int32{sys}, "", months, q.Today); ok {
 			if inSystem[x.cats[sys]] == nil {
@@ -512,7 +512,6 @@ func (h *minHeap[T]) down(i int) {
 		i = m
 	}
 }
-
 
 // gap is the number of days between two days, however ordered.
 func gap(a, b day) int {
