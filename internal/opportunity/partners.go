@@ -5,7 +5,9 @@ import (
 	"maps"
 	"math"
 	"math/bits"
+	"runtime"
 	"slices"
+	"sync"
 
 	"github.com/samspil/samspil"
 )
@@ -212,39 +214,84 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 		together[t.other] = t.t
 	}
 	partners := x.partners[asker]
-	top := newTopK(limit)
-	for i := range x.orgs {
-		c := int32(i)
-		o := &x.orgs[i]
-		if c == a || !x.isCand[i] || !v.sees(c, x.orgLevel[i]) {
-			continue
-		}
-		if q.Region != "" && o.Region != q.Region {
-			continue
-		}
-		if (q.MinPop > 0 && o.Population < q.MinPop) || (q.MaxPop > 0 && o.Population > q.MaxPop) {
-			continue
-		}
-		if q.NotPartners {
-			if _, partner := slices.BinarySearch(partners, o.ID); partner {
+	// The candidates in parts, one a processor when there are many: each
+	// part keeps its best, and the best of those are the best (the order
+	// is total: the same whichever part holds a candidate).
+	rank := func(from, to int, top *topK) {
+		for i := from; i < to; i++ {
+			c := int32(i)
+			o := &x.orgs[i]
+			if c == a || !x.isCand[i] || !v.sees(c, x.orgLevel[i]) {
 				continue
 			}
-		}
-		sc := int64(score[c]) + sum(c) + publicScore(&me, o, together[c], w)
-		if sc > 0 {
-			top.push(scored{org: c, score: sc, fold: x.fold[c], id: o.ID})
+			if q.Region != "" && o.Region != q.Region {
+				continue
+			}
+			if (q.MinPop > 0 && o.Population < q.MinPop) || (q.MaxPop > 0 && o.Population > q.MaxPop) {
+				continue
+			}
+			if q.NotPartners {
+				if _, partner := slices.BinarySearch(partners, o.ID); partner {
+					continue
+				}
+			}
+			sc := int64(score[c]) + sum(c) + publicScore(&me, o, together[c], w)
+			if sc > 0 {
+				top.push(scored{org: c, score: sc, fold: x.fold[c], id: o.ID})
+			}
 		}
 	}
-	out := make([]Suggestion, 0, len(top.items))
+	top := newTopK(limit)
+	parallel(len(x.orgs), func(from, to int) *topK {
+		part := newTopK(limit)
+		rank(from, to, part)
+		return part
+	}, func(part *topK) {
+		for _, sc := range part.items {
+			top.push(sc)
+		}
+	})
+	out := make([]Suggestion, len(top.items))
 	ourTasks := x.taskSystems(a, asker)
-	for _, sc := range top.items {
-		out = append(out, x.explain(a, sc.org, ourPoints, mine, ourTasks, q.Today, w))
-	}
+	parallel(len(top.items), func(from, to int) struct{} {
+		for i := from; i < to; i++ {
+			out[i] = x.explain(a, top.items[i].org, ourPoints, mine, ourTasks, q.Today, w)
+		}
+		return struct{}{}
+	}, func(struct{}) {})
 	slices.SortFunc(out, byScore)
 	if len(out) > limit {
 		out = out[:limit]
 	}
 	return out, nil
+}
+
+// parallelFrom is the number of items from which parallel splits the
+// work.
+const parallelFrom = 16
+
+// parallel runs work over the items 0 to n in parts, one a processor
+// (when there are at least parallelFrom), and gives each part's result to
+// merge, in the order of the parts.
+func parallel[R any](n int, work func(from, to int) R, merge func(R)) {
+	parts := min(runtime.GOMAXPROCS(0), 8)
+	if n < parallelFrom || parts < 2 {
+		merge(work(0, n))
+		return
+	}
+	results := make([]R, parts)
+	var wg sync.WaitGroup
+	for p := range parts {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[p] = work(n*p/parts, n*(p+1)/parts)
+		}()
+	}
+	wg.Wait()
+	for _, r := range results {
+		merge(r)
+	}
 }
 
 // partnerScratch are the per-organisation arrays of a partner query,
