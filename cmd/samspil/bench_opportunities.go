@@ -107,7 +107,7 @@ func (c *benchCmd) benchOpportunities(ctx context.Context, m *Main) error {
 		if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
 			e.name = "postgres"
 		}
-		if err := c.measureGenerated(ctx, m, e, 0); err != nil {
+		if err := c.measureGenerated(ctx, m, e, 0, ""); err != nil {
 			return fmt.Errorf("%s: %w", dsn, err)
 		}
 	}
@@ -169,13 +169,14 @@ func (c *benchCmd) benchOpportunitySized(ctx context.Context, m *Main, e sizedEn
 	if err := gen.Run(&Main{Stdout: io.Discard, Stderr: m.Stderr, Getenv: m.Getenv}, ctx); err != nil {
 		return fmt.Errorf("generate: %w", err)
 	}
-	return c.measureGenerated(ctx, m, e, time.Since(start))
+	return c.measureGenerated(ctx, m, e, time.Since(start), fmt.Sprintf(" (%d usages, %d contracts each)", c.UsagesPerOrg, c.ContractsPerOrg))
 }
 
 // measureGenerated measures on a database of generated organisations
-// (generated is how long generating took, 0 when it was made before):
-// random generated organisations ask, and 98 random ones are grouped.
-func (c *benchCmd) measureGenerated(ctx context.Context, m *Main, e sizedEngine, generated time.Duration) error {
+// (generated is how long generating took, 0 when it was made before;
+// sizes says their sizes when known): random generated organisations ask,
+// and 98 random ones are grouped.
+func (c *benchCmd) measureGenerated(ctx context.Context, m *Main, e sizedEngine, generated time.Duration, sizes string) error {
 	db, err := openStore(ctx, e.dsn, auth.Limit{})
 	if err != nil {
 		return err
@@ -199,7 +200,7 @@ func (c *benchCmd) measureGenerated(ctx context.Context, m *Main, e sizedEngine,
 	group := slices.Clone(orgs)
 	rand.New(rand.NewPCG(2, 2)).Shuffle(len(group), func(i, j int) { group[i], group[j] = group[j], group[i] })
 	group = group[:min(oppGroupOrgs, len(group))]
-	o := oppBench{name: fmt.Sprintf("%d generated organisations, %s", len(orgs), e.name),
+	o := oppBench{name: fmt.Sprintf("%d generated organisations%s, %s", len(orgs), sizes, e.name),
 		askers: orgList{ids: orgs}, group: orgList{ids: group}, partnersTarget: targetOppQuery, windowsTarget: targetOppQuery, europe: true,
 		generated: generated}
 	return c.measureOpportunities(ctx, m, db, o)

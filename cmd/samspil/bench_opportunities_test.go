@@ -40,6 +40,16 @@ func TestBenchOpportunities(t *testing.T) {
 			t.Errorf("%s: the baseline differs from the index:\n%s", section, rest)
 		}
 	}
+	// A database generated before is measured as it is.
+	db := t.TempDir() + "/generated.db"
+	if code, _, errOut := run(t, nil, "", "demo", "generate", "--db", db, "--orgs", "6", "--usages-per-org", "10", "--contracts-per-org", "5"); code != 0 {
+		t.Fatalf("demo generate: %d %q", code, errOut)
+	}
+	code, gen, errOut := run(t, nil, "", "bench", "opportunities", "--generated", db, "--queries", "10", "--baseline-sample", "2", "--dir", t.TempDir())
+	if code != 0 || !strings.Contains(gen, "== opportunities: 6 generated organisations, sqlite") ||
+		!regexp.MustCompile(`baseline gives the index's results\s+2 of 2\n`).MatchString(gen) || strings.Contains(gen, "generate the organisations") {
+		t.Errorf("bench opportunities --generated: %d %q\n%s", code, errOut, gen)
+	}
 	if !strings.Contains(out, "grouping 98 organisations into 5") {
 		t.Errorf("the demo's municipalities are not grouped:\n%s", out)
 	}
