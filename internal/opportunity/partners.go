@@ -242,7 +242,8 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 		}
 	}
 	top := newTopK(limit)
-	parallel(len(x.orgs), func(from, to int) *topK {
+	split := len(x.orgs) >= parallelFrom
+	parallel(split, len(x.orgs), func(from, to int) *topK {
 		part := newTopK(limit)
 		rank(from, to, part)
 		return part
@@ -253,7 +254,7 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	})
 	out := make([]Suggestion, len(top.items))
 	ourTasks := x.taskSystems(a, asker)
-	parallel(len(top.items), func(from, to int) struct{} {
+	parallel(split, len(top.items), func(from, to int) struct{} {
 		for i := from; i < to; i++ {
 			out[i] = x.explain(a, top.items[i].org, ourPoints, mine, ourTasks, q.Today, w)
 		}
@@ -266,16 +267,17 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	return out, nil
 }
 
-// parallelFrom is the number of items from which parallel splits the
-// work.
-const parallelFrom = 16
+// parallelFrom is the number of organisations from which a query splits
+// its work (below, starting goroutines costs more than it saves). A
+// variable for the tests.
+var parallelFrom = 4096
 
 // parallel runs work over the items 0 to n in parts, one a processor
-// (when there are at least parallelFrom), and gives each part's result to
-// merge, in the order of the parts.
-func parallel[R any](n int, work func(from, to int) R, merge func(R)) {
+// when split (else in one), and gives each part's result to merge, in the
+// order of the parts.
+func parallel[R any](split bool, n int, work func(from, to int) R, merge func(R)) {
 	parts := min(runtime.GOMAXPROCS(0), 8)
-	if n < parallelFrom || parts < 2 {
+	if !split || n < parts || parts < 2 {
 		merge(work(0, n))
 		return
 	}

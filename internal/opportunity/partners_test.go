@@ -240,8 +240,10 @@ func TestPrivateRecordsShapeNoOtherAnswer(t *testing.T) {
 func slices_clone[T any](s []T) []T { return append([]T(nil), s...) }
 
 // TestLimitKeepsTheBest: the first suggestions under a limit are the first
-// of the whole ranking, in random worlds with ties.
+// of the whole ranking, in random worlds with ties, also when the
+// candidates are ranked in parts.
 func TestLimitKeepsTheBest(t *testing.T) {
+	defer func(n int) { parallelFrom = n }(parallelFrom)
 	rng := rand.New(rand.NewPCG(3, 4))
 	for round := range 50 {
 		f := &Facts{}
@@ -258,7 +260,9 @@ func TestLimitKeepsTheBest(t *testing.T) {
 		}
 		x := Build(f)
 		asker := f.Orgs[rng.IntN(n)].ID
+		parallelFrom = 1 << 30 // in one part
 		all, _ := x.Partners(asker, Query{Today: today, Limit: 10000})
+		parallelFrom = 0 // in one part a processor
 		for _, k := range []int{1, 3, 10} {
 			got, _ := x.Partners(asker, Query{Today: today, Limit: k})
 			want := all[:min(k, len(all))]
