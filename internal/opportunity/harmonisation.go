@@ -163,6 +163,24 @@ func (x *Index) refs(systems []int32) []SystemRef {
 	return out
 }
 
+// intersection returns the elements of two sorted lists in both.
+func intersection(a, b []int32) []int32 {
+	var out []int32
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			out = append(out, a[i])
+			i++
+			j++
+		}
+	}
+	return out
+}
+
 // intersects reports whether two sorted lists share an element.
 func intersects(a, b []int32) bool {
 	for i, j := 0, 0; i < len(a) && j < len(b); {

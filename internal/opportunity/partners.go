@@ -163,20 +163,11 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 			continue
 		}
 		ours, theirs := x.uses[a], x.uses[o]
-		for i, j := 0, 0; i < len(ours) && j < len(theirs); {
-			switch {
-			case ours[i].sys < theirs[j].sys:
-				i++
-			case ours[i].sys > theirs[j].sys:
-				j++
-			default:
-				if theirs[j].vis == levelPartners && x.densePos[ours[i].sys] >= 0 {
-					score[o] += int32(ourPoints[i])
-				}
-				i++
-				j++
+		bothUse(ours, theirs, func(i, j int) {
+			if theirs[j].vis == levelPartners && x.densePos[ours[i].sys] >= 0 {
+				score[o] += int32(ourPoints[i])
 			}
-		}
+		})
 	}
 	mine := x.liveContracts(a, q.Today)
 	seen := scratch.seen // the system (plus one) a candidate last got joint procurement for
@@ -333,20 +324,11 @@ func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContr
 	}
 	var systems []sharedSys
 	ours, theirs := x.uses[a], x.uses[c]
-	for i, j := 0, 0; i < len(ours) && j < len(theirs); {
-		switch {
-		case ours[i].sys < theirs[j].sys:
-			i++
-		case ours[i].sys > theirs[j].sys:
-			j++
-		default:
-			if x.sees(me.ID, o.ID, theirs[j].vis) {
-				systems = append(systems, sharedSys{ourPoints[i], ours[i].sys})
-			}
-			i++
-			j++
+	bothUse(ours, theirs, func(i, j int) {
+		if x.sees(me.ID, o.ID, theirs[j].vis) {
+			systems = append(systems, sharedSys{ourPoints[i], ours[i].sys})
 		}
-	}
+	})
 	// The MaxSystemTerms first by points, then ID, in order (a selection:
 	// most suggestions share many systems); the rest summed.
 	first := func(a, b sharedSys) int {
@@ -480,6 +462,23 @@ func (x *Index) publicTerms(me, o Org, w Weights) []Term {
 		}
 	}
 	return out
+}
+
+// bothUse calls fn with the positions in ours and theirs (uses sorted by
+// system) of each system both hold.
+func bothUse(ours, theirs []use, fn func(i, j int)) {
+	for i, j := 0, 0; i < len(ours) && j < len(theirs); {
+		switch {
+		case ours[i].sys < theirs[j].sys:
+			i++
+		case ours[i].sys > theirs[j].sys:
+			j++
+		default:
+			fn(i, j)
+			i++
+			j++
+		}
+	}
 }
 
 // round3 rounds points to three decimals, as terms show them.

@@ -314,24 +314,6 @@ func (x *Index) countByReading(v viewer, systems []int32, first, n month, now da
 	}
 }
 
-// intersection returns the elements of two sorted lists in both.
-func intersection(a, b []int32) []int32 {
-	var out []int32
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
-	return out
-}
-
 // firstFrom returns the position of the first contract of a list (in the
 // order of decisions) deciding on or after the day d.
 func firstFrom(list []sysContract, d day) int {
