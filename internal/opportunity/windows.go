@@ -191,9 +191,10 @@ func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, 
 		x.countByReading(v, systems, first, n, now, counts)
 	}
 	best := 0
-	middle := func(i int) month { return max(2*(first+month(i))+n-1-2*om, 2*om-2*(first+month(i))-n+1) }
+	// offCentre is twice the months between the middle of the window i and ours.
+	offCentre := func(i int) month { return max(2*(first+month(i))+n-1-2*om, 2*om-2*(first+month(i))-n+1) }
 	for i := range counts {
-		if counts[i] > counts[best] || (counts[i] == counts[best] && middle(i) < middle(best)) {
+		if counts[i] > counts[best] || (counts[i] == counts[best] && offCentre(i) < offCentre(best)) {
 			best = i
 		}
 	}
@@ -204,16 +205,16 @@ func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, 
 	in := x.nearest(v, systems, own.next, from, to, now, listMembers-1)
 	w := Window{Others: counts[best] - len(in)}
 	me := x.orgs[a]
-	first2, last, actBy := own.next, own.next, own.actBy
+	earliest, latest, actBy := own.next, own.next, own.actBy
 	w.Members = append(w.Members, WindowMember{OrgID: me.ID, Name: me.Name, Region: me.Region, Population: me.Population, ContractID: x.cids.get(own.id),
 		SystemID: x.ids[ownSys], SystemName: x.names[ownSys], NextDecision: own.next.Date(), ActBy: own.actBy.Date()})
 	for _, c := range in {
 		o := x.orgs[c.c.org]
 		w.Members = append(w.Members, WindowMember{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, ContractID: x.cids.get(c.c.id),
 			SystemID: x.ids[c.sys], SystemName: x.names[c.sys], NextDecision: c.c.next.Date(), ActBy: c.c.actBy.Date()})
-		first2, last, actBy = min(first2, c.c.next), max(last, c.c.next), min(actBy, c.c.actBy)
+		earliest, latest, actBy = min(earliest, c.c.next), max(latest, c.c.next), min(actBy, c.c.actBy)
 	}
-	w.From, w.To, w.ActBy = first2.Date(), last.Date(), actBy.Date()
+	w.From, w.To, w.ActBy = earliest.Date(), latest.Date(), actBy.Date()
 	orgs := make([]int32, len(in))
 	for i, c := range in {
 		orgs[i] = c.c.org
