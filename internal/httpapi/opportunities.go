@@ -442,7 +442,7 @@ func suggestionOf(s opportunity.Suggestion) OpportunitySuggestion {
 	out := OpportunitySuggestion{OrganizationID: s.OrgID, Name: s.Name, Region: s.Region, Population: s.Population, Partner: s.Partner,
 		Score: s.Score, Terms: make([]OpportunityTerm, len(s.Terms))}
 	for i, t := range s.Terms {
-		out.Terms[i] = OpportunityTerm{Kind: string(t.Kind), Points: t.Points, Evidence: t.Evidence.String(), SystemID: t.SystemID,
+		out.Terms[i] = OpportunityTerm{Kind: string(t.Kind), Points: t.Points, Evidence: t.Evidence().String(), SystemID: t.SystemID,
 			SystemName: t.SystemName, UsedBy: t.UsedBy, Of: t.Of, Ours: t.Ours, Theirs: t.Theirs, ActBy: t.ActBy, Count: t.Count,
 			Category: samspil.Category(t.Category)}
 	}

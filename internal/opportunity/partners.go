@@ -65,22 +65,65 @@ const (
 	TermHarmonisation    TermKind = "harmonisation" // no points: evidence only
 )
 
-// Term is one named part of a score with its evidence.
+// Term is one named part of a score: the facts it rests on, as data;
+// Evidence says them in words.
 type Term struct {
-	Kind   TermKind
-	Points float64
-	// Evidence says in words what the term rests on.
-	Evidence samspil.Phrase
-	// The facts behind it, as data.
-	SystemID   string
-	SystemName string
-	UsedBy     int           // organisations that openly run the system
-	Of         int           // of this many that share their landscape
-	Ours       *samspil.Date // our next decision on the system
-	Theirs     *samspil.Date // theirs
-	ActBy      *samspil.Date // the earlier of the two notice deadlines
-	Count      int           // collaborations or initiatives together; tasks of a harmonisation term
-	Category   string        // of a harmonisation term: the category of our systems for the tasks
+	Kind        TermKind
+	Points      float64
+	SystemID    string
+	SystemName  string
+	UsedBy      int           // organisations that openly run the system
+	Of          int           // of this many that share their landscape
+	Ours        *samspil.Date // our next decision on the system
+	Theirs      *samspil.Date // theirs
+	ActBy       *samspil.Date // the earlier of the two notice deadlines
+	Count       int           // collaborations or initiatives together; tasks of a harmonisation term
+	Category    string        // of a harmonisation term: the category of our systems for the tasks
+	Inhabitants [2]int        // of a similar-size term: ours and theirs
+}
+
+// Evidence says in words what the term rests on. It is written from the
+// term's data when asked (a query ranks many terms and shows few), and
+// is the empty phrase for an unknown kind.
+func (t *Term) Evidence() samspil.Phrase {
+	switch t.Kind {
+	case TermSharedSystem:
+		return samspil.Phrasef("you both run %s (used by %d of %d organisations)", t.SystemName, t.UsedBy, t.Of)
+	case TermOtherSystems:
+		if t.Count == 1 {
+			return samspil.Phrasef("and one more system you both run, used more widely")
+		}
+		return samspil.Phrasef("and %d more systems you both run, used more widely", t.Count)
+	case TermJointProcurement:
+		return samspil.Phrasef("your contracts for %s reach their next decision on %s and %s; act together by %s",
+			t.SystemName, *t.Ours, *t.Theirs, *t.ActBy)
+	case TermSimilarSize:
+		return samspil.Phrasef("similar size (%d and %d inhabitants)", samspil.Number(t.Inhabitants[0]), samspil.Number(t.Inhabitants[1]))
+	case TermSameRegion:
+		return samspil.Phrasef("same region")
+	case TermCollaboration:
+		if t.Count == 1 {
+			return samspil.Phrasef("you already work together in a collaboration")
+		}
+		return samspil.Phrasef("you already work together in %d collaborations", t.Count)
+	case TermInitiative:
+		if t.Count == 1 {
+			return samspil.Phrasef("you already work together in an initiative")
+		}
+		return samspil.Phrasef("you already work together in %d initiatives", t.Count)
+	case TermHarmonisation:
+		switch {
+		case t.Category == "" && t.Count == 1:
+			return samspil.Phrasef("a KLE task you both cover with different systems: a harmonisation candidate")
+		case t.Category == "":
+			return samspil.Phrasef("the same %d KLE tasks with different systems: a harmonisation candidate", t.Count)
+		case t.Count == 1:
+			return samspil.Phrasef("a KLE task under %s you both cover with different systems: a harmonisation candidate", samspil.Category(t.Category))
+		default:
+			return samspil.Phrasef("the same %d KLE tasks under %s with different systems: a harmonisation candidate", t.Count, samspil.Category(t.Category))
+		}
+	}
+	return samspil.Phrase{}
 }
 
 // Suggestion is a ranked partner for an organisation.
@@ -246,8 +289,9 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	out := make([]Suggestion, len(top.items))
 	ourTasks := x.taskSystems(a, asker)
 	parallel(split, len(top.items), func(from, to int) struct{} {
+		var buf explainScratch
 		for i := from; i < to; i++ {
-			out[i] = x.explain(a, top.items[i].org, ourPoints, mine, ourTasks, q.Today, w)
+			out[i] = x.explain(a, top.items[i].org, ourPoints, mine, ourTasks, q.Today, w, &buf)
 		}
 		return struct{}{}
 	}, func(struct{}) {})
@@ -307,22 +351,36 @@ func (x *Index) scratchFor() *partnerScratch {
 	return s
 }
 
+// explainScratch are the working slices of explain, kept from one
+// suggestion to the next of a query: a suggestion's terms are gathered in
+// terms and copied once, at their final length, so that a query makes
+// little garbage.
+type explainScratch struct {
+	terms   []Term
+	order   []int
+	systems []sharedSys
+	theirs  []sysContract
+}
+
+// sharedSys is a system two organisations share, with its points for the
+// asker (thousandths).
+type sharedSys struct {
+	points int64
+	sys    int32
+}
+
 // explain writes the suggestion of candidate c for the asker a, with every
 // term and its evidence, largest first.
 //
 // ourPoints are the points (thousandths) of sharing each of the asker's
 // systems, in the order of its uses.
-func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContract, ourTasks map[int32][]int32, today samspil.Date, w Weights) Suggestion {
+func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContract, ourTasks map[int32][]int32, today samspil.Date, w Weights, buf *explainScratch) Suggestion {
 	me, o := x.orgs[a], x.orgs[c]
 	_, partner := slices.BinarySearch(x.partners[me.ID], o.ID)
-	s := Suggestion{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, Partner: partner}
+	s := Suggestion{OrgID: o.ID, Name: o.Name, Region: o.Region, Population: o.Population, Partner: partner, Terms: buf.terms[:0]}
 	// Shared systems: a merge of the two organisations' sorted uses; the
 	// MaxSystemTerms rarest each with its own term, the rest in one.
-	type sharedSys struct {
-		points int64 // thousandths
-		sys    int32
-	}
-	var systems []sharedSys
+	systems := buf.systems[:0]
 	ours, theirs := x.uses[a], x.uses[c]
 	bothUse(ours, theirs, func(i, j int) {
 		if x.sees(me.ID, o.ID, theirs[j].vis) {
@@ -354,17 +412,10 @@ func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContr
 		}
 		pts := float64(sh.points) / 1000
 		n := int(x.commons[sh.sys])
-		t := Term{Kind: TermSharedSystem, Points: pts, SystemID: x.ids[sh.sys], SystemName: x.names[sh.sys], UsedBy: n, Of: int(x.commonsTotal)}
-		t.Evidence = samspil.Phrasef("you both run %s (used by %d of %d organisations)", t.SystemName, n, t.Of)
-		s.add(t)
+		s.add(Term{Kind: TermSharedSystem, Points: pts, SystemID: x.ids[sh.sys], SystemName: x.names[sh.sys], UsedBy: n, Of: int(x.commonsTotal)})
 	}
 	if len(systems) > MaxSystemTerms {
-		rest := Term{Kind: TermOtherSystems, Count: len(systems) - MaxSystemTerms, Points: float64(restPoints) / 1000}
-		rest.Evidence = samspil.Phrasef("and %d more systems you both run, used more widely", rest.Count)
-		if rest.Count == 1 {
-			rest.Evidence = samspil.Phrasef("and one more system you both run, used more widely")
-		}
-		s.add(rest)
+		s.add(Term{Kind: TermOtherSystems, Count: len(systems) - MaxSystemTerms, Points: float64(restPoints) / 1000})
 	}
 	// Joint procurement: their live contracts for each system we have
 	// live contracts for.
@@ -374,40 +425,39 @@ func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContr
 			continue
 		}
 		list := x.sysContracts[sys]
-		var theirs []sysContract
+		theirs := buf.theirs[:0]
 		for _, k := range x.contractsOf(sys, c) {
 			if !list[k].actBy.Before(dayOf(today)) && x.sees(me.ID, o.ID, list[k].vis) {
 				theirs = append(theirs, list[k])
 			}
 		}
+		buf.theirs = theirs
 		if jp, ok := jointProcurement(ours, theirs, w.WindowMonths); ok {
 			jp.Points, jp.SystemID, jp.SystemName = w.JointProcurement, x.ids[sys], x.names[sys]
-			jp.Evidence = samspil.Phrasef("your contracts for %s reach their next decision on %s and %s; act together by %s",
-				jp.SystemName, *jp.Ours, *jp.Theirs, *jp.ActBy)
 			s.add(jp)
 		}
 	}
-	for _, t := range x.publicTerms(me, o, w) {
-		s.add(t)
-	}
+	x.publicTerms(me, o, w, s.add)
 	diff := x.differentTasks(ourTasks, a, c)
 	for _, cat := range slices.Sorted(maps.Keys(diff)) {
-		t := Term{Kind: TermHarmonisation, Category: cat, Count: diff[cat]}
-		switch {
-		case cat == "" && t.Count == 1:
-			t.Evidence = samspil.Phrasef("a KLE task you both cover with different systems: a harmonisation candidate")
-		case cat == "":
-			t.Evidence = samspil.Phrasef("the same %d KLE tasks with different systems: a harmonisation candidate", t.Count)
-		case t.Count == 1:
-			t.Evidence = samspil.Phrasef("a KLE task under %s you both cover with different systems: a harmonisation candidate", samspil.Category(cat))
-		default:
-			t.Evidence = samspil.Phrasef("the same %d KLE tasks under %s with different systems: a harmonisation candidate", t.Count, samspil.Category(cat))
-		}
-		s.add(t)
+		s.add(Term{Kind: TermHarmonisation, Category: cat, Count: diff[cat]})
 	}
-	slices.SortFunc(s.Terms, func(a, b Term) int {
+	// Largest first, sorted by position so that the terms themselves move
+	// once, into the suggestion's own slice.
+	terms := s.Terms
+	order := buf.order[:0]
+	for i := range terms {
+		order = append(order, i)
+	}
+	slices.SortFunc(order, func(i, j int) int {
+		a, b := &terms[i], &terms[j]
 		return cmp.Or(cmpFloat(b.Points, a.Points), cmp.Compare(a.Kind, b.Kind), cmp.Compare(a.SystemID, b.SystemID), cmp.Compare(a.Category, b.Category))
 	})
+	s.Terms = make([]Term, len(terms))
+	for k, i := range order {
+		s.Terms[k] = terms[i]
+	}
+	buf.terms, buf.systems, buf.order = terms, systems, order
 	return s
 }
 
@@ -432,36 +482,23 @@ func publicScore(me, o *Org, t Together, w Weights) int64 {
 }
 
 // publicTerms are the terms of a candidate that do not depend on anyone's
-// landscape: size, region and the track record together.
-func (x *Index) publicTerms(me, o Org, w Weights) []Term {
-	var out []Term
+// landscape: size, region and the track record together, given to add.
+func (x *Index) publicTerms(me, o Org, w Weights, add func(Term)) {
 	if me.Population > 0 && o.Population > 0 {
 		ratio := float64(min(me.Population, o.Population)) / float64(max(me.Population, o.Population))
-		out = append(out, Term{Kind: TermSimilarSize, Points: round3(w.SimilarSize * ratio),
-			Evidence: samspil.Phrasef("similar size (%d and %d inhabitants)", samspil.Number(me.Population), samspil.Number(o.Population))})
+		add(Term{Kind: TermSimilarSize, Points: round3(w.SimilarSize * ratio), Inhabitants: [2]int{me.Population, o.Population}})
 	}
 	if o.Region != "" && o.Region == me.Region && o.Country == me.Country {
-		out = append(out, Term{Kind: TermSameRegion, Points: round3(w.SameRegion), Evidence: samspil.Phrasef("same region")})
+		add(Term{Kind: TermSameRegion, Points: round3(w.SameRegion)})
 	}
 	if t, ok := x.together[pair(me.ID, o.ID)]; ok {
 		if t.Collaborations > 0 {
-			ev := samspil.Phrasef("you already work together in %d collaborations", t.Collaborations)
-			if t.Collaborations == 1 {
-				ev = samspil.Phrasef("you already work together in a collaboration")
-			}
-			out = append(out, Term{Kind: TermCollaboration, Points: round3(w.Collaboration * float64(t.Collaborations)), Count: t.Collaborations,
-				Evidence: ev})
+			add(Term{Kind: TermCollaboration, Points: round3(w.Collaboration * float64(t.Collaborations)), Count: t.Collaborations})
 		}
 		if t.Initiatives > 0 {
-			ev := samspil.Phrasef("you already work together in %d initiatives", t.Initiatives)
-			if t.Initiatives == 1 {
-				ev = samspil.Phrasef("you already work together in an initiative")
-			}
-			out = append(out, Term{Kind: TermInitiative, Points: round3(w.Initiative * float64(t.Initiatives)), Count: t.Initiatives,
-				Evidence: ev})
+			add(Term{Kind: TermInitiative, Points: round3(w.Initiative * float64(t.Initiatives)), Count: t.Initiatives})
 		}
 	}
-	return out
 }
 
 // bothUse calls fn with the positions in ours and theirs (uses sorted by

@@ -97,13 +97,13 @@ func TestPartnersRanked(t *testing.T) {
 	if jp == nil || *jp.ActBy != samspil.NewDate(2026, 12, 31) || *jp.Ours != samspil.NewDate(2027, 6, 30) {
 		t.Fatalf("joint procurement %+v", jp)
 	}
-	if !strings.Contains(jp.Evidence.String(), "act together by 2026-12-31") {
-		t.Errorf("evidence %q", jp.Evidence.String())
+	if !strings.Contains(jp.Evidence().String(), "act together by 2026-12-31") {
+		t.Errorf("evidence %q", jp.Evidence().String())
 	}
 	var sum float64
 	for _, tm := range v.Terms {
 		sum += tm.Points
-		if tm.Evidence.Format == "" {
+		if tm.Evidence().Format == "" {
 			t.Errorf("term %s without evidence", tm.Kind)
 		}
 	}

@@ -158,7 +158,7 @@ func TestHarmonisation(t *testing.T) {
 			harm = &v.Terms[i]
 		}
 	}
-	if harm == nil || harm.Points != 0 || harm.Count != 1 || harm.Category != "care" || !strings.Contains(harm.Evidence.String(), "under care") {
+	if harm == nil || harm.Points != 0 || harm.Count != 1 || harm.Category != "care" || !strings.Contains(harm.Evidence().String(), "under care") {
 		t.Errorf("harmonisation term %+v", harm)
 	}
 	if _, err := x.Harmonisation("s", HarmonisationQuery{With: []string{"nobody"}}); samspil.ErrorCode(err) != samspil.EINVALID ||

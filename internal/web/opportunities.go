@@ -300,7 +300,7 @@ func (w *Web) suggestionView(lang string, d *opportunitiesData, rank int, s oppo
 	manages []samspil.Collaboration) suggestionView {
 	v := suggestionView{Suggestion: s, Rank: rank, RegionName: regionNames[s.Region], ScoreText: oppPoints(s.Score, lang)}
 	for _, t := range s.Terms {
-		line := evidenceLine{Text: capitalize(w.sayPhrase(lang, t.Evidence))}
+		line := evidenceLine{Text: capitalize(w.sayPhrase(lang, t.Evidence()))}
 		switch {
 		case t.Points >= 0.05:
 			line.Points = w.cat.text(lang, "opportunities.points", oppPoints(t.Points, lang))
