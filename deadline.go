@@ -272,11 +272,27 @@ type Deadlines struct {
 	// Why is Explanation as a phrase, which pages and e-mails show in the
 	// reader's language; JSON keeps the English Explanation only.
 	Why Phrase `json:"-"`
+
+	datesOnly bool // DeadlineDates: no explanation written
 }
 
 // explain sets the explanation.
 func (dl *Deadlines) explain(why Phrase) {
+	if dl.datesOnly {
+		return
+	}
 	dl.Why, dl.Explanation = why, why.String()
+}
+
+// DeadlineDates returns Deadlines(today) without the explanation (Why
+// and Explanation empty): the dates and status alone, for computing those
+// of many contracts at once, where writing each sentence would cost as
+// much as the rest.
+func (t ContractTerms) DeadlineDates(today Date) Deadlines {
+	dl := Deadlines{datesOnly: true}
+	t.deadlines(today, &dl)
+	dl.datesOnly = false
+	return dl
 }
 
 // Deadlines returns the contract's deadlines on the day today, which the
@@ -311,28 +327,33 @@ func (dl *Deadlines) explain(why Phrase) {
 // MonthsBetween(today, NextEnd) whenever there is a NextEnd.
 func (t ContractTerms) Deadlines(today Date) Deadlines {
 	var dl Deadlines
+	t.deadlines(today, &dl)
+	return dl
+}
+
+// deadlines fills dl with the deadlines on today (Deadlines).
+func (t ContractTerms) deadlines(today Date, dl *Deadlines) {
 	if dateSet(t.TerminatedOn) {
 		end := *t.TerminatedOn
 		if today.After(end) {
 			dl.Status = ContractTerminated
 			dl.explain(Phrasef("The contract ended on %s after notice or termination.", end))
-			return dl
+			return
 		}
 		dl.Status = ContractInNotice
 		dl.setNextEnd(today, end)
 		dl.explain(Phrasef("Notice has been given or the contract terminated; it ends on %s.", end))
-		return dl
+		return
 	}
 	dl.Status = ContractActive
 	if today.Before(t.Start) {
 		dl.Status = ContractNotStarted
 	}
 	if t.fixedTerm() {
-		t.fixedDeadlines(today, &dl)
+		t.fixedDeadlines(today, dl)
 	} else {
-		t.openDeadlines(today, &dl)
+		t.openDeadlines(today, dl)
 	}
-	return dl
 }
 
 func (dl *Deadlines) setNextEnd(today, end Date) {

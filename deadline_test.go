@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -806,7 +807,13 @@ func TestDeadlineProperties(t *testing.T) {
 		}
 		for range 3 {
 			today := randToday(r, terms)
-			checkDeadlines(t, terms, today, terms.Deadlines(today))
+			dl := terms.Deadlines(today)
+			checkDeadlines(t, terms, today, dl)
+			// DeadlineDates: the same without the explanation.
+			dl.Why, dl.Explanation = Phrase{}, ""
+			if dates := terms.DeadlineDates(today); !reflect.DeepEqual(dates, dl) {
+				t.Fatalf("terms %+v on %s: DeadlineDates %+v, Deadlines without explanation %+v", terms, today, dates, dl)
+			}
 		}
 	}
 }

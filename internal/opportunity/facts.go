@@ -56,7 +56,6 @@ type Usage struct {
 	OrgID      string
 	SystemID   string
 	SystemName string
-	Lifecycle  samspil.Lifecycle
 	Visibility samspil.Visibility
 	// TaskChanges are the KLE tasks the organisation adds to the system's
 	// or opts out of for this usage; most usages have none.

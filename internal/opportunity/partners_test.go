@@ -23,7 +23,7 @@ func world() *Facts {
 		return Org{ID: id, Name: name, Kind: samspil.KindMunicipality, Country: "DK", Region: region, Population: pop, Visibility: samspil.VisibilityPublic}
 	}
 	use := func(org, sys string, v samspil.Visibility) Usage {
-		return Usage{OrgID: org, SystemID: sys, SystemName: strings.ToUpper(sys), Lifecycle: samspil.LifecycleOperational, Visibility: v}
+		return Usage{OrgID: org, SystemID: sys, SystemName: strings.ToUpper(sys), Visibility: v}
 	}
 	return &Facts{
 		Orgs: []Org{muni("s", "Silkeborg", "1082", 97000), muni("v", "Viborg", "1082", 97500), muni("a", "Aarhus", "1082", 370000),

@@ -75,3 +75,11 @@ func (db *DB) TakeOrgSample(ctx context.Context) error {
 	}
 	return err
 }
+
+// SetOpportunityParts makes the opportunity facts of every organisation
+// read in n parts (0: by processors) until the test ends.
+func SetOpportunityParts(t interface{ Cleanup(func()) }, n int) {
+	before := opportunityParts
+	opportunityParts = n
+	t.Cleanup(func() { opportunityParts = before })
+}

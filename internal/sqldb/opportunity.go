@@ -1,8 +1,14 @@
 package sqldb
 
 import (
+	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
 	"runtime"
 	"slices"
 	"strings"
@@ -26,18 +32,20 @@ var _ opportunity.Source = (*DB)(nil)
 // usages): every kind of fact is one query in one read transaction, so the
 // facts are of one moment, streamed row by row; ids, names and enumerations
 // repeated across rows share one string each. Every list is in the order of
-// its ids.
+// its ids (usages by organisation and system).
 func (db *DB) OpportunityFacts(ctx context.Context, actor *samspil.Actor, today samspil.Date) (*opportunity.Facts, error) {
 	f := &opportunity.Facts{Partners: map[string][]string{}}
 	if err := db.opportunityFacts(ctx, actor, today, "", true, f); err != nil {
 		return nil, err
 	}
+	sortFacts(f)
 	return f, nil
 }
 
 // OpportunityFactsInto reads what OpportunityFacts reads into a sink,
 // row by row, so that the index is built without the facts ever being
-// held at once.
+// held at once. The usages and contracts come in the order the database
+// keeps them.
 func (db *DB) OpportunityFactsInto(ctx context.Context, actor *samspil.Actor, today samspil.Date, sink opportunity.Sink) error {
 	return db.opportunityFacts(ctx, actor, today, "", true, sink)
 }
@@ -59,7 +67,18 @@ func (db *DB) OpportunityFactsOf(ctx context.Context, actor *samspil.Actor, toda
 	if err := db.opportunityFacts(ctx, actor, today, orgID, relations, f); err != nil {
 		return nil, err
 	}
+	sortFacts(f)
 	return f, nil
+}
+
+// sortFacts puts the usages of facts read in the order of organisation
+// and system, and the contracts in the order of their ids, as Go compares
+// strings.
+func sortFacts(f *opportunity.Facts) {
+	slices.SortFunc(f.Usages, func(a, b opportunity.Usage) int {
+		return cmp.Or(strings.Compare(a.OrgID, b.OrgID), strings.Compare(a.SystemID, b.SystemID))
+	})
+	slices.SortFunc(f.Contracts, func(a, b opportunity.Contract) int { return strings.Compare(a.ID, b.ID) })
 }
 
 // OpportunityRelations reads the catalogue, the partners of every
@@ -83,21 +102,35 @@ func (db *DB) opportunityFacts(ctx context.Context, actor *samspil.Actor, today 
 	if today.IsZero() {
 		return samspil.ErrorAt(samspil.EINVALID, "today", "is required")
 	}
-	var opts *sql.TxOptions
-	if db.engine == Postgres {
-		// One snapshot for every query; SQLite's read transaction is one.
-		opts = &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	// The usages and contracts of every organisation are read in parts,
+	// side by side, in transactions that see the same snapshot; the rest
+	// in the first of them.
+	parts := 1
+	if org == "" {
+		parts = db.factParts()
+		if parts > 1 && db.engine == Postgres {
+			parts++ // one more for the contracts (readInParts)
+		}
 	}
-	tx, err := db.read.BeginTx(ctx, opts)
+	txs, err := db.snapshotTxs(ctx, parts)
 	if err != nil {
 		return err
 	}
-	defer tx.Rollback()
-	r := &factsReader{ctx: ctx, qr: tx, engine: db.engine, today: today, only: org, sink: sink, catalogue: relations,
+	defer func() {
+		for _, tx := range txs {
+			tx.Rollback()
+		}
+	}()
+	r := &factsReader{ctx: ctx, qr: txs[0], engine: db.engine, today: today, only: org, sink: sink, catalogue: relations,
 		words: map[string]string{}, orgs: map[string]string{}, systems: map[string]factSystem{}}
 	steps := []func() error{r.readSystems}
 	if org != "-" {
-		steps = append(steps, r.readOrgs, r.readUsages, r.readContracts)
+		steps = append(steps, r.readOrgs, r.readTaskChanges)
+		if len(txs) > 1 {
+			steps = append(steps, func() error { return r.readInParts(txs) })
+		} else {
+			steps = append(steps, r.readUsages, r.readContracts)
+		}
 	}
 	if relations {
 		steps = append(steps, r.readPartners, r.readTogether)
@@ -110,6 +143,247 @@ func (db *DB) opportunityFacts(ctx context.Context, actor *samspil.Actor, today 
 	return nil
 }
 
+// factParts is how many transactions read the usages and contracts of
+// every organisation side by side: one a processor, at most 8, and on
+// SQLite at most all but one of the read connections, so that pages are
+// served while the index is built.
+func (db *DB) factParts() int {
+	n := min(runtime.GOMAXPROCS(0), 8)
+	if opportunityParts > 0 {
+		n = opportunityParts
+	}
+	if db.engine == SQLite {
+		n = min(n, db.read.Stats().MaxOpenConnections-1)
+	}
+	return max(n, 1)
+}
+
+// opportunityParts, when not 0, is the number of parts factParts gives
+// (for the tests).
+var opportunityParts int
+
+// snapshotTxs begins n read transactions that see the same state of the
+// database. On SQLite a write transaction holds off every writer while
+// each reader takes its snapshot (on its first read); on PostgreSQL the
+// first exports its snapshot and the others import it.
+func (db *DB) snapshotTxs(ctx context.Context, n int) (txs []*sql.Tx, err error) {
+	defer func() {
+		if err != nil {
+			for _, tx := range txs {
+				tx.Rollback()
+			}
+			txs = nil
+		}
+	}()
+	if db.engine == SQLite {
+		if n > 1 {
+			w, err := db.write.BeginTx(ctx, nil) // BEGIN IMMEDIATE: the write lock
+			if err != nil {
+				return nil, err
+			}
+			defer w.Rollback()
+		}
+		for range n {
+			tx, err := db.read.BeginTx(ctx, nil)
+			if err != nil {
+				return txs, err
+			}
+			txs = append(txs, tx)
+			var x int
+			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&x); err != nil {
+				return txs, err
+			}
+		}
+		return txs, nil
+	}
+	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
+	first, err := db.read.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, err
+	}
+	txs = append(txs, first)
+	if n == 1 {
+		return txs, nil
+	}
+	var snapshot string
+	if err := first.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
+		return txs, err
+	}
+	if !snapshotID.MatchString(snapshot) {
+		return txs, fmt.Errorf("unexpected snapshot id %q", snapshot)
+	}
+	for range n - 1 {
+		tx, err := db.read.BeginTx(ctx, opts)
+		if err != nil {
+			return txs, err
+		}
+		txs = append(txs, tx)
+		if _, err := tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
+			return txs, err
+		}
+	}
+	return txs, nil
+}
+
+// snapshotID is the form of PostgreSQL's snapshot ids (SET TRANSACTION
+// SNAPSHOT takes no parameter).
+var snapshotID = regexp.MustCompile(`^[0-9A-F]+-[0-9A-F]+(-[0-9A-F]+)?$`)
+
+// readInParts reads the usages and the contracts of every organisation in
+// parts, side by side, one transaction each: the usages in ranges of
+// rowids (SQLite) or pages (PostgreSQL); on SQLite the contracts too, each
+// after its range of usages, and on PostgreSQL all contracts in the last
+// transaction, as grouping their systems once costs less than grouping
+// them for each part. The parts hand their rows over in batches, and only
+// this goroutine gives them to the sink.
+func (r *factsReader) readInParts(txs []*sql.Tx) error {
+	usageTxs := len(txs)
+	if r.engine == Postgres {
+		usageTxs--
+	}
+	usageParts, err := r.ranges("usages", "u", usageTxs)
+	if err != nil {
+		return err
+	}
+	contractParts := []string{""} // all of them
+	if r.engine == SQLite {
+		if contractParts, err = r.ranges("contracts", "c", len(txs)); err != nil {
+			return err
+		}
+	}
+	ctx, cancel := context.WithCancel(r.ctx)
+	defer cancel()
+	batches := make(chan *factBatch, 2*len(txs))
+	errs := make([]error, len(txs))
+	var wg sync.WaitGroup
+	for k, tx := range txs {
+		part := *r
+		part.ctx, part.qr, part.words = ctx, tx, maps.Clone(r.words)
+		sink := &batchSink{out: batches}
+		part.sink = sink
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var err error
+			if k < len(usageParts) {
+				part.part = usageParts[k]
+				err = part.readUsages()
+			}
+			if c := k - (len(txs) - len(contractParts)); err == nil && c >= 0 {
+				part.part = contractParts[c]
+				err = part.readContracts()
+			}
+			sink.flush()
+			if err != nil {
+				errs[k] = err
+				cancel()
+			}
+		}()
+	}
+	go func() {
+		wg.Wait()
+		close(batches)
+	}()
+	for b := range batches {
+		for _, u := range b.usages {
+			r.sink.AddUsage(u)
+		}
+		for _, c := range b.contracts {
+			r.sink.AddContract(c)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// ranges splits a table into n parts: conditions on its rows (named
+// alias) that together take each row once.
+func (r *factsReader) ranges(table, alias string, n int) ([]string, error) {
+	var column, lo, hi string
+	var first, last int64
+	if r.engine == SQLite {
+		// Rowids: a range is a range scan of the table.
+		if err := r.qr.QueryRowContext(r.ctx, `SELECT COALESCE(min(rowid), 0), COALESCE(max(rowid), 0) FROM `+table).Scan(&first, &last); err != nil {
+			return nil, err
+		}
+		column, lo, hi = alias+".rowid", "%d", "%d"
+		last++
+	} else {
+		// Pages: a range of tuple ids is a range scan of the table's
+		// pages (rows added later than the size was read are in the
+		// last part, which has no end).
+		if err := r.qr.QueryRowContext(r.ctx, `SELECT pg_relation_size('`+table+`') / current_setting('block_size')::bigint`).Scan(&last); err != nil {
+			return nil, err
+		}
+		column, lo, hi = alias+".ctid", "'(%d,0)'::tid", "'(%d,0)'::tid"
+	}
+	out := make([]string, n)
+	for k := range n {
+		from, to := first+(last-first)*int64(k)/int64(n), first+(last-first)*int64(k+1)/int64(n)
+		switch {
+		case k == 0 && k == n-1:
+			out[k] = "TRUE"
+		case k == 0:
+			out[k] = column + " < " + fmt.Sprintf(hi, to)
+		case k == n-1:
+			out[k] = column + " >= " + fmt.Sprintf(lo, from)
+		default:
+			out[k] = column + " >= " + fmt.Sprintf(lo, from) + " AND " + column + " < " + fmt.Sprintf(hi, to)
+		}
+	}
+	return out, nil
+}
+
+// factBatch is usages and contracts a part hands over.
+type factBatch struct {
+	usages    []opportunity.Usage
+	contracts []opportunity.Contract
+}
+
+// batchSink gathers a part's usages and contracts in batches for the
+// goroutine that gives them to the real sink.
+type batchSink struct {
+	out chan<- *factBatch
+	b   *factBatch
+}
+
+const factBatchSize = 4096
+
+func (s *batchSink) batch() *factBatch {
+	if s.b == nil {
+		s.b = &factBatch{}
+	}
+	return s.b
+}
+
+func (s *batchSink) flush() {
+	if s.b != nil {
+		s.out <- s.b
+		s.b = nil
+	}
+}
+
+func (s *batchSink) AddUsage(u opportunity.Usage) {
+	b := s.batch()
+	b.usages = append(b.usages, u)
+	if len(b.usages) == factBatchSize {
+		s.flush()
+	}
+}
+
+func (s *batchSink) AddContract(c opportunity.Contract) {
+	b := s.batch()
+	b.contracts = append(b.contracts, c)
+	if len(b.contracts) == factBatchSize {
+		s.flush()
+	}
+}
+
+// The parts read only usages and contracts.
+func (s *batchSink) AddSystem(opportunity.System)     {}
+func (s *batchSink) AddOrg(opportunity.Org)           {}
+func (s *batchSink) AddPartners(string, []string)     {}
+func (s *batchSink) AddTogether(opportunity.Together) {}
+
 // factsReader reads the facts in one transaction and keeps one copy of
 // every repeated string.
 type factsReader struct {
@@ -118,7 +392,12 @@ type factsReader struct {
 	engine Engine
 	today  samspil.Date
 	only   string // the one organisation to read, or "" for all
-	sink   opportunity.Sink
+	// part is a condition on the rows of the usages (u) or contracts (c)
+	// to read, when they are read in parts (readInParts).
+	part string
+	// changes are the usages' task changes, by organisation and system.
+	changes map[orgSystem][]samspil.TaskChange
+	sink    opportunity.Sink
 	// catalogue says whether the catalogue goes to the sink; it is read
 	// anyway, to name the systems of the usages.
 	catalogue bool
@@ -251,42 +530,62 @@ func (r *factsReader) readSystems() error {
 	return nil
 }
 
-// readUsages reads every usage that is not retired, by organisation and
-// system, straight into the sink. The few usages that change their
-// system's KLE tasks get their changes, read first.
-func (r *factsReader) readUsages() error {
-	var q query
-	where := " WHERE "
-	if r.only != "" {
-		where += "organization_id = " + q.arg(r.only) + " AND "
-	}
-	changes := map[string][]samspil.TaskChange{}
-	var usage, code sql.RawBytes
+// readTaskChanges reads the task changes of the few usages that change
+// their system's KLE tasks, keyed by organisation and system (a usage is
+// unique by them), so that the usages themselves are read without their
+// ids.
+func (r *factsReader) readTaskChanges() error {
+	r.changes = map[orgSystem][]samspil.TaskChange{}
+	var org, sys, code sql.RawBytes
 	var optOut bool
-	var qt query
-	tasksWhere := ""
+	var q query
+	where := " WHERE u.lifecycle <> " + q.arg(samspil.LifecycleRetired)
 	if r.only != "" {
-		tasksWhere = " WHERE usage_id IN (SELECT id FROM usages WHERE organization_id = " + qt.arg(r.only) + ")"
+		where += " AND u.organization_id = " + q.arg(r.only)
 	}
-	err := eachRow(r.ctx, r.qr, `SELECT usage_id, code, opt_out FROM usage_tasks`+tasksWhere+` ORDER BY usage_id, code`, qt.args, func(row rowScanner) error {
-		if err := row.Scan(&usage, &code, &optOut); err != nil {
+	// Unordered, so that the few changes lead the join rather than every
+	// usage; each usage's are sorted by code after.
+	err := eachRow(r.ctx, r.qr, `SELECT u.organization_id, u.system_id, t.code, t.opt_out FROM usage_tasks t JOIN usages u ON u.id = t.usage_id`+
+		where, q.args, func(row rowScanner) error {
+		if err := row.Scan(&org, &sys, &code, &optOut); err != nil {
 			return err
 		}
-		changes[string(usage)] = append(changes[string(usage)], samspil.TaskChange{Code: r.word(code), OptOut: optOut})
+		k := orgSystem{r.org(org), r.system(sys).id}
+		r.changes[k] = append(r.changes[k], samspil.TaskChange{Code: r.word(code), OptOut: optOut})
 		return nil
 	})
-	if err != nil {
-		return err
+	for _, tc := range r.changes {
+		slices.SortFunc(tc, func(a, b samspil.TaskChange) int { return strings.Compare(a.Code, b.Code) })
 	}
-	var id, org, sys, lifecycle, vis sql.RawBytes
-	return eachRow(r.ctx, r.qr, `SELECT id, organization_id, system_id, lifecycle, visibility FROM usages
-		`+where+`lifecycle <> `+q.arg(samspil.LifecycleRetired)+` ORDER BY organization_id, system_id`, q.args, func(row rowScanner) error {
-		if err := row.Scan(&id, &org, &sys, &lifecycle, &vis); err != nil {
+	return err
+}
+
+type orgSystem struct{ org, sys string }
+
+// readUsages reads every usage that is not retired (of r.part) straight
+// into the sink, in the order the database keeps them (sorting 30 million
+// rows costs more than the index's own sort by organisation), with their
+// task changes (readTaskChanges).
+func (r *factsReader) readUsages() error {
+	var org, sys, vis sql.RawBytes
+	var q query
+	where := " WHERE u.lifecycle <> " + q.arg(samspil.LifecycleRetired)
+	if r.only != "" {
+		where += " AND u.organization_id = " + q.arg(r.only)
+	}
+	if r.part != "" {
+		where += " AND " + r.part
+	}
+	return eachRow(r.ctx, r.qr, `SELECT u.organization_id, u.system_id, u.visibility FROM usages u`+where, q.args, func(row rowScanner) error {
+		if err := row.Scan(&org, &sys, &vis); err != nil {
 			return err
 		}
 		s := r.system(sys)
-		r.sink.AddUsage(opportunity.Usage{OrgID: r.org(org), SystemID: s.id, SystemName: s.name,
-			Lifecycle: samspil.Lifecycle(r.word(lifecycle)), Visibility: samspil.Visibility(r.word(vis)), TaskChanges: changes[string(id)]})
+		u := opportunity.Usage{OrgID: r.org(org), SystemID: s.id, SystemName: s.name, Visibility: samspil.Visibility(r.word(vis))}
+		if len(r.changes) > 0 {
+			u.TaskChanges = r.changes[orgSystem{u.OrgID, u.SystemID}]
+		}
+		r.sink.AddUsage(u)
 		return nil
 	})
 }
@@ -295,8 +594,10 @@ func (r *factsReader) readUsages() error {
 // terminated nor expired on today) with the systems it covers, computes
 // its next decision date and last notice date for today
 // (samspil.Deadlines.NextDecisionDate and LastNoticeDate), and gives it to
-// the sink. One query joins the systems: its rows come grouped by
-// contract.
+// the sink. Each row is one contract with the ids of its systems joined by
+// spaces (ids are UUIDs): on SQLite by a subquery per contract, which costs
+// less than joining the rows and grouping them back; on PostgreSQL by
+// grouping the systems once and hashing them onto the contracts.
 //
 // Computing the deadlines costs about as much as reading the row, so
 // workers compute them for batches of contracts while the rows are read,
@@ -304,9 +605,30 @@ func (r *factsReader) readUsages() error {
 func (r *factsReader) readContracts() error {
 	var q query
 	where := ` WHERE (c.terminated_on IS NULL OR c.terminated_on >= ` + q.arg(r.today) + `)`
-	if r.only != "" {
-		where += ` AND c.organization_id = ` + q.arg(r.only)
+	d := func(col string) string { return dateColumn(r.engine, "c."+col) }
+	columns := `SELECT c.id, c.organization_id, c.visibility, ` + d("start_date") + `, c.duration_months, ` + d("expiry") + `, ` +
+		d("irrevocable_until") + `, c.extension_count, c.extension_months, c.extensions_used, c.notice_months, c.notice_rule, ` + d("terminated_on")
+	var sqlText string
+	if r.part != "" {
+		where += " AND " + r.part
 	}
+	if r.engine == SQLite {
+		if r.only != "" {
+			where += ` AND c.organization_id = ` + q.arg(r.only)
+		}
+		sqlText = columns + `, (SELECT group_concat(cs.system_id, ' ') FROM contract_systems cs WHERE cs.contract_id = c.id) FROM contracts c` + where
+	} else {
+		of := ""
+		switch {
+		case r.only != "":
+			org := q.arg(r.only)
+			where += ` AND c.organization_id = ` + org
+			of = ` WHERE contract_id IN (SELECT id FROM contracts WHERE organization_id = ` + org + `)`
+		}
+		sqlText = columns + `, s.systems FROM contracts c LEFT JOIN (SELECT contract_id, string_agg(system_id, ' ') AS systems FROM contract_systems` +
+			of + ` GROUP BY contract_id) s ON s.contract_id = c.id` + where
+	}
+
 	workers := max(runtime.GOMAXPROCS(0)-1, 1)
 	work, ordered := make(chan *contractBatch, workers), make(chan *contractBatch, 2*workers)
 	var wg sync.WaitGroup
@@ -340,43 +662,35 @@ func (r *factsReader) readContracts() error {
 		b = newContractBatch()
 	}
 
-	d := func(col string) string { return dateColumn(r.engine, "c."+col) }
 	var (
-		id, org, vis, rule                     sql.RawBytes
-		sys                                    sql.NullString
+		id, org, vis, rule, systems            sql.RawBytes
 		start, expiry, irrevocable, terminated nullDate
 		t                                      samspil.ContractTerms
 	)
-	var last []byte // the id of the contract being read
-	err := eachRow(r.ctx, r.qr, `SELECT c.id, c.organization_id, c.visibility, `+d("start_date")+`, c.duration_months, `+d("expiry")+`, `+
-		d("irrevocable_until")+`, c.extension_count, c.extension_months, c.extensions_used, c.notice_months, c.notice_rule, `+d("terminated_on")+`,
-		cs.system_id FROM contracts c LEFT JOIN contract_systems cs ON cs.contract_id = c.id`+where+` ORDER BY c.id, cs.system_id`, q.args,
-		func(row rowScanner) error {
-			if err := row.Scan(&id, &org, &vis, &start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount,
-				&t.ExtensionMonths, &t.ExtensionsUsed, &t.NoticeMonths, &rule, &terminated, &sys); err != nil {
-				return err
+	err := eachRow(r.ctx, r.qr, sqlText, q.args, func(row rowScanner) error {
+		if err := row.Scan(&id, &org, &vis, &start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount,
+			&t.ExtensionMonths, &t.ExtensionsUsed, &t.NoticeMonths, &rule, &terminated, &systems); err != nil {
+			return err
+		}
+		if len(b.rows) == contractBatchSize {
+			send()
+		}
+		t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
+		t.NoticeRule = samspil.NoticeRule(r.word(rule))
+		c := opportunity.Contract{ID: string(id), OrgID: r.org(org), Visibility: samspil.Visibility(r.word(vis))}
+		for rest := systems; len(rest) > 0; {
+			sys := rest
+			if i := bytes.IndexByte(rest, ' '); i >= 0 {
+				sys, rest = rest[:i], rest[i+1:]
+			} else {
+				rest = nil
 			}
-			if last != nil && string(id) == string(last) { // another system of the same contract
-				if sys.Valid {
-					c := &b.rows[len(b.rows)-1]
-					c.SystemIDs = append(c.SystemIDs, r.system([]byte(sys.String)).id)
-				}
-				return nil
-			}
-			if len(b.rows) == contractBatchSize {
-				send()
-			}
-			last = append(last[:0], id...)
-			t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
-			t.NoticeRule = samspil.NoticeRule(r.word(rule))
-			c := opportunity.Contract{ID: string(id), OrgID: r.org(org), Visibility: samspil.Visibility(r.word(vis))}
-			if sys.Valid {
-				c.SystemIDs = []string{r.system([]byte(sys.String)).id}
-			}
-			b.rows = append(b.rows, c)
-			b.terms = append(b.terms, t)
-			return nil
-		})
+			c.SystemIDs = append(c.SystemIDs, r.system(sys).id)
+		}
+		b.rows = append(b.rows, c)
+		b.terms = append(b.terms, t)
+		return nil
+	})
 	send()
 	close(work)
 	close(ordered)
@@ -409,7 +723,7 @@ func (b *contractBatch) compute(today samspil.Date) {
 	defer close(b.done)
 	b.keep, b.decision, b.notice = make([]bool, len(b.rows)), make([]*samspil.Date, len(b.rows)), make([]*samspil.Date, len(b.rows))
 	for i := range b.terms {
-		dl := b.terms[i].Deadlines(today)
+		dl := b.terms[i].DeadlineDates(today)
 		b.keep[i] = dl.Status != samspil.ContractTerminated && dl.Status != samspil.ContractExpired
 		b.decision[i], b.notice[i] = dl.NextDecisionDate, dl.LastNoticeDate
 		slices.Sort(b.rows[i].SystemIDs)

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/demo"
 	"github.com/samspil/samspil/internal/opportunity"
 	"github.com/samspil/samspil/internal/sqldb"
 	"github.com/samspil/samspil/internal/testkit"
@@ -151,11 +152,11 @@ func TestOpportunityFacts(t *testing.T) {
 
 		// Usages: all but the retired one, by organisation and system.
 		want := []opportunity.Usage{
-			{OrgID: silkeborg.ID, SystemID: acadre.ID, SystemName: "Acadre", Lifecycle: samspil.LifecycleOperational, Visibility: samspil.VisibilityPublic},
-			{OrgID: silkeborg.ID, SystemID: kmd.ID, SystemName: "KMD Sag", Lifecycle: samspil.LifecyclePhasingOut, Visibility: samspil.VisibilityPartners},
-			{OrgID: viborg.ID, SystemID: acadre.ID, SystemName: "Acadre", Lifecycle: samspil.LifecyclePilot, Visibility: samspil.VisibilityPrivate},
-			{OrgID: viborg.ID, SystemID: own.ID, SystemName: "Viborgs egen sagsstyring", Lifecycle: samspil.LifecycleOperational, Visibility: samspil.VisibilitySector},
-			{OrgID: aarhus.ID, SystemID: kmd.ID, SystemName: "KMD Sag", Lifecycle: samspil.LifecyclePlanned, Visibility: samspil.VisibilitySector},
+			{OrgID: silkeborg.ID, SystemID: acadre.ID, SystemName: "Acadre", Visibility: samspil.VisibilityPublic},
+			{OrgID: silkeborg.ID, SystemID: kmd.ID, SystemName: "KMD Sag", Visibility: samspil.VisibilityPartners},
+			{OrgID: viborg.ID, SystemID: acadre.ID, SystemName: "Acadre", Visibility: samspil.VisibilityPrivate},
+			{OrgID: viborg.ID, SystemID: own.ID, SystemName: "Viborgs egen sagsstyring", Visibility: samspil.VisibilitySector},
+			{OrgID: aarhus.ID, SystemID: kmd.ID, SystemName: "KMD Sag", Visibility: samspil.VisibilitySector},
 		}
 		slices.SortFunc(want, func(x, y opportunity.Usage) int {
 			if c := strings.Compare(x.OrgID, y.OrgID); c != 0 {
@@ -394,4 +395,44 @@ func BenchmarkOpportunityFacts(b *testing.B) {
 		})
 		must(b, db.Close())
 	}
+}
+
+// TestOpportunityFactsInParts reads the facts of generated organisations
+// in one transaction and in parts side by side (ranges of rowids on
+// SQLite, of pages on PostgreSQL): the facts are the same.
+func TestOpportunityFactsInParts(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		g, err := demo.NewGenerator(demo.Config{Orgs: 60, Seed: 7, UsagesPerOrg: 40, ContractsPerOrg: 15})
+		must(t, err)
+		for _, b := range generatedBatches(g, 25) {
+			_, err := db.LoadGenerated(ctx, samspil.SystemActor("demo generate"), b)
+			must(t, err)
+		}
+		// A usage that changes its system's tasks, so that the parts
+		// carry task changes too.
+		p := testkit.NewPerson(t, db, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		x, err := db.CreateSystem(ctx, p.Actor, samspil.SystemInput{Name: "Acadre", Category: samspil.CategoryCaseManagement, Visibility: samspil.VisibilityPublic,
+			Tasks: []string{"00.01.00"}})
+		must(t, err)
+		_, err = db.CreateUsage(ctx, p.Actor, samspil.UsageInput{OrganizationID: testkit.Silkeborg, SystemID: x.ID, Lifecycle: samspil.LifecycleOperational,
+			Visibility: samspil.VisibilityPublic, TaskChanges: []samspil.TaskChange{{Code: "27.34.40"}}})
+		must(t, err)
+		today := samspil.Today(db.Now())
+		sqldb.SetOpportunityParts(t, 1)
+		whole, err := db.OpportunityFacts(ctx, testkit.System, today)
+		must(t, err)
+		if len(whole.Usages) < 60*40*9/10 || len(whole.Contracts) < 60*15/2 ||
+			!slices.ContainsFunc(whole.Usages, func(u opportunity.Usage) bool { return len(u.TaskChanges) > 0 }) {
+			t.Fatalf("%d usages, %d contracts", len(whole.Usages), len(whole.Contracts))
+		}
+		for _, n := range []int{2, 3} {
+			sqldb.SetOpportunityParts(t, n)
+			parts, err := db.OpportunityFacts(ctx, testkit.System, today)
+			must(t, err)
+			if !reflect.DeepEqual(parts, whole) {
+				t.Errorf("in %d parts the facts differ: %d usages, %d contracts (whole: %d, %d)", n, len(parts.Usages), len(parts.Contracts),
+					len(whole.Usages), len(whole.Contracts))
+			}
+		}
+	})
 }
