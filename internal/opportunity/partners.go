@@ -593,7 +593,7 @@ type topK struct {
 	items []scored
 }
 
-func newTopK(k int) *topK { return &topK{k: k} }
+func newTopK(k int) *topK { return &topK{k: k, items: make([]scored, 0, min(k, 256))} }
 
 // worse reports whether a ranks below b.
 func worse(a, b scored) bool {
