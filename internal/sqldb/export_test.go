@@ -2,6 +2,7 @@ package sqldb
 
 import (
 	"context"
+	"database/sql"
 	"maps"
 	"sync"
 
@@ -82,4 +83,10 @@ func SetOpportunityParts(t interface{ Cleanup(func()) }, n int) {
 	before := opportunityParts
 	opportunityParts = n
 	t.Cleanup(func() { opportunityParts = before })
+}
+
+// SnapshotTxs begins n read transactions that see one snapshot (for the
+// tests of opportunityFacts's parts).
+func (db *DB) SnapshotTxs(ctx context.Context, n int) ([]*sql.Tx, error) {
+	return db.snapshotTxs(ctx, n)
 }

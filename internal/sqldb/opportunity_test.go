@@ -1,6 +1,8 @@
 package sqldb_test
 
 import (
+	"context"
+	"database/sql"
 	"os"
 	"reflect"
 	"runtime"
@@ -433,6 +435,51 @@ func TestOpportunityFactsInParts(t *testing.T) {
 				t.Errorf("in %d parts the facts differ: %d usages, %d contracts (whole: %d, %d)", n, len(parts.Usages), len(parts.Contracts),
 					len(whole.Usages), len(whole.Contracts))
 			}
+		}
+	})
+}
+
+// TestSnapshotTxs: the transactions that read the facts in parts see the
+// same state, whatever is written after they began, and are not held up
+// by it.
+func TestSnapshotTxs(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		p := testkit.NewPerson(t, db, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		x, err := db.CreateSystem(ctx, p.Actor, samspil.SystemInput{Name: "Acadre", Category: samspil.CategoryCaseManagement, Visibility: samspil.VisibilityPublic})
+		must(t, err)
+		count := func(qr interface {
+			QueryRowContext(context.Context, string, ...any) *sql.Row
+		}) int {
+			var n int
+			must(t, qr.QueryRowContext(ctx, `SELECT COUNT(*) FROM usages`).Scan(&n))
+			return n
+		}
+		txs, err := db.SnapshotTxs(ctx, 3)
+		must(t, err)
+		defer func() {
+			for _, tx := range txs {
+				tx.Rollback()
+			}
+		}()
+		before := count(txs[0])
+		_, err = db.CreateUsage(ctx, p.Actor, samspil.UsageInput{OrganizationID: testkit.Silkeborg, SystemID: x.ID, Lifecycle: samspil.LifecycleOperational,
+			Visibility: samspil.VisibilityPublic})
+		must(t, err)
+		for i, tx := range txs {
+			if n := count(tx); n != before {
+				t.Errorf("transaction %d sees %d usages, the first %d", i, n, before)
+			}
+		}
+		for _, tx := range txs {
+			tx.Rollback()
+		}
+		now, err := db.SnapshotTxs(ctx, 1)
+		must(t, err)
+		for _, tx := range now {
+			if n := count(tx); n != before+1 {
+				t.Errorf("a transaction begun after the write sees %d usages, want %d", n, before+1)
+			}
+			tx.Rollback()
 		}
 	})
 }
