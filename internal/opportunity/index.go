@@ -4,8 +4,10 @@ import (
 	"cmp"
 	"maps"
 	"math"
+	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/samspil/samspil"
@@ -82,6 +84,11 @@ type Index struct {
 	// counts are the month counts of the long lists of contracts, made
 	// as windows need them.
 	counts *counts
+	// last is the organisation orgNumber found last (building only).
+	last struct {
+		id string
+		n  int32
+	}
 	// scratch keeps the arrays of partner queries for the next.
 	scratch  *sync.Pool
 	partners map[string][]string
@@ -369,10 +376,16 @@ func (b *Builder) Index() *Index {
 		x.contractSys[o] = slices.Clip(slices.Compact(ss))
 	}
 	x.rankIDs()
+	// Each system's list is ordered on its own: on every processor, the
+	// next list to the next free one (a few lists are long).
 	x.byOrg = make([][]int32, len(x.sysContracts))
-	for s := range x.sysContracts {
-		x.byOrg[s] = x.order(x.sysContracts[s])
-	}
+	var next atomic.Int64
+	parallel(true, runtime.GOMAXPROCS(0), func(int, int) struct{} {
+		for s := int(next.Add(1) - 1); s < len(x.sysContracts); s = int(next.Add(1) - 1) {
+			x.byOrg[s] = x.order(x.sysContracts[s])
+		}
+		return struct{}{}
+	}, func(struct{}) {})
 	x.relate()
 	x.counts = &counts{}
 	x.scratch = &sync.Pool{}
@@ -459,6 +472,20 @@ func (x *Index) system(id, name string) int32 {
 	return x.setSystem(System{ID: id, Name: name})
 }
 
+// orgNumber returns the number of the organisation id while usages and
+// contracts are added, trying first the last one asked for: an
+// organisation's records mostly come together.
+func (x *Index) orgNumber(id string) (int32, bool) {
+	if id == x.last.id && id != "" {
+		return x.last.n, true
+	}
+	n, ok := x.byID[id]
+	if ok {
+		x.last.id, x.last.n = id, n
+	}
+	return n, ok
+}
+
 // setOrg adds an organisation or replaces what the index knows of it, and
 // returns its number.
 func (x *Index) setOrg(o Org) int32 {
@@ -499,7 +526,7 @@ func (x *Index) taskNumbers(codes []string) []int32 {
 // nil, of an organisation in only), unsorted; finishUses puts the lists in
 // order.
 func (x *Index) addUsage(u Usage, only map[int32]bool, kept map[uint64]taskChanges) {
-	o, ok := x.byID[u.OrgID]
+	o, ok := x.orgNumber(u.OrgID)
 	if !ok || (only != nil && !only[o]) {
 		return
 	}
@@ -574,7 +601,7 @@ func (x *Index) usageTasks(org, sys int32) []int32 {
 // lists of the systems it covers, unsorted (when only is not nil, of an
 // organisation in only), and returns the systems whose lists grew.
 func (x *Index) addContract(c Contract, only map[int32]bool) []int32 {
-	o, ok := x.byID[c.OrgID]
+	o, ok := x.orgNumber(c.OrgID)
 	if !ok || (only != nil && !only[o]) || c.NextDecision == nil {
 		return nil
 	}
@@ -740,7 +767,14 @@ func (x *Index) Update(u *Facts) *Index {
 // positions in the order of the organisations' numbers.
 func (x *Index) order(list []sysContract) []int32 {
 	slices.SortFunc(list, func(p, q sysContract) int {
-		return cmp.Or(cmp.Compare(p.next, q.next), cmp.Compare(x.idRank[p.org], x.idRank[q.org]), cmp.Compare(x.cids.get(p.id), x.cids.get(q.id)))
+		// Not cmp.Or, which would look up and compare the IDs every time.
+		if c := cmp.Compare(p.next, q.next); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.idRank[p.org], x.idRank[q.org]); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.cids.get(p.id), x.cids.get(q.id))
 	})
 	byOrg := make([]int32, len(list))
 	for i := range byOrg {

@@ -390,7 +390,10 @@ func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContr
 	// The MaxSystemTerms first by points, then ID, in order (a selection:
 	// most suggestions share many systems); the rest summed.
 	first := func(a, b sharedSys) int {
-		return cmp.Or(cmp.Compare(b.points, a.points), cmp.Compare(x.ids[a.sys], x.ids[b.sys]))
+		if a.points != b.points {
+			return cmp.Compare(b.points, a.points)
+		}
+		return cmp.Compare(x.ids[a.sys], x.ids[b.sys])
 	}
 	top := make([]sharedSys, 0, MaxSystemTerms+1)
 	var restPoints int64

@@ -373,8 +373,19 @@ func (x *Index) nearest(v viewer, systems []int32, own, from, to, now day, limit
 // ours) comes before q in reading outwards from ours: by gap, then
 // decision, then organisation ID, then contract ID.
 func (x *Index) before(ps int32, p *sysContract, pg int, qs int32, q *sysContract, qg int) bool {
-	return cmp.Or(cmp.Compare(pg, qg), cmp.Compare(p.next, q.next), cmp.Compare(x.idRank[p.org], x.idRank[q.org]),
-		cmp.Compare(x.cids.get(p.id), x.cids.get(q.id)), cmp.Compare(ps, qs)) < 0
+	// Not cmp.Or, which would look up and compare the IDs every time.
+	switch {
+	case pg != qg:
+		return pg < qg
+	case p.next != q.next:
+		return p.next < q.next
+	case x.idRank[p.org] != x.idRank[q.org]:
+		return x.idRank[p.org] < x.idRank[q.org]
+	}
+	if c := cmp.Compare(x.cids.get(p.id), x.cids.get(q.id)); c != 0 {
+		return c < 0
+	}
+	return ps < qs
 }
 
 // outward reads a system's contracts deciding from from to to outwards

@@ -86,7 +86,24 @@ func SetOpportunityParts(t interface{ Cleanup(func()) }, n int) {
 }
 
 // SnapshotTxs begins n read transactions that see one snapshot (for the
-// tests of opportunityFacts's parts).
-func (db *DB) SnapshotTxs(ctx context.Context, n int) ([]*sql.Tx, error) {
-	return db.snapshotTxs(ctx, n)
+// tests of opportunityFacts's parts), and returns them with the function
+// that ends them.
+func (db *DB) SnapshotTxs(ctx context.Context, n int) ([]interface {
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+}, func(), error) {
+	txs, err := db.snapshotTxs(ctx, n)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []interface {
+		QueryRowContext(context.Context, string, ...any) *sql.Row
+	}
+	for _, tx := range txs {
+		out = append(out, tx.qr)
+	}
+	return out, func() {
+		for _, tx := range txs {
+			tx.end()
+		}
+	}, nil
 }

@@ -7,10 +7,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 	"maps"
 	"regexp"
 	"runtime"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -118,10 +121,10 @@ func (db *DB) opportunityFacts(ctx context.Context, actor *samspil.Actor, today 
 	}
 	defer func() {
 		for _, tx := range txs {
-			tx.Rollback()
+			tx.end()
 		}
 	}()
-	r := &factsReader{ctx: ctx, qr: txs[0], engine: db.engine, today: today, only: org, sink: sink, catalogue: relations,
+	r := &factsReader{ctx: ctx, qr: txs[0].qr, conn: txs[0].conn, engine: db.engine, today: today, only: org, sink: sink, catalogue: relations,
 		words: map[string]string{}, orgs: map[string]string{}, systems: map[string]factSystem{}}
 	steps := []func() error{r.readSystems}
 	if org != "-" {
@@ -166,11 +169,11 @@ var opportunityParts int
 // database. On SQLite a write transaction holds off every writer while
 // each reader takes its snapshot (on its first read); on PostgreSQL the
 // first exports its snapshot and the others import it.
-func (db *DB) snapshotTxs(ctx context.Context, n int) (txs []*sql.Tx, err error) {
+func (db *DB) snapshotTxs(ctx context.Context, n int) (txs []*factTx, err error) {
 	defer func() {
 		if err != nil {
 			for _, tx := range txs {
-				tx.Rollback()
+				tx.end()
 			}
 			txs = nil
 		}
@@ -188,7 +191,7 @@ func (db *DB) snapshotTxs(ctx context.Context, n int) (txs []*sql.Tx, err error)
 			if err != nil {
 				return txs, err
 			}
-			txs = append(txs, tx)
+			txs = append(txs, &factTx{qr: tx, end: func() { tx.Rollback() }})
 			var x int
 			if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_schema`).Scan(&x); err != nil {
 				return txs, err
@@ -196,33 +199,49 @@ func (db *DB) snapshotTxs(ctx context.Context, n int) (txs []*sql.Tx, err error)
 		}
 		return txs, nil
 	}
-	opts := &sql.TxOptions{Isolation: sql.LevelRepeatableRead, ReadOnly: true}
-	first, err := db.read.BeginTx(ctx, opts)
-	if err != nil {
-		return nil, err
-	}
-	txs = append(txs, first)
-	if n == 1 {
-		return txs, nil
-	}
+	// On PostgreSQL each transaction is begun by hand on a connection of
+	// its own, so that the rows can be read through pgx itself (factTx).
 	var snapshot string
-	if err := first.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
-		return txs, err
-	}
-	if !snapshotID.MatchString(snapshot) {
-		return txs, fmt.Errorf("unexpected snapshot id %q", snapshot)
-	}
-	for range n - 1 {
-		tx, err := db.read.BeginTx(ctx, opts)
+	for k := range n {
+		conn, err := db.read.Conn(ctx)
 		if err != nil {
 			return txs, err
 		}
+		tx := &factTx{qr: conn, conn: conn, end: func() {
+			// A connection left in a transaction is closed rather than
+			// reused (pgx's ResetSession).
+			conn.ExecContext(context.WithoutCancel(ctx), `ROLLBACK`)
+			conn.Close()
+		}}
 		txs = append(txs, tx)
-		if _, err := tx.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
+		if _, err := conn.ExecContext(ctx, `BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY`); err != nil {
 			return txs, err
+		}
+		switch {
+		case n == 1:
+		case k == 0:
+			if err := conn.QueryRowContext(ctx, `SELECT pg_export_snapshot()`).Scan(&snapshot); err != nil {
+				return txs, err
+			}
+			if !snapshotID.MatchString(snapshot) {
+				return txs, fmt.Errorf("unexpected snapshot id %q", snapshot)
+			}
+		default:
+			if _, err := conn.ExecContext(ctx, `SET TRANSACTION SNAPSHOT '`+snapshot+`'`); err != nil {
+				return txs, err
+			}
 		}
 	}
 	return txs, nil
+}
+
+// factTx is a read transaction of opportunityFacts: on PostgreSQL on a
+// connection of its own (conn), through which each reads its many rows
+// with pgx itself (factsReader.each).
+type factTx struct {
+	qr   querier
+	conn *sql.Conn // PostgreSQL
+	end  func()    // rolls back and lets the connection go
 }
 
 // snapshotID is the form of PostgreSQL's snapshot ids (SET TRANSACTION
@@ -236,7 +255,7 @@ var snapshotID = regexp.MustCompile(`^[0-9A-F]+-[0-9A-F]+(-[0-9A-F]+)?$`)
 // transaction, as grouping their systems once costs less than grouping
 // them for each part. The parts hand their rows over in batches, and only
 // this goroutine gives them to the sink.
-func (r *factsReader) readInParts(txs []*sql.Tx) error {
+func (r *factsReader) readInParts(txs []*factTx) error {
 	usageTxs := len(txs)
 	if r.engine == Postgres {
 		usageTxs--
@@ -258,7 +277,7 @@ func (r *factsReader) readInParts(txs []*sql.Tx) error {
 	var wg sync.WaitGroup
 	for k, tx := range txs {
 		part := *r
-		part.ctx, part.qr, part.words = ctx, tx, maps.Clone(r.words)
+		part.ctx, part.qr, part.conn, part.words = ctx, tx.qr, tx.conn, maps.Clone(r.words)
 		sink := &batchSink{out: batches}
 		part.sink = sink
 		wg.Add(1)
@@ -333,6 +352,69 @@ func (r *factsReader) ranges(table, alias string, n int) ([]string, error) {
 	return out, nil
 }
 
+// each runs a query of many rows in the reader's transaction and calls fn
+// for each row. On PostgreSQL it reads through pgx itself, in text,
+// without database/sql's conversions: the values are the bytes pgx
+// received, valid until the next row (pgxRow).
+func (r *factsReader) each(sqlText string, args []any, fn func(rowScanner) error) error {
+	if r.conn == nil {
+		return eachRow(r.ctx, r.qr, sqlText, args, fn)
+	}
+	return r.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("opportunity facts: a PostgreSQL connection of %T", dc)
+		}
+		rows, err := c.Conn().Query(r.ctx, sqlText, append([]any{pgx.QueryResultFormats{pgx.TextFormatCode}}, args...)...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		var row pgxRow
+		for rows.Next() {
+			row.values = rows.RawValues()
+			if err := fn(&row); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+}
+
+// pgxRow is a row pgx received in text, scanned into the few kinds of
+// destination the facts use.
+type pgxRow struct{ values [][]byte }
+
+func (p *pgxRow) Scan(dest ...any) error {
+	if len(dest) != len(p.values) {
+		return fmt.Errorf("%d columns scanned into %d destinations", len(p.values), len(dest))
+	}
+	for i, v := range p.values {
+		var err error
+		switch d := dest[i].(type) {
+		case *sql.RawBytes:
+			*d = v
+		case *int:
+			*d, err = strconv.Atoi(string(v))
+		case *bool:
+			*d = len(v) == 1 && v[0] == 't'
+		case *nullDate:
+			if v == nil {
+				*d = nullDate{}
+			} else {
+				d.Valid = true
+				err = d.D.UnmarshalText(v)
+			}
+		default:
+			err = fmt.Errorf("cannot scan into %T", d)
+		}
+		if err != nil {
+			return fmt.Errorf("column %d: %w", i+1, err)
+		}
+	}
+	return nil
+}
+
 // factBatch is usages and contracts a part hands over.
 type factBatch struct {
 	usages    []opportunity.Usage
@@ -389,6 +471,7 @@ func (s *batchSink) AddTogether(opportunity.Together) {}
 type factsReader struct {
 	ctx    context.Context
 	qr     querier
+	conn   *sql.Conn // on PostgreSQL, the connection of qr (each)
 	engine Engine
 	today  samspil.Date
 	only   string // the one organisation to read, or "" for all
@@ -402,26 +485,38 @@ type factsReader struct {
 	// anyway, to name the systems of the usages.
 	catalogue bool
 
-	words   map[string]string     // kinds, countries, regions, lifecycles, visibilities, notice rules
-	orgs    map[string]string     // organisation ids
-	systems map[string]factSystem // catalogue entries by id
+	words map[string]string // kinds, countries, regions, lifecycles, visibilities, notice rules
+	// The last word and organisation id found (word, org).
+	lastWord, lastOrg string
+	orgs              map[string]string     // organisation ids
+	systems           map[string]factSystem // catalogue entries by id
 }
 
 type factSystem struct{ id, name string }
 
-// word returns the one copy of a short repeated string.
+// word returns the one copy of a short repeated string. The last one
+// found is tried first: rows in a row mostly share them.
 func (r *factsReader) word(b []byte) string {
-	if s, ok := r.words[string(b)]; ok {
-		return s
+	if string(b) == r.lastWord {
+		return r.lastWord
 	}
-	s := string(b)
-	r.words[s] = s
+	s, ok := r.words[string(b)]
+	if !ok {
+		s = string(b)
+		r.words[s] = s
+	}
+	r.lastWord = s
 	return s
 }
 
-// org returns the one copy of an organisation id.
+// org returns the one copy of an organisation id, trying first the last
+// one found: an organisation's records mostly lie together.
 func (r *factsReader) org(b []byte) string {
+	if string(b) == r.lastOrg {
+		return r.lastOrg
+	}
 	if s, ok := r.orgs[string(b)]; ok {
+		r.lastOrg = s
 		return s
 	}
 	return string(b) // not among the organisations read: cannot happen under the foreign keys
@@ -576,7 +671,7 @@ func (r *factsReader) readUsages() error {
 	if r.part != "" {
 		where += " AND " + r.part
 	}
-	return eachRow(r.ctx, r.qr, `SELECT u.organization_id, u.system_id, u.visibility FROM usages u`+where, q.args, func(row rowScanner) error {
+	return r.each(`SELECT u.organization_id, u.system_id, u.visibility FROM usages u`+where, q.args, func(row rowScanner) error {
 		if err := row.Scan(&org, &sys, &vis); err != nil {
 			return err
 		}
@@ -667,7 +762,7 @@ func (r *factsReader) readContracts() error {
 		start, expiry, irrevocable, terminated nullDate
 		t                                      samspil.ContractTerms
 	)
-	err := eachRow(r.ctx, r.qr, sqlText, q.args, func(row rowScanner) error {
+	err := r.each(sqlText, q.args, func(row rowScanner) error {
 		if err := row.Scan(&id, &org, &vis, &start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount,
 			&t.ExtensionMonths, &t.ExtensionsUsed, &t.NoticeMonths, &rule, &terminated, &systems); err != nil {
 			return err
