@@ -7,8 +7,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
 	"maps"
 	"regexp"
 	"runtime"
@@ -17,6 +15,9 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/opportunity"
@@ -32,9 +33,10 @@ var _ opportunity.Source = (*DB)(nil)
 // visibility, which the index applies itself (DESIGN §3.2).
 //
 // It holds at European scale (100,000 organisations, tens of millions of
-// usages): every kind of fact is one query in one read transaction, so the
-// facts are of one moment, streamed row by row; ids, names and enumerations
-// repeated across rows share one string each. Every list is in the order of
+// usages): every kind of fact is one query, the usages and contracts in
+// parts side by side (readInParts), all in read transactions that see one
+// snapshot, so the facts are of one moment, streamed row by row; ids,
+// names and enumerations repeated across rows share one string each. Every list is in the order of
 // its ids (usages by organisation and system).
 func (db *DB) OpportunityFacts(ctx context.Context, actor *samspil.Actor, today samspil.Date) (*opportunity.Facts, error) {
 	f := &opportunity.Facts{Partners: map[string][]string{}}
