@@ -1,6 +1,7 @@
 package opportunity
 
 import (
+	"bytes"
 	"cmp"
 	"maps"
 	"math"
@@ -9,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unsafe"
 
 	"github.com/samspil/samspil"
 )
@@ -187,34 +189,69 @@ type sysContract struct {
 	vis         level
 }
 
-// contractIDs holds the contracts' IDs by number, in chunks: an index
-// made by Update copies only the last chunk and the list of chunks, and
-// shares the others. (The IDs of contracts an update replaces stay until
-// the day's rebuild.)
+// contractIDs holds the contracts' IDs by number, in chunks of bytes
+// with the end of each ID: no pointer per ID for the garbage collector to
+// follow (ten million strings would make every collection walk them). An
+// index made by Update copies only the last chunk and the list of chunks,
+// and shares the others. (The IDs of contracts an update replaces stay
+// until the day's rebuild.)
 type contractIDs struct {
-	chunks [][]string
+	chunks []*idChunk
 }
 
-const idChunk = 1 << 16
+// idChunk is up to idChunkLen IDs, one after the other in bytes; the i-th
+// ends at ends[i].
+type idChunk struct {
+	bytes []byte
+	ends  []uint32
+}
 
-// get returns the ID numbered n.
-func (c *contractIDs) get(n int32) string { return c.chunks[n/idChunk][n%idChunk] }
+const idChunkLen = 1 << 16
+
+// bytesOf returns the ID numbered n, in the chunk's bytes (not to be
+// changed).
+func (c *contractIDs) bytesOf(n int32) []byte {
+	ch, i := c.chunks[n/idChunkLen], n%idChunkLen
+	start := uint32(0)
+	if i > 0 {
+		start = ch.ends[i-1]
+	}
+	return ch.bytes[start:ch.ends[i]]
+}
+
+// get returns the ID numbered n. It shares the chunk's bytes, which are
+// written once and never changed (add only appends; clone copies), so a
+// window's members cost no copy of their contracts' IDs.
+func (c *contractIDs) get(n int32) string {
+	b := c.bytesOf(n)
+	if len(b) == 0 {
+		return ""
+	}
+	return unsafe.String(&b[0], len(b))
+}
+
+// compare compares the IDs numbered a and b as strings compare.
+func (c *contractIDs) compare(a, b int32) int { return bytes.Compare(c.bytesOf(a), c.bytesOf(b)) }
 
 // add adds an ID and returns its number.
 func (c *contractIDs) add(id string) int32 {
-	if len(c.chunks) == 0 || len(c.chunks[len(c.chunks)-1]) == idChunk {
-		c.chunks = append(c.chunks, make([]string, 0, idChunk))
+	if len(c.chunks) == 0 || len(c.chunks[len(c.chunks)-1].ends) == idChunkLen {
+		// Room for IDs of 36 characters (UUIDs); longer ones grow it.
+		c.chunks = append(c.chunks, &idChunk{bytes: make([]byte, 0, idChunkLen*36), ends: make([]uint32, 0, idChunkLen)})
 	}
 	last := len(c.chunks) - 1
-	c.chunks[last] = append(c.chunks[last], id)
-	return int32(last*idChunk + len(c.chunks[last]) - 1)
+	ch := c.chunks[last]
+	ch.bytes = append(ch.bytes, id...)
+	ch.ends = append(ch.ends, uint32(len(ch.bytes)))
+	return int32(last*idChunkLen + len(ch.ends) - 1)
 }
 
 // clone returns a copy to add to, leaving c as it is.
 func (c *contractIDs) clone() contractIDs {
 	out := contractIDs{chunks: slices.Clone(c.chunks)}
 	if n := len(out.chunks); n > 0 {
-		out.chunks[n-1] = slices.Clip(slices.Clone(out.chunks[n-1]))
+		last := out.chunks[n-1]
+		out.chunks[n-1] = &idChunk{bytes: slices.Clip(slices.Clone(last.bytes)), ends: slices.Clip(slices.Clone(last.ends))}
 	}
 	return out
 }
@@ -774,7 +811,7 @@ func (x *Index) order(list []sysContract) []int32 {
 		if c := cmp.Compare(x.idRank[p.org], x.idRank[q.org]); c != 0 {
 			return c
 		}
-		return cmp.Compare(x.cids.get(p.id), x.cids.get(q.id))
+		return x.cids.compare(p.id, q.id)
 	})
 	byOrg := make([]int32, len(list))
 	for i := range byOrg {

@@ -382,7 +382,7 @@ func (x *Index) before(ps int32, p *sysContract, pg int, qs int32, q *sysContrac
 	case x.idRank[p.org] != x.idRank[q.org]:
 		return x.idRank[p.org] < x.idRank[q.org]
 	}
-	if c := cmp.Compare(x.cids.get(p.id), x.cids.get(q.id)); c != 0 {
+	if c := x.cids.compare(p.id, q.id); c != 0 {
 		return c < 0
 	}
 	return ps < qs
