@@ -166,23 +166,26 @@ func (x *Index) refs(systems []int32) []SystemRef {
 // intersection returns the elements of two sorted lists in both.
 func intersection(a, b []int32) []int32 {
 	var out []int32
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		switch {
-		case a[i] < b[j]:
-			i++
-		case a[i] > b[j]:
-			j++
-		default:
-			out = append(out, a[i])
-			i++
-			j++
-		}
-	}
+	common(a, b, func(v int32) bool {
+		out = append(out, v)
+		return true
+	})
 	return out
 }
 
 // intersects reports whether two sorted lists share an element.
 func intersects(a, b []int32) bool {
+	found := false
+	common(a, b, func(int32) bool {
+		found = true
+		return false
+	})
+	return found
+}
+
+// common calls fn with each element of two sorted lists in both, in
+// order, until fn returns false.
+func common(a, b []int32, fn func(int32) bool) {
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
 		case a[i] < b[j]:
@@ -190,10 +193,13 @@ func intersects(a, b []int32) bool {
 		case a[i] > b[j]:
 			j++
 		default:
-			return true
+			if !fn(a[i]) {
+				return
+			}
+			i++
+			j++
 		}
 	}
-	return false
 }
 
 // differentTasks counts, per category of the asker's systems, the tasks
