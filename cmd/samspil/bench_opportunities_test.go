@@ -50,10 +50,19 @@ func TestBenchOpportunities(t *testing.T) {
 		!regexp.MustCompile(`baseline gives the index's results\s+2 of 2\n`).MatchString(gen) || strings.Contains(gen, "generate the organisations") {
 		t.Errorf("bench opportunities --generated: %d %q\n%s", code, errOut, gen)
 	}
+	// A baseline query that runs past --baseline-limit is stopped and
+	// counts as a lower bound.
+	code, gen, errOut = run(t, nil, "", "bench", "opportunities", "--generated", db, "--queries", "10", "--baseline-sample", "2",
+		"--baseline-limit", "1ns", "--dir", t.TempDir())
+	if code != 0 || !regexp.MustCompile(`SQL baseline top-50 partners p50 \(2 organisations\)\s+> 0\.0 `).MatchString(gen) ||
+		!regexp.MustCompile(`baseline over index, windows p50\s+> `).MatchString(gen) ||
+		!regexp.MustCompile(`baseline gives the index's results\s+0 of 2 \(4 queries stopped at 1ns\)\n`).MatchString(gen) {
+		t.Errorf("bench opportunities --baseline-limit 1ns: %d %q\n%s", code, errOut, gen)
+	}
 	if !strings.Contains(out, "grouping 98 organisations into 5") {
 		t.Errorf("the demo's municipalities are not grouped:\n%s", out)
 	}
-	for _, bad := range [][]string{{"--queries", "0"}, {"--baseline-sample", "-1"}, {"--orgs", "-1"}, {"--sized-postgres-only"}} {
+	for _, bad := range [][]string{{"--queries", "0"}, {"--baseline-sample", "-1"}, {"--baseline-limit", "0"}, {"--orgs", "-1"}, {"--sized-postgres-only"}} {
 		if code, _, errOut := run(t, nil, "", append([]string{"bench", "opportunities"}, bad...)...); code == 0 || errOut == "" {
 			t.Errorf("bench opportunities %v: exit %d, %q", bad, code, errOut)
 		}
