@@ -8,6 +8,7 @@ import (
 	"runtime"
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"github.com/samspil/samspil"
 )
@@ -213,36 +214,8 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 		})
 	}
 	mine := x.liveContracts(a, q.Today)
-	seen := scratch.seen // the system (plus one) a candidate last got joint procurement for
-	today := dayOf(q.Today)
-	jp := int32(milli(w.JointProcurement))
-	for sys, ours := range mine {
-		// Their decisions within WindowMonths of one of ours: for each of
-		// ours, from the first day whose decision WindowMonths later is
-		// not before ours, to ours WindowMonths later (jointProcurement's
-		// rule, as ranges of days).
-		type span struct{ lo, hi day }
-		spans := make([]span, len(ours))
-		lo, hi := day(math.MaxInt32), day(0)
-		for i, c := range ours {
-			s := span{c.next.AddMonths(-w.WindowMonths).AddDays(-4), c.next.AddMonths(w.WindowMonths)}
-			for s.lo.AddMonths(w.WindowMonths) < c.next {
-				s.lo = s.lo.AddDays(1)
-			}
-			spans[i], lo, hi = s, min(lo, s.lo), max(hi, s.hi)
-		}
-		list := x.sysContracts[sys]
-		for k := firstFrom(list, lo); k < len(list) && list[k].next <= hi; k++ {
-			c := &list[k]
-			if c.org == a || seen[c.org] == sys+1 || c.actBy < today || !v.sees(c.org, c.vis) {
-				continue
-			}
-			if slices.ContainsFunc(spans, func(s span) bool { return c.next >= s.lo && c.next <= s.hi }) {
-				score[c.org] += jp
-				seen[c.org] = sys + 1
-			}
-		}
-	}
+	split := len(x.orgs) >= parallelFrom
+	jps := x.jointProcurementPoints(a, mine, owner, dayOf(q.Today), w, split, scratch)
 	together := map[int32]Together{}
 	for _, t := range x.togetherOf[a] {
 		together[t.other] = t.t
@@ -270,13 +243,15 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 				}
 			}
 			sc := int64(score[c]) + sum(c) + publicScore(&me, o, together[c], w)
+			for _, jp := range jps {
+				sc += int64(jp[c].score)
+			}
 			if sc > 0 {
 				top.push(scored{org: c, score: sc, fold: x.fold[c], id: o.ID})
 			}
 		}
 	}
 	top := newTopK(limit)
-	split := len(x.orgs) >= parallelFrom
 	parallel(split, len(x.orgs), func(from, to int) *topK {
 		part := newTopK(limit)
 		rank(from, to, part)
@@ -335,20 +310,91 @@ func parallel[R any](split bool, n int, work func(from, to int) R, merge func(R)
 // kept for the next (Index.scratch) so that queries do not make the
 // garbage collector walk the index over and over.
 type partnerScratch struct {
-	score, seen []int32
-	owner       []bool
+	score []int32
+	owner []bool
+	jp    [][]tally // one a part of jointProcurementPoints
+}
+
+// tally is a candidate's points for joint procurement (thousandths) and
+// the system (plus one) it last got them for: side by side, as the loop
+// reads and writes both.
+type tally struct {
+	score, seen int32
 }
 
 // scratchFor returns cleared arrays for a partner query.
 func (x *Index) scratchFor() *partnerScratch {
 	s, _ := x.scratch.Get().(*partnerScratch)
 	if s == nil || len(s.score) != len(x.orgs) {
-		return &partnerScratch{score: make([]int32, len(x.orgs)), seen: make([]int32, len(x.orgs)), owner: make([]bool, len(x.orgs))}
+		return &partnerScratch{score: make([]int32, len(x.orgs)), owner: make([]bool, len(x.orgs))}
 	}
 	clear(s.score)
-	clear(s.seen)
 	clear(s.owner)
 	return s
+}
+
+// jointProcurementPoints gives the candidates their points for joint
+// procurement: once for each of the asker's systems for which one of
+// their contracts that it sees reaches its next decision near one of the
+// asker's live ones (jointProcurement's rule). The systems are shared out
+// among the processors when split, the next to the next free one (a few
+// lists are long); each part keeps a tally of its own, as two parts may
+// credit one candidate at once, and a candidate's points are the sum of
+// its tallies.
+func (x *Index) jointProcurementPoints(a int32, mine map[int32][]sysContract, owner []bool, today day, w Weights, split bool, scratch *partnerScratch) [][]tally {
+	parts := 1
+	if split {
+		parts = min(runtime.GOMAXPROCS(0), 8)
+	}
+	for len(scratch.jp) < parts {
+		scratch.jp = append(scratch.jp, make([]tally, len(x.orgs)))
+	}
+	jps := scratch.jp[:parts]
+	for _, t := range jps {
+		clear(t)
+	}
+	systems := slices.Collect(maps.Keys(mine))
+	jp := int32(milli(w.JointProcurement))
+	var next atomic.Int64
+	var part atomic.Int32
+	parallel(split, parts, func(int, int) struct{} {
+		tally := jps[part.Add(1)-1]
+		for i := int(next.Add(1) - 1); i < len(systems); i = int(next.Add(1) - 1) {
+			sys := systems[i]
+			ours := mine[sys]
+			// Their decisions within WindowMonths of one of ours: for
+			// each of ours, from the first day whose decision
+			// WindowMonths later is not before ours, to ours WindowMonths
+			// later (jointProcurement's rule, as ranges of days).
+			type span struct{ lo, hi day }
+			spans := make([]span, len(ours))
+			lo, hi := day(math.MaxInt32), day(0)
+			for i, c := range ours {
+				s := span{c.next.AddMonths(-w.WindowMonths).AddDays(-4), c.next.AddMonths(w.WindowMonths)}
+				for s.lo.AddMonths(w.WindowMonths) < c.next {
+					s.lo = s.lo.AddDays(1)
+				}
+				spans[i], lo, hi = s, min(lo, s.lo), max(hi, s.hi)
+			}
+			list := x.sysContracts[sys]
+			for k := firstFrom(list, lo); k < len(list) && list[k].next <= hi; k++ {
+				// What the entry itself says first: most are passed over
+				// without a look at the candidate's tally, which is far
+				// off in memory. (owner holds viewer.sees's partners.)
+				c := &list[k]
+				if c.vis < levelSector && (c.vis != levelPartners || !owner[c.org]) || c.actBy < today || c.org == a ||
+					!slices.ContainsFunc(spans, func(s span) bool { return c.next >= s.lo && c.next <= s.hi }) {
+					continue
+				}
+				if t := &tally[c.org]; t.seen != sys+1 {
+					t.score += jp
+					t.seen = sys + 1
+				}
+			}
+		}
+		return struct{}{}
+	}, func(struct{}) {})
+	return jps
 }
 
 // explainScratch are the working slices of explain, kept from one
@@ -529,54 +575,62 @@ func milli(v float64) int64 { return int64(math.Round(v * 1000)) }
 
 // denseSum returns a function adding up, for a candidate, the points of
 // the dense systems it uses openly (x.bits), given our points per dense
-// bit: a table for each byte of bits in which we have points gives the
-// sum for each of its 256 values, so a candidate costs one look-up per
-// such byte rather than one per system. The tables are of 16 bits when
-// the sums fit (they do with the default weights: a dense system is
-// worth at most ln 16 points), so that they stay in the nearest cache.
+// bit: for each word of bits in which we have points, a table for each of
+// its 8 bytes gives the sum for each of the byte's 256 values, so a
+// candidate costs one look-up per byte rather than one per system. The
+// tables are of 16 bits when the sums fit (they do with the default
+// weights: a dense system is worth at most ln 16 points), so that they
+// stay in the nearest cache.
 func (x *Index) denseSum(points []int32) func(c int32) int64 {
-	type block struct {
-		word  int
-		shift uint
-		sums  *[256]int32
-		small *[256]uint16
-	}
-	var blocks []block
 	small := true
 	for b := 0; b < len(points)/8; b++ {
-		pts := points[b*8 : b*8+8]
+		var sum int64
+		for _, p := range points[b*8 : b*8+8] {
+			sum += int64(p)
+			small = small && p >= 0
+		}
+		small = small && sum <= math.MaxUint16
+	}
+	if small {
+		return denseSumOf[uint16](x.bits, x.nd, points)
+	}
+	return denseSumOf[int32](x.bits, x.nd, points)
+}
+
+// wordSums are the sums of our points for every value of each byte of one
+// word of a candidate's dense bits.
+type wordSums[T uint16 | int32] struct {
+	word int
+	sums [8][256]T
+}
+
+// denseSumOf is denseSum over the candidates' rows of nd words, with
+// tables of T, into which every sum of our points for eight bits fits.
+func denseSumOf[T uint16 | int32](rows []uint64, nd int, points []int32) func(c int32) int64 {
+	var words []wordSums[T]
+	for w := 0; w < nd; w++ {
+		pts := points[w*64 : w*64+64]
 		if !slices.ContainsFunc(pts, func(p int32) bool { return p != 0 }) {
 			continue
 		}
-		sums := new([256]int32)
-		for v := 1; v < 256; v++ {
-			sums[v] = sums[v&(v-1)] + pts[bits.TrailingZeros8(uint8(v))]
-			small = small && sums[v] >= 0 && sums[v] <= math.MaxUint16
-		}
-		blocks = append(blocks, block{word: b / 8, shift: uint(b%8) * 8, sums: sums})
-	}
-	nd := x.nd
-	if small {
-		for i := range blocks {
-			blocks[i].small = new([256]uint16)
-			for v, n := range blocks[i].sums {
-				blocks[i].small[v] = uint16(n)
+		ws := wordSums[T]{word: w}
+		for b := range 8 {
+			sums, p := &ws.sums[b], pts[b*8:b*8+8]
+			for v := 1; v < 256; v++ {
+				sums[v] = sums[v&(v-1)] + T(p[bits.TrailingZeros8(uint8(v))])
 			}
 		}
-		return func(c int32) int64 {
-			row := x.bits[int(c)*nd : int(c+1)*nd]
-			var s int64
-			for _, b := range blocks {
-				s += int64(b.small[uint8(row[b.word]>>b.shift)])
-			}
-			return s
-		}
+		words = append(words, ws)
 	}
 	return func(c int32) int64 {
-		row := x.bits[int(c)*nd : int(c+1)*nd]
+		row := rows[int(c)*nd : int(c+1)*nd]
 		var s int64
-		for _, b := range blocks {
-			s += int64(b.sums[uint8(row[b.word]>>b.shift)])
+		for i := range words {
+			ws := &words[i]
+			v := row[ws.word]
+			s += int64(ws.sums[0][uint8(v)]) + int64(ws.sums[1][uint8(v>>8)]) + int64(ws.sums[2][uint8(v>>16)]) +
+				int64(ws.sums[3][uint8(v>>24)]) + int64(ws.sums[4][uint8(v>>32)]) + int64(ws.sums[5][uint8(v>>40)]) +
+				int64(ws.sums[6][uint8(v>>48)]) + int64(ws.sums[7][uint8(v>>56)])
 		}
 		return s
 	}

@@ -2,6 +2,7 @@ package opportunity
 
 import (
 	"fmt"
+	"math"
 	"math/rand/v2"
 	"reflect"
 	"slices"
@@ -458,6 +459,49 @@ func TestWindowsCountedByMonth(t *testing.T) {
 		for i := range read {
 			if !reflect.DeepEqual(read[i], counted[i]) {
 				t.Fatalf("round %d (%d months), answer %d of %d: the answers differ counted by month\n%+v\n%+v", round, months, i, len(read), read[i], counted[i])
+			}
+		}
+	}
+}
+
+// TestDenseSum: denseSum's tables give, for any candidate, the sum of our
+// points for the bits it has set, over several words, with points that
+// fit 16-bit tables and points that do not.
+func TestDenseSum(t *testing.T) {
+	rng := rand.New(rand.NewPCG(13, 14))
+	for round := range 200 {
+		nd, n := 1+rng.IntN(4), 1+rng.IntN(20)
+		x := &Index{nd: nd, bits: make([]uint64, n*nd)}
+		for i := range x.bits {
+			switch rng.IntN(3) {
+			case 0:
+				x.bits[i] = rng.Uint64() & rng.Uint64() // sparse
+			case 1:
+				x.bits[i] = rng.Uint64() | rng.Uint64() // dense
+			default:
+				x.bits[i] = math.MaxUint64
+			}
+		}
+		points := make([]int32, nd*64)
+		most := []int{3000, 16000, 1 << 24}[round%3] // sums of a byte's that fit 16 bits, that may not, that do not
+		for i := range points {
+			if rng.IntN(3) > 0 { // else none: some words and bytes have no points
+				points[i] = int32(rng.IntN(most))
+			}
+		}
+		if rng.IntN(4) == 0 {
+			clear(points[64*rng.IntN(nd):][:64]) // a word without points
+		}
+		sum := x.denseSum(points)
+		for c := range n {
+			var want int64
+			for b := range nd * 64 {
+				if x.bits[c*nd+b/64]&(1<<(b%64)) != 0 {
+					want += int64(points[b])
+				}
+			}
+			if got := sum(int32(c)); got != want {
+				t.Fatalf("round %d (nd %d), candidate %d: %d, want %d", round, nd, c, got, want)
 			}
 		}
 	}
