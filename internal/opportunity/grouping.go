@@ -490,7 +490,7 @@ func (gr *grouper) affinities() {
 			slices.Sort(chosen)
 			for _, o := range chosen {
 				for _, k := range x.contractsOf(int32(s), o) {
-					visit(list[k])
+					visit(list[k.pos])
 				}
 			}
 		}

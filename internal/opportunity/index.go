@@ -7,6 +7,7 @@ import (
 	"math"
 	"runtime"
 	"slices"
+	"sort"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -35,10 +36,9 @@ type Index struct {
 	taskNum  map[string]int32
 	// uses are each organisation's usages, by system number.
 	uses [][]use
-	// orgLevel is each organisation's own visibility, and isCand whether
-	// it may be suggested (candidate).
-	orgLevel []level
-	isCand   []bool
+	// brief is what ranking and windows read of every organisation, side
+	// by side and small (an Org is many times larger).
+	brief []orgBrief
 	// idRank is each organisation's rank in the order of the
 	// organisations' IDs: ties in the order of decisions are broken by it.
 	idRank []int32
@@ -75,9 +75,9 @@ type Index struct {
 	// procurement read them by date.
 	sysContracts [][]sysContract
 	// byOrg are, per system, the positions in sysContracts in the order
-	// of the organisations' numbers: an organisation's are looked up by
-	// it (contractsOf).
-	byOrg [][]int32
+	// of the organisations' numbers, each with its organisation's: an
+	// organisation's are looked up by it (contractsOf).
+	byOrg [][]orgPos
 	// cids are the IDs of the contracts in sysContracts.
 	cids contractIDs
 	// contractSys are, per organisation, the systems its live contracts
@@ -415,7 +415,7 @@ func (b *Builder) Index() *Index {
 	x.rankIDs()
 	// Each system's list is ordered on its own: on every processor, the
 	// next list to the next free one (a few lists are long).
-	x.byOrg = make([][]int32, len(x.sysContracts))
+	x.byOrg = make([][]orgPos, len(x.sysContracts))
 	var next atomic.Int64
 	parallel(true, runtime.GOMAXPROCS(0), func(int, int) struct{} {
 		for s := int(next.Add(1) - 1); s < len(x.sysContracts); s = int(next.Add(1) - 1) {
@@ -527,15 +527,14 @@ func (x *Index) orgNumber(id string) (int32, bool) {
 // returns its number.
 func (x *Index) setOrg(o Org) int32 {
 	if n, ok := x.byID[o.ID]; ok {
-		x.orgs[n], x.fold[n], x.orgLevel[n], x.isCand[n] = o, samspil.Fold(o.Name), levelOf(o.Visibility), candidate(&o)
+		x.orgs[n], x.fold[n], x.brief[n] = o, samspil.Fold(o.Name), briefOf(&o)
 		return n
 	}
 	n := int32(len(x.orgs))
 	x.byID[o.ID] = n
 	x.orgs = append(x.orgs, o)
 	x.fold = append(x.fold, samspil.Fold(o.Name))
-	x.orgLevel = append(x.orgLevel, levelOf(o.Visibility))
-	x.isCand = append(x.isCand, candidate(&o))
+	x.brief = append(x.brief, briefOf(&o))
 	return n
 }
 
@@ -668,7 +667,7 @@ func (x *Index) addContract(c Contract, only map[int32]bool) []int32 {
 // shares with it every list no change touches.
 func (x *Index) Update(u *Facts) *Index {
 	y := *x
-	y.orgs, y.fold, y.orgLevel, y.isCand = slices.Clone(x.orgs), slices.Clone(x.fold), slices.Clone(x.orgLevel), slices.Clone(x.isCand)
+	y.orgs, y.fold, y.brief = slices.Clone(x.orgs), slices.Clone(x.fold), slices.Clone(x.brief)
 	if slices.ContainsFunc(u.Orgs, func(o Org) bool { _, ok := x.byID[o.ID]; return !ok }) {
 		y.byID = maps.Clone(x.byID) // a new organisation
 	}
@@ -802,7 +801,7 @@ func (x *Index) Update(u *Facts) *Index {
 // order puts a system's contracts in the order of their next decisions,
 // then of their organisations' IDs, then of their IDs, and returns their
 // positions in the order of the organisations' numbers.
-func (x *Index) order(list []sysContract) []int32 {
+func (x *Index) order(list []sysContract) []orgPos {
 	slices.SortFunc(list, func(p, q sysContract) int {
 		// Not cmp.Or, which would look up and compare the IDs every time.
 		if c := cmp.Compare(p.next, q.next); c != 0 {
@@ -813,24 +812,75 @@ func (x *Index) order(list []sysContract) []int32 {
 		}
 		return x.cids.compare(p.id, q.id)
 	})
-	byOrg := make([]int32, len(list))
-	for i := range byOrg {
-		byOrg[i] = int32(i)
+	byOrg := make([]orgPos, len(list))
+	for i, c := range list {
+		byOrg[i] = orgPos{org: c.org, pos: int32(i)}
 	}
-	slices.SortStableFunc(byOrg, func(a, b int32) int { return cmp.Compare(list[a].org, list[b].org) })
+	slices.SortStableFunc(byOrg, func(a, b orgPos) int { return cmp.Compare(a.org, b.org) })
 	return byOrg
 }
 
+// orgPos is a position in a system's list of contracts with the number of
+// the contract's organisation.
+type orgPos struct{ org, pos int32 }
+
 // contractsOf returns the positions in a system's list of the
 // organisation o's contracts.
-func (x *Index) contractsOf(sys, o int32) []int32 {
-	list, byOrg := x.sysContracts[sys], x.byOrg[sys]
-	lo, _ := slices.BinarySearchFunc(byOrg, o, func(i int32, org int32) int { return cmp.Compare(list[i].org, org) })
+func (x *Index) contractsOf(sys, o int32) []orgPos {
+	byOrg := x.byOrg[sys]
+	lo := searchOrg(byOrg, o)
 	hi := lo
-	for hi < len(byOrg) && list[byOrg[hi]].org == o {
+	for hi < len(byOrg) && byOrg[hi].org == o {
 		hi++
 	}
 	return byOrg[lo:hi]
+}
+
+// searchOrg returns the first place in list (in the order of the
+// organisations' numbers) whose organisation is o or later. The numbers
+// of a system's users spread about evenly, so it first guesses the place
+// from o's share of the way between the first and the last, then widens
+// a bracket around the guess step by doubling step and searches within
+// it: a few looks where a binary search over a long list would take some
+// twenty, far apart in memory.
+func searchOrg(list []orgPos, o int32) int {
+	n := len(list)
+	if n == 0 || o <= list[0].org {
+		return 0
+	}
+	if o > list[n-1].org {
+		return n
+	}
+	// Here list[0].org < o <= list[n-1].org: the place is in 1..n-1.
+	first, last := int64(list[0].org), int64(list[n-1].org)
+	g := int((int64(o) - first) * int64(n-1) / (last - first))
+	lo, hi := 0, n-1 // list[lo].org < o <= list[hi].org
+	if list[g].org < o {
+		lo = g
+		for step := 1; ; step *= 2 {
+			if g+step >= hi {
+				break
+			}
+			if list[g+step].org >= o {
+				hi = g + step
+				break
+			}
+			lo = g + step
+		}
+	} else {
+		hi = g
+		for step := 1; ; step *= 2 {
+			if g-step <= lo {
+				break
+			}
+			if list[g-step].org < o {
+				lo = g - step
+				break
+			}
+			hi = g - step
+		}
+	}
+	return lo + 1 + sort.Search(hi-lo-1, func(i int) bool { return list[lo+1+i].org >= o })
 }
 
 // rankIDs ranks the organisations by ID.
@@ -941,6 +991,42 @@ func (x *Index) Stats() Stats {
 // candidate reports whether an organisation may be suggested as a
 // partner: public bodies and communities, not companies.
 func candidate(o *Org) bool { return o.Kind != samspil.KindCompany }
+
+// orgBrief is what ranking and windows read of an organisation.
+type orgBrief struct {
+	population int
+	place      uint64 // its country and region hashed (placeOf), 0 for no region
+	level      level  // its own visibility
+	candidate  bool   // whether it may be suggested (candidate)
+}
+
+func briefOf(o *Org) orgBrief {
+	return orgBrief{population: o.Population, place: placeOf(o), level: levelOf(o.Visibility), candidate: candidate(o)}
+}
+
+// placeOf hashes an organisation's country and region (FNV-1a), never to
+// 0, which stands for no region: two organisations with the same place
+// are in the same region unless the hashes collide, which sameRegion
+// rules out.
+func placeOf(o *Org) uint64 {
+	if o.Region == "" {
+		return 0
+	}
+	h := uint64(14695981039346656037)
+	for _, s := range []string{o.Country, "\x00", o.Region} {
+		for i := 0; i < len(s); i++ {
+			h = (h ^ uint64(s[i])) * 1099511628211
+		}
+	}
+	return h | 1
+}
+
+// sameRegion reports whether the organisations a and b are in one region
+// of one country, as publicTerms counts it.
+func (x *Index) sameRegion(a, b int32) bool {
+	return x.brief[a].place != 0 && x.brief[a].place == x.brief[b].place &&
+		x.orgs[a].Region == x.orgs[b].Region && x.orgs[a].Country == x.orgs[b].Country
+}
 
 // byScore orders suggestions by score, highest first, then by name.
 func byScore(a, b Suggestion) int {

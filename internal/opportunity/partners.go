@@ -220,34 +220,42 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	for _, t := range x.togetherOf[a] {
 		together[t.other] = t.t
 	}
-	partners := x.partners[asker]
+	var notPartners []int32 // by number, sorted
+	if q.NotPartners {
+		for _, id := range x.partners[asker] {
+			if n, ok := x.byID[id]; ok {
+				notPartners = append(notPartners, n)
+			}
+		}
+		slices.Sort(notPartners)
+	}
 	// The candidates in parts, one a processor when there are many: each
 	// part keeps its best, and the best of those are the best (the order
 	// is total: the same whichever part holds a candidate).
 	rank := func(from, to int, top *topK) {
 		for i := from; i < to; i++ {
 			c := int32(i)
-			o := &x.orgs[i]
-			if c == a || !x.isCand[i] || !v.sees(c, x.orgLevel[i]) {
+			b := &x.brief[i]
+			if c == a || !b.candidate || !v.sees(c, b.level) {
 				continue
 			}
-			if q.Region != "" && o.Region != q.Region {
+			if q.Region != "" && x.orgs[i].Region != q.Region {
 				continue
 			}
-			if (q.MinPop > 0 && o.Population < q.MinPop) || (q.MaxPop > 0 && o.Population > q.MaxPop) {
+			if (q.MinPop > 0 && b.population < q.MinPop) || (q.MaxPop > 0 && b.population > q.MaxPop) {
 				continue
 			}
 			if q.NotPartners {
-				if _, partner := slices.BinarySearch(partners, o.ID); partner {
+				if _, partner := slices.BinarySearch(notPartners, c); partner {
 					continue
 				}
 			}
-			sc := int64(score[c]) + sum(c) + publicScore(&me, o, together[c], w)
+			sc := int64(score[c]) + sum(c) + publicScore(me.Population, b.population, x.sameRegion(a, c), together[c], w)
 			for _, jp := range jps {
 				sc += int64(jp[c].score)
 			}
-			if sc > 0 {
-				top.push(scored{org: c, score: sc, fold: x.fold[c], id: o.ID})
+			if sc > 0 && top.admits(sc) {
+				top.push(scored{org: c, score: sc, fold: x.fold[c], id: x.orgs[i].ID})
 			}
 		}
 	}
@@ -476,8 +484,8 @@ func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContr
 		list := x.sysContracts[sys]
 		theirs := buf.theirs[:0]
 		for _, k := range x.contractsOf(sys, c) {
-			if !list[k].actBy.Before(dayOf(today)) && x.sees(me.ID, o.ID, list[k].vis) {
-				theirs = append(theirs, list[k])
+			if c := list[k.pos]; !c.actBy.Before(dayOf(today)) && x.sees(me.ID, o.ID, c.vis) {
+				theirs = append(theirs, c)
 			}
 		}
 		buf.theirs = theirs
@@ -511,14 +519,15 @@ func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContr
 }
 
 // publicScore is the sum of the points of publicTerms in thousandths,
-// without writing the terms: t is the pair's track record together.
-func publicScore(me, o *Org, t Together, w Weights) int64 {
+// without writing the terms, for organisations of our and their
+// populations, in the same region or not, with the track record t.
+func publicScore(ours, theirs int, sameRegion bool, t Together, w Weights) int64 {
 	var sc int64
-	if me.Population > 0 && o.Population > 0 {
-		ratio := float64(min(me.Population, o.Population)) / float64(max(me.Population, o.Population))
+	if ours > 0 && theirs > 0 {
+		ratio := float64(min(ours, theirs)) / float64(max(ours, theirs))
 		sc += milli(w.SimilarSize * ratio) // as publicTerms computes it, to the last bit
 	}
-	if o.Region != "" && o.Region == me.Region && o.Country == me.Country {
+	if sameRegion {
 		sc += milli(w.SameRegion)
 	}
 	if t.Collaborations > 0 {
@@ -652,6 +661,13 @@ type topK struct {
 
 func newTopK(k int) *topK { return &topK{k: k, items: make([]scored, 0, min(k, 256))} }
 
+// admits reports whether a candidate of the score may be among the k
+// best: whether push may keep it (a tie with the worst kept is decided by
+// the names, which are looked up only then).
+func (t *topK) admits(score int64) bool {
+	return len(t.items) < t.k || score >= t.items[0].score
+}
+
 // worse reports whether a ranks below b.
 func worse(a, b scored) bool {
 	if a.score != b.score {
@@ -721,8 +737,8 @@ func (x *Index) liveContracts(a int32, today samspil.Date) map[int32][]sysContra
 	for _, sys := range x.contractSys[a] {
 		list := x.sysContracts[sys]
 		for _, k := range x.contractsOf(sys, a) {
-			if !list[k].actBy.Before(dayOf(today)) {
-				out[sys] = append(out[sys], list[k])
+			if c := list[k.pos]; !c.actBy.Before(dayOf(today)) {
+				out[sys] = append(out[sys], c)
 			}
 		}
 	}

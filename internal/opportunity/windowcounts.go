@@ -154,7 +154,7 @@ type counts struct {
 // organisation sees it and its organisation, which is a candidate, and
 // its notice deadline has not passed on today.
 func (x *Index) open(c *sysContract, today day) bool {
-	return shared(c.vis) && shared(x.orgLevel[c.org]) && x.isCand[c.org] && c.actBy >= today
+	return shared(c.vis) && shared(x.brief[c.org].level) && x.brief[c.org].candidate && c.actBy >= today
 }
 
 // monthCountsOf returns the month counts of the contracts of the systems
@@ -184,7 +184,7 @@ func (x *Index) monthCountsOf(systems []int32, cat string, today day) *monthCoun
 	var open []orgMonth
 	for _, s := range systems {
 		for _, k := range x.byOrg[s] { // by organisation
-			if c := &x.sysContracts[s][k]; x.open(c, today) {
+			if c := &x.sysContracts[s][k.pos]; x.open(c, today) {
 				open = append(open, orgMonth{c.org, monthOf(c.next)})
 			}
 		}

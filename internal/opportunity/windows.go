@@ -226,7 +226,7 @@ func (x *Index) window(a int32, own sysContract, ownSys int32, systems []int32, 
 // its windows: another organisation's, live on today, which it may see,
 // of a candidate it may see.
 func (x *Index) eligible(v viewer, c *sysContract, now day) bool {
-	return c.org != v.a && c.actBy >= now && v.sees(c.org, c.vis) && x.isCand[c.org] && v.sees(c.org, x.orgLevel[c.org])
+	return c.org != v.a && c.actBy >= now && v.sees(c.org, c.vis) && x.brief[c.org].candidate && v.sees(c.org, x.brief[c.org].level)
 }
 
 // countByMonth counts, for each of the windows of n months starting from
@@ -244,7 +244,7 @@ func (x *Index) countByMonth(t *monthCounts, v viewer, systems []int32, first, n
 		var out []month
 		for _, s := range intersection(x.contractSys[o], systems) {
 			for _, k := range x.contractsOf(s, o) {
-				c := &x.sysContracts[s][k]
+				c := &x.sysContracts[s][k.pos]
 				if m := monthOf(c.next); m >= first && m < first+2*n-1 && ((open && x.open(c, now)) || (!open && x.eligible(v, c, now))) {
 					out = append(out, m)
 				}

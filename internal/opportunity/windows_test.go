@@ -6,6 +6,7 @@ import (
 	"math/rand/v2"
 	"reflect"
 	"slices"
+	"sort"
 	"strings"
 	"testing"
 
@@ -502,6 +503,34 @@ func TestDenseSum(t *testing.T) {
 			}
 			if got := sum(int32(c)); got != want {
 				t.Fatalf("round %d (nd %d), candidate %d: %d, want %d", round, nd, c, got, want)
+			}
+		}
+	}
+}
+
+// TestSearchOrg: searchOrg finds what a binary search finds, in lists of
+// numbers spread evenly, bunched, or repeated.
+func TestSearchOrg(t *testing.T) {
+	rng := rand.New(rand.NewPCG(15, 16))
+	for round := range 2000 {
+		n := rng.IntN(200)
+		list := make([]orgPos, n)
+		for i := range list {
+			switch round % 3 {
+			case 0:
+				list[i].org = int32(rng.IntN(1000))
+			case 1:
+				list[i].org = int32(rng.IntN(1+rng.IntN(1000)) * rng.IntN(3)) // bunched near 0
+			default:
+				list[i].org = int32(rng.IntN(5)) // repeated
+			}
+		}
+		slices.SortFunc(list, func(a, b orgPos) int { return int(a.org - b.org) })
+		for range 20 {
+			o := int32(rng.IntN(1100) - 50)
+			want := sort.Search(n, func(i int) bool { return list[i].org >= o })
+			if got := searchOrg(list, o); got != want {
+				t.Fatalf("round %d: searchOrg(%v, %d) = %d, want %d", round, list, o, got, want)
 			}
 		}
 	}
