@@ -215,7 +215,8 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	}
 	mine := x.liveContracts(a, q.Today)
 	split := len(x.orgs) >= parallelFrom
-	jps := x.jointProcurementPoints(a, mine, owner, dayOf(q.Today), w, split, scratch)
+	jps := x.jointProcurementCounts(a, mine, owner, dayOf(q.Today), w, split, scratch)
+	jp := milli(w.JointProcurement)
 	together := map[int32]Together{}
 	for _, t := range x.togetherOf[a] {
 		together[t.other] = t.t
@@ -251,8 +252,8 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 				}
 			}
 			sc := int64(score[c]) + sum(c) + publicScore(me.Population, b.population, x.sameRegion(a, c), together[c], w)
-			for _, jp := range jps {
-				sc += int64(jp[c].score)
+			for _, n := range jps {
+				sc += int64(n[c]) * jp
 			}
 			if sc > 0 && top.admits(sc) {
 				top.push(scored{org: c, score: sc, fold: x.fold[c], id: x.orgs[i].ID})
@@ -320,14 +321,15 @@ func parallel[R any](split bool, n int, work func(from, to int) R, merge func(R)
 type partnerScratch struct {
 	score []int32
 	owner []bool
-	jp    [][]tally // one a part of jointProcurementPoints
+	jp    []jpPart // one a part of jointProcurementCounts
 }
 
-// tally is a candidate's points for joint procurement (thousandths) and
-// the system (plus one) it last got them for: side by side, as the loop
-// reads and writes both.
-type tally struct {
-	score, seen int32
+// jpPart is a part's count of systems for joint procurement per
+// candidate, and the candidates it counted for the system at hand, as
+// bits: small, so that both stay in a near cache.
+type jpPart struct {
+	counts []int32
+	seen   []uint64
 }
 
 // scratchFor returns cleared arrays for a partner query.
@@ -341,32 +343,32 @@ func (x *Index) scratchFor() *partnerScratch {
 	return s
 }
 
-// jointProcurementPoints gives the candidates their points for joint
-// procurement: once for each of the asker's systems for which one of
-// their contracts that it sees reaches its next decision near one of the
-// asker's live ones (jointProcurement's rule). The systems are shared out
-// among the processors when split, the next to the next free one (a few
-// lists are long); each part keeps a tally of its own, as two parts may
-// credit one candidate at once, and a candidate's points are the sum of
-// its tallies.
-func (x *Index) jointProcurementPoints(a int32, mine map[int32][]sysContract, owner []bool, today day, w Weights, split bool, scratch *partnerScratch) [][]tally {
+// jointProcurementCounts counts, for each candidate, the asker's systems
+// for which one of the candidate's contracts that the asker sees reaches
+// its next decision near one of the asker's live ones (jointProcurement's
+// rule): each is worth the points of joint procurement. The systems are
+// shared out among the processors when split, the next to the next free
+// one (a few lists are long); each part counts on its own, as two parts
+// may count one candidate at once, and a candidate's count is the sum of
+// the parts'.
+func (x *Index) jointProcurementCounts(a int32, mine map[int32][]sysContract, owner []bool, today day, w Weights, split bool, scratch *partnerScratch) [][]int32 {
 	parts := 1
 	if split {
 		parts = min(runtime.GOMAXPROCS(0), 8)
 	}
 	for len(scratch.jp) < parts {
-		scratch.jp = append(scratch.jp, make([]tally, len(x.orgs)))
+		scratch.jp = append(scratch.jp, jpPart{counts: make([]int32, len(x.orgs)), seen: make([]uint64, (len(x.orgs)+63)/64)})
 	}
-	jps := scratch.jp[:parts]
-	for _, t := range jps {
-		clear(t)
+	counts := make([][]int32, parts)
+	for p, part := range scratch.jp[:parts] {
+		clear(part.counts)
+		counts[p] = part.counts
 	}
 	systems := slices.Collect(maps.Keys(mine))
-	jp := int32(milli(w.JointProcurement))
 	var next atomic.Int64
-	var part atomic.Int32
+	var nextPart atomic.Int32
 	parallel(split, parts, func(int, int) struct{} {
-		tally := jps[part.Add(1)-1]
+		part := scratch.jp[nextPart.Add(1)-1]
 		for i := int(next.Add(1) - 1); i < len(systems); i = int(next.Add(1) - 1) {
 			sys := systems[i]
 			ours := mine[sys]
@@ -385,24 +387,25 @@ func (x *Index) jointProcurementPoints(a int32, mine map[int32][]sysContract, ow
 				spans[i], lo, hi = s, min(lo, s.lo), max(hi, s.hi)
 			}
 			list := x.sysContracts[sys]
+			clear(part.seen)
 			for k := firstFrom(list, lo); k < len(list) && list[k].next <= hi; k++ {
 				// What the entry itself says first: most are passed over
-				// without a look at the candidate's tally, which is far
-				// off in memory. (owner holds viewer.sees's partners.)
+				// without a look at the candidate's count. (owner holds
+				// viewer.sees's partners.)
 				c := &list[k]
 				if c.vis < levelSector && (c.vis != levelPartners || !owner[c.org]) || c.actBy < today || c.org == a ||
 					!slices.ContainsFunc(spans, func(s span) bool { return c.next >= s.lo && c.next <= s.hi }) {
 					continue
 				}
-				if t := &tally[c.org]; t.seen != sys+1 {
-					t.score += jp
-					t.seen = sys + 1
+				if word, bit := c.org/64, uint64(1)<<(c.org%64); part.seen[word]&bit == 0 {
+					part.seen[word] |= bit
+					part.counts[c.org]++
 				}
 			}
 		}
 		return struct{}{}
 	}, func(struct{}) {})
-	return jps
+	return counts
 }
 
 // explainScratch are the working slices of explain, kept from one
