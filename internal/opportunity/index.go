@@ -78,6 +78,11 @@ type Index struct {
 	// of the organisations' numbers, each with its organisation's: an
 	// organisation's are looked up by it (contractsOf).
 	byOrg [][]orgPos
+	// openContracts are, per system, the contracts of sysContracts shared
+	// with every signed-in organisation (sector or public), in the same
+	// order and held small: joint procurement reads these rather than the
+	// whole list, most of which an asker may not see.
+	openContracts [][]openContract
 	// cids are the IDs of the contracts in sysContracts.
 	cids contractIDs
 	// contractSys are, per organisation, the systems its live contracts
@@ -416,10 +421,12 @@ func (b *Builder) Index() *Index {
 	// Each system's list is ordered on its own: on every processor, the
 	// next list to the next free one (a few lists are long).
 	x.byOrg = make([][]orgPos, len(x.sysContracts))
+	x.openContracts = make([][]openContract, len(x.sysContracts))
 	var next atomic.Int64
 	parallel(true, runtime.GOMAXPROCS(0), func(int, int) struct{} {
 		for s := int(next.Add(1) - 1); s < len(x.sysContracts); s = int(next.Add(1) - 1) {
 			x.byOrg[s] = x.order(x.sysContracts[s])
+			x.openContracts[s] = openOf(x.sysContracts[s])
 		}
 		return struct{}{}
 	}, func(struct{}) {})
@@ -777,8 +784,13 @@ func (x *Index) Update(u *Facts) *Index {
 	for len(y.byOrg) < len(y.sysContracts) {
 		y.byOrg = append(y.byOrg, nil)
 	}
+	y.openContracts = slices.Clone(x.openContracts)
+	for len(y.openContracts) < len(y.sysContracts) {
+		y.openContracts = append(y.openContracts, nil)
+	}
 	for sys := range dirty {
 		y.byOrg[sys] = y.order(y.sysContracts[sys])
+		y.openContracts[sys] = openOf(y.sysContracts[sys])
 	}
 	y.keepCounts(x, dirty, len(u.Systems) > 0)
 	y.scratch = &sync.Pool{}
@@ -818,6 +830,25 @@ func (x *Index) order(list []sysContract) []orgPos {
 	}
 	slices.SortStableFunc(byOrg, func(a, b orgPos) int { return cmp.Compare(a.org, b.org) })
 	return byOrg
+}
+
+// openContract is a contract of a system's list shared with every
+// signed-in organisation.
+type openContract struct {
+	org         int32
+	next, actBy day
+}
+
+// openOf returns the contracts of a system's list (ordered) that are
+// shared with every signed-in organisation, in its order.
+func openOf(list []sysContract) []openContract {
+	var out []openContract
+	for _, c := range list {
+		if shared(c.vis) {
+			out = append(out, openContract{org: c.org, next: c.next, actBy: c.actBy})
+		}
+	}
+	return slices.Clip(out)
 }
 
 // orgPos is a position in a system's list of contracts with the number of

@@ -215,7 +215,7 @@ func (x *Index) Partners(asker string, q Query) ([]Suggestion, error) {
 	}
 	mine := x.liveContracts(a, q.Today)
 	split := len(x.orgs) >= parallelFrom
-	jps := x.jointProcurementCounts(a, mine, owner, dayOf(q.Today), w, split, scratch)
+	jps := x.jointProcurementCounts(a, mine, v.owners, dayOf(q.Today), w, split, scratch)
 	jp := milli(w.JointProcurement)
 	together := map[int32]Together{}
 	for _, t := range x.togetherOf[a] {
@@ -351,7 +351,12 @@ func (x *Index) scratchFor() *partnerScratch {
 // one (a few lists are long); each part counts on its own, as two parts
 // may count one candidate at once, and a candidate's count is the sum of
 // the parts'.
-func (x *Index) jointProcurementCounts(a int32, mine map[int32][]sysContract, owner []bool, today day, w Weights, split bool, scratch *partnerScratch) [][]int32 {
+//
+// The open contracts are read from the short lists of them
+// (openContracts), and the partners-only ones of the organisations whose
+// partners-only records the asker sees (owners) from those organisations'
+// own.
+func (x *Index) jointProcurementCounts(a int32, mine map[int32][]sysContract, owners []int32, today day, w Weights, split bool, scratch *partnerScratch) [][]int32 {
 	parts := 1
 	if split {
 		parts = min(runtime.GOMAXPROCS(0), 8)
@@ -386,20 +391,32 @@ func (x *Index) jointProcurementCounts(a int32, mine map[int32][]sysContract, ow
 				}
 				spans[i], lo, hi = s, min(lo, s.lo), max(hi, s.hi)
 			}
-			list := x.sysContracts[sys]
+			near := func(d day) bool {
+				return slices.ContainsFunc(spans, func(s span) bool { return d >= s.lo && d <= s.hi })
+			}
 			clear(part.seen)
-			for k := firstFrom(list, lo); k < len(list) && list[k].next <= hi; k++ {
-				// What the entry itself says first: most are passed over
-				// without a look at the candidate's count. (owner holds
-				// viewer.sees's partners.)
-				c := &list[k]
-				if c.vis < levelSector && (c.vis != levelPartners || !owner[c.org]) || c.actBy < today || c.org == a ||
-					!slices.ContainsFunc(spans, func(s span) bool { return c.next >= s.lo && c.next <= s.hi }) {
+			count := func(o int32) {
+				if word, bit := o/64, uint64(1)<<(o%64); part.seen[word]&bit == 0 {
+					part.seen[word] |= bit
+					part.counts[o]++
+				}
+			}
+			open := x.openContracts[sys]
+			k, _ := slices.BinarySearchFunc(open, lo, func(c openContract, d day) int { return cmp.Compare(c.next, d) })
+			for ; k < len(open) && open[k].next <= hi; k++ {
+				if c := &open[k]; c.actBy >= today && c.org != a && near(c.next) {
+					count(c.org)
+				}
+			}
+			list := x.sysContracts[sys]
+			for _, o := range owners {
+				if o == a {
 					continue
 				}
-				if word, bit := c.org/64, uint64(1)<<(c.org%64); part.seen[word]&bit == 0 {
-					part.seen[word] |= bit
-					part.counts[c.org]++
+				for _, k := range x.contractsOf(sys, o) {
+					if c := &list[k.pos]; c.vis == levelPartners && c.actBy >= today && near(c.next) {
+						count(o)
+					}
 				}
 			}
 		}

@@ -210,7 +210,9 @@ func randomFacts(rng *rand.Rand, n int) *Facts {
 }
 
 // everyAnswer is every organisation's partners, procurement windows and
-// harmonisation with its partners.
+// harmonisation with its partners. On the way it checks that the first
+// partners under a limit are the first of all: that the scores a query
+// ranks by are those its explanations add up.
 func everyAnswer(t *testing.T, x *Index, f *Facts) map[string]any {
 	t.Helper()
 	out := map[string]any{}
@@ -218,6 +220,11 @@ func everyAnswer(t *testing.T, x *Index, f *Facts) map[string]any {
 		p, err := x.Partners(o.ID, Query{Today: today})
 		if err != nil {
 			t.Fatal(err)
+		}
+		for _, k := range []int{1, 2, 3} {
+			if first, _ := x.Partners(o.ID, Query{Today: today, Limit: k}); !reflect.DeepEqual(first, p[:min(k, len(p))]) {
+				t.Fatalf("%s: the first %d partners are not the first of all:\n%+v\nwant\n%+v", o.ID, k, first, p[:min(k, len(p))])
+			}
 		}
 		w, err := x.ProcurementWindows(o.ID, WindowQuery{Today: today})
 		if err != nil {
