@@ -98,10 +98,10 @@ func TestOrgsLoad(t *testing.T) {
 
 			// A bad file names the row and column, and nothing is loaded.
 			bad := filepath.Join(dir, "bad.csv")
-			must(os.WriteFile(bad, []byte("country,code,name,region,population\nNO,0301,Oslo kommune,NO-03,717710\nSE,0180,Stockholm,SE-AB,many\nQQ,1,X,,1\n"), 0o600))
+			must(os.WriteFile(bad, []byte("country,code,name,region,population\nNO,0301,Oslo kommune,NO-03,717710\nSE,0180,Stockholm,SE-AB,many\nQQ,1,X,,1\nNO,0301,Oslo igen,,1\n"), 0o600))
 			code, _, errOut = run(t, env, "", "orgs", "load", bad)
 			if code != 1 || !strings.Contains(errOut, "row 3, column population") || !strings.Contains(errOut, "row 4, column country") ||
-				!strings.Contains(errOut, "nothing was loaded") {
+				!strings.Contains(errOut, "row 5, column code: NO 0301 appears twice") || !strings.Contains(errOut, "nothing was loaded") {
 				t.Fatalf("bad file: %d %q", code, errOut)
 			}
 			db, err := sqldb.Open(context.Background(), env["SAMSPIL_DB"], sqldb.Options{})
