@@ -67,11 +67,12 @@ type column struct {
 type schema map[string]map[string]column
 
 // ignoredTables belong to the migration machinery, not to samspil, or are
-// SQLite's index for the organisation search (migration 00015), which on
-// PostgreSQL is made of indexes.
+// the engines' own indexes for the organisation search: SQLite's FTS
+// index (migration 00015) and PostgreSQL's trigrams in name order (00017).
 var ignoredTables = []string{"goose_db_version", "migration_lock",
 	"organization_search", "organization_search_fts", "organization_search_fts_config",
-	"organization_search_fts_data", "organization_search_fts_idx", "organization_search_terms"}
+	"organization_search_fts_data", "organization_search_fts_idx", "organization_search_terms",
+	"organization_name_trigrams"}
 
 // typeClass maps engine type names to the classes both engines share. JSON
 // is text on SQLite and jsonb on PostgreSQL.

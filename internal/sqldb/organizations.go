@@ -445,6 +445,7 @@ type orgNameSource struct {
 	bound      *orgKey // the walk stops here (nil: at the end)
 	index      bool    // the substring index may serve the text
 	match      string  // SQLite: the FTS query, once made
+	gram       string  // PostgreSQL: the trigram whose names are read, once chosen
 	posKey     int64   // SQLite: the key of the last name in key order at or before pos
 	keyed      bool    // SQLite: posKey is that of pos
 	sample     *orgSample
@@ -477,9 +478,11 @@ func (db *DB) orgNames(ctx context.Context, text string, after *orgKey, n int) *
 		return s
 	}
 	s.sample = db.currentOrgSample()
-	if db.engine == SQLite && utf8.RuneCountInString(text) >= 3 {
-		// The FTS index gives the names in name order: it reads about
-		// as many as it gives, however many match.
+	if utf8.RuneCountInString(text) >= 3 {
+		// The index gives the names holding one of the text's trigrams
+		// in name order (SQLite's FTS index, PostgreSQL's
+		// organization_name_trigrams): it reads about as many as it
+		// gives, however many match.
 		s.walk = false
 		return s
 	}
@@ -584,20 +587,42 @@ func (s *orgNameSource) fromIndex(ctx context.Context, k int) ([]orgKey, error) 
 	if s.db.engine == SQLite {
 		return s.fromFTS(ctx, k)
 	}
-	var q query
-	if hasTrigram(s.text) {
-		q.cond("o.name_fold LIKE " + q.arg(s.like) + ` ESCAPE '\'`)
-	} else {
-		// strpos, not LIKE: for a LIKE the planner may also read the
-		// trigram index, which for such a text holds every name.
-		q.cond("organization_name_grams(o.name_fold) @> " + q.arg(bigrams(s.text)) + "::text[]")
-		q.cond("strpos(o.name_fold, " + q.arg(s.text) + ") > 0")
+	if utf8.RuneCountInString(s.text) >= 3 {
+		return s.fromTrigrams(ctx, k)
 	}
+	// One or two characters: the names whose one- and two-character
+	// substrings hold the text's. strpos, not LIKE: for a LIKE the
+	// planner may also read the trigram index, which for such a text
+	// holds every name.
+	var q query
+	q.cond("organization_name_grams(o.name_fold) @> " + q.arg(bigrams(s.text)) + "::text[]")
+	q.cond("strpos(o.name_fold, " + q.arg(s.text) + ") > 0")
 	orgAfter(&q, "o", s.pos)
 	// OFFSET 0 keeps the planner from walking the name index for the
 	// ORDER BY: the walk is the other source.
 	rows, err := s.db.read.QueryContext(ctx, "SELECT name_fold, id FROM (SELECT o.name_fold, o.id FROM organizations o"+q.whereSQL()+
 		" OFFSET 0) m ORDER BY name_fold, id LIMIT "+q.arg(k), q.args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanOrgKey)
+}
+
+// fromTrigrams reads up to k names containing the text (of three or more
+// characters) after s.pos on PostgreSQL: from the names holding the
+// rarest of its trigrams in the sample, in name order from s.pos on
+// (organization_name_trigrams' primary key), those holding the whole
+// text.
+func (s *orgNameSource) fromTrigrams(ctx context.Context, k int) ([]orgKey, error) {
+	if s.gram == "" {
+		s.gram = s.sample.rarest(trigrams(s.text), 1)[0]
+	}
+	var q query
+	q.cond("t.gram = " + q.arg(s.gram))
+	orgAfter(&q, "t", s.pos)
+	q.cond("strpos(t.name_fold, " + q.arg(s.text) + ") > 0")
+	rows, err := s.db.read.QueryContext(ctx, "SELECT t.name_fold, t.id FROM organization_name_trigrams t"+q.whereSQL()+
+		" ORDER BY t.name_fold, t.id LIMIT "+q.arg(k), q.args...)
 	if err != nil {
 		return nil, err
 	}
@@ -723,31 +748,13 @@ func bigrams(text string) []string {
 	return out
 }
 
-// hasTrigram reports whether text has three ASCII letters or digits in a
-// row, which pg_trgm turns into a trigram in any locale; without them its
-// index cannot narrow a LIKE down.
-func hasTrigram(text string) bool {
-	run := 0
-	for i := 0; i < len(text); i++ {
-		c := text[i]
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' {
-			if run++; run == 3 {
-				return true
-			}
-		} else {
-			run = 0
-		}
-	}
-	return false
-}
-
 // orgSample is every step-th organisation in name order: enough to estimate
 // how many names contain a text and where the first of them are.
 type orgSample struct {
 	taken time.Time
 	step  int
 	keys  []orgKey
-	grams map[string]int // SQLite: sample names by trigram
+	grams map[string]int // sample names by trigram, as the engine's index holds them
 }
 
 // orgSearchState is the organisation search's state in a DB.
@@ -796,12 +803,16 @@ func (db *DB) takeOrgSample(ctx context.Context) (*orgSample, error) {
 	if s.keys, err = collect(rows, scanOrgKey); err != nil {
 		return nil, err
 	}
-	if db.engine == SQLite {
-		s.grams = map[string]int{}
-		for _, k := range s.keys {
-			for _, g := range trigrams(asciiLower(k.name)) {
-				s.grams[g]++
-			}
+	// The trigrams as each engine's index holds them: SQLite's FTS
+	// tokenizer lowers ASCII letters, PostgreSQL's table the folded name.
+	s.grams = map[string]int{}
+	for _, k := range s.keys {
+		name := k.name
+		if db.engine == SQLite {
+			name = asciiLower(name)
+		}
+		for _, g := range trigrams(name) {
+			s.grams[g]++
 		}
 	}
 	return s, nil
