@@ -7,8 +7,10 @@
 -- trigrams from where its page begins and stops once it has enough: it
 -- no longer reads and sorts every name holding the text (the trigram
 -- index of 00012, 11 ms for the 18,000 of 100,000 names holding "gem"),
--- nor walks past every name before the first that does. SQLite's FTS
--- index of 00015 gives names in name order already.
+-- nor walks past every name before the first that does. It takes about
+-- 17 rows and 3 kB a name (324 MB for 100,000 organisations). It replaces
+-- the trigram index of 00012 on organisations, which nothing reads any
+-- more. SQLite's FTS index of 00015 gives names in name order already.
 CREATE TABLE organization_name_trigrams (
     gram      TEXT COLLATE "C" NOT NULL,
     name_fold TEXT COLLATE "C" NOT NULL,
@@ -51,7 +53,10 @@ FOR EACH ROW EXECUTE FUNCTION organization_name_trigrams_sync();
 INSERT INTO organization_name_trigrams (gram, name_fold, id)
 SELECT g, o.name_fold, o.id FROM organizations o, organization_trigrams(o.name_fold) AS g;
 
+DROP INDEX organizations_name_trgm;
+
 -- +goose Down
+CREATE INDEX organizations_name_trgm ON organizations USING gin (name_fold gin_trgm_ops);
 DROP TRIGGER organization_name_trigrams_sync ON organizations;
 DROP FUNCTION organization_name_trigrams_sync();
 DROP FUNCTION organization_trigrams(text);
