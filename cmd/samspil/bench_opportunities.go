@@ -188,6 +188,7 @@ func (c *benchCmd) measureGenerated(ctx context.Context, m *Main, e sizedEngine,
 		return err
 	}
 	defer db.Close()
+	db.StartOrgSearch() // as serve does
 	munis, err := allOrganizations(ctx, db, samspil.KindMunicipality)
 	if err != nil {
 		return err

@@ -211,6 +211,7 @@ func (c *serveCmd) Run(m *Main, ctx context.Context) error {
 			slog.Info("demo data created")
 		}
 	}
+	db.StartOrgSearch()
 	srv, err := server.New(db, server.Config{Addr: c.Addr, Version: Version, SecureCookies: !c.InsecureCookies, TLS: c.TLS, Demo: c.Demo, PublicURL: c.PublicURL,
 		Mail: c.SMTP.config()})
 	if err != nil {

@@ -769,6 +769,12 @@ const (
 	orgSampleMaxAge = 5 * time.Minute
 )
 
+// StartOrgSearch takes the organisation search's sample of names in the
+// background, as a server does once it has started: otherwise the first
+// search starts it, and the searches made while it is taken go without
+// it and share the database with it.
+func (db *DB) StartOrgSearch() { db.currentOrgSample() }
+
 // currentOrgSample returns the sample, or nil before the first is taken.
 // When it is missing or old, a new one is taken in the background.
 func (db *DB) currentOrgSample() *orgSample {
