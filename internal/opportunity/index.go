@@ -3,6 +3,8 @@ package opportunity
 import (
 	"bytes"
 	"cmp"
+	"hash/fnv"
+	"io"
 	"maps"
 	"math"
 	"runtime"
@@ -1043,17 +1045,13 @@ func placeOf(o *Org) uint64 {
 	if o.Region == "" {
 		return 0
 	}
-	h := uint64(14695981039346656037)
-	for _, s := range []string{o.Country, "\x00", o.Region} {
-		for i := 0; i < len(s); i++ {
-			h = (h ^ uint64(s[i])) * 1099511628211
-		}
-	}
-	return h | 1
+	h := fnv.New64a()
+	io.WriteString(h, o.Country+"\x00"+o.Region)
+	return h.Sum64() | 1
 }
 
 // sameRegion reports whether the organisations a and b are in one region
-// of one country, as publicTerms counts it.
+// of one country (for the term TermSameRegion).
 func (x *Index) sameRegion(a, b int32) bool {
 	return x.brief[a].place != 0 && x.brief[a].place == x.brief[b].place &&
 		x.orgs[a].Region == x.orgs[b].Region && x.orgs[a].Country == x.orgs[b].Country

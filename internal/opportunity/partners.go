@@ -514,7 +514,7 @@ func (x *Index) explain(a, c int32, ourPoints []int64, mine map[int32][]sysContr
 			s.add(jp)
 		}
 	}
-	x.publicTerms(me, o, w, s.add)
+	x.publicTerms(a, c, w, s.add)
 	diff := x.differentTasks(ourTasks, a, c)
 	for _, cat := range slices.Sorted(maps.Keys(diff)) {
 		s.add(Term{Kind: TermHarmonisation, Category: cat, Count: diff[cat]})
@@ -559,14 +559,16 @@ func publicScore(ours, theirs int, sameRegion bool, t Together, w Weights) int64
 	return sc
 }
 
-// publicTerms are the terms of a candidate that do not depend on anyone's
-// landscape: size, region and the track record together, given to add.
-func (x *Index) publicTerms(me, o Org, w Weights, add func(Term)) {
+// publicTerms are the terms of candidate c for the asker a that do not
+// depend on anyone's landscape: size, region and the track record
+// together, given to add.
+func (x *Index) publicTerms(a, c int32, w Weights, add func(Term)) {
+	me, o := &x.orgs[a], &x.orgs[c]
 	if me.Population > 0 && o.Population > 0 {
 		ratio := float64(min(me.Population, o.Population)) / float64(max(me.Population, o.Population))
 		add(Term{Kind: TermSimilarSize, Points: round3(w.SimilarSize * ratio), Inhabitants: [2]int{me.Population, o.Population}})
 	}
-	if o.Region != "" && o.Region == me.Region && o.Country == me.Country {
+	if x.sameRegion(a, c) {
 		add(Term{Kind: TermSameRegion, Points: round3(w.SameRegion)})
 	}
 	if t, ok := x.together[pair(me.ID, o.ID)]; ok {

@@ -542,3 +542,30 @@ func TestSearchOrg(t *testing.T) {
 		}
 	}
 }
+
+// TestSameRegion: two organisations are in the same region when both
+// name one and the same country, whatever else they share.
+func TestSameRegion(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 18))
+	f := &Facts{}
+	for i := range 60 {
+		f.Orgs = append(f.Orgs, Org{ID: fmt.Sprintf("o%02d", i), Name: fmt.Sprint("Org ", i), Kind: samspil.KindMunicipality,
+			Country: []string{"DK", "SE", "NO"}[rng.IntN(3)], Region: []string{"", "1", "2", "DK-1"}[rng.IntN(4)], Visibility: samspil.VisibilityPublic})
+	}
+	x := Build(f)
+	same := 0
+	for a, oa := range f.Orgs {
+		for b, ob := range f.Orgs {
+			want := oa.Region != "" && oa.Region == ob.Region && oa.Country == ob.Country
+			if got := x.sameRegion(x.byID[oa.ID], x.byID[ob.ID]); got != want {
+				t.Fatalf("%d %+v and %d %+v: same region %v, want %v", a, oa, b, ob, got, want)
+			}
+			if want {
+				same++
+			}
+		}
+	}
+	if same <= len(f.Orgs) {
+		t.Fatalf("only %d pairs in one region: the test shows little", same)
+	}
+}
