@@ -371,12 +371,8 @@ func (db *DB) searchOrganizations(ctx context.Context, base query, text string, 
 	t := cq.arg(text)
 	cq.cond("o.municipality_code = " + t + " OR o.cvr = " + t)
 	orgAfter(&cq, "o", after)
-	rows, err := db.read.QueryContext(ctx, "SELECT o.name_fold, o.id FROM organizations o"+cq.whereSQL()+
-		" ORDER BY o.name_fold, o.id LIMIT "+cq.arg(n), cq.args...)
-	if err != nil {
-		return nil, err
-	}
-	codes, err := collect(rows, scanOrgKey)
+	codes, err := db.orgKeys(ctx, "SELECT o.name_fold, o.id FROM organizations o"+cq.whereSQL()+
+		" ORDER BY o.name_fold, o.id LIMIT "+cq.arg(n), cq.args)
 	if err != nil {
 		return nil, err
 	}
@@ -392,12 +388,8 @@ func (db *DB) searchOrganizations(ctx context.Context, base query, text string, 
 			// The names found that meet the conditions, in their order.
 			fq := base.clone()
 			orgIDsIn(&fq, keyIDs(batch))
-			rows, err := db.read.QueryContext(ctx, "SELECT o.name_fold, o.id FROM organizations o"+fq.whereSQL()+
-				" ORDER BY o.name_fold, o.id", fq.args...)
-			if err != nil {
-				return nil, err
-			}
-			met, err := collect(rows, scanOrgKey)
+			met, err := db.orgKeys(ctx, "SELECT o.name_fold, o.id FROM organizations o"+fq.whereSQL()+
+				" ORDER BY o.name_fold, o.id", fq.args)
 			if err != nil {
 				return nil, err
 			}
@@ -423,6 +415,16 @@ func (db *DB) searchOrganizations(ctx context.Context, base query, text string, 
 		ids = append(ids, k.id)
 	}
 	return ids, nil
+}
+
+// orgKeys runs a query of the organisation search that selects a name
+// and an ID, and returns them.
+func (db *DB) orgKeys(ctx context.Context, sqlText string, args []any) ([]orgKey, error) {
+	rows, err := db.read.QueryContext(ctx, sqlText, args...)
+	if err != nil {
+		return nil, err
+	}
+	return collect(rows, scanOrgKey)
 }
 
 func keyIDs(keys []orgKey) []string {
@@ -573,12 +575,8 @@ func (s *orgNameSource) fromWalk(ctx context.Context, k int) ([]orgKey, error) {
 	} else {
 		q.cond("strpos(o.name_fold, " + q.arg(s.text) + ") > 0")
 	}
-	rows, err := s.db.read.QueryContext(ctx, "SELECT o.name_fold, o.id FROM organizations o"+q.whereSQL()+
-		" ORDER BY o.name_fold, o.id LIMIT "+q.arg(k), q.args...)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanOrgKey)
+	return s.db.orgKeys(ctx, "SELECT o.name_fold, o.id FROM organizations o"+q.whereSQL()+
+		" ORDER BY o.name_fold, o.id LIMIT "+q.arg(k), q.args)
 }
 
 // fromIndex reads up to k names containing the text after s.pos through
@@ -600,12 +598,8 @@ func (s *orgNameSource) fromIndex(ctx context.Context, k int) ([]orgKey, error) 
 	orgAfter(&q, "o", s.pos)
 	// OFFSET 0 keeps the planner from walking the name index for the
 	// ORDER BY: the walk is the other source.
-	rows, err := s.db.read.QueryContext(ctx, "SELECT name_fold, id FROM (SELECT o.name_fold, o.id FROM organizations o"+q.whereSQL()+
-		" OFFSET 0) m ORDER BY name_fold, id LIMIT "+q.arg(k), q.args...)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanOrgKey)
+	return s.db.orgKeys(ctx, "SELECT name_fold, id FROM (SELECT o.name_fold, o.id FROM organizations o"+q.whereSQL()+
+		" OFFSET 0) m ORDER BY name_fold, id LIMIT "+q.arg(k), q.args)
 }
 
 // fromTrigrams reads up to k names containing the text (of three or more
@@ -621,12 +615,8 @@ func (s *orgNameSource) fromTrigrams(ctx context.Context, k int) ([]orgKey, erro
 	q.cond("t.gram = " + q.arg(s.gram))
 	orgAfter(&q, "t", s.pos)
 	q.cond("strpos(t.name_fold, " + q.arg(s.text) + ") > 0")
-	rows, err := s.db.read.QueryContext(ctx, "SELECT t.name_fold, t.id FROM organization_name_trigrams t"+q.whereSQL()+
-		" ORDER BY t.name_fold, t.id LIMIT "+q.arg(k), q.args...)
-	if err != nil {
-		return nil, err
-	}
-	return collect(rows, scanOrgKey)
+	return s.db.orgKeys(ctx, "SELECT t.name_fold, t.id FROM organization_name_trigrams t"+q.whereSQL()+
+		" ORDER BY t.name_fold, t.id LIMIT "+q.arg(k), q.args)
 }
 
 // fromFTS reads up to k names containing the text after s.pos through
