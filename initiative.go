@@ -192,6 +192,7 @@ type Initiative struct {
 	Model             InitiativeModel `json:"model"`
 	Phase             InitiativePhase `json:"phase" readOnly:"true"`
 	PhaseSince        Date            `json:"phase_since" format:"date" readOnly:"true"`
+	ProposedOn        Date            `json:"proposed_on" format:"date" readOnly:"true" doc:"The day it was proposed"`
 	StopReason        string          `json:"stop_reason,omitempty" readOnly:"true"`
 	Visibility        Visibility      `json:"visibility" doc:"Who sees it besides the owner, its participants and the members of its collaboration"`
 	Tasks             []string        `json:"tasks" doc:"KLE codes of the tasks it serves"`

@@ -341,3 +341,29 @@ func (a *Actor) CanSeeInitiative(x *Initiative, participant, collabMember bool) 
 // operator, only through a role of its own), since the answer rests on
 // what that organisation may see. To others the answer does not exist.
 func (a *Actor) MayAskOpportunities(orgID string) bool { return a.Can(PermOpportunities, orgID) }
+
+// MaySeeHealth reports whether the actor sees the collaboration's health
+// on day d: the people (any role) of its members on that day, every
+// signed-in user when the collaboration shares its health, and the system
+// (the command line and the bench). Platform operators see it through a
+// role of their own only: how partners do together is theirs.
+func (a *Actor) MaySeeHealth(c *Collaboration, d Date, shared bool) bool {
+	switch {
+	case a == nil:
+		return false
+	case a.Kind == ActorSystem:
+		return true
+	case shared && a.SignedIn():
+		return true
+	}
+	for i := range c.Members {
+		if m := &c.Members[i]; m.ActiveOn(d) && a.MemberOf(m.OrganizationID) {
+			return true
+		}
+	}
+	return false
+}
+
+// MaySetHealthThresholds reports whether the actor may change the
+// collaboration's health thresholds and sharing: its managers on day d.
+func (a *Actor) MaySetHealthThresholds(c *Collaboration, d Date) bool { return a.Manages(c, d) }

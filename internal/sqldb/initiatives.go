@@ -16,7 +16,7 @@ var initiativeSelects = map[Engine]string{SQLite: initiativeSelectFor(SQLite), P
 
 func initiativeSelectFor(e Engine) string {
 	return `SELECT i.id, i.title, i.description, i.owner_id, o.name, COALESCE(i.collaboration_id, ''), COALESCE(c.name, ''), i.model, i.phase,
-	` + dateColumn(e, "i.phase_since") + `, i.stop_reason, i.visibility, i.expected_benefits, i.contact_name, i.contact_email, i.cost_json,
+	` + dateColumn(e, "i.phase_since") + `, ` + dateColumn(e, "i.proposed_on") + `, i.stop_reason, i.visibility, i.expected_benefits, i.contact_name, i.contact_email, i.cost_json,
 	i.criteria_json, i.version, i.created_at, i.updated_at
 	FROM initiatives i JOIN organizations o ON o.id = i.owner_id LEFT JOIN collaborations c ON c.id = i.collaboration_id`
 }
@@ -26,7 +26,7 @@ func scanInitiative(r rowScanner) (samspil.Initiative, error) {
 	var cost, criteria string
 	var created, updated dbTime
 	err := r.Scan(&x.ID, &x.Title, &x.Description, &x.OwnerID, &x.OwnerName, &x.CollaborationID, &x.CollaborationName, &x.Model, &x.Phase,
-		&x.PhaseSince, &x.StopReason, &x.Visibility, &x.ExpectedBenefits, &x.ContactName, &x.ContactEmail, &cost, &criteria,
+		&x.PhaseSince, &x.ProposedOn, &x.StopReason, &x.Visibility, &x.ExpectedBenefits, &x.ContactName, &x.ContactEmail, &cost, &criteria,
 		&x.Version, &created, &updated)
 	if err != nil {
 		return x, err
@@ -597,11 +597,11 @@ func initiativeArgs(x *samspil.Initiative) ([]any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return []any{x.Title, samspil.Fold(x.Title), x.Description, string(x.Model), string(x.Phase), x.PhaseSince, x.StopReason,
+	return []any{x.Title, samspil.Fold(x.Title), x.Description, string(x.Model), string(x.Phase), x.PhaseSince, x.ProposedOn, x.StopReason,
 		string(x.Visibility), x.ExpectedBenefits, x.ContactName, x.ContactEmail, string(cost), string(criteria)}, nil
 }
 
-const initiativeColumns = `title, title_fold, description, model, phase, phase_since, stop_reason, visibility, expected_benefits,
+const initiativeColumns = `title, title_fold, description, model, phase, phase_since, proposed_on, stop_reason, visibility, expected_benefits,
 	contact_name, contact_email, cost_json, criteria_json`
 
 // managersAnswers drops the computed need_confirmed answer and the empty
@@ -627,6 +627,7 @@ func (db *DB) ProposeInitiative(ctx context.Context, actor *samspil.Actor, in sa
 			return err
 		}
 		x.ID, x.OwnerID, x.OwnerName, x.PhaseSince = newID(), owner.ID, owner.Name, in.Day(today)
+		x.ProposedOn = x.PhaseSince
 		if x.PhaseSince.After(today) {
 			return samspil.ErrorAt(samspil.EINVALID, "proposed_on", "must not be in the future")
 		}
@@ -662,7 +663,7 @@ func (db *DB) ProposeInitiative(ctx context.Context, actor *samspil.Actor, in sa
 		args = append([]any{x.ID, x.OwnerID, nullString(x.CollaborationID)}, args...)
 		args = append(args, tx.now)
 		if _, err := tx.ExecContext(ctx, `INSERT INTO initiatives (id, owner_id, collaboration_id, `+initiativeColumns+`, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, 1, $17, $17)`, args...); err != nil {
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, 1, $18, $18)`, args...); err != nil {
 			return err
 		}
 		if err := tx.writeInitiativeRefs(&x); err != nil {
@@ -752,7 +753,7 @@ func (db *DB) writeInitiative(tx *Tx, before, after *samspil.Initiative, refs bo
 	}
 	args = append(args, before.Version+1, tx.now, before.ID, before.Version)
 	if err := tx.execVersioned("initiatives", "initiative", before.ID, before.Version, `UPDATE initiatives SET (`+initiativeColumns+`, version, updated_at) =
-		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) WHERE id = $16 AND version = $17`, args...); err != nil {
+		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16) WHERE id = $17 AND version = $18`, args...); err != nil {
 		return nil, err
 	}
 	if refs {

@@ -1,0 +1,843 @@
+package samspil
+
+import (
+	"cmp"
+	"context"
+	"slices"
+	"strings"
+)
+
+// Collaboration health (DESIGN §3.4): indicators of how a collaboration
+// works, month by month from its start, and warnings in words when an
+// indicator crosses its threshold. Every indicator is a pure function of
+// the recorded, dated history (HealthFacts) on a day, so the panel of a
+// past day is what the history up to that day shows, not today's state:
+//
+//   - commitment: of the members' participations in the collaboration's
+//     live initiatives (proposed by the day, not closed or stopped), the
+//     share that is binding ("skal"), against voluntary or pledged ("kan")
+//     and declined or withdrawn. Warned when at least CommitmentMoves
+//     initiatives saw a member move from binding to voluntary, pledged or
+//     withdrawn in the last LongWindowMonths, and for every member whose
+//     membership moved from binding to voluntary in that time.
+//   - opt_in: of the initiatives members proposed in the last
+//     LongWindowMonths, how often another member (a member on the day of
+//     the proposal) has taken part by the day. Warned per pair when a
+//     member joined fewer than OptIn % of the last OptInLast initiatives
+//     another proposed (at least MinOptIn of them); for two members this
+//     is the partnership's symmetry, both ways.
+//   - attendance: of the held meetings of the last WindowMonths at which a
+//     member organisation was expected (someone was recorded for it), the
+//     share at which at least one of its people was present. Warned per
+//     member under Attendance % (at least MinMeetings meetings).
+//   - meetings: of the meetings each forum's cadence planned in the last
+//     WindowMonths up to the day, the share held; cancelled meetings and
+//     past meetings still marked planned count as not held. Warned per
+//     forum under MeetingsHeld % (at least two planned).
+//   - action_items: of the action items due in the last WindowMonths (not
+//     cancelled), the share done on or before their due day. Warned under
+//     ActionsOnTime % (at least MinActionItems).
+//   - decisions: of the decisions put to a vote in the last WindowMonths,
+//     the share reached (closed, adopted or rejected), against deferred
+//     (still open, or closed without a quorum). Warned under
+//     DecisionsReached % (at least MinDecisions).
+//   - ambitions: the largest spread of the members' declared ambition
+//     levels over the areas (Align). Warned per area at AmbitionSpread
+//     levels or more.
+//   - benefits: of the money (else hours) benefits planned for the
+//     collaboration's initiatives that reached operation by the day, the
+//     share realised by the day (each benefit's newest realisation by the
+//     day). Warned per kind under BenefitsRealised %.
+//
+// Percentages are whole, rounded down.
+
+// HealthIndicator names an indicator of a collaboration's health.
+type HealthIndicator string
+
+// The indicators, in the order the panel shows them.
+const (
+	IndicatorCommitment  HealthIndicator = "commitment"
+	IndicatorOptIn       HealthIndicator = "opt_in"
+	IndicatorAttendance  HealthIndicator = "attendance"
+	IndicatorMeetings    HealthIndicator = "meetings"
+	IndicatorActionItems HealthIndicator = "action_items"
+	IndicatorDecisions   HealthIndicator = "decisions"
+	IndicatorAmbitions   HealthIndicator = "ambitions"
+	IndicatorBenefits    HealthIndicator = "benefits"
+)
+
+// HealthIndicators lists the indicators in the panel's order.
+var HealthIndicators = []HealthIndicator{IndicatorCommitment, IndicatorOptIn, IndicatorAttendance, IndicatorMeetings,
+	IndicatorActionItems, IndicatorDecisions, IndicatorAmbitions, IndicatorBenefits}
+
+func init() { RegisterEnum(HealthIndicators) }
+
+// HealthThresholds are where a collaboration's indicators raise warnings.
+// Percentages are whole percent; a warning is raised below them (or, for
+// AmbitionSpread and CommitmentMoves, at them or above).
+type HealthThresholds struct {
+	WindowMonths     int `json:"window_months" minimum:"1" maximum:"60" doc:"The months attendance, meetings, action items and decisions look back; default 12"`
+	LongWindowMonths int `json:"long_window_months" minimum:"1" maximum:"120" doc:"The months commitment and opt-in look back; default 24"`
+	Attendance       int `json:"attendance" minimum:"0" maximum:"100" doc:"Warn when a member attends fewer than this % of its meetings; default 75"`
+	MinMeetings      int `json:"min_meetings" minimum:"1" maximum:"1000" doc:"...of at least this many meetings; default 4"`
+	MeetingsHeld     int `json:"meetings_held" minimum:"0" maximum:"100" doc:"Warn when a forum holds fewer than this % of its planned meetings; default 75"`
+	ActionsOnTime    int `json:"actions_on_time" minimum:"0" maximum:"100" doc:"Warn when fewer than this % of the action items due are done on time; default 60"`
+	MinActionItems   int `json:"min_action_items" minimum:"1" maximum:"1000" doc:"...of at least this many items; default 3"`
+	DecisionsReached int `json:"decisions_reached" minimum:"0" maximum:"100" doc:"Warn when fewer than this % of the decisions are reached; default 67"`
+	MinDecisions     int `json:"min_decisions" minimum:"1" maximum:"1000" doc:"...of at least this many decisions; default 3"`
+	AmbitionSpread   int `json:"ambition_spread" minimum:"1" maximum:"4" doc:"Warn when the members' ambitions in an area lie this many levels apart or more; default 2"`
+	BenefitsRealised int `json:"benefits_realised" minimum:"0" maximum:"100" doc:"Warn when less than this % of the planned benefits is realised; default 50"`
+	OptIn            int `json:"opt_in" minimum:"0" maximum:"100" doc:"Warn when a member joins fewer than this % of another's initiatives; default 50"`
+	OptInLast        int `json:"opt_in_last" minimum:"1" maximum:"100" doc:"...of the last this many it proposed; default 6"`
+	MinOptIn         int `json:"min_opt_in" minimum:"1" maximum:"100" doc:"...when it proposed at least this many; default 3"`
+	CommitmentMoves  int `json:"commitment_moves" minimum:"1" maximum:"1000" doc:"Warn when this many initiatives or more saw a member move from binding to voluntary or out; default 1"`
+}
+
+// DefaultHealthThresholds are the thresholds of a collaboration that has
+// set none.
+func DefaultHealthThresholds() HealthThresholds {
+	return HealthThresholds{WindowMonths: 12, LongWindowMonths: 24, Attendance: 75, MinMeetings: 4, MeetingsHeld: 75,
+		ActionsOnTime: 60, MinActionItems: 3, DecisionsReached: 67, MinDecisions: 3, AmbitionSpread: 2, BenefitsRealised: 50,
+		OptIn: 50, OptInLast: 6, MinOptIn: 3, CommitmentMoves: 1}
+}
+
+// Validate checks the thresholds, naming each field out of its range.
+func (t *HealthThresholds) Validate() error {
+	var v Validation
+	for _, f := range []struct {
+		name     string
+		val      int
+		min, max int
+	}{
+		{"window_months", t.WindowMonths, 1, 60}, {"long_window_months", t.LongWindowMonths, 1, 120},
+		{"attendance", t.Attendance, 0, 100}, {"min_meetings", t.MinMeetings, 1, 1000},
+		{"meetings_held", t.MeetingsHeld, 0, 100}, {"actions_on_time", t.ActionsOnTime, 0, 100},
+		{"min_action_items", t.MinActionItems, 1, 1000}, {"decisions_reached", t.DecisionsReached, 0, 100},
+		{"min_decisions", t.MinDecisions, 1, 1000}, {"ambition_spread", t.AmbitionSpread, 1, 4},
+		{"benefits_realised", t.BenefitsRealised, 0, 100}, {"opt_in", t.OptIn, 0, 100},
+		{"opt_in_last", t.OptInLast, 1, 100}, {"min_opt_in", t.MinOptIn, 1, 100},
+		{"commitment_moves", t.CommitmentMoves, 1, 1000},
+	} {
+		v.Check(f.val >= f.min && f.val <= f.max, f.name, "must be between %d and %d", f.min, f.max)
+	}
+	v.Check(t.MinOptIn <= t.OptInLast || t.OptInLast < 1, "min_opt_in", "must not be more than opt_in_last")
+	return v.Err()
+}
+
+// HealthMeeting is a meeting as health reads it.
+type HealthMeeting struct {
+	ForumID    string
+	On         Date // the day it starts, in the forum's zone
+	Planned    bool // an occurrence of the forum's cadence (not an extra meeting)
+	Status     MeetingStatus
+	Attendance []Attendance
+}
+
+// HealthFacts is the recorded history health is computed from. The store
+// fills what the computation reads: of Collaboration its start and every
+// membership (with names), of initiatives their owner, ProposedOn, gates
+// and participations with their history, of decisions their day, status
+// and outcome.
+type HealthFacts struct {
+	Collaboration Collaboration
+	MemberEvents  []MemberEvent
+	Forums        []Forum
+	Meetings      []HealthMeeting
+	ActionItems   []ActionItem
+	Decisions     []Decision
+	Ambitions     []Ambition
+	Initiatives   []Initiative
+	Benefits      []Benefit
+}
+
+// HealthPoint is an indicator's value on a day: Num of Den (a share, whole
+// percent in Value) or, for ambitions, the spread in levels. Known is
+// false when there was nothing to count.
+type HealthPoint struct {
+	On    Date `json:"on" format:"date"`
+	Value int  `json:"value" doc:"Whole percent; for ambitions the spread in levels"`
+	Num   int  `json:"num"`
+	Den   int  `json:"den"`
+	Known bool `json:"known" doc:"False when there was nothing to count"`
+	Warn  bool `json:"warn" doc:"The indicator raised a warning on the day"`
+}
+
+// HealthSeries is an indicator over time: its value at the end of each
+// month from the collaboration's start, the last point on the day asked.
+type HealthSeries struct {
+	Indicator HealthIndicator `json:"indicator"`
+	Unit      string          `json:"unit" enum:"percent,levels"`
+	Points    []HealthPoint   `json:"points"`
+}
+
+// Last returns the series' point on the day asked.
+func (s *HealthSeries) Last() HealthPoint {
+	if len(s.Points) == 0 {
+		return HealthPoint{}
+	}
+	return s.Points[len(s.Points)-1]
+}
+
+// HealthWarning is a warning in words with the numbers behind it.
+type HealthWarning struct {
+	Indicator      HealthIndicator `json:"indicator"`
+	Key            string          `json:"key" doc:"Names the warning across days: the indicator and what it concerns"`
+	Text           Phrase          `json:"text"`
+	Num            int             `json:"num"`
+	Den            int             `json:"den"`
+	OrganizationID string          `json:"organization_id,omitempty"`
+	ForumID        string          `json:"forum_id,omitempty"`
+	Area           AmbitionArea    `json:"area,omitempty"`
+	Since          Date            `json:"since" format:"date" doc:"The first month end (or the day) from which it has held without a break"`
+	Evidence       string          `json:"evidence" doc:"The page that shows the evidence"`
+}
+
+// MemberHealth is how one member does as a partner on the day.
+type MemberHealth struct {
+	OrganizationID   string      `json:"organization_id"`
+	OrganizationName string      `json:"organization_name"`
+	Commitment       Commitment  `json:"commitment" doc:"Its membership's commitment on the day"`
+	Attendance       HealthPoint `json:"attendance"`
+	OptIn            HealthPoint `json:"opt_in" doc:"How often it joined the other members' initiatives"`
+	Binding          HealthPoint `json:"binding" doc:"The share of its participations that is binding"`
+	ActionItems      HealthPoint `json:"action_items" doc:"Its action items done on time"`
+}
+
+// ForumHealth is a forum's meetings in the window up to the day.
+type ForumHealth struct {
+	ForumID   string     `json:"forum_id"`
+	ForumName string     `json:"forum_name"`
+	Level     ForumLevel `json:"level"`
+	Planned   int        `json:"planned"`
+	Held      int        `json:"held"`
+	Cancelled int        `json:"cancelled"`
+	Unmarked  int        `json:"unmarked" doc:"Past meetings still marked planned: someone should record whether they were held"`
+}
+
+// OptInPair is how often one member joined the last initiatives another
+// proposed.
+type OptInPair struct {
+	ProposerID   string `json:"proposer_id"`
+	ProposerName string `json:"proposer_name"`
+	JoinerID     string `json:"joiner_id"`
+	JoinerName   string `json:"joiner_name"`
+	Joined       int    `json:"joined"`
+	Of           int    `json:"of"`
+}
+
+// CommitmentMix is the members' participations in live initiatives on the
+// day by how firmly they take part.
+type CommitmentMix struct {
+	Binding   int `json:"binding"`
+	Voluntary int `json:"voluntary" doc:"Voluntary or pledged"`
+	Out       int `json:"out" doc:"Declined or withdrawn"`
+}
+
+// Health is a collaboration's health on a day.
+type Health struct {
+	CollaborationID   string           `json:"collaboration_id"`
+	CollaborationName string           `json:"collaboration_name"`
+	At                Date             `json:"at" format:"date"`
+	Thresholds        HealthThresholds `json:"thresholds"`
+	Series            []HealthSeries   `json:"series" doc:"Every indicator month by month, in the panel's order"`
+	Warnings          []HealthWarning  `json:"warnings" doc:"The warnings on the day"`
+	Members           []MemberHealth   `json:"members" doc:"The members on the day, by name"`
+	Forums            []ForumHealth    `json:"forums"`
+	OptIn             []OptInPair      `json:"opt_in" doc:"For each ordered pair of members, how often the second joined the first's last initiatives"`
+	Mix               CommitmentMix    `json:"commitment_mix"`
+	Ambitions         []AreaAlignment  `json:"ambitions"`
+}
+
+// SeriesOf returns the series of an indicator.
+func (h *Health) SeriesOf(ind HealthIndicator) *HealthSeries {
+	for i := range h.Series {
+		if h.Series[i].Indicator == ind {
+			return &h.Series[i]
+		}
+	}
+	return nil
+}
+
+// HealthSettings are a collaboration's thresholds and whether it shares
+// its health with every signed-in user.
+type HealthSettings struct {
+	CollaborationID string           `json:"collaboration_id" readOnly:"true"`
+	Thresholds      HealthThresholds `json:"thresholds"`
+	Shared          bool             `json:"shared" doc:"Every signed-in user sees the health, not only the members' people"`
+	Version         int              `json:"version" readOnly:"true" doc:"0 while the defaults apply"`
+}
+
+// HealthService reads a collaboration's health. Only its members' people
+// see it, unless the collaboration shares it (MaySeeHealth); its managers
+// set the thresholds (MaySetHealthThresholds).
+type HealthService interface {
+	// CollaborationHealth computes the health on day at (today when zero)
+	// from the history recorded up to it.
+	CollaborationHealth(ctx context.Context, actor *Actor, collabID string, at Date) (*Health, error)
+	HealthSettings(ctx context.Context, actor *Actor, collabID string) (*HealthSettings, error)
+	SetHealthSettings(ctx context.Context, actor *Actor, collabID string, version int, in HealthSettings) (*HealthSettings, error)
+}
+
+// ComputeHealth computes the health of the collaboration on day at from
+// its history, with thresholds th: the series from the end of the start
+// month to at, and the warnings, members and forums on at.
+func ComputeHealth(f *HealthFacts, at Date, th HealthThresholds) *Health {
+	hc := newHealthCalc(f, th)
+	h := &Health{CollaborationID: f.Collaboration.ID, CollaborationName: f.Collaboration.Name, At: at, Thresholds: th,
+		Warnings: []HealthWarning{}, Members: []MemberHealth{}, Forums: []ForumHealth{}, OptIn: []OptInPair{},
+		Ambitions: []AreaAlignment{}}
+	for _, ind := range HealthIndicators {
+		unit := "percent"
+		if ind == IndicatorAmbitions {
+			unit = "levels"
+		}
+		h.Series = append(h.Series, HealthSeries{Indicator: ind, Unit: unit, Points: []HealthPoint{}})
+	}
+	var days []Date
+	if start := f.Collaboration.Start; !start.IsZero() && !at.Before(start) {
+		for d := start.EndOfMonth(); d.Before(at); d = d.AddDays(1).EndOfMonth() {
+			days = append(days, d)
+		}
+	}
+	days = append(days, at)
+	since := map[string]Date{} // warning key -> first day of its current run
+	var last *healthDay
+	for _, d := range days {
+		day := hc.on(d)
+		for i, p := range day.points {
+			h.Series[i].Points = append(h.Series[i].Points, p)
+		}
+		seen := map[string]bool{}
+		for _, w := range day.warnings {
+			seen[w.Key] = true
+			if _, ok := since[w.Key]; !ok {
+				since[w.Key] = d
+			}
+		}
+		for k := range since {
+			if !seen[k] {
+				delete(since, k)
+			}
+		}
+		last = &day
+	}
+	for _, w := range last.warnings {
+		w.Since = since[w.Key]
+		h.Warnings = append(h.Warnings, w)
+	}
+	h.Members, h.Forums, h.OptIn, h.Mix, h.Ambitions = last.members, last.forums, last.pairs, last.mix, last.areas
+	return h
+}
+
+// healthDay is everything computed for one day.
+type healthDay struct {
+	points   []HealthPoint // in the order of HealthIndicators
+	warnings []HealthWarning
+	members  []MemberHealth
+	forums   []ForumHealth
+	pairs    []OptInPair
+	mix      CommitmentMix
+	areas    []AreaAlignment
+}
+
+// healthCalc holds the facts in the orders the calculation reads them.
+type healthCalc struct {
+	f         *HealthFacts
+	th        HealthThresholds
+	orgNames  map[string]string
+	forumByID map[string]*Forum
+	// per initiative, its participations' events oldest first
+	events map[string]map[string][]ParticipationEvent
+	// realisations of each benefit, oldest first
+	benefits []Benefit
+}
+
+func newHealthCalc(f *HealthFacts, th HealthThresholds) *healthCalc {
+	hc := &healthCalc{f: f, th: th, orgNames: map[string]string{}, forumByID: map[string]*Forum{},
+		events: map[string]map[string][]ParticipationEvent{}}
+	for _, m := range f.Collaboration.Members {
+		hc.orgNames[m.OrganizationID] = m.OrganizationName
+	}
+	for i := range f.Forums {
+		hc.forumByID[f.Forums[i].ID] = &f.Forums[i]
+	}
+	for i := range f.Initiatives {
+		x := &f.Initiatives[i]
+		byOrg := map[string][]ParticipationEvent{}
+		for _, p := range x.Participations {
+			evs := slices.Clone(p.History)
+			slices.SortStableFunc(evs, func(a, b ParticipationEvent) int {
+				return cmp.Or(a.On.Compare(b.On), a.RecordedAt.Compare(b.RecordedAt))
+			})
+			byOrg[p.OrganizationID] = evs
+		}
+		hc.events[x.ID] = byOrg
+	}
+	hc.benefits = slices.Clone(f.Benefits)
+	for i := range hc.benefits {
+		rs := slices.Clone(hc.benefits[i].Realisations)
+		slices.SortStableFunc(rs, func(a, b Realisation) int {
+			return cmp.Or(a.On.Compare(b.On), a.RecordedAt.Compare(b.RecordedAt))
+		})
+		hc.benefits[i].Realisations = rs
+	}
+	return hc
+}
+
+// members returns the organisations that are members on day d, by name.
+func (hc *healthCalc) members(d Date) []string {
+	var ids []string
+	for i := range hc.f.Collaboration.Members {
+		if m := &hc.f.Collaboration.Members[i]; m.ActiveOn(d) && !slices.Contains(ids, m.OrganizationID) {
+			ids = append(ids, m.OrganizationID)
+		}
+	}
+	slices.SortFunc(ids, func(a, b string) int {
+		return cmp.Or(strings.Compare(Fold(hc.orgNames[a]), Fold(hc.orgNames[b])), strings.Compare(a, b))
+	})
+	return ids
+}
+
+// stateOn returns an organisation's state in an initiative on day d: the
+// newest of its events on or before d, "" for none.
+func (hc *healthCalc) stateOn(initiativeID, orgID string, d Date) ParticipationState {
+	var s ParticipationState
+	for _, e := range hc.events[initiativeID][orgID] {
+		if e.On.After(d) {
+			break
+		}
+		s = e.State
+	}
+	return s
+}
+
+// phaseOn returns an initiative's phase on day d, "" before its proposal.
+func phaseOn(x *Initiative, d Date) InitiativePhase {
+	if x.ProposedOn.After(d) {
+		return ""
+	}
+	p := PhaseIdea
+	gates := slices.Clone(x.Gates)
+	slices.SortStableFunc(gates, func(a, b Gate) int { return cmp.Or(a.On.Compare(b.On), a.RecordedAt.Compare(b.RecordedAt)) })
+	for _, g := range gates {
+		if g.On.After(d) {
+			break
+		}
+		p = g.To
+	}
+	return p
+}
+
+// operatingBy reports whether the initiative reached operation by day d.
+func operatingBy(x *Initiative, d Date) bool {
+	for _, g := range x.Gates {
+		if g.To == PhaseOperation && !g.On.After(d) {
+			return true
+		}
+	}
+	return false
+}
+
+// share makes a point of num of den.
+func share(d Date, num, den int) HealthPoint {
+	p := HealthPoint{On: d, Num: num, Den: den, Known: den > 0}
+	if den > 0 {
+		p.Value = num * 100 / den
+	}
+	return p
+}
+
+// below reports whether num of den is under pct percent.
+func below(num, den, pct int) bool { return num*100 < pct*den }
+
+// inWindow reports whether day x lies in the months before d: after d
+// less months, up to and including d.
+func inWindow(x, d Date, months int) bool { return x.After(d.AddMonths(-months)) && !x.After(d) }
+
+// on computes every indicator on day d.
+func (hc *healthCalc) on(d Date) healthDay {
+	f, th, c := hc.f, hc.th, &hc.f.Collaboration
+	members := hc.members(d)
+	isMember := map[string]bool{}
+	for _, id := range members {
+		isMember[id] = true
+	}
+	day := healthDay{points: make([]HealthPoint, len(HealthIndicators))}
+	warn := func(ind HealthIndicator, key string, w HealthWarning) {
+		w.Indicator, w.Key = ind, string(ind)+":"+key
+		day.warnings = append(day.warnings, w)
+	}
+	defer func() {
+		for _, w := range day.warnings {
+			day.points[slices.Index(HealthIndicators, w.Indicator)].Warn = true
+		}
+	}()
+	collabPath := "/collaborations/" + c.ID
+	mh := make(map[string]*MemberHealth, len(members))
+	for _, id := range members {
+		m := c.MemberOn(id, d)
+		mh[id] = &MemberHealth{OrganizationID: id, OrganizationName: hc.orgNames[id], Commitment: m.Commitment}
+	}
+
+	// Commitment: the live initiatives' participations of the members.
+	var mix CommitmentMix
+	memberMix := map[string]*CommitmentMix{}
+	moved, hadBinding := 0, 0
+	from := d.AddMonths(-th.LongWindowMonths)
+	for i := range f.Initiatives {
+		x := &f.Initiatives[i]
+		ph := phaseOn(x, d)
+		live := ph != "" && !ph.Final()
+		bound, movedHere := false, false
+		for org, evs := range hc.events[x.ID] {
+			if !isMember[org] {
+				continue
+			}
+			if live {
+				mm := memberMix[org]
+				if mm == nil {
+					mm = &CommitmentMix{}
+					memberMix[org] = mm
+				}
+				switch s := hc.stateOn(x.ID, org, d); {
+				case s == ParticipationBinding:
+					mix.Binding++
+					mm.Binding++
+				case s == ParticipationVoluntary || s == ParticipationPledged:
+					mix.Voluntary++
+					mm.Voluntary++
+				case s.Out():
+					mix.Out++
+					mm.Out++
+				}
+			}
+			prev := ParticipationState("")
+			for _, e := range evs {
+				if e.On.After(d) {
+					break
+				}
+				if e.On.After(from) {
+					if prev == ParticipationBinding && (e.State == ParticipationVoluntary || e.State == ParticipationPledged ||
+						e.State == ParticipationWithdrawn) {
+						movedHere = true
+					}
+					if e.State == ParticipationBinding || prev == ParticipationBinding {
+						bound = true
+					}
+				}
+				prev = e.State
+			}
+			if prev == ParticipationBinding {
+				bound = true
+			}
+		}
+		if bound {
+			hadBinding++
+		}
+		if movedHere {
+			moved++
+		}
+	}
+	day.mix = mix
+	day.points[0] = share(d, mix.Binding, mix.Binding+mix.Voluntary+mix.Out)
+	if moved >= th.CommitmentMoves {
+		warn(IndicatorCommitment, "initiatives", HealthWarning{Num: moved, Den: hadBinding, Evidence: "/initiatives?collaboration=" + c.ID,
+			Text: Phrasef("Commitment moved from binding to voluntary or out in %d of %d initiatives since %s", moved, hadBinding, from.AddDays(1))})
+	}
+	for _, e := range f.MemberEvents {
+		if e.Kind == MemberCommitment && e.From == string(CommitmentBinding) && e.To == string(CommitmentVoluntary) &&
+			inWindow(e.On, d, th.LongWindowMonths) && isMember[e.OrganizationID] {
+			warn(IndicatorCommitment, "member:"+e.OrganizationID, HealthWarning{Num: 1, Den: 1, OrganizationID: e.OrganizationID,
+				Evidence: collabPath + "#members",
+				Text:     Phrasef("%s moved its membership from binding to voluntary on %s", hc.orgNames[e.OrganizationID], e.On)})
+		}
+	}
+	for id, mm := range memberMix {
+		mh[id].Binding = share(d, mm.Binding, mm.Binding+mm.Voluntary+mm.Out)
+	}
+
+	// Opt-in: how often members join what other members propose.
+	asked, joined := 0, 0
+	memberAsked, memberJoined := map[string]int{}, map[string]int{}
+	byOwner := map[string][]*Initiative{}
+	for i := range f.Initiatives {
+		x := &f.Initiatives[i]
+		if x.ProposedOn.After(d) {
+			continue
+		}
+		byOwner[x.OwnerID] = append(byOwner[x.OwnerID], x)
+		if !inWindow(x.ProposedOn, d, th.LongWindowMonths) || c.MemberOn(x.OwnerID, x.ProposedOn) == nil {
+			continue
+		}
+		for _, other := range members {
+			if other == x.OwnerID || c.MemberOn(other, x.ProposedOn) == nil {
+				continue
+			}
+			asked++
+			memberAsked[other]++
+			if hc.tookPart(x.ID, other, d) {
+				joined++
+				memberJoined[other]++
+			}
+		}
+	}
+	day.points[1] = share(d, joined, asked)
+	for _, id := range members {
+		mh[id].OptIn = share(d, memberJoined[id], memberAsked[id])
+	}
+	for _, a := range members {
+		xs := byOwner[a]
+		slices.SortStableFunc(xs, func(p, q *Initiative) int { return cmp.Or(q.ProposedOn.Compare(p.ProposedOn), strings.Compare(p.ID, q.ID)) })
+		for _, b := range members {
+			if a == b {
+				continue
+			}
+			pair := OptInPair{ProposerID: a, ProposerName: hc.orgNames[a], JoinerID: b, JoinerName: hc.orgNames[b]}
+			for _, x := range xs {
+				if pair.Of == th.OptInLast {
+					break
+				}
+				if c.MemberOn(b, x.ProposedOn) == nil {
+					continue
+				}
+				pair.Of++
+				if hc.tookPart(x.ID, b, d) {
+					pair.Joined++
+				}
+			}
+			if pair.Of == 0 {
+				continue
+			}
+			day.pairs = append(day.pairs, pair)
+			if pair.Of >= th.MinOptIn && below(pair.Joined, pair.Of, th.OptIn) {
+				warn(IndicatorOptIn, a+">"+b, HealthWarning{Num: pair.Joined, Den: pair.Of, OrganizationID: b,
+					Evidence: "/initiatives?collaboration=" + c.ID,
+					Text: Phrasef("%s has joined %d of the last %d initiatives %s proposed", pair.JoinerName, pair.Joined, pair.Of,
+						pair.ProposerName)})
+			}
+		}
+	}
+	if day.pairs == nil {
+		day.pairs = []OptInPair{}
+	}
+
+	// Attendance and meetings over the window.
+	expected, present := map[string]int{}, map[string]int{}
+	forums := map[string]*ForumHealth{}
+	for i := range f.Meetings {
+		m := &f.Meetings[i]
+		if !inWindow(m.On, d, th.WindowMonths) {
+			continue
+		}
+		if m.Planned {
+			fh := forums[m.ForumID]
+			if fh == nil {
+				fr := hc.forumByID[m.ForumID]
+				if fr == nil {
+					continue
+				}
+				fh = &ForumHealth{ForumID: fr.ID, ForumName: fr.Name, Level: fr.Level}
+				forums[m.ForumID] = fh
+			}
+			fh.Planned++
+			switch m.Status {
+			case MeetingHeld:
+				fh.Held++
+			case MeetingCancelled:
+				fh.Cancelled++
+			default:
+				fh.Unmarked++
+			}
+		}
+		if m.Status != MeetingHeld {
+			continue
+		}
+		came := map[string]bool{}
+		for _, a := range m.Attendance {
+			if _, seen := came[a.OrganizationID]; !seen {
+				came[a.OrganizationID] = false
+			}
+			if a.Status == AttendancePresent {
+				came[a.OrganizationID] = true
+			}
+		}
+		for org, ok := range came {
+			if !isMember[org] {
+				continue
+			}
+			expected[org]++
+			if ok {
+				present[org]++
+			}
+		}
+	}
+	allExp, allPresent := 0, 0
+	for _, id := range members {
+		allExp += expected[id]
+		allPresent += present[id]
+		mh[id].Attendance = share(d, present[id], expected[id])
+		if expected[id] >= th.MinMeetings && below(present[id], expected[id], th.Attendance) {
+			warn(IndicatorAttendance, id, HealthWarning{Num: present[id], Den: expected[id], OrganizationID: id,
+				Evidence: collabPath + "/forums",
+				Text: Phrasef("%s attended %d of %d meetings in the last %d months", hc.orgNames[id], present[id], expected[id],
+					th.WindowMonths)})
+		}
+	}
+	day.points[2] = share(d, allPresent, allExp)
+	planned, held := 0, 0
+	for _, fh := range forums {
+		day.forums = append(day.forums, *fh)
+		planned += fh.Planned
+		held += fh.Held
+	}
+	slices.SortFunc(day.forums, func(a, b ForumHealth) int {
+		return cmp.Or(slices.Index(ForumLevels, a.Level)-slices.Index(ForumLevels, b.Level), strings.Compare(a.ForumName, b.ForumName),
+			strings.Compare(a.ForumID, b.ForumID))
+	})
+	for _, fh := range day.forums {
+		if fh.Planned >= 2 && below(fh.Held, fh.Planned, th.MeetingsHeld) {
+			warn(IndicatorMeetings, fh.ForumID, HealthWarning{Num: fh.Held, Den: fh.Planned, ForumID: fh.ForumID,
+				Evidence: "/forums/" + fh.ForumID,
+				Text:     Phrasef("%s held %d of %d planned meetings in the last %d months", fh.ForumName, fh.Held, fh.Planned, th.WindowMonths)})
+		}
+	}
+	if day.forums == nil {
+		day.forums = []ForumHealth{}
+	}
+	day.points[3] = share(d, held, planned)
+
+	// Action items due in the window.
+	due, onTime := 0, 0
+	memberDue, memberOnTime := map[string]int{}, map[string]int{}
+	for i := range f.ActionItems {
+		a := &f.ActionItems[i]
+		if a.Due == nil || a.Status == ActionCancelled || !inWindow(*a.Due, d, th.WindowMonths) {
+			continue
+		}
+		ok := a.DoneOn != nil && !a.DoneOn.After(*a.Due) && !a.DoneOn.After(d)
+		due++
+		memberDue[a.OrganizationID]++
+		if ok {
+			onTime++
+			memberOnTime[a.OrganizationID]++
+		}
+	}
+	day.points[4] = share(d, onTime, due)
+	for _, id := range members {
+		mh[id].ActionItems = share(d, memberOnTime[id], memberDue[id])
+	}
+	if due >= th.MinActionItems && below(onTime, due, th.ActionsOnTime) {
+		warn(IndicatorActionItems, "all", HealthWarning{Num: onTime, Den: due, Evidence: collabPath + "/action-items",
+			Text: Phrasef("%d of %d action items due in the last %d months were done on time", onTime, due, th.WindowMonths)})
+	}
+
+	// Decisions put to a vote in the window.
+	total, reached := 0, 0
+	for i := range f.Decisions {
+		x := &f.Decisions[i]
+		if !inWindow(x.DecidedOn, d, th.WindowMonths) {
+			continue
+		}
+		total++
+		if x.Status == DecisionClosed && (x.Outcome.Result == OutcomeAdopted || x.Outcome.Result == OutcomeRejected) {
+			reached++
+		}
+	}
+	day.points[5] = share(d, reached, total)
+	if total >= th.MinDecisions && below(reached, total, th.DecisionsReached) {
+		warn(IndicatorDecisions, "all", HealthWarning{Num: reached, Den: total, Evidence: collabPath + "/decisions",
+			Text: Phrasef("%d of %d decisions in the last %d months were reached; the others were deferred or lacked a quorum",
+				reached, total, th.WindowMonths)})
+	}
+
+	// Ambitions of the members on the day.
+	al := Align(f.Ambitions, members, d)
+	day.areas = al.Areas
+	day.points[6] = HealthPoint{On: d, Value: al.MaxSpread, Num: al.MaxSpread, Den: 4, Known: al.Furthest != nil}
+	for _, aa := range al.Areas {
+		if len(aa.Levels) < 2 || aa.Spread < th.AmbitionSpread {
+			continue
+		}
+		lo, hi := "", ""
+		for _, id := range members {
+			if l, ok := aa.Levels[id]; ok {
+				if l == aa.Min && lo == "" {
+					lo = id
+				}
+				if l == aa.Max && hi == "" {
+					hi = id
+				}
+			}
+		}
+		warn(IndicatorAmbitions, string(aa.Area), HealthWarning{Num: aa.Spread, Den: 4, Area: aa.Area, Evidence: collabPath + "/ambitions",
+			Text: Phrasef("Ambition for %s differs by %d levels: %s %d, %s %d", Term(aa.Area), aa.Spread,
+				hc.orgNames[hi], aa.Max, hc.orgNames[lo], aa.Min)})
+	}
+
+	// Benefits of the initiatives in operation.
+	inOperation := map[string]bool{}
+	for i := range f.Initiatives {
+		if operatingBy(&f.Initiatives[i], d) {
+			inOperation[f.Initiatives[i].ID] = true
+		}
+	}
+	sums := map[BenefitKind][2]DKK{}
+	for i := range hc.benefits {
+		b := &hc.benefits[i]
+		if !inOperation[b.InitiativeID] || b.Kind == BenefitQuality {
+			continue
+		}
+		var realised DKK
+		for _, r := range b.Realisations {
+			if r.On.After(d) {
+				break
+			}
+			realised = r.Value
+		}
+		s := sums[b.Kind]
+		s[0] += b.Planned
+		s[1] += realised
+		sums[b.Kind] = s
+	}
+	day.points[7] = HealthPoint{On: d}
+	for _, k := range []BenefitKind{BenefitMoney, BenefitHours} {
+		s := sums[k]
+		if s[0] <= 0 {
+			continue
+		}
+		pct := int(s[1] * 100 / s[0])
+		if !day.points[7].Known {
+			day.points[7] = HealthPoint{On: d, Value: pct, Num: int(s[1] / 100), Den: int(s[0] / 100), Known: true}
+		}
+		if int64(s[1])*100 < int64(th.BenefitsRealised)*int64(s[0]) {
+			text := Phrasef("Benefits realised: %d %% of the planned money a year (%d of %d kr.)", pct, Number(s[1]/100), Number(s[0]/100))
+			if k == BenefitHours {
+				text = Phrasef("Benefits realised: %d %% of the planned hours a year (%d of %d hours)", pct, Number(s[1]/100), Number(s[0]/100))
+			}
+			warn(IndicatorBenefits, string(k), HealthWarning{Num: int(s[1] / 100), Den: int(s[0] / 100),
+				Evidence: "/initiatives?collaboration=" + c.ID, Text: text})
+		}
+	}
+
+	for _, id := range members {
+		day.members = append(day.members, *mh[id])
+	}
+	if day.members == nil {
+		day.members = []MemberHealth{}
+	}
+	return day
+}
+
+// tookPart reports whether the organisation took part in the initiative
+// (pledged, voluntary or binding) at any time by day d.
+func (hc *healthCalc) tookPart(initiativeID, orgID string, d Date) bool {
+	for _, e := range hc.events[initiativeID][orgID] {
+		if e.On.After(d) {
+			break
+		}
+		if e.State.Participates() {
+			return true
+		}
+	}
+	return false
+}
