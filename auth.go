@@ -137,4 +137,5 @@ type Services interface {
 	SearchService
 	OverviewService
 	InitiativeService
+	HealthService
 }

@@ -70,7 +70,22 @@ const (
 var HealthIndicators = []HealthIndicator{IndicatorCommitment, IndicatorOptIn, IndicatorAttendance, IndicatorMeetings,
 	IndicatorActionItems, IndicatorDecisions, IndicatorAmbitions, IndicatorBenefits}
 
-func init() { RegisterEnum(HealthIndicators) }
+// HealthUnit is what an indicator's values count.
+type HealthUnit string
+
+// Units.
+const (
+	UnitPercent HealthUnit = "percent" // whole percent of Num of Den
+	UnitLevels  HealthUnit = "levels"  // ambition levels apart (0–4)
+)
+
+// HealthUnits lists the units.
+var HealthUnits = []HealthUnit{UnitPercent, UnitLevels}
+
+func init() {
+	RegisterEnum(HealthIndicators)
+	RegisterEnum(HealthUnits)
+}
 
 // HealthThresholds are where a collaboration's indicators raise warnings.
 // Percentages are whole percent; a warning is raised below them (or, for
@@ -166,7 +181,7 @@ type HealthPoint struct {
 // month from the collaboration's start, the last point on the day asked.
 type HealthSeries struct {
 	Indicator HealthIndicator `json:"indicator"`
-	Unit      string          `json:"unit" enum:"percent,levels"`
+	Unit      HealthUnit      `json:"unit"`
 	Points    []HealthPoint   `json:"points"`
 }
 
@@ -259,12 +274,19 @@ func (h *Health) SeriesOf(ind HealthIndicator) *HealthSeries {
 }
 
 // HealthSettings are a collaboration's thresholds and whether it shares
-// its health with every signed-in user.
+// its health with every signed-in user who may see the collaboration. Version 1 is the defaults, before
+// anybody changed them.
 type HealthSettings struct {
 	CollaborationID string           `json:"collaboration_id" readOnly:"true"`
 	Thresholds      HealthThresholds `json:"thresholds"`
-	Shared          bool             `json:"shared" doc:"Every signed-in user sees the health, not only the members' people"`
-	Version         int              `json:"version" readOnly:"true" doc:"0 while the defaults apply"`
+	Shared          bool             `json:"shared" doc:"Whoever may see the collaboration (signed in) sees its health too, not only the members' people"`
+	Version         int              `json:"version" readOnly:"true" doc:"1 while the defaults apply"`
+}
+
+// Validate checks the settings, naming a threshold by its path
+// ("thresholds.attendance").
+func (s *HealthSettings) Validate() error {
+	return RenameFields(s.Thresholds.Validate(), func(path string) string { return "thresholds." + path })
 }
 
 // HealthService reads a collaboration's health. Only its members' people
@@ -287,9 +309,9 @@ func ComputeHealth(f *HealthFacts, at Date, th HealthThresholds) *Health {
 		Warnings: []HealthWarning{}, Members: []MemberHealth{}, Forums: []ForumHealth{}, OptIn: []OptInPair{},
 		Ambitions: []AreaAlignment{}}
 	for _, ind := range HealthIndicators {
-		unit := "percent"
+		unit := UnitPercent
 		if ind == IndicatorAmbitions {
-			unit = "levels"
+			unit = UnitLevels
 		}
 		h.Series = append(h.Series, HealthSeries{Indicator: ind, Unit: unit, Points: []HealthPoint{}})
 	}
@@ -587,7 +609,9 @@ func (hc *healthCalc) on(d Date) healthDay {
 	}
 	for _, a := range members {
 		xs := byOwner[a]
-		slices.SortStableFunc(xs, func(p, q *Initiative) int { return cmp.Or(q.ProposedOn.Compare(p.ProposedOn), strings.Compare(p.ID, q.ID)) })
+		slices.SortStableFunc(xs, func(p, q *Initiative) int {
+			return cmp.Or(q.ProposedOn.Compare(p.ProposedOn), strings.Compare(p.ID, q.ID))
+		})
 		for _, b := range members {
 			if a == b {
 				continue

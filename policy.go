@@ -344,7 +344,8 @@ func (a *Actor) MayAskOpportunities(orgID string) bool { return a.Can(PermOpport
 
 // MaySeeHealth reports whether the actor sees the collaboration's health
 // on day d: the people (any role) of its members on that day, every
-// signed-in user when the collaboration shares its health, and the system
+// signed-in user who sees the collaboration when it shares its health
+// (the store has found the collaboration for the actor), and the system
 // (the command line and the bench). Platform operators see it through a
 // role of their own only: how partners do together is theirs.
 func (a *Actor) MaySeeHealth(c *Collaboration, d Date, shared bool) bool {

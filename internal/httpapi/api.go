@@ -97,6 +97,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerSearch()
 	a.registerInitiatives()
 	a.registerOpportunities()
+	a.registerHealth()
 	allowEmptyDates(config.Components.Schemas)
 	setEnums(config.Components.Schemas)
 	return a

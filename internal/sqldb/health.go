@@ -51,10 +51,10 @@ func (db *DB) healthCollab(ctx context.Context, actor *samspil.Actor, collabID s
 	return c, s, nil
 }
 
-// healthSettings reads a collaboration's settings, the defaults when it
-// has none.
+// healthSettings reads a collaboration's settings, the defaults (version
+// 1, no row) when it has none.
 func healthSettings(ctx context.Context, qr querier, collabID string) (*samspil.HealthSettings, error) {
-	s := &samspil.HealthSettings{CollaborationID: collabID, Thresholds: samspil.DefaultHealthThresholds()}
+	s := &samspil.HealthSettings{CollaborationID: collabID, Thresholds: samspil.DefaultHealthThresholds(), Version: 1}
 	var raw string
 	err := qr.QueryRowContext(ctx, `SELECT thresholds_json, shared, version FROM collaboration_health_settings WHERE collaboration_id = $1`,
 		collabID).Scan(&raw, &s.Shared, &s.Version)
@@ -77,10 +77,10 @@ func (db *DB) HealthSettings(ctx context.Context, actor *samspil.Actor, collabID
 }
 
 // SetHealthSettings changes the collaboration's thresholds and sharing;
-// only its managers may. version is the settings' version (0 while the
-// defaults apply).
+// only its managers may. version is the settings' version (1 while the
+// defaults apply; the first change stores version 2).
 func (db *DB) SetHealthSettings(ctx context.Context, actor *samspil.Actor, collabID string, version int, in samspil.HealthSettings) (*samspil.HealthSettings, error) {
-	if err := in.Thresholds.Validate(); err != nil {
+	if err := in.Validate(); err != nil {
 		return nil, err
 	}
 	var out *samspil.HealthSettings
@@ -108,9 +108,9 @@ func (db *DB) SetHealthSettings(ctx context.Context, actor *samspil.Actor, colla
 			return err
 		}
 		after := &samspil.HealthSettings{CollaborationID: c.ID, Thresholds: in.Thresholds, Shared: in.Shared, Version: before.Version + 1}
-		if before.Version == 0 {
+		if before.Version == 1 {
 			_, err = tx.ExecContext(tx.ctx, `INSERT INTO collaboration_health_settings (collaboration_id, thresholds_json, shared, version, updated_at)
-				VALUES ($1, $2, $3, 1, $4)`, c.ID, string(raw), in.Shared, tx.now)
+				VALUES ($1, $2, $3, 2, $4)`, c.ID, string(raw), in.Shared, tx.now)
 		} else {
 			err = tx.execVersioned("collaboration_health_settings", "health settings", c.ID, before.Version,
 				`UPDATE collaboration_health_settings SET thresholds_json = $1, shared = $2, version = $3, updated_at = $4

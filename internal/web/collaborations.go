@@ -247,6 +247,7 @@ var collabSections = []collabSection{
 	{"ambitions", "collaboration.section_ambitions", "/ambitions"},
 	{"strategies", "collaboration.section_strategies", "/strategies"},
 	{"action_items", "collaboration.section_action_items", "/action-items"},
+	{"health", "collaboration.section_health", "/health"}, // its members' people only (MaySeeHealth)
 }
 
 // collabNavItem is one link of the collab_nav partial.
@@ -255,12 +256,17 @@ type collabNavItem struct {
 	Current     bool
 }
 
-// collabNav builds the sub-navigation of collaboration id in lang, with the
-// section current marked.
-func (w *Web) collabNav(lang, id, current string) []collabNavItem {
+// collabNav builds the sub-navigation of collaboration c in lang for the
+// reader of view v, with the section current marked. Health is listed for the
+// people of its members (a collaboration that shares its health is reached
+// from its page, current marks it there too).
+func (w *Web) collabNav(lang string, v *view, c *samspil.Collaboration, current string) []collabNavItem {
 	var items []collabNavItem
 	for _, s := range collabSections {
-		items = append(items, collabNavItem{Href: "/collaborations/" + id + s.Path, Label: w.cat.text(lang, s.Label), Current: s.Key == current})
+		if s.Key == "health" && current != "health" && !v.Actor.MaySeeHealth(c, v.Today, false) {
+			continue
+		}
+		items = append(items, collabNavItem{Href: "/collaborations/" + c.ID + s.Path, Label: w.cat.text(lang, s.Label), Current: s.Key == current})
 	}
 	return items
 }

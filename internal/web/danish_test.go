@@ -349,6 +349,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /collaborations/{id}/ambitions":     "/collaborations/" + w.collab + "/ambitions",
 		"GET /collaborations/{id}/strategies":    "/collaborations/" + w.collab + "/strategies",
 		"GET /collaborations/{id}/action-items":  "/collaborations/" + w.collab + "/action-items",
+		"GET /collaborations/{id}/health":        "/collaborations/" + w.collab + "/health",
 
 		// Initiatives.
 		"GET /collaborations/{id}/prioritisation": "/collaborations/" + w.collab + "/prioritisation",

@@ -131,6 +131,8 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("POST /collaborations/{id}/strategies", samspil.PermCollabRepresent, w.createStrategy) // or its managers, for a joint strategy (the store decides)
 	page("POST /strategies/{sid}/adoptions", samspil.PermCollabRepresent, w.adoptStrategy)
 	page("GET /collaborations/{id}/action-items", samspil.PermPublic, w.actionItems)
+	page("GET /collaborations/{id}/health", samspil.PermPublic, w.health) // its members' people only; others get 404 (health.go)
+	page("POST /collaborations/{id}/health/settings", samspil.PermCollabManage, w.setHealthSettings)
 	page("POST /collaborations/{id}/action-items", samspil.PermActionItemWrite, w.createActionItem)
 	page("POST /action-items/{aid}", samspil.PermActionItemWrite, w.updateActionItem)
 

@@ -179,9 +179,11 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			}
 			return fallback
 		},
-		"collabnav": func(id, current string) []collabNavItem { return w.collabNav(lang, id, current) },
-		"subtree":   func(v *view, nodes []*unitNode) treeView { return treeView{View: v, Nodes: nodes} },
-		"indent":    func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
+		"collabnav": func(v *view, c *samspil.Collaboration, current string) []collabNavItem {
+			return w.collabNav(lang, v, c, current)
+		},
+		"subtree": func(v *view, nodes []*unitNode) treeView { return treeView{View: v, Nodes: nodes} },
+		"indent":  func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
 	}
 }
 
@@ -211,13 +213,14 @@ type view struct {
 	Error     string // a translated error for the whole form
 	Fields    map[string]string
 	Data      any
+	Today     samspil.Date // the day of the request, by the site's clock
 	requestID string
 	err       error // the error shown, for its headers (Retry-After)
 }
 
 // newView prepares the common page data.
 func (w *Web) newView(r *http.Request, nav string, data any) *view {
-	v := &view{Lang: language(r), Actor: httpx.ActorFrom(r.Context()), Path: pagePath(r), Nav: nav,
+	v := &view{Lang: language(r), Actor: httpx.ActorFrom(r.Context()), Path: pagePath(r), Nav: nav, Today: samspil.Today(w.now()),
 		Demo: w.cfg.Demo, Version: w.cfg.Version, Data: data, Fields: map[string]string{}, requestID: samspil.RequestID(r.Context())}
 	if done := r.URL.Query().Get("done"); done != "" && w.cat.has("done."+done) {
 		v.Notice = w.cat.text(v.Lang, "done."+done)

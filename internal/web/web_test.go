@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"slices"
 	"strconv"
@@ -1329,6 +1330,9 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"status.": strs([]samspil.ContractStatus{samspil.ContractNotStarted, samspil.ContractActive, samspil.ContractInNotice,
 			samspil.ContractExpired, samspil.ContractTerminated}),
 		"ambition_area.":     strs(samspil.AmbitionAreas),
+		"health.indicator.":  strs(samspil.HealthIndicators),
+		"health.about.":      strs(samspil.HealthIndicators),
+		"health.threshold.":  jsonNames(reflect.TypeFor[samspil.HealthThresholds]()),
 		"ambition_level.":    {"0", "1", "2", "3", "4"},
 		"action_status.":     strs(samspil.ActionStatuses),
 		"action_status.set_": strs(samspil.ActionStatuses),
@@ -1372,6 +1376,16 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 			t.Errorf("%q (used in %v) is missing from en.json", k, dedupe(where))
 		}
 	}
+}
+
+// jsonNames returns the JSON names of a struct type's fields.
+func jsonNames(t reflect.Type) []string {
+	var out []string
+	for i := range t.NumField() {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		out = append(out, name)
+	}
+	return out
 }
 
 func strs[T ~string](xs []T) []string {
