@@ -45,9 +45,10 @@ import (
 //     levels over the areas (Align). Warned per area at AmbitionSpread
 //     levels or more.
 //   - benefits: of the money (else hours) benefits planned for the
-//     collaboration's initiatives that reached operation by the day, the
-//     share realised by the day (each benefit's newest realisation by the
-//     day). Warned per kind under BenefitsRealised %.
+//     collaboration's initiatives that have been in operation for
+//     WindowMonths by the day (benefits take a while), the share realised
+//     by the day (each benefit's newest realisation by the day). Warned
+//     per kind under BenefitsRealised %.
 //
 // Percentages are whole, rounded down.
 
@@ -564,7 +565,7 @@ func (hc *healthCalc) on(d Date) healthDay {
 	day.points[0] = share(d, mix.Binding, mix.Binding+mix.Voluntary+mix.Out)
 	if moved >= th.CommitmentMoves {
 		warn(IndicatorCommitment, "initiatives", HealthWarning{Num: moved, Den: hadBinding, Evidence: "/initiatives?collaboration=" + c.ID,
-			Text: Phrasef("Commitment moved from binding to voluntary or out in %d of %d initiatives since %s", moved, hadBinding, from.AddDays(1))})
+			Text: Phrasef("Commitment moved from binding to voluntary or out in %d of %d initiatives in the last %d months", moved, hadBinding, th.LongWindowMonths)})
 	}
 	for _, e := range f.MemberEvents {
 		if e.Kind == MemberCommitment && e.From == string(CommitmentBinding) && e.To == string(CommitmentVoluntary) &&
@@ -798,10 +799,10 @@ func (hc *healthCalc) on(d Date) healthDay {
 				hc.orgNames[hi], aa.Max, hc.orgNames[lo], aa.Min)})
 	}
 
-	// Benefits of the initiatives in operation.
+	// Benefits of the initiatives in operation for the window's months.
 	inOperation := map[string]bool{}
 	for i := range f.Initiatives {
-		if operatingBy(&f.Initiatives[i], d) {
+		if operatingBy(&f.Initiatives[i], d.AddMonths(-th.WindowMonths)) {
 			inOperation[f.Initiatives[i].ID] = true
 		}
 	}

@@ -29,9 +29,9 @@ func healthStory() *HealthFacts {
 		return ParticipationEvent{State: state, On: d(on)}
 	}
 	gates := func(operation string) []Gate {
-		return []Gate{{From: PhaseIdea, To: PhaseQualification, On: d("2020-03-01")},
-			{From: PhaseQualification, To: PhaseAnalysis, On: d("2020-04-01")},
-			{From: PhaseAnalysis, To: PhaseExecution, On: d("2020-05-01")},
+		return []Gate{{From: PhaseIdea, To: PhaseQualification, On: d("2020-02-10")},
+			{From: PhaseQualification, To: PhaseAnalysis, On: d("2020-02-20")},
+			{From: PhaseAnalysis, To: PhaseExecution, On: d("2020-03-01")},
 			{From: PhaseExecution, To: PhaseOperation, On: d(operation)}}
 	}
 	money := func(kr int64) DKK { return DKK(kr * 100) }
@@ -62,7 +62,7 @@ func healthStory() *HealthFacts {
 			{ID: "2", OrganizationID: "b", Area: AreaSharedSystems, Level: 1, DeclaredOn: d("2020-01-10")},
 		},
 		Initiatives: []Initiative{
-			{ID: "x1", OwnerID: "a", ProposedOn: d("2020-02-01"), Gates: gates("2020-06-01"), Participations: []Participation{
+			{ID: "x1", OwnerID: "a", ProposedOn: d("2020-02-01"), Gates: gates("2020-03-15"), Participations: []Participation{
 				{OrganizationID: "a", History: []ParticipationEvent{ev(ParticipationBinding, "2020-02-01")}},
 				{OrganizationID: "b", History: []ParticipationEvent{ev(ParticipationVoluntary, "2020-11-01"), ev(ParticipationBinding, "2020-02-01")}},
 			}},
@@ -117,8 +117,8 @@ func TestComputeHealth(t *testing.T) {
 		IndicatorDecisions: {1, 3, 33, true},
 		// shared systems 3 and 1.
 		IndicatorAmbitions: {2, 4, 2, true},
-		// money of x1 (in operation since 2020-06-01): 20,000 of 100,000 kr.
-		// on the day; x2's benefit is not due.
+		// money of x1 (in operation since 2020-03-15, a year before the
+		// day): 20,000 of 100,000 kr. on the day; x2's benefit is not due.
 		IndicatorBenefits: {20000, 100000, 20, true},
 	} {
 		p := h.SeriesOf(ind).Last()
@@ -134,7 +134,7 @@ func TestComputeHealth(t *testing.T) {
 		since[w.Key] = w.Since
 	}
 	for key, text := range map[string]string{
-		"commitment:initiatives":   "Commitment moved from binding to voluntary or out in 1 of 1 initiatives since 2019-04-01",
+		"commitment:initiatives":   "Commitment moved from binding to voluntary or out in 1 of 1 initiatives in the last 24 months",
 		"opt_in:a>b":               "Beta has joined 1 of the last 3 initiatives Alfa proposed",
 		"attendance:b":             "Beta attended 1 of 3 meetings in the last 12 months",
 		"meetings:f":               "Styregruppen held 2 of 4 planned meetings in the last 12 months",

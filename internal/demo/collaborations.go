@@ -305,7 +305,7 @@ func (s *story) ambitions(collabID string) error {
 		{s.mette, s.silkeborg.ID, day(2014, 1, 15), [7]int{3, 3, 2, 3, 3, 3, 4}, "Direktionens ambition ved samarbejdets start"},
 		{s.peter, s.viborg.ID, day(2014, 1, 20), [7]int{3, 3, 2, 3, 3, 3, 4}, "Direktionens ambition ved samarbejdets start"},
 		{s.peter, s.viborg.ID, day(2016, 9, 1), [7]int{2, 2, 0, 2, 3, 1, 4}, "Sektordirektørerne prioriterer egne løsninger"},
-		{s.mette, s.silkeborg.ID, day(2017, 3, 1), [7]int{3, 3, 2, 3, 3, 3, 4}, "Uændret: vi ønsker fortsat fælles løsninger"},
+		{s.mette, s.silkeborg.ID, day(2017, 3, 1), [7]int{3, 3, 3, 3, 3, 3, 4}, "Vi ønsker fortsat fælles løsninger og en fælles organisering af IT"},
 		{s.mette, s.silkeborg.ID, adjustedOn, [7]int{1, 1, 0, 1, 3, 1, 3}, "Frivilligt samarbejde, hvor det giver mening"},
 		{s.peter, s.viborg.ID, adjustedOn, [7]int{1, 1, 0, 1, 2, 1, 3}, "Frivilligt samarbejde, hvor det giver mening"},
 		{s.mette, s.silkeborg.ID, day(2025, 9, 1), [7]int{1, 1, 0, 2, 3, 3, 3}, "Klar til fælles drift i en fælleskommunal driftsenhed"},

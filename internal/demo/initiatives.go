@@ -372,6 +372,22 @@ func (r *script) binding() {
 		WhatWorked: "Platformen kom i drift til tiden og inden for budgettet, og borgerne kan stilles videre på tværs af kommunerne.",
 		WhatDidNot: "Ventetiden i omstillingen faldt først, da de to kommuner lagde deres vagtplaner sammen et halvt år efter idriftsættelsen.",
 		Tags:       []string{"telefoni", "drift", "arbejdsgange"}})
+	// The benefits the two platforms were to bring each year, and the
+	// little of them realised in their first two years in operation.
+	r.benefit(esdh, r.mette, samspil.BenefitInput{OrganizationID: sk, Kind: samspil.BenefitMoney, Title: "Lavere udgifter til licenser og drift af ESDH",
+		Planned: kr(1200000), OwnerName: "Jonas Holm", Plan: "Én licensaftale og én drift for begge kommuner fra 2016."},
+		realised(day(2017, 5, 1), kr(300000), "Licensaftalen er fælles; driften er stadig delt på to konfigurationer."),
+		realised(day(2018, 5, 1), kr(350000), ""))
+	r.benefit(esdh, r.peter, samspil.BenefitInput{OrganizationID: vb, Kind: samspil.BenefitMoney, Title: "Tre journalsystemer afløst af ét",
+		Planned: kr(900000), OwnerName: "Hanne Skov", Plan: "Direktørområdernes tre journalsystemer lukkes i 2016."},
+		realised(day(2017, 6, 1), kr(100000), "Kun ét af de tre gamle journalsystemer er lukket."),
+		realised(day(2018, 6, 1), kr(120000), ""))
+	r.benefit(phone, r.sofie, samspil.BenefitInput{OrganizationID: vb, Kind: samspil.BenefitHours, Title: "Delt kapacitet i omstillingen",
+		Planned: kr(2000), OwnerName: "Sofie Bach", Plan: "Omstillingerne dækker for hinanden i spidsbelastninger."},
+		realised(day(2017, 3, 1), kr(1200), ""), realised(day(2018, 3, 1), kr(1300), ""))
+	r.benefit(phone, r.mette, samspil.BenefitInput{OrganizationID: sk, Kind: samspil.BenefitMoney, Title: "Én teleaftale i stedet for to",
+		Planned: kr(300000), OwnerName: "Mette Lund", Plan: "Teleaftalen forhandles samlet."},
+		realised(day(2017, 1, 15), kr(250000), ""))
 	r.take(self, r.mette, sk, samspil.ParticipationBinding, day(2016, 5, 4), "Besluttet på det fælles direktionsmøde")
 	r.take(self, r.peter, vb, samspil.ParticipationBinding, day(2016, 5, 4), "Besluttet på det fælles direktionsmøde")
 	r.gate(self, samspil.PhaseQualification, may2016, "")
@@ -387,6 +403,10 @@ func (r *script) binding() {
 	r.gate(self, samspil.PhaseAnalysis, portfolio(day(2016, 11, 2), "Fælles projekter: faseskift november 2016",
 		"Den fælles platform til digital selvbetjening er kvalificeret: behovet er bekræftet af begge kommuner, og ejer, kompetencer og "+
 			"finansiering er på plads. Projektet går videre til analyse."), "")
+	// Viborg's sector directors take part only where it makes sense for
+	// their own areas: binding becomes voluntary before the platform is built.
+	r.take(self, r.peter, vb, samspil.ParticipationVoluntary, day(2017, 6, 7),
+		"Viborgs direktørområder deltager kun, hvor platformen passer til deres egne selvbetjeningsløsninger")
 	aug2017 := portfolio(day(2017, 8, 2), "Fælles projekter: faseskift august 2017",
 		"ESDH-projektet og telefoniprojektet afsluttes; platformene overgår til almindelig drift. Den fælles platform til digital "+
 			"selvbetjening går i gang med udviklingen.")

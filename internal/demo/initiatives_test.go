@@ -92,8 +92,19 @@ func checkInitiatives(t *testing.T, db *sqldb.DB) {
 	for _, x := range before2018 {
 		final[x.Phase]++
 		for _, org := range []string{sk, vb} {
-			if p := participation(x, org); p == nil || p.State != samspil.ParticipationBinding {
-				t.Errorf("%s before 2018: %s is not bound: %+v", x.Title, org, p)
+			// Both bound themselves; Viborg took part in the self-service
+			// platform only voluntarily from June 2017.
+			p := participation(x, org)
+			if p == nil || len(p.History) == 0 || p.History[0].State != samspil.ParticipationBinding {
+				t.Errorf("%s before 2018: %s was not bound: %+v", x.Title, org, p)
+				continue
+			}
+			want := samspil.ParticipationBinding
+			if org == vb && x.Phase == samspil.PhaseStopped {
+				want = samspil.ParticipationVoluntary
+			}
+			if p.State != want {
+				t.Errorf("%s before 2018: %s is %s, want %s", x.Title, org, p.State, want)
 			}
 		}
 		if x.Phase == samspil.PhaseStopped && (x.StopReason == "" || x.PhaseSince.Year != 2018) {
