@@ -5,6 +5,7 @@ go 1.26.8
 replace modernc.org/libc => modernc.org/libc v1.80.1
 
 require (
+	codeberg.org/go-pdf/fpdf v0.12.0
 	github.com/alecthomas/kong v1.17.0
 	github.com/arran4/golang-ical v0.3.4
 	github.com/chromedp/chromedp v0.23.0

@@ -262,6 +262,29 @@ type Health struct {
 	OptIn             []OptInPair      `json:"opt_in" doc:"For each ordered pair of members, how often the second joined the first's last initiatives"`
 	Mix               CommitmentMix    `json:"commitment_mix"`
 	Ambitions         []AreaAlignment  `json:"ambitions"`
+	Spans             []HealthSpan     `json:"spans" doc:"Every warning of the month ends from the start to the day, as runs of months, oldest first"`
+}
+
+// HealthSpan is a warning that held at consecutive month ends (the last
+// may be the day asked): from its first to its last, in the words of its
+// last.
+type HealthSpan struct {
+	Indicator HealthIndicator `json:"indicator"`
+	Key       string          `json:"key"`
+	Text      Phrase          `json:"text"`
+	From      Date            `json:"from" format:"date"`
+	Until     Date            `json:"until" format:"date"`
+}
+
+// SpansIn returns the spans that held at some time from from to to.
+func (h *Health) SpansIn(from, to Date) []HealthSpan {
+	var out []HealthSpan
+	for _, s := range h.Spans {
+		if !s.Until.Before(from) && !s.From.After(to) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // SeriesOf returns the series of an indicator.
@@ -290,6 +313,46 @@ func (s *HealthSettings) Validate() error {
 	return RenameFields(s.Thresholds.Validate(), func(path string) string { return "thresholds." + path })
 }
 
+// HealthReport is a collaboration's health over a period, for the
+// directors' meeting: the health on its first and last day, and the
+// warnings that held at some month end in it (or on its last day).
+type HealthReport struct {
+	CollaborationID   string       `json:"collaboration_id"`
+	CollaborationName string       `json:"collaboration_name"`
+	From              Date         `json:"from" format:"date"`
+	To                Date         `json:"to" format:"date"`
+	Start             *Health      `json:"start" doc:"The health on the first day"`
+	End               *Health      `json:"end" doc:"The health on the last day"`
+	Spans             []HealthSpan `json:"spans" doc:"The warnings that held in the period"`
+}
+
+// ReportPeriod checks a report's period against today: both days are
+// optional (to defaults to today, from to a year before to), from must not
+// follow to, and to must not be in the future.
+func ReportPeriod(from, to, today Date) (Date, Date, error) {
+	if to.IsZero() {
+		to = today
+	}
+	if from.IsZero() {
+		from = to.AddMonths(-12).AddDays(1)
+	}
+	var v Validation
+	v.Check(!to.After(today), "to", "must not be in the future: health is read from what has happened")
+	v.Check(!from.After(to), "from", "must not be after to")
+	return from, to, v.Err()
+}
+
+// NewHealthReport computes the report of the period from..to.
+func NewHealthReport(f *HealthFacts, from, to Date, th HealthThresholds) *HealthReport {
+	end := ComputeHealth(f, to, th)
+	r := &HealthReport{CollaborationID: end.CollaborationID, CollaborationName: end.CollaborationName, From: from, To: to,
+		Start: ComputeHealth(f, from, th), End: end, Spans: end.SpansIn(from, to)}
+	if r.Spans == nil {
+		r.Spans = []HealthSpan{}
+	}
+	return r
+}
+
 // HealthService reads a collaboration's health. Only its members' people
 // see it, unless the collaboration shares it (MaySeeHealth); its managers
 // set the thresholds (MaySetHealthThresholds).
@@ -297,6 +360,9 @@ type HealthService interface {
 	// CollaborationHealth computes the health on day at (today when zero)
 	// from the history recorded up to it.
 	CollaborationHealth(ctx context.Context, actor *Actor, collabID string, at Date) (*Health, error)
+	// HealthReport computes the report of the period from..to (see
+	// ReportPeriod for the defaults).
+	HealthReport(ctx context.Context, actor *Actor, collabID string, from, to Date) (*HealthReport, error)
 	HealthSettings(ctx context.Context, actor *Actor, collabID string) (*HealthSettings, error)
 	SetHealthSettings(ctx context.Context, actor *Actor, collabID string, version int, in HealthSettings) (*HealthSettings, error)
 }
@@ -308,7 +374,7 @@ func ComputeHealth(f *HealthFacts, at Date, th HealthThresholds) *Health {
 	hc := newHealthCalc(f, th)
 	h := &Health{CollaborationID: f.Collaboration.ID, CollaborationName: f.Collaboration.Name, At: at, Thresholds: th,
 		Warnings: []HealthWarning{}, Members: []MemberHealth{}, Forums: []ForumHealth{}, OptIn: []OptInPair{},
-		Ambitions: []AreaAlignment{}}
+		Ambitions: []AreaAlignment{}, Spans: []HealthSpan{}}
 	for _, ind := range HealthIndicators {
 		unit := UnitPercent
 		if ind == IndicatorAmbitions {
@@ -323,7 +389,7 @@ func ComputeHealth(f *HealthFacts, at Date, th HealthThresholds) *Health {
 		}
 	}
 	days = append(days, at)
-	since := map[string]Date{} // warning key -> first day of its current run
+	open := map[string]int{} // warning key -> its current run in h.Spans
 	var last *healthDay
 	for _, d := range days {
 		day := hc.on(d)
@@ -333,19 +399,22 @@ func ComputeHealth(f *HealthFacts, at Date, th HealthThresholds) *Health {
 		seen := map[string]bool{}
 		for _, w := range day.warnings {
 			seen[w.Key] = true
-			if _, ok := since[w.Key]; !ok {
-				since[w.Key] = d
+			if i, ok := open[w.Key]; ok {
+				h.Spans[i].Until, h.Spans[i].Text = d, w.Text
+				continue
 			}
+			open[w.Key] = len(h.Spans)
+			h.Spans = append(h.Spans, HealthSpan{Indicator: w.Indicator, Key: w.Key, Text: w.Text, From: d, Until: d})
 		}
-		for k := range since {
+		for k := range open {
 			if !seen[k] {
-				delete(since, k)
+				delete(open, k)
 			}
 		}
 		last = &day
 	}
 	for _, w := range last.warnings {
-		w.Since = since[w.Key]
+		w.Since = h.Spans[open[w.Key]].From
 		h.Warnings = append(h.Warnings, w)
 	}
 	h.Members, h.Forums, h.OptIn, h.Mix, h.Ambitions = last.members, last.forums, last.pairs, last.mix, last.areas
@@ -419,6 +488,19 @@ func (hc *healthCalc) members(d Date) []string {
 		return cmp.Or(strings.Compare(Fold(hc.orgNames[a]), Fold(hc.orgNames[b])), strings.Compare(a, b))
 	})
 	return ids
+}
+
+// commitmentOn returns a member's commitment on day d: its membership's
+// commitment today, with the recorded changes after d undone.
+func (hc *healthCalc) commitmentOn(orgID string, d Date) Commitment {
+	c := hc.f.Collaboration.MemberOn(orgID, d).Commitment
+	evs := hc.f.MemberEvents
+	for i := len(evs) - 1; i >= 0; i-- {
+		if e := &evs[i]; e.OrganizationID == orgID && e.Kind == MemberCommitment && e.On.After(d) {
+			c = Commitment(e.From)
+		}
+	}
+	return c
 }
 
 // stateOn returns an organisation's state in an initiative on day d: the
@@ -498,8 +580,7 @@ func (hc *healthCalc) on(d Date) healthDay {
 	collabPath := "/collaborations/" + c.ID
 	mh := make(map[string]*MemberHealth, len(members))
 	for _, id := range members {
-		m := c.MemberOn(id, d)
-		mh[id] = &MemberHealth{OrganizationID: id, OrganizationName: hc.orgNames[id], Commitment: m.Commitment}
+		mh[id] = &MemberHealth{OrganizationID: id, OrganizationName: hc.orgNames[id], Commitment: hc.commitmentOn(id, d)}
 	}
 
 	// Commitment: the live initiatives' participations of the members.

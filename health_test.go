@@ -19,7 +19,7 @@ func dp(s string) *Date { x := d(s); return &x }
 // TestComputeHealth.
 func healthStory() *HealthFacts {
 	c := Collaboration{ID: "c", Name: "Samarbejdet", Start: d("2020-01-01"), Members: []Member{
-		{OrganizationID: "b", OrganizationName: "Beta", Commitment: CommitmentBinding, Since: d("2020-01-01")},
+		{OrganizationID: "b", OrganizationName: "Beta", Commitment: CommitmentVoluntary, Since: d("2020-01-01")},
 		{OrganizationID: "a", OrganizationName: "Alfa", Commitment: CommitmentBinding, Since: d("2020-01-01")},
 	}}
 	att := func(a, b AttendanceStatus) []Attendance {
@@ -37,7 +37,10 @@ func healthStory() *HealthFacts {
 	money := func(kr int64) DKK { return DKK(kr * 100) }
 	return &HealthFacts{
 		Collaboration: c,
-		Forums:        []Forum{{ID: "f", Name: "Styregruppen", Level: ForumSteeringGroup}},
+		// b's membership became voluntary after the day of the tests.
+		MemberEvents: []MemberEvent{{OrganizationID: "b", Kind: MemberCommitment, On: d("2021-06-01"),
+			From: string(CommitmentBinding), To: string(CommitmentVoluntary)}},
+		Forums: []Forum{{ID: "f", Name: "Styregruppen", Level: ForumSteeringGroup}},
 		Meetings: []HealthMeeting{
 			{ForumID: "f", On: d("2020-03-01"), Planned: true, Status: MeetingHeld, Attendance: att(AttendancePresent, AttendancePresent)},
 			{ForumID: "f", On: d("2020-06-01"), Planned: true, Status: MeetingHeld, Attendance: att(AttendancePresent, AttendanceExcused)},
@@ -160,6 +163,20 @@ func TestComputeHealth(t *testing.T) {
 		}
 	}
 
+	// The attendance warning for b (at least 3 meetings here) runs from
+	// September 2020, when b had been present at 1 of 3, to the day.
+	var spans []string
+	for _, sp := range h.SpansIn(d("2020-01-01"), d("2021-03-31")) {
+		if sp.Key == "attendance:b" {
+			spans = append(spans, sp.From.String()+".."+sp.Until.String())
+		}
+	}
+	if !slices.Equal(spans, []string{"2020-09-30..2021-03-31"}) {
+		t.Errorf("attendance spans %v", spans)
+	}
+	if got := h.SpansIn(d("2019-01-01"), d("2019-12-31")); len(got) != 0 {
+		t.Errorf("spans before the start: %+v", got)
+	}
 	if got := h.Mix; got != (CommitmentMix{Binding: 1, Voluntary: 2, Out: 1}) {
 		t.Errorf("mix %+v", got)
 	}
@@ -171,6 +188,9 @@ func TestComputeHealth(t *testing.T) {
 		t.Fatalf("members %+v", h.Members)
 	}
 	a, b := h.Members[0], h.Members[1]
+	if a.Commitment != CommitmentBinding || b.Commitment != CommitmentBinding {
+		t.Errorf("commitments on the day: %s, %s; want binding (b's change came later)", a.Commitment, b.Commitment)
+	}
 	for name, c := range map[string]struct {
 		got      HealthPoint
 		num, den int

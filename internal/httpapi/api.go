@@ -39,7 +39,10 @@ type API struct {
 	// Opportunities answers where working together makes sense; the
 	// server sets it (its routes answer 503 without it).
 	Opportunities *opportunity.Engine
-	rt            *httpx.Router
+	// Reports writes the health reports' PDF and HTML (the web pages' own
+	// documents); the server sets it (the report answers 503 without it).
+	Reports HealthReporter
+	rt      *httpx.Router
 	huma          huma.API
 }
 

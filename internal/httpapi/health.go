@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/samspil/samspil"
@@ -12,6 +13,12 @@ import (
 type HealthSettingsOutput struct {
 	ETag string `header:"ETag"`
 	Body *samspil.HealthSettings
+}
+
+// HealthReporter writes a collaboration's health report of a period as
+// PDF or HTML in a language.
+type HealthReporter interface {
+	HealthReportDocument(ctx context.Context, actor *samspil.Actor, collabID string, from, to samspil.Date, lang string, pdf bool) ([]byte, error)
 }
 
 func (a *API) registerHealth() {
@@ -62,5 +69,57 @@ func (a *API) registerHealth() {
 				return nil, fail(ctx, err, "body")
 			}
 			return &HealthSettingsOutput{ETag: etag(s.Version), Body: s}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "get-health-report", Method: http.MethodGet, Path: "/collaborations/{id}/health/report", Tags: tags,
+		Summary: "A collaboration's health report of a period, for the directors' meeting",
+		Description: "The warnings on the last day and those that held in the period, every indicator over the period, the members " +
+			"and the forums: as PDF (Accept: application/pdf) or as the printable page (text/html), in Danish unless " +
+			"Accept-Language asks for English. The period defaults to the year up to today.",
+		Responses: map[string]*huma.Response{"200": {Description: "The report", Content: map[string]*huma.MediaType{
+			"application/pdf": {Schema: &huma.Schema{Type: "string", Format: "binary"}},
+			"text/html":       {Schema: &huma.Schema{Type: "string"}}}}}},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			IDPath
+			From           string `query:"from" format:"date" doc:"The first day (YYYY-MM-DD); defaults to a year before to"`
+			To             string `query:"to" format:"date" doc:"The last day (YYYY-MM-DD); defaults to today"`
+			Accept         string `header:"Accept" doc:"application/pdf or text/html"`
+			AcceptLanguage string `header:"Accept-Language" doc:"da (the default) or en"`
+		}) (*struct {
+			ContentType        string `header:"Content-Type"`
+			ContentDisposition string `header:"Content-Disposition"`
+			Body               []byte
+		}, error) {
+			from, err := (OnQuery{On: in.From}).day()
+			if err != nil {
+				return nil, fail(ctx, samspil.RenameFields(err, func(string) string { return "from" }), "query")
+			}
+			to, err := (OnQuery{On: in.To}).day()
+			if err != nil {
+				return nil, fail(ctx, samspil.RenameFields(err, func(string) string { return "to" }), "query")
+			}
+			pdf := !strings.Contains(in.Accept, "text/html")
+			if a.Reports == nil {
+				p := newProblem(http.StatusServiceUnavailable, "Reports are not available on this server.")
+				p.Code, p.RequestID = samspil.EINTERNAL, samspil.RequestID(ctx)
+				return nil, p
+			}
+			lang := "da"
+			if strings.HasPrefix(strings.TrimSpace(in.AcceptLanguage), "en") {
+				lang = "en"
+			}
+			b, err := a.Reports.HealthReportDocument(ctx, actor(ctx), in.ID, from, to, lang, pdf)
+			if err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			out := &struct {
+				ContentType        string `header:"Content-Type"`
+				ContentDisposition string `header:"Content-Disposition"`
+				Body               []byte
+			}{ContentType: "text/html; charset=utf-8", Body: b}
+			if pdf {
+				out.ContentType, out.ContentDisposition = "application/pdf", `inline; filename="sundhedsrapport.pdf"`
+			}
+			return out, nil
 		})
 }

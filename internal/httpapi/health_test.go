@@ -1,6 +1,7 @@
 package httpapi_test
 
 import (
+	"strings"
 	"testing"
 
 	"github.com/samspil/samspil"
@@ -50,16 +51,30 @@ func TestHealthAPI(t *testing.T) {
 		wantProblem(t, g.asVView.Do("GET", health+"?at=2016-13-01", nil), 422, "query.at")
 		wantProblem(t, g.asVView.Do("GET", health+"?at=2999-01-01", nil), 422, "query.at")
 
+		// The report, as PDF by default and as the printable page on request.
+		res := g.asVView.Do("GET", health+"/report?from=2016-01-01&to=2016-12-31", nil, "Accept", "application/pdf").Want(t, 200)
+		if res.Header.Get("Content-Type") != "application/pdf" || !strings.HasPrefix(string(res.Body), "%PDF-") {
+			t.Fatalf("report: %v %.10q", res.Header, res.Body)
+		}
+		res = g.asVView.Do("GET", health+"/report?to=2016-12-31", nil, "Accept", "text/html", "Accept-Language", "en").Want(t, 200)
+		if !strings.HasPrefix(res.Header.Get("Content-Type"), "text/html") || !strings.Contains(string(res.Body), "Health report: Silkeborg–Viborg") ||
+			!strings.Contains(string(res.Body), "The period 1 January 2016 to 31 December 2016") {
+			t.Fatalf("report page: %v\n%.3000s", res.Header, res.Body)
+		}
+		wantProblem(t, g.asVView.Do("GET", health+"/report?from=2017-01-01&to=2016-12-31", nil), 422, "query.from")
+		wantProblem(t, g.asVView.Do("GET", health+"/report?to=31-12-2016", nil), 422, "query.to")
+
 		// Only the members' people see it; to others it does not exist.
 		outsider := testkit.NewPerson(t, app.DB, "admin@odense.example", "0461", samspil.RoleAdmin)
 		asOut := app.Token(t, outsider.User.ID)
 		asOut.Do("GET", health, nil).Want(t, 404)
 		app.Anonymous(t).Do("GET", health, nil).Want(t, 404)
 		asOut.Do("GET", health+"/settings", nil).Want(t, 404)
+		asOut.Do("GET", health+"/report", nil).Want(t, 404)
 
 		// The thresholds: version 1 is the defaults.
 		var s samspil.HealthSettings
-		res := g.asSAdmin.Do("GET", health+"/settings", nil).Want(t, 200)
+		res = g.asSAdmin.Do("GET", health+"/settings", nil).Want(t, 200)
 		res.JSON(t, &s)
 		if res.Header.Get("ETag") != `"1"` || s.Thresholds != samspil.DefaultHealthThresholds() || s.Shared {
 			t.Fatalf("settings %+v %v", s, res.Header)

@@ -87,6 +87,7 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 		return nil, err
 	}
 	s.web = w
+	s.api.Reports = w
 	if sender != nil {
 		s.notices = &notify.Job{Store: db, Sender: sender, BaseURL: cfg.PublicURL, Horizons: cfg.Notices,
 			Texts: w.Text, Phrases: w.Say, Lang: web.DefaultLanguage}

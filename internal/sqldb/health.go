@@ -34,6 +34,23 @@ func (db *DB) CollaborationHealth(ctx context.Context, actor *samspil.Actor, col
 	return samspil.ComputeHealth(f, at, settings.Thresholds), nil
 }
 
+// HealthReport computes a collaboration's health report of a period.
+func (db *DB) HealthReport(ctx context.Context, actor *samspil.Actor, collabID string, from, to samspil.Date) (*samspil.HealthReport, error) {
+	from, to, err := samspil.ReportPeriod(from, to, samspil.Today(db.now()))
+	if err != nil {
+		return nil, err
+	}
+	c, settings, err := db.healthCollab(ctx, actor, collabID)
+	if err != nil {
+		return nil, err
+	}
+	f, err := db.healthFacts(ctx, c)
+	if err != nil {
+		return nil, err
+	}
+	return samspil.NewHealthReport(f, from, to, settings.Thresholds), nil
+}
+
 // healthCollab returns the collaboration and its health settings when the
 // actor may see its health, else "not found".
 func (db *DB) healthCollab(ctx context.Context, actor *samspil.Actor, collabID string) (*samspil.Collaboration, *samspil.HealthSettings, error) {

@@ -350,6 +350,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /collaborations/{id}/strategies":    "/collaborations/" + w.collab + "/strategies",
 		"GET /collaborations/{id}/action-items":  "/collaborations/" + w.collab + "/action-items",
 		"GET /collaborations/{id}/health":        "/collaborations/" + w.collab + "/health",
+		"GET /collaborations/{id}/health/report": "/collaborations/" + w.collab + "/health/report",
 
 		// Initiatives.
 		"GET /collaborations/{id}/prioritisation": "/collaborations/" + w.collab + "/prioritisation",

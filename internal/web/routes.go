@@ -133,6 +133,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /collaborations/{id}/action-items", samspil.PermPublic, w.actionItems)
 	page("GET /collaborations/{id}/health", samspil.PermPublic, w.health) // its members' people only; others get 404 (health.go)
 	page("POST /collaborations/{id}/health/settings", samspil.PermCollabManage, w.setHealthSettings)
+	page("GET /collaborations/{id}/health/report", samspil.PermPublic, w.healthReport) // a page, or a PDF (format=pdf or Accept: application/pdf)
 	page("POST /collaborations/{id}/action-items", samspil.PermActionItemWrite, w.createActionItem)
 	page("POST /action-items/{aid}", samspil.PermActionItemWrite, w.updateActionItem)
 
