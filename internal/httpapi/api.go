@@ -43,7 +43,7 @@ type API struct {
 	// documents); the server sets it (the report answers 503 without it).
 	Reports HealthReporter
 	rt      *httpx.Router
-	huma          huma.API
+	huma    huma.API
 }
 
 // Responder answers turned-away API requests with problem documents.

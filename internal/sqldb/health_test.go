@@ -126,4 +126,3 @@ func TestHealthStore(t *testing.T) {
 		}
 	})
 }
-
