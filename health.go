@@ -313,6 +313,87 @@ func (s *HealthSettings) Validate() error {
 	return RenameFields(s.Thresholds.Validate(), func(path string) string { return "thresholds." + path })
 }
 
+// Score is the share of the indicators with something to count that
+// raise no warning on the day: Num of Den indicators are fine.
+func (h *Health) Score() HealthPoint { return h.scoreAt(-1) }
+
+// scoreAt is the score at the i-th month end (the day asked when i < 0).
+func (h *Health) scoreAt(i int) HealthPoint {
+	p := HealthPoint{}
+	for _, s := range h.Series {
+		if len(s.Points) == 0 {
+			continue
+		}
+		x := s.Last()
+		if i >= 0 {
+			x = s.Points[i]
+		}
+		p.On = x.On
+		if x.Known || x.Warn {
+			p.Den++
+			if !x.Warn {
+				p.Num++
+			}
+		}
+	}
+	p.Known = p.Den > 0
+	if p.Known {
+		p.Value = p.Num * 100 / p.Den
+	}
+	p.Warn = p.Known && p.Num < p.Den
+	return p
+}
+
+// Scores returns the score at the last months month ends (fewer when the
+// collaboration is younger), the day asked last.
+func (h *Health) Scores(months int) []HealthPoint {
+	n := 0
+	if len(h.Series) > 0 {
+		n = len(h.Series[0].Points)
+	}
+	out := []HealthPoint{}
+	for i := max(n-months, 0); i < n; i++ {
+		out = append(out, h.scoreAt(i))
+	}
+	return out
+}
+
+// HealthSummary is one collaboration in an organisation's portfolio: its
+// score, the score over the last two years, its warnings, and how the
+// organisation does in it as a partner.
+type HealthSummary struct {
+	CollaborationID   string          `json:"collaboration_id"`
+	CollaborationName string          `json:"collaboration_name"`
+	Score             HealthPoint     `json:"score" doc:"Indicators without a warning (num) of those with something to count (den)"`
+	Scores            []HealthPoint   `json:"scores" doc:"The score at the last 24 month ends, the day asked last"`
+	Warnings          []HealthWarning `json:"warnings"`
+	Member            MemberHealth    `json:"member" doc:"The organisation as a partner in it"`
+}
+
+// PortfolioMonths is how many month ends a portfolio's lines show.
+const PortfolioMonths = 24
+
+// Summarize returns the collaboration's summary for the organisation.
+func (h *Health) Summarize(orgID string) HealthSummary {
+	s := HealthSummary{CollaborationID: h.CollaborationID, CollaborationName: h.CollaborationName, Score: h.Score(),
+		Scores: h.Scores(PortfolioMonths), Warnings: h.Warnings}
+	for _, m := range h.Members {
+		if m.OrganizationID == orgID {
+			s.Member = m
+		}
+	}
+	return s
+}
+
+// SortPortfolio orders summaries from the healthiest to the weakest: by
+// score, then by fewer warnings, then by name.
+func SortPortfolio(ss []HealthSummary) {
+	slices.SortStableFunc(ss, func(a, b HealthSummary) int {
+		return cmp.Or(cmp.Compare(b.Score.Value, a.Score.Value), cmp.Compare(len(a.Warnings), len(b.Warnings)),
+			strings.Compare(Fold(a.CollaborationName), Fold(b.CollaborationName)), strings.Compare(a.CollaborationID, b.CollaborationID))
+	})
+}
+
 // HealthReport is a collaboration's health over a period, for the
 // directors' meeting: the health on its first and last day, and the
 // warnings that held at some month end in it (or on its last day).
@@ -363,6 +444,10 @@ type HealthService interface {
 	// HealthReport computes the report of the period from..to (see
 	// ReportPeriod for the defaults).
 	HealthReport(ctx context.Context, actor *Actor, collabID string, from, to Date) (*HealthReport, error)
+	// OrganizationHealth summarises, healthiest first, the collaborations
+	// the organisation is a member of on day at (today when zero) whose
+	// health the actor sees: the organisation's own people see them all.
+	OrganizationHealth(ctx context.Context, actor *Actor, orgID string, at Date) ([]HealthSummary, error)
 	HealthSettings(ctx context.Context, actor *Actor, collabID string) (*HealthSettings, error)
 	SetHealthSettings(ctx context.Context, actor *Actor, collabID string, version int, in HealthSettings) (*HealthSettings, error)
 }

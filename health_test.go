@@ -271,3 +271,36 @@ func TestHealthThresholds(t *testing.T) {
 		t.Errorf("fields %v, want window_months and attendance", fields)
 	}
 }
+
+// TestHealthScore checks the score and the portfolio's order on the
+// story: on 2021-03-31 all 8 indicators have something to count and only
+// attendance raises no warning (b was expected at 3 meetings, fewer than
+// the default 4); at the end of February 2020 3 indicators count and the
+// ambitions warn.
+func TestHealthScore(t *testing.T) {
+	h := ComputeHealth(healthStory(), d("2021-03-31"), DefaultHealthThresholds())
+	if p := h.Score(); p.Num != 1 || p.Den != 8 || p.Value != 12 {
+		t.Errorf("score on the day %+v", p)
+	}
+	scores := h.Scores(24)
+	if len(scores) != 15 || scores[1].On != d("2020-02-29") {
+		t.Fatalf("scores %+v", scores)
+	}
+	// February 2020: commitment (x1 live, both binding), opt-in (1 of 1),
+	// ambitions (warns), meetings, attendance, decisions, action items and
+	// benefits have nothing to count: 2 of 3 fine.
+	if p := scores[1]; p.Num != 2 || p.Den != 3 {
+		t.Errorf("score at the end of February 2020 %+v", p)
+	}
+	early := ComputeHealth(healthStory(), d("2020-02-29"), DefaultHealthThresholds()).Summarize("b")
+	late := h.Summarize("b")
+	if late.Member.OrganizationID != "b" || late.Member.Attendance.Den != 3 {
+		t.Errorf("b as a partner %+v", late.Member)
+	}
+	early.CollaborationName, late.CollaborationName = "Å", "A"
+	ps := []HealthSummary{late, early}
+	SortPortfolio(ps)
+	if ps[0].CollaborationName != "Å" {
+		t.Errorf("the healthier is not first: %v, %v", ps[0].Score, ps[1].Score)
+	}
+}

@@ -122,4 +122,24 @@ func (a *API) registerHealth() {
 			}
 			return out, nil
 		})
+
+	register(a, huma.Operation{OperationID: "get-organization-health", Method: http.MethodGet, Path: "/organizations/{id}/collaboration-health",
+		Tags: tags, Summary: "The health of an organisation's collaborations, healthiest first",
+		Description: "For each collaboration the organisation is a member of on the day and whose health the caller sees: the share of " +
+			"its indicators without a warning, that share over the last 24 month ends, its warnings, and how the organisation does in " +
+			"it as a partner."},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			IDPath
+			At string `query:"at" format:"date" doc:"The day (YYYY-MM-DD); defaults to today"`
+		}) (*struct{ Body []samspil.HealthSummary }, error) {
+			at, err := (OnQuery{On: in.At}).day()
+			if err != nil {
+				return nil, fail(ctx, samspil.RenameFields(err, func(string) string { return "at" }), "query")
+			}
+			list, err := a.store.OrganizationHealth(ctx, actor(ctx), in.ID, at)
+			if err != nil {
+				return nil, fail(ctx, err, "query")
+			}
+			return &struct{ Body []samspil.HealthSummary }{list}, nil
+		})
 }

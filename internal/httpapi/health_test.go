@@ -72,6 +72,20 @@ func TestHealthAPI(t *testing.T) {
 		asOut.Do("GET", health+"/settings", nil).Want(t, 404)
 		asOut.Do("GET", health+"/report", nil).Want(t, 404)
 
+		// Silkeborg's portfolio: this collaboration, with Silkeborg as a
+		// partner; to the outsider, nothing.
+		var list []samspil.HealthSummary
+		g.asSAdmin.Do("GET", "/api/v1/organizations/0740/collaboration-health?at=2016-12-31", nil).Want(t, 200).JSON(t, &list)
+		if len(list) != 1 || list[0].CollaborationID != g.collab.ID || list[0].Member.OrganizationID != g.silkeborg.ID ||
+			list[0].Score.Den != 1 || list[0].Score.Num != 0 || len(list[0].Scores) != 24 {
+			t.Fatalf("portfolio %+v", list)
+		}
+		asOut.Do("GET", "/api/v1/organizations/0740/collaboration-health", nil).Want(t, 200).JSON(t, &list)
+		if len(list) != 0 {
+			t.Fatalf("the outsider's view of Silkeborg's portfolio: %+v", list)
+		}
+		wantProblem(t, g.asSAdmin.Do("GET", "/api/v1/organizations/0740/collaboration-health?at=2999-01-01", nil), 422, "query.at")
+
 		// The thresholds: version 1 is the defaults.
 		var s samspil.HealthSettings
 		res = g.asSAdmin.Do("GET", health+"/settings", nil).Want(t, 200)

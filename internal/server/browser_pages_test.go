@@ -110,6 +110,7 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		"GET /collaborations/{id}/ambitions":     ok("/collaborations/" + w.collab + "/ambitions"),
 		"GET /collaborations/{id}/health":        ok("/collaborations/" + w.collab + "/health?at=2018-10-31"),
 		"GET /collaborations/{id}/health/report": ok("/collaborations/" + w.collab + "/health/report?from=2017-11-01&to=2018-10-31"),
+		"GET /organizations/{id}/health":         ok("/organizations/" + s + "/health"),
 		"GET /collaborations/{id}/strategies":    ok("/collaborations/" + w.collab + "/strategies"),
 		"GET /collaborations/{id}/action-items":  ok("/collaborations/" + w.collab + "/action-items?show=all"),
 
@@ -356,6 +357,7 @@ func TestBrowserEveryPageAccessible(t *testing.T) {
 		"GET /collaborations/{id}/ambitions":     {"h2"},
 		"GET /collaborations/{id}/health":        {"ul.health-warnings li", "svg.health-line"},
 		"GET /collaborations/{id}/health/report": {"table.report-period tbody tr", "svg.health-line"},
+		"GET /organizations/{id}/health":         {"ol.portfolio > li", "svg.health-line"},
 		"GET /forums/{id}":                       {"table.meetings tbody tr"},
 		"GET /initiatives/new":                   {"fieldset#f-invite input:checked"},
 		"GET /organizations/{id}/opportunities":  {"ol.opportunity-list li .actions a", "svg.windows-chart", "table.window-members tbody tr", "table.harmonisation-tasks tbody tr"},

@@ -51,6 +51,53 @@ func (db *DB) HealthReport(ctx context.Context, actor *samspil.Actor, collabID s
 	return samspil.NewHealthReport(f, from, to, settings.Thresholds), nil
 }
 
+// OrganizationHealth summarises the collaborations the organisation is a
+// member of on day at whose health the actor sees, healthiest first.
+func (db *DB) OrganizationHealth(ctx context.Context, actor *samspil.Actor, orgID string, at samspil.Date) ([]samspil.HealthSummary, error) {
+	today := samspil.Today(db.now())
+	if at.IsZero() {
+		at = today
+	}
+	if at.After(today) {
+		return nil, samspil.ErrorAt(samspil.EINVALID, "at", "must not be in the future: health is read from what has happened")
+	}
+	org, err := db.FindOrganization(ctx, actor, orgID)
+	if err != nil {
+		return nil, err
+	}
+	out := []samspil.HealthSummary{}
+	f := samspil.CollaborationFilter{OrganizationID: org.ID, ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}}
+	for {
+		page, err := db.ListCollaborations(ctx, actor, f)
+		if err != nil {
+			return nil, err
+		}
+		for i := range page.Items {
+			c := &page.Items[i]
+			if c.MemberOn(org.ID, at) == nil {
+				continue
+			}
+			settings, err := healthSettings(ctx, db.read, c.ID)
+			if err != nil {
+				return nil, err
+			}
+			if !actor.MaySeeHealth(c, today, settings.Shared) {
+				continue
+			}
+			facts, err := db.healthFacts(ctx, c)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, samspil.ComputeHealth(facts, at, settings.Thresholds).Summarize(org.ID))
+		}
+		if f.Cursor = page.NextCursor; f.Cursor == "" {
+			break
+		}
+	}
+	samspil.SortPortfolio(out)
+	return out, nil
+}
+
 // healthCollab returns the collaboration and its health settings when the
 // actor may see its health, else "not found".
 func (db *DB) healthCollab(ctx context.Context, actor *samspil.Actor, collabID string) (*samspil.Collaboration, *samspil.HealthSettings, error) {

@@ -335,6 +335,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /organizations/{id}/import":         "/organizations/" + s + "/import",
 		"GET /organizations/{id}/calendar-feeds": "/organizations/" + s + "/calendar-feeds",
 		"GET /organizations/{id}/opportunities":  "/organizations/" + s + "/opportunities",
+		"GET /organizations/{id}/health":         "/organizations/" + s + "/health",
 		"GET /join/{secret}":                     "/join/" + w.joinSecret,
 		"GET /password-reset/{secret}":           "/password-reset/no-such-link",
 		"GET /systems/{id}":                      "/systems/" + w.system,

@@ -57,6 +57,24 @@ func TestHealthPages(t *testing.T) {
 			t.Error("an outsider is shown the link to the health panel")
 		}
 
+		// Silkeborg's portfolio: the Silkeborg–Viborg collaboration and the
+		// others Silkeborg is a member of, healthiest first, each with
+		// Silkeborg as a partner; an outsider sees none of them. On
+		// 2018-10-31 six indicators count or warn there (not opt-in and
+		// action items), and only the decisions are fine.
+		portfolio := "/organizations/" + testkit.Org(t, app.DB, testkit.Silkeborg).ID + "/health"
+		page = string(chief.Do("GET", portfolio+"?at=2018-10-31", nil).Want(t, 200).Body)
+		for _, want := range []string{"Samarbejdernes sundhed – Silkeborg Kommune", "Silkeborg–Viborg IT- og digitaliseringssamarbejde",
+			"Silkeborg Kommune som partner", "1 af 6 indikatorer uden advarsel"} {
+			if !strings.Contains(page, want) {
+				t.Errorf("the portfolio lacks %q", want)
+			}
+		}
+		if page = string(out.Do("GET", portfolio, nil).Want(t, 200).Body); strings.Contains(page, "Silkeborg–Viborg IT-") {
+			t.Error("an outsider sees Silkeborg's collaborations' health")
+		}
+		chief.Do("GET", portfolio+"?at=2999-01-01", nil).Want(t, 422)
+
 		// The thresholds: a bad value is shown at its field and changes
 		// nothing; a good one is kept.
 		form := url.Values{"version": {"1"}, "attendance": {"120"}, "min_meetings": {"4"}, "meetings_held": {"75"}, "actions_on_time": {"60"},
