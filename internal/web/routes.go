@@ -68,7 +68,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("POST /organizations/{id}/usages/{usage}/delete", samspil.PermLandscapeWrite, w.deleteUsage)
 	page("GET /organizations/{id}/deadlines", samspil.PermPublic, w.deadlines)
 	page("GET /organizations/{id}/opportunities", samspil.PermOpportunities, w.opportunities) // its own people only; others get 404 (opportunities.go)
-	page("GET /organizations/{id}/health", samspil.PermPublic, w.healthPortfolio)              // the collaborations whose health the reader sees (health_portfolio.go)
+	page("GET /organizations/{id}/health", samspil.PermPublic, w.healthPortfolio)             // the collaborations whose health the reader sees (health_portfolio.go)
 	page("GET /organizations/{id}/contracts/new", samspil.PermLandscapeWrite, w.newContractPage)
 	page("POST /organizations/{id}/contracts", samspil.PermLandscapeWrite, w.createContract)
 	page("GET /contracts/{id}", samspil.PermPublic, w.contractPage)
