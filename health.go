@@ -448,6 +448,9 @@ type HealthService interface {
 	// the organisation is a member of on day at (today when zero) whose
 	// health the actor sees: the organisation's own people see them all.
 	OrganizationHealth(ctx context.Context, actor *Actor, orgID string, at Date) ([]HealthSummary, error)
+	// CollaborationDifferences compares the organisations of the active
+	// members (CompareOrganisations).
+	CollaborationDifferences(ctx context.Context, actor *Actor, collabID string) (*OrgComparison, error)
 	HealthSettings(ctx context.Context, actor *Actor, collabID string) (*HealthSettings, error)
 	SetHealthSettings(ctx context.Context, actor *Actor, collabID string, version int, in HealthSettings) (*HealthSettings, error)
 }

@@ -2,23 +2,48 @@ package samspil
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
 
+// ManagementLevel is how high a person stands in their organisation's
+// hierarchy, so that the people a member sends to a forum can be compared
+// with the others'.
+type ManagementLevel string
+
+// Levels, from the top.
+const (
+	LevelDirector ManagementLevel = "director" // direktør: the chief executive or a sector director
+	LevelHead     ManagementLevel = "head"     // chef: head of a department or a function, e.g. the IT chief
+	LevelManager  ManagementLevel = "manager"  // leder: leads an office or a team
+	LevelStaff    ManagementLevel = "staff"    // medarbejder: consultant, project manager, specialist
+)
+
+// ManagementLevels lists the levels from the top.
+var ManagementLevels = []ManagementLevel{LevelDirector, LevelHead, LevelManager, LevelStaff}
+
+// Rank is the level's place from the top (0 for director), and -1 for
+// none.
+func (l ManagementLevel) Rank() int { return slices.Index(ManagementLevels, l) }
+
+func init() { RegisterEnum(ManagementLevels) }
+
 // Membership gives a user a role in an organisation.
 type Membership struct {
-	ID               string    `json:"id"`
-	UserID           string    `json:"user_id"`
-	OrganizationID   string    `json:"organization_id"`
-	Role             Role      `json:"role"`
-	UserDisplayName  string    `json:"user_display_name" readOnly:"true"`
-	UserEmail        string    `json:"user_email" readOnly:"true"`
-	OrganizationName string    `json:"organization_name" readOnly:"true"`
-	Version          int       `json:"version"`
-	CreatedAt        time.Time `json:"created_at"`
-	UpdatedAt        time.Time `json:"updated_at"`
+	ID               string          `json:"id"`
+	UserID           string          `json:"user_id"`
+	OrganizationID   string          `json:"organization_id"`
+	Role             Role            `json:"role"`
+	Position         string          `json:"position,omitempty" doc:"The person's title in the organisation, e.g. kommunaldirektør"`
+	Level            ManagementLevel `json:"level,omitempty" allowEmpty:"true" doc:"How high the person stands in the organisation's hierarchy"`
+	UserDisplayName  string          `json:"user_display_name" readOnly:"true"`
+	UserEmail        string          `json:"user_email" readOnly:"true"`
+	OrganizationName string          `json:"organization_name" readOnly:"true"`
+	Version          int             `json:"version"`
+	CreatedAt        time.Time       `json:"created_at"`
+	UpdatedAt        time.Time       `json:"updated_at"`
 }
 
 // MembershipInput gives a person who belongs to one of the
@@ -31,9 +56,36 @@ type MembershipInput struct {
 	Role           Role   `json:"role"`
 }
 
-// MembershipPatch changes a membership's role.
+// MembershipPatch changes a membership's role, the person's title and
+// level.
 type MembershipPatch struct {
-	Role *Role `json:"role,omitempty"`
+	Role     *Role            `json:"role,omitempty"`
+	Position *string          `json:"position,omitempty" maxLength:"200"`
+	Level    *ManagementLevel `json:"level,omitempty" allowEmpty:"true" doc:"Empty for not recorded"`
+}
+
+// Apply returns m with the patch applied.
+func (p MembershipPatch) Apply(m Membership) Membership {
+	setIf(&m.Role, p.Role)
+	setIf(&m.Position, p.Position)
+	setIf(&m.Level, p.Level)
+	return m
+}
+
+// Validate checks the patch's own fields.
+func (p *MembershipPatch) Validate() error {
+	var v Validation
+	if p.Role != nil {
+		v.OneOf("role", *p.Role)
+	}
+	if p.Position != nil {
+		*p.Position = strings.TrimSpace(*p.Position)
+		v.Check(utf8.RuneCountInString(*p.Position) <= 200, "position", "must be at most 200 characters")
+	}
+	if p.Level != nil && *p.Level != "" {
+		v.OneOf("level", *p.Level)
+	}
+	return v.Err()
 }
 
 // MembershipFilter selects memberships in a list.

@@ -33,6 +33,7 @@ type OrgUnit struct {
 	Kind           UnitKind  `json:"kind"`
 	Name           string    `json:"name"`
 	Depth          int       `json:"depth" doc:"0 for top-level units"`
+	IT             bool      `json:"it" doc:"The organisation's IT function sits here"`
 	Version        int       `json:"version"`
 	CreatedAt      time.Time `json:"created_at"`
 	UpdatedAt      time.Time `json:"updated_at"`
@@ -43,6 +44,7 @@ type OrgUnitInput struct {
 	ParentID string   `json:"parent_id,omitempty" doc:"Omit for a top-level unit"`
 	Kind     UnitKind `json:"kind"`
 	Name     string   `json:"name" minLength:"1" maxLength:"200"`
+	IT       bool     `json:"it,omitempty" doc:"The organisation's IT function sits here"`
 }
 
 // OrgUnitPatch changes a unit; nil fields stay as they are. An empty
@@ -51,6 +53,7 @@ type OrgUnitPatch struct {
 	ParentID *string   `json:"parent_id,omitempty" doc:"Empty string moves the unit to the top level"`
 	Kind     *UnitKind `json:"kind,omitempty"`
 	Name     *string   `json:"name,omitempty" maxLength:"200"`
+	IT       *bool     `json:"it,omitempty" doc:"The organisation's IT function sits here"`
 }
 
 // Apply returns u with the patch applied.
@@ -58,6 +61,7 @@ func (p OrgUnitPatch) Apply(u OrgUnit) OrgUnit {
 	setIf(&u.ParentID, p.ParentID)
 	setIf(&u.Kind, p.Kind)
 	setIf(&u.Name, p.Name)
+	setIf(&u.IT, p.IT)
 	u.Name = strings.TrimSpace(u.Name)
 	return u
 }

@@ -62,6 +62,7 @@ type Store interface {
 	samspil.OrganizationService
 	samspil.OrgUnitService
 	samspil.UserService
+	samspil.MembershipService
 	samspil.SystemService
 	samspil.UsageService
 	samspil.ContractService
@@ -79,6 +80,7 @@ type Store interface {
 type unit struct {
 	name     string
 	kind     samspil.UnitKind
+	it       bool // the IT function sits here
 	children []unit
 }
 
@@ -87,6 +89,8 @@ type person struct {
 	org         string
 	role        samspil.Role
 	login       bool // has the demo password; the others are people in the record only
+	position    string
+	level       samspil.ManagementLevel
 }
 
 // Silkeborg has no sector directors: one director's office over the
@@ -95,7 +99,7 @@ type person struct {
 var trees = map[string][]unit{
 	"0740": {
 		{name: "Direktionen", kind: samspil.UnitDirectorate, children: []unit{
-			{name: "Digitalisering og IT", kind: samspil.UnitDepartment, children: []unit{
+			{name: "Digitalisering og IT", kind: samspil.UnitDepartment, it: true, children: []unit{
 				{name: "IT-drift", kind: samspil.UnitOffice},
 				{name: "Digital udvikling", kind: samspil.UnitOffice, children: []unit{{name: "Data og analyse", kind: samspil.UnitTeam}}},
 			}},
@@ -106,7 +110,7 @@ var trees = map[string][]unit{
 	},
 	"0791": {
 		{name: "Direktørområde Økonomi og Personale", kind: samspil.UnitDirectorate, children: []unit{
-			{name: "IT og Digitalisering", kind: samspil.UnitDepartment, children: []unit{
+			{name: "IT og Digitalisering", kind: samspil.UnitDepartment, it: true, children: []unit{
 				{name: "IT-drift og support", kind: samspil.UnitOffice},
 				{name: "Digitaliseringsenheden", kind: samspil.UnitOffice},
 			}},
@@ -131,16 +135,16 @@ const (
 )
 
 var people = []person{
-	{SilkeborgChiefEmail, "Mette Lund (it-chef)", "0740", samspil.RoleAdmin, true},
-	{jonasEmail, "Jonas Holm (projektleder)", "0740", samspil.RoleEditor, true},
-	{ViewerEmail, "Anne Kjær (indkøbskonsulent)", "0740", samspil.RoleViewer, true},
-	{larsEmail, "Lars Dahl (kommunaldirektør)", "0740", samspil.RoleViewer, false},
-	{karenEmail, "Karen Bundgaard (chef for Økonomi og Personale)", "0740", samspil.RoleViewer, false},
-	{ViborgChiefEmail, "Peter Vinther (it-chef)", "0791", samspil.RoleAdmin, true},
-	{sofieEmail, "Sofie Bach (digitaliseringskonsulent)", "0791", samspil.RoleEditor, true},
-	{hanneEmail, "Hanne Skov (kommunaldirektør)", "0791", samspil.RoleViewer, false},
-	{torbenEmail, "Torben Riis (direktør for Økonomi og Personale)", "0791", samspil.RoleViewer, false},
-	{rikkeEmail, "Rikke Mørch (it-direktør)", "0751", samspil.RoleAdmin, false},
+	{SilkeborgChiefEmail, "Mette Lund (it-chef)", "0740", samspil.RoleAdmin, true, "IT-chef", samspil.LevelHead},
+	{jonasEmail, "Jonas Holm (projektleder)", "0740", samspil.RoleEditor, true, "Projektleder", samspil.LevelStaff},
+	{ViewerEmail, "Anne Kjær (indkøbskonsulent)", "0740", samspil.RoleViewer, true, "Indkøbskonsulent", samspil.LevelStaff},
+	{larsEmail, "Lars Dahl (kommunaldirektør)", "0740", samspil.RoleViewer, false, "Kommunaldirektør", samspil.LevelDirector},
+	{karenEmail, "Karen Bundgaard (chef for Økonomi og Personale)", "0740", samspil.RoleViewer, false, "Chef for Økonomi og Personale", samspil.LevelHead},
+	{ViborgChiefEmail, "Peter Vinther (it-chef)", "0791", samspil.RoleAdmin, true, "IT-chef", samspil.LevelHead},
+	{sofieEmail, "Sofie Bach (digitaliseringskonsulent)", "0791", samspil.RoleEditor, true, "Digitaliseringskonsulent", samspil.LevelStaff},
+	{hanneEmail, "Hanne Skov (kommunaldirektør)", "0791", samspil.RoleViewer, false, "Kommunaldirektør", samspil.LevelDirector},
+	{torbenEmail, "Torben Riis (direktør for Økonomi og Personale)", "0791", samspil.RoleViewer, false, "Direktør for Økonomi og Personale", samspil.LevelDirector},
+	{rikkeEmail, "Rikke Mørch (it-direktør)", "0751", samspil.RoleAdmin, false, "IT-direktør", samspil.LevelDirector},
 }
 
 // Ensure creates the demo unless it exists, with today's date as the
@@ -170,8 +174,16 @@ func EnsureAt(ctx context.Context, store Store, now time.Time) (bool, error) {
 		if p.login {
 			in.Password = Password
 		}
-		if _, err := store.CreateUser(ctx, sys, in); err != nil {
+		u, err := store.CreateUser(ctx, sys, in)
+		if err != nil {
 			return false, fmt.Errorf("create %s: %w", p.email, err)
+		}
+		if len(u.Memberships) != 1 {
+			return false, fmt.Errorf("%s has %d memberships", p.email, len(u.Memberships))
+		}
+		if _, err := store.UpdateMembership(ctx, sys, u.Memberships[0].ID, u.Memberships[0].Version,
+			samspil.MembershipPatch{Position: &p.position, Level: &p.level}); err != nil {
+			return false, fmt.Errorf("the title of %s: %w", p.email, err)
 		}
 	}
 	for code, units := range trees {
@@ -191,7 +203,7 @@ func EnsureAt(ctx context.Context, store Store, now time.Time) (bool, error) {
 
 func createUnits(ctx context.Context, store Store, actor *samspil.Actor, org, parent string, units []unit) error {
 	for _, u := range units {
-		created, err := store.CreateUnit(ctx, actor, org, samspil.OrgUnitInput{ParentID: parent, Kind: u.kind, Name: u.name})
+		created, err := store.CreateUnit(ctx, actor, org, samspil.OrgUnitInput{ParentID: parent, Kind: u.kind, Name: u.name, IT: u.it})
 		if err != nil {
 			return fmt.Errorf("create unit %s: %w", u.name, err)
 		}

@@ -569,6 +569,25 @@ func checkHealth(t *testing.T, db *sqldb.DB) {
 			}
 		}
 	}
+	// The organisations side by side: Viborg's sector directors against
+	// Silkeborg's one board, and IT under each.
+	diff, err := db.CollaborationDifferences(ctx, viewer, c.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(diff.Members) != 2 || diff.Members[0].Structure != samspil.StructureOneBoard || diff.Members[1].Structure != samspil.StructureSectorDirectors ||
+		diff.Members[1].Directorates != 4 || strings.Join(diff.Members[0].IT, " < ") != "Digitalisering og IT < Direktionen" ||
+		strings.Join(diff.Members[1].IT, " < ") != "IT og Digitalisering < Direktørområde Økonomi og Personale" {
+		t.Errorf("members side by side %+v", diff.Members)
+	}
+	if len(diff.Warnings) != 1 || diff.Warnings[0].String() != "Sector directors at Viborg Kommune, one board of directors at Silkeborg Kommune: "+
+		"a joint decision may need several directors on one side and one board on the other" {
+		t.Errorf("differences' warnings %v", diff.Warnings)
+	}
+	if len(diff.Forums) != 1 || diff.Forums[0].Highest[diff.Members[0].OrganizationID] != samspil.LevelHead {
+		t.Errorf("forums today %+v", diff.Forums)
+	}
+
 	h := at(samspil.NewDate(2018, 10, 31))
 	for _, w := range h.Warnings {
 		if w.Indicator == samspil.IndicatorAttendance && w.OrganizationID != "" && !strings.HasPrefix(w.Text.String(), "Viborg Kommune attended ") {

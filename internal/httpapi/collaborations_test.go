@@ -185,6 +185,7 @@ func TestCollaborationRoutesCrossCollaboration(t *testing.T) {
 			{"GET", base + "/health", nil},
 			{"GET", base + "/health/settings", nil},
 			{"GET", base + "/health/report", nil},
+			{"GET", base + "/differences", nil},
 			{"PUT", base + "/health/settings", map[string]any{"thresholds": samspil.DefaultHealthThresholds(), "shared": true}},
 			{"POST", base + "/documents", map[string]any{"kind": "other", "title": "X", "url": "https://example.org"}},
 			{"POST", base + "/documents/files?kind=other&title=X&file_name=x.txt", "x"},

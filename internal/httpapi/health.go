@@ -142,4 +142,17 @@ func (a *API) registerHealth() {
 			}
 			return &struct{ Body []samspil.HealthSummary }{list}, nil
 		})
+
+	register(a, huma.Operation{OperationID: "get-differences", Method: http.MethodGet, Path: "/collaborations/{id}/differences", Tags: tags,
+		Summary: "The members' organisations side by side",
+		Description: "Each active member's top level (sector directors or one board of directors), where its IT function sits, its size " +
+			"and whom it sends to each active forum at which level, with warnings where they differ in ways that make joint decisions " +
+			"hard. Seen by those who see the collaboration's health."},
+		samspil.PermPublic, func(ctx context.Context, in *IDPath) (*struct{ Body *samspil.OrgComparison }, error) {
+			c, err := a.store.CollaborationDifferences(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			return &struct{ Body *samspil.OrgComparison }{c}, nil
+		})
 }

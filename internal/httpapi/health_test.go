@@ -64,6 +64,13 @@ func TestHealthAPI(t *testing.T) {
 		wantProblem(t, g.asVView.Do("GET", health+"/report?from=2017-01-01&to=2016-12-31", nil), 422, "query.from")
 		wantProblem(t, g.asVView.Do("GET", health+"/report?to=31-12-2016", nil), 422, "query.to")
 
+		// The members side by side.
+		var diff samspil.OrgComparison
+		g.asVView.Do("GET", g.base+"/differences", nil).Want(t, 200).JSON(t, &diff)
+		if len(diff.Members) != 3 || diff.Members[0].Structure != samspil.StructureUnknown || len(diff.Warnings) != 0 {
+			t.Fatalf("differences %+v", diff)
+		}
+
 		// Only the members' people see it; to others it does not exist.
 		outsider := testkit.NewPerson(t, app.DB, "admin@odense.example", "0461", samspil.RoleAdmin)
 		asOut := app.Token(t, outsider.User.ID)
@@ -71,6 +78,7 @@ func TestHealthAPI(t *testing.T) {
 		app.Anonymous(t).Do("GET", health, nil).Want(t, 404)
 		asOut.Do("GET", health+"/settings", nil).Want(t, 404)
 		asOut.Do("GET", health+"/report", nil).Want(t, 404)
+		asOut.Do("GET", g.base+"/differences", nil).Want(t, 404)
 
 		// Silkeborg's portfolio: this collaboration, with Silkeborg as a
 		// partner; to the outsider, nothing.

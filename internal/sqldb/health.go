@@ -98,6 +98,53 @@ func (db *DB) OrganizationHealth(ctx context.Context, actor *samspil.Actor, orgI
 	return out, nil
 }
 
+// CollaborationDifferences compares the organisations of the
+// collaboration's active members: their top level, where IT sits, their
+// size and whom they send to each active forum. Who sees the health sees
+// it.
+func (db *DB) CollaborationDifferences(ctx context.Context, actor *samspil.Actor, collabID string) (*samspil.OrgComparison, error) {
+	c, _, err := db.healthCollab(ctx, actor, collabID)
+	if err != nil {
+		return nil, err
+	}
+	today := samspil.Today(db.now())
+	var profiles []samspil.OrgProfile
+	seen := map[string]bool{}
+	for _, m := range c.Members {
+		if !m.ActiveOn(today) || seen[m.OrganizationID] {
+			continue
+		}
+		seen[m.OrganizationID] = true
+		p := samspil.OrgProfile{OrganizationID: m.OrganizationID, OrganizationName: m.OrganizationName, People: map[string]samspil.Representative{}}
+		if org, err := db.FindOrganization(ctx, actor, m.OrganizationID); err == nil {
+			p.Population = org.Inhabitants()
+		} else if samspil.ErrorCode(err) != samspil.ENOTFOUND {
+			return nil, err
+		}
+		if p.Units, err = orgTree(ctx, db.read, m.OrganizationID); err != nil {
+			return nil, err
+		}
+		err := eachRow(ctx, db.read, `SELECT m.user_id, u.display_name, m.position, m.level FROM memberships m JOIN users u ON u.id = m.user_id
+			WHERE m.organization_id = $1`, []any{m.OrganizationID}, func(r rowScanner) error {
+			var rep samspil.Representative
+			if err := r.Scan(&rep.UserID, &rep.Name, &rep.Position, &rep.Level); err != nil {
+				return err
+			}
+			p.People[rep.UserID] = rep
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+		profiles = append(profiles, p)
+	}
+	forums, err := db.ListForums(ctx, actor, c.ID)
+	if err != nil {
+		return nil, err
+	}
+	return samspil.CompareOrganisations(c.ID, profiles, forums), nil
+}
+
 // healthCollab returns the collaboration and its health settings when the
 // actor may see its health, else "not found".
 func (db *DB) healthCollab(ctx context.Context, actor *samspil.Actor, collabID string) (*samspil.Collaboration, *samspil.HealthSettings, error) {

@@ -11,13 +11,14 @@ import (
 
 var _ samspil.MembershipService = (*DB)(nil)
 
-const membershipSelect = `SELECT m.id, m.user_id, m.organization_id, m.role, u.display_name, u.email, o.name, m.version, m.created_at, m.updated_at
+const membershipSelect = `SELECT m.id, m.user_id, m.organization_id, m.role, m.position, m.level, u.display_name, u.email, o.name, m.version, m.created_at, m.updated_at
 	FROM memberships m JOIN users u ON u.id = m.user_id JOIN organizations o ON o.id = m.organization_id`
 
 func scanMembership(r rowScanner) (samspil.Membership, error) {
 	var m samspil.Membership
 	var created, updated dbTime
-	err := r.Scan(&m.ID, &m.UserID, &m.OrganizationID, &m.Role, &m.UserDisplayName, &m.UserEmail, &m.OrganizationName, &m.Version, &created, &updated)
+	err := r.Scan(&m.ID, &m.UserID, &m.OrganizationID, &m.Role, &m.Position, &m.Level, &m.UserDisplayName, &m.UserEmail, &m.OrganizationName,
+		&m.Version, &created, &updated)
 	m.CreatedAt, m.UpdatedAt = created.T, updated.T
 	return m, err
 }
@@ -217,7 +218,7 @@ func (tx *Tx) checkNotLastAdmin(m *samspil.Membership) error {
 	return nil
 }
 
-// UpdateMembership changes a member's role.
+// UpdateMembership changes a member's role, title and level.
 func (db *DB) UpdateMembership(ctx context.Context, actor *samspil.Actor, id string, version int, p samspil.MembershipPatch) (*samspil.Membership, error) {
 	var after samspil.Membership
 	err := db.update(ctx, actor, func(tx *Tx) error {
@@ -225,23 +226,21 @@ func (db *DB) UpdateMembership(ctx context.Context, actor *samspil.Actor, id str
 		if err != nil {
 			return err
 		}
-		after = *before
+		if err := p.Validate(); err != nil {
+			return err
+		}
+		after = p.Apply(*before)
 		if p.Role != nil {
-			var v samspil.Validation
-			v.OneOf("role", *p.Role)
-			if err := v.Err(); err != nil {
-				return err
-			}
 			if *p.Role != samspil.RoleAdmin {
 				if err := tx.checkNotLastAdmin(before); err != nil {
 					return err
 				}
 			}
-			after.Role = *p.Role
 		}
 		after.Version, after.UpdatedAt = before.Version+1, tx.now
-		if err := tx.execVersioned("memberships", "membership", after.ID, before.Version, `UPDATE memberships SET role = $1, version = $2, updated_at = $3 WHERE id = $4 AND version = $5`,
-			string(after.Role), after.Version, tx.now, after.ID, before.Version); err != nil {
+		if err := tx.execVersioned("memberships", "membership", after.ID, before.Version, `UPDATE memberships SET role = $1, position = $2, level = $3,
+			version = $4, updated_at = $5 WHERE id = $6 AND version = $7`,
+			string(after.Role), after.Position, string(after.Level), after.Version, tx.now, after.ID, before.Version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: after.OrganizationID, Action: "membership.update", ObjectType: "membership", ObjectID: after.ID, Before: before, After: after})

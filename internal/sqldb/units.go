@@ -9,13 +9,13 @@ import (
 
 var _ samspil.OrgUnitService = (*DB)(nil)
 
-const unitColumns = `id, organization_id, parent_id, kind, name, version, created_at, updated_at`
+const unitColumns = `id, organization_id, parent_id, kind, name, it, version, created_at, updated_at`
 
 func scanUnit(r rowScanner) (samspil.OrgUnit, error) {
 	var u samspil.OrgUnit
 	var parent *string
 	var created, updated dbTime
-	err := r.Scan(&u.ID, &u.OrganizationID, &parent, &u.Kind, &u.Name, &u.Version, &created, &updated)
+	err := r.Scan(&u.ID, &u.OrganizationID, &parent, &u.Kind, &u.Name, &u.IT, &u.Version, &created, &updated)
 	u.ParentID, u.CreatedAt, u.UpdatedAt = deref(parent), created.T, updated.T
 	return u, err
 }
@@ -114,7 +114,7 @@ func (db *DB) CreateUnit(ctx context.Context, actor *samspil.Actor, orgID string
 		if err != nil {
 			return err
 		}
-		u = samspil.OrgUnitPatch{ParentID: &in.ParentID, Kind: &in.Kind, Name: &in.Name}.Apply(samspil.OrgUnit{})
+		u = samspil.OrgUnitPatch{ParentID: &in.ParentID, Kind: &in.Kind, Name: &in.Name, IT: &in.IT}.Apply(samspil.OrgUnit{})
 		u.OrganizationID = org.ID
 		if err := u.Validate(); err != nil {
 			return err
@@ -128,8 +128,8 @@ func (db *DB) CreateUnit(ctx context.Context, actor *samspil.Actor, orgID string
 		}
 		u.ID, u.Version, u.CreatedAt, u.UpdatedAt = newID(), 1, tx.now, tx.now
 		u.Depth = depthUnder(tree, u.ParentID)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO org_units (id, organization_id, parent_id, kind, name, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $6)`, u.ID, u.OrganizationID, nullString(u.ParentID), string(u.Kind), u.Name, tx.now); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO org_units (id, organization_id, parent_id, kind, name, it, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)`, u.ID, u.OrganizationID, nullString(u.ParentID), string(u.Kind), u.Name, u.IT, tx.now); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: org.ID, Action: "unit.create", ObjectType: "unit", ObjectID: u.ID, After: u})
@@ -195,8 +195,9 @@ func (db *DB) UpdateUnit(ctx context.Context, actor *samspil.Actor, orgID, unitI
 		}
 		after.Version, after.UpdatedAt = before.Version+1, tx.now
 		after.Depth = depthUnder(tree, after.ParentID)
-		if err := tx.execVersioned("org_units", "unit", after.ID, before.Version, `UPDATE org_units SET parent_id = $1, kind = $2, name = $3, version = $4, updated_at = $5 WHERE id = $6 AND version = $7`,
-			nullString(after.ParentID), string(after.Kind), after.Name, after.Version, tx.now, after.ID, before.Version); err != nil {
+		if err := tx.execVersioned("org_units", "unit", after.ID, before.Version, `UPDATE org_units SET parent_id = $1, kind = $2, name = $3, it = $4,
+			version = $5, updated_at = $6 WHERE id = $7 AND version = $8`,
+			nullString(after.ParentID), string(after.Kind), after.Name, after.IT, after.Version, tx.now, after.ID, before.Version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: after.OrganizationID, Action: "unit.update", ObjectType: "unit", ObjectID: after.ID, Before: before, After: after})

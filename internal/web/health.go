@@ -46,6 +46,8 @@ type healthData struct {
 	AtError    string
 	Indicators []healthIndicatorView
 	Manages    bool
+	Diff       *samspil.OrgComparison
+	DiffRows   []diffRow
 	Settings   *samspil.HealthSettings
 	Fields     []healthSettingField
 	SettingErr string
@@ -91,6 +93,11 @@ func (w *Web) showHealth(rw http.ResponseWriter, r *http.Request, status int, po
 		return
 	}
 	d.Manages = actor.MaySetHealthThresholds(c, today)
+	if d.Diff, err = w.store.CollaborationDifferences(ctx, actor, c.ID); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d.DiffRows = w.diffRows(v.Lang, d.Diff)
 	d.Indicators = w.healthIndicators(v.Lang, d.H)
 	d.Fields = healthFields(d.Settings.Thresholds, posted)
 	if formErr != nil {
@@ -216,4 +223,53 @@ func (w *Web) setHealthSettings(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	http.Redirect(rw, r, "/collaborations/"+r.PathValue("id")+"/health?done=health_settings", http.StatusSeeOther)
+}
+
+// diffRow is one line of the members side by side: what is compared, and
+// its value for each member in the order of the comparison's members.
+type diffRow struct {
+	Label  string
+	Values []string
+}
+
+// diffRows lays out the members' organisations side by side.
+func (w *Web) diffRows(lang string, c *samspil.OrgComparison) []diffRow {
+	t := func(key string, args ...any) string { return w.cat.text(lang, key, args...) }
+	rows := []diffRow{{Label: t("differences.structure")}, {Label: t("differences.it")}, {Label: t("differences.population")}}
+	for _, m := range c.Members {
+		structure := t("structure." + string(m.Structure))
+		if m.Structure == samspil.StructureSectorDirectors {
+			structure = t("differences.directorates", structure, m.Directorates)
+		}
+		it := t("differences.not_recorded")
+		if len(m.IT) > 0 {
+			it = strings.Join(m.IT, " → ")
+		}
+		pop := "–"
+		if m.Population > 0 {
+			pop = thousands(m.Population, lang)
+		}
+		rows[0].Values = append(rows[0].Values, structure)
+		rows[1].Values = append(rows[1].Values, it)
+		rows[2].Values = append(rows[2].Values, pop)
+	}
+	for _, f := range c.Forums {
+		row := diffRow{Label: t("differences.forum", f.ForumName, t("forum_level."+string(f.Level)))}
+		for _, m := range c.Members {
+			var names []string
+			for _, r := range f.Seats[m.OrganizationID] {
+				name := r.Name
+				if r.Level != "" {
+					name += " – " + t("term."+string(r.Level))
+				}
+				names = append(names, name)
+			}
+			if len(names) == 0 {
+				names = []string{t("differences.no_seat")}
+			}
+			row.Values = append(row.Values, strings.Join(names, "; "))
+		}
+		rows = append(rows, row)
+	}
+	return rows
 }

@@ -34,7 +34,9 @@ func TestHealthPages(t *testing.T) {
 
 		page := string(chief.Do("GET", health+"?at=2018-10-31", nil).Want(t, 200).Body)
 		for _, want := range []string{"Samarbejdets sundhed den 31. oktober 2018", "Fælles direktionsmøde holdt 1 af 4 planlagte møder de seneste 12 måneder",
-			`<svg class="health-line"`, "Tærskler for advarsler"} {
+			`<svg class="health-line"`, "Tærskler for advarsler", "Organisatoriske forskelle", "Sektordirektører (4 direktørområder)",
+			"Digitalisering og IT → Direktionen", "Peter Vinther (it-chef) – chef",
+			"Sektordirektører i Viborg Kommune, én samlet direktion i Silkeborg Kommune"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the panel lacks %q", want)
 			}
@@ -117,5 +119,47 @@ func TestHealthPages(t *testing.T) {
 		})
 		chief.Do("GET", health+"/report?from=2018-11-01&to=2018-10-31", nil).Want(t, 422)
 		chief.Do("GET", health+"/report?to=2999-01-01", nil).Want(t, 422)
+	})
+}
+
+// TestPositionsAndITUnit records a person's title and level on the people
+// page and marks where IT sits in the units, as the organisational
+// differences read them; a level that is none is refused and changes
+// nothing.
+func TestPositionsAndITUnit(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		admin := testkit.NewPerson(t, app.DB, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		chief := testkit.NewPerson(t, app.DB, "chief@silkeborg.example", testkit.Silkeborg, samspil.RoleViewer)
+		org := testkit.Org(t, app.DB, testkit.Silkeborg)
+		b := app.Browser(t)
+		b.Login(admin.User.Email, testkit.Password).Want(t, 303)
+		people := "/organizations/" + org.ID + "/people"
+		page := string(b.Do("GET", people, nil).Want(t, 200).Body)
+		m := chief.User.Memberships[0]
+		if !strings.Contains(page, `action="`+people+`/`+m.ID+`/position"`) {
+			t.Fatal("no title form on the people page")
+		}
+		bad := url.Values{"version": {"1"}, "position": {"IT-chef"}, "level": {"boss"}}
+		b.Do("POST", people+"/"+m.ID+"/position", bad).Want(t, 422)
+		b.Do("POST", people+"/"+m.ID+"/position", url.Values{"version": {"1"}, "position": {" IT-chef "}, "level": {"head"}}).Want(t, 303)
+		got, err := app.DB.FindMembership(ctx, testkit.System, m.ID)
+		if err != nil || got.Position != "IT-chef" || got.Level != samspil.LevelHead || got.Version != 2 {
+			t.Fatalf("membership %+v %v", got, err)
+		}
+		if page = string(b.Do("GET", people, nil).Want(t, 200).Body); !strings.Contains(page, `<option value="head" selected>chef</option>`) {
+			t.Error("the level is not shown selected")
+		}
+
+		b.Do("POST", "/organizations/"+org.ID+"/units", url.Values{"name": {"Digitalisering"}, "kind": {"department"}, "it": {"1"}}).Want(t, 303)
+		units, err := app.DB.ListUnits(ctx, testkit.System, org.ID, samspil.ListOptions{})
+		if err != nil || len(units.Items) != 1 || !units.Items[0].IT {
+			t.Fatalf("units %+v %v", units, err)
+		}
+		b.Do("POST", "/organizations/"+org.ID+"/units/"+units.Items[0].ID, url.Values{"version": {"1"}, "name": {"Digitalisering"},
+			"kind": {"department"}}).Want(t, 303)
+		if units, _ = app.DB.ListUnits(ctx, testkit.System, org.ID, samspil.ListOptions{}); units.Items[0].IT {
+			t.Error("unticking IT kept it")
+		}
 	})
 }

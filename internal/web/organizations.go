@@ -185,7 +185,8 @@ func (w *Web) createUnit(rw http.ResponseWriter, r *http.Request) {
 	if !w.parseForm(rw, r) {
 		return
 	}
-	in := samspil.OrgUnitInput{Name: r.PostFormValue("name"), Kind: samspil.UnitKind(r.PostFormValue("kind")), ParentID: r.PostFormValue("parent_id")}
+	in := samspil.OrgUnitInput{Name: r.PostFormValue("name"), Kind: samspil.UnitKind(r.PostFormValue("kind")), ParentID: r.PostFormValue("parent_id"),
+		IT: r.PostFormValue("it") == "1"}
 	u, err := w.store.CreateUnit(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)
 	if err != nil {
 		if samspil.ErrorCode(err) == samspil.EINVALID {
@@ -203,8 +204,9 @@ func (w *Web) updateUnit(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	name, kind, parent := r.PostFormValue("name"), samspil.UnitKind(r.PostFormValue("kind")), r.PostFormValue("parent_id")
+	it := r.PostFormValue("it") == "1"
 	u, err := w.store.UpdateUnit(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("unit"), formVersion(r),
-		samspil.OrgUnitPatch{Name: &name, Kind: &kind, ParentID: &parent})
+		samspil.OrgUnitPatch{Name: &name, Kind: &kind, ParentID: &parent, IT: &it})
 	if err != nil {
 		if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ESTALE {
 			w.showOrganization(rw, r, httpx.Status(err), err, samspil.OrgUnitInput{})

@@ -23,6 +23,7 @@ type peopleData struct {
 	People      []personRow
 	CanManage   bool
 	Roles       []samspil.Role
+	Levels      []samspil.ManagementLevel
 	Form        peopleForm                 // the form that failed, or the defaults
 	Invitations []samspil.PersonInvitation // open invitations, for administrators
 	NewLink     string                     // the link of an invitation just made, shown once
@@ -60,7 +61,7 @@ func (w *Web) showPeople(rw http.ResponseWriter, r *http.Request, status int, fo
 		w.fail(rw, r, err)
 		return
 	}
-	d.Org, d.CanManage, d.Roles = org, actor.Can(samspil.PermPeopleManage, org.ID), samspil.Roles
+	d.Org, d.CanManage, d.Roles, d.Levels = org, actor.Can(samspil.PermPeopleManage, org.ID), samspil.Roles, samspil.ManagementLevels
 	if d.CanManage {
 		invs, err := allPages(func(cursor string) (*samspil.Page[samspil.PersonInvitation], error) {
 			return w.store.ListPersonInvitations(ctx, actor, org.ID, samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize})
@@ -184,6 +185,17 @@ func (w *Web) changeRole(rw http.ResponseWriter, r *http.Request) {
 	_, err := w.store.UpdateMembership(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("membership"), formVersion(r),
 		samspil.MembershipPatch{Role: &role})
 	w.afterPeopleChange(rw, r, err, "role_changed")
+}
+
+// setPosition records a member's title and level in the organisation.
+func (w *Web) setPosition(rw http.ResponseWriter, r *http.Request) {
+	if !w.parseForm(rw, r) {
+		return
+	}
+	position, level := r.PostFormValue("position"), samspil.ManagementLevel(r.PostFormValue("level"))
+	_, err := w.store.UpdateMembership(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("membership"), formVersion(r),
+		samspil.MembershipPatch{Position: &position, Level: &level})
+	w.afterPeopleChange(rw, r, err, "position_changed")
 }
 
 func (w *Web) removePerson(rw http.ResponseWriter, r *http.Request) {

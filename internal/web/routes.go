@@ -39,6 +39,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /organizations/{id}/people", samspil.PermPeopleRead, w.people)
 	page("POST /organizations/{id}/people", samspil.PermPeopleManage, w.addPerson)
 	page("POST /organizations/{id}/people/{membership}/role", samspil.PermPeopleManage, w.changeRole)
+	page("POST /organizations/{id}/people/{membership}/position", samspil.PermPeopleManage, w.setPosition)
 	page("POST /organizations/{id}/people/{membership}/remove", samspil.PermPeopleManage, w.removePerson)
 	page("POST /organizations/{id}/people/{membership}/account", samspil.PermPeopleManage, w.setDisabled)
 
