@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -457,7 +459,8 @@ type HealthService interface {
 
 // ComputeHealth computes the health of the collaboration on day at from
 // its history, with thresholds th: the series from the end of the start
-// month to at, and the warnings, members and forums on at.
+// month to at, and the warnings, members and forums on at. It orders the
+// facts' initiatives' gates by day.
 func ComputeHealth(f *HealthFacts, at Date, th HealthThresholds) *Health {
 	hc := newHealthCalc(f, th)
 	h := &Health{CollaborationID: f.Collaboration.ID, CollaborationName: f.Collaboration.Name, At: at, Thresholds: th,
@@ -479,8 +482,8 @@ func ComputeHealth(f *HealthFacts, at Date, th HealthThresholds) *Health {
 	days = append(days, at)
 	open := map[string]int{} // warning key -> its current run in h.Spans
 	var last *healthDay
-	for _, d := range days {
-		day := hc.on(d)
+	for k, d := range days {
+		day := hc.on(d, k == len(days)-1)
 		for i, p := range day.points {
 			h.Series[i].Points = append(h.Series[i].Points, p)
 		}
@@ -520,38 +523,120 @@ type healthDay struct {
 	areas    []AreaAlignment
 }
 
-// healthCalc holds the facts in the orders the calculation reads them.
+// healthCalc holds the facts in the orders the calculation reads them:
+// meetings, decisions and action items by day, so that a day's window is
+// found by binary search; each meeting's organisations and whether they
+// came, counted once; each initiative's gates and each participation's
+// events oldest first, with the first day an organisation took part.
 type healthCalc struct {
 	f         *HealthFacts
 	th        HealthThresholds
 	orgNames  map[string]string
 	forumByID map[string]*Forum
+	meetings  []healthMeetingDay // by day
+	decisions []*Decision        // by day
+	actions   []*ActionItem      // with a due day, not cancelled, by due day
 	// per initiative, its participations' events oldest first
 	events map[string]map[string][]ParticipationEvent
+	// the members by index (orgIdx), and per initiative (by its index in
+	// the facts): the first day each member took part (zero for never),
+	// whether each was a member on the day of the proposal, and whether
+	// its owner was; per member its initiatives, newest first
+	orgIdx     map[string]int
+	first      [][]Date
+	asked      [][]bool
+	ownerAsked []bool
+	byOwner    [][]int
 	// realisations of each benefit, oldest first
 	benefits []Benefit
+	// the last alignment computed, for the same declarations and members
+	alignKey string
+	align    Alignment
+}
+
+// healthMeetingDay is a meeting with its organisations counted once.
+type healthMeetingDay struct {
+	*HealthMeeting
+	orgs []orgPresence
+}
+
+// orgPresence is whether an organisation expected at a meeting came.
+type orgPresence struct {
+	org     string
+	present bool
 }
 
 func newHealthCalc(f *HealthFacts, th HealthThresholds) *healthCalc {
 	hc := &healthCalc{f: f, th: th, orgNames: map[string]string{}, forumByID: map[string]*Forum{},
-		events: map[string]map[string][]ParticipationEvent{}}
+		events: map[string]map[string][]ParticipationEvent{}, orgIdx: map[string]int{}}
 	for _, m := range f.Collaboration.Members {
 		hc.orgNames[m.OrganizationID] = m.OrganizationName
+		if _, ok := hc.orgIdx[m.OrganizationID]; !ok {
+			hc.orgIdx[m.OrganizationID] = len(hc.orgIdx)
+		}
 	}
+	n := len(hc.orgIdx)
+	hc.byOwner = make([][]int, n)
 	for i := range f.Forums {
 		hc.forumByID[f.Forums[i].ID] = &f.Forums[i]
 	}
+	for i := range f.Meetings {
+		m := healthMeetingDay{HealthMeeting: &f.Meetings[i]}
+		for _, a := range m.Attendance {
+			j := slices.IndexFunc(m.orgs, func(p orgPresence) bool { return p.org == a.OrganizationID })
+			if j < 0 {
+				m.orgs = append(m.orgs, orgPresence{org: a.OrganizationID})
+				j = len(m.orgs) - 1
+			}
+			m.orgs[j].present = m.orgs[j].present || a.Status == AttendancePresent
+		}
+		hc.meetings = append(hc.meetings, m)
+	}
+	slices.SortStableFunc(hc.meetings, func(a, b healthMeetingDay) int { return a.On.Compare(b.On) })
+	for i := range f.Decisions {
+		hc.decisions = append(hc.decisions, &f.Decisions[i])
+	}
+	slices.SortStableFunc(hc.decisions, func(a, b *Decision) int { return a.DecidedOn.Compare(b.DecidedOn) })
+	for i := range f.ActionItems {
+		if a := &f.ActionItems[i]; a.Due != nil && a.Status != ActionCancelled {
+			hc.actions = append(hc.actions, a)
+		}
+	}
+	slices.SortStableFunc(hc.actions, func(a, b *ActionItem) int { return a.Due.Compare(*b.Due) })
 	for i := range f.Initiatives {
 		x := &f.Initiatives[i]
-		byOrg := map[string][]ParticipationEvent{}
+		slices.SortStableFunc(x.Gates, func(a, b Gate) int { return cmp.Or(a.On.Compare(b.On), a.RecordedAt.Compare(b.RecordedAt)) })
+		byOrg, first, asked := map[string][]ParticipationEvent{}, make([]Date, n), make([]bool, n)
 		for _, p := range x.Participations {
 			evs := slices.Clone(p.History)
 			slices.SortStableFunc(evs, func(a, b ParticipationEvent) int {
 				return cmp.Or(a.On.Compare(b.On), a.RecordedAt.Compare(b.RecordedAt))
 			})
 			byOrg[p.OrganizationID] = evs
+			b, member := hc.orgIdx[p.OrganizationID]
+			for _, e := range evs {
+				if member && e.State.Participates() {
+					first[b] = e.On
+					break
+				}
+			}
+		}
+		for id, b := range hc.orgIdx {
+			asked[b] = f.Collaboration.MemberOn(id, x.ProposedOn) != nil
 		}
 		hc.events[x.ID] = byOrg
+		hc.first, hc.asked = append(hc.first, first), append(hc.asked, asked)
+		owner, member := hc.orgIdx[x.OwnerID]
+		hc.ownerAsked = append(hc.ownerAsked, member && asked[owner])
+		if member {
+			hc.byOwner[owner] = append(hc.byOwner[owner], i)
+		}
+	}
+	for _, xs := range hc.byOwner {
+		slices.SortStableFunc(xs, func(p, q int) int {
+			a, b := &f.Initiatives[p], &f.Initiatives[q]
+			return cmp.Or(b.ProposedOn.Compare(a.ProposedOn), strings.Compare(a.ID, b.ID))
+		})
 	}
 	hc.benefits = slices.Clone(f.Benefits)
 	for i := range hc.benefits {
@@ -562,6 +647,34 @@ func newHealthCalc(f *HealthFacts, th HealthThresholds) *healthCalc {
 		hc.benefits[i].Realisations = rs
 	}
 	return hc
+}
+
+// window returns the range [lo, hi) of the n items sorted by day (day(i))
+// whose day lies in the months before d (inWindow).
+func window(n int, day func(i int) Date, d Date, months int) (int, int) {
+	from := d.AddMonths(-months)
+	lo := sort.Search(n, func(i int) bool { return day(i).After(from) })
+	hi := sort.Search(n, func(i int) bool { return day(i).After(d) })
+	return lo, max(lo, hi)
+}
+
+// alignOn is Align for the members on day d, computed again only when a
+// declaration was made since the last day asked or the members changed:
+// what health reads of it (areas, spreads, the pair furthest apart) depends
+// on nothing else. (Its warnings about old declarations do, and health
+// does not read them.)
+func (hc *healthCalc) alignOn(members []string, d Date) Alignment {
+	declared := 0
+	for i := range hc.f.Ambitions {
+		if !hc.f.Ambitions[i].DeclaredOn.After(d) {
+			declared++
+		}
+	}
+	key := strconv.Itoa(declared) + "|" + strings.Join(members, ",")
+	if key != hc.alignKey {
+		hc.alignKey, hc.align = key, Align(hc.f.Ambitions, members, d)
+	}
+	return hc.align
 }
 
 // members returns the organisations that are members on day d, by name.
@@ -604,15 +717,14 @@ func (hc *healthCalc) stateOn(initiativeID, orgID string, d Date) ParticipationS
 	return s
 }
 
-// phaseOn returns an initiative's phase on day d, "" before its proposal.
+// phaseOn returns an initiative's phase on day d, "" before its proposal;
+// its gates are in the order they were passed (newHealthCalc sorts them).
 func phaseOn(x *Initiative, d Date) InitiativePhase {
 	if x.ProposedOn.After(d) {
 		return ""
 	}
 	p := PhaseIdea
-	gates := slices.Clone(x.Gates)
-	slices.SortStableFunc(gates, func(a, b Gate) int { return cmp.Or(a.On.Compare(b.On), a.RecordedAt.Compare(b.RecordedAt)) })
-	for _, g := range gates {
+	for _, g := range x.Gates {
 		if g.On.After(d) {
 			break
 		}
@@ -647,8 +759,9 @@ func below(num, den, pct int) bool { return num*100 < pct*den }
 // less months, up to and including d.
 func inWindow(x, d Date, months int) bool { return x.After(d.AddMonths(-months)) && !x.After(d) }
 
-// on computes every indicator on day d.
-func (hc *healthCalc) on(d Date) healthDay {
+// on computes every indicator on day d; the pairs of opt-in are kept only
+// for the last day.
+func (hc *healthCalc) on(d Date, last bool) healthDay {
 	f, th, c := hc.f, hc.th, &hc.f.Collaboration
 	members := hc.members(d)
 	isMember := map[string]bool{}
@@ -751,23 +864,19 @@ func (hc *healthCalc) on(d Date) healthDay {
 	// Opt-in: how often members join what other members propose.
 	asked, joined := 0, 0
 	memberAsked, memberJoined := map[string]int{}, map[string]int{}
-	byOwner := map[string][]*Initiative{}
 	for i := range f.Initiatives {
 		x := &f.Initiatives[i]
-		if x.ProposedOn.After(d) {
-			continue
-		}
-		byOwner[x.OwnerID] = append(byOwner[x.OwnerID], x)
-		if !inWindow(x.ProposedOn, d, th.LongWindowMonths) || c.MemberOn(x.OwnerID, x.ProposedOn) == nil {
+		if x.ProposedOn.After(d) || !inWindow(x.ProposedOn, d, th.LongWindowMonths) || !hc.ownerAsked[i] {
 			continue
 		}
 		for _, other := range members {
-			if other == x.OwnerID || c.MemberOn(other, x.ProposedOn) == nil {
+			b := hc.orgIdx[other]
+			if other == x.OwnerID || !hc.asked[i][b] {
 				continue
 			}
 			asked++
 			memberAsked[other]++
-			if hc.tookPart(x.ID, other, d) {
+			if hc.took(i, b, d) {
 				joined++
 				memberJoined[other]++
 			}
@@ -777,37 +886,44 @@ func (hc *healthCalc) on(d Date) healthDay {
 	for _, id := range members {
 		mh[id].OptIn = share(d, memberJoined[id], memberAsked[id])
 	}
-	for _, a := range members {
-		xs := byOwner[a]
-		slices.SortStableFunc(xs, func(p, q *Initiative) int {
-			return cmp.Or(q.ProposedOn.Compare(p.ProposedOn), strings.Compare(p.ID, q.ID))
-		})
-		for _, b := range members {
-			if a == b {
+	idx := make([]int, len(members))
+	for k, id := range members {
+		idx[k] = hc.orgIdx[id]
+	}
+	for ka, a := range members {
+		xs := hc.byOwner[idx[ka]] // newest first
+		for len(xs) > 0 && f.Initiatives[xs[0]].ProposedOn.After(d) {
+			xs = xs[1:]
+		}
+		for kb, bID := range members {
+			if ka == kb {
 				continue
 			}
-			pair := OptInPair{ProposerID: a, ProposerName: hc.orgNames[a], JoinerID: b, JoinerName: hc.orgNames[b]}
-			for _, x := range xs {
-				if pair.Of == th.OptInLast {
+			b := idx[kb]
+			of, took := 0, 0
+			for _, i := range xs {
+				if of == th.OptInLast {
 					break
 				}
-				if c.MemberOn(b, x.ProposedOn) == nil {
+				if !hc.asked[i][b] {
 					continue
 				}
-				pair.Of++
-				if hc.tookPart(x.ID, b, d) {
-					pair.Joined++
+				of++
+				if hc.took(i, b, d) {
+					took++
 				}
 			}
-			if pair.Of == 0 {
+			if of == 0 {
 				continue
 			}
-			day.pairs = append(day.pairs, pair)
-			if pair.Of >= th.MinOptIn && below(pair.Joined, pair.Of, th.OptIn) {
-				warn(IndicatorOptIn, a+">"+b, HealthWarning{Num: pair.Joined, Den: pair.Of, OrganizationID: b,
+			pair := OptInPair{ProposerID: a, ProposerName: hc.orgNames[a], JoinerID: bID, JoinerName: hc.orgNames[bID], Joined: took, Of: of}
+			if last {
+				day.pairs = append(day.pairs, pair)
+			}
+			if of >= th.MinOptIn && below(took, of, th.OptIn) {
+				warn(IndicatorOptIn, a+">"+bID, HealthWarning{Num: took, Den: of, OrganizationID: bID,
 					Evidence: "/initiatives?collaboration=" + c.ID,
-					Text: Phrasef("%s has joined %d of the last %d initiatives %s proposed", pair.JoinerName, pair.Joined, pair.Of,
-						pair.ProposerName)})
+					Text:     Phrasef("%s has joined %d of the last %d initiatives %s proposed", pair.JoinerName, took, of, pair.ProposerName)})
 			}
 		}
 	}
@@ -818,11 +934,8 @@ func (hc *healthCalc) on(d Date) healthDay {
 	// Attendance and meetings over the window.
 	expected, present := map[string]int{}, map[string]int{}
 	forums := map[string]*ForumHealth{}
-	for i := range f.Meetings {
-		m := &f.Meetings[i]
-		if !inWindow(m.On, d, th.WindowMonths) {
-			continue
-		}
+	lo, hi := window(len(hc.meetings), func(i int) Date { return hc.meetings[i].On }, d, th.WindowMonths)
+	for _, m := range hc.meetings[lo:hi] {
 		if m.Planned {
 			fh := forums[m.ForumID]
 			if fh == nil {
@@ -846,22 +959,13 @@ func (hc *healthCalc) on(d Date) healthDay {
 		if m.Status != MeetingHeld {
 			continue
 		}
-		came := map[string]bool{}
-		for _, a := range m.Attendance {
-			if _, seen := came[a.OrganizationID]; !seen {
-				came[a.OrganizationID] = false
-			}
-			if a.Status == AttendancePresent {
-				came[a.OrganizationID] = true
-			}
-		}
-		for org, ok := range came {
-			if !isMember[org] {
+		for _, p := range m.orgs {
+			if !isMember[p.org] {
 				continue
 			}
-			expected[org]++
-			if ok {
-				present[org]++
+			expected[p.org]++
+			if p.present {
+				present[p.org]++
 			}
 		}
 	}
@@ -903,11 +1007,8 @@ func (hc *healthCalc) on(d Date) healthDay {
 	// Action items due in the window.
 	due, onTime := 0, 0
 	memberDue, memberOnTime := map[string]int{}, map[string]int{}
-	for i := range f.ActionItems {
-		a := &f.ActionItems[i]
-		if a.Due == nil || a.Status == ActionCancelled || !inWindow(*a.Due, d, th.WindowMonths) {
-			continue
-		}
+	lo, hi = window(len(hc.actions), func(i int) Date { return *hc.actions[i].Due }, d, th.WindowMonths)
+	for _, a := range hc.actions[lo:hi] {
 		ok := a.DoneOn != nil && !a.DoneOn.After(*a.Due) && !a.DoneOn.After(d)
 		due++
 		memberDue[a.OrganizationID]++
@@ -927,11 +1028,8 @@ func (hc *healthCalc) on(d Date) healthDay {
 
 	// Decisions put to a vote in the window.
 	total, reached := 0, 0
-	for i := range f.Decisions {
-		x := &f.Decisions[i]
-		if !inWindow(x.DecidedOn, d, th.WindowMonths) {
-			continue
-		}
+	lo, hi = window(len(hc.decisions), func(i int) Date { return hc.decisions[i].DecidedOn }, d, th.WindowMonths)
+	for _, x := range hc.decisions[lo:hi] {
 		total++
 		if x.Status == DecisionClosed && (x.Outcome.Result == OutcomeAdopted || x.Outcome.Result == OutcomeRejected) {
 			reached++
@@ -945,7 +1043,7 @@ func (hc *healthCalc) on(d Date) healthDay {
 	}
 
 	// Ambitions of the members on the day.
-	al := Align(f.Ambitions, members, d)
+	al := hc.alignOn(members, d)
 	day.areas = al.Areas
 	day.points[6] = HealthPoint{On: d, Value: al.MaxSpread, Num: al.MaxSpread, Den: 4, Known: al.Furthest != nil}
 	for _, aa := range al.Areas {
@@ -1022,16 +1120,9 @@ func (hc *healthCalc) on(d Date) healthDay {
 	return day
 }
 
-// tookPart reports whether the organisation took part in the initiative
-// (pledged, voluntary or binding) at any time by day d.
-func (hc *healthCalc) tookPart(initiativeID, orgID string, d Date) bool {
-	for _, e := range hc.events[initiativeID][orgID] {
-		if e.On.After(d) {
-			break
-		}
-		if e.State.Participates() {
-			return true
-		}
-	}
-	return false
+// took reports whether the organisation with index b took part in the
+// i-th initiative (pledged, voluntary or binding) at any time by day d.
+func (hc *healthCalc) took(i, b int, d Date) bool {
+	first := hc.first[i][b]
+	return !first.IsZero() && !first.After(d)
 }

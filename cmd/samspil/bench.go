@@ -30,7 +30,7 @@ import (
 // benchCmd measures the performance targets of the issues and prints
 // figures with their ratio to the target (below 1.00 meets it).
 type benchCmd struct {
-	Part     string `arg:"" optional:"" enum:"all,opportunities" default:"all" help:"What to measure: all (the default) or opportunities (the opportunity index and its SQL baseline)."`
+	Part     string `arg:"" optional:"" enum:"all,opportunities,health" default:"all" help:"What to measure: all (the default), opportunities (the opportunity index and its SQL baseline) or health (a collaboration's health panel and report)."`
 	Rows     int    `name:"rows" default:"1000000" help:"Usage rows in the generated import file."`
 	Postgres string `name:"postgres" env:"SAMSPIL_BENCH_PG" help:"Admin URL of a PostgreSQL server to also measure on (scratch databases are made and dropped)."`
 	Runs     int    `name:"runs" default:"20" help:"Requests per page measurement at demo scale; the median is reported."`
@@ -48,6 +48,7 @@ type benchCmd struct {
 	SizedPostgresOnly bool `name:"sized-postgres-only" help:"Measure at sized data on PostgreSQL only (needs --postgres)."`
 
 	benchOpportunityFlags `embed:""`
+	benchHealthFlags      `embed:""`
 }
 
 // Targets from the landscape issue.
@@ -58,8 +59,11 @@ const (
 )
 
 func (c *benchCmd) Run(m *Main, ctx context.Context) error {
-	if c.Part == "opportunities" {
+	switch c.Part {
+	case "opportunities":
 		return c.benchOpportunities(ctx, m)
+	case "health":
+		return c.benchHealth(ctx, m)
 	}
 	switch {
 	case c.Rows < 1:

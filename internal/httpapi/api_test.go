@@ -503,6 +503,7 @@ func TestCrossTenant(t *testing.T) {
 				{"GET", "/api/v1/organizations/" + o.org + "/opportunities", nil},
 				{"GET", "/api/v1/organizations/" + o.org + "/procurement-windows", nil},
 				{"GET", "/api/v1/organizations/" + o.org + "/harmonisation", nil},
+				{"GET", "/api/v1/organizations/" + o.org + "/collaboration-health", nil},
 				{"POST", "/api/v1/groupings", map[string]any{"organization_id": o.org, "organizations": []string{o.org, o.org}, "groups": 1}},
 				{"GET", "/api/v1/who-can-help?system_id=" + o.system, nil},
 			}
@@ -547,9 +548,11 @@ func TestCrossTenant(t *testing.T) {
 		// organisation is public: its directory data is readable, the rest is
 		// invisible (404) or not theirs to change (403).
 		onPublic := map[string]int{
-			"GET /api/v1/organizations/{id}":                    200,
-			"PATCH /api/v1/organizations/{id}":                  403,
-			"GET /api/v1/organizations/{id}/units":              200,
+			"GET /api/v1/organizations/{id}":                      200,
+			"PATCH /api/v1/organizations/{id}":                    403,
+			"GET /api/v1/organizations/{id}/units":                200,
+			"GET /api/v1/organizations/{id}/collaboration-health": 200, // only what the caller sees: nothing of the others'
+
 			"POST /api/v1/organizations/{id}/units":             403,
 			"GET /api/v1/organizations/{id}/units/{unit_id}":    200,
 			"PATCH /api/v1/organizations/{id}/units/{unit_id}":  403,

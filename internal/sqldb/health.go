@@ -109,34 +109,64 @@ func (db *DB) CollaborationDifferences(ctx context.Context, actor *samspil.Actor
 	}
 	today := samspil.Today(db.now())
 	var profiles []samspil.OrgProfile
-	seen := map[string]bool{}
+	index := map[string]int{}
 	for _, m := range c.Members {
-		if !m.ActiveOn(today) || seen[m.OrganizationID] {
+		if _, seen := index[m.OrganizationID]; seen || !m.ActiveOn(today) {
 			continue
 		}
-		seen[m.OrganizationID] = true
-		p := samspil.OrgProfile{OrganizationID: m.OrganizationID, OrganizationName: m.OrganizationName, People: map[string]samspil.Representative{}}
-		if org, err := db.FindOrganization(ctx, actor, m.OrganizationID); err == nil {
-			p.Population = org.Inhabitants()
-		} else if samspil.ErrorCode(err) != samspil.ENOTFOUND {
-			return nil, err
-		}
-		if p.Units, err = orgTree(ctx, db.read, m.OrganizationID); err != nil {
-			return nil, err
-		}
-		err := eachRow(ctx, db.read, `SELECT m.user_id, u.display_name, m.position, m.level FROM memberships m JOIN users u ON u.id = m.user_id
-			WHERE m.organization_id = $1`, []any{m.OrganizationID}, func(r rowScanner) error {
-			var rep samspil.Representative
-			if err := r.Scan(&rep.UserID, &rep.Name, &rep.Position, &rep.Level); err != nil {
+		index[m.OrganizationID] = len(profiles)
+		profiles = append(profiles, samspil.OrgProfile{OrganizationID: m.OrganizationID, OrganizationName: m.OrganizationName,
+			People: map[string]samspil.Representative{}})
+	}
+	// Three queries for all the members: their populations, units and
+	// people. Former members' rows are read too and left out.
+	members := `SELECT cm.organization_id FROM collaboration_members cm WHERE cm.collaboration_id = $1`
+	err = eachRow(ctx, db.read, `SELECT o.id, `+newestPopulation+` FROM organizations o WHERE o.id IN (`+members+`)`, []any{c.ID},
+		func(r rowScanner) error {
+			var id string
+			var pop sql.NullInt64
+			if err := r.Scan(&id, &pop); err != nil {
 				return err
 			}
-			p.People[rep.UserID] = rep
+			if i, ok := index[id]; ok {
+				profiles[i].Population = int(pop.Int64)
+			}
 			return nil
 		})
-		if err != nil {
-			return nil, err
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, db.read, "SELECT "+unitColumns+" FROM org_units WHERE organization_id IN ("+members+")", []any{c.ID},
+		func(r rowScanner) error {
+			u, err := scanUnit(r)
+			if err != nil {
+				return err
+			}
+			if i, ok := index[u.OrganizationID]; ok {
+				profiles[i].Units = append(profiles[i].Units, u)
+			}
+			return nil
+		})
+	if err != nil {
+		return nil, err
+	}
+	err = eachRow(ctx, db.read, `SELECT m.organization_id, m.user_id, u.display_name, m.position, m.level FROM memberships m
+		JOIN users u ON u.id = m.user_id WHERE m.organization_id IN (`+members+`)`, []any{c.ID}, func(r rowScanner) error {
+		var org string
+		var rep samspil.Representative
+		if err := r.Scan(&org, &rep.UserID, &rep.Name, &rep.Position, &rep.Level); err != nil {
+			return err
 		}
-		profiles = append(profiles, p)
+		if i, ok := index[org]; ok {
+			profiles[i].People[rep.UserID] = rep
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i := range profiles {
+		profiles[i].Units = samspil.SortTree(profiles[i].Units)
 	}
 	forums, err := db.ListForums(ctx, actor, c.ID)
 	if err != nil {
