@@ -532,6 +532,7 @@ type healthCalc struct {
 	f         *HealthFacts
 	th        HealthThresholds
 	orgNames  map[string]string
+	sortNames map[string]string // the folded names
 	forumByID map[string]*Forum
 	meetings  []healthMeetingDay // by day
 	decisions []*Decision        // by day
@@ -567,10 +568,10 @@ type orgPresence struct {
 }
 
 func newHealthCalc(f *HealthFacts, th HealthThresholds) *healthCalc {
-	hc := &healthCalc{f: f, th: th, orgNames: map[string]string{}, forumByID: map[string]*Forum{},
+	hc := &healthCalc{f: f, th: th, orgNames: map[string]string{}, sortNames: map[string]string{}, forumByID: map[string]*Forum{},
 		events: map[string]map[string][]ParticipationEvent{}, orgIdx: map[string]int{}}
 	for _, m := range f.Collaboration.Members {
-		hc.orgNames[m.OrganizationID] = m.OrganizationName
+		hc.orgNames[m.OrganizationID], hc.sortNames[m.OrganizationID] = m.OrganizationName, Fold(m.OrganizationName)
 		if _, ok := hc.orgIdx[m.OrganizationID]; !ok {
 			hc.orgIdx[m.OrganizationID] = len(hc.orgIdx)
 		}
@@ -686,7 +687,7 @@ func (hc *healthCalc) members(d Date) []string {
 		}
 	}
 	slices.SortFunc(ids, func(a, b string) int {
-		return cmp.Or(strings.Compare(Fold(hc.orgNames[a]), Fold(hc.orgNames[b])), strings.Compare(a, b))
+		return cmp.Or(strings.Compare(hc.sortNames[a], hc.sortNames[b]), strings.Compare(a, b))
 	})
 	return ids
 }
