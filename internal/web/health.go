@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -46,6 +47,7 @@ type healthData struct {
 	AtError    string
 	Indicators []healthIndicatorView
 	Manages    bool
+	Areas      []areaSpread
 	Diff       *samspil.OrgComparison
 	DiffRows   []diffRow
 	Settings   *samspil.HealthSettings
@@ -99,6 +101,7 @@ func (w *Web) showHealth(rw http.ResponseWriter, r *http.Request, status int, po
 	}
 	d.DiffRows = w.diffRows(v.Lang, d.Diff)
 	d.Indicators = w.healthIndicators(v.Lang, d.H)
+	d.Areas = areaSpreads(d.H)
 	d.Fields = healthFields(d.Settings.Thresholds, posted)
 	if formErr != nil {
 		w.withError(v, formErr)
@@ -272,4 +275,42 @@ func (w *Web) diffRows(lang string, c *samspil.OrgComparison) []diffRow {
 		rows = append(rows, row)
 	}
 	return rows
+}
+
+// areaSpread is one ambition area on the day: how far apart, and each
+// member's level.
+type areaSpread struct {
+	Area   samspil.AmbitionArea
+	Spread int
+	Wide   bool   // at the threshold or more
+	Levels string // "Silkeborg Kommune 3, Viborg Kommune 0", the highest first
+}
+
+// areaSpreads lays out the members' ambitions per area on the day.
+func areaSpreads(h *samspil.Health) []areaSpread {
+	var out []areaSpread
+	for _, aa := range h.Ambitions {
+		if len(aa.Levels) == 0 {
+			continue
+		}
+		row := areaSpread{Area: aa.Area, Spread: aa.Spread, Wide: len(aa.Levels) > 1 && aa.Spread >= h.Thresholds.AmbitionSpread}
+		type level struct {
+			name  string
+			level int
+		}
+		var ls []level
+		for _, m := range h.Members {
+			if l, ok := aa.Levels[m.OrganizationID]; ok {
+				ls = append(ls, level{m.OrganizationName, l})
+			}
+		}
+		slices.SortStableFunc(ls, func(a, b level) int { return b.level - a.level })
+		var parts []string
+		for _, l := range ls {
+			parts = append(parts, l.name+" "+strconv.Itoa(l.level))
+		}
+		row.Levels = strings.Join(parts, ", ")
+		out = append(out, row)
+	}
+	return out
 }

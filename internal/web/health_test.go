@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/demo"
@@ -36,7 +37,8 @@ func TestHealthPages(t *testing.T) {
 		for _, want := range []string{"Samarbejdets sundhed den 31. oktober 2018", "Fælles direktionsmøde holdt 1 af 4 planlagte møder de seneste 12 måneder",
 			`<svg class="health-line"`, "Tærskler for advarsler", "Organisatoriske forskelle", "Sektordirektører (4 direktørområder)",
 			"Digitalisering og IT → Direktionen", "Peter Vinther (it-chef) – chef",
-			"Sektordirektører i Viborg Kommune, én samlet direktion i Silkeborg Kommune"} {
+			"Sektordirektører i Viborg Kommune, én samlet direktion i Silkeborg Kommune",
+			`<tr class="spread-wide"><th scope="row">Fælles organisation</th><td class="num"><strong>3</strong></td><td>Silkeborg Kommune 3, Viborg Kommune 0</td></tr>`} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the panel lacks %q", want)
 			}
@@ -57,6 +59,33 @@ func TestHealthPages(t *testing.T) {
 		out.Do("GET", health+"/report", nil).Want(t, 404)
 		if strings.Contains(string(out.Do("GET", strings.TrimSuffix(health, "/health"), nil).Want(t, 200).Body), `href="`+health+`"`) {
 			t.Error("an outsider is shown the link to the health panel")
+		}
+
+		// A meeting that is over but still planned asks to be marked, and
+		// stops asking once it is.
+		forums, err := app.DB.ListForums(ctx, testkit.System, cs.Items[0].ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		chiefActor := testkit.Actor(t, app.DB, mustUser(t, app, demo.SilkeborgChiefEmail))
+		start := time.Now().Add(-72 * time.Hour).Truncate(time.Hour)
+		var chiefs string
+		for _, f := range forums {
+			if f.Name == "IT-chefmøde" {
+				chiefs = f.ID
+			}
+		}
+		extra, err := app.DB.CreateMeeting(ctx, chiefActor, chiefs, samspil.MeetingInput{Title: "Ekstra møde", Start: start})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page = string(chief.Do("GET", "/meetings/"+extra.ID, nil).Want(t, 200).Body)
+		if !strings.Contains(page, "Mødet står stadig som planlagt") || !strings.Contains(page, `href="#meeting-status-change"`) {
+			t.Error("a past meeting still planned does not ask to be marked")
+		}
+		chief.Do("POST", "/meetings/"+extra.ID+"/status", url.Values{"version": {"1"}, "status": {"held"}}).Want(t, 303)
+		if page = string(chief.Do("GET", "/meetings/"+extra.ID, nil).Want(t, 200).Body); strings.Contains(page, "Mødet står stadig som planlagt") {
+			t.Error("a held meeting still asks to be marked")
 		}
 
 		// Silkeborg's portfolio: the Silkeborg–Viborg collaboration and the
@@ -162,4 +191,14 @@ func TestPositionsAndITUnit(t *testing.T) {
 			t.Error("unticking IT kept it")
 		}
 	})
+}
+
+// mustUser returns the ID of the user with the e-mail address.
+func mustUser(t *testing.T, app *testkit.App, email string) string {
+	t.Helper()
+	id, err := app.DB.UserIDByEmail(context.Background(), email)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return id
 }

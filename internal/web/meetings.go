@@ -67,6 +67,7 @@ type meetingData struct {
 	Decisions   []samspil.Decision
 	CanManage   bool
 	CanRecord   bool // managers and the people sitting in the forum
+	Unmarked    bool // over, and still marked planned: health counts it as not held until someone marks it
 	Statuses    []samspil.MeetingStatus
 	Attendances []samspil.AttendanceStatus
 	Rules       []samspil.DecisionRule
@@ -107,6 +108,7 @@ func (w *Web) showMeeting(rw http.ResponseWriter, r *http.Request, status int, f
 	}
 	local := m.Start.In(samspil.Copenhagen())
 	d := meetingData{M: m, F: f, C: c, Moved: meetingRowOf(*m).Moved, Minutes: markdown(m.Minutes), Attendance: m.Attendance,
+		Unmarked:  m.Status == samspil.MeetingPlanned && m.End.Before(w.now()),
 		Decisions: decisions, CanManage: actor.Manages(c, samspil.Today(w.now())), Statuses: samspil.MeetingStatuses,
 		Rules: samspil.DecisionRules, StartDate: local.Format("2006-01-02"), StartTime: local.Format("15:04"), Open: open}
 	d.Attendances = []samspil.AttendanceStatus{samspil.AttendancePresent, samspil.AttendanceAbsent, samspil.AttendanceExcused}
