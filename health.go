@@ -409,6 +409,41 @@ type HealthReport struct {
 	Spans             []HealthSpan `json:"spans" doc:"The warnings that held in the period"`
 }
 
+// HealthDay is the day health is asked for: at, or today when at is zero;
+// a day in the future is refused, naming the field "at".
+func HealthDay(at, today Date) (Date, error) {
+	if at.IsZero() {
+		return today, nil
+	}
+	if at.After(today) {
+		return at, ErrorAt(EINVALID, "at", "must not be in the future: health is read from what has happened")
+	}
+	return at, nil
+}
+
+// Of returns the threshold of an indicator as its line draws it: the
+// percentage under which it warns, the spread of ambitions at which it
+// warns, and -1 for commitment (warned by moves, not by its share).
+func (t HealthThresholds) Of(ind HealthIndicator) int {
+	switch ind {
+	case IndicatorOptIn:
+		return t.OptIn
+	case IndicatorAttendance:
+		return t.Attendance
+	case IndicatorMeetings:
+		return t.MeetingsHeld
+	case IndicatorActionItems:
+		return t.ActionsOnTime
+	case IndicatorDecisions:
+		return t.DecisionsReached
+	case IndicatorAmbitions:
+		return t.AmbitionSpread
+	case IndicatorBenefits:
+		return t.BenefitsRealised
+	}
+	return -1
+}
+
 // ReportPeriod checks a report's period against today: both days are
 // optional (to defaults to today, from to a year before to), from must not
 // follow to, and to must not be in the future.

@@ -79,15 +79,11 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 	case c.SizedPostgresOnly && c.Postgres == "":
 		return fmt.Errorf("--sized-postgres-only needs --postgres")
 	}
-	dir := c.Dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "samspil-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
+	dir, cleanup, err := c.workDir()
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	// The bench fills databases of its own; it never adds to existing ones.
 	for _, name := range []string{"import.db", "demo.db", "start.db", "sized.db"} {
 		if _, err := emptyBenchFile(dir, name); err != nil {
@@ -386,6 +382,19 @@ func medianRequest(h http.Handler, path, token string, runs int) (time.Duration,
 	}
 	slices.Sort(times)
 	return times[len(times)/2], nil
+}
+
+// workDir is where a bench puts its files and databases: --dir, or a
+// temporary directory that cleanup removes.
+func (c *benchCmd) workDir() (dir string, cleanup func(), err error) {
+	if c.Dir != "" {
+		return c.Dir, func() {}, nil
+	}
+	d, err := os.MkdirTemp("", "samspil-bench-")
+	if err != nil {
+		return "", nil, err
+	}
+	return d, func() { os.RemoveAll(d) }, nil
 }
 
 // scratchPostgres makes an empty database on the server at admin and returns

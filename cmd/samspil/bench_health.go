@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"os"
 	"time"
 
 	"github.com/samspil/samspil"
@@ -44,15 +43,11 @@ func (c *benchCmd) benchHealth(ctx context.Context, m *Main) error {
 	case c.Runs < 1:
 		return fmt.Errorf("--runs must be at least 1")
 	}
-	dir := c.Dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "samspil-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
+	dir, cleanup, err := c.workDir()
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	file, err := emptyBenchFile(dir, "health.db")
 	if err != nil {
 		return err

@@ -75,15 +75,11 @@ func (c *benchCmd) benchOpportunities(ctx context.Context, m *Main) error {
 	case c.SizedPostgresOnly && c.Postgres == "":
 		return fmt.Errorf("--sized-postgres-only needs --postgres")
 	}
-	dir := c.Dir
-	if dir == "" {
-		d, err := os.MkdirTemp("", "samspil-bench-")
-		if err != nil {
-			return err
-		}
-		defer os.RemoveAll(d)
-		dir = d
+	dir, cleanup, err := c.workDir()
+	if err != nil {
+		return err
 	}
+	defer cleanup()
 	for _, name := range []string{"opportunities-demo.db", "opportunities-sized.db"} {
 		if _, err := emptyBenchFile(dir, name); err != nil {
 			return err

@@ -21,6 +21,16 @@ type HealthReporter interface {
 	HealthReportDocument(ctx context.Context, actor *samspil.Actor, collabID string, from, to samspil.Date, lang string, pdf bool) ([]byte, error)
 }
 
+// dayParam reads a day of the query parameter name (the zero Date when
+// empty), answering a problem at query.<name> when it is no date.
+func dayParam(ctx context.Context, name, value string) (samspil.Date, error) {
+	d, err := (OnQuery{On: value}).day()
+	if err != nil {
+		return d, fail(ctx, samspil.RenameFields(err, func(string) string { return name }), "query")
+	}
+	return d, nil
+}
+
 func (a *API) registerHealth() {
 	tags := []string{"Collaboration health"}
 	register(a, huma.Operation{OperationID: "get-health", Method: http.MethodGet, Path: "/collaborations/{id}/health", Tags: tags,
@@ -32,9 +42,9 @@ func (a *API) registerHealth() {
 			IDPath
 			At string `query:"at" format:"date" doc:"The day (YYYY-MM-DD); defaults to today"`
 		}) (*struct{ Body *samspil.Health }, error) {
-			at, err := (OnQuery{On: in.At}).day()
+			at, err := dayParam(ctx, "at", in.At)
 			if err != nil {
-				return nil, fail(ctx, samspil.RenameFields(err, func(string) string { return "at" }), "query")
+				return nil, err
 			}
 			h, err := a.store.CollaborationHealth(ctx, actor(ctx), in.ID, at)
 			if err != nil {
@@ -90,13 +100,13 @@ func (a *API) registerHealth() {
 			ContentDisposition string `header:"Content-Disposition"`
 			Body               []byte
 		}, error) {
-			from, err := (OnQuery{On: in.From}).day()
+			from, err := dayParam(ctx, "from", in.From)
 			if err != nil {
-				return nil, fail(ctx, samspil.RenameFields(err, func(string) string { return "from" }), "query")
+				return nil, err
 			}
-			to, err := (OnQuery{On: in.To}).day()
+			to, err := dayParam(ctx, "to", in.To)
 			if err != nil {
-				return nil, fail(ctx, samspil.RenameFields(err, func(string) string { return "to" }), "query")
+				return nil, err
 			}
 			pdf := !strings.Contains(in.Accept, "text/html")
 			if a.Reports == nil {
@@ -132,9 +142,9 @@ func (a *API) registerHealth() {
 			IDPath
 			At string `query:"at" format:"date" doc:"The day (YYYY-MM-DD); defaults to today"`
 		}) (*struct{ Body []samspil.HealthSummary }, error) {
-			at, err := (OnQuery{On: in.At}).day()
+			at, err := dayParam(ctx, "at", in.At)
 			if err != nil {
-				return nil, fail(ctx, samspil.RenameFields(err, func(string) string { return "at" }), "query")
+				return nil, err
 			}
 			list, err := a.store.OrganizationHealth(ctx, actor(ctx), in.ID, at)
 			if err != nil {

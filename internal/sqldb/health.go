@@ -16,12 +16,9 @@ var _ samspil.HealthService = (*DB)(nil)
 // by the collaboration's indexed column, and the computation in the domain
 // (samspil.ComputeHealth). Who may not see it gets "not found".
 func (db *DB) CollaborationHealth(ctx context.Context, actor *samspil.Actor, collabID string, at samspil.Date) (*samspil.Health, error) {
-	today := samspil.Today(db.now())
-	if at.IsZero() {
-		at = today
-	}
-	if at.After(today) {
-		return nil, samspil.ErrorAt(samspil.EINVALID, "at", "must not be in the future: health is read from what has happened")
+	at, err := samspil.HealthDay(at, samspil.Today(db.now()))
+	if err != nil {
+		return nil, err
 	}
 	c, settings, err := db.healthCollab(ctx, actor, collabID)
 	if err != nil {
@@ -55,11 +52,9 @@ func (db *DB) HealthReport(ctx context.Context, actor *samspil.Actor, collabID s
 // member of on day at whose health the actor sees, healthiest first.
 func (db *DB) OrganizationHealth(ctx context.Context, actor *samspil.Actor, orgID string, at samspil.Date) ([]samspil.HealthSummary, error) {
 	today := samspil.Today(db.now())
-	if at.IsZero() {
-		at = today
-	}
-	if at.After(today) {
-		return nil, samspil.ErrorAt(samspil.EINVALID, "at", "must not be in the future: health is read from what has happened")
+	at, err := samspil.HealthDay(at, today)
+	if err != nil {
+		return nil, err
 	}
 	org, err := db.FindOrganization(ctx, actor, orgID)
 	if err != nil {

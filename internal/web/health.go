@@ -73,17 +73,9 @@ func (w *Web) showHealth(rw http.ResponseWriter, r *http.Request, status int, po
 	v := w.newView(r, "collaborations", nil)
 	today := samspil.Today(w.now())
 	d := &healthData{C: c, Today: today, AtValue: strings.TrimSpace(r.URL.Query().Get("at"))}
-	at := today
-	if d.AtValue != "" {
-		parsed, perr := samspil.ParseDate(d.AtValue)
-		switch {
-		case perr != nil:
-			d.AtError, status = w.cat.text(v.Lang, "health.at_invalid"), http.StatusUnprocessableEntity
-		case parsed.After(today):
-			d.AtError, status = w.cat.text(v.Lang, "health.at_future"), http.StatusUnprocessableEntity
-		default:
-			at = parsed
-		}
+	at, dayErr := w.healthDay(v.Lang, d.AtValue, today)
+	if dayErr != "" {
+		d.AtError, status = dayErr, http.StatusUnprocessableEntity
 	}
 	d.Replay = at != today
 	if d.H, err = w.store.CollaborationHealth(ctx, actor, c.ID, at); err != nil {
@@ -115,18 +107,27 @@ func (w *Web) showHealth(rw http.ResponseWriter, r *http.Request, status int, po
 	w.render(rw, r, status, "health", v)
 }
 
+// healthDay reads the day of a health page's form: the day given, or today
+// with the error to show at the field when it is no date or in the future.
+func (w *Web) healthDay(lang, value string, today samspil.Date) (samspil.Date, string) {
+	if value == "" {
+		return today, ""
+	}
+	at, err := samspil.ParseDate(value)
+	if err != nil {
+		return today, w.cat.text(lang, "health.at_invalid")
+	}
+	if _, err := samspil.HealthDay(at, today); err != nil {
+		return today, w.cat.text(lang, "health.at_future")
+	}
+	return at, ""
+}
+
 // healthIndicators lays out the indicators with their lines.
 func (w *Web) healthIndicators(lang string, h *samspil.Health) []healthIndicatorView {
-	th := h.Thresholds
-	thresholds := map[samspil.HealthIndicator]int{
-		samspil.IndicatorCommitment: -1, samspil.IndicatorOptIn: th.OptIn, samspil.IndicatorAttendance: th.Attendance,
-		samspil.IndicatorMeetings: th.MeetingsHeld, samspil.IndicatorActionItems: th.ActionsOnTime,
-		samspil.IndicatorDecisions: th.DecisionsReached, samspil.IndicatorAmbitions: th.AmbitionSpread,
-		samspil.IndicatorBenefits: th.BenefitsRealised,
-	}
 	var out []healthIndicatorView
 	for _, s := range h.Series {
-		iv := healthIndicatorView{Indicator: s.Indicator, Now: s.Last(), Percent: s.Unit == samspil.UnitPercent, Threshold: thresholds[s.Indicator]}
+		iv := healthIndicatorView{Indicator: s.Indicator, Now: s.Last(), Percent: s.Unit == samspil.UnitPercent, Threshold: h.Thresholds.Of(s.Indicator)}
 		iv.Warn = iv.Now.Warn
 		top := 100
 		if !iv.Percent {

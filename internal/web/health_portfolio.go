@@ -38,17 +38,9 @@ func (w *Web) healthPortfolio(rw http.ResponseWriter, r *http.Request) {
 	}
 	v := w.newView(r, "organizations", nil)
 	today, status := samspil.Today(w.now()), http.StatusOK
-	d := &portfolioData{Org: org, At: today, AtValue: strings.TrimSpace(r.URL.Query().Get("at"))}
-	if d.AtValue != "" {
-		at, perr := samspil.ParseDate(d.AtValue)
-		switch {
-		case perr != nil:
-			d.AtError, status = w.cat.text(v.Lang, "health.at_invalid"), http.StatusUnprocessableEntity
-		case at.After(today):
-			d.AtError, status = w.cat.text(v.Lang, "health.at_future"), http.StatusUnprocessableEntity
-		default:
-			d.At = at
-		}
+	d := &portfolioData{Org: org, AtValue: strings.TrimSpace(r.URL.Query().Get("at"))}
+	if d.At, d.AtError = w.healthDay(v.Lang, d.AtValue, today); d.AtError != "" {
+		status = http.StatusUnprocessableEntity
 	}
 	list, err := w.store.OrganizationHealth(ctx, actor, org.ID, d.At)
 	if err != nil {

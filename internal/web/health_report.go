@@ -164,14 +164,8 @@ func (w *Web) healthReportData(ctx context.Context, actor *samspil.Actor, c *sam
 	}
 	d.Summary = w.cat.text(lang, "report.summary", len(rep.End.Warnings), samspil.LongDate(rep.To, lang), len(rep.Spans))
 	th := rep.End.Thresholds
-	thresholds := map[samspil.HealthIndicator]int{
-		samspil.IndicatorCommitment: -1, samspil.IndicatorOptIn: th.OptIn, samspil.IndicatorAttendance: th.Attendance,
-		samspil.IndicatorMeetings: th.MeetingsHeld, samspil.IndicatorActionItems: th.ActionsOnTime,
-		samspil.IndicatorDecisions: th.DecisionsReached, samspil.IndicatorAmbitions: th.AmbitionSpread,
-		samspil.IndicatorBenefits: th.BenefitsRealised,
-	}
 	for i, s := range rep.End.Series {
-		ri := reportIndicator{Name: w.cat.text(lang, "health.indicator."+string(s.Indicator)), Top: 100, Threshold: thresholds[s.Indicator]}
+		ri := reportIndicator{Name: w.cat.text(lang, "health.indicator."+string(s.Indicator)), Top: 100, Threshold: th.Of(s.Indicator)}
 		if s.Unit == samspil.UnitLevels {
 			ri.Top = 4
 		}
