@@ -20,15 +20,22 @@ func (db *DB) CollaborationHealth(ctx context.Context, actor *samspil.Actor, col
 	if err != nil {
 		return nil, err
 	}
-	c, settings, err := db.healthCollab(ctx, actor, collabID)
-	if err != nil {
-		return nil, err
-	}
-	f, err := db.healthFacts(ctx, c)
+	f, settings, err := db.healthInput(ctx, actor, collabID)
 	if err != nil {
 		return nil, err
 	}
 	return samspil.ComputeHealth(f, at, settings.Thresholds), nil
+}
+
+// healthInput returns the history and settings of a collaboration whose
+// health the actor sees.
+func (db *DB) healthInput(ctx context.Context, actor *samspil.Actor, collabID string) (*samspil.HealthFacts, *samspil.HealthSettings, error) {
+	c, settings, err := db.healthCollab(ctx, actor, collabID)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := db.healthFacts(ctx, c)
+	return f, settings, err
 }
 
 // HealthReport computes a collaboration's health report of a period.
@@ -37,11 +44,7 @@ func (db *DB) HealthReport(ctx context.Context, actor *samspil.Actor, collabID s
 	if err != nil {
 		return nil, err
 	}
-	c, settings, err := db.healthCollab(ctx, actor, collabID)
-	if err != nil {
-		return nil, err
-	}
-	f, err := db.healthFacts(ctx, c)
+	f, settings, err := db.healthInput(ctx, actor, collabID)
 	if err != nil {
 		return nil, err
 	}
