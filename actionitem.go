@@ -69,6 +69,28 @@ type ActionItemPatch struct {
 	OrganizationID *string       `json:"organization_id,omitempty"`
 	Due            *Date         `json:"due,omitempty" format:"date" doc:"An empty date clears it"`
 	Status         *ActionStatus `json:"status,omitempty"`
+	DoneOn         *Date         `json:"done_on,omitempty" format:"date" doc:"The day it was done, for an item recorded afterwards; an item that becomes done without it is done today. Not in the future"`
+}
+
+// SetDoneOn sets the day the item a (before the patch: before) was done:
+// the day given (DoneOn, not in the future), else a done item keeps its
+// day and an item that becomes done is done today; an item that is not
+// done has none.
+func (p ActionItemPatch) SetDoneOn(before ActionItem, a *ActionItem, today Date) error {
+	given := p.DoneOn != nil && !p.DoneOn.IsZero()
+	var v Validation
+	switch {
+	case a.Status != ActionDone:
+		v.Check(!given, "done_on", "only an item that is done has the day it was done")
+		a.DoneOn = nil
+	case given:
+		v.Check(!p.DoneOn.After(today), "done_on", "must not be in the future")
+		d := *p.DoneOn
+		a.DoneOn = &d
+	case before.Status != ActionDone || a.DoneOn == nil:
+		a.DoneOn = &today
+	}
+	return v.Err()
 }
 
 // Apply returns a with the patch applied.

@@ -220,6 +220,9 @@ func (s *story) history() error {
 			return err
 		}
 	}
+	if err := s.followUps(); err != nil {
+		return err
+	}
 	// The IT chiefs' decision on meeting booking in OS2: each decides for
 	// itself; Silkeborg joins, Viborg does not.
 	for i := range chiefs {
@@ -398,4 +401,56 @@ func (s *story) decided(m *samspil.Meeting, in samspil.DecisionInput, ballots []
 		}
 	}
 	return d, nil
+}
+
+// followUp is an action item of the story: due on a day, done on a day
+// (or not yet), for a municipality.
+type followUp struct {
+	title     string
+	viborg    bool
+	due, done string
+}
+
+// The IT chiefs' follow-up: done on time in the first years, late or not
+// at all as the collaboration drifted in 2017 and 2018.
+var followUps = []followUp{
+	{"Kortlægning af systemer og kontrakter", false, "2014-03-01", "2014-02-26"},
+	{"Tids- og udbudsplan for fælles ESDH", false, "2014-08-01", "2014-07-30"},
+	{"Fælles vagtplan for omstillingen", true, "2015-03-01", "2015-02-24"},
+	{"Driftsaftale for ESDH-platformen", false, "2015-09-01", "2015-08-28"},
+	{"Fælles formularbibliotek", false, "2017-03-01", "2017-02-20"},
+	{"Viborgs direktørområders krav til selvbetjening", true, "2017-06-01", "2017-09-15"},
+	{"Business case for fælles IT-driftscenter", false, "2017-10-01", "2019-01-15"},
+	{"Fælles informationssikkerhedspolitik: høring i direktørområderne", true, "2017-12-01", "2018-02-01"},
+	{"Evaluering af de fælles projekter", true, "2018-03-01", "2018-06-01"},
+	{"Gevinstopfølgning på ESDH", false, "2018-06-01", "2019-01-15"},
+}
+
+// followUps records the story's action items.
+func (s *story) followUps() error {
+	for _, f := range followUps {
+		org := s.silkeborg.ID
+		if f.viborg {
+			org = s.viborg.ID
+		}
+		due, done := dayOfString(f.due), dayOfString(f.done)
+		item, err := s.store.CreateActionItem(s.ctx, s.mette, s.collab.ID, samspil.ActionItemInput{Title: f.title, OrganizationID: org, Due: &due})
+		if err != nil {
+			return fmt.Errorf("action item %s: %w", f.title, err)
+		}
+		if _, err := s.store.UpdateActionItem(s.ctx, s.mette, item.ID, item.Version, samspil.ActionItemPatch{Status: ptr(samspil.ActionDone),
+			DoneOn: &done}); err != nil {
+			return fmt.Errorf("action item %s done: %w", f.title, err)
+		}
+	}
+	return nil
+}
+
+// dayOfString reads a day the demo writes as text.
+func dayOfString(s string) samspil.Date {
+	d, err := samspil.ParseDate(s)
+	if err != nil {
+		panic("demo: " + err.Error())
+	}
+	return d
 }

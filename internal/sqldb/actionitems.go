@@ -196,8 +196,9 @@ func (db *DB) CreateActionItem(ctx context.Context, actor *samspil.Actor, collab
 
 // UpdateActionItem changes an action item. Those who manage the
 // collaboration, its owner and the administrators and editors of the
-// responsible organisation may. Done records today as the day it was done;
-// any other status clears that day.
+// responsible organisation may. Done records the day it was done (today,
+// or the day given for an item recorded afterwards); any other status
+// clears that day (ActionItemPatch.SetDoneOn).
 func (db *DB) UpdateActionItem(ctx context.Context, actor *samspil.Actor, id string, version int, p samspil.ActionItemPatch) (*samspil.ActionItem, error) {
 	var out *samspil.ActionItem
 	err := db.update(ctx, actor, func(tx *Tx) error {
@@ -223,11 +224,8 @@ func (db *DB) UpdateActionItem(ctx context.Context, actor *samspil.Actor, id str
 		if a.OrganizationID == "" {
 			a.OrganizationName = ""
 		}
-		switch {
-		case a.Status != samspil.ActionDone:
-			a.DoneOn = nil
-		case before.Status != samspil.ActionDone || a.DoneOn == nil:
-			a.DoneOn = &today
+		if err := p.SetDoneOn(*before, &a, today); err != nil {
+			return err
 		}
 		if err := tx.execVersioned("action_items", "action item", id, version, `UPDATE action_items SET title = $3, description = $4,
 			owner_user_id = $5, organization_id = $6, due = $7, status = $8, done_on = $9, version = version + 1, updated_at = $10

@@ -462,6 +462,24 @@ func TestActionItems(t *testing.T) {
 		if again.DoneOn != nil || !again.Overdue {
 			t.Fatalf("reopened %+v", again)
 		}
+		// Done on a day of its own, recorded afterwards; not in the future,
+		// and no day for an item that is not done. Refusals change nothing.
+		_, err = db.UpdateActionItem(ctx, s.vAdmin.Actor, late.ID, again.Version, samspil.ActionItemPatch{Status: ptr(samspil.ActionDone),
+			DoneOn: ptr(today.AddDays(1))})
+		wantField(t, err, samspil.EINVALID, "done_on")
+		_, err = db.UpdateActionItem(ctx, s.vAdmin.Actor, late.ID, again.Version, samspil.ActionItemPatch{DoneOn: ptr(today.AddDays(-3))})
+		wantField(t, err, samspil.EINVALID, "done_on")
+		earlier, err := db.UpdateActionItem(ctx, s.vAdmin.Actor, late.ID, again.Version, samspil.ActionItemPatch{Status: ptr(samspil.ActionDone),
+			DoneOn: ptr(today.AddDays(-3))})
+		must(t, err)
+		if earlier.DoneOn == nil || *earlier.DoneOn != today.AddDays(-3) || earlier.Version != again.Version+1 {
+			t.Fatalf("done earlier %+v", earlier)
+		}
+		// Changing something else keeps the day.
+		if kept, err := db.UpdateActionItem(ctx, s.vAdmin.Actor, late.ID, earlier.Version, samspil.ActionItemPatch{Title: ptr("Svar til Viborg")}); err != nil ||
+			kept.DoneOn == nil || *kept.DoneOn != today.AddDays(-3) {
+			t.Fatalf("kept %+v %v", kept, err)
+		}
 		// The owner, a viewer, updates their own item; an empty due date clears it.
 		mine, err := db.UpdateActionItem(ctx, s.vViewer.Actor, soon.ID, soon.Version, samspil.ActionItemPatch{Due: &samspil.Date{},
 			Status: ptr(samspil.ActionInProgress)})
@@ -497,7 +515,7 @@ func TestActionItems(t *testing.T) {
 			t.Fatalf("Aarhus sees %d action items", len(p.Items))
 		}
 		testkit.ErrCode(t, errOf(db.FindActionItem(ctx, s.aAdmin.Actor, late.ID)), samspil.ENOTFOUND)
-		if countAudit(t, db, "action_item.create") != 4 || countAudit(t, db, "action_item.update") != 3 {
+		if countAudit(t, db, "action_item.create") != 4 || countAudit(t, db, "action_item.update") != 5 { // done, reopened, done earlier, renamed, the owner's
 			t.Fatal("action items are not audited")
 		}
 	})

@@ -91,12 +91,12 @@ func TestHealthPages(t *testing.T) {
 		// Silkeborg's portfolio: the Silkeborg–Viborg collaboration and the
 		// others Silkeborg is a member of, healthiest first, each with
 		// Silkeborg as a partner; an outsider sees none of them. On
-		// 2018-10-31 six indicators count or warn there (not opt-in and
-		// action items), and only the decisions are fine.
+		// 2018-10-31 seven indicators count or warn there (not opt-in), and
+		// only the decisions are fine.
 		portfolio := "/organizations/" + testkit.Org(t, app.DB, testkit.Silkeborg).ID + "/health"
 		page = string(chief.Do("GET", portfolio+"?at=2018-10-31", nil).Want(t, 200).Body)
 		for _, want := range []string{"Samarbejdernes sundhed – Silkeborg Kommune", "Silkeborg–Viborg IT- og digitaliseringssamarbejde",
-			"Silkeborg Kommune som partner", "1 af 6 indikatorer uden advarsel"} {
+			"Silkeborg Kommune som partner", "1 af 7 indikatorer uden advarsel"} {
 			if !strings.Contains(page, want) {
 				t.Errorf("the portfolio lacks %q", want)
 			}
