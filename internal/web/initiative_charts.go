@@ -39,7 +39,11 @@ type phaseNode struct {
 // the day it was entered (the day the gate into it was passed; for the
 // idea the day it was proposed).
 func phaseNodes(x *samspil.Initiative) []phaseNode {
-	entered := map[samspil.InitiativePhase]samspil.Date{samspil.PhaseIdea: samspil.Today(x.CreatedAt)}
+	proposed := x.ProposedOn
+	if proposed.IsZero() {
+		proposed = samspil.Today(x.CreatedAt)
+	}
+	entered := map[samspil.InitiativePhase]samspil.Date{samspil.PhaseIdea: proposed}
 	for _, g := range x.Gates {
 		entered[g.To] = g.On
 	}

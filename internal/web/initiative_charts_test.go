@@ -82,6 +82,14 @@ func TestPhaseChart(t *testing.T) {
 	if strings.Join(states, " ") != "current future future future future future" || strings.Join(texts[0], "|") != "Idea|5 May 2026" {
 		t.Fatalf("new idea: %v %q", states, texts)
 	}
+	// An initiative recorded afterwards shows the day it was proposed, not
+	// the day it was recorded.
+	x = &samspil.Initiative{Phase: samspil.PhaseQualification, PhaseSince: d(2019, 4, 2), ProposedOn: d(2019, 3, 1),
+		CreatedAt: time.Date(2026, 5, 5, 8, 0, 0, 0, time.UTC),
+		Gates:     []samspil.Gate{{From: samspil.PhaseIdea, To: samspil.PhaseQualification, On: d(2019, 4, 2)}}}
+	if _, texts = phaseStates(t, decodeSVG(t, string(site.phaseChart(x, "en")))); strings.Join(texts[0], "|") != "Idea|1 Mar 2019" {
+		t.Fatalf("initiative recorded afterwards: %q", texts[0])
+	}
 }
 
 // TestBenefitChart: a chart per kind measured in money or hours, with a
