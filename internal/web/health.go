@@ -246,8 +246,10 @@ func (w *Web) diffRows(lang string, c *samspil.OrgComparison) []diffRow {
 			structure = t("differences.directorates", structure, m.Directorates)
 		}
 		it := t("differences.not_recorded")
-		if len(m.IT) > 0 {
-			it = strings.Join(m.IT, " → ")
+		if len(m.IT) > 0 { // from the top down to the IT unit, as a path
+			path := slices.Clone(m.IT)
+			slices.Reverse(path)
+			it = strings.Join(path, " › ")
 		}
 		pop := "–"
 		if m.Population > 0 {

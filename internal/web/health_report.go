@@ -48,6 +48,8 @@ type healthReportData struct {
 	Now        []samspil.HealthWarning
 	Period     []reportWarning
 	Indicators []reportIndicator
+	Diff       *samspil.OrgComparison
+	DiffRows   []diffRow
 	Thresholds string
 }
 
@@ -179,6 +181,10 @@ func (w *Web) healthReportData(ctx context.Context, actor *samspil.Actor, c *sam
 		ri.Chart = healthLine("rl-"+string(s.Indicator), ri.Name, w.cat.text(lang, "report.chart_desc", ri.Before, ri.Now), ri.Points, ri.Top, ri.Threshold)
 		d.Indicators = append(d.Indicators, ri)
 	}
+	if d.Diff, err = w.store.CollaborationDifferences(ctx, actor, c.ID); err != nil {
+		return nil, err
+	}
+	d.DiffRows = w.diffRows(lang, d.Diff)
 	d.Thresholds = w.cat.text(lang, "report.thresholds", th.Attendance, th.MeetingsHeld, th.ActionsOnTime, th.DecisionsReached,
 		th.AmbitionSpread, th.BenefitsRealised, th.OptIn, th.WindowMonths)
 	return d, nil
@@ -250,6 +256,22 @@ func (w *Web) reportDoc(d *healthReportData, lang string) *pdfdoc.Doc {
 		}
 		doc.Sections = append(doc.Sections, pdfdoc.Section{Heading: t("health.forums"),
 			Text: []string{t("health.forums_caption", d.R.End.Thresholds.WindowMonths, samspil.LongDate(d.R.To, lang))}, Table: tab})
+	}
+	if len(d.Diff.Members) > 0 {
+		sec := pdfdoc.Section{Heading: t("differences.heading"), Text: []string{t("differences.intro")}}
+		for _, x := range d.Diff.Warnings {
+			sec.Bullets = append(sec.Bullets, w.say(lang, x))
+		}
+		tab := &pdfdoc.Table{Header: []string{t("differences.aspect")}, Widths: []float64{1.4}}
+		for _, m := range d.Diff.Members {
+			tab.Header = append(tab.Header, m.OrganizationName)
+			tab.Widths = append(tab.Widths, 2)
+		}
+		for _, r := range d.DiffRows {
+			tab.Rows = append(tab.Rows, append([]string{r.Label}, r.Values...))
+		}
+		sec.Table = tab
+		doc.Sections = append(doc.Sections, sec)
 	}
 	doc.Sections = append(doc.Sections, pdfdoc.Section{Heading: t("report.about"), Text: []string{d.Thresholds, t("health.intro")}})
 	return doc
