@@ -572,8 +572,9 @@ type healthCalc struct {
 	meetings  []healthMeetingDay // by day
 	decisions []*Decision        // by day
 	actions   []*ActionItem      // with a due day, not cancelled, by due day
-	// per initiative, its participations' events oldest first
-	events map[string]map[string][]ParticipationEvent
+	// per initiative (by its index in the facts), its participations'
+	// events oldest first
+	parts [][]partEvents
 	// the members by index (orgIdx), and per initiative (by its index in
 	// the facts): the first day each member took part (zero for never),
 	// whether each was a member on the day of the proposal, and whether
@@ -596,15 +597,25 @@ type healthMeetingDay struct {
 	orgs []orgPresence
 }
 
-// orgPresence is whether an organisation expected at a meeting came.
+// orgPresence is whether an organisation expected at a meeting came; idx
+// is its index (orgIdx), or the index after the members' for one that
+// never was a member.
 type orgPresence struct {
 	org     string
+	idx     int
 	present bool
+}
+
+// partEvents is one organisation's participation events in an initiative,
+// oldest first, with its index as in orgPresence.
+type partEvents struct {
+	idx int
+	evs []ParticipationEvent
 }
 
 func newHealthCalc(f *HealthFacts, th HealthThresholds) *healthCalc {
 	hc := &healthCalc{f: f, th: th, orgNames: map[string]string{}, sortNames: map[string]string{}, forumByID: map[string]*Forum{},
-		events: map[string]map[string][]ParticipationEvent{}, orgIdx: map[string]int{}}
+		orgIdx: map[string]int{}}
 	for _, m := range f.Collaboration.Members {
 		hc.orgNames[m.OrganizationID], hc.sortNames[m.OrganizationID] = m.OrganizationName, Fold(m.OrganizationName)
 		if _, ok := hc.orgIdx[m.OrganizationID]; !ok {
@@ -621,7 +632,7 @@ func newHealthCalc(f *HealthFacts, th HealthThresholds) *healthCalc {
 		for _, a := range m.Attendance {
 			j := slices.IndexFunc(m.orgs, func(p orgPresence) bool { return p.org == a.OrganizationID })
 			if j < 0 {
-				m.orgs = append(m.orgs, orgPresence{org: a.OrganizationID})
+				m.orgs = append(m.orgs, orgPresence{org: a.OrganizationID, idx: hc.indexOf(a.OrganizationID)})
 				j = len(m.orgs) - 1
 			}
 			m.orgs[j].present = m.orgs[j].present || a.Status == AttendancePresent
@@ -642,13 +653,14 @@ func newHealthCalc(f *HealthFacts, th HealthThresholds) *healthCalc {
 	for i := range f.Initiatives {
 		x := &f.Initiatives[i]
 		slices.SortStableFunc(x.Gates, func(a, b Gate) int { return cmp.Or(a.On.Compare(b.On), a.RecordedAt.Compare(b.RecordedAt)) })
-		byOrg, first, asked := map[string][]ParticipationEvent{}, make([]Date, n), make([]bool, n)
+		first, asked := make([]Date, n), make([]bool, n)
+		var parts []partEvents
 		for _, p := range x.Participations {
 			evs := slices.Clone(p.History)
 			slices.SortStableFunc(evs, func(a, b ParticipationEvent) int {
 				return cmp.Or(a.On.Compare(b.On), a.RecordedAt.Compare(b.RecordedAt))
 			})
-			byOrg[p.OrganizationID] = evs
+			parts = append(parts, partEvents{idx: hc.indexOf(p.OrganizationID), evs: evs})
 			b, member := hc.orgIdx[p.OrganizationID]
 			for _, e := range evs {
 				if member && e.State.Participates() {
@@ -660,7 +672,7 @@ func newHealthCalc(f *HealthFacts, th HealthThresholds) *healthCalc {
 		for id, b := range hc.orgIdx {
 			asked[b] = f.Collaboration.MemberOn(id, x.ProposedOn) != nil
 		}
-		hc.events[x.ID] = byOrg
+		hc.parts = append(hc.parts, parts)
 		hc.first, hc.asked = append(hc.first, first), append(hc.asked, asked)
 		owner, member := hc.orgIdx[x.OwnerID]
 		hc.ownerAsked = append(hc.ownerAsked, member && asked[owner])
@@ -683,6 +695,15 @@ func newHealthCalc(f *HealthFacts, th HealthThresholds) *healthCalc {
 		hc.benefits[i].Realisations = rs
 	}
 	return hc
+}
+
+// indexOf is an organisation's index (orgIdx), or the index after the
+// members' for one that never was a member.
+func (hc *healthCalc) indexOf(orgID string) int {
+	if i, ok := hc.orgIdx[orgID]; ok {
+		return i
+	}
+	return len(hc.orgIdx)
 }
 
 // window returns the range [lo, hi) of the n items sorted by day (day(i))
@@ -740,19 +761,6 @@ func (hc *healthCalc) commitmentOn(orgID string, d Date) Commitment {
 	return c
 }
 
-// stateOn returns an organisation's state in an initiative on day d: the
-// newest of its events on or before d, "" for none.
-func (hc *healthCalc) stateOn(initiativeID, orgID string, d Date) ParticipationState {
-	var s ParticipationState
-	for _, e := range hc.events[initiativeID][orgID] {
-		if e.On.After(d) {
-			break
-		}
-		s = e.State
-	}
-	return s
-}
-
 // phaseOn returns an initiative's phase on day d, "" before its proposal;
 // its gates are in the order they were passed (newHealthCalc sorts them).
 func phaseOn(x *Initiative, d Date) InitiativePhase {
@@ -801,8 +809,10 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 	f, th, c := hc.f, hc.th, &hc.f.Collaboration
 	members := hc.members(d)
 	isMember := map[string]bool{}
+	memberMask := make([]bool, len(hc.orgIdx)+1) // the last index stands for organisations that never were members
 	for _, id := range members {
 		isMember[id] = true
+		memberMask[hc.orgIdx[id]] = true
 	}
 	day := healthDay{points: make([]HealthPoint, len(HealthIndicators))}
 	warn := func(ind HealthIndicator, key string, w HealthWarning) {
@@ -822,7 +832,7 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 
 	// Commitment: the live initiatives' participations of the members.
 	var mix CommitmentMix
-	memberMix := map[string]*CommitmentMix{}
+	memberMix := make([]CommitmentMix, len(hc.orgIdx))
 	moved, hadBinding := 0, 0
 	from := d.AddMonths(-th.LongWindowMonths)
 	for i := range f.Initiatives {
@@ -830,30 +840,12 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 		ph := phaseOn(x, d)
 		live := ph != "" && !ph.Final()
 		bound, movedHere := false, false
-		for org, evs := range hc.events[x.ID] {
-			if !isMember[org] {
+		for _, pe := range hc.parts[i] {
+			if !memberMask[pe.idx] {
 				continue
 			}
-			if live {
-				mm := memberMix[org]
-				if mm == nil {
-					mm = &CommitmentMix{}
-					memberMix[org] = mm
-				}
-				switch s := hc.stateOn(x.ID, org, d); {
-				case s == ParticipationBinding:
-					mix.Binding++
-					mm.Binding++
-				case s == ParticipationVoluntary || s == ParticipationPledged:
-					mix.Voluntary++
-					mm.Voluntary++
-				case s.Out():
-					mix.Out++
-					mm.Out++
-				}
-			}
-			prev := ParticipationState("")
-			for _, e := range evs {
+			prev := ParticipationState("") // after the loop: the state on d
+			for _, e := range pe.evs {
 				if e.On.After(d) {
 					break
 				}
@@ -870,6 +862,20 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 			}
 			if prev == ParticipationBinding {
 				bound = true
+			}
+			if live {
+				mm := &memberMix[pe.idx]
+				switch {
+				case prev == ParticipationBinding:
+					mix.Binding++
+					mm.Binding++
+				case prev == ParticipationVoluntary || prev == ParticipationPledged:
+					mix.Voluntary++
+					mm.Voluntary++
+				case prev.Out():
+					mix.Out++
+					mm.Out++
+				}
 			}
 		}
 		if bound {
@@ -893,7 +899,8 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 				Text:     Phrasef("%s moved its membership from binding to voluntary on %s", hc.orgNames[e.OrganizationID], e.On)})
 		}
 	}
-	for id, mm := range memberMix {
+	for _, id := range members {
+		mm := memberMix[hc.orgIdx[id]]
 		mh[id].Binding = share(d, mm.Binding, mm.Binding+mm.Voluntary+mm.Out)
 	}
 
@@ -968,7 +975,7 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 	}
 
 	// Attendance and meetings over the window.
-	expected, present := map[string]int{}, map[string]int{}
+	expected, present := make([]int, len(hc.orgIdx)+1), make([]int, len(hc.orgIdx)+1)
 	forums := map[string]*ForumHealth{}
 	lo, hi := window(len(hc.meetings), func(i int) Date { return hc.meetings[i].On }, d, th.WindowMonths)
 	for _, m := range hc.meetings[lo:hi] {
@@ -996,24 +1003,24 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 			continue
 		}
 		for _, p := range m.orgs {
-			if !isMember[p.org] {
-				continue
-			}
-			expected[p.org]++
-			if p.present {
-				present[p.org]++
+			if memberMask[p.idx] {
+				expected[p.idx]++
+				if p.present {
+					present[p.idx]++
+				}
 			}
 		}
 	}
 	allExp, allPresent := 0, 0
 	for _, id := range members {
-		allExp += expected[id]
-		allPresent += present[id]
-		mh[id].Attendance = share(d, present[id], expected[id])
-		if expected[id] >= th.MinMeetings && below(present[id], expected[id], th.Attendance) {
-			warn(IndicatorAttendance, id, HealthWarning{Num: present[id], Den: expected[id], OrganizationID: id,
+		k := hc.orgIdx[id]
+		allExp += expected[k]
+		allPresent += present[k]
+		mh[id].Attendance = share(d, present[k], expected[k])
+		if expected[k] >= th.MinMeetings && below(present[k], expected[k], th.Attendance) {
+			warn(IndicatorAttendance, id, HealthWarning{Num: present[k], Den: expected[k], OrganizationID: id,
 				Evidence: collabPath + "/forums",
-				Text: Phrasef("%s attended %d of %d meetings in the last %d months", hc.orgNames[id], present[id], expected[id],
+				Text: Phrasef("%s attended %d of %d meetings in the last %d months", hc.orgNames[id], present[k], expected[k],
 					th.WindowMonths)})
 		}
 	}

@@ -49,7 +49,7 @@ type healthData struct {
 	Manages    bool
 	Areas      []areaSpread
 	Diff       *samspil.OrgComparison
-	DiffRows   []diffRow
+	DiffTable  diffTable
 	Settings   *samspil.HealthSettings
 	Fields     []healthSettingField
 	SettingErr string
@@ -91,7 +91,7 @@ func (w *Web) showHealth(rw http.ResponseWriter, r *http.Request, status int, po
 		w.fail(rw, r, err)
 		return
 	}
-	d.DiffRows = w.diffRows(v.Lang, d.Diff)
+	d.DiffTable = w.diffTable(v.Lang, d.Diff)
 	d.Indicators = w.healthIndicators(v.Lang, d.H)
 	d.Areas = areaSpreads(d.H)
 	d.Fields = healthFields(d.Settings.Thresholds, posted)
@@ -229,17 +229,27 @@ func (w *Web) setHealthSettings(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, "/collaborations/"+r.PathValue("id")+"/health?done=health_settings", http.StatusSeeOther)
 }
 
-// diffRow is one line of the members side by side: what is compared, and
-// its value for each member in the order of the comparison's members.
+// diffTable is the members side by side: a row per member (Label its
+// name), a column per aspect compared (Header), so that it reads the same
+// for two members and for fifty.
+type diffTable struct {
+	Header []string
+	Rows   []diffRow
+}
+
+// diffRow is one member and its value of each aspect.
 type diffRow struct {
 	Label  string
 	Values []string
 }
 
-// diffRows lays out the members' organisations side by side.
-func (w *Web) diffRows(lang string, c *samspil.OrgComparison) []diffRow {
+// diffTable lays out the members' organisations side by side.
+func (w *Web) diffTable(lang string, c *samspil.OrgComparison) diffTable {
 	t := func(key string, args ...any) string { return w.cat.text(lang, key, args...) }
-	rows := []diffRow{{Label: t("differences.structure")}, {Label: t("differences.it")}, {Label: t("differences.population")}}
+	tab := diffTable{Header: []string{t("differences.structure"), t("differences.it"), t("differences.population")}}
+	for _, f := range c.Forums {
+		tab.Header = append(tab.Header, t("differences.forum", f.ForumName, t("forum_level."+string(f.Level))))
+	}
 	for _, m := range c.Members {
 		structure := t("structure." + string(m.Structure))
 		if m.Structure == samspil.StructureSectorDirectors {
@@ -255,13 +265,8 @@ func (w *Web) diffRows(lang string, c *samspil.OrgComparison) []diffRow {
 		if m.Population > 0 {
 			pop = thousands(m.Population, lang)
 		}
-		rows[0].Values = append(rows[0].Values, structure)
-		rows[1].Values = append(rows[1].Values, it)
-		rows[2].Values = append(rows[2].Values, pop)
-	}
-	for _, f := range c.Forums {
-		row := diffRow{Label: t("differences.forum", f.ForumName, t("forum_level."+string(f.Level)))}
-		for _, m := range c.Members {
+		row := diffRow{Label: m.OrganizationName, Values: []string{structure, it, pop}}
+		for _, f := range c.Forums {
 			var names []string
 			for _, r := range f.Seats[m.OrganizationID] {
 				name := r.Name
@@ -275,9 +280,9 @@ func (w *Web) diffRows(lang string, c *samspil.OrgComparison) []diffRow {
 			}
 			row.Values = append(row.Values, strings.Join(names, "; "))
 		}
-		rows = append(rows, row)
+		tab.Rows = append(tab.Rows, row)
 	}
-	return rows
+	return tab
 }
 
 // areaSpread is one ambition area on the day: how far apart, and each

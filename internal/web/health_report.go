@@ -49,7 +49,7 @@ type healthReportData struct {
 	Period     []reportWarning
 	Indicators []reportIndicator
 	Diff       *samspil.OrgComparison
-	DiffRows   []diffRow
+	DiffTable  diffTable
 	Thresholds string
 }
 
@@ -184,7 +184,7 @@ func (w *Web) healthReportData(ctx context.Context, actor *samspil.Actor, c *sam
 	if d.Diff, err = w.store.CollaborationDifferences(ctx, actor, c.ID); err != nil {
 		return nil, err
 	}
-	d.DiffRows = w.diffRows(lang, d.Diff)
+	d.DiffTable = w.diffTable(lang, d.Diff)
 	d.Thresholds = w.cat.text(lang, "report.thresholds", th.Attendance, th.MeetingsHeld, th.ActionsOnTime, th.DecisionsReached,
 		th.AmbitionSpread, th.BenefitsRealised, th.OptIn, th.WindowMonths)
 	return d, nil
@@ -262,12 +262,8 @@ func (w *Web) reportDoc(d *healthReportData, lang string) *pdfdoc.Doc {
 		for _, x := range d.Diff.Warnings {
 			sec.Bullets = append(sec.Bullets, w.say(lang, x))
 		}
-		tab := &pdfdoc.Table{Header: []string{t("differences.aspect")}, Widths: []float64{1.4}}
-		for _, m := range d.Diff.Members {
-			tab.Header = append(tab.Header, m.OrganizationName)
-			tab.Widths = append(tab.Widths, 2)
-		}
-		for _, r := range d.DiffRows {
+		tab := &pdfdoc.Table{Header: append([]string{t("field.organisation")}, d.DiffTable.Header...), Widths: []float64{1.3, 1.3, 2, 1}}
+		for _, r := range d.DiffTable.Rows {
 			tab.Rows = append(tab.Rows, append([]string{r.Label}, r.Values...))
 		}
 		sec.Table = tab
