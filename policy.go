@@ -368,3 +368,13 @@ func (a *Actor) MaySeeHealth(c *Collaboration, d Date, shared bool) bool {
 // MaySetHealthThresholds reports whether the actor may change the
 // collaboration's health thresholds and sharing: its managers on day d.
 func (a *Actor) MaySetHealthThresholds(c *Collaboration, d Date) bool { return a.Manages(c, d) }
+
+// RequireSetHealthThresholds returns nil when the actor may change the
+// collaboration's health thresholds (MaySetHealthThresholds), else the
+// managers' refusal.
+func (a *Actor) RequireSetHealthThresholds(c *Collaboration, d Date) error {
+	if a.MaySetHealthThresholds(c, d) {
+		return nil
+	}
+	return a.RequireManages(c, d)
+}

@@ -236,7 +236,7 @@ func (db *DB) SetHealthSettings(ctx context.Context, actor *samspil.Actor, colla
 		if !actor.MaySeeHealth(c, today, before.Shared) {
 			return samspil.NotFound("collaboration")
 		}
-		if err := tx.actor.RequireManages(c, today); err != nil {
+		if err := tx.actor.RequireSetHealthThresholds(c, today); err != nil {
 			return err
 		}
 		if err := checkVersion(before.Version, version); err != nil {
