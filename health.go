@@ -806,31 +806,58 @@ func inWindow(x, d Date, months int) bool { return x.After(d.AddMonths(-months))
 // on computes every indicator on day d; the pairs of opt-in are kept only
 // for the last day.
 func (hc *healthCalc) on(d Date, last bool) healthDay {
-	f, th, c := hc.f, hc.th, &hc.f.Collaboration
-	members := hc.members(d)
-	isMember := map[string]bool{}
-	memberMask := make([]bool, len(hc.orgIdx)+1) // the last index stands for organisations that never were members
-	for _, id := range members {
-		isMember[id] = true
-		memberMask[hc.orgIdx[id]] = true
-	}
 	day := healthDay{points: make([]HealthPoint, len(HealthIndicators))}
-	warn := func(ind HealthIndicator, key string, w HealthWarning) {
-		w.Indicator, w.Key = ind, string(ind)+":"+key
-		day.warnings = append(day.warnings, w)
+	dc := &dayCalc{hc: hc, d: d, last: last, day: &day, members: hc.members(d), isMember: map[string]bool{},
+		memberMask: make([]bool, len(hc.orgIdx)+1), // the last index stands for organisations that never were members
+		mh:         map[string]*MemberHealth{}, collabPath: "/collaborations/" + hc.f.Collaboration.ID}
+	for _, id := range dc.members {
+		dc.isMember[id] = true
+		dc.memberMask[hc.orgIdx[id]] = true
+		dc.mh[id] = &MemberHealth{OrganizationID: id, OrganizationName: hc.orgNames[id], Commitment: hc.commitmentOn(id, d)}
 	}
-	defer func() {
-		for _, w := range day.warnings {
-			day.points[slices.Index(HealthIndicators, w.Indicator)].Warn = true
-		}
-	}()
-	collabPath := "/collaborations/" + c.ID
-	mh := make(map[string]*MemberHealth, len(members))
-	for _, id := range members {
-		mh[id] = &MemberHealth{OrganizationID: id, OrganizationName: hc.orgNames[id], Commitment: hc.commitmentOn(id, d)}
+	dc.commitment()
+	dc.optIn()
+	dc.meetings()
+	dc.actionItems()
+	dc.decisions()
+	dc.ambitions()
+	dc.benefits()
+	for _, w := range day.warnings {
+		day.points[slices.Index(HealthIndicators, w.Indicator)].Warn = true
 	}
+	for _, id := range dc.members {
+		day.members = append(day.members, *dc.mh[id])
+	}
+	if day.members == nil {
+		day.members = []MemberHealth{}
+	}
+	return day
+}
 
-	// Commitment: the live initiatives' participations of the members.
+// dayCalc is the calculation of one day: the members on it (as IDs, a set
+// and a mask of indexes), their figures, and the day's results.
+type dayCalc struct {
+	hc         *healthCalc
+	d          Date
+	last       bool
+	members    []string
+	isMember   map[string]bool
+	memberMask []bool
+	mh         map[string]*MemberHealth
+	day        *healthDay
+	collabPath string
+}
+
+// warn records a warning of the indicator; key names what it concerns.
+func (dc *dayCalc) warn(ind HealthIndicator, key string, w HealthWarning) {
+	w.Indicator, w.Key = ind, string(ind)+":"+key
+	dc.day.warnings = append(dc.day.warnings, w)
+}
+
+// commitment counts the members' participations in the live initiatives and the moves out of binding.
+func (dc *dayCalc) commitment() {
+	f, th, c, hc, d := dc.hc.f, dc.hc.th, &dc.hc.f.Collaboration, dc.hc, dc.d
+	members, isMember, memberMask, mh, day, collabPath := dc.members, dc.isMember, dc.memberMask, dc.mh, dc.day, dc.collabPath
 	var mix CommitmentMix
 	memberMix := make([]CommitmentMix, len(hc.orgIdx))
 	moved, hadBinding := 0, 0
@@ -888,13 +915,13 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 	day.mix = mix
 	day.points[0] = share(d, mix.Binding, mix.Binding+mix.Voluntary+mix.Out)
 	if moved >= th.CommitmentMoves {
-		warn(IndicatorCommitment, "initiatives", HealthWarning{Num: moved, Den: hadBinding, Evidence: "/initiatives?collaboration=" + c.ID,
+		dc.warn(IndicatorCommitment, "initiatives", HealthWarning{Num: moved, Den: hadBinding, Evidence: "/initiatives?collaboration=" + c.ID,
 			Text: Phrasef("Commitment moved from binding to voluntary or out in %d of %d initiatives in the last %d months", moved, hadBinding, th.LongWindowMonths)})
 	}
 	for _, e := range f.MemberEvents {
 		if e.Kind == MemberCommitment && e.From == string(CommitmentBinding) && e.To == string(CommitmentVoluntary) &&
 			inWindow(e.On, d, th.LongWindowMonths) && isMember[e.OrganizationID] {
-			warn(IndicatorCommitment, "member:"+e.OrganizationID, HealthWarning{Num: 1, Den: 1, OrganizationID: e.OrganizationID,
+			dc.warn(IndicatorCommitment, "member:"+e.OrganizationID, HealthWarning{Num: 1, Den: 1, OrganizationID: e.OrganizationID,
 				Evidence: collabPath + "#members",
 				Text:     Phrasef("%s moved its membership from binding to voluntary on %s", hc.orgNames[e.OrganizationID], e.On)})
 		}
@@ -903,8 +930,12 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 		mm := memberMix[hc.orgIdx[id]]
 		mh[id].Binding = share(d, mm.Binding, mm.Binding+mm.Voluntary+mm.Out)
 	}
+}
 
-	// Opt-in: how often members join what other members propose.
+// optIn counts how often members join what other members propose, overall and pair by pair.
+func (dc *dayCalc) optIn() {
+	f, th, c, hc, d := dc.hc.f, dc.hc.th, &dc.hc.f.Collaboration, dc.hc, dc.d
+	last, members, mh, day := dc.last, dc.members, dc.mh, dc.day
 	asked, joined := 0, 0
 	memberAsked, memberJoined := map[string]int{}, map[string]int{}
 	for i := range f.Initiatives {
@@ -964,7 +995,7 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 				day.pairs = append(day.pairs, pair)
 			}
 			if of >= th.MinOptIn && below(took, of, th.OptIn) {
-				warn(IndicatorOptIn, a+">"+bID, HealthWarning{Num: took, Den: of, OrganizationID: bID,
+				dc.warn(IndicatorOptIn, a+">"+bID, HealthWarning{Num: took, Den: of, OrganizationID: bID,
 					Evidence: "/initiatives?collaboration=" + c.ID,
 					Text:     Phrasef("%s has joined %d of the last %d initiatives %s proposed", pair.JoinerName, took, of, pair.ProposerName)})
 			}
@@ -973,8 +1004,12 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 	if day.pairs == nil {
 		day.pairs = []OptInPair{}
 	}
+}
 
-	// Attendance and meetings over the window.
+// meetings counts the attendance of each member and the meetings each forum held, over the window.
+func (dc *dayCalc) meetings() {
+	th, hc, d := dc.hc.th, dc.hc, dc.d
+	members, memberMask, mh, day, collabPath := dc.members, dc.memberMask, dc.mh, dc.day, dc.collabPath
 	expected, present := make([]int, len(hc.orgIdx)+1), make([]int, len(hc.orgIdx)+1)
 	forums := map[string]*ForumHealth{}
 	lo, hi := window(len(hc.meetings), func(i int) Date { return hc.meetings[i].On }, d, th.WindowMonths)
@@ -1018,7 +1053,7 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 		allPresent += present[k]
 		mh[id].Attendance = share(d, present[k], expected[k])
 		if expected[k] >= th.MinMeetings && below(present[k], expected[k], th.Attendance) {
-			warn(IndicatorAttendance, id, HealthWarning{Num: present[k], Den: expected[k], OrganizationID: id,
+			dc.warn(IndicatorAttendance, id, HealthWarning{Num: present[k], Den: expected[k], OrganizationID: id,
 				Evidence: collabPath + "/forums",
 				Text: Phrasef("%s attended %d of %d meetings in the last %d months", hc.orgNames[id], present[k], expected[k],
 					th.WindowMonths)})
@@ -1037,7 +1072,7 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 	})
 	for _, fh := range day.forums {
 		if fh.Planned >= 2 && below(fh.Held, fh.Planned, th.MeetingsHeld) {
-			warn(IndicatorMeetings, fh.ForumID, HealthWarning{Num: fh.Held, Den: fh.Planned, ForumID: fh.ForumID,
+			dc.warn(IndicatorMeetings, fh.ForumID, HealthWarning{Num: fh.Held, Den: fh.Planned, ForumID: fh.ForumID,
 				Evidence: "/forums/" + fh.ForumID,
 				Text:     Phrasef("%s held %d of %d planned meetings in the last %d months", fh.ForumName, fh.Held, fh.Planned, th.WindowMonths)})
 		}
@@ -1046,11 +1081,15 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 		day.forums = []ForumHealth{}
 	}
 	day.points[3] = share(d, held, planned)
+}
 
-	// Action items due in the window.
+// actionItems counts the action items due in the window done on time.
+func (dc *dayCalc) actionItems() {
+	th, hc, d := dc.hc.th, dc.hc, dc.d
+	members, mh, day, collabPath := dc.members, dc.mh, dc.day, dc.collabPath
 	due, onTime := 0, 0
 	memberDue, memberOnTime := map[string]int{}, map[string]int{}
-	lo, hi = window(len(hc.actions), func(i int) Date { return *hc.actions[i].Due }, d, th.WindowMonths)
+	lo, hi := window(len(hc.actions), func(i int) Date { return *hc.actions[i].Due }, d, th.WindowMonths)
 	for _, a := range hc.actions[lo:hi] {
 		ok := a.DoneOn != nil && !a.DoneOn.After(*a.Due) && !a.DoneOn.After(d)
 		due++
@@ -1065,13 +1104,17 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 		mh[id].ActionItems = share(d, memberOnTime[id], memberDue[id])
 	}
 	if due >= th.MinActionItems && below(onTime, due, th.ActionsOnTime) {
-		warn(IndicatorActionItems, "all", HealthWarning{Num: onTime, Den: due, Evidence: collabPath + "/action-items",
+		dc.warn(IndicatorActionItems, "all", HealthWarning{Num: onTime, Den: due, Evidence: collabPath + "/action-items",
 			Text: Phrasef("%d of %d action items due in the last %d months were done on time", onTime, due, th.WindowMonths)})
 	}
+}
 
-	// Decisions put to a vote in the window.
+// decisions counts the decisions put to a vote in the window that were reached.
+func (dc *dayCalc) decisions() {
+	th, hc, d := dc.hc.th, dc.hc, dc.d
+	day, collabPath := dc.day, dc.collabPath
 	total, reached := 0, 0
-	lo, hi = window(len(hc.decisions), func(i int) Date { return hc.decisions[i].DecidedOn }, d, th.WindowMonths)
+	lo, hi := window(len(hc.decisions), func(i int) Date { return hc.decisions[i].DecidedOn }, d, th.WindowMonths)
 	for _, x := range hc.decisions[lo:hi] {
 		total++
 		if x.Status == DecisionClosed && (x.Outcome.Result == OutcomeAdopted || x.Outcome.Result == OutcomeRejected) {
@@ -1080,12 +1123,16 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 	}
 	day.points[5] = share(d, reached, total)
 	if total >= th.MinDecisions && below(reached, total, th.DecisionsReached) {
-		warn(IndicatorDecisions, "all", HealthWarning{Num: reached, Den: total, Evidence: collabPath + "/decisions",
+		dc.warn(IndicatorDecisions, "all", HealthWarning{Num: reached, Den: total, Evidence: collabPath + "/decisions",
 			Text: Phrasef("%d of %d decisions in the last %d months were reached; the others were deferred or lacked a quorum",
 				reached, total, th.WindowMonths)})
 	}
+}
 
-	// Ambitions of the members on the day.
+// ambitions compares the members' ambitions on the day, area by area.
+func (dc *dayCalc) ambitions() {
+	th, hc, d := dc.hc.th, dc.hc, dc.d
+	members, day, collabPath := dc.members, dc.day, dc.collabPath
 	al := hc.alignOn(members, d)
 	day.areas = al.Areas
 	day.points[6] = HealthPoint{On: d, Value: al.MaxSpread, Num: al.MaxSpread, Den: 4, Known: al.Furthest != nil}
@@ -1104,12 +1151,16 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 				}
 			}
 		}
-		warn(IndicatorAmbitions, string(aa.Area), HealthWarning{Num: aa.Spread, Den: 4, Area: aa.Area, Evidence: collabPath + "/ambitions",
+		dc.warn(IndicatorAmbitions, string(aa.Area), HealthWarning{Num: aa.Spread, Den: 4, Area: aa.Area, Evidence: collabPath + "/ambitions",
 			Text: Phrasef("Ambition for %s differs by %d levels: %s %d, %s %d", Term(aa.Area), aa.Spread,
 				hc.orgNames[hi], aa.Max, hc.orgNames[lo], aa.Min)})
 	}
+}
 
-	// Benefits of the initiatives in operation for the window's months.
+// benefits sums the benefits realised of the initiatives in operation for the window's months.
+func (dc *dayCalc) benefits() {
+	f, th, c, hc, d := dc.hc.f, dc.hc.th, &dc.hc.f.Collaboration, dc.hc, dc.d
+	day := dc.day
 	inOperation := map[string]bool{}
 	for i := range f.Initiatives {
 		if operatingBy(&f.Initiatives[i], d.AddMonths(-th.WindowMonths)) {
@@ -1149,18 +1200,10 @@ func (hc *healthCalc) on(d Date, last bool) healthDay {
 			if k == BenefitHours {
 				text = Phrasef("Benefits realised: %d %% of the planned hours a year (%d of %d hours)", pct, Number(s[1]/100), Number(s[0]/100))
 			}
-			warn(IndicatorBenefits, string(k), HealthWarning{Num: int(s[1] / 100), Den: int(s[0] / 100),
+			dc.warn(IndicatorBenefits, string(k), HealthWarning{Num: int(s[1] / 100), Den: int(s[0] / 100),
 				Evidence: "/initiatives?collaboration=" + c.ID, Text: text})
 		}
 	}
-
-	for _, id := range members {
-		day.members = append(day.members, *mh[id])
-	}
-	if day.members == nil {
-		day.members = []MemberHealth{}
-	}
-	return day
 }
 
 // took reports whether the organisation with index b took part in the
