@@ -202,6 +202,29 @@ func (c *Contract) Validate() error {
 	return v.Err()
 }
 
+// ValidateOn checks the contract as Validate does, and its terms as seen on
+// the day on (ContractTerms.ValidateOn): the store passes today when the
+// terms are written.
+func (c *Contract) ValidateOn(on Date) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	return c.ContractTerms.ValidateOn(on)
+}
+
+// DeadlinesOn computes the contract's deadlines as of the day on instead of
+// today. A day before the extensions recorded as used can have been taken
+// (ContractTerms.ValidateOn) is refused with an error on "on": the
+// deadlines would not be those of that day.
+func (c *Contract) DeadlinesOn(on Date) error {
+	if used, begun := c.ExtensionsUsed, c.ExtensionsBegun(on); c.fixedTerm() && used > begun+1 {
+		return ErrorAt(EINVALID, "on", "must be a day when the %d extensions recorded as used can have been taken; by %s only %d had begun",
+			used, on, begun)
+	}
+	c.Deadlines = c.ContractTerms.Deadlines(on)
+	return nil
+}
+
 // ContractPatch changes a contract; nil fields stay as they are. Terms, when
 // given, replace all the contract's terms.
 type ContractPatch struct {
@@ -264,6 +287,7 @@ type ContractFilter struct {
 	Status         ContractStatus
 	Urgency        Urgency // "now": the next decision is within 30 days; "soon": within three months
 	Sort           ContractSort
+	On             Date // the day the deadlines (and so status, urgency and order) are computed for; zero is today
 	ListOptions
 }
 

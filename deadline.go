@@ -98,6 +98,35 @@ func LastNoticeDate(end Date, months int, rule NoticeRule) Date {
 	return lo
 }
 
+// ExtensionKind says how the extensions of a fixed-term contract begin.
+//
+// Under Danish public procurement an option to extend ("option") is
+// normally taken up actively by the buyer: if the buyer does not exercise
+// it in time, the contract ends. An automatic renewal ("automatisk
+// forlængelse") runs unless notice is given. The two need opposite actions
+// by the same day, so a contract says which its extensions are.
+type ExtensionKind string
+
+// Extension kinds.
+const (
+	// ExtensionOption: each extension begins only if the buyer exercises the
+	// option, by giving the contract's notice (NoticeMonths, NoticeRule)
+	// before the end of the current term. If it is not exercised, the
+	// contract ends.
+	ExtensionOption ExtensionKind = "option"
+	// ExtensionAutomatic: the contract continues for another extension
+	// unless notice is given by the last notice date for the current end.
+	ExtensionAutomatic ExtensionKind = "automatic"
+)
+
+// ExtensionKinds lists the valid kinds.
+var ExtensionKinds = []ExtensionKind{ExtensionOption, ExtensionAutomatic}
+
+func init() { RegisterEnum(ExtensionKinds) }
+
+// Valid reports whether k is a known kind.
+func (k ExtensionKind) Valid() bool { return slices.Contains(ExtensionKinds, k) }
+
 // Limits of contract terms.
 const (
 	maxDurationMonths  = 600
@@ -112,22 +141,25 @@ const (
 // A contract is fixed-term when Expiry or DurationMonths is given, and
 // open-ended otherwise: it then runs until notice is given.
 //
-// A fixed-term contract may have options to extend it (ExtensionCount
-// extensions of ExtensionMonths each). Options are automatic: at the end of
-// each term the contract continues for another ExtensionMonths unless notice
-// was given by the last notice date for that end. Whoever gives notice
-// records the day the contract ends in TerminatedOn.
+// A fixed-term contract may be extended (ExtensionCount extensions of
+// ExtensionMonths each). ExtensionKind says how: an option the buyer must
+// exercise by the last day the notice terms allow, or else the contract
+// ends; or an automatic renewal, by which the contract continues for another
+// ExtensionMonths unless notice was given by the last notice date for that
+// end. Whoever gives notice records the day the contract ends in
+// TerminatedOn.
 type ContractTerms struct {
-	Start            Date       `json:"start" format:"date" doc:"First day of the contract"`
-	DurationMonths   int        `json:"duration_months,omitempty" minimum:"0" maximum:"600" doc:"Length of the initial term; or give expiry; neither means it runs until notice"`
-	Expiry           *Date      `json:"expiry,omitempty" format:"date" doc:"Last day of the initial term"`
-	IrrevocableUntil *Date      `json:"irrevocable_until,omitempty" format:"date" doc:"The contract cannot end before this day"`
-	ExtensionCount   int        `json:"extension_count,omitempty" minimum:"0" maximum:"20" doc:"Options to extend"`
-	ExtensionMonths  int        `json:"extension_months,omitempty" minimum:"0" maximum:"120" doc:"Length of each extension"`
-	ExtensionsUsed   int        `json:"extensions_used,omitempty" minimum:"0" maximum:"20" doc:"Extensions that have already begun"`
-	NoticeMonths     int        `json:"notice_months" required:"false" minimum:"0" maximum:"60"`
-	NoticeRule       NoticeRule `json:"notice_rule" required:"false" doc:"When notice takes effect; defaults to any_day"`
-	TerminatedOn     *Date      `json:"terminated_on,omitempty" format:"date" doc:"The day it ends or ended after notice or termination"`
+	Start            Date          `json:"start" format:"date" doc:"First day of the contract"`
+	DurationMonths   int           `json:"duration_months,omitempty" minimum:"0" maximum:"600" doc:"Length of the initial term; or give expiry; neither means it runs until notice"`
+	Expiry           *Date         `json:"expiry,omitempty" format:"date" doc:"Last day of the initial term"`
+	IrrevocableUntil *Date         `json:"irrevocable_until,omitempty" format:"date" doc:"The contract cannot end before this day"`
+	ExtensionCount   int           `json:"extension_count,omitempty" minimum:"0" maximum:"20" doc:"Options to extend"`
+	ExtensionMonths  int           `json:"extension_months,omitempty" minimum:"0" maximum:"120" doc:"Length of each extension"`
+	ExtensionsUsed   int           `json:"extensions_used,omitempty" minimum:"0" maximum:"20" doc:"Extensions that have begun; the next one may be recorded once it is exercised or decided, but never more than that by the day the deadlines are seen"`
+	ExtensionKind    ExtensionKind `json:"extension_kind,omitempty" required:"false" allowEmpty:"true" doc:"option: each extension must be exercised by the buyer, else the contract ends; automatic: it renews unless notice is given. Defaults to automatic, the meaning before the field existed"`
+	NoticeMonths     int           `json:"notice_months" required:"false" minimum:"0" maximum:"60"`
+	NoticeRule       NoticeRule    `json:"notice_rule" required:"false" doc:"When notice takes effect; defaults to any_day"`
+	TerminatedOn     *Date         `json:"terminated_on,omitempty" format:"date" doc:"The day it ends or ended after notice or termination"`
 }
 
 // dateSet reports whether an optional date is given; a pointer to the zero
@@ -137,11 +169,15 @@ func dateSet(p *Date) bool { return p != nil && !p.IsZero() }
 // datep returns a pointer to a copy of d.
 func datep(d Date) *Date { return &d }
 
-// Normalize fills defaults: an empty notice rule means any_day, and optional
-// dates given as "" are absent.
+// Normalize fills defaults: an empty notice rule means any_day, an empty
+// extension kind automatic (what extensions meant before contracts said
+// which they are), and optional dates given as "" are absent.
 func (t *ContractTerms) Normalize() {
 	if t.NoticeRule == "" {
 		t.NoticeRule = NoticeAnyDay
+	}
+	if t.ExtensionKind == "" {
+		t.ExtensionKind = ExtensionAutomatic
 	}
 	for _, p := range []**Date{&t.Expiry, &t.IrrevocableUntil, &t.TerminatedOn} {
 		if !dateSet(*p) {
@@ -233,15 +269,93 @@ func (t ContractTerms) Validate() error {
 		"must be between 0 and %d", maxNoticeMonths)
 	v.OneOf("notice_rule", t.NoticeRule)
 
+	if t.ExtensionKind != "" {
+		v.OneOf("extension_kind", t.ExtensionKind)
+	}
+	usedOK := t.ExtensionsUsed >= 0 && t.ExtensionsUsed <= max(t.ExtensionCount, 0)
 	if dateSet(t.IrrevocableUntil) && notBeforeStart(t.IrrevocableUntil, "irrevocable_until") && endOK && t.fixedTerm() {
 		last := t.termEnd(t.ExtensionCount)
-		v.Check(!t.IrrevocableUntil.After(last), "irrevocable_until",
-			"must be on or before %s, the last day the contract can run with all extensions", last)
+		if t.ExtensionKind == ExtensionOption && t.ExtensionCount > 0 && usedOK {
+			// An option extends the contract only when it is exercised, so
+			// the contract cannot be bound beyond the term it is in.
+			cur := t.termEnd(t.ExtensionsUsed)
+			v.Check(!t.IrrevocableUntil.After(cur), "irrevocable_until",
+				"must be on or before %s, the end of the current term: an option extends the contract only when it is exercised", cur)
+		} else {
+			v.Check(!t.IrrevocableUntil.After(last), "irrevocable_until",
+				"must be on or before %s, the last day the contract can run with all extensions", last)
+		}
 	}
 	if dateSet(t.TerminatedOn) {
 		notBeforeStart(t.TerminatedOn, "terminated_on")
 	}
 	return v.Err()
+}
+
+// ValidateOn checks the terms as Validate does, and that they do not record
+// more extensions than can have been taken by the day on: those that have
+// begun by then, and the next one, which may be recorded once it is
+// exercised (an option) or decided (a renewal nobody will give notice for).
+// Extensions further ahead cannot have been taken yet.
+func (t ContractTerms) ValidateOn(on Date) error {
+	if err := t.Validate(); err != nil {
+		return err
+	}
+	if !t.fixedTerm() || t.ExtensionsUsed == 0 {
+		return nil
+	}
+	begun := t.ExtensionsBegun(on)
+	if limit := min(begun+1, t.ExtensionCount); t.ExtensionsUsed > limit {
+		var v Validation
+		v.Add("extensions_used", "must be at most %d on %s: %d extensions have begun by then, and only the next one can be taken in advance",
+			limit, on, begun)
+		return v.Err()
+	}
+	return nil
+}
+
+// AsOf returns the terms as they can have stood on the day on: the
+// extensions recorded as used, but no more than ValidateOn allows on that
+// day (those begun by then and the next one). Lists that show deadlines as
+// of a past day compute them from AsOf, so that an extension taken later
+// does not show as taken already.
+func (t ContractTerms) AsOf(on Date) ContractTerms {
+	if t.fixedTerm() && t.ExtensionsUsed > 0 {
+		t.ExtensionsUsed = min(t.ExtensionsUsed, t.ExtensionsBegun(on)+1)
+	}
+	return t
+}
+
+// ExtensionsBegun returns how many of a fixed-term contract's extensions
+// have begun by the day on: extension k begins the day after the end of
+// term k-1. It is 0 for open-ended contracts.
+func (t ContractTerms) ExtensionsBegun(on Date) int {
+	if !t.fixedTerm() || t.ExtensionMonths <= 0 {
+		return 0
+	}
+	n := 0
+	for n < min(max(t.ExtensionCount, 0), maxExtensionCount) && on.After(t.termEnd(n)) {
+		n++
+	}
+	return n
+}
+
+// NoticeWithoutEffect reports whether the contract's notice terms can have
+// no effect: it is fixed-term, has a notice period or rule, and there is no
+// end at which notice decides anything, because it has no extensions or
+// cannot end before its last one. Such a contract simply expires; the pages
+// and the API warn about it rather than accept it silently, since the terms
+// usually mean that the contract can in fact be ended with notice (and is
+// then open-ended with an irrevocable period) or that extensions are missing.
+func (t ContractTerms) NoticeWithoutEffect() bool {
+	if !t.fixedTerm() || t.NoticeMonths <= 0 && (t.NoticeRule == "" || t.NoticeRule == NoticeAnyDay) {
+		return false
+	}
+	count := min(max(t.ExtensionCount, 0), maxExtensionCount)
+	if count == 0 || t.ExtensionMonths <= 0 {
+		return true
+	}
+	return dateSet(t.IrrevocableUntil) && t.termEnd(count-1).Before(*t.IrrevocableUntil)
 }
 
 // ContractStatus is where a contract is in its life.
@@ -265,6 +379,8 @@ type Deadlines struct {
 	CurrentEnd       *Date          `json:"current_end,omitempty"`        // end of the current term (fixed-term contracts)
 	NextEnd          *Date          `json:"next_end,omitempty"`           // the next day the contract can end
 	LastNoticeDate   *Date          `json:"last_notice_date,omitempty"`   // the last day to give notice so it ends at NextEnd
+	LastExerciseDate *Date          `json:"last_exercise_date,omitempty"` // the last day to exercise the option to extend beyond NextEnd (extension_kind option)
+	ExtendsTo        *Date          `json:"extends_to,omitempty"`         // the end the option extends the contract to, if exercised by LastExerciseDate
 	NextDecisionDate *Date          `json:"next_decision_date,omitempty"` // the next date someone must decide by
 	MonthsLeft       *int           `json:"months_left,omitempty"`        // whole months from today to NextEnd
 	ExtensionsLeft   int            `json:"extensions_left"`
@@ -272,6 +388,11 @@ type Deadlines struct {
 	// Why is Explanation as a phrase, which pages and e-mails show in the
 	// reader's language; JSON keeps the English Explanation only.
 	Why Phrase `json:"-"`
+	// Warnings are English sentences about terms that are valid but
+	// probably not what the contract says (NoticeWithoutEffect);
+	// WarningPhrases are the same for the pages.
+	Warnings       []string `json:"warnings,omitempty"`
+	WarningPhrases []Phrase `json:"-"`
 
 	datesOnly bool // DeadlineDates: no explanation written
 }
@@ -349,11 +470,91 @@ func (t ContractTerms) deadlines(today Date, dl *Deadlines) {
 	if today.Before(t.Start) {
 		dl.Status = ContractNotStarted
 	}
-	if t.fixedTerm() {
+	switch {
+	case t.fixedTerm() && t.ExtensionKind == ExtensionOption:
+		t.optionDeadlines(today, dl)
+	case t.fixedTerm():
 		t.fixedDeadlines(today, dl)
-	} else {
+	default:
 		t.openDeadlines(today, dl)
 	}
+	if !dl.datesOnly && dl.Status != ContractExpired && t.NoticeWithoutEffect() {
+		dl.warn(Phrasef("The contract is fixed-term with %s, but no extension can follow, so the notice has no effect: it simply expires. If it can be ended with notice before then, record it without an expiry and with an irrevocable period instead.",
+			noticeTerms(t.NoticeMonths, t.NoticeRule)))
+	}
+}
+
+// OptionOpen returns the last day to exercise the option to extend, while
+// that day has not passed (it is then the next decision date), and nil
+// otherwise: the date the calendar, the notices and the pages ask someone to
+// act by, as they ask for LastNoticeDate of an automatic renewal.
+func (dl Deadlines) OptionOpen() *Date {
+	if x := dl.LastExerciseDate; x != nil && dl.NextDecisionDate != nil && *dl.NextDecisionDate == *x {
+		return x
+	}
+	return nil
+}
+
+// warn adds a warning.
+func (dl *Deadlines) warn(p Phrase) {
+	dl.WarningPhrases = append(dl.WarningPhrases, p)
+	dl.Warnings = append(dl.Warnings, p.String())
+}
+
+// optionDeadlines are the deadlines of a fixed-term contract whose
+// extensions are options the buyer must exercise. ExtensionsUsed counts the
+// options exercised; nothing is extended without that. The current end is
+// the end after them; while an option remains, the last day to exercise it
+// is the last day the contract's notice terms allow before that end
+// (LastNoticeDate of it), which is then the decision date. After that day,
+// or when no option remains, the contract ends at the current end, by which
+// a successor must be in place.
+func (t ContractTerms) optionDeadlines(today Date, dl *Deadlines) {
+	count := min(max(t.ExtensionCount, 0), maxExtensionCount)
+	if t.ExtensionMonths <= 0 {
+		count = 0 // invalid terms: options that extend nothing
+	}
+	k := min(max(t.ExtensionsUsed, 0), count)
+	end := t.termEnd(k)
+	dl.CurrentEnd = datep(end)
+	if today.After(end) {
+		dl.Status = ContractExpired
+		switch {
+		case k < count:
+			dl.explain(Phrasef("The contract ended on %s: the option to extend it was not exercised.", end))
+		case count > 0:
+			dl.explain(Phrasef("The contract expired on %s with no extensions left.", end))
+		default:
+			dl.explain(Phrasef("The contract expired on %s.", end))
+		}
+		return
+	}
+	dl.ExtensionsLeft = count - k
+	dl.setNextEnd(today, end)
+	if k == count {
+		dl.NextDecisionDate = datep(end)
+		if count > 0 {
+			dl.explain(Phrasef("The contract expires on %s with no options left; a successor must be in place by then.", end))
+		} else {
+			dl.explain(Phrasef("The contract expires on %s; no notice is needed, but a successor must be in place by then.", end))
+		}
+		return
+	}
+	lx := LastNoticeDate(end, t.NoticeMonths, t.NoticeRule)
+	dl.LastExerciseDate = datep(lx)
+	if today.After(lx) {
+		dl.NextDecisionDate = datep(end)
+		dl.explain(Phrasef("The last day to exercise the option was %s; unless it was exercised, the contract ends on %s, so a successor must be in place by then.", lx, end))
+		return
+	}
+	dl.NextDecisionDate, dl.ExtendsTo = datep(lx), datep(t.termEnd(k+1))
+	if count == 1 {
+		dl.explain(Phrasef("Exercise the option by %s to extend the contract to %s; otherwise it ends on %s (%d of %d option left).",
+			lx, t.termEnd(k+1), end, count-k, count))
+		return
+	}
+	dl.explain(Phrasef("Exercise the option by %s to extend the contract to %s; otherwise it ends on %s (%d of %d options left).",
+		lx, t.termEnd(k+1), end, count-k, count))
 }
 
 func (dl *Deadlines) setNextEnd(today, end Date) {

@@ -627,10 +627,14 @@ func randTerms(r *rand.Rand) ContractTerms {
 		}
 		t.ExtensionsUsed = r.IntN(t.ExtensionCount + 1)
 	}
+	t.ExtensionKind = []ExtensionKind{"", ExtensionAutomatic, ExtensionOption}[r.IntN(3)]
 	if r.IntN(3) == 0 {
 		span := 3650
 		if t.fixedTerm() {
 			span = DaysBetween(t.Start, t.termEnd(t.ExtensionCount))
+			if t.ExtensionKind == ExtensionOption && t.ExtensionCount > 0 {
+				span = DaysBetween(t.Start, t.termEnd(t.ExtensionsUsed)) // bound only by the current term
+			}
 		}
 		t.IrrevocableUntil = datep(t.Start.AddDays(r.IntN(span + 1)))
 	}
@@ -666,16 +670,27 @@ func checkDeadlines(t *testing.T, terms ContractTerms, today Date, dl Deadlines)
 	if dl.Why.String() != dl.Explanation {
 		fail("the phrase %q is not the explanation %q", dl.Why.String(), dl.Explanation)
 	}
-	for _, d := range []*Date{dl.CurrentEnd, dl.NextEnd, dl.LastNoticeDate, dl.NextDecisionDate} {
+	for _, d := range []*Date{dl.CurrentEnd, dl.NextEnd, dl.LastNoticeDate, dl.NextDecisionDate, dl.LastExerciseDate} {
 		if d != nil && !d.valid() {
 			fail("date %#v is not a valid day", *d)
 		}
 	}
 	// The explanation names the dates to act on (the current end may be
 	// left out when the contract cannot end then).
-	for _, d := range []*Date{dl.NextEnd, dl.LastNoticeDate, dl.NextDecisionDate} {
+	for _, d := range []*Date{dl.NextEnd, dl.LastNoticeDate, dl.NextDecisionDate, dl.LastExerciseDate} {
 		if d != nil && !strings.Contains(dl.Explanation, d.String()) {
 			fail("date %s is not in the explanation", d)
+		}
+	}
+	// A warning exactly when the notice terms can have no effect, on a
+	// contract that has not expired and was not terminated.
+	if wantWarn := terms.NoticeWithoutEffect() && dl.Status != ContractExpired && !dateSet(terms.TerminatedOn); (len(dl.Warnings) > 0) != wantWarn ||
+		len(dl.Warnings) != len(dl.WarningPhrases) {
+		fail("warnings %q, want some: %v", dl.Warnings, wantWarn)
+	}
+	if terms.ExtensionKind != ExtensionOption || !terms.fixedTerm() {
+		if dl.LastExerciseDate != nil || dl.ExtendsTo != nil || dl.OptionOpen() != nil {
+			fail("a last exercise date without options to exercise")
 		}
 	}
 	if dl.ExtensionsLeft < 0 || dl.ExtensionsLeft > terms.ExtensionCount-terms.ExtensionsUsed {
@@ -702,6 +717,10 @@ func checkDeadlines(t *testing.T, terms ContractTerms, today Date, dl Deadlines)
 		return
 	}
 
+	if terms.fixedTerm() && terms.ExtensionKind == ExtensionOption {
+		checkOptionDeadlines(fail, terms, today, dl)
+		return
+	}
 	if dl.Status == ContractExpired {
 		if !terms.fixedTerm() || dl.CurrentEnd == nil || !today.After(*dl.CurrentEnd) || *dl.CurrentEnd != terms.termEnd(terms.ExtensionCount) ||
 			dl.NextEnd != nil || dl.LastNoticeDate != nil || dl.NextDecisionDate != nil || dl.ExtensionsLeft != 0 {
@@ -810,7 +829,7 @@ func TestDeadlineProperties(t *testing.T) {
 			dl := terms.Deadlines(today)
 			checkDeadlines(t, terms, today, dl)
 			// DeadlineDates: the same without the explanation.
-			dl.Why, dl.Explanation = Phrase{}, ""
+			dl.Why, dl.Explanation, dl.Warnings, dl.WarningPhrases = Phrase{}, "", nil, nil
 			if dates := terms.DeadlineDates(today); !reflect.DeepEqual(dates, dl) {
 				t.Fatalf("terms %+v on %s: DeadlineDates %+v, Deadlines without explanation %+v", terms, today, dates, dl)
 			}

@@ -215,7 +215,9 @@ func (a *API) registerUsages() {
 func (a *API) registerContracts() {
 	tags := []string{"Contracts"}
 	register(a, huma.Operation{OperationID: "list-contracts", Method: http.MethodGet, Path: "/contracts", Tags: tags,
-		Summary: "List contracts", Description: "Contracts the caller may see, each with its deadlines computed for today. Sort by urgency for a deadlines list."},
+		Summary: "List contracts", Description: "Contracts the caller may see, each with its deadlines computed for today, or for the day `on`. " +
+			"Sort by urgency for a deadlines list. As of a past day, extensions recorded as used count only as far as they can have been " +
+			"taken by then (those begun and the next one)."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
 			OrganizationID string                 `query:"organization_id" maxLength:"64" doc:"Only this organisation (ID or municipality code); 422 if no organisation you can see has it"`
 			SystemID       string                 `query:"system_id" maxLength:"64"`
@@ -223,8 +225,13 @@ func (a *API) registerContracts() {
 			Status         samspil.ContractStatus `query:"status"`
 			Urgency        samspil.Urgency        `query:"urgency" doc:"now: the next decision is within 30 days (needs action now); soon: within three months"`
 			Sort           samspil.ContractSort   `query:"sort" default:"name"`
+			OnQuery
 			ListParams
 		}) (*PageOutput[samspil.Contract], error) {
+			on, err := dayParam(ctx, "on", in.On)
+			if err != nil {
+				return nil, err
+			}
 			orgID, err := a.orgFilter(ctx, "organization_id", in.OrganizationID)
 			if err != nil {
 				return nil, err
@@ -234,18 +241,32 @@ func (a *API) registerContracts() {
 				return nil, err
 			}
 			page, err := a.store.ListContracts(ctx, actor(ctx), samspil.ContractFilter{OrganizationID: orgID, SystemID: in.SystemID,
-				SupplierID: supplierID, Status: in.Status, Urgency: in.Urgency, Sort: in.Sort, ListOptions: in.options()})
+				SupplierID: supplierID, Status: in.Status, Urgency: in.Urgency, Sort: in.Sort, On: on, ListOptions: in.options()})
 			if err != nil {
 				return nil, fail(ctx, err, "query")
 			}
 			return &PageOutput[samspil.Contract]{Body: page}, nil
 		})
 
-	register(a, huma.Operation{OperationID: "get-contract", Method: http.MethodGet, Path: "/contracts/{id}", Tags: tags, Summary: "Get a contract"},
-		samspil.PermPublic, func(ctx context.Context, in *IDPath) (*ContractOutput, error) {
+	register(a, huma.Operation{OperationID: "get-contract", Method: http.MethodGet, Path: "/contracts/{id}", Tags: tags, Summary: "Get a contract",
+		Description: "The contract with its deadlines computed for today, or for the day `on`. A day before the extensions recorded as used " +
+			"can have been taken is refused (422), as the deadlines would not be those of that day."},
+		samspil.PermPublic, func(ctx context.Context, in *struct {
+			IDPath
+			OnQuery
+		}) (*ContractOutput, error) {
+			on, err := dayParam(ctx, "on", in.On)
+			if err != nil {
+				return nil, err
+			}
 			c, err := a.store.FindContract(ctx, actor(ctx), in.ID)
 			if err != nil {
 				return nil, fail(ctx, err, "path")
+			}
+			if !on.IsZero() {
+				if err := c.DeadlinesOn(on); err != nil {
+					return nil, fail(ctx, err, "query")
+				}
 			}
 			return &ContractOutput{ETag: etag(c.Version), Body: c}, nil
 		})

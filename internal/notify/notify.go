@@ -244,9 +244,14 @@ func (j *Job) compose(s samspil.NoticeSubject) (subject, body string) {
 		}
 	case samspil.NoticeDeadline:
 		c := s.Contract
-		last := day(c.Deadlines.LastNoticeDate)
-		subject = t("notice.deadline_subject", c.Name, last)
-		b.WriteString(t("notice.deadline_body", c.Name, s.OrgName, last) + "\n")
+		if x := c.Deadlines.OptionOpen(); x != nil {
+			subject = t("notice.option_subject", c.Name, day(x))
+			b.WriteString(t("notice.option_body", c.Name, s.OrgName, day(x), day(c.Deadlines.NextEnd)) + "\n")
+		} else {
+			last := day(c.Deadlines.LastNoticeDate)
+			subject = t("notice.deadline_subject", c.Name, last)
+			b.WriteString(t("notice.deadline_body", c.Name, s.OrgName, last) + "\n")
+		}
 		if why := say(c.Deadlines.Why); why != "" {
 			b.WriteString(why + "\n")
 		}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/samspil/samspil"
 )
@@ -18,7 +19,7 @@ func contractSelectFor(e Engine) string {
 	d := func(col string) string { return dateColumn(e, col) }
 	return `SELECT c.id, c.organization_id, o.name, c.name, c.supplier_id, COALESCE(sp.name, ''),
 	` + d("c.start_date") + `, c.duration_months, ` + d("c.expiry") + `, ` + d("c.irrevocable_until") + `, c.extension_count, c.extension_months, c.extensions_used,
-	c.notice_months, c.notice_rule, ` + d("c.terminated_on") + `, c.procurement_form, c.reprocurement_quarter,
+	c.extension_kind, c.notice_months, c.notice_rule, ` + d("c.terminated_on") + `, c.procurement_form, c.reprocurement_quarter,
 	c.has_costs, c.cost_acquisition, c.cost_operation, c.cost_other, c.external_ref, c.notes, c.visibility, c.price_visibility,
 	c.version, c.created_at, c.updated_at
 	FROM contracts c JOIN organizations o ON o.id = c.organization_id LEFT JOIN organizations sp ON sp.id = c.supplier_id`
@@ -31,7 +32,7 @@ var contractTermSelects = map[Engine]string{SQLite: contractTermSelectFor(SQLite
 func contractTermSelectFor(e Engine) string {
 	d := func(col string) string { return dateColumn(e, col) }
 	return `SELECT c.id, c.name, ` + d("c.start_date") + `, c.duration_months, ` + d("c.expiry") + `, ` + d("c.irrevocable_until") +
-		`, c.extension_count, c.extension_months, c.extensions_used, c.notice_months, c.notice_rule, ` + d("c.terminated_on") +
+		`, c.extension_count, c.extension_months, c.extensions_used, c.extension_kind, c.notice_months, c.notice_rule, ` + d("c.terminated_on") +
 		` FROM contracts c JOIN organizations o ON o.id = c.organization_id`
 }
 
@@ -40,7 +41,7 @@ func scanContractTerms(r rowScanner) (samspil.Contract, error) {
 	var start, expiry, irrevocable, terminated nullDate
 	t := &c.ContractTerms
 	err := r.Scan(&c.ID, &c.Name, &start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount, &t.ExtensionMonths, &t.ExtensionsUsed,
-		&t.NoticeMonths, &t.NoticeRule, &terminated)
+		&t.ExtensionKind, &t.NoticeMonths, &t.NoticeRule, &terminated)
 	t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
 	return c, err
 }
@@ -56,7 +57,7 @@ func scanContract(r rowScanner) (samspil.Contract, error) {
 	t := &c.ContractTerms
 	err := r.Scan(&c.ID, &c.OrganizationID, &c.OrganizationName, &c.Name, &supplier, &c.SupplierName,
 		&start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount, &t.ExtensionMonths, &t.ExtensionsUsed,
-		&t.NoticeMonths, &t.NoticeRule, &terminated, &c.ProcurementForm, &c.ReprocurementQuarter,
+		&t.ExtensionKind, &t.NoticeMonths, &t.NoticeRule, &terminated, &c.ProcurementForm, &c.ReprocurementQuarter,
 		&hasCosts, &costs.Acquisition, &costs.Operation, &costs.Other, &externalRef, &c.Notes, &c.Visibility, &c.PriceVisibility,
 		&c.Version, &created, &updated)
 	c.SupplierID, c.ExternalRef = deref(supplier), deref(externalRef)
@@ -214,7 +215,21 @@ func (db *DB) ListContracts(ctx context.Context, actor *samspil.Actor, f samspil
 		return nil, err
 	}
 	page := pageOf(contracts, limit, func(c samspil.Contract) []string { return []string{samspil.Fold(c.Name), c.ID} })
+	if !f.On.IsZero() {
+		for i := range page.Items {
+			page.Items[i].Deadlines = page.Items[i].ContractTerms.AsOf(f.On).Deadlines(f.On)
+		}
+	}
 	return page, db.finishContracts(ctx, db.read, actor, page.Items)
+}
+
+// deadlineDay is the day a filter's deadlines are computed for: its On, or
+// today.
+func (db *DB) deadlineDay(f samspil.ContractFilter) samspil.Date {
+	if !f.On.IsZero() {
+		return f.On
+	}
+	return samspil.Today(db.now())
 }
 
 // AllContracts returns every visible contract that matches the filter, in
@@ -248,10 +263,14 @@ func (db *DB) computedContracts(ctx context.Context, q query, f samspil.Contract
 	if err != nil {
 		return nil, err
 	}
-	today := samspil.Today(db.now())
+	today := db.deadlineDay(f)
 	n := 0
 	for i := range all {
-		all[i].Deadlines = all[i].ContractTerms.Deadlines(today)
+		terms := all[i].ContractTerms
+		if !f.On.IsZero() {
+			terms = terms.AsOf(today)
+		}
+		all[i].Deadlines = terms.Deadlines(today)
 		if (f.Status == "" || all[i].Deadlines.Status == f.Status) && all[i].Urgency(today).Within(f.Urgency) {
 			all[n] = all[i]
 			n++
@@ -396,12 +415,25 @@ func contractArgs(c *samspil.Contract) []any {
 	return []any{c.Name, samspil.Fold(c.Name), nullString(c.SupplierID), t.Start.String(), t.DurationMonths, dateValue(t.Expiry),
 		dateValue(t.IrrevocableUntil), t.ExtensionCount, t.ExtensionMonths, t.ExtensionsUsed, t.NoticeMonths, string(t.NoticeRule),
 		dateValue(t.TerminatedOn), string(c.ProcurementForm), c.ReprocurementQuarter, has, int64(costs.Acquisition), int64(costs.Operation),
-		int64(costs.Other), nullString(c.ExternalRef), c.Notes, string(c.Visibility), string(c.PriceVisibility)}
+		int64(costs.Other), nullString(c.ExternalRef), c.Notes, string(c.Visibility), string(c.PriceVisibility), string(t.ExtensionKind)}
 }
 
 const contractColumns = `name, name_fold, supplier_id, start_date, duration_months, expiry, irrevocable_until, extension_count,
 	extension_months, extensions_used, notice_months, notice_rule, terminated_on, procurement_form, reprocurement_quarter,
-	has_costs, cost_acquisition, cost_operation, cost_other, external_ref, notes, visibility, price_visibility`
+	has_costs, cost_acquisition, cost_operation, cost_other, external_ref, notes, visibility, price_visibility, extension_kind`
+
+// contractInsert and contractUpdate write a contract row. contractInsert
+// takes the id, the organisation, contractArgs and the time; contractUpdate
+// contractArgs, the new version, the time, the id and the old version. The
+// placeholders are counted from contractColumns, so a new column is added
+// there and in contractArgs only.
+var (
+	contractColumnCount = strings.Count(contractColumns, ",") + 1
+	contractInsert      = `INSERT INTO contracts (id, organization_id, ` + contractColumns + `, version, created_at, updated_at)
+		VALUES (` + placeholders(1, contractColumnCount+2) + `, 1, ` + placeholders(contractColumnCount+3, 1) + `, ` + placeholders(contractColumnCount+3, 1) + `)`
+	contractUpdate = `UPDATE contracts SET (` + contractColumns + `, version, updated_at) = (` + placeholders(1, contractColumnCount+2) + `)
+		WHERE id = ` + placeholders(contractColumnCount+3, 1) + ` AND version = ` + placeholders(contractColumnCount+4, 1)
+)
 
 func externalRefTaken(ref string) error {
 	return samspil.ErrorAt(samspil.ECONFLICT, "external_ref", "another contract of the organisation has the reference %s", ref)
@@ -410,7 +442,7 @@ func externalRefTaken(ref string) error {
 // CreateContract registers a contract.
 func (db *DB) CreateContract(ctx context.Context, actor *samspil.Actor, in samspil.ContractInput) (*samspil.Contract, error) {
 	c := in.Contract()
-	if err := c.Validate(); err != nil {
+	if err := c.ValidateOn(samspil.Today(db.now())); err != nil {
 		return nil, err
 	}
 	var id string
@@ -425,8 +457,7 @@ func (db *DB) CreateContract(ctx context.Context, actor *samspil.Actor, in samsp
 		}
 		args := append([]any{c.ID, c.OrganizationID}, contractArgs(&c)...)
 		args = append(args, tx.now)
-		_, err = tx.ExecContext(ctx, `INSERT INTO contracts (id, organization_id, `+contractColumns+`, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, 1, $26, $26)`, args...)
+		_, err = tx.ExecContext(ctx, contractInsert, args...)
 		if isUniqueViolation(err) {
 			return externalRefTaken(c.ExternalRef)
 		}
@@ -483,7 +514,13 @@ func (db *DB) UpdateContract(ctx context.Context, actor *samspil.Actor, id strin
 			return err
 		}
 		after := p.Apply(*before)
-		if err := after.Validate(); err != nil {
+		validate := after.Validate
+		if p.Terms != nil {
+			// New terms are checked against today too; a patch that leaves
+			// them alone is not refused for what time has made of them.
+			validate = func() error { return after.ValidateOn(samspil.Today(tx.now)) }
+		}
+		if err := validate(); err != nil {
 			return err
 		}
 		if err := db.checkContractRefs(tx, &after, after.SupplierID != before.SupplierID); err != nil {
@@ -491,9 +528,7 @@ func (db *DB) UpdateContract(ctx context.Context, actor *samspil.Actor, id strin
 		}
 		after.Version, after.UpdatedAt = before.Version+1, tx.now
 		args := append(contractArgs(&after), after.Version, tx.now, id, before.Version)
-		err = tx.execVersioned("contracts", "contract", id, before.Version, `UPDATE contracts SET (`+contractColumns+`, version, updated_at) =
-			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
-			WHERE id = $26 AND version = $27`, args...)
+		err = tx.execVersioned("contracts", "contract", id, before.Version, contractUpdate, args...)
 		if isUniqueViolation(err) {
 			return externalRefTaken(after.ExternalRef)
 		}

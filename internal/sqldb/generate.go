@@ -369,7 +369,7 @@ func (tx *Tx) writeGenerated(b *GeneratedBatch, n *GeneratedCounts) error {
 
 	contracts := newBatchInsert(tx, "contracts", "id text", "organization_id text", "name text", "name_fold text", "supplier_id text",
 		"start_date date", "duration_months integer", "expiry date", "irrevocable_until date", "extension_count integer",
-		"extension_months integer", "extensions_used integer", "notice_months integer", "notice_rule text", "terminated_on date",
+		"extension_months integer", "extensions_used integer", "notice_months integer", "notice_rule text", "extension_kind text", "terminated_on date",
 		"procurement_form text", "reprocurement_quarter text", "has_costs boolean", "cost_acquisition bigint", "cost_operation bigint",
 		"cost_other bigint", "external_ref text", "notes text", "visibility text", "price_visibility text", "version integer",
 		"created_at timestamptz", "updated_at timestamptz")
@@ -382,9 +382,12 @@ func (tx *Tx) writeGenerated(b *GeneratedBatch, n *GeneratedCounts) error {
 			folds[c.Name] = fold
 		}
 		t := &c.ContractTerms
-		noticeRule := t.NoticeRule
+		noticeRule, kind := t.NoticeRule, t.ExtensionKind
 		if noticeRule == "" {
 			noticeRule = samspil.NoticeAnyDay
+		}
+		if kind == "" {
+			kind = samspil.ExtensionAutomatic
 		}
 		costs, has := samspil.Costs{}, c.Costs != nil
 		if has {
@@ -392,7 +395,7 @@ func (tx *Tx) writeGenerated(b *GeneratedBatch, n *GeneratedCounts) error {
 		}
 		if err := add(contracts, c.ID, c.OrganizationID, c.Name, fold, nullString(c.SupplierID), t.Start.String(), t.DurationMonths,
 			dateValue(t.Expiry), dateValue(t.IrrevocableUntil), t.ExtensionCount, t.ExtensionMonths, t.ExtensionsUsed, t.NoticeMonths,
-			string(noticeRule), dateValue(t.TerminatedOn), string(c.ProcurementForm), c.ReprocurementQuarter, has,
+			string(noticeRule), string(kind), dateValue(t.TerminatedOn), string(c.ProcurementForm), c.ReprocurementQuarter, has,
 			int64(costs.Acquisition), int64(costs.Operation), int64(costs.Other), nullString(c.ExternalRef), c.Notes,
 			string(c.Visibility), string(c.PriceVisibility), 1, now, now); err != nil {
 			return err

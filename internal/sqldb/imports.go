@@ -584,10 +584,13 @@ func (im *importer) contract(line int, r *samspil.ContractRecord) error {
 	}
 	c := in.Contract()
 	c.OrganizationID = im.org.ID
-	if im.fieldErrors(line, c.Validate(), contractFileColumns) {
+	existing, ok := im.contracts[key]
+	if ok && r.Terms.ExtensionKind == "" {
+		c.ExtensionKind = existing.c.ExtensionKind // a file without the kind keeps what the contract says
+	}
+	if im.fieldErrors(line, c.ValidateOn(samspil.Today(im.db.now())), contractFileColumns) {
 		return nil
 	}
-	existing, ok := im.contracts[key]
 	if ok {
 		if sameContract(&existing.c, &c) {
 			im.report.Unchanged++
@@ -599,9 +602,7 @@ func (im *importer) contract(line int, r *samspil.ContractRecord) error {
 		}
 		c.ID = existing.id
 		args := append(contractArgs(&c), existing.version+1, im.tx.now, c.ID, existing.version)
-		if err := im.tx.execVersioned("contracts", "contract", c.ID, existing.version, `UPDATE contracts SET (`+contractColumns+`, version, updated_at) =
-			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
-			WHERE id = $26 AND version = $27`, args...); err != nil {
+		if err := im.tx.execVersioned("contracts", "contract", c.ID, existing.version, contractUpdate, args...); err != nil {
 			return err
 		}
 		return im.tx.writeContractSystems(&c)
@@ -613,8 +614,7 @@ func (im *importer) contract(line int, r *samspil.ContractRecord) error {
 	c.ID = newID()
 	args := append([]any{c.ID, c.OrganizationID}, contractArgs(&c)...)
 	args = append(args, im.tx.now)
-	if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO contracts (id, organization_id, `+contractColumns+`, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, 1, $26, $26)`, args...); err != nil {
+	if _, err := im.tx.ExecContext(im.ctx, contractInsert, args...); err != nil {
 		return err
 	}
 	return im.tx.writeContractSystems(&c)
@@ -636,5 +636,5 @@ func sameTerms(a, b samspil.ContractTerms) bool {
 	eq := func(x, y *samspil.Date) bool { return x.StringOrEmpty() == y.StringOrEmpty() }
 	return a.Start == b.Start && a.DurationMonths == b.DurationMonths && eq(a.Expiry, b.Expiry) && eq(a.IrrevocableUntil, b.IrrevocableUntil) &&
 		a.ExtensionCount == b.ExtensionCount && a.ExtensionMonths == b.ExtensionMonths && a.ExtensionsUsed == b.ExtensionsUsed &&
-		a.NoticeMonths == b.NoticeMonths && a.NoticeRule == b.NoticeRule && eq(a.TerminatedOn, b.TerminatedOn)
+		a.NoticeMonths == b.NoticeMonths && a.NoticeRule == b.NoticeRule && eq(a.TerminatedOn, b.TerminatedOn) && a.ExtensionKind == b.ExtensionKind
 }

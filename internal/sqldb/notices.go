@@ -295,13 +295,17 @@ func (db *DB) actionSubjects(ctx context.Context, actor *samspil.Actor, now time
 	return nil
 }
 
-// deadlineSubjects: contracts whose last day to give notice falls within
-// the horizon, for the representatives of the contract's organisation.
+// deadlineSubjects: contracts whose last day to give notice, or to
+// exercise an option, falls within the horizon, for the representatives of
+// the contract's organisation.
 func (db *DB) deadlineSubjects(ctx context.Context, actor *samspil.Actor, now time.Time, horizon time.Duration, add func(samspil.NoticeSubject)) error {
 	today, until := samspil.Today(now), samspil.Today(now.Add(horizon))
 	people := map[string][]recipient{}
 	return eachContract(ctx, db, actor, func(c *samspil.Contract) error {
 		last := c.Deadlines.LastNoticeDate
+		if x := c.Deadlines.OptionOpen(); x != nil {
+			last = x
+		}
 		if last == nil || last.Before(today) || last.After(until) {
 			return nil
 		}

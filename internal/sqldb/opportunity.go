@@ -704,7 +704,7 @@ func (r *factsReader) readContracts() error {
 	where := ` WHERE (c.terminated_on IS NULL OR c.terminated_on >= ` + q.arg(r.today) + `)`
 	d := func(col string) string { return dateColumn(r.engine, "c."+col) }
 	columns := `SELECT c.id, c.organization_id, c.visibility, ` + d("start_date") + `, c.duration_months, ` + d("expiry") + `, ` +
-		d("irrevocable_until") + `, c.extension_count, c.extension_months, c.extensions_used, c.notice_months, c.notice_rule, ` + d("terminated_on")
+		d("irrevocable_until") + `, c.extension_count, c.extension_months, c.extensions_used, c.extension_kind, c.notice_months, c.notice_rule, ` + d("terminated_on")
 	var sqlText string
 	if r.part != "" {
 		where += " AND " + r.part
@@ -760,20 +760,20 @@ func (r *factsReader) readContracts() error {
 	}
 
 	var (
-		id, org, vis, rule, systems            sql.RawBytes
+		id, org, vis, kind, rule, systems      sql.RawBytes
 		start, expiry, irrevocable, terminated nullDate
 		t                                      samspil.ContractTerms
 	)
 	err := r.each(sqlText, q.args, func(row rowScanner) error {
 		if err := row.Scan(&id, &org, &vis, &start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount,
-			&t.ExtensionMonths, &t.ExtensionsUsed, &t.NoticeMonths, &rule, &terminated, &systems); err != nil {
+			&t.ExtensionMonths, &t.ExtensionsUsed, &kind, &t.NoticeMonths, &rule, &terminated, &systems); err != nil {
 			return err
 		}
 		if len(b.rows) == contractBatchSize {
 			send()
 		}
 		t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
-		t.NoticeRule = samspil.NoticeRule(r.word(rule))
+		t.NoticeRule, t.ExtensionKind = samspil.NoticeRule(r.word(rule)), samspil.ExtensionKind(r.word(kind))
 		c := opportunity.Contract{ID: string(id), OrgID: r.org(org), Visibility: samspil.Visibility(r.word(vis))}
 		for rest := systems; len(rest) > 0; {
 			sys := rest

@@ -317,7 +317,7 @@ func (b *baseline) contractPairs() ([]contractPair, error) {
 	terms := func(c string) string {
 		col := func(name string) string { return dateColumn(b.engine, c+"."+name) }
 		return col("start_date") + `, ` + c + `.duration_months, ` + col("expiry") + `, ` + col("irrevocable_until") + `, ` + c + `.extension_count, ` +
-			c + `.extension_months, ` + c + `.extensions_used, ` + c + `.notice_months, ` + c + `.notice_rule, ` + col("terminated_on")
+			c + `.extension_months, ` + c + `.extensions_used, ` + c + `.extension_kind, ` + c + `.notice_months, ` + c + `.notice_rule, ` + col("terminated_on")
 	}
 	var out []contractPair
 	var p contractPair
@@ -352,13 +352,13 @@ func (b *baseline) contractPairs() ([]contractPair, error) {
 // baselineTerms scans a contract's terms.
 type baselineTerms struct {
 	start, expiry, irrevocable, terminated nullDate
-	rule                                   string
+	rule, kind                             string
 	t                                      samspil.ContractTerms
 }
 
 func (t *baselineTerms) dest() []any {
 	return []any{&t.start, &t.t.DurationMonths, &t.expiry, &t.irrevocable, &t.t.ExtensionCount, &t.t.ExtensionMonths, &t.t.ExtensionsUsed,
-		&t.t.NoticeMonths, &t.rule, &t.terminated}
+		&t.kind, &t.t.NoticeMonths, &t.rule, &t.terminated}
 }
 
 // datesOf returns the dates of the contract id with the terms scanned,
@@ -369,7 +369,7 @@ func (b *baseline) datesOf(id string, t *baselineTerms) baselineDates {
 	}
 	terms := t.t
 	terms.Start, terms.Expiry, terms.IrrevocableUntil, terms.TerminatedOn = t.start.D, t.expiry.Ptr(), t.irrevocable.Ptr(), t.terminated.Ptr()
-	terms.NoticeRule = samspil.NoticeRule(t.rule)
+	terms.NoticeRule, terms.ExtensionKind = samspil.NoticeRule(t.rule), samspil.ExtensionKind(t.kind)
 	dl := terms.Deadlines(b.today)
 	var d baselineDates
 	if dl.Status != samspil.ContractTerminated && dl.Status != samspil.ContractExpired && dl.NextDecisionDate != nil {

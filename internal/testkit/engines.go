@@ -232,29 +232,26 @@ func newPostgresDB(admin string) (string, func(), error) {
 	}
 	defer conn.Close()
 	tpl := "samspil_tpl_" + templateKey(sqldb.Postgres)
-	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(727271)"); err != nil {
-		return "", nil, err
-	}
-	var exists bool
-	err = conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", tpl).Scan(&exists)
-	if err == nil && !exists {
-		err = makePostgresTemplate(ctx, conn, admin, tpl)
-	}
-	if _, uerr := conn.ExecContext(ctx, "SELECT pg_advisory_unlock(727271)"); err == nil {
-		err = uerr
-	}
-	if err != nil {
-		return "", nil, err
-	}
 	b := make([]byte, 6)
 	rand.Read(b)
 	name := "samspil_test_" + hex.EncodeToString(b)
-	for attempt := 0; ; attempt++ {
-		_, err = conn.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tpl))
-		if err == nil || attempt == 20 || !strings.Contains(err.Error(), "being accessed by other users") {
+	// Another checkout with other migrations (a second worktree testing at
+	// the same time) drops this template when it builds its own; then it is
+	// built again.
+	for rebuild := 0; ; rebuild++ {
+		if err := ensurePostgresTemplate(ctx, conn, admin, tpl); err != nil {
+			return "", nil, err
+		}
+		for attempt := 0; ; attempt++ {
+			_, err = conn.ExecContext(ctx, fmt.Sprintf("CREATE DATABASE %s TEMPLATE %s", name, tpl))
+			if err == nil || attempt == 20 || !strings.Contains(err.Error(), "being accessed by other users") {
+				break
+			}
+			time.Sleep(100 * time.Millisecond)
+		}
+		if err == nil || rebuild == 5 || !strings.Contains(err.Error(), "does not exist") {
 			break
 		}
-		time.Sleep(100 * time.Millisecond)
 	}
 	if err != nil {
 		return "", nil, err
@@ -268,6 +265,23 @@ func newPostgresDB(admin string) (string, func(), error) {
 		adm.Exec(fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
 	}
 	return withDatabase(admin, name), drop, nil
+}
+
+// ensurePostgresTemplate builds the template tpl unless it exists, under
+// an advisory lock, so that parallel test processes build it once.
+func ensurePostgresTemplate(ctx context.Context, conn *sql.Conn, admin, tpl string) error {
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock(727271)"); err != nil {
+		return err
+	}
+	var exists bool
+	err := conn.QueryRowContext(ctx, "SELECT EXISTS (SELECT 1 FROM pg_database WHERE datname = $1)", tpl).Scan(&exists)
+	if err == nil && !exists {
+		err = makePostgresTemplate(ctx, conn, admin, tpl)
+	}
+	if _, uerr := conn.ExecContext(ctx, "SELECT pg_advisory_unlock(727271)"); err == nil {
+		err = uerr
+	}
+	return err
 }
 
 func makePostgresTemplate(ctx context.Context, conn *sql.Conn, admin, tpl string) error {

@@ -121,7 +121,20 @@ func (w *Web) deadlineCalendar(r *http.Request, actor *samspil.Actor, feed *sams
 			}
 			cal.Events = append(cal.Events, e)
 		}
-		if d.NextDecisionDate != nil && (d.LastNoticeDate == nil || *d.NextDecisionDate != *d.LastNoticeDate) {
+		if x := d.OptionOpen(); x != nil {
+			// An option the buyer must exercise: if nobody acts by this day,
+			// the contract ends at its current end.
+			e := ical.Event{UID: "contract-" + c.ID + "-option@samspil", AllDay: true, Start: x.Time(),
+				Summary: w.cat.text(lang, "calendar.option", c.Name),
+				Description: w.cat.text(lang, "calendar.option_text", c.Name, w.longDate(lang, *x), w.longDate(lang, *d.ExtendsTo),
+					w.longDate(lang, *d.NextEnd)) + "\n" + link,
+				URL: link, Updated: c.UpdatedAt, Categories: []string{w.cat.text(lang, "contract.last_exercise_date")}}
+			if feed.ReminderDays > 0 {
+				e.Alarms = []ical.Alarm{{Before: days(feed.ReminderDays),
+					Description: w.cat.text(lang, "calendar.alarm_option", c.Name, w.longDate(lang, *x))}}
+			}
+			cal.Events = append(cal.Events, e)
+		} else if d.NextDecisionDate != nil && (d.LastNoticeDate == nil || *d.NextDecisionDate != *d.LastNoticeDate) {
 			day := *d.NextDecisionDate
 			e := ical.Event{UID: "contract-" + c.ID + "-decision@samspil", AllDay: true, Start: day.Time(),
 				Summary:     w.cat.text(lang, "calendar.decision", c.Name),

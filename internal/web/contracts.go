@@ -23,6 +23,7 @@ type contractFormData struct {
 	Systems          []samspil.Usage
 	Selected         map[string]bool
 	NoticeRules      []samspil.NoticeRule
+	ExtensionKinds   []samspil.ExtensionKind
 	ProcurementForms []samspil.ProcurementForm
 	Visibilities     []samspil.Visibility
 }
@@ -44,6 +45,7 @@ func contractForm(r *http.Request) (samspil.ContractInput, [3]string, error) {
 	t.DurationMonths, t.ExtensionCount = atoiOr(&v, r, "duration_months"), atoiOr(&v, r, "extension_count")
 	t.ExtensionMonths, t.ExtensionsUsed = atoiOr(&v, r, "extension_months"), atoiOr(&v, r, "extensions_used")
 	t.NoticeMonths, t.NoticeRule = atoiOr(&v, r, "notice_months"), samspil.NoticeRule(r.PostFormValue("notice_rule"))
+	t.ExtensionKind = samspil.ExtensionKind(r.PostFormValue("extension_kind"))
 	typed := [3]string{r.PostFormValue("cost_acquisition"), r.PostFormValue("cost_operation"), r.PostFormValue("cost_other")}
 	if typed != [3]string{} {
 		var costs samspil.Costs
@@ -106,7 +108,8 @@ func (w *Web) contractFormData(ctx context.Context, actor *samspil.Actor, org *s
 		return nil, err
 	}
 	d := &contractFormData{Org: org, Contract: c, Form: in, Costs: typed, Systems: usages, Selected: map[string]bool{},
-		NoticeRules: samspil.NoticeRules, ProcurementForms: samspil.ProcurementForms, Visibilities: samspil.Visibilities}
+		NoticeRules: samspil.NoticeRules, ExtensionKinds: samspil.ExtensionKinds, ProcurementForms: samspil.ProcurementForms,
+		Visibilities: samspil.Visibilities}
 	for _, id := range in.SystemIDs {
 		d.Selected[id] = true
 	}
@@ -115,7 +118,9 @@ func (w *Web) contractFormData(ctx context.Context, actor *samspil.Actor, org *s
 
 func (w *Web) newContractPage(rw http.ResponseWriter, r *http.Request) {
 	in := samspil.ContractInput{Visibility: samspil.VisibilityPrivate, PriceVisibility: samspil.VisibilityPrivate,
-		ContractTerms: samspil.ContractTerms{NoticeMonths: 3, NoticeRule: samspil.NoticeAnyDay}}
+		// Under public procurement an extension is normally an option the
+		// buyer must exercise, so a new contract's extensions start as that.
+		ContractTerms: samspil.ContractTerms{NoticeMonths: 3, NoticeRule: samspil.NoticeAnyDay, ExtensionKind: samspil.ExtensionOption}}
 	if sys := r.URL.Query().Get("system"); sys != "" {
 		in.SystemIDs = []string{sys}
 	}
@@ -186,9 +191,41 @@ func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [3]
 
 type contractPageData struct {
 	Contract *samspil.Contract
-	Urgency  samspil.Urgency // of its next decision, today
+	Urgency  samspil.Urgency // of its next decision, on the day shown
 	CanEdit  bool
 	Timeline template.HTML
+	Day      dayChoice // the day the deadlines are shown for
+}
+
+// dayChoice is the day a page's deadlines are computed for: today, or
+// another day asked for with ?on=YYYY-MM-DD.
+type dayChoice struct {
+	On    samspil.Date
+	Today samspil.Date
+	Other bool   // On is not today
+	Typed string // the on parameter as typed, when it is not a date
+	// Action is the page the day form asks again, Urgency the list filter
+	// it keeps.
+	Action  string
+	Urgency samspil.Urgency
+}
+
+// deadlineDay reads ?on=: the day to compute deadlines for. A value that is
+// not a date is refused with an error on "on".
+func (w *Web) deadlineDay(r *http.Request) (dayChoice, error) {
+	today := samspil.Today(w.now())
+	d := dayChoice{On: today, Today: today}
+	s := strings.TrimSpace(r.URL.Query().Get("on"))
+	if s == "" {
+		return d, nil
+	}
+	on, err := samspil.ParseDate(s)
+	if err != nil {
+		d.Typed = s
+		return d, samspil.ErrorAt(samspil.EINVALID, "on", "%q is not a date of the form YYYY-MM-DD such as 2026-01-31", s)
+	}
+	d.On, d.Other = on, on != today
+	return d, nil
 }
 
 func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
@@ -204,15 +241,30 @@ func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
 		w.showContractForm(rw, r, http.StatusOK, nil, c, in, typed)
 		return
 	}
-	tl, err := w.timeline([]samspil.Contract{*c}, lang)
+	day, err := w.deadlineDay(r)
+	day.Action = "/contracts/" + c.ID
+	if err == nil && day.Other {
+		err = c.DeadlinesOn(day.On)
+	}
+	status := http.StatusOK
 	if err != nil {
-		w.fail(rw, r, err)
+		// The page shows the deadlines of today, and why the day asked for
+		// cannot be shown, at the day field.
+		status = httpx.Status(err)
+		day.On, day.Other = day.Today, false
+	}
+	tl, terr := w.timeline([]samspil.Contract{*c}, lang)
+	if terr != nil {
+		w.fail(rw, r, terr)
 		return
 	}
-	v := w.newView(r, "directory", contractPageData{Contract: c, Urgency: c.Urgency(samspil.Today(w.now())),
-		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl})
+	v := w.newView(r, "directory", contractPageData{Contract: c, Urgency: c.Urgency(day.On),
+		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day})
 	v.Title = c.Name
-	w.render(rw, r, http.StatusOK, "contract", v)
+	if err != nil {
+		w.withError(v, err)
+	}
+	w.render(rw, r, status, "contract", v)
 }
 
 func (w *Web) updateContract(rw http.ResponseWriter, r *http.Request) {
@@ -268,6 +320,7 @@ type deadlinesData struct {
 	CanEdit   bool
 	Today     samspil.Date
 	Urgency   samspil.Urgency // the filter: "now", "soon" or "" for all
+	Day       dayChoice       // the day the deadlines are computed for (Today is that day)
 	Next      string          // the next page of the list, most urgent first
 	First     string          // the first page, when this is a later one
 }
@@ -286,33 +339,50 @@ func (w *Web) deadlines(rw http.ResponseWriter, r *http.Request) {
 	}
 	cursor := r.URL.Query().Get("cursor")
 	urgency := samspil.Urgency(r.URL.Query().Get("urgency"))
+	day, dayErr := w.deadlineDay(r)
+	day.Action, day.Urgency = "/organizations/"+org.ID+"/deadlines", urgency
 	page, err := w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency, Urgency: urgency,
-		ListOptions: samspil.ListOptions{Cursor: cursor, Limit: deadlinesPageSize}})
+		On: day.On, ListOptions: samspil.ListOptions{Cursor: cursor, Limit: deadlinesPageSize}})
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	lang := language(r)
-	d := deadlinesData{Org: org, Contracts: page.Items, CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Today: samspil.Today(w.now()),
-		Urgency: urgency}
+	d := deadlinesData{Org: org, Contracts: page.Items, CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Today: day.On,
+		Urgency: urgency, Day: day}
 	base := "/organizations/" + org.ID + "/deadlines"
-	if page.NextCursor != "" {
-		q := url.Values{"cursor": {page.NextCursor}}
+	// The links of the list keep its filter and day.
+	link := func(extra url.Values) string {
+		q := url.Values{}
 		if urgency != "" {
 			q.Set("urgency", string(urgency))
 		}
-		d.Next = base + "?" + q.Encode()
+		if day.Other {
+			q.Set("on", day.On.String())
+		}
+		for k, v := range extra {
+			q[k] = v
+		}
+		if len(q) == 0 {
+			return base
+		}
+		return base + "?" + q.Encode()
+	}
+	if page.NextCursor != "" {
+		d.Next = link(url.Values{"cursor": {page.NextCursor}})
 	}
 	if cursor != "" {
-		d.First = base
-		if urgency != "" {
-			d.First += "?urgency=" + string(urgency)
-		}
+		d.First = link(nil)
 	} else if d.Timeline, err = w.timeline(page.Items, lang); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "deadlines.title", org.Name)
-	w.render(rw, r, http.StatusOK, "deadlines", v)
+	status := http.StatusOK
+	if dayErr != nil {
+		status = httpx.Status(dayErr)
+		w.withError(v, dayErr)
+	}
+	w.render(rw, r, status, "deadlines", v)
 }

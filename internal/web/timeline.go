@@ -87,6 +87,10 @@ func (w *Web) timeline(contracts []samspil.Contract, lang string) (template.HTML
 			nx := x(*d.LastNoticeDate)
 			fmt.Fprintf(&b, `<path class="tl-notice" d="M%.1f %.1f l5 -8 h-10 z"><title>%s</title></path>`, nx, y+4, esc(w.cat.text(lang, "contract.last_notice_date")+" "+formatDate(*d.LastNoticeDate, lang)))
 		}
+		if ex := d.OptionOpen(); ex != nil {
+			nx := x(*ex)
+			fmt.Fprintf(&b, `<path class="tl-notice tl-option" d="M%.1f %.1f l5 -8 h-10 z"><title>%s</title></path>`, nx, y+4, esc(w.cat.text(lang, "contract.last_exercise_date")+" "+formatDate(*ex, lang)))
+		}
 	}
 	tx := x(today)
 	fmt.Fprintf(&b, `<line class="tl-today" x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f"><title>%s</title></line>`, tx, tlTop-8, tx, height-6,

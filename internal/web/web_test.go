@@ -1313,6 +1313,8 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"category.":          strs(samspil.Categories),
 		"lifecycle.":         strs(samspil.Lifecycles),
 		"notice.":            strs(samspil.NoticeRules),
+		"extension.":         strs(samspil.ExtensionKinds),
+		"extension_hint.":    strs(samspil.ExtensionKinds),
 		"procurement.":       strs(samspil.ProcurementForms),
 		"collab_kind.":       strs(samspil.CollaborationKinds),
 		"legal_form.":        strs(samspil.LegalForms),
