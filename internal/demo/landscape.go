@@ -185,6 +185,11 @@ func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng 
 			NoticeRule: samspil.NoticeRules[rng.IntN(len(samspil.NoticeRules))]}
 		if rng.IntN(2) == 0 {
 			terms.ExtensionCount, terms.ExtensionMonths = 1+rng.IntN(2), 12
+			if start.Month%2 == 0 {
+				// Half of them options the municipality must exercise, as
+				// public procurement usually has them.
+				terms.ExtensionKind = samspil.ExtensionOption
+			}
 		}
 		size := max(o.Inhabitants(), 2000)
 		costs := samspil.Costs{Acquisition: samspil.DKK(int64(size) * int64(2+rng.IntN(8)) * 10), Operation: samspil.DKK(int64(size) * int64(10+rng.IntN(30)) * 10)}

@@ -270,3 +270,46 @@ func TestNoticeLanguage(t *testing.T) {
 		}
 	})
 }
+
+// TestOptionNotice: an option the buyer must exercise is noticed by its
+// last exercise day, with words that say to exercise it, not to give notice.
+func TestOptionNotice(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		ctx := context.Background()
+		w, err := web.New(httpx.NewRouter(), db, web.Config{})
+		must(t, err)
+		s := testkit.NewPerson(t, db, "admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		today := samspil.Today(time.Now())
+		expiry := today.AddDays(10).AddMonths(3)
+		terms := samspil.ContractTerms{Start: samspil.NewDate(2020, 1, 1), Expiry: &expiry, ExtensionCount: 1, ExtensionMonths: 12, NoticeMonths: 3,
+			ExtensionKind: samspil.ExtensionOption}
+		dl := terms.Deadlines(today)
+		if dl.LastExerciseDate == nil || dl.LastNoticeDate != nil {
+			t.Fatalf("deadlines %+v", dl)
+		}
+		_, err = db.CreateContract(ctx, s.Actor, samspil.ContractInput{OrganizationID: testkit.Org(t, db, testkit.Silkeborg).ID, Name: "Fagsystem",
+			ContractTerms: terms})
+		must(t, err)
+		smtpd := mailtest.Start(t)
+		sender, err := mail.NewSMTP(smtpd.Config())
+		must(t, err)
+		job := &notify.Job{Store: db, Sender: sender, BaseURL: "https://samspil.example", Texts: w.Text, Phrases: w.Say}
+		if _, sent, err := job.RunOnce(ctx); err != nil || sent != 1 {
+			t.Fatalf("sent %d, %v", sent, err)
+		}
+		m := smtpd.Wait(t, 1, 5*time.Second)[0]
+		x := samspil.LongDate(*dl.LastExerciseDate, "da")
+		if want := "Frist for at udnytte option nærmer sig: Fagsystem (" + x + ")"; m.Subject != want {
+			t.Errorf("subject %q, want %q", m.Subject, want)
+		}
+		for _, want := range []string{"skal udnyttes senest den " + x, "Udnyt optionen senest den " + x,
+			"ellers ophører den den " + samspil.LongDate(expiry, "da")} {
+			if !strings.Contains(m.Text, want) {
+				t.Errorf("the notice lacks %q:\n%s", want, m.Text)
+			}
+		}
+		if strings.Contains(m.Text, "Opsig") {
+			t.Errorf("the notice asks for notice:\n%s", m.Text)
+		}
+	})
+}

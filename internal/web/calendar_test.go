@@ -328,6 +328,11 @@ func TestDeadlineFeedTextsAndReminders(t *testing.T) {
 		// Open-ended: its notice date moves with today.
 		open := create(samspil.ContractInput{Name: "Løbende hosting", ContractTerms: samspil.ContractTerms{
 			Start: samspil.NewDate(2020, 1, 1), NoticeMonths: 3, NoticeRule: samspil.NoticeEndOfQuarter}})
+		// The same ten years with an option the buyer must exercise: by 30
+		// June 2033, or it ends on 31 December 2033.
+		exercise := create(samspil.ContractInput{Name: "Fagsystem med option", ContractTerms: samspil.ContractTerms{
+			Start: samspil.NewDate(2024, 1, 1), DurationMonths: 120, ExtensionCount: 1, ExtensionMonths: 24,
+			NoticeMonths: 6, NoticeRule: samspil.NoticeEndOfMonth, ExtensionKind: samspil.ExtensionOption}})
 		openStored, err := app.DB.FindContract(ctx, ed.Actor, open.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -415,6 +420,7 @@ func TestDeadlineFeedTextsAndReminders(t *testing.T) {
 		lnd := openStored.Deadlines.LastNoticeDate.String()
 		notice, decision := func(c *samspil.Contract) string { return "contract-" + c.ID + "-notice@samspil" },
 			func(c *samspil.Contract) string { return "contract-" + c.ID + "-decision@samspil" }
+		option := "contract-" + exercise.ID + "-option@samspil"
 
 		// In Danish, reminded 10 days before.
 		_, da := fetch(url.Values{"scope": {"deadlines"}, "reminder_days": {"10"}})
@@ -427,6 +433,9 @@ func TestDeadlineFeedTextsAndReminders(t *testing.T) {
 				"Opus Løn udløber 31. marts 2034 uden flere forlængelser. Den skal ikke opsiges, men en afløser skal være på plads senest denne dag.",
 				"Påmindelse: Opus Løn udløber 31. marts 2034; en afløser skal være på plads."},
 			notice(open): {lnd, "Sidste frist for opsigelse: Løbende hosting", "Sidste dag for at opsige Løbende hosting er ", ""},
+			option: {"2033-06-30", "Sidste frist for option: Fagsystem med option",
+				"Fagsystem med option: Udnyt optionen senest 30. juni 2033, så kontrakten forlænges til 31. december 2035. Ellers ophører den 31. december 2033.",
+				"Påmindelse: Sidste frist for at udnytte optionen på Fagsystem med option er 30. juni 2033."},
 		}
 		w := daWants[notice(open)]
 		w.alarm = "Påmindelse: Sidste frist for at opsige Løbende hosting er " + danishLong(*openStored.Deadlines.LastNoticeDate) + "."
@@ -442,6 +451,8 @@ func TestDeadlineFeedTextsAndReminders(t *testing.T) {
 			decision(expiring): {"2034-03-31", "Contract expires – successor due: Opus Løn",
 				"Opus Løn expires on 31 March 2034 with no extensions left. No notice is needed, but a successor must be in place by then.", ""},
 			notice(open): {lnd, "Last day to give notice: Løbende hosting", "The last day to give notice on Løbende hosting is ", ""},
+			option: {"2033-06-30", "Last day for option: Fagsystem med option",
+				"Fagsystem med option: exercise the option by 30 June 2033 to extend the contract to 31 December 2035. Otherwise it ends on 31 December 2033.", ""},
 		})
 
 		feeds, err := app.DB.ListFeeds(ctx, ed.Actor)
@@ -459,10 +470,10 @@ func TestDeadlineFeedTextsAndReminders(t *testing.T) {
 			read := icalJS(t)
 			for lang, feed := range map[string][]byte{"da": da, "en": en} {
 				events := read(feed)
-				if len(events) != 3 {
+				if len(events) != 4 {
 					t.Fatalf("%s: ical.js finds %d events", lang, len(events))
 				}
-				for uid, day := range map[string]string{notice(optioned): "2033-06-30", decision(expiring): "2034-03-31", notice(open): lnd} {
+				for uid, day := range map[string]string{notice(optioned): "2033-06-30", decision(expiring): "2034-03-31", notice(open): lnd, option: "2033-06-30"} {
 					e := events[uid]
 					if e.Start != day || !e.AllDay || e.Transp != "TRANSPARENT" {
 						t.Fatalf("%s: ical.js reads %s as %+v", lang, uid, e)

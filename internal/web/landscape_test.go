@@ -702,10 +702,11 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		noInlineStyle(t, page)
 		mustContain(t, page, `<label class="form-label" for="s-`+nexus.ID+`">Nexus Sundhed</label>`)
 		form := formFields(t, page, action)
-		if form.Get("visibility") != "private" || form.Get("notice_months") != "3" || form.Get("notice_rule") != "any_day" {
+		if form.Get("visibility") != "private" || form.Get("notice_months") != "3" || form.Get("notice_rule") != "any_day" ||
+			form.Get("extension_kind") != "option" {
 			t.Fatalf("the form's defaults: %v", form)
 		}
-		form = with(form, "name", "Nexus drift og support", "start", "2024-01-01", "expiry", "2039-12-31", "extension_count", "2",
+		form = with(form, "name", "Nexus drift og support", "start", "2024-01-01", "expiry", "2039-12-31", "extension_count", "2", "extension_kind", "automatic",
 			"extension_months", "12", "notice_months", "6", "notice_rule", "any_day", "cost_operation", "1.250.000,50",
 			"visibility", "sector", "price_visibility", "private", "system_ids", nexus.ID)
 
