@@ -89,7 +89,9 @@ type KitosChange struct {
 	Op   KitosChangeOp `json:"op"`
 	UUID string        `json:"uuid"`
 	Name string        `json:"name"`
-	Note string        `json:"note,omitempty"`
+	// Notes say what is worth knowing about the change: why a record was
+	// kept or skipped, what KITOS had that samspil could not take.
+	Notes []Phrase `json:"notes,omitempty"`
 }
 
 // KitosCounts counts a run's changes of one kind.
