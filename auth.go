@@ -138,4 +138,5 @@ type Services interface {
 	OverviewService
 	InitiativeService
 	HealthService
+	KitosSyncService
 }

@@ -186,11 +186,11 @@ func FieldPhrase(err error) (path string, msg Phrase) {
 	case len(e.Fields) > 0:
 		f := e.Fields[0]
 		if f.format == "" {
-			return f.Path, Phrasef(f.Message)
+			return f.Path, Phrase{Format: f.Message}
 		}
 		return f.Path, Phrase{Format: f.format, Args: f.args}
 	case e.format != "":
 		return "", Phrase{Format: e.format, Args: e.args}
 	}
-	return "", Phrasef(e.Message)
+	return "", Phrase{Format: e.Message}
 }

@@ -316,7 +316,8 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 	if !strings.HasPrefix(u.Path, "/imports/") {
 		t.Fatalf("the upload went to %s", u)
 	}
-	iniExamples[w] = testkit.ExampleInitiative(t, db) // an initiative with every part of its page filled (initiative_test.go)
+	iniExamples[w] = testkit.ExampleInitiative(t, db)  // an initiative with every part of its page filled (initiative_test.go)
+	testkit.ExampleKitosRuns(t, db, testkit.Silkeborg) // KITOS runs with a change of every kind and every note
 	return w
 }
 
@@ -333,6 +334,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /organizations/{id}/deadlines":      "/organizations/" + s + "/deadlines",
 		"GET /organizations/{id}/contracts/new":  "/organizations/" + s + "/contracts/new",
 		"GET /organizations/{id}/import":         "/organizations/" + s + "/import",
+		"GET /organizations/{id}/kitos":          "/organizations/" + s + "/kitos",
 		"GET /organizations/{id}/calendar-feeds": "/organizations/" + s + "/calendar-feeds",
 		"GET /organizations/{id}/opportunities":  "/organizations/" + s + "/opportunities",
 		"GET /organizations/{id}/health":         "/organizations/" + s + "/health",
