@@ -48,16 +48,27 @@ func TestKitosSync(t *testing.T) {
 		f := kitostest.New(t, "tok")
 		f.Seed()
 		actor := l.sEditor.Actor
+		// Aula and Silkeborg's usage of it were registered by hand before:
+		// the first run takes them over instead of adding them again.
+		handAula := l.system(t, actor, samspil.SystemInput{Name: "Aula"})
+		handUsage, err := db.CreateUsage(ctx, actor, samspil.UsageInput{SystemID: handAula.ID, Lifecycle: samspil.LifecycleOperational})
+		must(t, err)
 
 		// A dry run says what would change and writes nothing.
 		snap := kitosRead(t, f, nil)
 		mark := auditMark(t, db)
 		run, err := db.SyncKitos(ctx, actor, testkit.Silkeborg, snap, true)
 		must(t, err)
-		full := map[string]samspil.KitosCounts{"system": {Created: 3}, "usage": {Created: 3}, "contract": {Created: 2, Skipped: 1}}
+		full := map[string]samspil.KitosCounts{"system": {Created: 2, Updated: 1}, "usage": {Created: 2, Updated: 1}, "contract": {Created: 2, Skipped: 1}}
 		wantCounts(t, run, full)
 		if !run.DryRun || len(auditSince(t, db, mark)) != 0 {
 			t.Errorf("a dry run wrote audit events: %+v", auditSince(t, db, mark))
+		}
+		if c := changesOf(run)["usage update Aula"]; len(c.Notes) != 1 || c.Notes[0].String() != "linked to the usage registered before" {
+			t.Errorf("linked usage %+v", c)
+		}
+		if c := changesOf(run)["system update Aula"]; len(c.Notes) != 1 || c.Notes[0].String() != "linked to the catalogue entry registered before" {
+			t.Errorf("linked system %+v", c)
 		}
 		if sys, err := db.ListSystems(ctx, actor, samspil.SystemFilter{Query: "SBSYS"}); err != nil || len(sys.Items) != 0 {
 			t.Fatalf("a dry run created systems: %+v, %v", sys, err)
@@ -94,6 +105,9 @@ func TestKitosSync(t *testing.T) {
 		if len(opus.Items) != 1 || opus.Items[0].VendorID != kmd.ID || opus.Items[0].Category != samspil.CategoryHRPayroll {
 			t.Errorf("OPUS %+v", opus.Items)
 		}
+		if aula, err := db.FindSystem(ctx, actor, handAula.ID); err != nil || aula.Category != samspil.CategoryCommunication {
+			t.Errorf("Aula after the run: %+v, %v", aula, err)
+		}
 		usages, err := db.ListUsages(ctx, actor, samspil.UsageFilter{OrganizationID: l.silkeborg.ID})
 		must(t, err)
 		byName := map[string]samspil.Usage{}
@@ -106,7 +120,7 @@ func TestKitosSync(t *testing.T) {
 		if u := byName["OPUS Løn"]; u.Lifecycle != samspil.LifecyclePhasingOut || u.From.String() != "2012-04-01" || u.Until.String() != "2028-01-01" || u.UserBand != "11-50" {
 			t.Errorf("OPUS usage %+v", u)
 		}
-		if u := byName["Aula"]; u.Lifecycle != samspil.LifecyclePlanned || len(usages.Items) != 3 {
+		if u := byName["Aula"]; u.ID != handUsage.ID || u.SystemID != handAula.ID || u.Lifecycle != samspil.LifecyclePlanned || len(usages.Items) != 3 {
 			t.Errorf("Aula usage %+v, %d usages", u, len(usages.Items))
 		}
 		contracts, err := db.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: l.silkeborg.ID})
