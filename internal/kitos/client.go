@@ -26,7 +26,7 @@ type Client struct {
 	MaxPages   int           // pages of one list at most, so that a server that pages forever stops
 	MaxBody    int64         // bytes of one response at most
 	Timeout    time.Duration // per request
-	Retries    int           // further attempts after a 5xx answer or a timeout
+	Retries    int           // further attempts after a 5xx answer or a timeout: 0 means DefaultRetries, negative none
 	Backoff    time.Duration // wait before the first retry; doubled for each further one
 	UserAgent  string
 	onRequest  func()    // counts requests (for the snapshot)
@@ -85,9 +85,6 @@ var ErrUnauthorized = errors.New("KITOS refused the token (401): it is missing, 
 type errRetry struct{ error }
 
 func (c *Client) sleep(ctx context.Context, d time.Duration) error {
-	if c.sleepForUs != nil {
-		return c.sleepForUs(ctx, d)
-	}
 	t := time.NewTimer(d)
 	defer t.Stop()
 	select {
