@@ -1312,6 +1312,7 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"actor.":             strs([]samspil.ActorKind{samspil.ActorAnonymous, samspil.ActorUser, samspil.ActorSystem}),
 		"category.":          strs(samspil.Categories),
 		"lifecycle.":         strs(samspil.Lifecycles),
+		"frequency.":         strs(samspil.RelationFrequencies),
 		"notice.":            strs(samspil.NoticeRules),
 		"procurement.":       strs(samspil.ProcurementForms),
 		"collab_kind.":       strs(samspil.CollaborationKinds),
