@@ -338,3 +338,44 @@ func TestMergeSystemsMovesInterfaces(t *testing.T) {
 		}
 	})
 }
+
+// TestRelationVisibleIffBothUsages checks the visibility rule of relations
+// in SQL against its definition: an actor sees a relation exactly when they
+// see both its usages (FindUsage), for usages of every visibility.
+func TestRelationVisibleIffBothUsages(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		l := newLand(t, db)
+		var usages []*samspil.Usage
+		for _, v := range samspil.Visibilities {
+			s := l.system(t, l.sEditor.Actor, samspil.SystemInput{Name: "System " + string(v), Visibility: samspil.VisibilityPublic})
+			usages = append(usages, l.usage(t, l.sEditor.Actor, samspil.UsageInput{SystemID: s.ID, Visibility: v}))
+		}
+		var rels []*samspil.UsageRelation
+		for _, from := range usages {
+			for _, to := range usages {
+				if from.ID != to.ID {
+					r, err := db.CreateUsageRelation(ctx, l.sEditor.Actor, from.ID, samspil.UsageRelationInput{ToUsageID: to.ID})
+					must(t, err)
+					rels = append(rels, r)
+				}
+			}
+		}
+		for _, a := range []struct {
+			name  string
+			actor *samspil.Actor
+		}{{"anonymous", samspil.Anonymous()}, {"viewer of the organisation", l.sViewer.Actor}, {"editor of another", l.vEditor.Actor},
+			{"operator", l.op}} {
+			sees := map[string]bool{}
+			for _, u := range usages {
+				_, err := db.FindUsage(ctx, a.actor, u.ID)
+				sees[u.ID] = err == nil
+			}
+			for _, r := range rels {
+				_, err := db.FindUsageRelation(ctx, a.actor, r.ID)
+				if want := sees[r.FromUsageID] && sees[r.ToUsageID]; (err == nil) != want {
+					t.Errorf("%s: relation %s → %s visible %v, want %v (%v)", a.name, r.FromSystemName, r.ToSystemName, err == nil, want, err)
+				}
+			}
+		}
+	})
+}
