@@ -410,13 +410,9 @@ func (db *DB) UpdateUsageRelation(ctx context.Context, actor *samspil.Actor, id 
 		if err := checkVersion(before.Version, version); err != nil {
 			return err
 		}
-		// The contract is checked against what the actor sees; one hidden
-		// from them stays as it is unless the patch changes it.
-		stored := *before
-		if err := tx.QueryRowContext(ctx, `SELECT COALESCE(contract_id, '') FROM usage_relations WHERE id = $1`, id).Scan(&stored.ContractID); err != nil {
-			return err
-		}
-		after := p.Apply(stored)
+		// Whoever may change the source sees the organisation's contracts,
+		// so before names the contract, if any.
+		after := p.Apply(*before)
 		if err := after.Validate(); err != nil {
 			return err
 		}
@@ -430,11 +426,7 @@ func (db *DB) UpdateUsageRelation(ctx context.Context, actor *samspil.Actor, id 
 				after.InterfaceID = ""
 			}
 		}
-		check := after
-		if p.ContractID == nil {
-			check.ContractID = "" // unchanged, so not the actor's to see
-		}
-		if err := db.checkRelationRefs(tx, from, &check); err != nil {
+		if err := db.checkRelationRefs(tx, from, &after); err != nil {
 			return err
 		}
 		err = tx.execVersioned("usage_relations", "relation", id, before.Version, `UPDATE usage_relations SET to_usage_id = $1, interface_id = $2,
