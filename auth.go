@@ -120,6 +120,7 @@ type Services interface {
 	TokenService
 	AuthService
 	SystemService
+	RelationService
 	UsageService
 	ContractService
 	TaskService

@@ -65,6 +65,7 @@ type Store interface {
 	samspil.MembershipService
 	samspil.SystemService
 	samspil.UsageService
+	samspil.RelationService
 	samspil.ContractService
 	samspil.CollaborationService
 	samspil.ForumService

@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"log/slog"
 	"math/rand/v2"
+	"strings"
 	"time"
 
 	"github.com/samspil/samspil"
@@ -117,6 +118,12 @@ func ensureLandscape(ctx context.Context, store Store, today samspil.Date) error
 			return fmt.Errorf("create system %s: %w", p.name, err)
 		}
 		systems[p.name] = s
+		if api, ok := demoInterfaces[p.category]; ok {
+			if _, err := store.CreateSystemInterface(ctx, sys, s.ID, samspil.SystemInterfaceInput{Name: api.name, InterfaceVersion: "1",
+				Identifier: strings.ToUpper(strings.Fields(p.name)[0]) + "-" + api.id, Description: api.description}); err != nil {
+				return fmt.Errorf("create interface of %s: %w", p.name, err)
+			}
+		}
 	}
 	byCategory := map[samspil.Category][]product{}
 	for _, p := range catalogue {
@@ -142,8 +149,14 @@ func ensureLandscape(ctx context.Context, store Store, today samspil.Date) error
 				picks = append(picks, p)
 			}
 		}
-		if err := demoOrganization(ctx, store, sys, rng, &o, picks, systems, today); err != nil {
+		usages, err := demoOrganization(ctx, store, sys, rng, &o, picks, systems, today)
+		if err != nil {
 			return err
+		}
+		if _, story := storyContracts[o.MunicipalityCode]; story {
+			if err := demoRelations(ctx, store, sys, picks, usages); err != nil {
+				return fmt.Errorf("demo relations of %s: %w", o.Name, err)
+			}
 		}
 		if (i+1)%20 == 0 || i+1 == len(orgs.Items) {
 			slog.Info("demo landscape", "municipalities", i+1, "of", len(orgs.Items))
@@ -161,8 +174,12 @@ func seed(code string) uint64 {
 var demoLifecycles = []samspil.Lifecycle{samspil.LifecycleOperational, samspil.LifecycleOperational, samspil.LifecycleOperational,
 	samspil.LifecycleOperational, samspil.LifecyclePhasingIn, samspil.LifecyclePhasingOut, samspil.LifecyclePlanned, samspil.LifecyclePilot}
 
+// demoOrganization registers the organisation's usages of the picked
+// products, with contracts for most, and returns the usages by product
+// name.
 func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng *rand.Rand, o *samspil.Organization, picks []product,
-	systems map[string]*samspil.System, today samspil.Date) error {
+	systems map[string]*samspil.System, today samspil.Date) (map[string]*samspil.Usage, error) {
+	usages := map[string]*samspil.Usage{}
 	for _, p := range picks {
 		s := systems[p.name]
 		lifecycle := demoLifecycles[rng.IntN(len(demoLifecycles))]
@@ -173,10 +190,12 @@ func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng 
 		}
 		// Public, so that the demo's catalogue and maps show without signing
 		// in; real usages default to sector.
-		if _, err := store.CreateUsage(ctx, sys, samspil.UsageInput{OrganizationID: o.ID, SystemID: s.ID, Lifecycle: lifecycle, From: &from,
-			Visibility: samspil.VisibilityPublic, Notes: "Syntetiske demodata."}); err != nil {
-			return fmt.Errorf("demo usage %s/%s: %w", o.Name, p.name, err)
+		u, err := store.CreateUsage(ctx, sys, samspil.UsageInput{OrganizationID: o.ID, SystemID: s.ID, Lifecycle: lifecycle, From: &from,
+			Visibility: samspil.VisibilityPublic, Notes: "Syntetiske demodata."})
+		if err != nil {
+			return nil, fmt.Errorf("demo usage %s/%s: %w", o.Name, p.name, err)
 		}
+		usages[p.name] = u
 		if p.os2 || (!story && rng.IntN(10) < 3) {
 			continue
 		}
@@ -201,7 +220,67 @@ func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng 
 		if _, err := store.CreateContract(ctx, sys, samspil.ContractInput{OrganizationID: o.ID, Name: p.name + " – driftsaftale", SupplierID: s.VendorID,
 			SystemIDs: []string{s.ID}, ContractTerms: terms, ProcurementForm: procurement, Costs: &costs, Visibility: visibility,
 			PriceVisibility: samspil.VisibilityPrivate, Notes: "Syntetiske demodata."}); err != nil {
-			return fmt.Errorf("demo contract %s/%s: %w", o.Name, p.name, err)
+			return nil, fmt.Errorf("demo contract %s/%s: %w", o.Name, p.name, err)
+		}
+	}
+	return usages, nil
+}
+
+// demoAPI is an interface every product of a category exposes in the demo.
+type demoAPI struct{ name, id, description string }
+
+var demoInterfaces = map[samspil.Category]demoAPI{
+	samspil.CategoryCaseManagement: {"Journaliserings-API", "JOURNAL", "Demo: modtager dokumenter og akter til journalisering på en sag."},
+	samspil.CategoryEconomy:        {"Posterings-API", "POST", "Demo: modtager posteringer til finansbogholderiet."},
+}
+
+// demoRelation is a relation between the products of two categories in
+// the demo: the first uses the second, through its interface if it has one.
+type demoRelation struct {
+	from, to    samspil.Category
+	frequency   samspil.RelationFrequency
+	description string
+}
+
+// demoLinks tie a municipality's systems together as in real
+// landscapes: the professional systems file in the ESDH, the schools report
+// to the children's social system, payroll posts to the finance system, so
+// that phasing out the ESDH hits several systems, some through others.
+var demoLinks = []demoRelation{
+	{samspil.CategoryHealth, samspil.CategoryCaseManagement, samspil.FrequencyDaily, "Demo: journalisering af sagsdokumenter."},
+	{samspil.CategorySocial, samspil.CategoryCaseManagement, samspil.FrequencyDaily, "Demo: journalisering af sagsdokumenter."},
+	{samspil.CategoryEmployment, samspil.CategoryCaseManagement, samspil.FrequencyWeekly, "Demo: journalisering af sagsdokumenter."},
+	{samspil.CategorySchools, samspil.CategorySocial, samspil.FrequencyWeekly, "Demo: underretninger om børn sendes til socialområdet."},
+	{samspil.CategoryHRPayroll, samspil.CategoryEconomy, samspil.FrequencyMonthly, "Demo: lønposteringer."},
+	{samspil.CategorySelfService, samspil.CategoryCaseManagement, samspil.FrequencyDaily, "Demo: indsendte blanketter journaliseres."},
+}
+
+// demoRelations registers the demo's relations between the organisation's
+// usages of the picked products.
+func demoRelations(ctx context.Context, store Store, sys *samspil.Actor, picks []product, usages map[string]*samspil.Usage) error {
+	byCategory := map[samspil.Category]*samspil.Usage{}
+	for _, p := range picks {
+		if byCategory[p.category] == nil {
+			byCategory[p.category] = usages[p.name]
+		}
+	}
+	for _, rel := range demoLinks {
+		from, to := byCategory[rel.from], byCategory[rel.to]
+		if from == nil || to == nil {
+			continue
+		}
+		in := samspil.UsageRelationInput{ToUsageID: to.ID, Frequency: rel.frequency, Description: rel.description}
+		if _, ok := demoInterfaces[rel.to]; ok {
+			apis, err := store.SystemInterfaces(ctx, sys, to.SystemID)
+			if err != nil {
+				return err
+			}
+			if len(apis) > 0 {
+				in.InterfaceID = apis[0].ID
+			}
+		}
+		if _, err := store.CreateUsageRelation(ctx, sys, from.ID, in); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -86,6 +86,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerTokens()
 	a.registerSystems()
 	a.registerUsages()
+	a.registerRelations()
 	a.registerContracts()
 	a.registerKLE()
 	a.registerDeletions()

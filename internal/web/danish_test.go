@@ -201,6 +201,7 @@ type danishWorld struct {
 	collab, forum        string
 	meeting, decision    string
 	contract, system     string
+	usage                string
 	importID, joinSecret string
 	openDecision         string
 	otherCollab          string
@@ -317,6 +318,19 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 		t.Fatalf("the upload went to %s", u)
 	}
 	iniExamples[w] = testkit.ExampleInitiative(t, db) // an initiative with every part of its page filled (initiative_test.go)
+
+	// A usage of Silkeborg with relations both ways and dependents: the
+	// demo's ESDH, which the professional systems file in.
+	usages, err := db.ListUsages(ctx, admin, samspil.UsageFilter{OrganizationID: w.silkeborg.ID, ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
+	must(err)
+	for _, u := range usages.Items {
+		if deps, err := db.UsageDependents(ctx, admin, u.ID); err == nil && len(deps) > 1 && w.usage == "" {
+			w.usage = u.ID
+		}
+	}
+	if w.usage == "" {
+		t.Fatal("the demo has no usage of Silkeborg that others depend on")
+	}
 	return w
 }
 
@@ -339,6 +353,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /join/{secret}":                     "/join/" + w.joinSecret,
 		"GET /password-reset/{secret}":           "/password-reset/no-such-link",
 		"GET /systems/{id}":                      "/systems/" + w.system,
+		"GET /organizations/{id}/usages/{usage}": "/organizations/" + s + "/usages/" + w.usage,
 		"GET /contracts/{id}":                    "/contracts/" + w.contract,
 		"GET /imports/{import}":                  "/imports/" + w.importID,
 		"GET /collaborations/{id}":               "/collaborations/" + w.collab,

@@ -1312,6 +1312,7 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"actor.":             strs([]samspil.ActorKind{samspil.ActorAnonymous, samspil.ActorUser, samspil.ActorSystem}),
 		"category.":          strs(samspil.Categories),
 		"lifecycle.":         strs(samspil.Lifecycles),
+		"frequency.":         strs(samspil.RelationFrequencies),
 		"notice.":            strs(samspil.NoticeRules),
 		"extension.":         strs(samspil.ExtensionKinds),
 		"extension_hint.":    strs(samspil.ExtensionKinds),
