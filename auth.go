@@ -122,6 +122,7 @@ type Services interface {
 	SystemService
 	UsageService
 	ContractService
+	DataProcessingService
 	TaskService
 	DeletionService
 	ImportService

@@ -87,6 +87,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerSystems()
 	a.registerUsages()
 	a.registerContracts()
+	a.registerDataProcessing()
 	a.registerKLE()
 	a.registerDeletions()
 	a.registerCalendarFeeds()

@@ -185,10 +185,11 @@ func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [3]
 }
 
 type contractPageData struct {
-	Contract *samspil.Contract
-	Urgency  samspil.Urgency // of its next decision, today
-	CanEdit  bool
-	Timeline template.HTML
+	Contract   *samspil.Contract
+	Processing []samspil.DataProcessingRegistration // the registrations that cover it
+	Urgency    samspil.Urgency                      // of its next decision, today
+	CanEdit    bool
+	Timeline   template.HTML
 }
 
 func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
@@ -209,7 +210,12 @@ func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	v := w.newView(r, "directory", contractPageData{Contract: c, Urgency: c.Urgency(samspil.Today(w.now())),
+	processing, err := w.store.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{ContractID: c.ID})
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	v := w.newView(r, "directory", contractPageData{Contract: c, Processing: processing, Urgency: c.Urgency(samspil.Today(w.now())),
 		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl})
 	v.Title = c.Name
 	w.render(rw, r, http.StatusOK, "contract", v)

@@ -201,6 +201,7 @@ type danishWorld struct {
 	collab, forum        string
 	meeting, decision    string
 	contract, system     string
+	dataProcessing       string
 	importID, joinSecret string
 	openDecision         string
 	otherCollab          string
@@ -297,6 +298,21 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 		}
 	}
 
+	// A data processing registration with every part filled, covering the
+	// first contract, with a yearly oversight.
+	supplier, err := db.CreateOrganization(ctx, testkit.System, samspil.OrganizationInput{Kind: samspil.KindCompany, Name: "Databehandleren A/S"})
+	must(err)
+	dpr, err := db.CreateDataProcessing(ctx, admin, samspil.DataProcessingInput{OrganizationID: w.silkeborg.ID, Name: "ESDH og sagsbehandling",
+		DataResponsible: samspil.DataResponsibleSupplierProcessor, ContractIDs: []string{w.contract}, AgreementConcluded: samspil.AnswerYes,
+		AgreementDate: ptr(today.AddMonths(-10)), Processors: []samspil.DataProcessor{{OrganizationID: supplier.ID, Country: "DK"}},
+		SubProcessors: []samspil.DataProcessor{{OrganizationID: supplier.ID, Country: "IE"}}, TransferBasis: samspil.TransferStandardClauses,
+		ThirdCountries: []string{"US"}, PersonalData: samspil.PersonalDataKinds,
+		Oversight: samspil.Oversight{Interval: samspil.OversightYearly, LastDate: ptr(today.AddMonths(-11)), Result: "Ingen væsentlige bemærkninger.",
+			DocumentURL: "https://intranet.silkeborg.example/tilsyn/esdh.pdf"},
+		Notes: "Tilsynet sker ved skriftlig kontrol.", Visibility: samspil.VisibilityPublic})
+	must(err)
+	w.dataProcessing = dpr.ID
+
 	demoSignIn := func(email string) *browser {
 		b := newBrowser(t, app)
 		b.Login(email, demo.Password).Want(t, http.StatusSeeOther)
@@ -324,34 +340,36 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 func (w *danishWorld) examples() map[string]string {
 	s := w.silkeborg.ID
 	return map[string]string{
-		"GET /initiatives/{id}":                  "/initiatives/" + iniExamples[w],
-		"GET /{$}":                               "/",
-		"GET /organizations/{id}":                "/organizations/" + s,
-		"GET /organizations/{id}/people":         "/organizations/" + s + "/people",
-		"GET /organizations/{id}/audit":          "/organizations/" + s + "/audit",
-		"GET /organizations/{id}/landscape":      "/organizations/" + s + "/landscape",
-		"GET /organizations/{id}/deadlines":      "/organizations/" + s + "/deadlines",
-		"GET /organizations/{id}/contracts/new":  "/organizations/" + s + "/contracts/new",
-		"GET /organizations/{id}/import":         "/organizations/" + s + "/import",
-		"GET /organizations/{id}/calendar-feeds": "/organizations/" + s + "/calendar-feeds",
-		"GET /organizations/{id}/opportunities":  "/organizations/" + s + "/opportunities",
-		"GET /organizations/{id}/health":         "/organizations/" + s + "/health",
-		"GET /join/{secret}":                     "/join/" + w.joinSecret,
-		"GET /password-reset/{secret}":           "/password-reset/no-such-link",
-		"GET /systems/{id}":                      "/systems/" + w.system,
-		"GET /contracts/{id}":                    "/contracts/" + w.contract,
-		"GET /imports/{import}":                  "/imports/" + w.importID,
-		"GET /collaborations/{id}":               "/collaborations/" + w.collab,
-		"GET /collaborations/{id}/forums":        "/collaborations/" + w.collab + "/forums",
-		"GET /forums/{id}":                       "/forums/" + w.forum,
-		"GET /meetings/{id}":                     "/meetings/" + w.meeting,
-		"GET /collaborations/{id}/decisions":     "/collaborations/" + w.collab + "/decisions",
-		"GET /decisions/{id}":                    "/decisions/" + w.decision,
-		"GET /collaborations/{id}/ambitions":     "/collaborations/" + w.collab + "/ambitions",
-		"GET /collaborations/{id}/strategies":    "/collaborations/" + w.collab + "/strategies",
-		"GET /collaborations/{id}/action-items":  "/collaborations/" + w.collab + "/action-items",
-		"GET /collaborations/{id}/health":        "/collaborations/" + w.collab + "/health",
-		"GET /collaborations/{id}/health/report": "/collaborations/" + w.collab + "/health/report",
+		"GET /initiatives/{id}":                       "/initiatives/" + iniExamples[w],
+		"GET /{$}":                                    "/",
+		"GET /organizations/{id}":                     "/organizations/" + s,
+		"GET /organizations/{id}/people":              "/organizations/" + s + "/people",
+		"GET /organizations/{id}/audit":               "/organizations/" + s + "/audit",
+		"GET /organizations/{id}/landscape":           "/organizations/" + s + "/landscape",
+		"GET /organizations/{id}/deadlines":           "/organizations/" + s + "/deadlines",
+		"GET /organizations/{id}/contracts/new":       "/organizations/" + s + "/contracts/new",
+		"GET /organizations/{id}/import":              "/organizations/" + s + "/import",
+		"GET /organizations/{id}/calendar-feeds":      "/organizations/" + s + "/calendar-feeds",
+		"GET /organizations/{id}/opportunities":       "/organizations/" + s + "/opportunities",
+		"GET /organizations/{id}/health":              "/organizations/" + s + "/health",
+		"GET /join/{secret}":                          "/join/" + w.joinSecret,
+		"GET /password-reset/{secret}":                "/password-reset/no-such-link",
+		"GET /systems/{id}":                           "/systems/" + w.system,
+		"GET /contracts/{id}":                         "/contracts/" + w.contract,
+		"GET /data-processing/{id}":                   "/data-processing/" + w.dataProcessing,
+		"GET /organizations/{id}/data-processing/new": "/organizations/" + s + "/data-processing/new",
+		"GET /imports/{import}":                       "/imports/" + w.importID,
+		"GET /collaborations/{id}":                    "/collaborations/" + w.collab,
+		"GET /collaborations/{id}/forums":             "/collaborations/" + w.collab + "/forums",
+		"GET /forums/{id}":                            "/forums/" + w.forum,
+		"GET /meetings/{id}":                          "/meetings/" + w.meeting,
+		"GET /collaborations/{id}/decisions":          "/collaborations/" + w.collab + "/decisions",
+		"GET /decisions/{id}":                         "/decisions/" + w.decision,
+		"GET /collaborations/{id}/ambitions":          "/collaborations/" + w.collab + "/ambitions",
+		"GET /collaborations/{id}/strategies":         "/collaborations/" + w.collab + "/strategies",
+		"GET /collaborations/{id}/action-items":       "/collaborations/" + w.collab + "/action-items",
+		"GET /collaborations/{id}/health":             "/collaborations/" + w.collab + "/health",
+		"GET /collaborations/{id}/health/report":      "/collaborations/" + w.collab + "/health/report",
 
 		// Initiatives.
 		"GET /collaborations/{id}/prioritisation": "/collaborations/" + w.collab + "/prioritisation",
@@ -484,6 +502,12 @@ func TestDanishEverywhere(t *testing.T) {
 			http.StatusUnprocessableEntity)
 		post(w.admin, "admin", newContract, with(form, "name", "Forkert", "start", "2026-01-01", "duration_months", "12", "expiry", "2025-01-01",
 			"extension_count", "2", "extension_months", "0", "irrevocable_until", "2040-01-01"), http.StatusUnprocessableEntity)
+		get(w.admin, "admin", "/data-processing/"+w.dataProcessing+"?edit=true")
+		newDPR := "/organizations/" + w.silkeborg.ID + "/data-processing"
+		pform := formFields(t, w.admin.Do("GET", newDPR+"/new", nil), newDPR)
+		post(w.admin, "admin", newDPR, with(pform, "name", "", "third_countries", "US, XX", "oversight.last_date", "2026-05-01",
+			"oversight.planned_date", "2026-01-01", "oversight.document_url", "rapport.pdf", "processor_org", "ukendt", "processor_country", "ZZ"),
+			http.StatusUnprocessableEntity)
 		decisions := "/collaborations/" + w.collab + "/decisions"
 		dform := formFields(t, w.admin.Do("GET", decisions, nil), decisions)
 		post(w.admin, "admin", decisions, with(dform, "title", "", "decided_on", "i morgen"), http.StatusUnprocessableEntity)
