@@ -36,7 +36,9 @@ func TestDataProcessingAPI(t *testing.T) {
 		// Private by default: Viborg and the anonymous see nothing of it.
 		w.asVAd.Do("GET", path, nil).Want(t, 404)
 		anon.Do("GET", path, nil).Want(t, 404)
-		var list struct{ Items []samspil.DataProcessingRegistration }
+		var list struct {
+			Items []samspil.DataProcessingRegistration
+		}
 		w.asSEditor.Do("GET", "/api/v1/data-processing-registrations?organization_id=0740&usage_id="+u.ID, nil).Want(t, 200).JSON(t, &list)
 		if len(list.Items) != 1 || list.Items[0].ID != r.ID {
 			t.Errorf("list by usage: %+v", list.Items)

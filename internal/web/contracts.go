@@ -276,6 +276,10 @@ type deadlinesData struct {
 	Urgency   samspil.Urgency // the filter: "now", "soon" or "" for all
 	Next      string          // the next page of the list, most urgent first
 	First     string          // the first page, when this is a later one
+	// Oversights are the organisation's data processing registrations
+	// with a next oversight (within the urgency filter, or overdue),
+	// earliest first; on the first page only.
+	Oversights []samspil.DataProcessingRegistration
 }
 
 // deadlinesPageSize is how many contracts the deadlines page lists at a
@@ -317,6 +321,12 @@ func (w *Web) deadlines(rw http.ResponseWriter, r *http.Request) {
 	} else if d.Timeline, err = w.timeline(page.Items, lang); err != nil {
 		w.fail(rw, r, err)
 		return
+	}
+	if cursor == "" {
+		if d.Oversights, err = w.oversightsDue(ctx, actor, org.ID, d.Today, urgency); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "deadlines.title", org.Name)

@@ -302,3 +302,30 @@ func coveringRegistrations(regs []samspil.DataProcessingRegistration) map[string
 	}
 	return out
 }
+
+// oversightsDue returns the organisation's registrations with a next
+// oversight, earliest first: those within the urgency filter ("now" within
+// 30 days, "soon" within three months, "" all) and those overdue.
+func (w *Web) oversightsDue(ctx context.Context, actor *samspil.Actor, orgID string, today samspil.Date, urgency samspil.Urgency) ([]samspil.DataProcessingRegistration, error) {
+	f := samspil.DataProcessingFilter{OrganizationID: orgID}
+	switch urgency {
+	case samspil.UrgencyNow:
+		by := today.AddDays(samspil.UrgencyNowDays)
+		f.OversightBy = &by
+	case samspil.UrgencySoon:
+		by := today.AddMonths(samspil.UrgencySoonMonths)
+		f.OversightBy = &by
+	}
+	all, err := w.store.AllDataProcessing(ctx, actor, f)
+	if err != nil {
+		return nil, err
+	}
+	due := all[:0]
+	for _, reg := range all {
+		if reg.NextOversight != nil {
+			due = append(due, reg)
+		}
+	}
+	samspil.OrderByNextOversight(due)
+	return due, nil
+}
