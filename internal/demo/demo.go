@@ -66,6 +66,7 @@ type Store interface {
 	samspil.SystemService
 	samspil.UsageService
 	samspil.ContractService
+	samspil.DataProcessingService
 	samspil.CollaborationService
 	samspil.ForumService
 	samspil.DecisionService

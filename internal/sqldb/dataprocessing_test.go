@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/sqldb"
@@ -251,5 +252,72 @@ func TestDataProcessingList(t *testing.T) {
 		}
 		_, err := db.ListDataProcessing(ctx, l.sEditor.Actor, samspil.DataProcessingFilter{ListOptions: samspil.ListOptions{Cursor: "garbage"}})
 		wantField(t, err, samspil.EINVALID, "cursor")
+	})
+}
+
+// TestOversightNoticeSubjects: a registration whose next oversight falls
+// within the horizon is noticed to the representatives of its
+// organisation (not to its viewers, not to others), whatever its
+// visibility; one that is overdue, later or without a next oversight is
+// not; a person who opted out of oversight notices gets none.
+func TestOversightNoticeSubjects(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		l := newLand(t, db)
+		admin := testkit.NewPerson(t, db, "admin@silkeborg.dk", testkit.Silkeborg, samspil.RoleAdmin)
+		now := time.Date(2026, 6, 1, 10, 0, 0, 0, samspil.Copenhagen())
+		oversee := func(actor *samspil.Actor, name string, o samspil.Oversight) *samspil.DataProcessingRegistration {
+			return l.dataProcessing(t, actor, samspil.DataProcessingInput{Name: name, Oversight: o})
+		}
+		due := oversee(l.sEditor.Actor, "Løn", samspil.Oversight{Interval: samspil.OversightYearly, LastDate: ptr(day(t, "2025-06-20"))})
+		oversee(l.sEditor.Actor, "Overskredet", samspil.Oversight{Interval: samspil.OversightYearly, LastDate: ptr(day(t, "2025-05-31"))})
+		oversee(l.sEditor.Actor, "Senere", samspil.Oversight{PlannedDate: ptr(day(t, "2026-08-01"))})
+		oversee(l.sEditor.Actor, "Uden interval", samspil.Oversight{Interval: samspil.OversightOther, LastDate: ptr(day(t, "2025-06-20"))})
+		viborgs := oversee(l.vEditor.Actor, "Viborgs", samspil.Oversight{PlannedDate: ptr(day(t, "2026-06-01"))})
+
+		subjects := func() map[string]samspil.NoticeSubject {
+			t.Helper()
+			all, err := db.NoticeSubjects(ctx, samspil.SystemActor("notices"), now, samspil.NoticeHorizons{Deadline: 30 * 24 * time.Hour})
+			must(t, err)
+			out := map[string]samspil.NoticeSubject{}
+			for _, s := range all {
+				if s.Kind == samspil.NoticeOversight {
+					out[s.Key] = s
+				}
+			}
+			return out
+		}
+		got := subjects()
+		wantKeys := []string{"oversight:" + due.ID + ":2026-06-20:" + admin.User.ID, "oversight:" + due.ID + ":2026-06-20:" + l.sEditor.User.ID,
+			"oversight:" + viborgs.ID + ":2026-06-01:" + l.vEditor.User.ID}
+		if len(got) != len(wantKeys) {
+			t.Errorf("%d oversight subjects, want %d: %v", len(got), len(wantKeys), got)
+		}
+		for _, k := range wantKeys {
+			s, ok := got[k]
+			if !ok {
+				t.Errorf("no subject %s", k)
+				continue
+			}
+			if s.DataProcessing == nil || s.OrgName == "" || s.Email == "" {
+				t.Errorf("subject %s: %+v", k, s)
+			}
+		}
+		if s := got[wantKeys[0]]; s.DataProcessing != nil && (s.DataProcessing.Name != "Løn" || s.OrgName != l.silkeborg.Name) {
+			t.Errorf("subject %+v", s)
+		}
+
+		// Opting out of oversight notices leaves the others.
+		must(t, db.SetNoticeOptOuts(ctx, l.sEditor.Actor, l.sEditor.User.ID, []samspil.NoticeKind{samspil.NoticeOversight}))
+		if got := subjects(); len(got) != 2 || got[wantKeys[1]].Key != "" {
+			t.Errorf("after opting out: %v", got)
+		}
+		// Queued once: not found again.
+		for _, s := range subjects() {
+			_, err := db.QueueNotice(ctx, samspil.SystemActor("notices"), samspil.Notice{Key: s.Key, UserID: s.UserID, Kind: s.Kind, Subject: "x", Body: "y"})
+			must(t, err)
+		}
+		if got := subjects(); len(got) != 0 {
+			t.Errorf("queued subjects found again: %v", got)
+		}
 	})
 }
