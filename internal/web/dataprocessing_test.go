@@ -160,6 +160,14 @@ func TestOversightDeadlines(t *testing.T) {
 			t.Errorf("the soon filter keeps the oversights within three months and the overdue ones only")
 		}
 
+		// The start page shows the overdue and the coming ones within six months.
+		home := b.Do("GET", "/", nil).Want(t, http.StatusOK)
+		mustContain(t, home, `<h2 id="ov-oversights">Tilsyn med databehandling</h2>`, "2 tilsyn er overskredet eller falder inden for et halvt år.",
+			`<a href="/data-processing/`+overdue.ID+`">Skoleintra</a>`, `<a href="/data-processing/`+soon.ID+`">Løn og personale</a>`)
+		if strings.Contains(body(home), `<a href="/data-processing/`+later.ID+`">`) {
+			t.Errorf("the start page shows an oversight eight months away")
+		}
+
 		res := b.Do("POST", "/organizations/"+org.ID+"/calendar-feeds", nil).Want(t, http.StatusCreated)
 		m := regexp.MustCompile(`value="(http://[^"]+/calendar/[^"]+\.ics)"`).FindStringSubmatch(string(res.Body))
 		if m == nil {
