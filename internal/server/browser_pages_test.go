@@ -25,6 +25,7 @@ type pageWorld struct {
 	silkeborg, viborg               *samspil.Organization
 	collab, forum, meeting          string
 	decision, contract, system      string
+	dataProcessing                  string // the demo's registration of Silkeborg's Nexus
 	importID, joinSecret, resetLink string
 	grouping                        string // a grouping of Denmark compared with its regions
 }
@@ -74,45 +75,47 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		path   string
 		status int
 	}{
-		"GET /":                                  {"/no-such-page", 404},
-		"GET /{$}":                               ok("/"),
-		"GET /account":                           ok("/account"),
-		"GET /my/action-items":                   ok("/my/action-items"),
-		"GET /my/meetings":                       ok("/my/meetings"),
-		"GET /my/votes":                          ok("/my/votes"),
-		"GET /login":                             ok("/login"),
-		"GET /password-reset":                    ok("/password-reset"),
-		"GET /password-reset/{secret}":           ok("/password-reset/" + w.resetLink),
-		"GET /join/{secret}":                     ok(sqldb.InvitationPath(w.joinSecret)),
-		"GET /search":                            ok("/search?q=Silkeborg"),
-		"GET /organizations":                     ok("/organizations"),
-		"GET /organizations/{id}":                ok("/organizations/" + s),
-		"GET /organizations/{id}/people":         ok("/organizations/" + s + "/people"),
-		"GET /organizations/{id}/audit":          ok("/organizations/" + s + "/audit"),
-		"GET /organizations/{id}/landscape":      ok("/organizations/" + s + "/landscape"),
-		"GET /organizations/{id}/deadlines":      ok("/organizations/" + s + "/deadlines"),
-		"GET /organizations/{id}/contracts/new":  ok("/organizations/" + s + "/contracts/new"),
-		"GET /organizations/{id}/import":         ok("/organizations/" + s + "/import"),
-		"GET /organizations/{id}/calendar-feeds": ok("/organizations/" + s + "/calendar-feeds"),
-		"GET /organizations/{id}/opportunities":  ok("/organizations/" + s + "/opportunities"),
-		"GET /imports/{import}":                  ok("/imports/" + w.importID),
-		"GET /systems":                           ok("/systems"),
-		"GET /systems/new":                       ok("/systems/new"),
-		"GET /systems/{id}":                      ok("/systems/" + w.system),
-		"GET /contracts/{id}":                    ok("/contracts/" + w.contract),
-		"GET /collaborations":                    ok("/collaborations"),
-		"GET /collaborations/{id}":               ok("/collaborations/" + w.collab),
-		"GET /collaborations/{id}/forums":        ok("/collaborations/" + w.collab + "/forums"),
-		"GET /forums/{id}":                       ok("/forums/" + w.forum),
-		"GET /meetings/{id}":                     ok("/meetings/" + w.meeting),
-		"GET /collaborations/{id}/decisions":     ok("/collaborations/" + w.collab + "/decisions"),
-		"GET /decisions/{id}":                    ok("/decisions/" + w.decision),
-		"GET /collaborations/{id}/ambitions":     ok("/collaborations/" + w.collab + "/ambitions"),
-		"GET /collaborations/{id}/health":        ok("/collaborations/" + w.collab + "/health?at=2018-10-31"),
-		"GET /collaborations/{id}/health/report": ok("/collaborations/" + w.collab + "/health/report?from=2017-11-01&to=2018-10-31"),
-		"GET /organizations/{id}/health":         ok("/organizations/" + s + "/health"),
-		"GET /collaborations/{id}/strategies":    ok("/collaborations/" + w.collab + "/strategies"),
-		"GET /collaborations/{id}/action-items":  ok("/collaborations/" + w.collab + "/action-items?show=all"),
+		"GET /":                                       {"/no-such-page", 404},
+		"GET /{$}":                                    ok("/"),
+		"GET /account":                                ok("/account"),
+		"GET /my/action-items":                        ok("/my/action-items"),
+		"GET /my/meetings":                            ok("/my/meetings"),
+		"GET /my/votes":                               ok("/my/votes"),
+		"GET /login":                                  ok("/login"),
+		"GET /password-reset":                         ok("/password-reset"),
+		"GET /password-reset/{secret}":                ok("/password-reset/" + w.resetLink),
+		"GET /join/{secret}":                          ok(sqldb.InvitationPath(w.joinSecret)),
+		"GET /search":                                 ok("/search?q=Silkeborg"),
+		"GET /organizations":                          ok("/organizations"),
+		"GET /organizations/{id}":                     ok("/organizations/" + s),
+		"GET /organizations/{id}/people":              ok("/organizations/" + s + "/people"),
+		"GET /organizations/{id}/audit":               ok("/organizations/" + s + "/audit"),
+		"GET /organizations/{id}/landscape":           ok("/organizations/" + s + "/landscape"),
+		"GET /organizations/{id}/deadlines":           ok("/organizations/" + s + "/deadlines"),
+		"GET /organizations/{id}/contracts/new":       ok("/organizations/" + s + "/contracts/new"),
+		"GET /organizations/{id}/import":              ok("/organizations/" + s + "/import"),
+		"GET /organizations/{id}/calendar-feeds":      ok("/organizations/" + s + "/calendar-feeds"),
+		"GET /organizations/{id}/opportunities":       ok("/organizations/" + s + "/opportunities"),
+		"GET /imports/{import}":                       ok("/imports/" + w.importID),
+		"GET /systems":                                ok("/systems"),
+		"GET /systems/new":                            ok("/systems/new"),
+		"GET /systems/{id}":                           ok("/systems/" + w.system),
+		"GET /contracts/{id}":                         ok("/contracts/" + w.contract),
+		"GET /data-processing/{id}":                   ok("/data-processing/" + w.dataProcessing),
+		"GET /organizations/{id}/data-processing/new": ok("/organizations/" + s + "/data-processing/new"),
+		"GET /collaborations":                         ok("/collaborations"),
+		"GET /collaborations/{id}":                    ok("/collaborations/" + w.collab),
+		"GET /collaborations/{id}/forums":             ok("/collaborations/" + w.collab + "/forums"),
+		"GET /forums/{id}":                            ok("/forums/" + w.forum),
+		"GET /meetings/{id}":                          ok("/meetings/" + w.meeting),
+		"GET /collaborations/{id}/decisions":          ok("/collaborations/" + w.collab + "/decisions"),
+		"GET /decisions/{id}":                         ok("/decisions/" + w.decision),
+		"GET /collaborations/{id}/ambitions":          ok("/collaborations/" + w.collab + "/ambitions"),
+		"GET /collaborations/{id}/health":             ok("/collaborations/" + w.collab + "/health?at=2018-10-31"),
+		"GET /collaborations/{id}/health/report":      ok("/collaborations/" + w.collab + "/health/report?from=2017-11-01&to=2018-10-31"),
+		"GET /organizations/{id}/health":              ok("/organizations/" + s + "/health"),
+		"GET /collaborations/{id}/strategies":         ok("/collaborations/" + w.collab + "/strategies"),
+		"GET /collaborations/{id}/action-items":       ok("/collaborations/" + w.collab + "/action-items?show=all"),
 
 		// Initiatives: the portfolio's pages.
 		"GET /initiatives":                        ok("/initiatives"),
@@ -196,6 +199,16 @@ func fillPageWorld(t *testing.T, app *testkit.App) *pageWorld {
 	must(err)
 	if len(usages.Items) > 0 {
 		w.system = usages.Items[0].SystemID
+	}
+	processing, err := db.AllDataProcessing(ctx, chief, samspil.DataProcessingFilter{OrganizationID: w.silkeborg.ID})
+	must(err)
+	for _, r := range processing {
+		if r.NextOversight != nil && len(r.Contracts) > 0 && w.dataProcessing == "" {
+			w.dataProcessing = r.ID
+		}
+	}
+	if w.dataProcessing == "" {
+		t.Fatalf("the demo lacks a data processing registration with a next oversight and a contract")
 	}
 	if w.forum == "" || w.meeting == "" || w.decision == "" || w.contract == "" || w.system == "" {
 		t.Fatalf("the demo lacks an example: forum %q meeting with agenda %q decision with votes %q contract with deadlines %q system in use %q",
