@@ -123,6 +123,7 @@ type Services interface {
 	RelationService
 	UsageService
 	ContractService
+	DataProcessingService
 	TaskService
 	DeletionService
 	ImportService

@@ -67,6 +67,7 @@ type Store interface {
 	samspil.UsageService
 	samspil.RelationService
 	samspil.ContractService
+	samspil.DataProcessingService
 	samspil.CollaborationService
 	samspil.ForumService
 	samspil.DecisionService

@@ -62,6 +62,24 @@ var storyContracts = map[string]map[string]int{
 	"0791": {"Nexus": 110, "Prisme": 70},
 }
 
+// storyOversights are the next oversights of data processing that the
+// present of the demo turns on, by municipality and product: how many days
+// from today each falls.
+var storyOversights = map[string]map[string]int{
+	"0740": {"Nexus": 45},
+	"0791": {"Nexus": 60},
+}
+
+// personalData are the kinds of personal data the demo's registrations of
+// data processing say each area's systems process; areas without are not
+// registered.
+var personalData = map[samspil.Category][]samspil.PersonalDataKind{
+	samspil.CategoryHealth:     {samspil.PersonalDataOrdinary, samspil.PersonalDataSensitive, samspil.PersonalDataCPR},
+	samspil.CategoryHRPayroll:  {samspil.PersonalDataOrdinary, samspil.PersonalDataCPR},
+	samspil.CategorySocial:     {samspil.PersonalDataOrdinary, samspil.PersonalDataSensitive, samspil.PersonalDataCriminal, samspil.PersonalDataCPR},
+	samspil.CategoryEmployment: {samspil.PersonalDataOrdinary, samspil.PersonalDataCPR},
+}
+
 // noticeTerms returns contract terms whose last day to give notice falls
 // days after today or within the month after: a four-year term with two
 // one-year options that run on unless notice is given, six months' notice
@@ -180,6 +198,7 @@ var demoLifecycles = []samspil.Lifecycle{samspil.LifecycleOperational, samspil.L
 func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng *rand.Rand, o *samspil.Organization, picks []product,
 	systems map[string]*samspil.System, today samspil.Date) (map[string]*samspil.Usage, error) {
 	usages := map[string]*samspil.Usage{}
+	var processing []dataProcessing
 	for _, p := range picks {
 		s := systems[p.name]
 		lifecycle := demoLifecycles[rng.IntN(len(demoLifecycles))]
@@ -196,7 +215,9 @@ func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng 
 			return nil, fmt.Errorf("demo usage %s/%s: %w", o.Name, p.name, err)
 		}
 		usages[p.name] = u
+		covered := dataProcessing{product: p, system: s, usageID: u.ID, from: from}
 		if p.os2 || (!story && rng.IntN(10) < 3) {
+			processing = append(processing, covered)
 			continue
 		}
 		start := samspil.NewDate(2020+rng.IntN(6), time.Month(1+rng.IntN(12)), 1)
@@ -217,13 +238,16 @@ func demoOrganization(ctx context.Context, store Store, sys *samspil.Actor, rng 
 		if story {
 			terms, visibility = noticeTerms(today, noticeIn), samspil.VisibilitySector
 		}
-		if _, err := store.CreateContract(ctx, sys, samspil.ContractInput{OrganizationID: o.ID, Name: p.name + " – driftsaftale", SupplierID: s.VendorID,
+		c, err := store.CreateContract(ctx, sys, samspil.ContractInput{OrganizationID: o.ID, Name: p.name + " – driftsaftale", SupplierID: s.VendorID,
 			SystemIDs: []string{s.ID}, ContractTerms: terms, ProcurementForm: procurement, Costs: &costs, Visibility: visibility,
-			PriceVisibility: samspil.VisibilityPrivate, Notes: "Syntetiske demodata."}); err != nil {
+			PriceVisibility: samspil.VisibilityPrivate, Notes: "Syntetiske demodata."})
+		if err != nil {
 			return nil, fmt.Errorf("demo contract %s/%s: %w", o.Name, p.name, err)
 		}
+		covered.contractID = c.ID
+		processing = append(processing, covered)
 	}
-	return usages, nil
+	return usages, demoDataProcessing(ctx, store, sys, o, processing, today)
 }
 
 // demoAPI is an interface every product of a category exposes in the demo.
@@ -281,6 +305,54 @@ func demoRelations(ctx context.Context, store Store, sys *samspil.Actor, picks [
 		}
 		if _, err := store.CreateUsageRelation(ctx, sys, from.ID, in); err != nil {
 			return err
+		}
+	}
+	return nil
+}
+
+// dataProcessing is a usage (and its contract, if any) that a demo
+// registration of data processing may cover.
+type dataProcessing struct {
+	product    product
+	system     *samspil.System
+	usageID    string
+	contractID string
+	from       samspil.Date
+}
+
+var demoIntervals = []samspil.OversightInterval{samspil.OversightYearly, samspil.OversightYearly, samspil.OversightHalfYearly,
+	samspil.OversightEverySecondYear}
+
+// demoDataProcessing registers the data processing of the commercial
+// systems that process personal data: the vendor is the processor in
+// Denmark, an agreement is concluded, and the oversight is at an interval
+// with a last oversight some months ago (the story's oversights fall on
+// their days). Most registrations are private, as they are by default.
+// A generator of its own keeps the rest of the demo as it was.
+func demoDataProcessing(ctx context.Context, store Store, sys *samspil.Actor, o *samspil.Organization, covered []dataProcessing, today samspil.Date) error {
+	rng := rand.New(rand.NewPCG(seed(o.MunicipalityCode), 2018))
+	for _, c := range covered {
+		kinds, ok := personalData[c.product.category]
+		if !ok || c.product.os2 || c.system.VendorID == "" {
+			continue
+		}
+		interval := demoIntervals[rng.IntN(len(demoIntervals))]
+		last := today.AddDays(-30 - rng.IntN(300))
+		if days, story := storyOversights[o.MunicipalityCode][c.product.name]; story {
+			interval, last = samspil.OversightYearly, today.AddDays(days).AddMonths(-12)
+		}
+		visibility := []samspil.Visibility{samspil.VisibilityPrivate, samspil.VisibilityPrivate, samspil.VisibilitySector}[rng.IntN(3)]
+		in := samspil.DataProcessingInput{OrganizationID: o.ID, Name: c.product.name + " – databehandling",
+			DataResponsible: samspil.DataResponsibleSupplierProcessor, UsageIDs: []string{c.usageID}, AgreementConcluded: samspil.AnswerYes,
+			AgreementDate: &c.from, Processors: []samspil.DataProcessor{{OrganizationID: c.system.VendorID, Country: "DK"}},
+			TransferBasis: samspil.TransferEUEEA, PersonalData: kinds,
+			Oversight: samspil.Oversight{Interval: interval, LastDate: &last, Result: "Skriftlig kontrol uden væsentlige bemærkninger."},
+			Notes:     "Syntetiske demodata.", Visibility: visibility}
+		if c.contractID != "" {
+			in.ContractIDs = []string{c.contractID}
+		}
+		if _, err := store.CreateDataProcessing(ctx, sys, in); err != nil {
+			return fmt.Errorf("demo data processing %s/%s: %w", o.Name, c.product.name, err)
 		}
 	}
 	return nil

@@ -88,6 +88,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerUsages()
 	a.registerRelations()
 	a.registerContracts()
+	a.registerDataProcessing()
 	a.registerKLE()
 	a.registerDeletions()
 	a.registerCalendarFeeds()

@@ -26,6 +26,7 @@ type pageWorld struct {
 	collab, forum, meeting          string
 	decision, contract, system      string
 	usage                           string // a usage with relations both ways and dependents
+	dataProcessing                  string // the demo's registration of Silkeborg's Nexus
 	importID, joinSecret, resetLink string
 	grouping                        string // a grouping of Denmark compared with its regions
 }
@@ -127,6 +128,10 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		// Opportunities: who can help, and the grouping what-if with its map.
 		"GET /who-can-help": ok("/who-can-help?system_id=" + w.system),
 		"GET /groupings":    ok(w.grouping),
+
+		// Data processing: a registration from the demo, and the form.
+		"GET /data-processing/{id}":                   ok("/data-processing/" + w.dataProcessing),
+		"GET /organizations/{id}/data-processing/new": ok("/organizations/" + s + "/data-processing/new"),
 	}
 }
 
@@ -211,6 +216,16 @@ func fillPageWorld(t *testing.T, app *testkit.App) *pageWorld {
 	}
 	if w.usage == "" {
 		t.Fatal("the demo lacks a usage others depend on")
+	}
+	processing, err := db.AllDataProcessing(ctx, chief, samspil.DataProcessingFilter{OrganizationID: w.silkeborg.ID})
+	must(err)
+	for _, r := range processing {
+		if r.NextOversight != nil && len(r.Contracts) > 0 && w.dataProcessing == "" {
+			w.dataProcessing = r.ID
+		}
+	}
+	if w.dataProcessing == "" {
+		t.Fatalf("the demo lacks a data processing registration with a next oversight and a contract")
 	}
 	if w.forum == "" || w.meeting == "" || w.decision == "" || w.contract == "" || w.system == "" {
 		t.Fatalf("the demo lacks an example: forum %q meeting with agenda %q decision with votes %q contract with deadlines %q system in use %q",

@@ -202,6 +202,7 @@ type danishWorld struct {
 	meeting, decision    string
 	contract, system     string
 	usage                string
+	dataProcessing       string
 	importID, joinSecret string
 	openDecision         string
 	otherCollab          string
@@ -298,6 +299,21 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 		}
 	}
 
+	// A data processing registration with every part filled, covering the
+	// first contract, with a yearly oversight.
+	supplier, err := db.CreateOrganization(ctx, testkit.System, samspil.OrganizationInput{Kind: samspil.KindCompany, Name: "Databehandleren A/S"})
+	must(err)
+	dpr, err := db.CreateDataProcessing(ctx, admin, samspil.DataProcessingInput{OrganizationID: w.silkeborg.ID, Name: "ESDH og sagsbehandling",
+		DataResponsible: samspil.DataResponsibleSupplierProcessor, ContractIDs: []string{w.contract}, AgreementConcluded: samspil.AnswerYes,
+		AgreementDate: ptr(today.AddMonths(-10)), Processors: []samspil.DataProcessor{{OrganizationID: supplier.ID, Country: "DK"}},
+		SubProcessors: []samspil.DataProcessor{{OrganizationID: supplier.ID, Country: "IE"}}, TransferBasis: samspil.TransferStandardClauses,
+		ThirdCountries: []string{"US"}, PersonalData: samspil.PersonalDataKinds,
+		Oversight: samspil.Oversight{Interval: samspil.OversightYearly, LastDate: ptr(today.AddMonths(-11)), Result: "Ingen væsentlige bemærkninger.",
+			DocumentURL: "https://intranet.silkeborg.example/tilsyn/esdh.pdf"},
+		Notes: "Tilsynet sker ved skriftlig kontrol.", Visibility: samspil.VisibilityPublic})
+	must(err)
+	w.dataProcessing = dpr.ID
+
 	demoSignIn := func(email string) *browser {
 		b := newBrowser(t, app)
 		b.Login(email, demo.Password).Want(t, http.StatusSeeOther)
@@ -370,6 +386,10 @@ func (w *danishWorld) examples() map[string]string {
 
 		// Initiatives.
 		"GET /collaborations/{id}/prioritisation": "/collaborations/" + w.collab + "/prioritisation",
+
+		// Data processing.
+		"GET /data-processing/{id}":                   "/data-processing/" + w.dataProcessing,
+		"GET /organizations/{id}/data-processing/new": "/organizations/" + s + "/data-processing/new",
 	}
 }
 
@@ -499,6 +519,12 @@ func TestDanishEverywhere(t *testing.T) {
 			http.StatusUnprocessableEntity)
 		post(w.admin, "admin", newContract, with(form, "name", "Forkert", "start", "2026-01-01", "duration_months", "12", "expiry", "2025-01-01",
 			"extension_count", "2", "extension_months", "0", "irrevocable_until", "2040-01-01"), http.StatusUnprocessableEntity)
+		get(w.admin, "admin", "/data-processing/"+w.dataProcessing+"?edit=true")
+		newDPR := "/organizations/" + w.silkeborg.ID + "/data-processing"
+		pform := formFields(t, w.admin.Do("GET", newDPR+"/new", nil), newDPR)
+		post(w.admin, "admin", newDPR, with(pform, "name", "", "third_countries", "US, XX", "oversight.last_date", "2026-05-01",
+			"oversight.planned_date", "2026-01-01", "oversight.document_url", "rapport.pdf", "processor_org", "ukendt", "processor_country", "ZZ"),
+			http.StatusUnprocessableEntity)
 		decisions := "/collaborations/" + w.collab + "/decisions"
 		dform := formFields(t, w.admin.Do("GET", decisions, nil), decisions)
 		post(w.admin, "admin", decisions, with(dform, "title", "", "decided_on", "i morgen"), http.StatusUnprocessableEntity)

@@ -323,6 +323,8 @@ type landscapeData struct {
 	Org          *samspil.Organization
 	Usages       []samspil.Usage
 	Contracts    []samspil.Contract
+	Processing   []samspil.DataProcessingRegistration            // the organisation's data processing registrations
+	Covering     map[string][]samspil.DataProcessingRegistration // by usage id: the registrations that cover it
 	Units        map[string]string
 	CanEdit      bool
 	Lifecycles   []samspil.Lifecycle
@@ -356,6 +358,11 @@ func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int,
 		w.fail(rw, r, err)
 		return
 	}
+	if d.Processing, err = w.store.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{OrganizationID: org.ID}); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d.Covering = coveringRegistrations(d.Processing)
 	units, err := allUnits(ctx, w.store, actor, org.ID)
 	if err != nil {
 		w.fail(rw, r, err)

@@ -82,6 +82,11 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /contracts/{id}", samspil.PermPublic, w.contractPage)
 	page("POST /contracts/{id}", samspil.PermLandscapeWrite, w.updateContract)
 	page("POST /contracts/{id}/delete", samspil.PermLandscapeWrite, w.deleteContract)
+	page("GET /organizations/{id}/data-processing/new", samspil.PermLandscapeWrite, w.newDataProcessingPage)
+	page("POST /organizations/{id}/data-processing", samspil.PermLandscapeWrite, w.createDataProcessing)
+	page("GET /data-processing/{id}", samspil.PermPublic, w.dataProcessingPage)
+	page("POST /data-processing/{id}", samspil.PermLandscapeWrite, w.updateDataProcessing)
+	page("POST /data-processing/{id}/delete", samspil.PermLandscapeWrite, w.deleteDataProcessing)
 	page("GET /calendar/{file}", samspil.PermPublic, w.calendarFeed) // the secret in the address is the credential
 	page("GET /organizations/{id}/import", samspil.PermLandscapeWrite, w.importPage)
 	rt.Handle("POST /organizations/{id}/import", samspil.PermLandscapeWrite, resp, http.HandlerFunc(w.upload)) // its own, larger limit
