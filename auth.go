@@ -120,8 +120,10 @@ type Services interface {
 	TokenService
 	AuthService
 	SystemService
+	RelationService
 	UsageService
 	ContractService
+	DataProcessingService
 	TaskService
 	DeletionService
 	ImportService

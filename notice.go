@@ -16,10 +16,13 @@ const (
 	NoticeAction   NoticeKind = "action"   // an action item of yours is due
 	NoticeDeadline NoticeKind = "deadline" // the last day to give notice on a contract of your organisation is near
 	NoticeConsent  NoticeKind = "consent"  // an invitation or a change of its terms waits for your organisation's answer
+	// NoticeOversight: the next oversight of a data processing of your
+	// organisation is near.
+	NoticeOversight NoticeKind = "oversight"
 )
 
 // NoticeKinds lists the kinds.
-var NoticeKinds = []NoticeKind{NoticeMeeting, NoticeVote, NoticeAction, NoticeDeadline, NoticeConsent}
+var NoticeKinds = []NoticeKind{NoticeMeeting, NoticeVote, NoticeAction, NoticeDeadline, NoticeConsent, NoticeOversight}
 
 // Valid reports whether k is a known kind.
 func (k NoticeKind) Valid() bool { return slices.Contains(NoticeKinds, k) }
@@ -60,6 +63,9 @@ type NoticeHorizons struct {
 	Meeting  time.Duration // before a meeting starts
 	Action   time.Duration // before an action item is due
 	Deadline time.Duration // before the last day to give notice on a contract
+	// Oversight is before the next oversight of a data processing; zero
+	// means as Deadline.
+	Oversight time.Duration
 }
 
 // NoticeSubject is what a notice is about, found by the store for the job,
@@ -75,6 +81,9 @@ type NoticeSubject struct {
 	OrgName  string      // NoticeVote, NoticeDeadline: the organisation concerned
 	Action   *ActionItem // NoticeAction
 	Contract *Contract   // NoticeDeadline
+	// NoticeOversight: the registration whose next oversight is near, of
+	// the organisation OrgName.
+	DataProcessing *DataProcessingRegistration
 	// NoticeConsent: an invitation of the organisation OrgName, or an
 	// adjustment of Collaboration that waits for its approval.
 	Invitation    *Invitation

@@ -84,6 +84,11 @@ type Overview struct {
 	// OverviewHorizonMonths, most urgent first.
 	Deadlines      []Contract
 	DeadlinesTotal int
+	// Oversights are the organisations' data processing registrations
+	// whose next oversight is overdue or falls within
+	// OverviewHorizonMonths, earliest first.
+	Oversights      []DataProcessingRegistration
+	OversightsTotal int
 	// Votes are open decisions in which one of the organisations has a
 	// vote and has not voted.
 	Votes []VoteWaiting

@@ -65,7 +65,9 @@ type Store interface {
 	samspil.MembershipService
 	samspil.SystemService
 	samspil.UsageService
+	samspil.RelationService
 	samspil.ContractService
+	samspil.DataProcessingService
 	samspil.CollaborationService
 	samspil.ForumService
 	samspil.DecisionService

@@ -31,6 +31,7 @@ func TestDemo(t *testing.T) {
 		t.Run("what each IT chief finds today", func(t *testing.T) { checkPresent(t, db, now) })
 		t.Run("initiatives", func(t *testing.T) { checkInitiatives(t, db) })
 		t.Run("health warns early", func(t *testing.T) { checkHealth(t, db) })
+		t.Run("relations", func(t *testing.T) { checkRelations(t, db) })
 		t.Run("logins and their rights", func(t *testing.T) { checkLogins(t, db) })
 		// A second run adds nothing.
 		if again, err := demo.Ensure(ctx, db); err != nil || again {
@@ -600,4 +601,42 @@ func checkHealth(t *testing.T, db *sqldb.DB) {
 	if p := h.SeriesOf(samspil.IndicatorAttendance).Last(); !p.Warn {
 		t.Errorf("no attendance warning a week before the adjustment: %+v", p)
 	}
+}
+
+// checkRelations checks that Silkeborg's systems are related as the demo
+// says: the professional systems file in the ESDH through its interface,
+// the school system reaches it through the social system, so phasing out
+// the ESDH hits several systems, one of them two relations away.
+func checkRelations(t *testing.T, db *sqldb.DB) {
+	ctx := context.Background()
+	sys := samspil.SystemActor("test")
+	usages, err := db.ListUsages(ctx, sys, samspil.UsageFilter{OrganizationID: "0740", ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range usages.Items {
+		s, err := db.FindSystem(ctx, sys, u.SystemID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if s.Category != samspil.CategoryCaseManagement {
+			continue
+		}
+		deps, err := db.UsageDependents(ctx, sys, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(deps) < 4 || deps[len(deps)-1].Depth != 2 {
+			t.Fatalf("what phasing out %s hits: %+v", u.SystemName, deps)
+		}
+		rels, err := db.UsageRelations(ctx, sys, u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if rels.Incoming[0].InterfaceName != "Journaliserings-API" {
+			t.Errorf("relation to the ESDH %+v", rels.Incoming[0])
+		}
+		return
+	}
+	t.Fatal("Silkeborg has no ESDH in the demo")
 }

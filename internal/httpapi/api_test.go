@@ -394,7 +394,7 @@ func TestCrossTenant(t *testing.T) {
 		type objects struct {
 			org, unit, user, membership, token, event string
 			system, usage, contract, feed, upload     string
-			invitation                                string
+			invitation, dataProcessing                string
 		}
 		made := func(p testkit.Person, orgID string, v samspil.Visibility) objects {
 			u, err := app.DB.CreateUnit(ctx, p.Actor, orgID, samspil.OrgUnitInput{Kind: samspil.UnitTeam, Name: "Team"})
@@ -424,6 +424,13 @@ func TestCrossTenant(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// A data processing registration with the default visibility
+			// (private), covering the usage and the contract.
+			dpr, err := app.DB.CreateDataProcessing(ctx, p.Actor, samspil.DataProcessingInput{OrganizationID: orgID, Name: "Databehandling",
+				UsageIDs: []string{use.ID}, ContractIDs: []string{con.ID}})
+			if err != nil {
+				t.Fatal(err)
+			}
 			feed, _, err := app.DB.CreateFeed(ctx, p.Actor, samspil.FeedInput{Scope: samspil.FeedDeadlines, OrganizationID: orgID})
 			if err != nil {
 				t.Fatal(err)
@@ -437,7 +444,7 @@ func TestCrossTenant(t *testing.T) {
 				t.Fatal(err)
 			}
 			return objects{org: orgID, unit: u.ID, user: p.User.ID, membership: p.User.Memberships[0].ID, token: tok.ID, event: ev.Items[0].ID,
-				system: sys.ID, usage: use.ID, contract: con.ID, feed: feed.ID, upload: upload.ID, invitation: inv.ID}
+				system: sys.ID, usage: use.ID, contract: con.ID, feed: feed.ID, upload: upload.ID, invitation: inv.ID, dataProcessing: dpr.ID}
 		}
 		silkeborg := made(w.sAdmin, w.silkeborg.ID, samspil.VisibilitySector)
 		viborg := made(w.vAdmin, w.viborg.ID, samspil.VisibilitySector)
@@ -493,6 +500,13 @@ func TestCrossTenant(t *testing.T) {
 				{"PATCH", "/api/v1/contracts/" + o.contract, map[string]any{"name": "Overtaget"}},
 				{"DELETE", "/api/v1/contracts/" + o.contract, nil},
 				{"POST", "/api/v1/contracts", map[string]any{"organization_id": o.org, "name": "Indtrængt", "start": "2026-01-01", "notice_months": 3}},
+				{"GET", "/api/v1/data-processing-registrations/" + o.dataProcessing, nil},
+				{"PATCH", "/api/v1/data-processing-registrations/" + o.dataProcessing, map[string]any{"name": "Overtaget"}},
+				{"DELETE", "/api/v1/data-processing-registrations/" + o.dataProcessing, nil},
+				{"POST", "/api/v1/data-processing-registrations", map[string]any{"organization_id": o.org, "name": "Indtrængt"}},
+				{"GET", "/api/v1/data-processing-registrations?organization_id=" + o.org, nil},
+				{"GET", "/api/v1/data-processing-registrations?usage_id=" + o.usage, nil},
+				{"GET", "/api/v1/data-processing-registrations?contract_id=" + o.contract, nil},
 				{"POST", "/api/v1/calendar-feeds", map[string]any{"organization_id": o.org, "scope": "deadlines"}},
 				{"DELETE", "/api/v1/calendar-feeds/" + o.feed, nil},
 				{"POST", "/api/v1/imports?organization_id=" + o.org + "&file_name=x.csv", "System\r\nIndtrængt\r\n"},
@@ -521,10 +535,11 @@ func TestCrossTenant(t *testing.T) {
 		// Collaboration routes (with their invitations and adjustments) have
 		// their own cross-collaboration tests, and initiative routes
 		// (initiatives, budget lines, benefits, lessons, prioritisation)
-		// TestInitiativesCrossTenant.
+		// TestInitiativesCrossTenant, and interface and relation routes
+		// TestRelationsCrossTenant.
 		for _, r := range app.Server.Routes() {
 			if strings.Contains(r.Pattern, " /api/v1/collaborations") || strings.Contains(r.Pattern, " /api/v1/invitations") ||
-				strings.Contains(r.Pattern, " /api/v1/adjustments") || initiativeRoute(r.Pattern) {
+				strings.Contains(r.Pattern, " /api/v1/adjustments") || initiativeRoute(r.Pattern) || relationRoute(r.Pattern) {
 				covered[r.Pattern] = true
 			}
 		}
@@ -571,6 +586,7 @@ func TestCrossTenant(t *testing.T) {
 			"DELETE /api/v1/usages/{id}":                        403,
 			"POST /api/v1/usages":                               403,
 			"POST /api/v1/contracts":                            403,
+			"POST /api/v1/data-processing-registrations":        403,
 			"POST /api/v1/calendar-feeds":                       403,
 			"POST /api/v1/imports":                              403,
 			"GET /api/v1/who-can-help":                          200,
@@ -639,7 +655,8 @@ func patternOf(path string) string {
 	names := map[string]string{"organizations": "{id}", "units": "{unit_id}", "users": "{id}", "memberships": "{id}", "tokens": "{id}",
 		"audit-events": "{id}", "systems": "{id}", "usages": "{id}", "contracts": "{id}", "calendar-feeds": "{id}", "imports": "{id}",
 		"collaborations": "{id}", "members": "{member_id}", "documents": "{doc_id}", "person-invitations": "{id}", "invitations": "{id}",
-		"adjustments": "{id}", "partner-collaborations": "{collaboration_id}", "initiatives": "{id}", "budget-lines": "{id}", "benefits": "{id}"}
+		"adjustments": "{id}", "partner-collaborations": "{collaboration_id}", "initiatives": "{id}", "budget-lines": "{id}", "benefits": "{id}",
+		"data-processing-registrations": "{id}"}
 	for i := 4; i < len(parts); i++ {
 		if n, ok := names[parts[i-1]]; ok && parts[i] != "" && !(parts[i-1] == "documents" && parts[i] == "files") {
 			parts[i] = n

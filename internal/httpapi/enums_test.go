@@ -118,7 +118,7 @@ func TestEnumsFromGoLists(t *testing.T) {
 		"GET /invitations status":                        want("", reflect.TypeFor[samspil.InvitationStatus](), false),
 		"GET /initiatives phase":                         want("", reflect.TypeFor[samspil.InitiativePhase](), false),
 		"GET /exports format":                            {"csv", "xlsx"},
-		"GET /deletions object_type":                     {"system", "usage", "contract"},
+		"GET /deletions object_type":                     {"system", "usage", "contract", "data_processing_registration"},
 	}
 	found := map[string]bool{}
 	for path, ops := range doc.Paths {

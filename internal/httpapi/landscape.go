@@ -353,10 +353,10 @@ func (a *API) registerKLE() {
 
 func (a *API) registerDeletions() {
 	register(a, huma.Operation{OperationID: "list-deletions", Method: http.MethodGet, Path: "/deletions", Tags: []string{"Sync"},
-		Summary: "Deleted ids", Description: "The ids of deleted systems, usages and contracts the caller could see, oldest first. " +
+		Summary: "Deleted ids", Description: "The ids of deleted systems, usages, contracts and data processing registrations the caller could see, oldest first. " +
 			"Together with changed_since on the lists this lets a client keep a copy in step."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
-			ObjectType string `query:"object_type" enum:"system,usage,contract"`
+			ObjectType string `query:"object_type" enum:"system,usage,contract,data_processing_registration"`
 			ListParams
 		}) (*PageOutput[samspil.Deletion], error) {
 			page, err := a.store.ListDeletions(ctx, actor(ctx), samspil.DeletionFilter{ObjectType: in.ObjectType, ListOptions: in.options()})

@@ -282,6 +282,15 @@ var contractSpec = &spec[contractRow]{
 			func(b *contractRow) int { return b.r.Terms.ExtensionMonths }, "Optionsperiode (måneder)", "Optionsperiode"),
 		wholeField("extensions_used", "Brugte optioner", func(b *contractRow, n int) { b.r.Terms.ExtensionsUsed = n },
 			func(b *contractRow) int { return b.r.Terms.ExtensionsUsed }, "Antal brugte optioner"),
+		{key: "extension_kind", heading: "Forlængelsestype", names: []string{"Forlængelsestype", "Optionstype"},
+			parse: func(b *contractRow, v string, rc *rowCtx) {
+				if k, ok := extensionKinds.parse(v); ok {
+					b.r.Terms.ExtensionKind = k
+				} else {
+					rc.bad(extensionKinds.expect)
+				}
+			},
+			format: func(b *contractRow) string { return extensionKinds.format(b.r.Terms.ExtensionKind) }},
 		monthsField("notice_months", "Opsigelsesfrist (måneder)", func(b *contractRow, n int) { b.r.Terms.NoticeMonths = n },
 			func(b *contractRow) int { return b.r.Terms.NoticeMonths },
 			"Opsigelsesfrist", "Opsigelse (måneder)", "Opsigelse", "Opsigelsesvarsel (måneder)", "Opsigelsesvarsel"),
@@ -375,6 +384,11 @@ func finishContract(b *contractRow, rc *rowCtx) {
 		}
 		if !b.extMonthsSet {
 			t.ExtensionMonths = b.optMonths
+		}
+		// KITOS's "Option forlæng" is an option the municipality must
+		// exercise, unless the file says otherwise.
+		if t.ExtensionKind == "" && t.ExtensionCount > 0 {
+			t.ExtensionKind = samspil.ExtensionOption
 		}
 	}
 	if t.NoticeRule == "" && b.ongoingRule != "" {

@@ -121,7 +121,8 @@ func TestKITOSContracts(t *testing.T) {
 	want := []samspil.Record{
 		{Line: 2, Contract: &samspil.ContractRecord{Name: "Nexus drift og vedligehold", Reference: "K-2019-17", Supplier: "Systematic A/S",
 			Systems: []string{"KMD Nexus"}, Terms: samspil.ContractTerms{Start: *date("2019-03-01"), Expiry: date("2023-02-28"),
-				IrrevocableUntil: date("2021-02-28"), ExtensionCount: 2, ExtensionMonths: 12, NoticeMonths: 6},
+				IrrevocableUntil: date("2021-02-28"), ExtensionCount: 2, ExtensionMonths: 12, NoticeMonths: 6,
+				ExtensionKind: samspil.ExtensionOption},
 			ProcurementForm: samspil.ProcurementSKI, ReprocurementQuarter: "2027-Q3",
 			Costs: &samspil.Costs{Acquisition: 25000000, Operation: 123456750}}},
 		{Line: 3, Contract: &samspil.ContractRecord{Name: "SBSYS licens", Supplier: "Syddjurs Kommune", Systems: []string{"SBSYS", "Opus Løn"},

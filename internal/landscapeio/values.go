@@ -172,6 +172,17 @@ var noticeRules = newVocab(samspil.NoticeRules, map[samspil.NoticeRule]string{
 		"end of year"},
 })
 
+// extensionKinds: whether the buyer must exercise an extension or it runs
+// unless notice is given. An empty cell keeps what the contract says (a new
+// contract: automatic, as before the column existed).
+var extensionKinds = newVocab(samspil.ExtensionKinds, map[samspil.ExtensionKind]string{
+	samspil.ExtensionOption:    "option",
+	samspil.ExtensionAutomatic: "automatisk forlængelse",
+}, map[samspil.ExtensionKind][]string{
+	samspil.ExtensionOption:    {"option, der skal udnyttes", "skal udnyttes", "optionsret"},
+	samspil.ExtensionAutomatic: {"automatisk", "automatic", "fornyes automatisk", "løber videre"},
+})
+
 var (
 	yesWords = []string{"ja", "j", "yes", "y", "true", "sand", "x", "1"}
 	noWords  = []string{"nej", "n", "no", "false", "falsk", "0"}

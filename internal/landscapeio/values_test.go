@@ -410,7 +410,7 @@ func TestColumnTables(t *testing.T) {
 		samspil.ImportUsages: {"System*", "Leverandør", "Leverandør CVR", "Livscyklus", "Fra", "Til", "Ansvarlig enhed", "Antal brugere",
 			"Synlighed", "Noter"},
 		samspil.ImportContracts: {"Kontrakt*", "Reference", "Leverandør", "Leverandør CVR", "Systemer", "Start*", "Varighed (måneder)",
-			"Udløber", "Uopsigelig til", "Optioner", "Option (måneder)", "Brugte optioner", "Opsigelsesfrist (måneder)",
+			"Udløber", "Uopsigelig til", "Optioner", "Option (måneder)", "Brugte optioner", "Forlængelsestype", "Opsigelsesfrist (måneder)",
 			"Opsigelse træder i kraft", "Opsagt til", "Indkøbsform", "Genanskaffelse", "Anskaffelse pr. år", "Drift pr. år",
 			"Andet pr. år", "Synlighed", "Prissynlighed", "Noter"},
 	}

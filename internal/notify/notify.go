@@ -60,6 +60,7 @@ const (
 	DefaultMeeting     = 3 * 24 * time.Hour
 	DefaultAction      = 3 * 24 * time.Hour
 	DefaultDeadline    = 30 * 24 * time.Hour
+	DefaultOversight   = 30 * 24 * time.Hour
 	maxAttempts        = 6
 	firstRetryAfter    = 5 * time.Minute
 	defaultBatch       = 200
@@ -83,6 +84,9 @@ func (j *Job) horizons() samspil.NoticeHorizons {
 	}
 	if h.Deadline <= 0 {
 		h.Deadline = DefaultDeadline
+	}
+	if h.Oversight <= 0 {
+		h.Oversight = DefaultOversight
 	}
 	return h
 }
@@ -256,6 +260,15 @@ func (j *Job) compose(s samspil.NoticeSubject) (subject, body string) {
 			b.WriteString(why + "\n")
 		}
 		b.WriteString("\n" + base + "/contracts/" + c.ID + "\n")
+	case samspil.NoticeOversight:
+		reg := s.DataProcessing
+		next := day(reg.NextOversight)
+		subject = t("notice.oversight_subject", reg.Name, next)
+		b.WriteString(t("notice.oversight_body", reg.Name, s.OrgName, next) + "\n")
+		if last := reg.Oversight.LastDate; last != nil {
+			b.WriteString(t("notice.oversight_last", day(last)) + "\n")
+		}
+		b.WriteString("\n" + base + "/data-processing/" + reg.ID + "\n")
 	}
 	b.WriteString("\n-- \n" + t("notice.footer", base+"/account") + "\n")
 	body = b.String()

@@ -25,6 +25,8 @@ type pageWorld struct {
 	silkeborg, viborg               *samspil.Organization
 	collab, forum, meeting          string
 	decision, contract, system      string
+	usage                           string // a usage with relations both ways and dependents
+	dataProcessing                  string // the demo's registration of Silkeborg's Nexus
 	importID, joinSecret, resetLink string
 	grouping                        string // a grouping of Denmark compared with its regions
 }
@@ -100,6 +102,7 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		"GET /systems":                           ok("/systems"),
 		"GET /systems/new":                       ok("/systems/new"),
 		"GET /systems/{id}":                      ok("/systems/" + w.system),
+		"GET /organizations/{id}/usages/{usage}": ok("/organizations/" + s + "/usages/" + w.usage),
 		"GET /contracts/{id}":                    ok("/contracts/" + w.contract),
 		"GET /collaborations":                    ok("/collaborations"),
 		"GET /collaborations/{id}":               ok("/collaborations/" + w.collab),
@@ -126,6 +129,10 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		// Opportunities: who can help, and the grouping what-if with its map.
 		"GET /who-can-help": ok("/who-can-help?system_id=" + w.system),
 		"GET /groupings":    ok(w.grouping),
+
+		// Data processing: a registration from the demo, and the form.
+		"GET /data-processing/{id}":                   ok("/data-processing/" + w.dataProcessing),
+		"GET /organizations/{id}/data-processing/new": ok("/organizations/" + s + "/data-processing/new"),
 	}
 }
 
@@ -197,6 +204,29 @@ func fillPageWorld(t *testing.T, app *testkit.App) *pageWorld {
 	must(err)
 	if len(usages.Items) > 0 {
 		w.system = usages.Items[0].SystemID
+	}
+	// The usage (and its system) that most others depend on: the demo's
+	// ESDH, with interfaces and relations both ways.
+	most := 0
+	for _, u := range usages.Items {
+		deps, err := db.UsageDependents(ctx, chief, u.ID)
+		must(err)
+		if len(deps) > most {
+			most, w.usage, w.system = len(deps), u.ID, u.SystemID
+		}
+	}
+	if w.usage == "" {
+		t.Fatal("the demo lacks a usage others depend on")
+	}
+	processing, err := db.AllDataProcessing(ctx, chief, samspil.DataProcessingFilter{OrganizationID: w.silkeborg.ID})
+	must(err)
+	for _, r := range processing {
+		if r.NextOversight != nil && len(r.Contracts) > 0 && w.dataProcessing == "" {
+			w.dataProcessing = r.ID
+		}
+	}
+	if w.dataProcessing == "" {
+		t.Fatalf("the demo lacks a data processing registration with a next oversight and a contract")
 	}
 	if w.forum == "" || w.meeting == "" || w.decision == "" || w.contract == "" || w.system == "" {
 		t.Fatalf("the demo lacks an example: forum %q meeting with agenda %q decision with votes %q contract with deadlines %q system in use %q",

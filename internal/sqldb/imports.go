@@ -557,7 +557,7 @@ func (im *importer) updateSystem(line int, id string, s samspil.System) error {
 }
 
 var contractFileColumns = map[string]string{"name": "Kontrakt", "start": "Start", "duration_months": "Varighed (måneder)", "expiry": "Udløber",
-	"irrevocable_until": "Uopsigelig til", "extension_count": "Optioner", "extension_months": "Option (måneder)", "extensions_used": "Brugte optioner",
+	"irrevocable_until": "Uopsigelig til", "extension_count": "Optioner", "extension_months": "Option (måneder)", "extensions_used": "Brugte optioner", "extension_kind": "Forlængelsestype",
 	"notice_months": "Opsigelsesfrist (måneder)", "notice_rule": "Opsigelse træder i kraft", "terminated_on": "Opsagt til",
 	"procurement_form": "Indkøbsform", "reprocurement_quarter": "Genanskaffelse", "costs.acquisition": "Anskaffelse pr. år",
 	"costs.operation": "Drift pr. år", "costs.other": "Andet pr. år", "external_ref": "Reference", "notes": "Noter",

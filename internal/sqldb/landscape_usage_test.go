@@ -326,7 +326,10 @@ func TestVisibleCondMatchesCanSee(t *testing.T) {
 					ContractTerms: samspil.ContractTerms{Start: samspil.NewDate(2025, 1, 1)}, Visibility: v, PriceVisibility: v,
 					Costs: &samspil.Costs{Operation: 100}})
 				must(t, err)
-				records = append(records, record{"usage", u.ID, owner, v}, record{"system", s.ID, owner, v}, record{"contract", c.ID, owner, v})
+				dp, err := db.CreateDataProcessing(ctx, ed.Actor, samspil.DataProcessingInput{Name: fmt.Sprintf("Databehandling %s %s", owner, v), Visibility: v})
+				must(t, err)
+				records = append(records, record{"usage", u.ID, owner, v}, record{"system", s.ID, owner, v}, record{"contract", c.ID, owner, v},
+					record{"data processing", dp.ID, owner, v})
 			}
 		}
 
@@ -348,6 +351,11 @@ func TestVisibleCondMatchesCanSee(t *testing.T) {
 					listed[c.ID] = true
 					costs[c.ID] = c.Costs != nil
 				}
+				dps, err := db.AllDataProcessing(ctx, a.actor, samspil.DataProcessingFilter{})
+				must(t, err)
+				for _, dp := range dps {
+					listed[dp.ID] = true
+				}
 				for _, r := range records {
 					want := a.actor.CanSee(r.owner, r.v)
 					if listed[r.id] != want {
@@ -359,6 +367,8 @@ func TestVisibleCondMatchesCanSee(t *testing.T) {
 						_, err = db.FindUsage(ctx, a.actor, r.id)
 					case "system":
 						_, err = db.FindSystem(ctx, a.actor, r.id)
+					case "data processing":
+						_, err = db.FindDataProcessing(ctx, a.actor, r.id)
 					case "contract":
 						_, err = db.FindContract(ctx, a.actor, r.id)
 						if want && !costs[r.id] {

@@ -58,6 +58,13 @@ func (db *DB) NoticeSubjects(ctx context.Context, actor *samspil.Actor, now time
 	if err := db.consentSubjects(ctx, actor, now, add); err != nil {
 		return nil, err
 	}
+	oversight := h.Oversight
+	if oversight <= 0 {
+		oversight = h.Deadline
+	}
+	if err := db.oversightSubjects(ctx, actor, now, oversight, add); err != nil {
+		return nil, err
+	}
 	return db.notQueued(ctx, out)
 }
 
@@ -321,6 +328,36 @@ func (db *DB) deadlineSubjects(ctx context.Context, actor *samspil.Actor, now ti
 		}
 		return nil
 	})
+}
+
+// oversightSubjects: data processing registrations whose next oversight
+// falls within the horizon, for the representatives of the registration's
+// organisation, as contract deadlines are. A new next oversight is a new
+// notice.
+func (db *DB) oversightSubjects(ctx context.Context, actor *samspil.Actor, now time.Time, horizon time.Duration, add func(samspil.NoticeSubject)) error {
+	today, until := samspil.Today(now), samspil.Today(now.Add(horizon))
+	regs, err := db.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{OversightBy: &until})
+	if err != nil {
+		return err
+	}
+	people := map[string][]recipient{}
+	for i := range regs {
+		reg := &regs[i]
+		next := reg.NextOversight
+		if next == nil || next.Before(today) {
+			continue
+		}
+		if _, ok := people[reg.OrganizationID]; !ok {
+			if people[reg.OrganizationID], err = db.representatives(ctx, reg.OrganizationID); err != nil {
+				return err
+			}
+		}
+		for _, p := range people[reg.OrganizationID] {
+			add(samspil.NoticeSubject{Kind: samspil.NoticeOversight, Key: "oversight:" + reg.ID + ":" + next.String() + ":" + p.userID,
+				UserID: p.userID, Email: p.email, Name: p.name, DataProcessing: reg, OrgName: reg.OrganizationName})
+		}
+	}
+	return nil
 }
 
 // eachContract calls fn for every contract the actor sees, a page at a

@@ -33,7 +33,7 @@ func (db *DB) Overview(ctx context.Context, actor *samspil.Actor, now time.Time)
 		}
 	}
 	steps := []func(context.Context, *samspil.Actor, *samspil.Overview, time.Time) error{
-		db.overviewDeadlines, db.overviewVotes, db.overviewMeetings, db.overviewActionItems, db.overviewConsent,
+		db.overviewDeadlines, db.overviewOversights, db.overviewVotes, db.overviewMeetings, db.overviewActionItems, db.overviewConsent,
 	}
 	for _, step := range steps {
 		if err := step(ctx, actor, o, now); err != nil {
@@ -68,6 +68,29 @@ func (db *DB) overviewDeadlines(ctx context.Context, actor *samspil.Actor, o *sa
 	o.DeadlinesTotal = len(due)
 	o.Deadlines, err = db.wholeContracts(ctx, actor, due[:min(len(due), samspil.OverviewLimit)])
 	return err
+}
+
+// overviewOversights: the organisations' data processing registrations
+// whose next oversight is overdue or falls within
+// samspil.OverviewHorizonMonths, earliest first.
+func (db *DB) overviewOversights(ctx context.Context, actor *samspil.Actor, o *samspil.Overview, now time.Time) error {
+	orgs := actor.OrgIDs()
+	if len(orgs) == 0 {
+		return nil
+	}
+	until := o.Today.AddMonths(samspil.OverviewHorizonMonths)
+	var due []samspil.DataProcessingRegistration
+	for _, org := range orgs {
+		regs, err := db.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{OrganizationID: org, OversightBy: &until})
+		if err != nil {
+			return err
+		}
+		due = append(due, regs...)
+	}
+	samspil.OrderByNextOversight(due)
+	o.OversightsTotal = len(due)
+	o.Oversights = due[:min(len(due), samspil.OverviewLimit)]
+	return nil
 }
 
 // overviewVotes: the first votes waiting.

@@ -403,6 +403,23 @@ func (db *DB) MergeSystems(ctx context.Context, actor *samspil.Actor, survivorID
 		if _, err := tx.ExecContext(ctx, `UPDATE contract_systems SET system_id = $1 WHERE system_id = $2`, survivor.ID, dup.ID); err != nil {
 			return err
 		}
+		// The duplicate's interfaces move too; one the survivor has under
+		// the same name and version gives its relations to the survivor's.
+		if _, err := tx.ExecContext(ctx, `UPDATE usage_relations SET interface_id = (SELECT si.id FROM system_interfaces si
+			JOIN system_interfaces di ON di.name_fold = si.name_fold AND di.interface_version = si.interface_version
+			WHERE si.system_id = $1 AND di.id = usage_relations.interface_id), version = version + 1, updated_at = $2
+			WHERE interface_id IN (SELECT di.id FROM system_interfaces di JOIN system_interfaces si ON si.name_fold = di.name_fold
+			AND si.interface_version = di.interface_version WHERE di.system_id = $3 AND si.system_id = $1)`, survivor.ID, tx.now, dup.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM system_interfaces WHERE system_id = $1 AND EXISTS (SELECT 1 FROM system_interfaces si
+			WHERE si.system_id = $2 AND si.name_fold = system_interfaces.name_fold AND si.interface_version = system_interfaces.interface_version)`,
+			dup.ID, survivor.ID); err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE system_interfaces SET system_id = $1 WHERE system_id = $2`, survivor.ID, dup.ID); err != nil {
+			return err
+		}
 		tasks := append(append([]string{}, survivor.Tasks...), dup.Tasks...)
 		if err := tx.writeSystemTasks(survivor.ID, normalizeCodes(tasks)); err != nil {
 			return err

@@ -84,9 +84,13 @@ func (db *DB) FindUsage(ctx context.Context, actor *samspil.Actor, id string) (*
 // the usage is visible, and so is its system unless the usage is the
 // actor's organisation's own, so that a usage shown to others does not
 // name a private catalogue entry.
-func usageVisibleCond(q *query, actor *samspil.Actor) {
-	q.cond(visibleCond(q, actor, "u.organization_id", "u.visibility"))
-	q.cond(visibleCond(q, actor, "s.owner_id", "s.visibility") + " OR u.organization_id IN " + q.in(actor.OrgIDs()))
+func usageVisibleCond(q *query, actor *samspil.Actor) { usageVisibleAs(q, actor, "u", "s") }
+
+// usageVisibleAs is usageVisibleCond for the usage aliased u and its system
+// aliased s.
+func usageVisibleAs(q *query, actor *samspil.Actor, u, s string) {
+	q.cond(visibleCond(q, actor, u+".organization_id", u+".visibility"))
+	q.cond(visibleCond(q, actor, s+".owner_id", s+".visibility") + " OR " + u + ".organization_id IN " + q.in(actor.OrgIDs()))
 }
 
 func (db *DB) findUsage(ctx context.Context, qr querier, actor *samspil.Actor, id string) (*samspil.Usage, error) {

@@ -147,7 +147,40 @@ func (w *Web) deadlineCalendar(r *http.Request, actor *samspil.Actor, feed *sams
 			cal.Events = append(cal.Events, e)
 		}
 	}
+	oversights, err := w.store.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{OrganizationID: org.ID})
+	if err != nil {
+		return ical.Calendar{}, err
+	}
+	cal.Events = append(cal.Events, w.oversightEvents(lang, base, feed, oversights)...)
 	return cal, nil
+}
+
+// oversightEvents are the next oversights of data processing
+// registrations: an all-day event on the day of each, with the feed's
+// reminder before it.
+func (w *Web) oversightEvents(lang, base string, feed *samspil.CalendarFeed, regs []samspil.DataProcessingRegistration) []ical.Event {
+	var out []ical.Event
+	for i := range regs {
+		reg := &regs[i]
+		if reg.NextOversight == nil {
+			continue
+		}
+		day, link := *reg.NextOversight, base+"/data-processing/"+reg.ID
+		text := w.cat.text(lang, "calendar.oversight_planned", reg.Name, w.longDate(lang, day))
+		if reg.Oversight.PlannedDate == nil && reg.Oversight.LastDate != nil {
+			text = w.cat.text(lang, "calendar.oversight_due", reg.Name, w.longDate(lang, day), w.longDate(lang, *reg.Oversight.LastDate),
+				w.cat.text(lang, "dpr_interval."+string(reg.Oversight.Interval)))
+		}
+		e := ical.Event{UID: "data-processing-" + reg.ID + "-oversight@samspil", AllDay: true, Start: day.Time(),
+			Summary: w.cat.text(lang, "calendar.oversight", reg.Name), Description: text + "\n" + link, URL: link, Updated: reg.UpdatedAt,
+			Categories: []string{w.cat.text(lang, "dpr.next_oversight")}}
+		if feed.ReminderDays > 0 {
+			e.Alarms = []ical.Alarm{{Before: days(feed.ReminderDays),
+				Description: w.cat.text(lang, "calendar.alarm_oversight", reg.Name, w.longDate(lang, day))}}
+		}
+		out = append(out, e)
+	}
+	return out
 }
 
 // feedLang is the language of a feed's texts.

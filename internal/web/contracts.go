@@ -190,11 +190,12 @@ func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [3]
 }
 
 type contractPageData struct {
-	Contract *samspil.Contract
-	Urgency  samspil.Urgency // of its next decision, on the day shown
-	CanEdit  bool
-	Timeline template.HTML
-	Day      dayChoice // the day the deadlines are shown for
+	Contract   *samspil.Contract
+	Processing []samspil.DataProcessingRegistration // the registrations that cover it
+	Urgency    samspil.Urgency                      // of its next decision, on the day shown
+	CanEdit    bool
+	Timeline   template.HTML
+	Day        dayChoice // the day the deadlines are shown for
 }
 
 // dayChoice is the day a page's deadlines are computed for: today, or
@@ -258,7 +259,12 @@ func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, terr)
 		return
 	}
-	v := w.newView(r, "directory", contractPageData{Contract: c, Urgency: c.Urgency(day.On),
+	processing, perr := w.store.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{ContractID: c.ID})
+	if perr != nil {
+		w.fail(rw, r, perr)
+		return
+	}
+	v := w.newView(r, "directory", contractPageData{Contract: c, Processing: processing, Urgency: c.Urgency(day.On),
 		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day})
 	v.Title = c.Name
 	if err != nil {
@@ -323,6 +329,10 @@ type deadlinesData struct {
 	Day       dayChoice       // the day the deadlines are computed for (Today is that day)
 	Next      string          // the next page of the list, most urgent first
 	First     string          // the first page, when this is a later one
+	// Oversights are the organisation's data processing registrations
+	// with a next oversight (within the urgency filter, or overdue),
+	// earliest first; on the first page only.
+	Oversights []samspil.DataProcessingRegistration
 }
 
 // deadlinesPageSize is how many contracts the deadlines page lists at a
@@ -376,6 +386,12 @@ func (w *Web) deadlines(rw http.ResponseWriter, r *http.Request) {
 	} else if d.Timeline, err = w.timeline(page.Items, lang); err != nil {
 		w.fail(rw, r, err)
 		return
+	}
+	if cursor == "" {
+		if d.Oversights, err = w.oversightsDue(ctx, actor, org.ID, d.Today, urgency); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "deadlines.title", org.Name)

@@ -201,6 +201,8 @@ type danishWorld struct {
 	collab, forum        string
 	meeting, decision    string
 	contract, system     string
+	usage                string
+	dataProcessing       string
 	importID, joinSecret string
 	openDecision         string
 	otherCollab          string
@@ -297,6 +299,21 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 		}
 	}
 
+	// A data processing registration with every part filled, covering the
+	// first contract, with a yearly oversight.
+	supplier, err := db.CreateOrganization(ctx, testkit.System, samspil.OrganizationInput{Kind: samspil.KindCompany, Name: "Databehandleren A/S"})
+	must(err)
+	dpr, err := db.CreateDataProcessing(ctx, admin, samspil.DataProcessingInput{OrganizationID: w.silkeborg.ID, Name: "ESDH og sagsbehandling",
+		DataResponsible: samspil.DataResponsibleSupplierProcessor, ContractIDs: []string{w.contract}, AgreementConcluded: samspil.AnswerYes,
+		AgreementDate: ptr(today.AddMonths(-10)), Processors: []samspil.DataProcessor{{OrganizationID: supplier.ID, Country: "DK"}},
+		SubProcessors: []samspil.DataProcessor{{OrganizationID: supplier.ID, Country: "IE"}}, TransferBasis: samspil.TransferStandardClauses,
+		ThirdCountries: []string{"US"}, PersonalData: samspil.PersonalDataKinds,
+		Oversight: samspil.Oversight{Interval: samspil.OversightYearly, LastDate: ptr(today.AddMonths(-11)), Result: "Ingen væsentlige bemærkninger.",
+			DocumentURL: "https://intranet.silkeborg.example/tilsyn/esdh.pdf"},
+		Notes: "Tilsynet sker ved skriftlig kontrol.", Visibility: samspil.VisibilityPublic})
+	must(err)
+	w.dataProcessing = dpr.ID
+
 	demoSignIn := func(email string) *browser {
 		b := newBrowser(t, app)
 		b.Login(email, demo.Password).Want(t, http.StatusSeeOther)
@@ -316,7 +333,20 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 	if !strings.HasPrefix(u.Path, "/imports/") {
 		t.Fatalf("the upload went to %s", u)
 	}
-	iniExamples[w] = testkit.ExampleInitiative(t, db)  // an initiative with every part of its page filled (initiative_test.go)
+	iniExamples[w] = testkit.ExampleInitiative(t, db) // an initiative with every part of its page filled (initiative_test.go)
+
+	// A usage of Silkeborg with relations both ways and dependents: the
+	// demo's ESDH, which the professional systems file in.
+	usages, err := db.ListUsages(ctx, admin, samspil.UsageFilter{OrganizationID: w.silkeborg.ID, ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
+	must(err)
+	for _, u := range usages.Items {
+		if deps, err := db.UsageDependents(ctx, admin, u.ID); err == nil && len(deps) > 1 && w.usage == "" {
+			w.usage = u.ID
+		}
+	}
+	if w.usage == "" {
+		t.Fatal("the demo has no usage of Silkeborg that others depend on")
+	}
 	testkit.ExampleKitosRuns(t, db, testkit.Silkeborg) // KITOS runs with a change of every kind and every note
 	return w
 }
@@ -341,6 +371,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /join/{secret}":                     "/join/" + w.joinSecret,
 		"GET /password-reset/{secret}":           "/password-reset/no-such-link",
 		"GET /systems/{id}":                      "/systems/" + w.system,
+		"GET /organizations/{id}/usages/{usage}": "/organizations/" + s + "/usages/" + w.usage,
 		"GET /contracts/{id}":                    "/contracts/" + w.contract,
 		"GET /imports/{import}":                  "/imports/" + w.importID,
 		"GET /collaborations/{id}":               "/collaborations/" + w.collab,
@@ -357,6 +388,10 @@ func (w *danishWorld) examples() map[string]string {
 
 		// Initiatives.
 		"GET /collaborations/{id}/prioritisation": "/collaborations/" + w.collab + "/prioritisation",
+
+		// Data processing.
+		"GET /data-processing/{id}":                   "/data-processing/" + w.dataProcessing,
+		"GET /organizations/{id}/data-processing/new": "/organizations/" + s + "/data-processing/new",
 	}
 }
 
@@ -486,6 +521,12 @@ func TestDanishEverywhere(t *testing.T) {
 			http.StatusUnprocessableEntity)
 		post(w.admin, "admin", newContract, with(form, "name", "Forkert", "start", "2026-01-01", "duration_months", "12", "expiry", "2025-01-01",
 			"extension_count", "2", "extension_months", "0", "irrevocable_until", "2040-01-01"), http.StatusUnprocessableEntity)
+		get(w.admin, "admin", "/data-processing/"+w.dataProcessing+"?edit=true")
+		newDPR := "/organizations/" + w.silkeborg.ID + "/data-processing"
+		pform := formFields(t, w.admin.Do("GET", newDPR+"/new", nil), newDPR)
+		post(w.admin, "admin", newDPR, with(pform, "name", "", "third_countries", "US, XX", "oversight.last_date", "2026-05-01",
+			"oversight.planned_date", "2026-01-01", "oversight.document_url", "rapport.pdf", "processor_org", "ukendt", "processor_country", "ZZ"),
+			http.StatusUnprocessableEntity)
 		decisions := "/collaborations/" + w.collab + "/decisions"
 		dform := formFields(t, w.admin.Do("GET", decisions, nil), decisions)
 		post(w.admin, "admin", decisions, with(dform, "title", "", "decided_on", "i morgen"), http.StatusUnprocessableEntity)

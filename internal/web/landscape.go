@@ -68,6 +68,12 @@ type systemData struct {
 	Lifecycles   []samspil.Lifecycle
 	Orgs         []samspil.Organization // the actor's organisations that may register a usage
 	Form         samspil.UsageInput
+	// The interfaces the system exposes and the relations of its usages
+	// (relations.go).
+	Interfaces    []samspil.SystemInterface
+	Relations     *samspil.UsageRelations
+	InterfaceForm samspil.SystemInterfaceInput
+	EditInterface string // the interface being edited after a failed save
 }
 
 // mapClass is the map colour of a lifecycle phase.
@@ -87,7 +93,7 @@ func (w *Web) systemPage(rw http.ResponseWriter, r *http.Request) {
 	w.showSystem(rw, r, http.StatusOK, nil, samspil.UsageInput{Lifecycle: samspil.LifecycleOperational})
 }
 
-func (w *Web) showSystem(rw http.ResponseWriter, r *http.Request, status int, formErr error, form samspil.UsageInput) {
+func (w *Web) showSystem(rw http.ResponseWriter, r *http.Request, status int, formErr error, form samspil.UsageInput, keep ...func(*systemData)) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	s, err := w.store.FindSystem(ctx, actor, r.PathValue("id"))
 	if err != nil {
@@ -125,6 +131,17 @@ func (w *Web) showSystem(rw http.ResponseWriter, r *http.Request, status int, fo
 		return
 	}
 	d.Map = template.HTML(buf.String()) // dkmap escapes every value it writes
+	if d.Interfaces, err = w.store.SystemInterfaces(ctx, actor, s.ID); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if d.Relations, err = w.store.SystemRelations(ctx, actor, s.ID); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	for _, k := range keep {
+		k(&d)
+	}
 	orgs, err := w.writableOrgs(ctx, actor)
 	if err != nil {
 		w.fail(rw, r, err)
@@ -306,6 +323,8 @@ type landscapeData struct {
 	Org          *samspil.Organization
 	Usages       []samspil.Usage
 	Contracts    []samspil.Contract
+	Processing   []samspil.DataProcessingRegistration            // the organisation's data processing registrations
+	Covering     map[string][]samspil.DataProcessingRegistration // by usage id: the registrations that cover it
 	Units        map[string]string
 	CanEdit      bool
 	Lifecycles   []samspil.Lifecycle
@@ -339,6 +358,11 @@ func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int,
 		w.fail(rw, r, err)
 		return
 	}
+	if d.Processing, err = w.store.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{OrganizationID: org.ID}); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d.Covering = coveringRegistrations(d.Processing)
 	units, err := allUnits(ctx, w.store, actor, org.ID)
 	if err != nil {
 		w.fail(rw, r, err)

@@ -24,7 +24,7 @@ func TestAccountNoticesAndMeetingFeed(t *testing.T) {
 		if len(form) != len(samspil.NoticeKinds) {
 			t.Fatalf("form %v", form)
 		}
-		res := b.Do("POST", "/account/notices", url.Values{"notice_vote": {"on"}, "notice_action": {"on"}, "notice_consent": {"on"}})
+		res := b.Do("POST", "/account/notices", url.Values{"notice_vote": {"on"}, "notice_action": {"on"}, "notice_consent": {"on"}, "notice_oversight": {"on"}})
 		wantRedirect(t, res, "/account")
 		kinds, err := app.DB.NoticeOptOuts(context.Background(), p.Actor, p.User.ID)
 		if err != nil || len(kinds) != 2 || kinds[0] != samspil.NoticeDeadline || kinds[1] != samspil.NoticeMeeting {

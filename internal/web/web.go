@@ -183,7 +183,14 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			return w.collabNav(lang, v, c, current)
 		},
 		"subtree": func(v *view, nodes []*unitNode) treeView { return treeView{View: v, Nodes: nodes} },
-		"indent":  func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
+		"relrows": func(v *view, rows []samspil.UsageRelation, dir string, showOrg bool) relationRows {
+			return relationRows{View: v, Rows: rows, Dir: dir, ShowOrg: showOrg}
+		},
+		"relform": func(v *view, prefix string, errors bool, to, iface, freq, desc, ref, contract string) relationFields {
+			return relationFields{View: v, Prefix: prefix, Errors: errors, ToUsageID: to, InterfaceID: iface, Frequency: freq,
+				Description: desc, Reference: ref, ContractID: contract}
+		},
+		"indent": func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
 	}
 }
 
