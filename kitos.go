@@ -34,6 +34,23 @@ type KitosUsage struct {
 	UserBand    UserBand     `json:"user_band,omitempty"`
 	Notes       string       `json:"notes,omitempty"`
 	TaskChanges []TaskChange `json:"task_changes,omitempty"`
+	// Relations are the usage's outgoing system relations, all of them:
+	// KITOS keeps them on the usage, so a read of the usage reads them.
+	Relations []KitosRelation `json:"relations,omitempty"`
+}
+
+// KitosRelation is a relation from a usage to another usage of the
+// organisation (KITOS's outgoing SystemRelation).
+type KitosRelation struct {
+	UUID          string            `json:"uuid"`
+	ToUsageUUID   string            `json:"to_usage_uuid"`
+	ToName        string            `json:"to_name"`
+	Frequency     RelationFrequency `json:"frequency,omitempty"`
+	FrequencyName string            `json:"frequency_name,omitempty" doc:"KITOS's name of a frequency samspil does not know"`
+	Description   string            `json:"description,omitempty"`
+	Reference     string            `json:"reference,omitempty"`
+	ContractUUID  string            `json:"contract_uuid,omitempty"`
+	InterfaceName string            `json:"interface_name,omitempty"`
 }
 
 // KitosContract is a contract read from KITOS. Its systems are the KITOS
@@ -51,22 +68,52 @@ type KitosContract struct {
 	Notes                string          `json:"notes,omitempty"`
 }
 
+// KitosProcessor is a data processor of a registration read from KITOS,
+// found in samspil by its CVR number.
+type KitosProcessor struct {
+	CVR     string `json:"cvr,omitempty"`
+	Name    string `json:"name"`
+	Country string `json:"country,omitempty"`
+}
+
+// KitosDataProcessing is a data processing registration read from KITOS.
+// A value KITOS names that samspil does not know is kept in the *Name
+// field, for the run's notes.
+type KitosDataProcessing struct {
+	UUID                string           `json:"uuid"`
+	Name                string           `json:"name"`
+	DataResponsible     DataResponsible  `json:"data_responsible,omitempty"`
+	DataResponsibleName string           `json:"data_responsible_name,omitempty"`
+	AgreementConcluded  YesNoIrrelevant  `json:"agreement_concluded,omitempty"`
+	AgreementDate       *Date            `json:"agreement_date,omitempty"`
+	Processors          []KitosProcessor `json:"processors,omitempty"`
+	SubProcessors       []KitosProcessor `json:"sub_processors,omitempty"`
+	TransferBasis       TransferBasis    `json:"transfer_basis,omitempty"`
+	TransferBasisName   string           `json:"transfer_basis_name,omitempty"`
+	ThirdCountries      []string         `json:"third_countries,omitempty"`
+	UsageUUIDs          []string         `json:"usage_uuids,omitempty"`
+	ContractUUIDs       []string         `json:"contract_uuids,omitempty"`
+	Oversight           Oversight        `json:"oversight"`
+}
+
 // KitosSnapshot is everything one run read from KITOS. Full is true on the
 // first run, which read everything; later runs read what changed since the
 // last applied run and the deletion feed since then.
 type KitosSnapshot struct {
-	BaseURL          string          `json:"base_url"`
-	OrganizationUUID string          `json:"organization_uuid"`
-	Full             bool            `json:"full"`
-	Since            *time.Time      `json:"since,omitempty"`
-	ReadStartedAt    time.Time       `json:"read_started_at"`
-	Systems          []KitosSystem   `json:"systems"`
-	Usages           []KitosUsage    `json:"usages"`
-	Contracts        []KitosContract `json:"contracts"`
-	DeletedSystems   []string        `json:"deleted_systems,omitempty"`
-	DeletedUsages    []string        `json:"deleted_usages,omitempty"`
-	DeletedContracts []string        `json:"deleted_contracts,omitempty"`
-	Requests         int             `json:"requests" doc:"HTTP requests the read made, this run"`
+	BaseURL               string                `json:"base_url"`
+	OrganizationUUID      string                `json:"organization_uuid"`
+	Full                  bool                  `json:"full"`
+	Since                 *time.Time            `json:"since,omitempty"`
+	ReadStartedAt         time.Time             `json:"read_started_at"`
+	Systems               []KitosSystem         `json:"systems"`
+	Usages                []KitosUsage          `json:"usages"`
+	Contracts             []KitosContract       `json:"contracts"`
+	DataProcessing        []KitosDataProcessing `json:"data_processing"`
+	DeletedSystems        []string              `json:"deleted_systems,omitempty"`
+	DeletedUsages         []string              `json:"deleted_usages,omitempty"`
+	DeletedContracts      []string              `json:"deleted_contracts,omitempty"`
+	DeletedDataProcessing []string              `json:"deleted_data_processing,omitempty"`
+	Requests              int                   `json:"requests" doc:"HTTP requests the read made, this run"`
 }
 
 // KitosChangeOp is what a run does or did with one record.
@@ -85,7 +132,7 @@ const (
 
 // KitosChange is one change of a run.
 type KitosChange struct {
-	Kind string        `json:"kind" enum:"system,usage,contract"`
+	Kind string        `json:"kind" enum:"system,usage,contract,relation,data_processing"`
 	Op   KitosChangeOp `json:"op"`
 	UUID string        `json:"uuid"`
 	Name string        `json:"name"`
@@ -113,7 +160,7 @@ type KitosSyncRun struct {
 	Since          *time.Time             `json:"since,omitempty"`
 	ReadStartedAt  time.Time              `json:"read_started_at"`
 	FinishedAt     time.Time              `json:"finished_at"`
-	Counts         map[string]KitosCounts `json:"counts" doc:"Per kind: system, usage, contract"`
+	Counts         map[string]KitosCounts `json:"counts" doc:"Per kind: system, usage, contract, relation, data_processing"`
 	Changes        []KitosChange          `json:"changes"`
 }
 

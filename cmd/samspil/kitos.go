@@ -17,7 +17,7 @@ import (
 )
 
 type kitosCmd struct {
-	Sync kitosSyncCmd `cmd:"" help:"Read an organisation's IT systems, usages and contracts from KITOS (API v2) and bring samspil's records in step."`
+	Sync kitosSyncCmd `cmd:"" help:"Read an organisation's IT systems, usages (with their relations), contracts and data processing registrations from KITOS (API v2) and bring samspil's records in step."`
 }
 
 type kitosSyncCmd struct {
@@ -118,9 +118,10 @@ func printKitosRun(w io.Writer, run *samspil.KitosSyncRun, snap *samspil.KitosSn
 	if run.DryRun {
 		verb = "dry run, nothing written; would apply"
 	}
-	fmt.Fprintf(w, "KITOS: read %d systems, %d usages, %d contracts, %d deletions in %d requests; %s:\n", len(snap.Systems), len(snap.Usages),
-		len(snap.Contracts), len(snap.DeletedSystems)+len(snap.DeletedUsages)+len(snap.DeletedContracts), snap.Requests, verb)
-	for _, kind := range []string{"system", "usage", "contract"} {
+	fmt.Fprintf(w, "KITOS: read %d systems, %d usages, %d contracts, %d data processing registrations, %d deletions in %d requests; %s:\n",
+		len(snap.Systems), len(snap.Usages), len(snap.Contracts), len(snap.DataProcessing),
+		len(snap.DeletedSystems)+len(snap.DeletedUsages)+len(snap.DeletedContracts)+len(snap.DeletedDataProcessing), snap.Requests, verb)
+	for _, kind := range []string{"system", "usage", "contract", "relation", "data_processing"} {
 		n := run.Counts[kind]
 		fmt.Fprintf(w, "  %ss: %d created, %d updated, %d deleted, %d kept, %d skipped\n", kind, n.Created, n.Updated, n.Deleted, n.Kept, n.Skipped)
 	}

@@ -25,21 +25,22 @@ func TestReadFull(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !snap.Full || len(snap.Systems) != 3 || len(snap.Usages) != 3 || len(snap.Contracts) != 3 || len(snap.DeletedUsages) != 0 {
+	if !snap.Full || len(snap.Systems) != 3 || len(snap.Usages) != 3 || len(snap.Contracts) != 3 || len(snap.DataProcessing) != 1 || len(snap.DeletedUsages) != 0 {
 		t.Fatalf("snapshot: full %v, %d systems, %d usages, %d contracts", snap.Full, len(snap.Systems), len(snap.Usages), len(snap.Contracts))
 	}
 	if want := f.Now().Add(-kitos.ReadMargin); !snap.ReadStartedAt.Equal(want) {
 		t.Errorf("read started at %s, want KITOS's clock less the margin %s", snap.ReadStartedAt, want)
 	}
-	// Paging: 3 systems at 2 a page is 2 pages; no deletion feed on a
-	// first read.
+	// Paging: 3 systems at 2 a page is 2 pages, as are usages and
+	// contracts, and one of data processing; no deletion feed on a first
+	// read.
 	reqs := f.Requests()
 	for _, r := range reqs {
 		if strings.Contains(r, "deleted-entities") {
 			t.Errorf("a full read asked for deletions: %s", r)
 		}
 	}
-	if len(reqs) != 6 || snap.Requests != 6 {
+	if len(reqs) != 7 || snap.Requests != 7 {
 		t.Errorf("%d requests (%d counted): %v", len(reqs), snap.Requests, reqs)
 	}
 

@@ -140,6 +140,40 @@ type ItContract struct {
 	Roles []RoleAssignment `json:"roles"`
 }
 
+// DataProcessingRegistration is KITOS's
+// DataProcessingRegistrationResponseDTO (GET
+// /api/v2/data-processing-registrations).
+type DataProcessingRegistration struct {
+	UUID                string              `json:"uuid"`
+	Name                string              `json:"name"`
+	LastModified        time.Time           `json:"lastModified"`
+	OrganizationContext ShallowOrganization `json:"organizationContext"`
+	General             struct {
+		DataResponsible                        *IdentityNamePair     `json:"dataResponsible"`
+		IsAgreementConcluded                   *string               `json:"isAgreementConcluded"` // YesNoIrrelevantChoice
+		AgreementConcludedAt                   *time.Time            `json:"agreementConcludedAt"`
+		BasisForTransfer                       *IdentityNamePair     `json:"basisForTransfer"`
+		TransferToInsecureThirdCountries       *string               `json:"transferToInsecureThirdCountries"` // YesNoUndecidedChoice
+		InsecureCountriesSubjectToDataTransfer []IdentityNamePair    `json:"insecureCountriesSubjectToDataTransfer"`
+		DataProcessors                         []ShallowOrganization `json:"dataProcessors"`
+		SubDataProcessors                      []struct {
+			DataProcessorOrganization                   ShallowOrganization `json:"dataProcessorOrganization"`
+			InsecureThirdCountrySubjectToDataProcessing *IdentityNamePair   `json:"insecureThirdCountrySubjectToDataProcessing"`
+		} `json:"subDataProcessors"`
+		MainContract        *IdentityNamePair  `json:"mainContract"`
+		AssociatedContracts []IdentityNamePair `json:"associatedContracts"`
+	} `json:"general"`
+	SystemUsages []IdentityNamePair `json:"systemUsages"`
+	Oversight    struct {
+		OversightInterval                *string    `json:"oversightInterval"` // OversightIntervalChoice
+		OversightScheduledInspectionDate *time.Time `json:"oversightScheduledInspectionDate"`
+		OversightDates                   []struct {
+			CompletedAt time.Time `json:"completedAt"`
+			Remark      string    `json:"remark"`
+		} `json:"oversightDates"`
+	} `json:"oversight"`
+}
+
 // TrackingEvent is KITOS's TrackingEventResponseDTO (GET
 // /api/v2/delta-feed/deleted-entities).
 type TrackingEvent struct {

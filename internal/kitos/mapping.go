@@ -204,6 +204,48 @@ func kle(refs []IdentityNamePair) []string {
 	return slices.Compact(out)
 }
 
+// frequencyWords map the beginnings of KITOS's relation frequencies
+// ("Frekvens", RelationFrequencyType: "Dagligt", "Ugentligt", "Månedligt",
+// "Kvartal", "Halvårligt", "Årligt") to samspil's.
+var frequencyWords = []struct {
+	prefix    string
+	frequency samspil.RelationFrequency
+}{{"dagl", samspil.FrequencyDaily}, {"ugentl", samspil.FrequencyWeekly}, {"månedl", samspil.FrequencyMonthly}, {"kvartal", samspil.FrequencyQuarterly},
+	{"halvår", samspil.FrequencyHalfYearly}, {"årl", samspil.FrequencyYearly}}
+
+// Frequency maps a KITOS relation frequency by its name; ok is false for
+// one samspil does not know.
+func Frequency(p *IdentityNamePair) (f samspil.RelationFrequency, ok bool) {
+	if p == nil || strings.TrimSpace(p.Name) == "" {
+		return "", true
+	}
+	n := strings.ToLower(strings.TrimSpace(p.Name))
+	for _, fw := range frequencyWords {
+		if strings.HasPrefix(n, fw.prefix) {
+			return fw.frequency, true
+		}
+	}
+	return "", false
+}
+
+// MapRelation maps an outgoing system relation of a usage.
+func MapRelation(r SystemRelation) samspil.KitosRelation {
+	out := samspil.KitosRelation{UUID: r.UUID, ToUsageUUID: r.ToSystemUsage.UUID, ToName: r.ToSystemUsage.Name,
+		Description: strings.TrimSpace(r.Description), Reference: strings.TrimSpace(r.URLReference)}
+	if f, ok := Frequency(r.RelationFrequency); ok {
+		out.Frequency = f
+	} else {
+		out.FrequencyName = r.RelationFrequency.Name
+	}
+	if r.AssociatedContract != nil {
+		out.ContractUUID = r.AssociatedContract.UUID
+	}
+	if r.RelationInterface != nil {
+		out.InterfaceName = r.RelationInterface.Name
+	}
+	return out
+}
+
 // MapSystem maps a KITOS it-system to a catalogue entry.
 func MapSystem(s ItSystem) samspil.KitosSystem {
 	out := samspil.KitosSystem{UUID: s.UUID, Name: strings.TrimSpace(s.Name), Description: s.Description, Category: Category(s.BusinessType),
@@ -232,6 +274,9 @@ func MapUsage(u ItSystemUsage) samspil.KitosUsage {
 	}
 	for _, k := range removed {
 		out.TaskChanges = append(out.TaskChanges, samspil.TaskChange{Code: k, OptOut: true})
+	}
+	for _, r := range u.OutgoingSystemRelations {
+		out.Relations = append(out.Relations, MapRelation(r))
 	}
 	return out
 }
@@ -293,5 +338,138 @@ func MapContract(k ItContract) samspil.KitosContract {
 	}
 	t.TerminatedOn = date(k.Termination.TerminatedAt)
 	t.Normalize()
+	return out
+}
+
+// dataResponsibleNames are KITOS's default data responsible options
+// ("Dataansvarlig", DataProcessingDataResponsibleOption).
+var dataResponsibleNames = map[string]samspil.DataResponsible{
+	"leverandøren er databehandler":                 samspil.DataResponsibleSupplierProcessor,
+	"leverandøren behandler ikke personoplysninger": samspil.DataResponsibleNoPersonalData,
+	"leverandøren er selvstændig dataansvarlig":     samspil.DataResponsibleSupplierController,
+	"fællesdataansvar":                              samspil.DataResponsibleJoint,
+	"kommunen er selv dataansvarlig":                samspil.DataResponsibleOrganization,
+}
+
+// transferBasisNames are KITOS's default bases for transfer
+// ("Overførselsgrundlag", DataProcessingBasisForTransferOption).
+var transferBasisNames = map[string]samspil.TransferBasis{
+	"eu og eøs": samspil.TransferEUEEA, "eu's standardkontrakt": samspil.TransferStandardClauses, "eu’s standardkontrakt": samspil.TransferStandardClauses,
+	"binding corporate rules": samspil.TransferBindingCorporate, "bcr": samspil.TransferBindingCorporate, "intet": samspil.TransferNone,
+	"andet": samspil.TransferOther,
+}
+
+func optionName(p *IdentityNamePair) string {
+	if p == nil {
+		return ""
+	}
+	return strings.TrimSpace(p.Name)
+}
+
+// DataResponsible maps KITOS's data responsible option by its name; name
+// is the KITOS name when samspil has no such option.
+func DataResponsible(p *IdentityNamePair) (r samspil.DataResponsible, unknown string) {
+	n := optionName(p)
+	if n == "" {
+		return "", ""
+	}
+	if r, ok := dataResponsibleNames[strings.ToLower(n)]; ok {
+		return r, ""
+	}
+	return "", n
+}
+
+// TransferBasis maps KITOS's basis for transfer by its name.
+func TransferBasis(p *IdentityNamePair) (b samspil.TransferBasis, unknown string) {
+	n := optionName(p)
+	if n == "" {
+		return "", ""
+	}
+	if b, ok := transferBasisNames[strings.ToLower(n)]; ok {
+		return b, ""
+	}
+	return "", n
+}
+
+// AgreementConcluded maps KITOS's YesNoIrrelevantChoice; Undecided is no
+// answer.
+func AgreementConcluded(choice *string) samspil.YesNoIrrelevant {
+	if choice == nil {
+		return ""
+	}
+	switch *choice {
+	case "Yes":
+		return samspil.AnswerYes
+	case "No":
+		return samspil.AnswerNo
+	case "Irrelevant":
+		return samspil.AnswerIrrelevant
+	}
+	return ""
+}
+
+// OversightInterval maps KITOS's OversightIntervalChoice.
+func OversightInterval(choice *string) samspil.OversightInterval {
+	if choice == nil {
+		return ""
+	}
+	switch *choice {
+	case "BiYearly":
+		return samspil.OversightHalfYearly
+	case "Yearly":
+		return samspil.OversightYearly
+	case "EveryOtherYear":
+		return samspil.OversightEverySecondYear
+	case "Other":
+		return samspil.OversightOther
+	case "Undecided":
+		return samspil.OversightUndecided
+	}
+	return ""
+}
+
+// country reads a KITOS country option: its names are ISO 3166-1 alpha-2
+// codes ("NO", "SE").
+func country(p *IdentityNamePair) string { return strings.ToUpper(optionName(p)) }
+
+// MapDataProcessing maps a KITOS data processing registration. The
+// contracts are the main contract and the associated ones; the last
+// oversight is the latest of KITOS's oversight dates, with its remark as
+// the result, and the planned one KITOS's scheduled inspection.
+func MapDataProcessing(d DataProcessingRegistration) samspil.KitosDataProcessing {
+	g := d.General
+	out := samspil.KitosDataProcessing{UUID: d.UUID, Name: strings.TrimSpace(d.Name), AgreementConcluded: AgreementConcluded(g.IsAgreementConcluded),
+		AgreementDate: date(g.AgreementConcludedAt)}
+	out.DataResponsible, out.DataResponsibleName = DataResponsible(g.DataResponsible)
+	out.TransferBasis, out.TransferBasisName = TransferBasis(g.BasisForTransfer)
+	for _, p := range g.DataProcessors {
+		out.Processors = append(out.Processors, samspil.KitosProcessor{CVR: strings.TrimSpace(p.CVR), Name: p.Name})
+	}
+	for _, p := range g.SubDataProcessors {
+		out.SubProcessors = append(out.SubProcessors, samspil.KitosProcessor{CVR: strings.TrimSpace(p.DataProcessorOrganization.CVR),
+			Name: p.DataProcessorOrganization.Name, Country: country(p.InsecureThirdCountrySubjectToDataProcessing)})
+	}
+	for _, c := range g.InsecureCountriesSubjectToDataTransfer {
+		out.ThirdCountries = append(out.ThirdCountries, country(&c))
+	}
+	for _, u := range d.SystemUsages {
+		out.UsageUUIDs = append(out.UsageUUIDs, u.UUID)
+	}
+	if g.MainContract != nil {
+		out.ContractUUIDs = append(out.ContractUUIDs, g.MainContract.UUID)
+	}
+	for _, c := range g.AssociatedContracts {
+		if !slices.Contains(out.ContractUUIDs, c.UUID) {
+			out.ContractUUIDs = append(out.ContractUUIDs, c.UUID)
+		}
+	}
+	o := d.Oversight
+	out.Oversight.Interval = OversightInterval(o.OversightInterval)
+	out.Oversight.PlannedDate = date(o.OversightScheduledInspectionDate)
+	for _, od := range o.OversightDates {
+		if at := od.CompletedAt; out.Oversight.LastDate == nil || date(&at).Compare(*out.Oversight.LastDate) > 0 {
+			out.Oversight.LastDate, out.Oversight.Result = date(&at), strings.TrimSpace(od.Remark)
+		}
+	}
 	return out
 }

@@ -190,3 +190,67 @@ func TestMapUsage(t *testing.T) {
 		t.Errorf("mapped %+v", m)
 	}
 }
+
+func TestFrequency(t *testing.T) {
+	for name, want := range map[string]samspil.RelationFrequency{"Dagligt": samspil.FrequencyDaily, "Ugentligt": samspil.FrequencyWeekly,
+		"Månedligt": samspil.FrequencyMonthly, "Kvartal": samspil.FrequencyQuarterly, "Kvartalsvis": samspil.FrequencyQuarterly,
+		"Halvårligt": samspil.FrequencyHalfYearly, "Årligt": samspil.FrequencyYearly, " årligt ": samspil.FrequencyYearly} {
+		if got, ok := Frequency(&IdentityNamePair{Name: name}); got != want || !ok {
+			t.Errorf("Frequency(%q) = %s, %v; want %s", name, got, ok, want)
+		}
+	}
+	if f, ok := Frequency(&IdentityNamePair{Name: "Efter behov"}); ok || f != "" {
+		t.Errorf("an unknown frequency: %s, %v", f, ok)
+	}
+	if f, ok := Frequency(nil); !ok || f != "" {
+		t.Errorf("no frequency: %s, %v", f, ok)
+	}
+	r := MapRelation(SystemRelation{UUID: "r1", ToSystemUsage: IdentityNamePair{UUID: "u2", Name: "OPUS"}, RelationFrequency: &IdentityNamePair{Name: "Efter behov"},
+		AssociatedContract: &IdentityNamePair{UUID: "c1"}, RelationInterface: &IdentityNamePair{Name: "Løndata"}, URLReference: " https://x.dk "})
+	if r.ToUsageUUID != "u2" || r.FrequencyName != "Efter behov" || r.ContractUUID != "c1" || r.InterfaceName != "Løndata" || r.Reference != "https://x.dk" {
+		t.Errorf("relation %+v", r)
+	}
+}
+
+func TestMapDataProcessing(t *testing.T) {
+	for name, want := range map[string]samspil.DataResponsible{"Leverandøren er databehandler": samspil.DataResponsibleSupplierProcessor,
+		"Fællesdataansvar": samspil.DataResponsibleJoint, "Kommunen er selv dataansvarlig": samspil.DataResponsibleOrganization} {
+		if got, unknown := DataResponsible(&IdentityNamePair{Name: name}); got != want || unknown != "" {
+			t.Errorf("DataResponsible(%q) = %s, %q", name, got, unknown)
+		}
+	}
+	if got, unknown := DataResponsible(&IdentityNamePair{Name: "Egen kategori"}); got != "" || unknown != "Egen kategori" {
+		t.Errorf("an unknown option: %s, %q", got, unknown)
+	}
+	for name, want := range map[string]samspil.TransferBasis{"EU og EØS": samspil.TransferEUEEA, "EU's standardkontrakt": samspil.TransferStandardClauses,
+		"Intet": samspil.TransferNone, "Andet": samspil.TransferOther, "BCR": samspil.TransferBindingCorporate} {
+		if got, unknown := TransferBasis(&IdentityNamePair{Name: name}); got != want || unknown != "" {
+			t.Errorf("TransferBasis(%q) = %s, %q", name, got, unknown)
+		}
+	}
+	for choice, want := range map[string]samspil.YesNoIrrelevant{"Yes": samspil.AnswerYes, "No": samspil.AnswerNo, "Irrelevant": samspil.AnswerIrrelevant, "Undecided": ""} {
+		if got := AgreementConcluded(sp(choice)); got != want {
+			t.Errorf("AgreementConcluded(%s) = %s", choice, got)
+		}
+	}
+	for choice, want := range map[string]samspil.OversightInterval{"BiYearly": samspil.OversightHalfYearly, "Yearly": samspil.OversightYearly,
+		"EveryOtherYear": samspil.OversightEverySecondYear, "Other": samspil.OversightOther, "Undecided": samspil.OversightUndecided} {
+		if got := OversightInterval(sp(choice)); got != want {
+			t.Errorf("OversightInterval(%s) = %s", choice, got)
+		}
+	}
+	var d DataProcessingRegistration
+	d.UUID, d.Name = "d1", " Løndata "
+	d.General.MainContract = &IdentityNamePair{UUID: "c1"}
+	d.General.AssociatedContracts = []IdentityNamePair{{UUID: "c1"}, {UUID: "c2"}}
+	d.General.InsecureCountriesSubjectToDataTransfer = []IdentityNamePair{{Name: "ua"}}
+	d.Oversight.OversightDates = []struct {
+		CompletedAt time.Time `json:"completedAt"`
+		Remark      string    `json:"remark"`
+	}{{*at("2025-03-03T00:00:00Z"), "Senest"}, {*at("2024-03-01T00:00:00Z"), "Før"}}
+	m := MapDataProcessing(d)
+	if m.Name != "Løndata" || len(m.ContractUUIDs) != 2 || m.ThirdCountries[0] != "UA" || m.Oversight.LastDate.String() != "2025-03-03" ||
+		m.Oversight.Result != "Senest" {
+		t.Errorf("mapped %+v", m)
+	}
+}

@@ -57,9 +57,13 @@ var steps = []step{
 	{"contracts", "/api/v2/it-contracts", func(org string, since *time.Time) url.Values {
 		return sinceQuery(url.Values{"organizationUuid": {org}, "orderByProperty": {"CreationOrder"}}, since, "changedSinceGtEq")
 	}},
+	{"data-processing", "/api/v2/data-processing-registrations", func(org string, since *time.Time) url.Values {
+		return sinceQuery(url.Values{"organizationUuid": {org}, "orderByProperty": {"CreationOrder"}}, since, "changedSinceGtEq")
+	}},
 	{"deleted-systems", "/api/v2/delta-feed/deleted-entities", deletedQuery("ItSystem")},
 	{"deleted-usages", "/api/v2/delta-feed/deleted-entities", deletedQuery("ItSystemUsage")},
 	{"deleted-contracts", "/api/v2/delta-feed/deleted-entities", deletedQuery("ItContract")},
+	{"deleted-data-processing", "/api/v2/delta-feed/deleted-entities", deletedQuery("DataProcessingRegistration")},
 }
 
 func deletedQuery(entityType string) func(string, *time.Time) url.Values {
@@ -145,7 +149,7 @@ func sameTime(a, b *time.Time) bool {
 // records.
 func Map(cp *Checkpoint) (*samspil.KitosSnapshot, error) {
 	snap := &samspil.KitosSnapshot{OrganizationUUID: cp.OrganizationUUID, Full: cp.Since == nil, Since: cp.Since, ReadStartedAt: cp.ReadStartedAt,
-		Systems: []samspil.KitosSystem{}, Usages: []samspil.KitosUsage{}, Contracts: []samspil.KitosContract{}}
+		Systems: []samspil.KitosSystem{}, Usages: []samspil.KitosUsage{}, Contracts: []samspil.KitosContract{}, DataProcessing: []samspil.KitosDataProcessing{}}
 	items := func(name string) []json.RawMessage {
 		if st := cp.Steps[name]; st != nil {
 			return st.Items
@@ -179,10 +183,21 @@ func Map(cp *Checkpoint) (*samspil.KitosSnapshot, error) {
 		}
 		snap.Contracts = append(snap.Contracts, MapContract(k))
 	}
+	for i, raw := range items("data-processing") {
+		var d DataProcessingRegistration
+		if err := json.Unmarshal(raw, &d); err != nil {
+			return nil, fmt.Errorf("KITOS data-processing-registration %d: %v", i, err)
+		}
+		if d.OrganizationContext.UUID != "" && d.OrganizationContext.UUID != cp.OrganizationUUID {
+			continue
+		}
+		snap.DataProcessing = append(snap.DataProcessing, MapDataProcessing(d))
+	}
 	for _, d := range []struct {
 		step string
 		dst  *[]string
-	}{{"deleted-systems", &snap.DeletedSystems}, {"deleted-usages", &snap.DeletedUsages}, {"deleted-contracts", &snap.DeletedContracts}} {
+	}{{"deleted-systems", &snap.DeletedSystems}, {"deleted-usages", &snap.DeletedUsages}, {"deleted-contracts", &snap.DeletedContracts},
+		{"deleted-data-processing", &snap.DeletedDataProcessing}} {
 		for i, raw := range items(d.step) {
 			var ev TrackingEvent
 			if err := json.Unmarshal(raw, &ev); err != nil {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -25,6 +26,11 @@ var _ samspil.KitosSyncService = (*DB)(nil)
 // usage; costs of a contract): then it is kept, and the run says so.
 // Catalogue entries are shared, so a system deleted in KITOS is never
 // deleted here; the run says so when the organisation registered it.
+// Relations between usages are KITOS's: those of a usage read are
+// created, updated, and deleted when KITOS no longer has them. Of a data
+// processing registration, samspil keeps its notes, kinds of personal
+// data, oversight report address and visibility; one deleted in KITOS that
+// has any of them is kept.
 
 // kitosRunner plans and applies one run in a transaction.
 type kitosRunner struct {
@@ -134,7 +140,7 @@ func (db *DB) SyncKitos(ctx context.Context, actor *samspil.Actor, orgID string,
 		run = &samspil.KitosSyncRun{ID: newID(), OrganizationID: org.ID, BaseURL: snap.BaseURL, DryRun: dryRun, Full: snap.Full, Since: snap.Since,
 			ReadStartedAt: snap.ReadStartedAt, FinishedAt: tx.now, Counts: map[string]samspil.KitosCounts{}, Changes: []samspil.KitosChange{}}
 		r := &kitosRunner{db: db, tx: tx, org: org, snap: snap, run: run, systems: map[string]string{}, usageSys: map[string]string{}}
-		for _, step := range []func() error{r.loadKLE, r.syncSystems, r.syncUsages, r.syncContracts, r.syncDeletions} {
+		for _, step := range []func() error{r.loadKLE, r.syncSystems, r.syncUsages, r.syncContracts, r.syncRelations, r.syncDataProcessing, r.syncDeletions} {
 			if err := step(); err != nil {
 				return err
 			}
@@ -777,4 +783,370 @@ func unmarshalChanges(s string) ([]samspil.KitosChange, error) {
 		}
 	}
 	return out, nil
+}
+
+// usageByKitos finds the organisation's usage with the KITOS UUID; "" when
+// samspil has none.
+func (r *kitosRunner) usageByKitos(uuid string) (string, error) {
+	var id string
+	err := r.tx.QueryRowContext(r.tx.ctx, `SELECT id FROM usages WHERE organization_id = $1 AND kitos_uuid = $2`, r.org.ID, uuid).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", nil
+	}
+	return id, err
+}
+
+// syncRelations brings the relations of the usages read in step: KITOS
+// keeps a usage's outgoing relations on the usage, so those of a usage read
+// that are no longer there were removed in KITOS.
+func (r *kitosRunner) syncRelations() error {
+	tx := r.tx
+	store := samspil.SystemActor("store")
+	for _, ku := range r.snap.Usages {
+		fromID, err := r.usageByKitos(ku.UUID)
+		if err != nil {
+			return err
+		}
+		if fromID == "" {
+			continue // the usage was skipped
+		}
+		from, err := r.db.findUsage(tx.ctx, tx, store, fromID)
+		if err != nil {
+			return err
+		}
+		keep := map[string]bool{}
+		for _, kr := range ku.Relations {
+			keep[kr.UUID] = true
+			name := from.SystemName + " → " + kr.ToName
+			toID, err := r.usageByKitos(kr.ToUsageUUID)
+			if err != nil {
+				return err
+			}
+			if toID == "" {
+				r.change("relation", samspil.KitosSkipped, kr.UUID, name, samspil.Phrasef("the usage it relates to (%s) is not in samspil", kr.ToUsageUUID))
+				continue
+			}
+			var notes []samspil.Phrase
+			contractID := ""
+			if kr.ContractUUID != "" {
+				err := tx.QueryRowContext(tx.ctx, `SELECT id FROM contracts WHERE organization_id = $1 AND external_ref = $2`, r.org.ID, kr.ContractUUID).Scan(&contractID)
+				if errors.Is(err, sql.ErrNoRows) {
+					notes = append(notes, samspil.Phrasef("the contract that governs it (%s) is not in samspil", kr.ContractUUID))
+				} else if err != nil {
+					return err
+				}
+			}
+			if kr.InterfaceName != "" {
+				notes = append(notes, samspil.Phrasef("the interface %s is left out: the synchronisation reads no interfaces", kr.InterfaceName))
+			}
+			if kr.FrequencyName != "" {
+				notes = append(notes, samspil.Phrasef("the frequency %s is unknown to samspil and left out", kr.FrequencyName))
+			}
+			reference := kr.Reference
+			if reference != "" && !strings.HasPrefix(reference, "http://") && !strings.HasPrefix(reference, "https://") {
+				notes = append(notes, samspil.Phrasef("the reference %s is no web address and left out", reference))
+				reference = ""
+			}
+			var id string
+			var kitos *string
+			err = tx.QueryRowContext(tx.ctx, `SELECT id, kitos_uuid FROM usage_relations WHERE organization_id = $1 AND kitos_uuid = $2`,
+				r.org.ID, kr.UUID).Scan(&id, &kitos)
+			if errors.Is(err, sql.ErrNoRows) {
+				// A relation registered by hand between the same usages
+				// (without an interface) is taken over.
+				err = tx.QueryRowContext(tx.ctx, `SELECT id, kitos_uuid FROM usage_relations WHERE from_usage_id = $1 AND to_usage_id = $2
+					AND interface_id IS NULL`, from.ID, toID).Scan(&id, &kitos)
+			}
+			if err != nil && !errors.Is(err, sql.ErrNoRows) {
+				return err
+			}
+			if id != "" && kitos != nil && *kitos != kr.UUID {
+				r.change("relation", samspil.KitosSkipped, kr.UUID, name, samspil.Phrasef("another relation from KITOS joins the same usages (%s)", *kitos))
+				continue
+			}
+			if id == "" {
+				rel := samspil.UsageRelationInput{ToUsageID: toID, Frequency: kr.Frequency, Description: kr.Description, Reference: reference,
+					ContractID: contractID}.Relation(from.ID)
+				created, err := r.db.createRelationIn(tx, from, rel)
+				if invalid(err) {
+					r.change("relation", samspil.KitosSkipped, kr.UUID, name, refused(err))
+					continue
+				}
+				if err != nil {
+					return err
+				}
+				if _, err := tx.ExecContext(tx.ctx, `UPDATE usage_relations SET kitos_uuid = $1 WHERE id = $2`, kr.UUID, created.ID); err != nil {
+					return err
+				}
+				r.change("relation", samspil.KitosCreate, kr.UUID, name, notes...)
+				continue
+			}
+			if kitos == nil {
+				if _, err := tx.ExecContext(tx.ctx, `UPDATE usage_relations SET kitos_uuid = $1 WHERE id = $2`, kr.UUID, id); err != nil {
+					return err
+				}
+				notes = append(notes, samspil.Phrasef("linked to the relation registered before"))
+			}
+			before, err := r.db.findRelation(tx.ctx, tx, store, id)
+			if err != nil {
+				return err
+			}
+			p := samspil.UsageRelationPatch{}
+			if before.ToUsageID != toID {
+				p.ToUsageID = &toID
+			}
+			if before.Frequency != kr.Frequency {
+				p.Frequency = &kr.Frequency
+			}
+			if before.Description != kr.Description {
+				p.Description = &kr.Description
+			}
+			if before.Reference != reference {
+				p.Reference = &reference
+			}
+			if before.ContractID != contractID {
+				p.ContractID = &contractID
+			}
+			if p == (samspil.UsageRelationPatch{}) {
+				if kitos == nil {
+					r.change("relation", samspil.KitosUpdate, kr.UUID, name, notes...)
+				}
+				continue
+			}
+			if _, err := r.db.updateRelationIn(tx, before, from, p); invalid(err) {
+				r.change("relation", samspil.KitosSkipped, kr.UUID, name, refused(err))
+				continue
+			} else if err != nil {
+				return err
+			}
+			r.change("relation", samspil.KitosUpdate, kr.UUID, name, notes...)
+		}
+		rows, err := tx.QueryContext(tx.ctx, `SELECT id, kitos_uuid, version FROM usage_relations WHERE from_usage_id = $1 AND kitos_uuid IS NOT NULL`, from.ID)
+		if err != nil {
+			return err
+		}
+		type gone struct {
+			id, uuid string
+			version  int
+		}
+		all, err := collect(rows, func(rs rowScanner) (gone, error) {
+			var g gone
+			return g, rs.Scan(&g.id, &g.uuid, &g.version)
+		})
+		if err != nil {
+			return err
+		}
+		for _, g := range all {
+			if keep[g.uuid] {
+				continue
+			}
+			rel, err := r.db.findRelation(tx.ctx, tx, store, g.id)
+			if err != nil {
+				return err
+			}
+			if err := tx.deleteRelationIn(g.id, g.version); err != nil {
+				return err
+			}
+			r.change("relation", samspil.KitosDelete, g.uuid, rel.FromSystemName+" → "+rel.ToSystemName)
+		}
+	}
+	return nil
+}
+
+// processors finds the data processors in samspil by CVR number; those
+// samspil does not have are left out and named in the notes.
+func (r *kitosRunner) processors(kps []samspil.KitosProcessor, notes *[]samspil.Phrase) ([]samspil.DataProcessor, error) {
+	out := []samspil.DataProcessor{}
+	for _, kp := range kps {
+		id, err := r.company(kp.CVR)
+		if err != nil {
+			return nil, err
+		}
+		if id == "" {
+			*notes = append(*notes, samspil.Phrasef("the data processor %s is not in samspil", kp.Name))
+			continue
+		}
+		c := kp.Country
+		if c != "" && !samspil.KnownCountry(c) {
+			*notes = append(*notes, samspil.Phrasef("the country %s is no ISO 3166-1 country code and left out", c))
+			c = ""
+		}
+		out = append(out, samspil.DataProcessor{OrganizationID: id, Country: c})
+	}
+	return out, nil
+}
+
+func sameProcessors(a, b []samspil.DataProcessor) bool {
+	return slices.EqualFunc(a, b, func(x, y samspil.DataProcessor) bool {
+		return x.OrganizationID == y.OrganizationID && x.Country == y.Country
+	})
+}
+
+func sameOversight(a, b samspil.Oversight) bool {
+	return a.Interval == b.Interval && sameDate(a.LastDate, b.LastDate) && sameDate(a.PlannedDate, b.PlannedDate) && a.Result == b.Result
+}
+
+// syncDataProcessing brings the data processing registrations read in
+// step. KITOS owns all of a registration but its notes, the kinds of
+// personal data, the oversight report's address and the visibility.
+func (r *kitosRunner) syncDataProcessing() error {
+	tx := r.tx
+	store := samspil.SystemActor("store")
+	for _, kd := range r.snap.DataProcessing {
+		var notes []samspil.Phrase
+		if kd.DataResponsibleName != "" {
+			notes = append(notes, samspil.Phrasef("the data responsible option %s is unknown to samspil and left out", kd.DataResponsibleName))
+		}
+		if kd.TransferBasisName != "" {
+			notes = append(notes, samspil.Phrasef("the basis for transfer %s is unknown to samspil and left out", kd.TransferBasisName))
+		}
+		processors, err := r.processors(kd.Processors, &notes)
+		if err != nil {
+			return err
+		}
+		subs, err := r.processors(kd.SubProcessors, &notes)
+		if err != nil {
+			return err
+		}
+		countries := []string{}
+		for _, c := range kd.ThirdCountries {
+			if samspil.KnownCountry(c) {
+				countries = append(countries, c)
+			} else {
+				notes = append(notes, samspil.Phrasef("the country %s is no ISO 3166-1 country code and left out", c))
+			}
+		}
+		usageIDs := []string{}
+		for _, u := range kd.UsageUUIDs {
+			id, err := r.usageByKitos(u)
+			if err != nil {
+				return err
+			}
+			if id == "" {
+				notes = append(notes, samspil.Phrasef("a system usage it covers (%s) is not in samspil", u))
+				continue
+			}
+			usageIDs = append(usageIDs, id)
+		}
+		contractIDs := []string{}
+		for _, c := range kd.ContractUUIDs {
+			var id string
+			err := tx.QueryRowContext(tx.ctx, `SELECT id FROM contracts WHERE organization_id = $1 AND external_ref = $2`, r.org.ID, c).Scan(&id)
+			if errors.Is(err, sql.ErrNoRows) {
+				notes = append(notes, samspil.Phrasef("a contract it covers (%s) is not in samspil", c))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			contractIDs = append(contractIDs, id)
+		}
+		var id string
+		err = tx.QueryRowContext(tx.ctx, `SELECT id FROM data_processing_registrations WHERE organization_id = $1 AND kitos_uuid = $2`,
+			r.org.ID, kd.UUID).Scan(&id)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		if id == "" {
+			reg := samspil.DataProcessingInput{Name: kd.Name, DataResponsible: kd.DataResponsible, UsageIDs: usageIDs, ContractIDs: contractIDs,
+				AgreementConcluded: kd.AgreementConcluded, AgreementDate: kd.AgreementDate, Processors: processors, SubProcessors: subs,
+				TransferBasis: kd.TransferBasis, ThirdCountries: countries, Oversight: kd.Oversight}.Registration()
+			if err := reg.Validate(); err != nil {
+				r.change("data_processing", samspil.KitosSkipped, kd.UUID, kd.Name, refused(err))
+				continue
+			}
+			created, err := r.db.createDataProcessingIn(tx, r.org.ID, reg)
+			if invalid(err) {
+				r.change("data_processing", samspil.KitosSkipped, kd.UUID, kd.Name, refused(err))
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if _, err := tx.ExecContext(tx.ctx, `UPDATE data_processing_registrations SET kitos_uuid = $1 WHERE id = $2`, kd.UUID, created.ID); err != nil {
+				return err
+			}
+			r.change("data_processing", samspil.KitosCreate, kd.UUID, kd.Name, notes...)
+			continue
+		}
+		before, err := r.db.findDataProcessing(tx.ctx, tx, store, id)
+		if err != nil {
+			return err
+		}
+		// The wanted registration, normalised as the store keeps it, to
+		// compare with what samspil has.
+		want := samspil.DataProcessingInput{Name: kd.Name, UsageIDs: usageIDs, ContractIDs: contractIDs, ThirdCountries: countries,
+			Oversight: kd.Oversight, Processors: processors, SubProcessors: subs}.Registration()
+		p := samspil.DataProcessingPatch{}
+		if before.Name != want.Name {
+			p.Name = &kd.Name
+		}
+		if before.DataResponsible != kd.DataResponsible {
+			p.DataResponsible = &kd.DataResponsible
+		}
+		if !slices.Equal(before.UsageIDs(), want.UsageIDs()) {
+			p.UsageIDs = &usageIDs
+		}
+		if !slices.Equal(before.ContractIDs(), want.ContractIDs()) {
+			p.ContractIDs = &contractIDs
+		}
+		if before.AgreementConcluded != kd.AgreementConcluded {
+			p.AgreementConcluded = &kd.AgreementConcluded
+		}
+		if !sameDate(before.AgreementDate, kd.AgreementDate) {
+			p.AgreementDate = orZeroDate(kd.AgreementDate)
+		}
+		if !sameProcessors(before.Processors, want.Processors) {
+			p.Processors = &processors
+		}
+		if !sameProcessors(before.SubProcessors, want.SubProcessors) {
+			p.SubProcessors = &subs
+		}
+		if before.TransferBasis != kd.TransferBasis {
+			p.TransferBasis = &kd.TransferBasis
+		}
+		if !slices.Equal(before.ThirdCountries, want.ThirdCountries) {
+			p.ThirdCountries = &countries
+		}
+		if !sameOversight(before.Oversight, want.Oversight) {
+			o := kd.Oversight
+			o.DocumentURL = before.Oversight.DocumentURL // samspil's
+			p.Oversight = &o
+		}
+		if reflect.DeepEqual(p, samspil.DataProcessingPatch{}) {
+			continue
+		}
+		if _, err := r.db.updateDataProcessingIn(tx, before, p); invalid(err) {
+			r.change("data_processing", samspil.KitosSkipped, kd.UUID, kd.Name, refused(err))
+			continue
+		} else if err != nil {
+			return err
+		}
+		r.change("data_processing", samspil.KitosUpdate, kd.UUID, kd.Name, notes...)
+	}
+	for _, uuid := range r.snap.DeletedDataProcessing {
+		var id string
+		err := tx.QueryRowContext(tx.ctx, `SELECT id FROM data_processing_registrations WHERE organization_id = $1 AND kitos_uuid = $2`,
+			r.org.ID, uuid).Scan(&id)
+		if errors.Is(err, sql.ErrNoRows) {
+			continue
+		}
+		if err != nil {
+			return err
+		}
+		d, err := r.db.findDataProcessing(tx.ctx, tx, store, id)
+		if err != nil {
+			return err
+		}
+		if d.Notes != "" || len(d.PersonalData) > 0 || d.Oversight.DocumentURL != "" {
+			r.change("data_processing", samspil.KitosKept, uuid, d.Name,
+				samspil.Phrasef("deleted in KITOS, but kept: samspil holds its own data about it (notes, kinds of personal data or the oversight report)"))
+			continue
+		}
+		if err := tx.deleteDataProcessingIn(d, d.Version); err != nil {
+			return err
+		}
+		r.change("data_processing", samspil.KitosDelete, uuid, d.Name)
+	}
+	return nil
 }

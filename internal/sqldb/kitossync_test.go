@@ -33,7 +33,7 @@ func changesOf(run *samspil.KitosSyncRun) map[string]samspil.KitosChange {
 
 func wantCounts(t *testing.T, run *samspil.KitosSyncRun, want map[string]samspil.KitosCounts) {
 	t.Helper()
-	for _, kind := range []string{"system", "usage", "contract"} {
+	for _, kind := range []string{"system", "usage", "contract", "relation", "data_processing"} {
 		if run.Counts[kind] != want[kind] {
 			t.Errorf("%s: counts %+v, want %+v (changes %+v)", kind, run.Counts[kind], want[kind], run.Changes)
 		}
@@ -59,7 +59,8 @@ func TestKitosSync(t *testing.T) {
 		mark := auditMark(t, db)
 		run, err := db.SyncKitos(ctx, actor, testkit.Silkeborg, snap, true)
 		must(t, err)
-		full := map[string]samspil.KitosCounts{"system": {Created: 2, Updated: 1}, "usage": {Created: 2, Updated: 1}, "contract": {Created: 2, Skipped: 1}}
+		full := map[string]samspil.KitosCounts{"system": {Created: 2, Updated: 1}, "usage": {Created: 2, Updated: 1}, "contract": {Created: 2, Skipped: 1},
+			"relation": {Created: 1}, "data_processing": {Created: 1}}
 		wantCounts(t, run, full)
 		if !run.DryRun || len(auditSince(t, db, mark)) != 0 {
 			t.Errorf("a dry run wrote audit events: %+v", auditSince(t, db, mark))
@@ -134,6 +135,29 @@ func TestKitosSync(t *testing.T) {
 				opusContract = c
 			}
 		}
+		rels, err := db.UsageRelations(ctx, actor, byName["SBSYS"].ID)
+		must(t, err)
+		if len(rels.Outgoing) != 1 || rels.Outgoing[0].ToUsageID != byName["OPUS Løn"].ID || rels.Outgoing[0].Frequency != samspil.FrequencyDaily ||
+			rels.Outgoing[0].Description != "Lønsedler journaliseres" || rels.Outgoing[0].Reference != "" || rels.Outgoing[0].ContractID != opusContract.ID {
+			t.Errorf("relations of SBSYS %+v", rels.Outgoing)
+		}
+		if c := ch["relation create SBSYS → OPUS Løn"]; len(c.Notes) != 2 {
+			t.Errorf("relation notes %+v", c)
+		}
+		dps, err := db.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{OrganizationID: l.silkeborg.ID})
+		must(t, err)
+		if len(dps) != 1 || dps[0].Name != "Løndata hos KMD" || dps[0].DataResponsible != samspil.DataResponsibleSupplierProcessor ||
+			dps[0].AgreementConcluded != samspil.AnswerYes || dps[0].AgreementDate.String() != "2019-06-01" || dps[0].TransferBasis != samspil.TransferEUEEA ||
+			len(dps[0].ThirdCountries) != 1 || dps[0].ThirdCountries[0] != "UA" || len(dps[0].Processors) != 1 || dps[0].Processors[0].OrganizationID != kmd.ID ||
+			len(dps[0].SubProcessors) != 0 || len(dps[0].Usages) != 1 || dps[0].Usages[0].ID != byName["OPUS Løn"].ID ||
+			len(dps[0].Contracts) != 1 || dps[0].Contracts[0].ID != opusContract.ID || dps[0].Oversight.Interval != samspil.OversightYearly ||
+			dps[0].Oversight.LastDate.String() != "2025-03-03" || dps[0].Oversight.Result != "Revisionserklæring modtaget" ||
+			dps[0].NextOversight.String() != "2026-03-03" {
+			t.Errorf("data processing %+v", dps)
+		}
+		if c := ch["data_processing create Løndata hos KMD"]; len(c.Notes) != 1 || c.Notes[0].String() != "the data processor Ukendt Hosting ApS is not in samspil" {
+			t.Errorf("data processing notes %+v", c)
+		}
 		if c := sbsysContract; c.ExtensionKind != samspil.ExtensionOption || c.ExtensionCount != 2 || c.ExtensionMonths != 12 || c.NoticeMonths != 6 ||
 			c.NoticeRule != samspil.NoticeEndOfQuarter || c.Expiry.String() != "2026-12-31" || c.ProcurementForm != samspil.ProcurementEUTender ||
 			c.ReprocurementQuarter != "2026-Q3" || len(c.Systems) != 1 || c.Systems[0].ID != sbsys.ID || c.Visibility != samspil.VisibilityPrivate {
@@ -176,6 +200,7 @@ func TestKitosSync(t *testing.T) {
 		f.Delete("ItContract", kitostest.ContractSBSYS)
 		f.Delete("ItContract", kitostest.ContractOPUS)
 		f.Delete("ItSystem", kitostest.SystemAula)
+		f.Delete("DataProcessingRegistration", kitostest.DataProcessingOPUS)
 		st, err = db.KitosState(ctx, actor, testkit.Silkeborg, f.URL())
 		must(t, err)
 		inc := kitosRead(t, f, st.Since)
@@ -185,7 +210,8 @@ func TestKitosSync(t *testing.T) {
 		mark = auditMark(t, db)
 		run, err = db.SyncKitos(ctx, actor, testkit.Silkeborg, inc, false)
 		must(t, err)
-		wantCounts(t, run, map[string]samspil.KitosCounts{"system": {Kept: 1}, "usage": {Updated: 1, Deleted: 1, Kept: 1}, "contract": {Deleted: 1, Kept: 1}})
+		wantCounts(t, run, map[string]samspil.KitosCounts{"system": {Kept: 1}, "usage": {Updated: 1, Deleted: 1, Kept: 1}, "contract": {Deleted: 1, Kept: 1},
+			"relation": {Deleted: 1}, "data_processing": {Deleted: 1}})
 		if events := auditSince(t, db, mark); len(events) != 1 || events[0].Action != "kitos.sync" {
 			t.Errorf("audit events %+v", events)
 		}

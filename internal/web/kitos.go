@@ -43,7 +43,7 @@ func (w *Web) kitosSync(rw http.ResponseWriter, r *http.Request) {
 	v := w.newView(r, "directory", nil)
 	d := kitosPageData{Org: org}
 	for _, run := range runs {
-		rv := kitosRunView{KitosSyncRun: run, Kinds: []string{"system", "usage", "contract"}}
+		rv := kitosRunView{KitosSyncRun: run, Kinds: []string{"system", "usage", "contract", "relation", "data_processing"}}
 		for _, c := range run.Changes {
 			cv := kitosChangeView{KitosChange: c}
 			for _, n := range c.Notes {

@@ -29,7 +29,13 @@ func TestKitosPage(t *testing.T) {
 			"<strong>Slettet</strong> · kontrakt <em>Borgerportal-aftale</em>",
 			"<strong>Beholdt</strong> · systemanvendelse <em>Borgerportal fra KITOS</em>",
 			"slettet i KITOS, men beholdt: samspil har egne oplysninger om den",
-			"slettet i KITOS, men synkroniseringen sletter ikke katalogopslag")
+			"slettet i KITOS, men synkroniseringen sletter ikke katalogopslag",
+			"<strong>Oprettet</strong> · relation <em>Borgerportal fra KITOS → Lønsystem fra KITOS</em>",
+			"snitfladen Løndata er udeladt", "frekvensen Efter behov kender samspil ikke", "referencen intranet/loen er ikke en webadresse",
+			"anvendelsen, den relaterer til (11111111-0000-4000-8000-00000000b098), er ikke i samspil",
+			"<strong>Oprettet</strong> · databehandling <em>Databehandling fra KITOS</em>",
+			"dataansvarsvalget Egen kategori kender samspil ikke", "databehandleren Ukendt Hosting ApS er ikke i samspil",
+			"landet XX er ikke en ISO 3166-1-landekode", "<strong>Slettet</strong> · databehandling <em>Databehandling fra KITOS</em>")
 
 		// Another organisation's people and the public do not see it.
 		viborg, _ := signIn(t, app, lsViborgEmail)

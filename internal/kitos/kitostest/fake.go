@@ -32,6 +32,7 @@ type Fake struct {
 	systems   []Object
 	usages    []Object
 	contracts []Object
+	dprs      []Object
 	deleted   []Object
 	requests  []string
 	failWith  func(w http.ResponseWriter, r *http.Request, page int) bool
@@ -132,15 +133,33 @@ func (f *Fake) Contract(o Object) {
 	f.contracts = upsert(f.contracts, merge(base, o), f.now)
 }
 
+// DataProcessing adds or replaces a data processing registration
+// (DataProcessingRegistrationResponseDTO).
+func (f *Fake) DataProcessing(o Object) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	base := Object{"createdBy": ref("c1c1c1c1-0000-4000-8000-000000000002", "Kitos Bruger"), "lastModifiedBy": ref("c1c1c1c1-0000-4000-8000-000000000002", "Kitos Bruger"),
+		"general": Object{"dataResponsible": nil, "dataResponsibleRemark": nil, "isAgreementConcluded": nil, "isAgreementConcludedRemark": nil,
+			"agreementConcludedAt": nil, "basisForTransfer": nil, "transferToInsecureThirdCountries": nil, "insecureCountriesSubjectToDataTransfer": []any{},
+			"dataProcessors": []any{}, "hasSubDataProcessors": nil, "subDataProcessors": []any{}, "valid": false, "mainContract": nil,
+			"associatedContracts": []any{}, "responsibleOrganizationUnit": nil},
+		"systemUsages": []any{}, "oversight": Object{"oversightOptions": []any{}, "oversightOptionsRemark": nil, "oversightInterval": nil,
+			"oversightIntervalRemark": nil, "isOversightCompleted": nil, "oversightCompletedRemark": nil, "oversightScheduledInspectionDate": nil,
+			"oversightDates": []any{}},
+		"roles": []any{}, "externalReferences": []any{}}
+	f.dprs = upsert(f.dprs, merge(base, o), f.now)
+}
+
 // Delete removes an object and records it in the deletion feed with the
-// entity type (TrackedEntityTypeChoice: ItSystem, ItSystemUsage, ItContract).
+// entity type (TrackedEntityTypeChoice: ItSystem, ItSystemUsage, ItContract,
+// DataProcessingRegistration).
 func (f *Fake) Delete(entityType, uuid string) {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	drop := func(list []Object) []Object {
 		return slices.DeleteFunc(list, func(o Object) bool { return o["uuid"] == uuid })
 	}
-	f.systems, f.usages, f.contracts = drop(f.systems), drop(f.usages), drop(f.contracts)
+	f.systems, f.usages, f.contracts, f.dprs = drop(f.systems), drop(f.usages), drop(f.contracts), drop(f.dprs)
 	f.deleted = append(f.deleted, Object{"occurredAtUtc": f.now.Format(time.RFC3339), "entityUuid": uuid, "entityType": entityType})
 }
 
@@ -213,6 +232,10 @@ func (f *Fake) serve(w http.ResponseWriter, r *http.Request) {
 		})
 	case "/api/v2/it-contracts":
 		list = filter(f.contracts, func(o Object) bool {
+			return inOrg(o, q.Get("organizationUuid")) && changedSince(o, q.Get("changedSinceGtEq"))
+		})
+	case "/api/v2/data-processing-registrations":
+		list = filter(f.dprs, func(o Object) bool {
 			return inOrg(o, q.Get("organizationUuid")) && changedSince(o, q.Get("changedSinceGtEq"))
 		})
 	case "/api/v2/delta-feed/deleted-entities":

@@ -17,6 +17,10 @@ const (
 	ContractSBSYS = "c0c0c0c0-0000-4000-8000-000000000301"
 	ContractOPUS  = "c0c0c0c0-0000-4000-8000-000000000302"
 	ContractNoDay = "c0c0c0c0-0000-4000-8000-000000000303"
+
+	RelationSBSYSOPUS = "d0d0d0d0-0000-4000-8000-000000000401"
+
+	DataProcessingOPUS = "e0e0e0e0-0000-4000-8000-000000000501"
 )
 
 func orgContext(uuid, name, cvr string) Object { return Object{"uuid": uuid, "name": name, "cvr": cvr} }
@@ -25,8 +29,9 @@ func orgContext(uuid, name, cvr string) Object { return Object{"uuid": uuid, "na
 var Silkeborg = orgContext(OrgUUID, "Silkeborg Kommune", "29189684")
 
 // Seed fills the fake with a small landscape of Silkeborg Kommune as KITOS
-// would answer it: three systems, three usages, three contracts (one
-// without a first day), and a usage of Viborg's that must not be read.
+// would answer it: three systems, three usages (SBSYS relates to OPUS),
+// three contracts (one without a first day), a data processing
+// registration, and a usage of Viborg's that must not be read.
 func (f *Fake) Seed() {
 	f.Org(OrgUUID, "Silkeborg Kommune", "29189684")
 	f.Org(OtherOrgUUID, "Viborg Kommune", "29189773")
@@ -42,7 +47,10 @@ func (f *Fake) Seed() {
 			"validity": Object{"valid": true, "validAccordingToValidityPeriod": true, "validAccordingToLifeCycle": true, "validAccordingToMainContract": true,
 				"lifeCycleStatus": "Operational", "validFrom": "2015-01-01T00:00:00Z", "validTo": nil},
 			"mainContract": Ref(ContractSBSYS, "SBSYS driftsaftale")},
-		"roles": []any{Object{"user": Ref("u0000000-0000-4000-8000-000000000001", "Systemejer Test"), "role": Ref("ro000000-0000-4000-8000-000000000001", "Systemejer")}}})
+		"roles": []any{Object{"user": Ref("u0000000-0000-4000-8000-000000000001", "Systemejer Test"), "role": Ref("ro000000-0000-4000-8000-000000000001", "Systemejer")}},
+		"outgoingSystemRelations": []any{Object{"uuid": RelationSBSYSOPUS, "toSystemUsage": Ref(UsageOPUS, "OPUS Løn"),
+			"relationInterface": Ref("if000000-0000-4000-8000-000000000001", "Løndata"), "associatedContract": Ref(ContractOPUS, "OPUS Løn licens"),
+			"relationFrequency": Ref("rf000000-0000-4000-8000-000000000001", "Dagligt"), "description": "Lønsedler journaliseres", "urlReference": "intranet/loen"}}})
 	f.Usage(Object{"uuid": UsageOPUS, "systemContext": Ref(SystemOPUS, "OPUS Løn"), "organizationContext": Silkeborg,
 		"general": Object{"notes": "", "numberOfExpectedUsers": Object{"lowerBound": 10, "upperBound": 49},
 			"validity": Object{"valid": true, "lifeCycleStatus": "PhasingOut", "validFrom": "2012-03-31T22:00:00Z", "validTo": "2027-12-31T23:00:00Z"}}})
@@ -75,4 +83,18 @@ func (f *Fake) Seed() {
 		"general": Object{"contractId": "", "notes": "", "agreementElements": []any{},
 			"validity": Object{"valid": false, "enforcedValid": false, "validFrom": nil, "validTo": nil, "requireValidParent": false, "validationErrors": []any{"StartDateNotPassed"}}},
 		"systemUsages": []any{Ref(UsageAula, "Aula")}})
+	f.DataProcessing(Object{"uuid": DataProcessingOPUS, "name": "Løndata hos KMD", "organizationContext": Silkeborg,
+		"general": Object{"dataResponsible": Ref("dr000000-0000-4000-8000-000000000001", "Leverandøren er databehandler"), "isAgreementConcluded": "Yes",
+			"agreementConcludedAt": "2019-05-31T22:00:00Z", "basisForTransfer": Ref("bf000000-0000-4000-8000-000000000001", "EU og EØS"),
+			"transferToInsecureThirdCountries": "No", "insecureCountriesSubjectToDataTransfer": []any{Ref("cc000000-0000-4000-8000-000000000001", "UA")},
+			"dataProcessors":       []any{Object{"uuid": "r0000000-0000-4000-8000-000000000002", "name": "KMD A/S", "cvr": "26911745"}},
+			"hasSubDataProcessors": "Yes", "subDataProcessors": []any{Object{"dataProcessorOrganization": Object{"uuid": "r0000000-0000-4000-8000-000000000009",
+				"name": "Ukendt Hosting ApS", "cvr": "12345674"}, "basisForTransfer": nil, "transferToInsecureThirdCountry": "No",
+				"insecureThirdCountrySubjectToDataProcessing": nil}},
+			"valid": true, "mainContract": Ref(ContractOPUS, "OPUS Løn licens"), "associatedContracts": []any{Ref(ContractOPUS, "OPUS Løn licens")}},
+		"systemUsages": []any{Ref(UsageOPUS, "OPUS Løn")},
+		"oversight": Object{"oversightOptions": []any{Ref("oo000000-0000-4000-8000-000000000001", "Egen kontrol")}, "oversightInterval": "Yearly",
+			"isOversightCompleted": "Yes", "oversightScheduledInspectionDate": nil,
+			"oversightDates": []any{Object{"uuid": "od000000-0000-4000-8000-000000000001", "completedAt": "2024-03-01T00:00:00Z", "remark": "Ingen bemærkninger"},
+				Object{"uuid": "od000000-0000-4000-8000-000000000002", "completedAt": "2025-03-03T00:00:00Z", "remark": "Revisionserklæring modtaget"}}}})
 }
