@@ -121,13 +121,14 @@ func printKitosRun(w io.Writer, run *samspil.KitosSyncRun, snap *samspil.KitosSn
 	fmt.Fprintf(w, "KITOS: read %d systems, %d usages, %d contracts, %d data processing registrations, %d deletions in %d requests; %s:\n",
 		len(snap.Systems), len(snap.Usages), len(snap.Contracts), len(snap.DataProcessing),
 		len(snap.DeletedSystems)+len(snap.DeletedUsages)+len(snap.DeletedContracts)+len(snap.DeletedDataProcessing), snap.Requests, verb)
-	for _, kind := range []string{"system", "usage", "contract", "relation", "data_processing"} {
-		n := run.Counts[kind]
-		fmt.Fprintf(w, "  %ss: %d created, %d updated, %d deleted, %d kept, %d skipped\n", kind, n.Created, n.Updated, n.Deleted, n.Kept, n.Skipped)
+	for _, kind := range []struct{ key, label string }{{"system", "systems"}, {"usage", "usages"}, {"contract", "contracts"},
+		{"relation", "relations"}, {"data_processing", "data processing registrations"}} {
+		n := run.Counts[kind.key]
+		fmt.Fprintf(w, "  %s: %d created, %d updated, %d deleted, %d kept, %d skipped\n", kind.label, n.Created, n.Updated, n.Deleted, n.Kept, n.Skipped)
 	}
 	marks := map[samspil.KitosChangeOp]string{samspil.KitosCreate: "+", samspil.KitosUpdate: "~", samspil.KitosDelete: "-", samspil.KitosKept: "=", samspil.KitosSkipped: "!"}
 	for _, c := range run.Changes {
-		fmt.Fprintf(w, "%s %s %s %q (%s)", marks[c.Op], c.Op, c.Kind, c.Name, c.UUID)
+		fmt.Fprintf(w, "%s %s %s %q (%s)", marks[c.Op], c.Op, strings.ReplaceAll(c.Kind, "_", " "), c.Name, c.UUID)
 		for i, n := range c.Notes {
 			sep := "; "
 			if i == 0 {

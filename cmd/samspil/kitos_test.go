@@ -54,7 +54,9 @@ func TestKitosSync(t *testing.T) {
 			f.Requests()
 			code, out, errOut = sync()
 			if code != 0 || !strings.Contains(errOut, "continuing the read") || !strings.Contains(out, "applied") || !strings.Contains(out, "usages: 3 created") ||
-				!strings.Contains(out, "contracts: 2 created, 0 updated, 0 deleted, 0 kept, 1 skipped") {
+				!strings.Contains(out, "contracts: 2 created, 0 updated, 0 deleted, 0 kept, 1 skipped") ||
+				!strings.Contains(out, "relations: 1 created") || !strings.Contains(out, "data processing registrations: 1 created") ||
+				!strings.Contains(out, `+ create data processing "Løndata hos KMD"`) {
 				t.Fatalf("resumed run: %d\n%s\n%s", code, out, errOut)
 			}
 			for _, r := range f.Requests() {
