@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 
@@ -123,7 +124,7 @@ func TestKITOSContracts(t *testing.T) {
 			Systems: []string{"KMD Nexus"}, Terms: samspil.ContractTerms{Start: *date("2019-03-01"), Expiry: date("2023-02-28"),
 				IrrevocableUntil: date("2021-02-28"), ExtensionCount: 2, ExtensionMonths: 12, NoticeMonths: 6},
 			ProcurementForm: samspil.ProcurementSKI, ReprocurementQuarter: "2027-Q3",
-			Costs: &samspil.Costs{Acquisition: 25000000, Operation: 123456750}}},
+			Costs: &samspil.Costs{Operation: 123456750, OneOffAcquisition: 25000000}}},
 		{Line: 3, Contract: &samspil.ContractRecord{Name: "SBSYS licens", Supplier: "Syddjurs Kommune", Systems: []string{"SBSYS", "Opus Løn"},
 			Terms:           samspil.ContractTerms{Start: *date("2012-01-01"), NoticeMonths: 3, TerminatedOn: date("2024-06-30")},
 			ProcurementForm: samspil.ProcurementJoint, Costs: &samspil.Costs{Operation: 4800000}}},
@@ -135,5 +136,57 @@ func TestKITOSContracts(t *testing.T) {
 		for i := range want {
 			t.Errorf("want %s", dump(want[i]))
 		}
+	}
+}
+
+// kitosLifecycles are the words of KITOS' "Livscyklus" as its user interface
+// writes them (kitos_frontend, src/app/shared/models/life-cycle-status.model.ts,
+// LifeCycleStatusChoice), and the phase each is read as. KITOS' Undecided
+// is an empty cell.
+var kitosLifecycles = []struct {
+	word string
+	want samspil.Lifecycle
+}{
+	{"Ikke i drift", samspil.LifecycleRetired},
+	{"Under afprøvning", samspil.LifecyclePilot},
+	{"Under indfasning", samspil.LifecyclePhasingIn},
+	{"I drift", samspil.LifecycleOperational},
+	{"Under udfasning", samspil.LifecyclePhasingOut},
+	{"", ""},
+}
+
+func TestKITOSLifecycles(t *testing.T) {
+	header := []string{"IT System", "Livscyklus"}
+	for _, tc := range kitosLifecycles {
+		for _, word := range []string{tc.word, strings.ToUpper(tc.word), " " + tc.word + " "} {
+			rec := mapOne(t, samspil.ImportUsages, header, []string{"Nexus", word})
+			if len(rec.Errs) > 0 || rec.Usage.Lifecycle != tc.want {
+				t.Errorf("%q: %+v %v, want %q", word, rec.Usage, rec.Errs, tc.want)
+			}
+		}
+	}
+}
+
+// KITOS' status columns say whether a usage is active; they are never
+// read as the lifecycle, whatever they hold.
+func TestKITOSStatusIsNotTheLifecycle(t *testing.T) {
+	for _, status := range []string{"Status", "Status (Datofelter)", "Status (Livscyklus)", "Status (Markeret kontrakt)"} {
+		for _, value := range []string{"Aktivt", "Ikke aktivt", "I drift", "Under afprøvning"} {
+			// Without a lifecycle column, the usage has no lifecycle.
+			rec := mapOne(t, samspil.ImportUsages, []string{"IT System", status}, []string{"Nexus", value})
+			if len(rec.Errs) > 0 || rec.Usage.Lifecycle != "" {
+				t.Errorf("%s = %q: %+v %v", status, value, rec.Usage, rec.Errs)
+			}
+			// With one, the lifecycle column says it, wherever it stands.
+			rec = mapOne(t, samspil.ImportUsages, []string{status, "IT System", "Livscyklus"}, []string{value, "Nexus", "Under udfasning"})
+			if len(rec.Errs) > 0 || rec.Usage.Lifecycle != samspil.LifecyclePhasingOut {
+				t.Errorf("%s = %q beside Livscyklus: %+v %v", status, value, rec.Usage, rec.Errs)
+			}
+		}
+	}
+	// A status word in the lifecycle column is an error naming it.
+	rec := mapOne(t, samspil.ImportUsages, []string{"IT System", "Livscyklus"}, []string{"Nexus", "Aktivt"})
+	if cols := errColumns(rec); !sameStrings(cols, []string{"Livscyklus"}) {
+		t.Errorf("Aktivt as lifecycle: %v", rec.Errs)
 	}
 }

@@ -600,8 +600,8 @@ func (im *importer) contract(line int, r *samspil.ContractRecord) error {
 		c.ID = existing.id
 		args := append(contractArgs(&c), existing.version+1, im.tx.now, c.ID, existing.version)
 		if err := im.tx.execVersioned("contracts", "contract", c.ID, existing.version, `UPDATE contracts SET (`+contractColumns+`, version, updated_at) =
-			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25)
-			WHERE id = $26 AND version = $27`, args...); err != nil {
+			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26)
+			WHERE id = $27 AND version = $28`, args...); err != nil {
 			return err
 		}
 		return im.tx.writeContractSystems(&c)
@@ -614,7 +614,7 @@ func (im *importer) contract(line int, r *samspil.ContractRecord) error {
 	args := append([]any{c.ID, c.OrganizationID}, contractArgs(&c)...)
 	args = append(args, im.tx.now)
 	if _, err := im.tx.ExecContext(im.ctx, `INSERT INTO contracts (id, organization_id, `+contractColumns+`, version, created_at, updated_at)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, 1, $26, $26)`, args...); err != nil {
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, 1, $27, $27)`, args...); err != nil {
 		return err
 	}
 	return im.tx.writeContractSystems(&c)
