@@ -2,6 +2,8 @@ package samspil
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -169,6 +171,20 @@ type UnknownUnit struct {
 	Lines  []int  `json:"lines" doc:"The first rows that name it"`
 }
 
+// LineList lists the rows that name the unit: "2, 7", and "2, 7 …" when
+// more rows than Lines name it.
+func (u UnknownUnit) LineList() string {
+	parts := make([]string, len(u.Lines))
+	for i, l := range u.Lines {
+		parts[i] = strconv.Itoa(l)
+	}
+	s := strings.Join(parts, ", ")
+	if u.Rows > len(u.Lines) {
+		s += " …"
+	}
+	return s
+}
+
 // SampleRow is a valid row as the commit will import it.
 type SampleRow struct {
 	Line   int      `json:"line"`
@@ -274,7 +290,7 @@ type UploadService interface {
 	CreateImport(ctx context.Context, actor *Actor, orgID, fileName string, content []byte, report *ImportReport) (*Import, error)
 	FindImport(ctx context.Context, actor *Actor, id string) (*Import, error)
 	// ImportContent returns the uploaded bytes of an import not yet
-	// committed.
+	// committed, or committed with rows left out (Report.Skipped).
 	ImportContent(ctx context.Context, actor *Actor, id string) ([]byte, error)
 	// SetImportStatus records how an import went; a finished import drops
 	// its content.

@@ -37,7 +37,9 @@
 package landscapeio
 
 import (
+	"context"
 	"io"
+	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,6 +54,7 @@ type Source struct {
 	name   string
 	lim    tabular.Limits
 	header []string
+	format string
 	m      rowMapper
 }
 
@@ -81,8 +84,11 @@ func NewSource(open func() (io.ReadCloser, error), name string, lim tabular.Limi
 	if err != nil {
 		return nil, err
 	}
-	return &Source{open: open, name: name, lim: lim, header: t.Header, m: m}, nil
+	return &Source{open: open, name: name, lim: lim, header: t.Header, format: t.Format, m: m}, nil
 }
+
+// Format is the file's format: tabular.FormatCSV or tabular.FormatXLSX.
+func (s *Source) Format() string { return s.format }
 
 // Kind tells what the file holds.
 func (s *Source) Kind() samspil.ImportKind { return s.m.kind() }
@@ -244,6 +250,39 @@ func (s *Source) cell(t *tabular.Table, kind tabular.CellKind, v string) tabular
 		}
 	}
 	return tabular.TextCell(v)
+}
+
+// WriteInvalidRows checks the file's rows again against the
+// organisation's data, as a preview does, and writes those with errors
+// back with WriteRows, each with its messages in the words of say (the
+// reader's language) after the heading of their column.
+func WriteInvalidRows(ctx context.Context, store samspil.ImportService, actor *samspil.Actor, orgID string, src *Source,
+	say func(string) string, w io.Writer) error {
+	msgs := map[int]string{}
+	_, err := store.PreviewImportWith(ctx, actor, orgID, src, samspil.ImportOptions{RowErrors: func(line int, errs []samspil.RowError) {
+		parts := make([]string, len(errs))
+		for i, e := range errs {
+			parts[i] = say(e.Message)
+			if e.Column != "" {
+				parts[i] = strings.TrimSpace(e.Column) + ": " + parts[i]
+			}
+		}
+		msgs[line] = strings.Join(parts, "; ")
+	}}, nil)
+	if err != nil {
+		return err
+	}
+	return src.WriteRows(w, msgs)
+}
+
+// InvalidRowsName is the name of the file WriteInvalidRows writes for an
+// upload: "kitos.xlsx" gives "kitos-fejl.xlsx".
+func InvalidRowsName(name, format string) string {
+	base := strings.TrimSuffix(name, filepath.Ext(name))
+	if base == "" {
+		base = "import"
+	}
+	return base + "-fejl." + format
 }
 
 // detect binds the header to the kind whose columns it fits best.

@@ -37,6 +37,7 @@ var nonPages = map[string]string{
 	"GET /calendar/{file}":                     "iCalendar feeds",
 	"GET /templates/{file}":                    "spreadsheet templates to download",
 	"GET /organizations/{id}/export":           "spreadsheets to download",
+	"GET /imports/{import}/invalid-rows":       "spreadsheets to download",
 	"GET /collaborations/{id}/documents/{doc}": "the documents people uploaded",
 	"GET /initiatives/export":                  "spreadsheets to download",
 	"GET /search/suggest":                      "a fragment of the header's search, which the search page shows in full",

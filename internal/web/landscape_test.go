@@ -1206,6 +1206,88 @@ func TestImportErrorsAndRefusals(t *testing.T) {
 	})
 }
 
+// TestImportKITOSValidRows imports a KITOS export with errors and unknown
+// units: the preview lists the ignored columns, the unknown units with a
+// choice each, a sample of the valid rows and every error by row and the
+// file's own heading in Danish; the rows with errors download with a
+// column Fejl, and the valid rows commit with the unit choices.
+func TestImportKITOSValidRows(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		f := newLandscape(t, app)
+		lon, err := app.DB.CreateUnit(ctx, f.ed.Actor, f.silkeborg.ID, samspil.OrgUnitInput{Kind: samspil.UnitOffice, Name: "Løn og Personale"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ed, _ := signIn(t, app, lsEditorEmail)
+		file := "Status (Livscyklus);IT System;Ansv. organisationsenhed;Livscyklus;Ibrugtagningsdato;Kritikalitet\r\n" +
+			"Aktivt;Nexus Sundhed;Sundhed og Omsorg;Under afprøvning;01-03-2019;Høj\r\n" +
+			"Aktivt;Opus Løn;Løn;I drift;;\r\n" +
+			"Aktivt;Aula;Sundhed og Omsorg;Aktivt;;\r\n" +
+			"Aktivt;Nexus Sundhed;Sundhed og Omsorg;I drift;;\r\n"
+		path := uploadPreview(t, ed, f.silkeborg.ID, "kitos.csv", file)
+		page := ed.Do("GET", path, nil).Want(t, http.StatusOK)
+		noInlineStyle(t, page)
+		wantFacts(t, page, "Rækker", "4", "Rækker med fejl", "2")
+		mustContain(t, page, "Kolonner, der ikke læses: <q>Status (Livscyklus)</q>, <q>Kritikalitet</q>",
+			"Filen har 2 fejl i 2 rækker. Du kan gemme de 2 gyldige rækker",
+			`<tr><td class="num">4</td><td>Livscyklus</td><td>skal være en af Planlagt, Pilot`,
+			`<tr><td class="num">5</td><td>IT System</td><td>samme system som række 2</td>`,
+			`<table class="table table--zebra import-sample">`, `<td class="num">2</td><td>Ny</td><td>Nexus Sundhed</td><td>Pilot</td>`,
+			`<label class="form-label" for="f-unit_0">Sundhed og Omsorg (række 2)</label>`, `<option value="create" selected>`,
+			`<option value="`+lon.ID+`">Løn og Personale</option>`, `href="`+path+`/invalid-rows"`, "Gem de 2 gyldige rækker")
+
+		// The rows with errors download as the file was, with their errors in Danish.
+		res := ed.Do("GET", path+"/invalid-rows", nil).Want(t, http.StatusOK)
+		if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, "kitos-fejl.csv") {
+			t.Fatalf("download %q", cd)
+		}
+		lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(res.Body), "\ufeff")), "\r\n")
+		if len(lines) != 3 || !strings.HasSuffix(lines[0], ";Fejl") || !strings.HasPrefix(lines[1], "Aktivt;Aula;Sundhed og Omsorg;Aktivt;") ||
+			!strings.Contains(lines[1], "Livscyklus: skal være en af Planlagt") || !strings.HasSuffix(lines[2], "IT System: samme system som række 2") {
+			t.Fatalf("invalid rows:\n%s", res.Body)
+		}
+		// Nobody else may download them: not a viewer of the organisation, nor another's editor.
+		viewer, _ := signIn(t, app, lsViewerEmail)
+		viewer.Do("GET", path+"/invalid-rows", nil).Want(t, http.StatusNotFound)
+		viborg, _ := signIn(t, app, lsViborgEmail)
+		viborg.Do("GET", path+"/invalid-rows", nil).Want(t, http.StatusNotFound)
+
+		// A commit without the valid rows is refused; with them it saves
+		// them and the unit choices in one go.
+		ed.Do("POST", path+"/commit", url.Values{"unit_0": {"create"}, "unit_1": {lon.ID}}).Want(t, http.StatusConflict)
+		if n := len(usagesOf(t, app, f.silkeborg.ID)); n != 0 {
+			t.Fatalf("a refused commit wrote %d usages", n)
+		}
+		res = ed.Do("POST", path+"/commit", url.Values{"valid_only": {"true"}, "unit_0": {"create"}})
+		res.Want(t, http.StatusUnprocessableEntity)
+		mustContain(t, res, `id="e-unit_1">vælg at oprette enheden eller hvilken enhed det er</span>`)
+		wantRedirect(t, ed.Do("POST", path+"/commit", url.Values{"valid_only": {"true"}, "unit_0": {"create"}, "unit_1": {lon.ID}}), path)
+		page = waitCommitted(t, ed, path)
+		wantFacts(t, page, "Nye", "2", "Rækker med fejl, der ikke blev gemt", "2", "Nye enheder", "1")
+		mustContain(t, page, `href="`+path+`/invalid-rows"`)
+		units, err := app.DB.ListUnits(ctx, f.ed.Actor, f.silkeborg.ID, samspil.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var created string
+		for _, u := range units.Items {
+			if u.Name == "Sundhed og Omsorg" {
+				created = u.ID
+			}
+		}
+		byUnit := map[string]samspil.Lifecycle{}
+		for _, u := range usagesOf(t, app, f.silkeborg.ID) {
+			byUnit[u.ResponsibleUnitID] = u.Lifecycle
+		}
+		if created == "" || len(byUnit) != 2 || byUnit[created] != samspil.LifecyclePilot || byUnit[lon.ID] != samspil.LifecycleOperational {
+			t.Fatalf("after the commit: units %+v, usages by unit %+v", units.Items, byUnit)
+		}
+		// The rows left out still download after the commit.
+		ed.Do("GET", path+"/invalid-rows", nil).Want(t, http.StatusOK)
+	})
+}
+
 // repeat reads a string over and over.
 type repeat struct {
 	s   string
