@@ -267,6 +267,33 @@ type Import struct {
 	UpdatedAt      time.Time     `json:"updated_at"`
 }
 
+// Committable tells whether an import may be committed as it was
+// previewed: all its rows when none has an error, or with validOnly its
+// rows without errors, when there are any.
+func (im *Import) Committable(validOnly bool) bool {
+	if im.Status != ImportPreviewed || im.Report == nil {
+		return false
+	}
+	if validOnly {
+		return im.Report.ValidRows() > 0
+	}
+	return im.Report.ErrorCount == 0
+}
+
+// CheckChoices checks that choices say what each unknown unit of the
+// report stands for, as a Validation error about path.
+func (r *ImportReport) CheckChoices(path string, choices []UnitChoice) error {
+	var v Validation
+	chosen := map[string]bool{}
+	for _, c := range choices {
+		chosen[Fold(c.Name)] = true
+	}
+	for _, u := range r.UnknownUnits {
+		v.Check(chosen[Fold(u.Name)], path, "the organisation has no unit called %s; choose to create it (create) or which unit it is (map)", u.Name)
+	}
+	return v.Err()
+}
+
 // ImportService runs imports.
 type ImportService interface {
 	// PreviewImport checks every record against the organisation's data and

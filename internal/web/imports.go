@@ -218,7 +218,7 @@ func (w *Web) importExtras(r *http.Request, d *importData) error {
 
 // importChoices reads the commit form's choice for each unknown unit name
 // of the report: unit_<n> is "create" or the ID of a unit to map it to.
-func importChoices(r *http.Request, report *samspil.ImportReport) ([]samspil.UnitChoice, error) {
+func (w *Web) importChoices(r *http.Request, orgID string, report *samspil.ImportReport) ([]samspil.UnitChoice, error) {
 	var v samspil.Validation
 	var out []samspil.UnitChoice
 	for i, u := range report.UnknownUnits {
@@ -229,22 +229,15 @@ func importChoices(r *http.Request, report *samspil.ImportReport) ([]samspil.Uni
 		case string(samspil.UnitCreate):
 			out = append(out, samspil.UnitChoice{Name: u.Name, Action: samspil.UnitCreate})
 		default:
+			if _, err := w.store.FindUnit(r.Context(), httpx.ActorFrom(r.Context()), orgID, val); samspil.ErrorCode(err) == samspil.ENOTFOUND {
+				v.Add(field, "is not a unit of this organisation")
+			} else if err != nil {
+				return nil, err
+			}
 			out = append(out, samspil.UnitChoice{Name: u.Name, Action: samspil.UnitMap, UnitID: val})
 		}
 	}
 	return out, v.Err()
-}
-
-// CanCommit tells whether an import may be committed as it was previewed:
-// all its rows when none has an error, or its valid rows.
-func CanCommit(im *samspil.Import, validOnly bool) bool {
-	if im.Status != samspil.ImportPreviewed || im.Report == nil {
-		return false
-	}
-	if validOnly {
-		return im.Report.ValidRows() > 0
-	}
-	return im.Report.ErrorCount == 0
 }
 
 // invalidRows downloads the rows of an upload that have errors, in the
@@ -290,13 +283,16 @@ func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	validOnly := r.PostFormValue("valid_only") == "true"
-	if !CanCommit(im, validOnly) {
+	if !im.Committable(validOnly) {
 		w.fail(rw, r, samspil.Errorf(samspil.ECONFLICT, "the import cannot be committed; upload the file again"))
 		return
 	}
-	choices, err := importChoices(r, im.Report)
-	if err != nil {
+	choices, err := w.importChoices(r, im.OrganizationID, im.Report)
+	if samspil.ErrorCode(err) == samspil.EINVALID {
 		w.showImportWithError(rw, r, im, err)
+		return
+	} else if err != nil {
+		w.fail(rw, r, err)
 		return
 	}
 	opt := samspil.ImportOptions{ValidOnly: validOnly, Units: choices}
