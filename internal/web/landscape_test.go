@@ -707,7 +707,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		}
 		form = with(form, "name", "Nexus drift og support", "start", "2024-01-01", "expiry", "2039-12-31", "extension_count", "2",
 			"extension_months", "12", "notice_months", "6", "notice_rule", "any_day", "cost_operation", "1.250.000,50",
-			"visibility", "sector", "price_visibility", "private", "system_ids", nexus.ID)
+			"cost_one_off_acquisition", "300.000", "visibility", "sector", "price_visibility", "private", "system_ids", nexus.ID)
 
 		// Invalid terms: expiry before start, notice of 99 months. Shown at the fields, nothing written.
 		res := ed.Do("POST", action, with(form, "expiry", "2023-12-31", "notice_months", "99")).Want(t, http.StatusUnprocessableEntity)
@@ -736,7 +736,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		if u.Path != "/contracts/"+c.ID || u.Query().Get("done") != "contract_created" {
 			t.Fatalf("redirect to %s", u)
 		}
-		if c.Costs == nil || c.Costs.Operation != 125000050 || c.Costs.Acquisition != 0 || c.NoticeMonths != 6 || c.ExtensionCount != 2 ||
+		if c.Costs == nil || c.Costs.Operation != 125000050 || c.Costs.Acquisition != 0 || c.Costs.OneOffAcquisition != 30000000 || c.NoticeMonths != 6 || c.ExtensionCount != 2 ||
 			c.Expiry.String() != "2039-12-31" || len(c.Systems) != 1 || c.Systems[0].ID != nexus.ID {
 			t.Fatalf("stored %+v (costs %+v)", c, c.Costs)
 		}
@@ -744,6 +744,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		noInlineStyle(t, page)
 		mustContain(t, page, "Kontrakten er registreret.", "<h1>Nexus drift og support</h1>",
 			"anskaffelse 0,00 kr., drift 1.250.000,50 kr., andet 0,00 kr.",
+			"<dt>Anskaffelse (engangsbeløb)</dt><dd>300.000,00 kr.</dd>",
 			`<div class="alert alert-info deadline-box status-active" role="status">`,
 			`<p class="alert-heading">Aktiv · Næste beslutning senest: 30.06.2039</p>`,
 			"Opsig kontrakten senest den 30. juni 2039, så den ophører den 31. december 2039; ellers forlænges den til den 31. december 2040 (2 af 2 forlængelser tilbage).",
@@ -761,7 +762,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		edit := ed.Do("GET", "/contracts/"+c.ID+"?edit=true", nil).Want(t, http.StatusOK)
 		noInlineStyle(t, edit)
 		eform := formFields(t, edit, "/contracts/"+c.ID)
-		if eform.Get("version") != "1" || eform.Get("cost_operation") != "1.250.000,50" || eform.Get("start") != "2024-01-01" ||
+		if eform.Get("version") != "1" || eform.Get("cost_operation") != "1.250.000,50" || eform.Get("cost_one_off_acquisition") != "300.000,00" || eform.Get("start") != "2024-01-01" ||
 			eform.Get("expiry") != "2039-12-31" || eform.Get("system_ids") != nexus.ID || eform.Get("visibility") != "sector" {
 			t.Fatalf("the edit form: %v", eform)
 		}
