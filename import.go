@@ -158,7 +158,7 @@ var UnitActions = []UnitAction{UnitCreate, UnitMap}
 // UnitChoice says what an unknown unit name of a file stands for.
 type UnitChoice struct {
 	Name   string     `json:"name" doc:"The unit name as the file writes it" maxLength:"200"`
-	Action UnitAction `json:"action" enum:"create,map" doc:"create: a new unit at the top of the organisation; map: the existing unit unit_id"`
+	Action UnitAction `json:"action" doc:"create: a new unit at the top of the organisation; map: the existing unit unit_id"`
 	UnitID string     `json:"unit_id,omitempty" doc:"The organisation's unit the name stands for (action map)"`
 }
 
@@ -185,11 +185,24 @@ func (u UnknownUnit) LineList() string {
 	return s
 }
 
+// RowAction is what the commit of a row does.
+type RowAction string
+
+// Row actions.
+const (
+	RowCreate    RowAction = "create"
+	RowUpdate    RowAction = "update"
+	RowUnchanged RowAction = "unchanged"
+)
+
+// RowActions lists the row actions.
+var RowActions = []RowAction{RowCreate, RowUpdate, RowUnchanged}
+
 // SampleRow is a valid row as the commit will import it.
 type SampleRow struct {
-	Line   int      `json:"line"`
-	Action string   `json:"action" enum:"create,update,unchanged"`
-	Values []string `json:"values" doc:"Under the report's sample_columns"`
+	Line   int       `json:"line"`
+	Action RowAction `json:"action"`
+	Values []string  `json:"values" doc:"Under the report's sample_columns"`
 }
 
 // MaxSampleRows is how many valid rows a preview shows.

@@ -196,14 +196,13 @@ func (im *importer) checkChoices() error {
 	var v samspil.Validation
 	for i, c := range im.opt.Units {
 		path := "units[" + strconv.Itoa(i) + "]"
+		v.OneOf(path+".action", c.Action)
 		switch c.Action {
 		case samspil.UnitCreate:
 			v.Check(strings.TrimSpace(c.Name) != "", path+".name", "is required")
 			v.Check(utf8.RuneCountInString(strings.TrimSpace(c.Name)) <= 200, path+".name", "must be at most 200 characters")
 		case samspil.UnitMap:
 			v.Check(im.unitIDs[c.UnitID], path+".unit_id", "is not a unit of this organisation")
-		default:
-			v.Add(path+".action", "must be create or map")
 		}
 		im.choices[samspil.Fold(c.Name)] = c
 	}
@@ -365,12 +364,12 @@ func (im *importer) run(src samspil.RecordSource, progress samspil.Progress) err
 				im.opt.RowErrors(rec.Line, slices.Clone(im.rowErrs))
 			}
 		} else if im.file != nil && len(im.report.Sample) < samspil.MaxSampleRows {
-			action := "unchanged"
+			action := samspil.RowUnchanged
 			switch {
 			case im.report.Create > create:
-				action = "create"
+				action = samspil.RowCreate
 			case im.report.Update > update:
-				action = "update"
+				action = samspil.RowUpdate
 			case im.report.Unchanged == unchanged:
 				action = ""
 			}
