@@ -1266,7 +1266,8 @@ func TestImportKITOSValidRows(t *testing.T) {
 		wantRedirect(t, ed.Do("POST", path+"/commit", url.Values{"valid_only": {"true"}, "unit_0": {"create"}, "unit_1": {lon.ID}}), path)
 		page = waitCommitted(t, ed, path)
 		wantFacts(t, page, "Nye", "2", "Rækker med fejl, der ikke blev gemt", "2", "Nye enheder", "1")
-		mustContain(t, page, `href="`+path+`/invalid-rows"`)
+		mustContain(t, page, `href="`+path+`/invalid-rows"`, "De 2 rækker med fejl blev ikke gemt.")
+		mustNotContain(t, page, "intet er gemt")
 		units, err := app.DB.ListUnits(ctx, f.ed.Actor, f.silkeborg.ID, samspil.ListOptions{})
 		if err != nil {
 			t.Fatal(err)
