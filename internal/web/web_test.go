@@ -1335,6 +1335,7 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"approval_state.":    strs(samspil.ApprovalStates),
 		"member_reason.":     {"founding", "accepted"},
 		"import.kind.":       strs([]samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts}),
+		"import.action.":     {"create", "update", "unchanged"},
 		"kitos.op.":          strs([]samspil.KitosChangeOp{samspil.KitosCreate, samspil.KitosUpdate, samspil.KitosDelete, samspil.KitosKept, samspil.KitosSkipped}),
 		"kitos.kind.":        {"system", "usage", "contract", "relation", "data_processing"},
 		"kitos.kinds.":       {"system", "usage", "contract", "relation", "data_processing"},
