@@ -173,3 +173,24 @@ func RenameFields(err error, rename func(path string) string) error {
 	}
 	return &out
 }
+
+// FieldPhrase returns the first field err is about and its message as a
+// phrase, for a message shown later in the reader's language; path is ""
+// for an error about no field, and an error that is not an *Error gives the
+// internal error's message.
+func FieldPhrase(err error) (path string, msg Phrase) {
+	var e *Error
+	switch {
+	case !errors.As(err, &e):
+		return "", Phrasef("An internal error occurred.")
+	case len(e.Fields) > 0:
+		f := e.Fields[0]
+		if f.format == "" {
+			return f.Path, Phrase{Format: f.Message}
+		}
+		return f.Path, Phrase{Format: f.format, Args: f.args}
+	case e.format != "":
+		return "", Phrase{Format: e.format, Args: e.args}
+	}
+	return "", Phrase{Format: e.Message}
+}

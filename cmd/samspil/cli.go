@@ -73,6 +73,7 @@ type cli struct {
 		Load kleLoadCmd `cmd:"" help:"Load a KLE edition: KL's official XML or the OS2KLE text format."`
 	} `cmd:"" name:"kle" help:"Manage the KLE taxonomy."`
 	Orgs    orgsCmd    `cmd:"" help:"Manage organisations."`
+	Kitos   kitosCmd   `cmd:"" name:"kitos" help:"Synchronise with KITOS."`
 	Demo    demoCmd    `cmd:"" help:"Make demo data."`
 	Backup  backupCmd  `cmd:"" help:"Make a consistent copy of a SQLite database while it is in use."`
 	OpenAPI openAPICmd `cmd:"" name:"openapi" help:"Print the OpenAPI document of the JSON API."`

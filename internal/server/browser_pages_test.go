@@ -96,6 +96,7 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		"GET /organizations/{id}/deadlines":      ok("/organizations/" + s + "/deadlines"),
 		"GET /organizations/{id}/contracts/new":  ok("/organizations/" + s + "/contracts/new"),
 		"GET /organizations/{id}/import":         ok("/organizations/" + s + "/import"),
+		"GET /organizations/{id}/kitos":          ok("/organizations/" + s + "/kitos"),
 		"GET /organizations/{id}/calendar-feeds": ok("/organizations/" + s + "/calendar-feeds"),
 		"GET /organizations/{id}/opportunities":  ok("/organizations/" + s + "/opportunities"),
 		"GET /imports/{import}":                  ok("/imports/" + w.importID),
@@ -256,6 +257,7 @@ func fillPageWorld(t *testing.T, app *testkit.App) *pageWorld {
 		lines = append(lines, strings.Join(byRegion[region], ", "))
 	}
 	w.grouping = "/groupings?" + url.Values{"organization_id": {w.silkeborg.ID}, "groups": {"5"}, "compare": {strings.Join(lines, "\n")}}.Encode()
+	testkit.ExampleKitosRuns(t, db, testkit.Silkeborg) // KITOS runs with a change of every kind and every note
 	return w
 }
 

@@ -452,33 +452,39 @@ func (db *DB) CreateContract(ctx context.Context, actor *samspil.Actor, in samsp
 		if err != nil {
 			return err
 		}
-		c.ID, c.OrganizationID = newID(), org.ID
-		if err := db.checkContractRefs(tx, &c, true); err != nil {
-			return err
-		}
-		args := append([]any{c.ID, c.OrganizationID}, contractArgs(&c)...)
-		args = append(args, tx.now)
-		_, err = tx.ExecContext(ctx, contractInsert, args...)
-		if isUniqueViolation(err) {
-			return externalRefTaken(c.ExternalRef)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.writeContractSystems(&c); err != nil {
-			return err
-		}
-		created, err := db.findContract(ctx, tx, samspil.SystemActor("store"), c.ID)
+		created, err := db.createContractIn(tx, org.ID, c)
 		if err != nil {
 			return err
 		}
 		id = created.ID
-		return tx.Audit(auditEntry{OrgID: org.ID, Action: "contract.create", ObjectType: "contract", ObjectID: c.ID, After: auditContract(created)})
+		return tx.Audit(auditEntry{OrgID: org.ID, Action: "contract.create", ObjectType: "contract", ObjectID: id, After: auditContract(created)})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.FindContract(ctx, actor, id)
+}
+
+// createContractIn writes a validated contract of orgID in tx and returns
+// it; the caller has checked the actor's right and writes the audit event.
+func (db *DB) createContractIn(tx *Tx, orgID string, c samspil.Contract) (*samspil.Contract, error) {
+	c.ID, c.OrganizationID = newID(), orgID
+	if err := db.checkContractRefs(tx, &c, true); err != nil {
+		return nil, err
+	}
+	args := append([]any{c.ID, c.OrganizationID}, contractArgs(&c)...)
+	args = append(args, tx.now)
+	_, err := tx.ExecContext(tx.ctx, contractInsert, args...)
+	if isUniqueViolation(err) {
+		return nil, externalRefTaken(c.ExternalRef)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.writeContractSystems(&c); err != nil {
+		return nil, err
+	}
+	return db.findContract(tx.ctx, tx, samspil.SystemActor("store"), c.ID)
 }
 
 // auditContract is what the audit log keeps of a contract: everything but
@@ -514,40 +520,51 @@ func (db *DB) UpdateContract(ctx context.Context, actor *samspil.Actor, id strin
 		if err := checkVersion(before.Version, version); err != nil {
 			return err
 		}
-		after := p.Apply(*before)
-		validate := after.Validate
-		if p.Terms != nil {
-			// New terms are checked against today too; a patch that leaves
-			// them alone is not refused for what time has made of them.
-			validate = func() error { return after.ValidateOn(samspil.Today(tx.now)) }
-		}
-		if err := validate(); err != nil {
-			return err
-		}
-		if err := db.checkContractRefs(tx, &after, after.SupplierID != before.SupplierID); err != nil {
-			return err
-		}
-		after.Version, after.UpdatedAt = before.Version+1, tx.now
-		args := append(contractArgs(&after), after.Version, tx.now, id, before.Version)
-		err = tx.execVersioned("contracts", "contract", id, before.Version, contractUpdate, args...)
-		if isUniqueViolation(err) {
-			return externalRefTaken(after.ExternalRef)
-		}
+		after, err := db.updateContractIn(tx, before, p)
 		if err != nil {
 			return err
 		}
-		if p.SystemIDs != nil {
-			if err := tx.writeContractSystems(&after); err != nil {
-				return err
-			}
-		}
 		return tx.Audit(auditEntry{OrgID: after.OrganizationID, Action: "contract.update", ObjectType: "contract", ObjectID: id,
-			Before: auditContract(before), After: auditContract(&after)})
+			Before: auditContract(before), After: auditContract(after)})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.FindContract(ctx, actor, id)
+}
+
+// updateContractIn applies p to a writable contract in tx and returns it as
+// changed; the caller writes the audit event.
+func (db *DB) updateContractIn(tx *Tx, before *samspil.Contract, p samspil.ContractPatch) (*samspil.Contract, error) {
+	after := p.Apply(*before)
+	validate := after.Validate
+	if p.Terms != nil {
+		// New terms are checked against today too; a patch that leaves
+		// them alone is not refused for what time has made of them.
+		validate = func() error { return after.ValidateOn(samspil.Today(tx.now)) }
+	}
+	if err := validate(); err != nil {
+		return nil, err
+	}
+	if err := db.checkContractRefs(tx, &after, after.SupplierID != before.SupplierID); err != nil {
+		return nil, err
+	}
+	id := before.ID
+	after.Version, after.UpdatedAt = before.Version+1, tx.now
+	args := append(contractArgs(&after), after.Version, tx.now, id, before.Version)
+	err := tx.execVersioned("contracts", "contract", id, before.Version, contractUpdate, args...)
+	if isUniqueViolation(err) {
+		return nil, externalRefTaken(after.ExternalRef)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if p.SystemIDs != nil {
+		if err := tx.writeContractSystems(&after); err != nil {
+			return nil, err
+		}
+	}
+	return &after, nil
 }
 
 // DeleteContract removes a contract.
@@ -557,12 +574,18 @@ func (db *DB) DeleteContract(ctx context.Context, actor *samspil.Actor, id strin
 		if err != nil {
 			return err
 		}
-		if err := tx.execVersioned("contracts", "contract", id, version, `DELETE FROM contracts WHERE id = $1 AND version = $2`, id, version); err != nil {
-			return err
-		}
-		if err := tx.recordDeletion("contract", id, c.OrganizationID, c.Visibility); err != nil {
+		if err := tx.deleteContractIn(c, version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: c.OrganizationID, Action: "contract.delete", ObjectType: "contract", ObjectID: id, Before: auditContract(c)})
 	})
+}
+
+// deleteContractIn removes a writable contract at version and records the
+// deletion; the caller writes the audit event.
+func (tx *Tx) deleteContractIn(c *samspil.Contract, version int) error {
+	if err := tx.execVersioned("contracts", "contract", c.ID, version, `DELETE FROM contracts WHERE id = $1 AND version = $2`, c.ID, version); err != nil {
+		return err
+	}
+	return tx.recordDeletion("contract", c.ID, c.OrganizationID, c.Visibility)
 }

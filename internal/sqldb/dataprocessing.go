@@ -365,35 +365,44 @@ func (db *DB) CreateDataProcessing(ctx context.Context, actor *samspil.Actor, in
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	var id string
 	err := db.update(ctx, actor, func(tx *Tx) error {
 		org, err := db.ownerFor(tx, in.OrganizationID, "organization_id", samspil.PermLandscapeWrite)
 		if err != nil {
 			return err
 		}
-		r.ID, r.OrganizationID = newID(), org.ID
-		if err := db.checkDataProcessingRefs(tx, &r); err != nil {
-			return err
-		}
-		args := append([]any{r.ID, r.OrganizationID}, dataProcessingArgs(&r)...)
-		args = append(args, tx.now)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO data_processing_registrations (id, organization_id, `+dataProcessingColumns+`, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $19)`, args...); err != nil {
-			return err
-		}
-		if err := tx.writeDataProcessingLinks(&r); err != nil {
-			return err
-		}
-		created, err := db.findDataProcessing(ctx, tx, samspil.SystemActor("store"), r.ID)
+		created, err := db.createDataProcessingIn(tx, org.ID, r)
 		if err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{OrgID: org.ID, Action: "data_processing.create", ObjectType: "data_processing_registration", ObjectID: r.ID,
+		id = created.ID
+		return tx.Audit(auditEntry{OrgID: org.ID, Action: "data_processing.create", ObjectType: "data_processing_registration", ObjectID: id,
 			After: auditDataProcessing(created)})
 	})
 	if err != nil {
 		return nil, err
 	}
-	return db.FindDataProcessing(ctx, actor, r.ID)
+	return db.FindDataProcessing(ctx, actor, id)
+}
+
+// createDataProcessingIn writes a validated registration of orgID in tx and
+// returns it; the caller has checked the actor's right and writes the audit
+// event.
+func (db *DB) createDataProcessingIn(tx *Tx, orgID string, r samspil.DataProcessingRegistration) (*samspil.DataProcessingRegistration, error) {
+	r.ID, r.OrganizationID = newID(), orgID
+	if err := db.checkDataProcessingRefs(tx, &r); err != nil {
+		return nil, err
+	}
+	args := append([]any{r.ID, r.OrganizationID}, dataProcessingArgs(&r)...)
+	args = append(args, tx.now)
+	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO data_processing_registrations (id, organization_id, `+dataProcessingColumns+`, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, 1, $19, $19)`, args...); err != nil {
+		return nil, err
+	}
+	if err := tx.writeDataProcessingLinks(&r); err != nil {
+		return nil, err
+	}
+	return db.findDataProcessing(tx.ctx, tx, samspil.SystemActor("store"), r.ID)
 }
 
 // writableDataProcessing finds a visible registration the actor may change.
@@ -421,30 +430,41 @@ func (db *DB) UpdateDataProcessing(ctx context.Context, actor *samspil.Actor, id
 		if err := checkVersion(before.Version, version); err != nil {
 			return err
 		}
-		after := p.Apply(*before)
-		if err := after.Validate(); err != nil {
-			return err
-		}
-		if err := db.checkDataProcessingRefs(tx, &after); err != nil {
-			return err
-		}
-		after.Version, after.UpdatedAt = before.Version+1, tx.now
-		args := append(dataProcessingArgs(&after), after.Version, tx.now, id, before.Version)
-		if err := tx.execVersioned("data_processing_registrations", "data processing registration", id, before.Version,
-			`UPDATE data_processing_registrations SET (`+dataProcessingColumns+`, version, updated_at) =
-			($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) WHERE id = $19 AND version = $20`, args...); err != nil {
-			return err
-		}
-		if err := tx.writeDataProcessingLinks(&after); err != nil {
+		after, err := db.updateDataProcessingIn(tx, before, p)
+		if err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: after.OrganizationID, Action: "data_processing.update", ObjectType: "data_processing_registration", ObjectID: id,
-			Before: auditDataProcessing(before), After: auditDataProcessing(&after)})
+			Before: auditDataProcessing(before), After: auditDataProcessing(after)})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.FindDataProcessing(ctx, actor, id)
+}
+
+// updateDataProcessingIn applies p to a writable registration in tx and
+// returns it as changed; the caller writes the audit event.
+func (db *DB) updateDataProcessingIn(tx *Tx, before *samspil.DataProcessingRegistration, p samspil.DataProcessingPatch) (*samspil.DataProcessingRegistration, error) {
+	id := before.ID
+	after := p.Apply(*before)
+	if err := after.Validate(); err != nil {
+		return nil, err
+	}
+	if err := db.checkDataProcessingRefs(tx, &after); err != nil {
+		return nil, err
+	}
+	after.Version, after.UpdatedAt = before.Version+1, tx.now
+	args := append(dataProcessingArgs(&after), after.Version, tx.now, id, before.Version)
+	if err := tx.execVersioned("data_processing_registrations", "data processing registration", id, before.Version,
+		`UPDATE data_processing_registrations SET (`+dataProcessingColumns+`, version, updated_at) =
+		($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) WHERE id = $19 AND version = $20`, args...); err != nil {
+		return nil, err
+	}
+	if err := tx.writeDataProcessingLinks(&after); err != nil {
+		return nil, err
+	}
+	return &after, nil
 }
 
 // DeleteDataProcessing removes a registration.
@@ -454,14 +474,20 @@ func (db *DB) DeleteDataProcessing(ctx context.Context, actor *samspil.Actor, id
 		if err != nil {
 			return err
 		}
-		if err := tx.execVersioned("data_processing_registrations", "data processing registration", id, version,
-			`DELETE FROM data_processing_registrations WHERE id = $1 AND version = $2`, id, version); err != nil {
-			return err
-		}
-		if err := tx.recordDeletion("data_processing_registration", id, r.OrganizationID, r.Visibility); err != nil {
+		if err := tx.deleteDataProcessingIn(r, version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: r.OrganizationID, Action: "data_processing.delete", ObjectType: "data_processing_registration", ObjectID: id,
 			Before: auditDataProcessing(r)})
 	})
+}
+
+// deleteDataProcessingIn removes a writable registration at version and
+// records the deletion; the caller writes the audit event.
+func (tx *Tx) deleteDataProcessingIn(r *samspil.DataProcessingRegistration, version int) error {
+	if err := tx.execVersioned("data_processing_registrations", "data processing registration", r.ID, version,
+		`DELETE FROM data_processing_registrations WHERE id = $1 AND version = $2`, r.ID, version); err != nil {
+		return err
+	}
+	return tx.recordDeletion("data_processing_registration", r.ID, r.OrganizationID, r.Visibility)
 }

@@ -355,24 +355,7 @@ func (db *DB) CreateUsageRelation(ctx context.Context, actor *samspil.Actor, fro
 		if err != nil {
 			return err
 		}
-		if err := r.Validate(); err != nil {
-			return err
-		}
-		if err := db.checkRelationRefs(tx, from, &r); err != nil {
-			return err
-		}
-		r.ID = newID()
-		_, err = tx.ExecContext(ctx, `INSERT INTO usage_relations (id, organization_id, from_usage_id, to_usage_id, interface_id, frequency,
-			description, reference, contract_id, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)`,
-			r.ID, from.OrganizationID, from.ID, r.ToUsageID, nullString(r.InterfaceID), string(r.Frequency), r.Description, r.Reference,
-			nullString(r.ContractID), tx.now)
-		if isUniqueViolation(err) {
-			return relationConflict()
-		}
-		if err != nil {
-			return err
-		}
-		created, err := db.findRelation(ctx, tx, samspil.SystemActor("store"), r.ID)
+		created, err := db.createRelationIn(tx, from, r)
 		if err != nil {
 			return err
 		}
@@ -383,6 +366,29 @@ func (db *DB) CreateUsageRelation(ctx context.Context, actor *samspil.Actor, fro
 		return nil, err
 	}
 	return db.FindUsageRelation(ctx, actor, id)
+}
+
+// createRelationIn writes a relation from a writable usage in tx and
+// returns it; the caller writes the audit event.
+func (db *DB) createRelationIn(tx *Tx, from *samspil.Usage, r samspil.UsageRelation) (*samspil.UsageRelation, error) {
+	if err := r.Validate(); err != nil {
+		return nil, err
+	}
+	if err := db.checkRelationRefs(tx, from, &r); err != nil {
+		return nil, err
+	}
+	r.ID = newID()
+	_, err := tx.ExecContext(tx.ctx, `INSERT INTO usage_relations (id, organization_id, from_usage_id, to_usage_id, interface_id, frequency,
+		description, reference, contract_id, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)`,
+		r.ID, from.OrganizationID, from.ID, r.ToUsageID, nullString(r.InterfaceID), string(r.Frequency), r.Description, r.Reference,
+		nullString(r.ContractID), tx.now)
+	if isUniqueViolation(err) {
+		return nil, relationConflict()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return db.findRelation(tx.ctx, tx, samspil.SystemActor("store"), r.ID)
 }
 
 // writableRelation finds a visible relation whose source usage the actor
@@ -410,36 +416,7 @@ func (db *DB) UpdateUsageRelation(ctx context.Context, actor *samspil.Actor, id 
 		if err := checkVersion(before.Version, version); err != nil {
 			return err
 		}
-		// Whoever may change the source sees the organisation's contracts,
-		// so before names the contract, if any.
-		after := p.Apply(*before)
-		if err := after.Validate(); err != nil {
-			return err
-		}
-		if p.ToUsageID != nil && after.ToUsageID != before.ToUsageID && p.InterfaceID == nil && after.InterfaceID != "" {
-			var exposed int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM system_interfaces i JOIN usages u ON u.system_id = i.system_id
-				WHERE i.id = $1 AND u.id = $2`, after.InterfaceID, after.ToUsageID).Scan(&exposed); err != nil {
-				return err
-			}
-			if exposed == 0 {
-				after.InterfaceID = ""
-			}
-		}
-		if err := db.checkRelationRefs(tx, from, &after); err != nil {
-			return err
-		}
-		err = tx.execVersioned("usage_relations", "relation", id, before.Version, `UPDATE usage_relations SET to_usage_id = $1, interface_id = $2,
-			frequency = $3, description = $4, reference = $5, contract_id = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10`,
-			after.ToUsageID, nullString(after.InterfaceID), string(after.Frequency), after.Description, after.Reference, nullString(after.ContractID),
-			before.Version+1, tx.now, id, before.Version)
-		if isUniqueViolation(err) {
-			return relationConflict()
-		}
-		if err != nil {
-			return err
-		}
-		changed, err := db.findRelation(ctx, tx, samspil.SystemActor("store"), id)
+		changed, err := db.updateRelationIn(tx, before, from, p)
 		if err != nil {
 			return err
 		}
@@ -452,6 +429,42 @@ func (db *DB) UpdateUsageRelation(ctx context.Context, actor *samspil.Actor, id 
 	return db.FindUsageRelation(ctx, actor, id)
 }
 
+// updateRelationIn applies p to a writable relation in tx and returns it
+// as changed; the caller writes the audit event.
+func (db *DB) updateRelationIn(tx *Tx, before *samspil.UsageRelation, from *samspil.Usage, p samspil.UsageRelationPatch) (*samspil.UsageRelation, error) {
+	ctx, id := tx.ctx, before.ID
+	// Whoever may change the source sees the organisation's contracts,
+	// so before names the contract, if any.
+	after := p.Apply(*before)
+	if err := after.Validate(); err != nil {
+		return nil, err
+	}
+	if p.ToUsageID != nil && after.ToUsageID != before.ToUsageID && p.InterfaceID == nil && after.InterfaceID != "" {
+		var exposed int
+		if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM system_interfaces i JOIN usages u ON u.system_id = i.system_id
+			WHERE i.id = $1 AND u.id = $2`, after.InterfaceID, after.ToUsageID).Scan(&exposed); err != nil {
+			return nil, err
+		}
+		if exposed == 0 {
+			after.InterfaceID = ""
+		}
+	}
+	if err := db.checkRelationRefs(tx, from, &after); err != nil {
+		return nil, err
+	}
+	err := tx.execVersioned("usage_relations", "relation", id, before.Version, `UPDATE usage_relations SET to_usage_id = $1, interface_id = $2,
+		frequency = $3, description = $4, reference = $5, contract_id = $6, version = $7, updated_at = $8 WHERE id = $9 AND version = $10`,
+		after.ToUsageID, nullString(after.InterfaceID), string(after.Frequency), after.Description, after.Reference, nullString(after.ContractID),
+		before.Version+1, tx.now, id, before.Version)
+	if isUniqueViolation(err) {
+		return nil, relationConflict()
+	}
+	if err != nil {
+		return nil, err
+	}
+	return db.findRelation(ctx, tx, samspil.SystemActor("store"), id)
+}
+
 // DeleteUsageRelation removes a relation.
 func (db *DB) DeleteUsageRelation(ctx context.Context, actor *samspil.Actor, id string, version int) error {
 	return db.update(ctx, actor, func(tx *Tx) error {
@@ -459,12 +472,17 @@ func (db *DB) DeleteUsageRelation(ctx context.Context, actor *samspil.Actor, id 
 		if err != nil {
 			return err
 		}
-		if err := tx.execVersioned("usage_relations", "relation", id, version, `DELETE FROM usage_relations WHERE id = $1 AND version = $2`,
-			id, version); err != nil {
+		if err := tx.deleteRelationIn(id, version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: from.OrganizationID, Action: "usage_relation.delete", ObjectType: "usage_relation", ObjectID: id, Before: r})
 	})
+}
+
+// deleteRelationIn removes a writable relation at version; the caller
+// writes the audit event.
+func (tx *Tx) deleteRelationIn(id string, version int) error {
+	return tx.execVersioned("usage_relations", "relation", id, version, `DELETE FROM usage_relations WHERE id = $1 AND version = $2`, id, version)
 }
 
 // UsageDependents lists the usages hit when a visible usage is phased out:

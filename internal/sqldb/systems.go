@@ -244,31 +244,39 @@ func (db *DB) CreateSystem(ctx context.Context, actor *samspil.Actor, in samspil
 		if err != nil {
 			return err
 		}
-		if s.VendorID, err = db.resolveCompany(tx, s.VendorID, "vendor_id"); err != nil {
+		if created, err = db.createSystemIn(tx, owner.ID, s); err != nil {
 			return err
 		}
-		if err := tx.checkTasksExist("tasks", s.Tasks); err != nil {
-			return err
-		}
-		s.ID, s.OwnerID = newID(), owner.ID
-		if _, err := tx.ExecContext(ctx, `INSERT INTO systems (id, name, name_fold, vendor_id, category, description, open_source, os2_product,
-			homepage, owner_id, visibility, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)`,
-			s.ID, s.Name, samspil.Fold(s.Name), nullString(s.VendorID), string(s.Category), s.Description, s.OpenSource, s.OS2Product,
-			s.Homepage, s.OwnerID, string(s.Visibility), tx.now); err != nil {
-			return err
-		}
-		if err := tx.writeSystemTasks(s.ID, s.Tasks); err != nil {
-			return err
-		}
-		if created, err = db.findSystem(ctx, tx, samspil.SystemActor("store"), s.ID); err != nil {
-			return err
-		}
-		return tx.Audit(auditEntry{OrgID: owner.ID, Action: "system.create", ObjectType: "system", ObjectID: s.ID, After: created})
+		return tx.Audit(auditEntry{OrgID: owner.ID, Action: "system.create", ObjectType: "system", ObjectID: created.ID, After: created})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.FindSystem(ctx, actor, created.ID)
+}
+
+// createSystemIn writes a validated catalogue entry of ownerID in tx and
+// returns it; the caller has checked the actor's right and writes the audit
+// event.
+func (db *DB) createSystemIn(tx *Tx, ownerID string, s samspil.System) (*samspil.System, error) {
+	var err error
+	if s.VendorID, err = db.resolveCompany(tx, s.VendorID, "vendor_id"); err != nil {
+		return nil, err
+	}
+	if err := tx.checkTasksExist("tasks", s.Tasks); err != nil {
+		return nil, err
+	}
+	s.ID, s.OwnerID = newID(), ownerID
+	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO systems (id, name, name_fold, vendor_id, category, description, open_source, os2_product,
+		homepage, owner_id, visibility, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)`,
+		s.ID, s.Name, samspil.Fold(s.Name), nullString(s.VendorID), string(s.Category), s.Description, s.OpenSource, s.OS2Product,
+		s.Homepage, s.OwnerID, string(s.Visibility), tx.now); err != nil {
+		return nil, err
+	}
+	if err := tx.writeSystemTasks(s.ID, s.Tasks); err != nil {
+		return nil, err
+	}
+	return db.findSystem(tx.ctx, tx, samspil.SystemActor("store"), s.ID)
 }
 
 // writableSystem finds a visible entry that the actor may change: editors
@@ -286,7 +294,6 @@ func (db *DB) writableSystem(tx *Tx, id string) (*samspil.System, error) {
 
 // UpdateSystem changes a catalogue entry.
 func (db *DB) UpdateSystem(ctx context.Context, actor *samspil.Actor, id string, version int, p samspil.SystemPatch) (*samspil.System, error) {
-	var after samspil.System
 	err := db.update(ctx, actor, func(tx *Tx) error {
 		before, err := db.writableSystem(tx, id)
 		if err != nil {
@@ -295,29 +302,9 @@ func (db *DB) UpdateSystem(ctx context.Context, actor *samspil.Actor, id string,
 		if err := checkVersion(before.Version, version); err != nil {
 			return err
 		}
-		after = p.Apply(*before)
-		if err := after.Validate(); err != nil {
+		after, err := db.updateSystemIn(tx, before, p)
+		if err != nil {
 			return err
-		}
-		if after.VendorID != before.VendorID {
-			if after.VendorID, err = db.resolveCompany(tx, after.VendorID, "vendor_id"); err != nil {
-				return err
-			}
-		}
-		if err := tx.checkTasksExist("tasks", after.Tasks); err != nil {
-			return err
-		}
-		after.Version, after.UpdatedAt = before.Version+1, tx.now
-		if err := tx.execVersioned("systems", "system", id, before.Version, `UPDATE systems SET name = $1, name_fold = $2, vendor_id = $3,
-			category = $4, description = $5, open_source = $6, os2_product = $7, homepage = $8, visibility = $9, version = $10, updated_at = $11
-			WHERE id = $12 AND version = $13`, after.Name, samspil.Fold(after.Name), nullString(after.VendorID), string(after.Category),
-			after.Description, after.OpenSource, after.OS2Product, after.Homepage, string(after.Visibility), after.Version, tx.now, id, before.Version); err != nil {
-			return err
-		}
-		if p.Tasks != nil {
-			if err := tx.writeSystemTasks(id, after.Tasks); err != nil {
-				return err
-			}
 		}
 		return tx.Audit(auditEntry{OrgID: after.OwnerID, Action: "system.update", ObjectType: "system", ObjectID: id, Before: before, After: after})
 	})
@@ -325,6 +312,38 @@ func (db *DB) UpdateSystem(ctx context.Context, actor *samspil.Actor, id string,
 		return nil, err
 	}
 	return db.FindSystem(ctx, actor, id)
+}
+
+// updateSystemIn applies p to a writable entry in tx and returns the entry
+// as changed; the caller writes the audit event.
+func (db *DB) updateSystemIn(tx *Tx, before *samspil.System, p samspil.SystemPatch) (*samspil.System, error) {
+	after := p.Apply(*before)
+	if err := after.Validate(); err != nil {
+		return nil, err
+	}
+	var err error
+	if after.VendorID != before.VendorID {
+		if after.VendorID, err = db.resolveCompany(tx, after.VendorID, "vendor_id"); err != nil {
+			return nil, err
+		}
+	}
+	if err := tx.checkTasksExist("tasks", after.Tasks); err != nil {
+		return nil, err
+	}
+	id := before.ID
+	after.Version, after.UpdatedAt = before.Version+1, tx.now
+	if err := tx.execVersioned("systems", "system", id, before.Version, `UPDATE systems SET name = $1, name_fold = $2, vendor_id = $3,
+		category = $4, description = $5, open_source = $6, os2_product = $7, homepage = $8, visibility = $9, version = $10, updated_at = $11
+		WHERE id = $12 AND version = $13`, after.Name, samspil.Fold(after.Name), nullString(after.VendorID), string(after.Category),
+		after.Description, after.OpenSource, after.OS2Product, after.Homepage, string(after.Visibility), after.Version, tx.now, id, before.Version); err != nil {
+		return nil, err
+	}
+	if p.Tasks != nil {
+		if err := tx.writeSystemTasks(id, after.Tasks); err != nil {
+			return nil, err
+		}
+	}
+	return &after, nil
 }
 
 // MergeSystems folds a duplicate catalogue entry into the surviving one:

@@ -63,12 +63,16 @@ const (
 	// moved on by the daily job when it added no meeting (when it adds
 	// some, forum.meetings.extend is audited).
 	meetingWatermark unaudited = "meeting generation watermark"
+	// kitosReadProgress: how far a read from KITOS got, kept so that a run
+	// that stops continues there; the run that applies it is audited
+	// (kitos.sync).
+	kitosReadProgress unaudited = "KITOS read progress"
 )
 
 // unauditedReasons are the only reasons a write transaction may commit
 // without an audit event. Keep the list short: a change someone made is
 // audited.
-var unauditedReasons = []unaudited{noticeQueue, uploadBookkeeping, meetingWatermark}
+var unauditedReasons = []unaudited{noticeQueue, uploadBookkeeping, meetingWatermark, kitosReadProgress}
 
 // Unaudited declares that the transaction may commit without an audit
 // event, for one of the reasons in unauditedReasons; update refuses any

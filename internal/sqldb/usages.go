@@ -226,41 +226,48 @@ func (db *DB) CreateUsage(ctx context.Context, actor *samspil.Actor, in samspil.
 		if err != nil {
 			return err
 		}
-		if _, err := db.findSystem(ctx, tx, actor, u.SystemID); err != nil {
-			if samspil.ErrorCode(err) == samspil.ENOTFOUND {
-				return samspil.ErrorAt(samspil.EINVALID, "system_id", "no system in the catalogue has this ID")
-			}
-			return err
-		}
-		u.ID, u.OrganizationID = newID(), org.ID
-		if err := tx.checkUsageRefs(&u); err != nil {
-			return err
-		}
-		_, err = tx.ExecContext(ctx, `INSERT INTO usages (id, organization_id, system_id, lifecycle, from_date, until_date, responsible_unit_id,
-			user_band, notes, visibility, version, created_at, updated_at, share_experience, experience_contact_name, experience_contact_email)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, $13, $14)`,
-			u.ID, u.OrganizationID, u.SystemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until), nullString(u.ResponsibleUnitID),
-			string(u.UserBand), u.Notes, string(u.Visibility), tx.now, u.ShareExperience, u.ExperienceContactName, u.ExperienceContactEmail)
-		if isUniqueViolation(err) {
-			return samspil.ErrorAt(samspil.ECONFLICT, "system_id", "%s has registered this system already; change that usage instead", org.Name)
-		}
-		if err != nil {
-			return err
-		}
-		if err := tx.writeUsageDetails(&u); err != nil {
-			return err
-		}
-		created, err := db.findUsage(ctx, tx, samspil.SystemActor("store"), u.ID)
+		created, err := db.createUsageIn(tx, org, u)
 		if err != nil {
 			return err
 		}
 		id = created.ID
-		return tx.Audit(auditEntry{OrgID: org.ID, Action: "usage.create", ObjectType: "usage", ObjectID: u.ID, After: created})
+		return tx.Audit(auditEntry{OrgID: org.ID, Action: "usage.create", ObjectType: "usage", ObjectID: id, After: created})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return db.FindUsage(ctx, actor, id)
+}
+
+// createUsageIn writes a validated usage of org in tx and returns it; the
+// caller has checked the actor's right and writes the audit event.
+func (db *DB) createUsageIn(tx *Tx, org *samspil.Organization, u samspil.Usage) (*samspil.Usage, error) {
+	ctx := tx.ctx
+	if _, err := db.findSystem(ctx, tx, tx.actor, u.SystemID); err != nil {
+		if samspil.ErrorCode(err) == samspil.ENOTFOUND {
+			return nil, samspil.ErrorAt(samspil.EINVALID, "system_id", "no system in the catalogue has this ID")
+		}
+		return nil, err
+	}
+	u.ID, u.OrganizationID = newID(), org.ID
+	if err := tx.checkUsageRefs(&u); err != nil {
+		return nil, err
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO usages (id, organization_id, system_id, lifecycle, from_date, until_date, responsible_unit_id,
+		user_band, notes, visibility, version, created_at, updated_at, share_experience, experience_contact_name, experience_contact_email)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, $13, $14)`,
+		u.ID, u.OrganizationID, u.SystemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until), nullString(u.ResponsibleUnitID),
+		string(u.UserBand), u.Notes, string(u.Visibility), tx.now, u.ShareExperience, u.ExperienceContactName, u.ExperienceContactEmail)
+	if isUniqueViolation(err) {
+		return nil, samspil.ErrorAt(samspil.ECONFLICT, "system_id", "%s has registered this system already; change that usage instead", org.Name)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := tx.writeUsageDetails(&u); err != nil {
+		return nil, err
+	}
+	return db.findUsage(ctx, tx, samspil.SystemActor("store"), u.ID)
 }
 
 // writableUsage finds a visible usage that the actor may change.
@@ -285,23 +292,8 @@ func (db *DB) UpdateUsage(ctx context.Context, actor *samspil.Actor, id string, 
 		if err := checkVersion(before.Version, version); err != nil {
 			return err
 		}
-		after := p.Apply(*before)
-		if err := after.Validate(); err != nil {
-			return err
-		}
-		if err := tx.checkUsageRefs(&after); err != nil {
-			return err
-		}
-		after.Version, after.UpdatedAt = before.Version+1, tx.now
-		if err := tx.execVersioned("usages", "usage", id, before.Version, `UPDATE usages SET lifecycle = $1, from_date = $2, until_date = $3,
-			responsible_unit_id = $4, user_band = $5, notes = $6, visibility = $7, version = $8, updated_at = $9, share_experience = $12,
-			experience_contact_name = $13, experience_contact_email = $14 WHERE id = $10 AND version = $11`,
-			string(after.Lifecycle), dateValue(after.From), dateValue(after.Until), nullString(after.ResponsibleUnitID), string(after.UserBand),
-			after.Notes, string(after.Visibility), after.Version, tx.now, id, before.Version, after.ShareExperience, after.ExperienceContactName,
-			after.ExperienceContactEmail); err != nil {
-			return err
-		}
-		if err := tx.writeUsageDetails(&after); err != nil {
+		after, err := db.updateUsageIn(tx, before, p)
+		if err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: after.OrganizationID, Action: "usage.update", ObjectType: "usage", ObjectID: id, Before: before, After: after})
@@ -312,6 +304,32 @@ func (db *DB) UpdateUsage(ctx context.Context, actor *samspil.Actor, id string, 
 	return db.FindUsage(ctx, actor, id)
 }
 
+// updateUsageIn applies p to a writable usage in tx and returns it as
+// changed; the caller writes the audit event.
+func (db *DB) updateUsageIn(tx *Tx, before *samspil.Usage, p samspil.UsagePatch) (*samspil.Usage, error) {
+	after := p.Apply(*before)
+	if err := after.Validate(); err != nil {
+		return nil, err
+	}
+	if err := tx.checkUsageRefs(&after); err != nil {
+		return nil, err
+	}
+	id := before.ID
+	after.Version, after.UpdatedAt = before.Version+1, tx.now
+	if err := tx.execVersioned("usages", "usage", id, before.Version, `UPDATE usages SET lifecycle = $1, from_date = $2, until_date = $3,
+		responsible_unit_id = $4, user_band = $5, notes = $6, visibility = $7, version = $8, updated_at = $9, share_experience = $12,
+		experience_contact_name = $13, experience_contact_email = $14 WHERE id = $10 AND version = $11`,
+		string(after.Lifecycle), dateValue(after.From), dateValue(after.Until), nullString(after.ResponsibleUnitID), string(after.UserBand),
+		after.Notes, string(after.Visibility), after.Version, tx.now, id, before.Version, after.ShareExperience, after.ExperienceContactName,
+		after.ExperienceContactEmail); err != nil {
+		return nil, err
+	}
+	if err := tx.writeUsageDetails(&after); err != nil {
+		return nil, err
+	}
+	return &after, nil
+}
+
 // DeleteUsage removes a usage.
 func (db *DB) DeleteUsage(ctx context.Context, actor *samspil.Actor, id string, version int) error {
 	return db.update(ctx, actor, func(tx *Tx) error {
@@ -319,12 +337,18 @@ func (db *DB) DeleteUsage(ctx context.Context, actor *samspil.Actor, id string, 
 		if err != nil {
 			return err
 		}
-		if err := tx.execVersioned("usages", "usage", id, version, `DELETE FROM usages WHERE id = $1 AND version = $2`, id, version); err != nil {
-			return err
-		}
-		if err := tx.recordDeletion("usage", id, u.OrganizationID, u.Visibility); err != nil {
+		if err := tx.deleteUsageIn(u, version); err != nil {
 			return err
 		}
 		return tx.Audit(auditEntry{OrgID: u.OrganizationID, Action: "usage.delete", ObjectType: "usage", ObjectID: id, Before: u})
 	})
+}
+
+// deleteUsageIn removes a writable usage at version and records the
+// deletion; the caller writes the audit event.
+func (tx *Tx) deleteUsageIn(u *samspil.Usage, version int) error {
+	if err := tx.execVersioned("usages", "usage", u.ID, version, `DELETE FROM usages WHERE id = $1 AND version = $2`, u.ID, version); err != nil {
+		return err
+	}
+	return tx.recordDeletion("usage", u.ID, u.OrganizationID, u.Visibility)
 }

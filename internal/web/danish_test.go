@@ -347,6 +347,7 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 	if w.usage == "" {
 		t.Fatal("the demo has no usage of Silkeborg that others depend on")
 	}
+	testkit.ExampleKitosRuns(t, db, testkit.Silkeborg) // KITOS runs with a change of every kind and every note
 	return w
 }
 
@@ -363,6 +364,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /organizations/{id}/deadlines":      "/organizations/" + s + "/deadlines",
 		"GET /organizations/{id}/contracts/new":  "/organizations/" + s + "/contracts/new",
 		"GET /organizations/{id}/import":         "/organizations/" + s + "/import",
+		"GET /organizations/{id}/kitos":          "/organizations/" + s + "/kitos",
 		"GET /organizations/{id}/calendar-feeds": "/organizations/" + s + "/calendar-feeds",
 		"GET /organizations/{id}/opportunities":  "/organizations/" + s + "/opportunities",
 		"GET /organizations/{id}/health":         "/organizations/" + s + "/health",

@@ -93,6 +93,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /imports/{import}", samspil.PermLandscapeWrite, w.importStatus)
 	page("POST /imports/{import}/commit", samspil.PermLandscapeWrite, w.commitImport)
 	page("GET /imports/{import}/invalid-rows", samspil.PermLandscapeWrite, w.invalidRows)
+	page("GET /organizations/{id}/kitos", samspil.PermSignedIn, w.kitosSync) // the organisation's people only; others get 404 (kitos.go)
 	page("GET /organizations/{id}/export", samspil.PermPublic, w.export)
 	page("GET /templates/{file}", samspil.PermPublic, w.template)
 	page("GET /organizations/{id}/calendar-feeds", samspil.PermSignedIn, w.feeds)
