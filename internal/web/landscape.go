@@ -264,6 +264,7 @@ func usageForm(r *http.Request) (samspil.UsageInput, error) {
 	var v samspil.Validation
 	in.From = formDate(&v, r, "from")
 	in.Until = formDate(&v, r, "until")
+	in.UsageKITOSFields = usageKITOSForm(&v, r)
 	return in, v.Err()
 }
 
@@ -314,6 +315,7 @@ type landscapeData struct {
 	Edit         string          // the usage being edited after a failed save
 	Urgency      samspil.Urgency // no filter here; the contract table shares the deadlines page's
 	Today        samspil.Date    // the day urgency is measured from
+	KITOS        kitosLists      // the value lists of the fields kept as in KITOS
 }
 
 func (w *Web) landscape(rw http.ResponseWriter, r *http.Request) {
@@ -328,7 +330,7 @@ func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d := landscapeData{Org: org, Today: samspil.Today(w.now()), CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Lifecycles: samspil.Lifecycles, Visibilities: samspil.Visibilities,
-		Bands: samspil.UserBands, Units: map[string]string{}, Edit: edit}
+		Bands: samspil.UserBands, Units: map[string]string{}, Edit: edit, KITOS: kitos}
 	if d.Usages, err = allPages(func(cursor string) (*samspil.Page[samspil.Usage], error) {
 		return w.store.ListUsages(ctx, actor, samspil.UsageFilter{OrganizationID: org.ID, ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
 	}); err != nil {
@@ -375,7 +377,7 @@ func (w *Web) updateUsage(rw http.ResponseWriter, r *http.Request) {
 		_, err = w.store.UpdateUsage(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("usage"), formVersion(r), samspil.UsagePatch{
 			Lifecycle: &in.Lifecycle, From: from, Until: until, UserBand: &in.UserBand, Notes: &in.Notes, Visibility: &in.Visibility,
 			ResponsibleUnitID: &in.ResponsibleUnitID, ShareExperience: &in.ShareExperience, ExperienceContactName: &in.ExperienceContactName,
-			ExperienceContactEmail: &in.ExperienceContactEmail})
+			ExperienceContactEmail: &in.ExperienceContactEmail, UsageKITOSPatch: usageKITOSPatch(in.UsageKITOSFields)})
 	}
 	w.afterLandscapeChange(rw, r, err, "usage_updated", r.PathValue("usage"))
 }

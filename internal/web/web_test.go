@@ -1356,6 +1356,12 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"deadlines.none.": strs(samspil.Urgencies),
 		"search.kind.":    strs(samspil.SearchKinds),
 		"search.more.":    strs(samspil.SearchKinds),
+
+		// The fields kept as in KITOS.
+		"data_classification.": strs(samspil.DataClassifications),
+		"archive_duty.":        strs(samspil.ArchiveDuties),
+		"yes_no_undecided.":    strs(samspil.YesNoUndecidedChoices),
+		"yes_no_partially.":    strs(samspil.YesNoPartiallyChoices),
 	}
 	for prefix, where := range prefixes {
 		values, ok := families[prefix]

@@ -1,0 +1,69 @@
+package httpapi_test
+
+import (
+	"encoding/json"
+	"testing"
+
+	"github.com/samspil/samspil/internal/testkit"
+)
+
+// TestUsageKITOSFieldsAPI: the KITOS fields of a usage in and out, cleared
+// by a patch, refused with the JSON path named and nothing changed.
+func TestUsageKITOSFieldsAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newLandWorld(t, app)
+		sys := rawJSON(t, w.asSEditor.Do("POST", "/api/v1/systems", map[string]any{"name": "Fagsystem", "category": "other", "visibility": "public"}).Want(t, 201))
+		sid := sys["id"].(string)
+		con := rawJSON(t, w.asSEditor.Do("POST", "/api/v1/contracts", map[string]any{"organization_id": "0740", "name": "Hovedkontrakt",
+			"system_ids": []string{sid}, "start": "2024-01-01", "duration_months": 36}).Want(t, 201))
+		cid := con["id"].(string)
+		fields := map[string]any{"local_call_name": "Sagen", "local_system_id": "SILK-42", "system_version": "7.2", "data_classification": "internal",
+			"main_contract_id": cid, "archive_duty": "k", "archive_period_years": json.Number("5"), "ai_use": "no", "web_accessibility": "partially",
+			"web_accessibility_checked": "2026-05-01", "web_accessibility_notes": "Mangler labels"}
+		in := map[string]any{"organization_id": "0740", "system_id": sid, "lifecycle": "operational",
+			"references": []map[string]any{{"title": "Driftsaftale", "url": "https://intra.silkeborg.dk/drift"}}}
+		for k, v := range fields {
+			in[k] = v
+		}
+		u := rawJSON(t, w.asSEditor.Do("POST", "/api/v1/usages", in).Want(t, 201))
+		path := "/api/v1/usages/" + u["id"].(string)
+		got := rawJSON(t, w.asSEditor.Do("GET", path, nil).Want(t, 200))
+		for k, v := range fields {
+			if got[k] != v {
+				t.Errorf("%s = %v, want %v", k, got[k], v)
+			}
+		}
+		if refs, _ := got["references"].([]any); len(refs) != 1 || refs[0].(map[string]any)["url"] != "https://intra.silkeborg.dk/drift" {
+			t.Errorf("references %v", got["references"])
+		}
+
+		for _, c := range []struct {
+			body map[string]any
+			path string
+		}{
+			{map[string]any{"data_classification": "hemmelig"}, "body.data_classification"},
+			{map[string]any{"archive_duty": "B"}, "body.archive_duty"},
+			{map[string]any{"archive_period_years": 101}, "body.archive_period_years"},
+			{map[string]any{"references": []map[string]any{{"title": "x", "url": "file:///etc/passwd"}}}, "body.references[0].url"},
+			{map[string]any{"main_contract_id": "no-such-contract"}, "body.main_contract_id"},
+			{map[string]any{"local_call_name": string(make([]byte, 101))}, "body.local_call_name"},
+		} {
+			wantProblem(t, w.asSEditor.Do("PATCH", path, c.body, "If-Match", `"1"`), 422, c.path)
+		}
+		if after := rawJSON(t, w.asSEditor.Do("GET", path, nil).Want(t, 200)); after["version"] != json.Number("1") || after["archive_duty"] != "k" {
+			t.Errorf("refused patches changed the usage: %v", after)
+		}
+
+		res := w.asSEditor.Do("PATCH", path, map[string]any{"main_contract_id": "", "archive_duty": "", "web_accessibility_checked": "",
+			"references": []any{}, "system_version": "8"}, "If-Match", `"1"`).Want(t, 200)
+		after := rawJSON(t, res)
+		for _, k := range []string{"main_contract_id", "archive_duty", "web_accessibility_checked", "references"} {
+			if _, ok := after[k]; ok {
+				t.Errorf("%s not cleared: %v", k, after[k])
+			}
+		}
+		if after["system_version"] != "8" || after["local_call_name"] != "Sagen" {
+			t.Errorf("after the patch: %v", after)
+		}
+	})
+}

@@ -1,0 +1,37 @@
+-- +goose Up
+-- The fields municipalities keep in KITOS, so that moving a landscape from
+-- KITOS to samspil loses none of them. Lists are JSON text like the
+-- initiatives' criteria.
+--
+-- Usages: the local name and ID, the version in use, how sensitive the
+-- data is, the contract that decides whether the usage is active (cleared
+-- when that contract is deleted), the archive duty and period, AI
+-- technology, web accessibility and references.
+ALTER TABLE usages ADD COLUMN local_call_name TEXT NOT NULL DEFAULT '';
+ALTER TABLE usages ADD COLUMN local_system_id TEXT NOT NULL DEFAULT '';
+ALTER TABLE usages ADD COLUMN system_version TEXT NOT NULL DEFAULT '';
+ALTER TABLE usages ADD COLUMN data_classification TEXT NOT NULL DEFAULT '';
+ALTER TABLE usages ADD COLUMN main_contract_id TEXT REFERENCES contracts (id) ON DELETE SET NULL;
+ALTER TABLE usages ADD COLUMN archive_duty TEXT NOT NULL DEFAULT '';
+ALTER TABLE usages ADD COLUMN archive_period_years INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE usages ADD COLUMN ai_use TEXT NOT NULL DEFAULT '';
+ALTER TABLE usages ADD COLUMN web_accessibility TEXT NOT NULL DEFAULT '';
+ALTER TABLE usages ADD COLUMN web_accessibility_checked DATE;
+ALTER TABLE usages ADD COLUMN web_accessibility_notes TEXT NOT NULL DEFAULT '';
+ALTER TABLE usages ADD COLUMN references_json TEXT NOT NULL DEFAULT '[]';
+CREATE INDEX usages_main_contract ON usages (main_contract_id);
+
+-- +goose Down
+DROP INDEX usages_main_contract;
+ALTER TABLE usages DROP COLUMN references_json;
+ALTER TABLE usages DROP COLUMN web_accessibility_notes;
+ALTER TABLE usages DROP COLUMN web_accessibility_checked;
+ALTER TABLE usages DROP COLUMN web_accessibility;
+ALTER TABLE usages DROP COLUMN ai_use;
+ALTER TABLE usages DROP COLUMN archive_period_years;
+ALTER TABLE usages DROP COLUMN archive_duty;
+ALTER TABLE usages DROP COLUMN main_contract_id;
+ALTER TABLE usages DROP COLUMN data_classification;
+ALTER TABLE usages DROP COLUMN system_version;
+ALTER TABLE usages DROP COLUMN local_system_id;
+ALTER TABLE usages DROP COLUMN local_call_name;

@@ -1,0 +1,60 @@
+package samspil
+
+import (
+	"slices"
+	"strings"
+	"testing"
+)
+
+func TestUsageKITOSFieldsValidate(t *testing.T) {
+	base := func() Usage {
+		return Usage{Lifecycle: LifecycleOperational, Visibility: VisibilitySector}
+	}
+	many := slices.Repeat([]Reference{{Title: "R", URL: "https://r.dk"}}, MaxReferences+1)
+	for _, c := range []struct {
+		name string
+		f    UsageKITOSFields
+		want []string
+	}{
+		{"none set", UsageKITOSFields{}, nil},
+		{"all set", UsageKITOSFields{LocalCallName: strings.Repeat("æ", 100), LocalSystemID: strings.Repeat("x", 200), SystemVersion: "1",
+			DataClassification: DataSecret, ArchiveDuty: ArchivePreserveDataOnly, ArchivePeriodYears: MaxArchivePeriodYears, AIUse: No,
+			WebAccessibility: FullyYes, WebAccessibilityNotes: strings.Repeat("ø", 2000),
+			References: slices.Repeat([]Reference{{Title: "R", URL: "http://r.dk/a?b=c"}}, MaxReferences)}, nil},
+		{"too long", UsageKITOSFields{LocalCallName: strings.Repeat("æ", 101), LocalSystemID: strings.Repeat("x", 201), SystemVersion: strings.Repeat("1", 101),
+			WebAccessibilityNotes: strings.Repeat("ø", 2001)}, []string{"local_call_name", "local_system_id", "system_version", "web_accessibility_notes"}},
+		{"unknown values", UsageKITOSFields{DataClassification: "Fortrolige data", ArchiveDuty: "B", AIUse: "Yes", WebAccessibility: "delvist"},
+			[]string{"data_classification", "archive_duty", "ai_use", "web_accessibility"}},
+		{"archive period below", UsageKITOSFields{ArchivePeriodYears: -1}, []string{"archive_period_years"}},
+		{"archive period above", UsageKITOSFields{ArchivePeriodYears: MaxArchivePeriodYears + 1}, []string{"archive_period_years"}},
+		{"references", UsageKITOSFields{References: []Reference{{Title: "", URL: "https://a.dk"}, {Title: "B", URL: "ftp://b.dk"},
+			{Title: "C", URL: "https://"}, {Title: strings.Repeat("t", 201), URL: "/relative"}}},
+			[]string{"references[0].title", "references[1].url", "references[2].url", "references[3].title", "references[3].url"}},
+		{"too many references", UsageKITOSFields{References: many}, []string{"references"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			u := base()
+			u.UsageKITOSFields = c.f
+			if got := fields(u.Validate()); !slices.Equal(got, c.want) {
+				t.Errorf("fields %v, want %v", got, c.want)
+			}
+		})
+	}
+}
+
+// The patch trims texts and references; nil keeps, and a zero date clears.
+func TestUsageKITOSPatchApply(t *testing.T) {
+	d := NewDate(2026, 1, 2)
+	u := Usage{UsageKITOSFields: UsageKITOSFields{LocalCallName: "A", SystemVersion: "1", WebAccessibilityChecked: &d}}
+	got := UsagePatch{UsageKITOSPatch: UsageKITOSPatch{LocalCallName: ptrTo(" B "), WebAccessibilityChecked: &Date{},
+		References: &[]Reference{{Title: " T ", URL: " https://t.dk "}}}}.Apply(u)
+	if got.LocalCallName != "B" || got.SystemVersion != "1" || got.WebAccessibilityChecked != nil ||
+		!slices.Equal(got.References, []Reference{{Title: "T", URL: "https://t.dk"}}) {
+		t.Errorf("applied %+v", got.UsageKITOSFields)
+	}
+	if u.WebAccessibilityChecked == nil {
+		t.Error("Apply changed the usage it was given")
+	}
+}
+
+func ptrTo[T any](v T) *T { return &v }
