@@ -16,6 +16,7 @@ import (
 func init() {
 	RegisterEnum(DataClassifications)
 	RegisterEnum(ArchiveDuties)
+	RegisterEnum(ArchiveRecommendations)
 	RegisterEnum(YesNoUndecidedChoices)
 	RegisterEnum(YesNoPartiallyChoices)
 }

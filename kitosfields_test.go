@@ -58,3 +58,35 @@ func TestUsageKITOSPatchApply(t *testing.T) {
 }
 
 func ptrTo[T any](v T) *T { return &v }
+
+func TestSystemKITOSFieldsValidate(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		in   SystemKITOSFields
+		want []string
+		keep []string
+	}{
+		{"none", SystemKITOSFields{}, nil, []string{}},
+		{"names trimmed, blank and repeated dropped", SystemKITOSFields{FormerNames: []string{" A ", "", "A", "B"}}, nil, []string{"A", "B"}},
+		{"long name", SystemKITOSFields{FormerNames: []string{"A", strings.Repeat("n", 201)}}, []string{"former_names[1]"}, nil},
+		{"too many names", SystemKITOSFields{FormerNames: slices.Collect(func(yield func(string) bool) {
+			for i := range MaxFormerNames + 1 {
+				if !yield(strings.Repeat("n", i+1)) {
+					return
+				}
+			}
+		})}, []string{"former_names"}, nil},
+		{"recommendation", SystemKITOSFields{ArchiveRecommendation: "B"}, []string{"archive_recommendation"}, nil},
+		{"good recommendation", SystemKITOSFields{ArchiveRecommendation: RecommendNone}, nil, []string{}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s := SystemInput{Name: "S", Category: CategoryOther, SystemKITOSFields: c.in}.System()
+			if got := fields(s.Validate()); !slices.Equal(got, c.want) {
+				t.Errorf("fields %v, want %v", got, c.want)
+			}
+			if c.keep != nil && !slices.Equal(s.FormerNames, c.keep) {
+				t.Errorf("former names %q, want %q", s.FormerNames, c.keep)
+			}
+		})
+	}
+}

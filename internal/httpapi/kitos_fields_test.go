@@ -67,3 +67,27 @@ func TestUsageKITOSFieldsAPI(t *testing.T) {
 		}
 	})
 }
+
+// TestSystemKITOSFieldsAPI: parent, former names, deactivated and the
+// archive recommendation in and out; a cycle refused at body.parent_id; a
+// deactivated system gets no new usages.
+func TestSystemKITOSFieldsAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newLandWorld(t, app)
+		suite := rawJSON(t, w.asSEditor.Do("POST", "/api/v1/systems", map[string]any{"name": "KMD Nova", "category": "other", "visibility": "public"}).Want(t, 201))
+		sid := suite["id"].(string)
+		part := rawJSON(t, w.asSEditor.Do("POST", "/api/v1/systems", map[string]any{"name": "Nova Sag", "category": "other", "visibility": "public",
+			"parent_id": sid, "former_names": []string{"Sag 2000"}, "archive_recommendation": "no_recommendation"}).Want(t, 201))
+		if part["parent_id"] != sid || part["archive_recommendation"] != "no_recommendation" || len(part["former_names"].([]any)) != 1 {
+			t.Fatalf("created %v", part)
+		}
+		pid := part["id"].(string)
+		wantProblem(t, w.asSEditor.Do("PATCH", "/api/v1/systems/"+sid, map[string]any{"parent_id": pid}, "If-Match", `"1"`), 422, "body.parent_id")
+		wantProblem(t, w.asSEditor.Do("PATCH", "/api/v1/systems/"+pid, map[string]any{"archive_recommendation": "B"}, "If-Match", `"1"`), 422, "body.archive_recommendation")
+		up := rawJSON(t, w.asSEditor.Do("PATCH", "/api/v1/systems/"+pid, map[string]any{"deactivated": true, "former_names": []string{}}, "If-Match", `"1"`).Want(t, 200))
+		if up["deactivated"] != true || up["former_names"] != nil || up["parent_id"] != sid {
+			t.Fatalf("updated %v", up)
+		}
+		wantProblem(t, w.asVAd.Do("POST", "/api/v1/usages", map[string]any{"organization_id": "0791", "system_id": pid, "lifecycle": "planned"}), 422, "body.system_id")
+	})
+}

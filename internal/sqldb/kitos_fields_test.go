@@ -132,3 +132,110 @@ func sameKITOS(a, b samspil.UsageKITOSFields) bool {
 	}
 	return fmt.Sprintf("%+v", a) == fmt.Sprintf("%+v", b)
 }
+
+// The KITOS fields of a catalogue entry: parent (no cycles), former names,
+// deactivated (no new usages) and the archive recommendation.
+func TestSystemKITOSFields(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		l := newLand(t, db)
+		suite := l.system(t, l.sEditor.Actor, samspil.SystemInput{Name: "KMD Nova", Visibility: samspil.VisibilityPublic})
+		private := l.system(t, l.vEditor.Actor, samspil.SystemInput{Name: "Viborgs eget", Visibility: samspil.VisibilityPrivate})
+
+		mark := auditMark(t, db)
+		part, err := db.CreateSystem(ctx, l.sEditor.Actor, samspil.SystemInput{Name: "Nova Sag", Category: samspil.CategoryOther, Visibility: samspil.VisibilityPublic,
+			SystemKITOSFields: samspil.SystemKITOSFields{ParentID: suite.ID, FormerNames: []string{" Sag 2000 ", "", "Sag 2000", "SagsNet"},
+				ArchiveRecommendation: samspil.RecommendB}})
+		must(t, err)
+		if part.ParentID != suite.ID || !slices.Equal(part.FormerNames, []string{"Sag 2000", "SagsNet"}) || part.Deactivated ||
+			part.ArchiveRecommendation != samspil.RecommendB {
+			t.Fatalf("created %+v", part.SystemKITOSFields)
+		}
+		after := jsonObject(t, wantAudit(t, db, mark, "system.create")[0].After)
+		if after["parent_id"] != suite.ID || after["archive_recommendation"] != "b" {
+			t.Errorf("audit image %v", after)
+		}
+		sub := l.system(t, l.sEditor.Actor, samspil.SystemInput{Name: "Nova Sag Mobil", Visibility: samspil.VisibilityPublic,
+			SystemKITOSFields: samspil.SystemKITOSFields{ParentID: part.ID}})
+
+		// Refusals: nothing written.
+		for _, c := range []struct {
+			name  string
+			id    string
+			p     samspil.SystemKITOSPatch
+			field string
+		}{
+			{"itself", suite.ID, samspil.SystemKITOSPatch{ParentID: &suite.ID}, "parent_id"},
+			{"its part", suite.ID, samspil.SystemKITOSPatch{ParentID: &part.ID}, "parent_id"},
+			{"a part of its part", suite.ID, samspil.SystemKITOSPatch{ParentID: &sub.ID}, "parent_id"},
+			{"unknown parent", part.ID, samspil.SystemKITOSPatch{ParentID: ptr("no-such-system")}, "parent_id"},
+			{"invisible parent", part.ID, samspil.SystemKITOSPatch{ParentID: &private.ID}, "parent_id"},
+			{"long former name", part.ID, samspil.SystemKITOSPatch{FormerNames: &[]string{"ok", string(slices.Repeat([]byte("x"), 201))}}, "former_names[1]"},
+			{"too many former names", part.ID, samspil.SystemKITOSPatch{FormerNames: ptr(manyNames(21))}, "former_names"},
+			{"unknown recommendation", part.ID, samspil.SystemKITOSPatch{ArchiveRecommendation: ptr(samspil.ArchiveRecommendation("B"))}, "archive_recommendation"},
+		} {
+			t.Run(c.name, func(t *testing.T) {
+				before, err := db.FindSystem(ctx, l.sEditor.Actor, c.id)
+				must(t, err)
+				m := auditMark(t, db)
+				_, err = db.UpdateSystem(ctx, l.sEditor.Actor, c.id, before.Version, samspil.SystemPatch{SystemKITOSPatch: c.p})
+				wantField(t, err, samspil.EINVALID, c.field)
+				wantAudit(t, db, m)
+				if found, err := db.FindSystem(ctx, l.sEditor.Actor, c.id); err != nil || found.Version != before.Version || found.ParentID != before.ParentID {
+					t.Errorf("after refusal: %+v, %v", found, err)
+				}
+			})
+		}
+		_, err = db.CreateSystem(ctx, l.sEditor.Actor, samspil.SystemInput{Name: "Ny", Category: samspil.CategoryOther,
+			SystemKITOSFields: samspil.SystemKITOSFields{ParentID: private.ID}})
+		wantField(t, err, samspil.EINVALID, "parent_id")
+
+		// Deactivated: existing usages stay and may change, new ones are refused.
+		u := l.usage(t, l.sEditor.Actor, samspil.UsageInput{SystemID: part.ID})
+		mark = auditMark(t, db)
+		up, err := db.UpdateSystem(ctx, l.sEditor.Actor, part.ID, part.Version, samspil.SystemPatch{SystemKITOSPatch: samspil.SystemKITOSPatch{
+			Deactivated: ptr(true), ParentID: ptr(""), ArchiveRecommendation: ptr(samspil.ArchiveRecommendation(""))}})
+		must(t, err)
+		if !up.Deactivated || up.ParentID != "" || up.ArchiveRecommendation != "" || !slices.Equal(up.FormerNames, []string{"Sag 2000", "SagsNet"}) {
+			t.Fatalf("updated %+v", up.SystemKITOSFields)
+		}
+		ev := wantAudit(t, db, mark, "system.update")[0]
+		if b, a := jsonObject(t, ev.Before), jsonObject(t, ev.After); b["deactivated"] != nil || a["deactivated"] != true {
+			t.Errorf("audit images %v → %v", b, a)
+		}
+		m := auditMark(t, db)
+		_, err = db.CreateUsage(ctx, l.vEditor.Actor, samspil.UsageInput{SystemID: part.ID, Lifecycle: samspil.LifecyclePlanned})
+		wantField(t, err, samspil.EINVALID, "system_id")
+		wantAudit(t, db, m)
+		_, err = db.UpdateUsage(ctx, l.sEditor.Actor, u.ID, u.Version, samspil.UsagePatch{Lifecycle: ptr(samspil.LifecyclePhasingOut)})
+		must(t, err)
+		page, err := db.ListSystems(ctx, l.vEditor.Actor, samspil.SystemFilter{Query: "Nova Sag"})
+		must(t, err)
+		if len(page.Items) != 2 || !page.Items[0].Deactivated || page.Items[1].Deactivated {
+			t.Errorf("listed %+v", page.Items)
+		}
+
+		// Merging an entry with parts: the parts move to its parent.
+		must2(db.UpdateSystem(ctx, l.sEditor.Actor, part.ID, up.Version, samspil.SystemPatch{SystemKITOSPatch: samspil.SystemKITOSPatch{ParentID: &suite.ID}}))(t)
+		_, err = db.MergeSystems(ctx, l.op, sub.ID, part.ID)
+		must(t, err)
+		if found, err := db.FindSystem(ctx, l.sEditor.Actor, sub.ID); err != nil || found.ParentID != suite.ID {
+			t.Errorf("the part after merging its parent: %+v, %v", found, err)
+		}
+	})
+}
+
+func manyNames(n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = fmt.Sprint("Navn ", i)
+	}
+	return out
+}
+
+// must2 fails the test when a call returning a value and an error failed.
+func must2[T any](_ T, err error) func(t *testing.T) {
+	return func(t *testing.T) {
+		t.Helper()
+		must(t, err)
+	}
+}

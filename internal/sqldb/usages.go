@@ -279,11 +279,15 @@ func (db *DB) CreateUsage(ctx context.Context, actor *samspil.Actor, in samspil.
 		if err != nil {
 			return err
 		}
-		if _, err := db.findSystem(ctx, tx, actor, u.SystemID); err != nil {
+		sys, err := db.findSystem(ctx, tx, actor, u.SystemID)
+		if err != nil {
 			if samspil.ErrorCode(err) == samspil.ENOTFOUND {
 				return samspil.ErrorAt(samspil.EINVALID, "system_id", "no system in the catalogue has this ID")
 			}
 			return err
+		}
+		if sys.Deactivated {
+			return samspil.ErrorAt(samspil.EINVALID, "system_id", "%s is deactivated in the catalogue and cannot get new usages", sys.Name)
 		}
 		u.ID, u.OrganizationID = newID(), org.ID
 		if err := tx.checkUsageRefs(&u); err != nil {

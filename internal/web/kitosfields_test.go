@@ -3,6 +3,7 @@ package web_test
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"slices"
 	"testing"
 
@@ -90,5 +91,67 @@ func TestLandscapeUsageKITOSFields(t *testing.T) {
 			t.Fatalf("after clearing: %+v %v", stored, err)
 		}
 		mustNotContain(t, viewer.Do("GET", path, nil).Want(t, http.StatusOK), "Flere oplysninger (som i KITOS)")
+	})
+}
+
+// The catalogue entry's fields kept as in KITOS: proposed and edited in the
+// forms, shown on the page when set, a cycle refused at its field, and a
+// deactivated entry marked in the catalogue and offered to no one.
+func TestSystemKITOSFieldsForms(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		f := newLandscape(t, app)
+		suite := f.system(t, f.ed, samspil.SystemInput{Name: "KMD Nova", Visibility: samspil.VisibilityPublic})
+		ed, _ := signIn(t, app, lsEditorEmail)
+
+		page := ed.Do("GET", "/systems/new", nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Flere oplysninger (som i KITOS)", "Overordnet system", "Rigsarkivets vejledning til arkivering")
+		form := formFields(t, page, "/systems")
+		res := ed.Do("POST", "/systems", with(form, "name", "Nova Sag", "visibility", "public", "parent_id", suite.ID,
+			"former_names", "Sag 2000\r\n\r\nSagsNet\r\n", "archive_recommendation", "preserve_data_discard_documents"))
+		res.Want(t, http.StatusSeeOther)
+		created := systemsNamed(t, app, "Nova Sag")
+		if len(created) != 1 {
+			t.Fatalf("%d systems created", len(created))
+		}
+		s := created[0]
+		if s.ParentID != suite.ID || !slices.Equal(s.FormerNames, []string{"Sag 2000", "SagsNet"}) ||
+			s.ArchiveRecommendation != samspil.RecommendPreserveDataOnly || s.Deactivated {
+			t.Fatalf("stored %+v", s.SystemKITOSFields)
+		}
+		anon := newBrowser(t, app)
+		spage := anon.Do("GET", "/systems/"+s.ID, nil).Want(t, http.StatusOK)
+		mustContain(t, spage, `<dd><a href="/systems/`+suite.ID+`">KMD Nova</a></dd>`, "<dd>Sag 2000, SagsNet</dd>",
+			"Data bevares, men en delmængde af dokumenter kan kasseres (B&#43;D)")
+		mustNotContain(t, spage, "Deaktiveret")
+		mustNotContain(t, anon.Do("GET", "/systems/"+suite.ID, nil).Want(t, http.StatusOK), "Tidligere navne", "Overordnet system</dt>")
+
+		// The suite cannot become a part of its own part: refused at the field, nothing changed.
+		spage = ed.Do("GET", "/systems/"+suite.ID, nil).Want(t, http.StatusOK)
+		edit := formFields(t, spage, "/systems/"+suite.ID)
+		res = ed.Do("POST", "/systems/"+suite.ID, with(edit, "parent_id", s.ID)).Want(t, http.StatusUnprocessableEntity)
+		mustContain(t, res, "kan ikke være systemet selv eller en af dets dele")
+		if after, err := app.DB.FindSystem(ctx, f.ed.Actor, suite.ID); err != nil || after.ParentID != "" || after.Version != suite.Version {
+			t.Fatalf("after the refused cycle: %+v %v", after, err)
+		}
+
+		// Deactivating: the catalogue marks it, the page offers no registration, a post is refused.
+		spage = ed.Do("GET", "/systems/"+s.ID, nil).Want(t, http.StatusOK)
+		mustContain(t, spage, `action="/usages"`)
+		edit = formFields(t, spage, "/systems/"+s.ID)
+		if edit.Get("parent_id") != suite.ID || edit.Get("former_names") != "Sag 2000\nSagsNet" || edit.Get("archive_recommendation") != "preserve_data_discard_documents" {
+			t.Fatalf("the edit form: %v", edit)
+		}
+		wantRedirect(t, ed.Do("POST", "/systems/"+s.ID, with(edit, "deactivated", "true")), "/systems/"+s.ID)
+		spage = ed.Do("GET", "/systems/"+s.ID, nil).Want(t, http.StatusOK)
+		mustContain(t, spage, "Deaktiveret: systemet kan ikke tages i anvendelse")
+		mustNotContain(t, spage, `action="/usages"`)
+		mustContain(t, anon.Do("GET", "/systems?q=Nova", nil).Want(t, http.StatusOK), `<span class="badge">Deaktiveret</span>`)
+		res = ed.Do("POST", "/usages", url.Values{"organization_id": {f.silkeborg.ID}, "system_id": {s.ID}, "lifecycle": {"planned"}, "visibility": {"sector"}})
+		res.Want(t, http.StatusUnprocessableEntity)
+		mustContain(t, res, "Nova Sag er deaktiveret i kataloget og kan ikke tages i anvendelse")
+		if us := usagesOf(t, app, f.silkeborg.ID); len(us) != 0 {
+			t.Fatalf("a deactivated system got usages: %+v", us)
+		}
 	})
 }

@@ -68,6 +68,9 @@ type systemData struct {
 	Lifecycles   []samspil.Lifecycle
 	Orgs         []samspil.Organization // the actor's organisations that may register a usage
 	Form         samspil.UsageInput
+	// Parent is the entry the system is part of, when the reader may see it.
+	Parent                 *samspil.System
+	ArchiveRecommendations []samspil.ArchiveRecommendation
 }
 
 // mapClass is the map colour of a lifecycle phase.
@@ -95,7 +98,15 @@ func (w *Web) showSystem(rw http.ResponseWriter, r *http.Request, status int, fo
 		return
 	}
 	d := systemData{System: s, CanEdit: actor.Can(samspil.PermLandscapeWrite, s.OwnerID), Categories: samspil.Categories, Visibilities: samspil.Visibilities,
-		Lifecycles: samspil.Lifecycles, Form: form, Counts: map[string]int{}}
+		Lifecycles: samspil.Lifecycles, Form: form, Counts: map[string]int{}, ArchiveRecommendations: samspil.ArchiveRecommendations}
+	if s.ParentID != "" {
+		if d.Parent, err = w.store.FindSystem(ctx, actor, s.ParentID); samspil.ErrorCode(err) == samspil.ENOTFOUND {
+			d.Parent = nil
+		} else if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+	}
 	for _, code := range s.Tasks {
 		if t, err := w.store.FindTask(ctx, code); err == nil {
 			d.Tasks = append(d.Tasks, *t)
@@ -137,6 +148,9 @@ func (w *Web) showSystem(rw http.ResponseWriter, r *http.Request, status int, fo
 			d.Orgs = append(d.Orgs, o)
 		}
 	}
+	if s.Deactivated {
+		d.Orgs = nil // a deactivated entry gets no new usages
+	}
 	v := w.newView(r, "catalogue", d)
 	v.Title = s.Name
 	if formErr != nil {
@@ -165,14 +179,17 @@ func systemForm(r *http.Request) samspil.SystemInput {
 		Category: samspil.Category(r.PostFormValue("category")), Tasks: strings.Fields(strings.ReplaceAll(r.PostFormValue("tasks"), ",", " ")),
 		Description: r.PostFormValue("description"), OpenSource: r.PostFormValue("open_source") == "true",
 		OS2Product: r.PostFormValue("os2_product") == "true", Homepage: r.PostFormValue("homepage"),
-		OwnerID: r.PostFormValue("owner_id"), Visibility: samspil.Visibility(r.PostFormValue("visibility"))}
+		OwnerID: r.PostFormValue("owner_id"), Visibility: samspil.Visibility(r.PostFormValue("visibility")),
+		SystemKITOSFields: samspil.SystemKITOSFields{ParentID: r.PostFormValue("parent_id"), FormerNames: strings.Split(r.PostFormValue("former_names"), "\n"),
+			Deactivated: r.PostFormValue("deactivated") == "true", ArchiveRecommendation: samspil.ArchiveRecommendation(r.PostFormValue("archive_recommendation"))}}
 }
 
 type systemFormData struct {
-	Form         samspil.SystemInput
-	Orgs         []samspil.Organization
-	Categories   []samspil.Category
-	Visibilities []samspil.Visibility
+	Form                   samspil.SystemInput
+	Orgs                   []samspil.Organization
+	Categories             []samspil.Category
+	Visibilities           []samspil.Visibility
+	ArchiveRecommendations []samspil.ArchiveRecommendation
 }
 
 func (w *Web) newSystemPage(rw http.ResponseWriter, r *http.Request) {
@@ -193,7 +210,8 @@ func (w *Web) showSystemForm(rw http.ResponseWriter, r *http.Request, status int
 		w.fail(rw, r, err)
 		return
 	}
-	v := w.newView(r, "catalogue", systemFormData{Form: form, Orgs: orgs, Categories: samspil.Categories, Visibilities: samspil.Visibilities})
+	v := w.newView(r, "catalogue", systemFormData{Form: form, Orgs: orgs, Categories: samspil.Categories, Visibilities: samspil.Visibilities,
+		ArchiveRecommendations: samspil.ArchiveRecommendations})
 	v.Title = w.cat.text(v.Lang, "system.new")
 	if formErr != nil {
 		w.withError(v, formErr)
@@ -241,7 +259,9 @@ func (w *Web) updateSystem(rw http.ResponseWriter, r *http.Request) {
 	}
 	in := systemForm(r)
 	p := samspil.SystemPatch{Name: &in.Name, VendorID: &in.VendorID, Category: &in.Category, Tasks: &in.Tasks, Description: &in.Description,
-		OpenSource: &in.OpenSource, OS2Product: &in.OS2Product, Homepage: &in.Homepage, Visibility: &in.Visibility}
+		OpenSource: &in.OpenSource, OS2Product: &in.OS2Product, Homepage: &in.Homepage, Visibility: &in.Visibility,
+		SystemKITOSPatch: samspil.SystemKITOSPatch{ParentID: &in.ParentID, FormerNames: &in.FormerNames, Deactivated: &in.Deactivated,
+			ArchiveRecommendation: &in.ArchiveRecommendation}}
 	_, err := w.store.UpdateSystem(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), formVersion(r), p)
 	if err != nil {
 		if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ESTALE {

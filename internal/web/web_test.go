@@ -1358,10 +1358,11 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"search.more.":    strs(samspil.SearchKinds),
 
 		// The fields kept as in KITOS.
-		"data_classification.": strs(samspil.DataClassifications),
-		"archive_duty.":        strs(samspil.ArchiveDuties),
-		"yes_no_undecided.":    strs(samspil.YesNoUndecidedChoices),
-		"yes_no_partially.":    strs(samspil.YesNoPartiallyChoices),
+		"data_classification.":    strs(samspil.DataClassifications),
+		"archive_duty.":           strs(samspil.ArchiveDuties),
+		"archive_recommendation.": strs(samspil.ArchiveRecommendations),
+		"yes_no_undecided.":       strs(samspil.YesNoUndecidedChoices),
+		"yes_no_partially.":       strs(samspil.YesNoPartiallyChoices),
 	}
 	for prefix, where := range prefixes {
 		values, ok := families[prefix]

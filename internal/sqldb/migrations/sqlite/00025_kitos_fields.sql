@@ -21,7 +21,21 @@ ALTER TABLE usages ADD COLUMN web_accessibility_notes TEXT NOT NULL DEFAULT '';
 ALTER TABLE usages ADD COLUMN references_json TEXT NOT NULL DEFAULT '[]';
 CREATE INDEX usages_main_contract ON usages (main_contract_id);
 
+-- Catalogue systems: the entry a system is part of (cleared when that entry
+-- is deleted), former names, whether it is deactivated and the national
+-- archive's recommendation.
+ALTER TABLE systems ADD COLUMN parent_id TEXT REFERENCES systems (id) ON DELETE SET NULL;
+ALTER TABLE systems ADD COLUMN former_names_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE systems ADD COLUMN deactivated BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE systems ADD COLUMN archive_recommendation TEXT NOT NULL DEFAULT '';
+CREATE INDEX systems_parent ON systems (parent_id);
+
 -- +goose Down
+DROP INDEX systems_parent;
+ALTER TABLE systems DROP COLUMN archive_recommendation;
+ALTER TABLE systems DROP COLUMN deactivated;
+ALTER TABLE systems DROP COLUMN former_names_json;
+ALTER TABLE systems DROP COLUMN parent_id;
 DROP INDEX usages_main_contract;
 ALTER TABLE usages DROP COLUMN references_json;
 ALTER TABLE usages DROP COLUMN web_accessibility_notes;
