@@ -90,3 +90,39 @@ func TestSystemKITOSFieldsValidate(t *testing.T) {
 		})
 	}
 }
+
+func TestContractKITOSFieldsValidate(t *testing.T) {
+	terms := ContractTerms{Start: NewDate(2024, 1, 1), DurationMonths: 12}
+	for _, c := range []struct {
+		name string
+		f    ContractKITOSFields
+		want []string
+	}{
+		{"none", ContractKITOSFields{}, nil},
+		{"all", ContractKITOSFields{ContractType: ContractDataProcessingAgreement, Criticality: Criticality1, PaymentModel: PaymentFee,
+			PaymentMilestones: []PaymentMilestone{{Title: " M "}}, OrganizationSigner: strings.Repeat("å", 200), SupplierSigner: "L"}, nil},
+		{"unknown values", ContractKITOSFields{ContractType: "Hovedkontrakt", Criticality: "Kritikalitet 1", PaymentModel: "Licens"},
+			[]string{"contract_type", "criticality", "payment_model"}},
+		{"milestones", ContractKITOSFields{PaymentMilestones: []PaymentMilestone{{Title: " "}, {Title: strings.Repeat("m", 201)}}},
+			[]string{"payment_milestones[0].title", "payment_milestones[1].title"}},
+		{"too many milestones", ContractKITOSFields{PaymentMilestones: slices.Repeat([]PaymentMilestone{{Title: "M"}}, MaxPaymentMilestones+1)},
+			[]string{"payment_milestones"}},
+		{"long signers", ContractKITOSFields{OrganizationSigner: strings.Repeat("å", 201), SupplierSigner: strings.Repeat("å", 201)},
+			[]string{"organization_signer", "supplier_signer"}},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			k := ContractInput{Name: "K", ContractTerms: terms, ContractKITOSFields: c.f}.Contract()
+			if got := fields(k.Validate()); !slices.Equal(got, c.want) {
+				t.Errorf("fields %v, want %v", got, c.want)
+			}
+		})
+	}
+	// Titles are trimmed; a patch without the fields keeps them.
+	k := ContractInput{Name: "K", ContractTerms: terms, ContractKITOSFields: ContractKITOSFields{PaymentMilestones: []PaymentMilestone{{Title: " M "}}, ParentID: " p "}}.Contract()
+	if k.PaymentMilestones[0].Title != "M" || k.ParentID != "p" {
+		t.Errorf("normalized %+v", k.ContractKITOSFields)
+	}
+	if got := (ContractPatch{Notes: ptrTo("n")}).Apply(k); got.ParentID != "p" || len(got.PaymentMilestones) != 1 {
+		t.Errorf("a notes patch changed %+v", got.ContractKITOSFields)
+	}
+}

@@ -91,3 +91,45 @@ func TestSystemKITOSFieldsAPI(t *testing.T) {
 		wantProblem(t, w.asVAd.Do("POST", "/api/v1/usages", map[string]any{"organization_id": "0791", "system_id": pid, "lifecycle": "planned"}), 422, "body.system_id")
 	})
 }
+
+// TestContractKITOSFieldsAPI: the contract's KITOS fields in and out,
+// dates cleared with "", refusals at their JSON paths with nothing changed.
+func TestContractKITOSFieldsAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		w := newLandWorld(t, app)
+		main := rawJSON(t, w.asSEditor.Do("POST", "/api/v1/contracts", map[string]any{"organization_id": "0740", "name": "Hovedkontrakt",
+			"start": "2024-01-01", "duration_months": 36}).Want(t, 201))
+		mid := main["id"].(string)
+		c := rawJSON(t, w.asSEditor.Do("POST", "/api/v1/contracts", map[string]any{"organization_id": "0740", "name": "Tillæg",
+			"start": "2024-01-01", "duration_months": 36, "contract_type": "supplementary", "criticality": "level_1", "parent_id": mid,
+			"payment_model": "one_off", "payment_milestones": []map[string]any{{"title": "Levering", "expected_on": "2024-05-01"}},
+			"organization_signer": "Signe Kontraktsen", "organization_signed_on": "2023-12-01", "supplier_signer": "Lars Leverandør",
+			"supplier_signed_on": "2023-12-02"}).Want(t, 201))
+		path := "/api/v1/contracts/" + c["id"].(string)
+		got := rawJSON(t, w.asSEditor.Do("GET", path, nil).Want(t, 200))
+		for k, v := range map[string]any{"contract_type": "supplementary", "criticality": "level_1", "parent_id": mid, "payment_model": "one_off",
+			"organization_signer": "Signe Kontraktsen", "organization_signed_on": "2023-12-01", "supplier_signer": "Lars Leverandør", "supplier_signed_on": "2023-12-02"} {
+			if got[k] != v {
+				t.Errorf("%s = %v, want %v", k, got[k], v)
+			}
+		}
+		if ms, _ := got["payment_milestones"].([]any); len(ms) != 1 || ms[0].(map[string]any)["expected_on"] != "2024-05-01" {
+			t.Errorf("milestones %v", got["payment_milestones"])
+		}
+		for _, cse := range []struct {
+			body map[string]any
+			path string
+		}{
+			{map[string]any{"contract_type": "Hovedkontrakt"}, "body.contract_type"},
+			{map[string]any{"payment_model": "gratis"}, "body.payment_model"},
+			{map[string]any{"parent_id": c["id"]}, "body.parent_id"},
+			{map[string]any{"payment_milestones": []map[string]any{{"title": ""}}}, "body.payment_milestones[0].title"},
+		} {
+			wantProblem(t, w.asSEditor.Do("PATCH", path, cse.body, "If-Match", `"1"`), 422, cse.path)
+		}
+		after := rawJSON(t, w.asSEditor.Do("PATCH", path, map[string]any{"supplier_signed_on": "", "parent_id": ""}, "If-Match", `"1"`).Want(t, 200))
+		if _, ok := after["supplier_signed_on"]; ok || after["parent_id"] != nil || after["organization_signed_on"] != "2023-12-01" || after["version"] != json.Number("2") {
+			t.Errorf("after the patch: %v", after)
+		}
+	})
+}

@@ -239,3 +239,91 @@ func must2[T any](_ T, err error) func(t *testing.T) {
 		must(t, err)
 	}
 }
+
+// The KITOS fields of a contract: written, read back, in the audit image,
+// kept by a patch that leaves them alone, and refused with a field error.
+func TestContractKITOSFields(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		l := newLand(t, db)
+		terms := samspil.ContractTerms{Start: day(t, "2024-01-01"), DurationMonths: 36}
+		main := l.contract(t, l.sEditor.Actor, samspil.ContractInput{Name: "Hovedkontrakt", ContractTerms: terms})
+		viborgs := l.contract(t, l.vEditor.Actor, samspil.ContractInput{Name: "Viborgs", ContractTerms: terms})
+		signed := samspil.NewDate(2023, 12, 1)
+		k := samspil.ContractKITOSFields{ContractType: samspil.ContractSupplementary, Criticality: samspil.Criticality2, ParentID: main.ID,
+			PaymentModel: samspil.PaymentLicensePopulation, PaymentMilestones: []samspil.PaymentMilestone{{Title: " Idriftsættelse ", ExpectedOn: ptr(samspil.NewDate(2024, 6, 1)),
+				ApprovedOn: ptr(samspil.NewDate(2024, 6, 15))}, {Title: "Slutgodkendelse"}},
+			OrganizationSigner: "Signe Kontraktsen", OrganizationSignedOn: &signed, SupplierSigner: "Lars Leverandør", SupplierSignedOn: &signed}
+		mark := auditMark(t, db)
+		c, err := db.CreateContract(ctx, l.sEditor.Actor, samspil.ContractInput{Name: "Tillæg", ContractTerms: terms, ContractKITOSFields: k})
+		must(t, err)
+		if got := fmt.Sprintf("%+v", c.ContractKITOSFields); c.ParentID != main.ID || c.PaymentMilestones[0].Title != "Idriftsættelse" ||
+			c.PaymentMilestones[0].ApprovedOn.String() != "2024-06-15" || c.PaymentMilestones[1].ExpectedOn != nil || c.SupplierSignedOn.String() != "2023-12-01" ||
+			c.ContractType != samspil.ContractSupplementary || c.Criticality != samspil.Criticality2 || c.PaymentModel != samspil.PaymentLicensePopulation {
+			t.Fatalf("created %s", got)
+		}
+		after := jsonObject(t, wantAudit(t, db, mark, "contract.create")[0].After)
+		if after["parent_id"] != main.ID || after["contract_type"] != "supplementary" || after["organization_signed_on"] != "2023-12-01" {
+			t.Errorf("audit image %v", after)
+		}
+		all, err := db.AllContracts(ctx, l.sEditor.Actor, samspil.ContractFilter{OrganizationID: l.silkeborg.ID})
+		must(t, err)
+		if i := slices.IndexFunc(all, func(x samspil.Contract) bool { return x.ID == c.ID }); i < 0 || len(all[i].PaymentMilestones) != 2 {
+			t.Errorf("listed %+v", all)
+		}
+
+		// A patch of another field keeps them; a patch of them changes only them.
+		up, err := db.UpdateContract(ctx, l.sEditor.Actor, c.ID, 1, samspil.ContractPatch{Notes: ptr("Nye noter")})
+		must(t, err)
+		if fmt.Sprintf("%+v", up.ContractKITOSFields) != fmt.Sprintf("%+v", c.ContractKITOSFields) {
+			t.Errorf("a notes patch changed %+v", up.ContractKITOSFields)
+		}
+		up, err = db.UpdateContract(ctx, l.sEditor.Actor, c.ID, 2, samspil.ContractPatch{ContractKITOSPatch: samspil.ContractKITOSPatch{
+			ParentID: ptr(""), Criticality: ptr(samspil.Criticality("")), SupplierSignedOn: &samspil.Date{}, PaymentMilestones: &[]samspil.PaymentMilestone{}}})
+		must(t, err)
+		if up.ParentID != "" || up.Criticality != "" || up.SupplierSignedOn != nil || len(up.PaymentMilestones) != 0 || up.SupplierSigner != "Lars Leverandør" {
+			t.Errorf("after clearing %+v", up.ContractKITOSFields)
+		}
+		// The main contract under the supplement is allowed; then the supplement under it is a cycle.
+		_, err = db.UpdateContract(ctx, l.sEditor.Actor, main.ID, 1, samspil.ContractPatch{ContractKITOSPatch: samspil.ContractKITOSPatch{ParentID: &c.ID}})
+		must(t, err)
+
+		long := string(slices.Repeat([]byte("x"), 201))
+		for _, cse := range []struct {
+			name  string
+			p     samspil.ContractKITOSPatch
+			field string
+		}{
+			{"itself", samspil.ContractKITOSPatch{ParentID: &c.ID}, "parent_id"},
+			{"under its own child", samspil.ContractKITOSPatch{ParentID: &main.ID}, "parent_id"},
+			{"another organisation's", samspil.ContractKITOSPatch{ParentID: &viborgs.ID}, "parent_id"},
+			{"unknown parent", samspil.ContractKITOSPatch{ParentID: ptr("no-such-contract")}, "parent_id"},
+			{"unknown type", samspil.ContractKITOSPatch{ContractType: ptr(samspil.ContractType("Hovedkontrakt"))}, "contract_type"},
+			{"unknown criticality", samspil.ContractKITOSPatch{Criticality: ptr(samspil.Criticality("3"))}, "criticality"},
+			{"unknown payment model", samspil.ContractKITOSPatch{PaymentModel: ptr(samspil.PaymentModel("gratis"))}, "payment_model"},
+			{"milestone without title", samspil.ContractKITOSPatch{PaymentMilestones: &[]samspil.PaymentMilestone{{Title: "A"}, {Title: " "}}}, "payment_milestones[1].title"},
+			{"too many milestones", samspil.ContractKITOSPatch{PaymentMilestones: ptr(slices.Repeat([]samspil.PaymentMilestone{{Title: "M"}}, 51))}, "payment_milestones"},
+			{"long signer", samspil.ContractKITOSPatch{SupplierSigner: &long}, "supplier_signer"},
+		} {
+			t.Run(cse.name, func(t *testing.T) {
+				m := auditMark(t, db)
+				_, err := db.UpdateContract(ctx, l.sEditor.Actor, c.ID, 3, samspil.ContractPatch{ContractKITOSPatch: cse.p})
+				wantField(t, err, samspil.EINVALID, cse.field)
+				wantAudit(t, db, m)
+				if found, err := db.FindContract(ctx, l.sEditor.Actor, c.ID); err != nil || found.Version != 3 || found.ParentID != "" {
+					t.Errorf("after refusal: %+v, %v", found, err)
+				}
+			})
+		}
+		_, err = db.CreateContract(ctx, l.sEditor.Actor, samspil.ContractInput{Name: "Fremmed", ContractTerms: terms,
+			ContractKITOSFields: samspil.ContractKITOSFields{ParentID: viborgs.ID}})
+		wantField(t, err, samspil.EINVALID, "parent_id")
+
+		// Deleting the parent clears it on the child.
+		cur, err := db.FindContract(ctx, l.sEditor.Actor, c.ID)
+		must(t, err)
+		must(t, db.DeleteContract(ctx, l.sEditor.Actor, c.ID, cur.Version))
+		if found, err := db.FindContract(ctx, l.sEditor.Actor, main.ID); err != nil || found.ParentID != "" {
+			t.Errorf("after deleting the parent: %+v, %v", found, err)
+		}
+	})
+}

@@ -26,6 +26,7 @@ type contractFormData struct {
 	ExtensionKinds   []samspil.ExtensionKind
 	ProcurementForms []samspil.ProcurementForm
 	Visibilities     []samspil.Visibility
+	KITOS            contractKITOSLists
 }
 
 // contractForm reads the contract form. Amounts accept Danish notation
@@ -46,6 +47,7 @@ func contractForm(r *http.Request) (samspil.ContractInput, [3]string, error) {
 	t.ExtensionMonths, t.ExtensionsUsed = atoiOr(&v, r, "extension_months"), atoiOr(&v, r, "extensions_used")
 	t.NoticeMonths, t.NoticeRule = atoiOr(&v, r, "notice_months"), samspil.NoticeRule(r.PostFormValue("notice_rule"))
 	t.ExtensionKind = samspil.ExtensionKind(r.PostFormValue("extension_kind"))
+	in.ContractKITOSFields = contractKITOSForm(&v, r)
 	typed := [3]string{r.PostFormValue("cost_acquisition"), r.PostFormValue("cost_operation"), r.PostFormValue("cost_other")}
 	if typed != [3]string{} {
 		var costs samspil.Costs
@@ -109,7 +111,17 @@ func (w *Web) contractFormData(ctx context.Context, actor *samspil.Actor, org *s
 	}
 	d := &contractFormData{Org: org, Contract: c, Form: in, Costs: typed, Systems: usages, Selected: map[string]bool{},
 		NoticeRules: samspil.NoticeRules, ExtensionKinds: samspil.ExtensionKinds, ProcurementForms: samspil.ProcurementForms,
-		Visibilities: samspil.Visibilities}
+		Visibilities: samspil.Visibilities, KITOS: contractKITOSLists{ContractTypes: samspil.ContractTypes, Criticalities: samspil.Criticalities,
+			PaymentModels: samspil.PaymentModels}}
+	all, err := w.store.AllContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range all {
+		if c == nil || x.ID != c.ID {
+			d.KITOS.Parents = append(d.KITOS.Parents, x)
+		}
+	}
 	for _, id := range in.SystemIDs {
 		d.Selected[id] = true
 	}
@@ -181,7 +193,8 @@ func (w *Web) createContract(rw http.ResponseWriter, r *http.Request) {
 func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [3]string) {
 	in := samspil.ContractInput{OrganizationID: c.OrganizationID, Name: c.Name, SupplierID: c.SupplierID, SystemIDs: c.SystemIDs(),
 		ContractTerms: c.ContractTerms, ProcurementForm: c.ProcurementForm, ReprocurementQuarter: c.ReprocurementQuarter, Costs: c.Costs,
-		ExternalRef: c.ExternalRef, Notes: c.Notes, Visibility: c.Visibility, PriceVisibility: c.PriceVisibility}
+		ExternalRef: c.ExternalRef, Notes: c.Notes, Visibility: c.Visibility, PriceVisibility: c.PriceVisibility,
+		ContractKITOSFields: c.ContractKITOSFields}
 	var typed [3]string
 	if c.Costs != nil {
 		typed = [3]string{kroner(c.Costs.Acquisition, lang), kroner(c.Costs.Operation, lang), kroner(c.Costs.Other, lang)}
@@ -191,7 +204,8 @@ func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [3]
 
 type contractPageData struct {
 	Contract *samspil.Contract
-	Urgency  samspil.Urgency // of its next decision, on the day shown
+	Parent   *samspil.Contract // the contract it belongs under, when the reader may see it
+	Urgency  samspil.Urgency   // of its next decision, on the day shown
 	CanEdit  bool
 	Timeline template.HTML
 	Day      dayChoice // the day the deadlines are shown for
@@ -258,8 +272,15 @@ func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, terr)
 		return
 	}
-	v := w.newView(r, "directory", contractPageData{Contract: c, Urgency: c.Urgency(day.On),
-		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day})
+	d := contractPageData{Contract: c, Urgency: c.Urgency(day.On),
+		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day}
+	if c.ParentID != "" {
+		if d.Parent, terr = w.store.FindContract(ctx, actor, c.ParentID); terr != nil && samspil.ErrorCode(terr) != samspil.ENOTFOUND {
+			w.fail(rw, r, terr)
+			return
+		}
+	}
+	v := w.newView(r, "directory", d)
 	v.Title = c.Name
 	if err != nil {
 		w.withError(v, err)
@@ -283,7 +304,8 @@ func (w *Web) updateContract(rw http.ResponseWriter, r *http.Request) {
 		terms := in.ContractTerms
 		p := samspil.ContractPatch{Name: &in.Name, SupplierID: &in.SupplierID, SystemIDs: &in.SystemIDs, Terms: &terms,
 			ProcurementForm: &in.ProcurementForm, ReprocurementQuarter: &in.ReprocurementQuarter, Costs: in.Costs, ExternalRef: &in.ExternalRef,
-			Notes: &in.Notes, Visibility: &in.Visibility, PriceVisibility: &in.PriceVisibility}
+			Notes: &in.Notes, Visibility: &in.Visibility, PriceVisibility: &in.PriceVisibility,
+			ContractKITOSPatch: contractKITOSPatch(in.ContractKITOSFields)}
 		if _, err = w.store.UpdateContract(ctx, actor, c.ID, formVersion(r), p); err == nil {
 			redirect(rw, r, "/contracts/"+c.ID, "contract_updated")
 			return

@@ -89,3 +89,91 @@ func usageKITOSPatch(f samspil.UsageKITOSFields) samspil.UsageKITOSPatch {
 		ArchivePeriodYears: &f.ArchivePeriodYears, AIUse: &f.AIUse, WebAccessibility: &f.WebAccessibility, WebAccessibilityChecked: checked,
 		WebAccessibilityNotes: &f.WebAccessibilityNotes, References: &f.References}
 }
+
+// contractKITOSLists are the value lists of the contract form's fields
+// kept as in KITOS, and the contracts it may belong under.
+type contractKITOSLists struct {
+	ContractTypes []samspil.ContractType
+	Criticalities []samspil.Criticality
+	PaymentModels []samspil.PaymentModel
+	Parents       []samspil.Contract // the organisation's other contracts
+}
+
+// milestoneLines writes payment milestones one per line as the contract
+// form takes them: "title; expected date; approved date".
+func milestoneLines(ms []samspil.PaymentMilestone) string {
+	lines := make([]string, len(ms))
+	for i, m := range ms {
+		line := m.Title
+		if m.ExpectedOn != nil || m.ApprovedOn != nil {
+			line += "; "
+			if m.ExpectedOn != nil {
+				line += m.ExpectedOn.String()
+			}
+		}
+		if m.ApprovedOn != nil {
+			line += "; " + m.ApprovedOn.String()
+		}
+		lines[i] = line
+	}
+	return strings.Join(lines, "\n")
+}
+
+// parseMilestoneLines reads payment milestones one per line: a title, then
+// optionally the expected and the approved date, separated by semicolons.
+// A date that is not one is a field error at the milestone's date.
+func parseMilestoneLines(v *samspil.Validation, s string) []samspil.PaymentMilestone {
+	out := []samspil.PaymentMilestone{}
+	for line := range strings.Lines(s) {
+		if strings.TrimSpace(line) == "" {
+			continue
+		}
+		parts := strings.Split(line, ";")
+		m := samspil.PaymentMilestone{Title: strings.TrimSpace(parts[0])}
+		path := "payment_milestones[" + strconv.Itoa(len(out)) + "]"
+		for i, dst := range []**samspil.Date{&m.ExpectedOn, &m.ApprovedOn} {
+			if i+1 >= len(parts) {
+				break
+			}
+			d := strings.TrimSpace(parts[i+1])
+			if d == "" {
+				continue
+			}
+			day, err := samspil.ParseDate(d)
+			if err != nil {
+				v.Add(path+[]string{".expected_on", ".approved_on"}[i], "%q is not a date of the form YYYY-MM-DD such as 2026-01-31", d)
+				continue
+			}
+			*dst = &day
+		}
+		if len(parts) > 3 {
+			v.Add(path, "must be a title and at most two dates, separated by semicolons")
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// contractKITOSForm reads the contract form's KITOS fields.
+func contractKITOSForm(v *samspil.Validation, r *http.Request) samspil.ContractKITOSFields {
+	return samspil.ContractKITOSFields{ContractType: samspil.ContractType(r.PostFormValue("contract_type")),
+		Criticality: samspil.Criticality(r.PostFormValue("criticality")), ParentID: r.PostFormValue("parent_id"),
+		PaymentModel: samspil.PaymentModel(r.PostFormValue("payment_model")), PaymentMilestones: parseMilestoneLines(v, r.PostFormValue("payment_milestones")),
+		OrganizationSigner: r.PostFormValue("organization_signer"), OrganizationSignedOn: formDate(v, r, "organization_signed_on"),
+		SupplierSigner: r.PostFormValue("supplier_signer"), SupplierSignedOn: formDate(v, r, "supplier_signed_on")}
+}
+
+// contractKITOSPatch sets every KITOS field of a contract from the form:
+// an empty field clears it.
+func contractKITOSPatch(f samspil.ContractKITOSFields) samspil.ContractKITOSPatch {
+	orgOn, supOn := f.OrganizationSignedOn, f.SupplierSignedOn
+	if orgOn == nil {
+		orgOn = &samspil.Date{}
+	}
+	if supOn == nil {
+		supOn = &samspil.Date{}
+	}
+	return samspil.ContractKITOSPatch{ContractType: &f.ContractType, Criticality: &f.Criticality, ParentID: &f.ParentID, PaymentModel: &f.PaymentModel,
+		PaymentMilestones: &f.PaymentMilestones, OrganizationSigner: &f.OrganizationSigner, OrganizationSignedOn: orgOn,
+		SupplierSigner: &f.SupplierSigner, SupplierSignedOn: supOn}
+}

@@ -155,3 +155,79 @@ func TestSystemKITOSFieldsForms(t *testing.T) {
 		}
 	})
 }
+
+// The contract form's fields kept as in KITOS: saved on create and edit,
+// shown on the page only when set, refused at their fields with nothing
+// written, and cleared by emptying them.
+func TestContractKITOSFieldsForms(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		f := newLandscape(t, app)
+		terms := samspil.ContractTerms{Start: *date(2024, 1, 1), DurationMonths: 48}
+		main := f.contract(t, f.ed, samspil.ContractInput{Name: "Rammeaftalen", ContractTerms: terms, Visibility: samspil.VisibilitySector})
+		viborgs := f.contract(t, f.vEd, samspil.ContractInput{Name: "Viborgs aftale", ContractTerms: terms})
+		ed, _ := signIn(t, app, lsEditorEmail)
+		newPath := "/organizations/" + f.silkeborg.ID + "/contracts/new"
+		action := "/organizations/" + f.silkeborg.ID + "/contracts"
+
+		page := ed.Do("GET", newPath, nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Flere oplysninger (som i KITOS)", ">Tillægskontrakt</option>", ">Kritikalitet 2</option>", ">Licens - indbyggere</option>",
+			`<option value="`+main.ID+`">Rammeaftalen</option>`)
+		mustNotContain(t, page, "Viborgs aftale")
+		form := with(formFields(t, page, action), "name", "Tillæg om mobil", "start", "2024-01-01", "duration_months", "24")
+
+		for _, c := range []struct{ field, value, message string }{
+			{"payment_milestones", "Levering; i maj", "er ikke en dato"},
+			{"payment_milestones", "; 2024-05-01", "skal udfyldes"},
+			{"parent_id", viborgs.ID, "er ikke en af organisationens kontrakter"},
+			{"contract_type", "Hovedkontrakt", "skal være en af"},
+			{"supplier_signed_on", "i går", "er ikke en dato"},
+		} {
+			res := ed.Do("POST", action, with(form, c.field, c.value)).Want(t, http.StatusUnprocessableEntity)
+			mustContain(t, res, c.message)
+		}
+		if n := len(contractsOf(t, app, f.silkeborg.ID)); n != 1 {
+			t.Fatalf("refused posts wrote contracts: %d", n)
+		}
+
+		res := ed.Do("POST", action, with(form, "contract_type", "supplementary", "criticality", "level_1", "parent_id", main.ID,
+			"payment_model", "license_population", "payment_milestones", "Levering; 2024-05-01; 2024-05-20\r\nSlutgodkendelse\r\n",
+			"organization_signer", "Signe Kontraktsen", "organization_signed_on", "2023-12-01", "supplier_signer", "Lars Leverandør", "visibility", "sector"))
+		res.Want(t, http.StatusSeeOther)
+		var c *samspil.Contract
+		for _, x := range contractsOf(t, app, f.silkeborg.ID) {
+			if x.Name == "Tillæg om mobil" {
+				c = &x
+			}
+		}
+		if c == nil {
+			t.Fatal("not created")
+		}
+		k := c.ContractKITOSFields
+		if k.ContractType != samspil.ContractSupplementary || k.Criticality != samspil.Criticality1 || k.ParentID != main.ID ||
+			k.PaymentModel != samspil.PaymentLicensePopulation || len(k.PaymentMilestones) != 2 || k.PaymentMilestones[0].ApprovedOn.String() != "2024-05-20" ||
+			k.PaymentMilestones[1].Title != "Slutgodkendelse" || k.OrganizationSignedOn.String() != "2023-12-01" || k.SupplierSigner != "Lars Leverandør" || k.SupplierSignedOn != nil {
+			t.Fatalf("stored %+v", k)
+		}
+
+		viewer, _ := signIn(t, app, lsViewerEmail)
+		cpage := viewer.Do("GET", "/contracts/"+c.ID, nil).Want(t, http.StatusOK)
+		mustContain(t, cpage, "<dd>Tillægskontrakt</dd>", "<dd>Kritikalitet 1</dd>", `<a href="/contracts/`+main.ID+`">Rammeaftalen</a>`,
+			"<dd>Licens - indbyggere</dd>", "Levering · forventet 01.05.2024 · godkendt 20.05.2024", "<dd>Signe Kontraktsen · 01.12.2023</dd>",
+			"<dd>Lars Leverandør</dd>")
+		mustNotContain(t, viewer.Do("GET", "/contracts/"+main.ID, nil).Want(t, http.StatusOK), "Kontrakttype", "Betalingsmodel", "Underskrevet")
+
+		// The edit form shows them; emptying them clears them.
+		edit := formFields(t, ed.Do("GET", "/contracts/"+c.ID+"?edit=true", nil).Want(t, http.StatusOK), "/contracts/"+c.ID)
+		if edit.Get("payment_milestones") != "Levering; 2024-05-01; 2024-05-20\nSlutgodkendelse" || edit.Get("parent_id") != main.ID ||
+			edit.Get("organization_signed_on") != "2023-12-01" || edit.Get("contract_type") != "supplementary" {
+			t.Fatalf("the edit form: %v", edit)
+		}
+		wantRedirect(t, ed.Do("POST", "/contracts/"+c.ID, with(edit, "contract_type", "", "criticality", "", "parent_id", "", "payment_model", "",
+			"payment_milestones", "", "organization_signer", "", "organization_signed_on", "", "supplier_signer", "")), "/contracts/"+c.ID)
+		after, err := app.DB.FindContract(ctx, f.ed.Actor, c.ID)
+		if err != nil || after.Set() || after.Version != 2 {
+			t.Fatalf("after clearing: %+v %v", after, err)
+		}
+	})
+}

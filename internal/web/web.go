@@ -182,9 +182,10 @@ func (w *Web) funcs(lang string) template.FuncMap {
 		"collabnav": func(v *view, c *samspil.Collaboration, current string) []collabNavItem {
 			return w.collabNav(lang, v, c, current)
 		},
-		"subtree":  func(v *view, nodes []*unitNode) treeView { return treeView{View: v, Nodes: nodes} },
-		"indent":   func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
-		"reflines": referenceLines,
+		"subtree":        func(v *view, nodes []*unitNode) treeView { return treeView{View: v, Nodes: nodes} },
+		"indent":         func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
+		"reflines":       referenceLines,
+		"milestonelines": milestoneLines,
 	}
 }
 

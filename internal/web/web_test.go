@@ -1361,6 +1361,9 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"data_classification.":    strs(samspil.DataClassifications),
 		"archive_duty.":           strs(samspil.ArchiveDuties),
 		"archive_recommendation.": strs(samspil.ArchiveRecommendations),
+		"contract_type.":          strs(samspil.ContractTypes),
+		"criticality.":            strs(samspil.Criticalities),
+		"payment_model.":          strs(samspil.PaymentModels),
 		"yes_no_undecided.":       strs(samspil.YesNoUndecidedChoices),
 		"yes_no_partially.":       strs(samspil.YesNoPartiallyChoices),
 	}

@@ -30,7 +30,31 @@ ALTER TABLE systems ADD COLUMN deactivated BOOLEAN NOT NULL DEFAULT FALSE;
 ALTER TABLE systems ADD COLUMN archive_recommendation TEXT NOT NULL DEFAULT '';
 CREATE INDEX systems_parent ON systems (parent_id);
 
+-- Contracts: the type, criticality, the contract it belongs under (cleared
+-- when that one is deleted), the payment model and milestones, and who
+-- signed it when for each side.
+ALTER TABLE contracts ADD COLUMN contract_type TEXT NOT NULL DEFAULT '';
+ALTER TABLE contracts ADD COLUMN criticality TEXT NOT NULL DEFAULT '';
+ALTER TABLE contracts ADD COLUMN parent_id TEXT REFERENCES contracts (id) ON DELETE SET NULL;
+ALTER TABLE contracts ADD COLUMN payment_model TEXT NOT NULL DEFAULT '';
+ALTER TABLE contracts ADD COLUMN payment_milestones_json TEXT NOT NULL DEFAULT '[]';
+ALTER TABLE contracts ADD COLUMN organization_signer TEXT NOT NULL DEFAULT '';
+ALTER TABLE contracts ADD COLUMN organization_signed_on DATE;
+ALTER TABLE contracts ADD COLUMN supplier_signer TEXT NOT NULL DEFAULT '';
+ALTER TABLE contracts ADD COLUMN supplier_signed_on DATE;
+CREATE INDEX contracts_parent ON contracts (parent_id);
+
 -- +goose Down
+DROP INDEX contracts_parent;
+ALTER TABLE contracts DROP COLUMN supplier_signed_on;
+ALTER TABLE contracts DROP COLUMN supplier_signer;
+ALTER TABLE contracts DROP COLUMN organization_signed_on;
+ALTER TABLE contracts DROP COLUMN organization_signer;
+ALTER TABLE contracts DROP COLUMN payment_milestones_json;
+ALTER TABLE contracts DROP COLUMN payment_model;
+ALTER TABLE contracts DROP COLUMN parent_id;
+ALTER TABLE contracts DROP COLUMN criticality;
+ALTER TABLE contracts DROP COLUMN contract_type;
 DROP INDEX systems_parent;
 ALTER TABLE systems DROP COLUMN archive_recommendation;
 ALTER TABLE systems DROP COLUMN deactivated;
