@@ -121,6 +121,7 @@ type Contract struct {
 	Version              int             `json:"version"`
 	CreatedAt            time.Time       `json:"created_at"`
 	UpdatedAt            time.Time       `json:"updated_at"`
+	ContractKITOSFields
 }
 
 // ContractInput registers a contract.
@@ -137,6 +138,7 @@ type ContractInput struct {
 	Notes                string          `json:"notes,omitempty" maxLength:"5000"`
 	Visibility           Visibility      `json:"visibility,omitempty" doc:"Defaults to private"`
 	PriceVisibility      Visibility      `json:"price_visibility,omitempty" doc:"Defaults to private"`
+	ContractKITOSFields
 }
 
 // Contract returns the contract the input describes, without references
@@ -144,7 +146,9 @@ type ContractInput struct {
 func (in ContractInput) Contract() Contract {
 	c := Contract{OrganizationID: in.OrganizationID, Name: strings.TrimSpace(in.Name), SupplierID: in.SupplierID, ContractTerms: in.ContractTerms,
 		ProcurementForm: in.ProcurementForm, ReprocurementQuarter: in.ReprocurementQuarter, Costs: in.Costs,
-		ExternalRef: strings.TrimSpace(in.ExternalRef), Notes: in.Notes, Visibility: in.Visibility, PriceVisibility: in.PriceVisibility}
+		ExternalRef: strings.TrimSpace(in.ExternalRef), Notes: in.Notes, Visibility: in.Visibility, PriceVisibility: in.PriceVisibility,
+		ContractKITOSFields: in.ContractKITOSFields}
+	c.ContractKITOSFields.normalize()
 	for _, id := range normalizeIDs(in.SystemIDs) {
 		c.Systems = append(c.Systems, ContractSystem{ID: id})
 	}
@@ -203,6 +207,7 @@ func (c *Contract) Validate() error {
 	if c.Visibility.Valid() && c.PriceVisibility.Valid() {
 		v.Check(visibilityRank(c.PriceVisibility) <= visibilityRank(c.Visibility), "price_visibility", "must not be wider than visibility")
 	}
+	c.ContractKITOSFields.validate(&v)
 	return v.Err()
 }
 
@@ -243,6 +248,7 @@ type ContractPatch struct {
 	Notes                *string          `json:"notes,omitempty" maxLength:"5000"`
 	Visibility           *Visibility      `json:"visibility,omitempty"`
 	PriceVisibility      *Visibility      `json:"price_visibility,omitempty"`
+	ContractKITOSPatch
 }
 
 // Apply returns c with the patch applied.
@@ -266,6 +272,7 @@ func (p ContractPatch) Apply(c Contract) Contract {
 	setIf(&c.Notes, p.Notes)
 	setIf(&c.Visibility, p.Visibility)
 	setIf(&c.PriceVisibility, p.PriceVisibility)
+	p.ContractKITOSPatch.apply(&c.ContractKITOSFields)
 	c.Name = strings.TrimSpace(c.Name)
 	c.ContractTerms.Normalize()
 	return c

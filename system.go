@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -56,6 +57,54 @@ type System struct {
 	Version     int        `json:"version"`
 	CreatedAt   time.Time  `json:"created_at"`
 	UpdatedAt   time.Time  `json:"updated_at"`
+	SystemKITOSFields
+}
+
+// SystemKITOSFields are the fields KITOS keeps on a catalogue entry
+// (kitosfields.go).
+type SystemKITOSFields struct {
+	ParentID              string                `json:"parent_id,omitempty" doc:"The entry this one is part of (KITOS: overordnet system); never the entry itself or one of its parts"`
+	FormerNames           []string              `json:"former_names,omitempty" maxItems:"20" doc:"Names the system was known by before"`
+	Deactivated           bool                  `json:"deactivated,omitempty" doc:"The system is no longer offered: marked in the catalogue, and no new usages can be registered"`
+	ArchiveRecommendation ArchiveRecommendation `json:"archive_recommendation,omitempty" allowEmpty:"true" doc:"The national archive's recommendation (Rigsarkivets vejledning); empty is undecided"`
+}
+
+// SystemKITOSPatch changes the KITOS fields of an entry; nil fields stay.
+type SystemKITOSPatch struct {
+	ParentID              *string                `json:"parent_id,omitempty" doc:"Empty string clears it"`
+	FormerNames           *[]string              `json:"former_names,omitempty" maxItems:"20" doc:"Replaces the list"`
+	Deactivated           *bool                  `json:"deactivated,omitempty"`
+	ArchiveRecommendation *ArchiveRecommendation `json:"archive_recommendation,omitempty" allowEmpty:"true" doc:"Empty string clears it"`
+}
+
+// apply applies the patch to f.
+func (p SystemKITOSPatch) apply(f *SystemKITOSFields) {
+	setIf(&f.ParentID, p.ParentID)
+	setIf(&f.FormerNames, p.FormerNames)
+	setIf(&f.Deactivated, p.Deactivated)
+	setIf(&f.ArchiveRecommendation, p.ArchiveRecommendation)
+	f.ParentID = strings.TrimSpace(f.ParentID)
+	names := []string{}
+	for _, n := range f.FormerNames {
+		if n = strings.TrimSpace(n); n != "" && !slices.Contains(names, n) {
+			names = append(names, n)
+		}
+	}
+	f.FormerNames = names
+}
+
+// MaxFormerNames is how many former names an entry keeps.
+const MaxFormerNames = 20
+
+// validate checks the fields' own values; the store checks the parent.
+func (f *SystemKITOSFields) validate(v *Validation) {
+	v.Check(len(f.FormerNames) <= MaxFormerNames, "former_names", "must have at most %d entries", MaxFormerNames)
+	for i, n := range f.FormerNames {
+		checkLength(v, "former_names["+strconv.Itoa(i)+"]", n, 200)
+	}
+	if f.ArchiveRecommendation != "" {
+		v.OneOf("archive_recommendation", f.ArchiveRecommendation)
+	}
 }
 
 // SystemInput registers a catalogue entry.
@@ -70,6 +119,7 @@ type SystemInput struct {
 	Homepage    string     `json:"homepage,omitempty" maxLength:"500"`
 	OwnerID     string     `json:"owner_id,omitempty" doc:"The registering organisation (ID or municipality code); defaults to your only organisation"`
 	Visibility  Visibility `json:"visibility,omitempty" doc:"Defaults to sector"`
+	SystemKITOSFields
 }
 
 // SystemPatch changes a catalogue entry; nil fields stay as they are.
@@ -83,6 +133,7 @@ type SystemPatch struct {
 	OS2Product  *bool       `json:"os2_product,omitempty"`
 	Homepage    *string     `json:"homepage,omitempty" maxLength:"500"`
 	Visibility  *Visibility `json:"visibility,omitempty"`
+	SystemKITOSPatch
 }
 
 // Apply returns s with the patch applied.
@@ -96,6 +147,7 @@ func (p SystemPatch) Apply(s System) System {
 	setIf(&s.OS2Product, p.OS2Product)
 	setIf(&s.Homepage, p.Homepage)
 	setIf(&s.Visibility, p.Visibility)
+	p.SystemKITOSPatch.apply(&s.SystemKITOSFields)
 	s.Name, s.Homepage = strings.TrimSpace(s.Name), strings.TrimSpace(s.Homepage)
 	s.Tasks = normalizeTasks(s.Tasks)
 	return s
@@ -104,7 +156,9 @@ func (p SystemPatch) Apply(s System) System {
 // System returns the catalogue entry the input describes.
 func (in SystemInput) System() System {
 	s := SystemPatch{Name: &in.Name, VendorID: &in.VendorID, Category: &in.Category, Tasks: &in.Tasks, Description: &in.Description,
-		OpenSource: &in.OpenSource, OS2Product: &in.OS2Product, Homepage: &in.Homepage, Visibility: &in.Visibility}.Apply(System{OwnerID: in.OwnerID})
+		OpenSource: &in.OpenSource, OS2Product: &in.OS2Product, Homepage: &in.Homepage, Visibility: &in.Visibility,
+		SystemKITOSPatch: SystemKITOSPatch{ParentID: &in.ParentID, FormerNames: &in.FormerNames, Deactivated: &in.Deactivated,
+			ArchiveRecommendation: &in.ArchiveRecommendation}}.Apply(System{OwnerID: in.OwnerID})
 	if s.Visibility == "" {
 		s.Visibility = VisibilitySector
 	}
@@ -124,6 +178,7 @@ func (s *System) Validate() error {
 		v.Check(validWebURL(s.Homepage), "homepage", "must be an http or https address")
 	}
 	checkTaskCodes(&v, "tasks", s.Tasks)
+	s.SystemKITOSFields.validate(&v)
 	return v.Err()
 }
 

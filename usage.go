@@ -68,6 +68,97 @@ type Usage struct {
 	Version                int          `json:"version"`
 	CreatedAt              time.Time    `json:"created_at"`
 	UpdatedAt              time.Time    `json:"updated_at"`
+	UsageKITOSFields
+}
+
+// UsageKITOSFields are the fields municipalities keep on a usage in KITOS
+// (kitosfields.go). How many use the system ("Antal brugere") is the
+// usage's UserBand, not a field here. KITOS's NumberOfExpectedUsers takes
+// the intervals [0,9], [10,50], [50,100] and [100,∞); they map to the
+// bands as [0,9] → 1-10, [10,50] → 11-50, [50,100] → 51-200 and [100,∞) →
+// 201-1000 (the band holding KITOS's lower bound; samspil's bands are
+// finer above 100, so an organisation may choose a higher one).
+type UsageKITOSFields struct {
+	LocalCallName           string             `json:"local_call_name,omitempty" maxLength:"100" doc:"The name the organisation calls the system (KITOS: lokalt kaldenavn)"`
+	LocalSystemID           string             `json:"local_system_id,omitempty" maxLength:"200" doc:"The organisation's own ID of the system"`
+	SystemVersion           string             `json:"system_version,omitempty" maxLength:"100" doc:"The version of the system in use"`
+	DataClassification      DataClassification `json:"data_classification,omitempty" allowEmpty:"true" doc:"How sensitive the data in the system is"`
+	MainContractID          string             `json:"main_contract_id,omitempty" doc:"The contract that decides whether the usage is active: a contract of the same organisation covering the system"`
+	ArchiveDuty             ArchiveDuty        `json:"archive_duty,omitempty" allowEmpty:"true" doc:"Duty to hand the data to an archive; empty is undecided"`
+	ArchivePeriodYears      int                `json:"archive_period_years,omitempty" minimum:"0" maximum:"100" doc:"Years between handing data to the archive; 0 is not set"`
+	AIUse                   YesNoUndecided     `json:"ai_use,omitempty" allowEmpty:"true" doc:"Whether the system contains AI technology"`
+	WebAccessibility        YesNoPartially     `json:"web_accessibility,omitempty" allowEmpty:"true" doc:"Whether the system meets the web accessibility requirements (WCAG)"`
+	WebAccessibilityChecked *Date              `json:"web_accessibility_checked,omitempty" format:"date" doc:"Last check of the web accessibility"`
+	WebAccessibilityNotes   string             `json:"web_accessibility_notes,omitempty" maxLength:"2000"`
+	References              []Reference        `json:"references,omitempty" maxItems:"20" doc:"Links to documents about the usage, http or https addresses"`
+}
+
+// UsageKITOSPatch changes the KITOS fields of a usage; nil fields stay as
+// they are.
+type UsageKITOSPatch struct {
+	LocalCallName           *string             `json:"local_call_name,omitempty" maxLength:"100"`
+	LocalSystemID           *string             `json:"local_system_id,omitempty" maxLength:"200"`
+	SystemVersion           *string             `json:"system_version,omitempty" maxLength:"100"`
+	DataClassification      *DataClassification `json:"data_classification,omitempty" allowEmpty:"true" doc:"Empty string clears it"`
+	MainContractID          *string             `json:"main_contract_id,omitempty" doc:"Empty string clears it"`
+	ArchiveDuty             *ArchiveDuty        `json:"archive_duty,omitempty" allowEmpty:"true" doc:"Empty string clears it (undecided)"`
+	ArchivePeriodYears      *int                `json:"archive_period_years,omitempty" minimum:"0" maximum:"100" doc:"0 clears it"`
+	AIUse                   *YesNoUndecided     `json:"ai_use,omitempty" allowEmpty:"true" doc:"Empty string clears it"`
+	WebAccessibility        *YesNoPartially     `json:"web_accessibility,omitempty" allowEmpty:"true" doc:"Empty string clears it"`
+	WebAccessibilityChecked *Date               `json:"web_accessibility_checked,omitempty" format:"date" doc:"Empty string clears it"`
+	WebAccessibilityNotes   *string             `json:"web_accessibility_notes,omitempty" maxLength:"2000"`
+	References              *[]Reference        `json:"references,omitempty" maxItems:"20" doc:"Replaces the list"`
+}
+
+// apply applies the patch to f.
+func (p UsageKITOSPatch) apply(f *UsageKITOSFields) {
+	setIf(&f.LocalCallName, p.LocalCallName)
+	setIf(&f.LocalSystemID, p.LocalSystemID)
+	setIf(&f.SystemVersion, p.SystemVersion)
+	setIf(&f.DataClassification, p.DataClassification)
+	setIf(&f.MainContractID, p.MainContractID)
+	setIf(&f.ArchiveDuty, p.ArchiveDuty)
+	setIf(&f.ArchivePeriodYears, p.ArchivePeriodYears)
+	setIf(&f.AIUse, p.AIUse)
+	setIf(&f.WebAccessibility, p.WebAccessibility)
+	setDate(&f.WebAccessibilityChecked, p.WebAccessibilityChecked)
+	setIf(&f.WebAccessibilityNotes, p.WebAccessibilityNotes)
+	setIf(&f.References, p.References)
+	f.normalize()
+}
+
+// normalize trims the texts and makes the references a list.
+func (f *UsageKITOSFields) normalize() {
+	f.LocalCallName = strings.TrimSpace(f.LocalCallName)
+	f.LocalSystemID = strings.TrimSpace(f.LocalSystemID)
+	f.SystemVersion = strings.TrimSpace(f.SystemVersion)
+	f.MainContractID = strings.TrimSpace(f.MainContractID)
+	f.WebAccessibilityNotes = strings.TrimSpace(f.WebAccessibilityNotes)
+	f.References = trimReferences(f.References)
+}
+
+// validate checks the fields' own values; the store checks the main
+// contract.
+func (f *UsageKITOSFields) validate(v *Validation) {
+	checkLength(v, "local_call_name", f.LocalCallName, 100)
+	checkLength(v, "local_system_id", f.LocalSystemID, 200)
+	checkLength(v, "system_version", f.SystemVersion, 100)
+	if f.DataClassification != "" {
+		v.OneOf("data_classification", f.DataClassification)
+	}
+	if f.ArchiveDuty != "" {
+		v.OneOf("archive_duty", f.ArchiveDuty)
+	}
+	v.Check(f.ArchivePeriodYears >= 0 && f.ArchivePeriodYears <= MaxArchivePeriodYears, "archive_period_years",
+		"must be between 0 and %d years", MaxArchivePeriodYears)
+	if f.AIUse != "" {
+		v.OneOf("ai_use", f.AIUse)
+	}
+	if f.WebAccessibility != "" {
+		v.OneOf("web_accessibility", f.WebAccessibility)
+	}
+	checkLength(v, "web_accessibility_notes", f.WebAccessibilityNotes, 2000)
+	checkReferences(v, "references", f.References)
 }
 
 // UsageInput registers a usage.
@@ -86,6 +177,7 @@ type UsageInput struct {
 	ExperienceContactName  string       `json:"experience_contact_name,omitempty" maxLength:"200"`
 	ExperienceContactEmail string       `json:"experience_contact_email,omitempty" maxLength:"254"`
 	Visibility             Visibility   `json:"visibility,omitempty" doc:"Defaults to sector, so that others can see who uses what"`
+	UsageKITOSFields
 }
 
 // UsagePatch changes a usage; nil fields stay as they are.
@@ -102,6 +194,7 @@ type UsagePatch struct {
 	ExperienceContactName  *string       `json:"experience_contact_name,omitempty" maxLength:"200" doc:"Empty string clears it"`
 	ExperienceContactEmail *string       `json:"experience_contact_email,omitempty" maxLength:"254" doc:"Empty string clears it"`
 	Visibility             *Visibility   `json:"visibility,omitempty"`
+	UsageKITOSPatch
 }
 
 // Apply returns u with the patch applied.
@@ -118,6 +211,7 @@ func (p UsagePatch) Apply(u Usage) Usage {
 	setIf(&u.ExperienceContactName, p.ExperienceContactName)
 	setIf(&u.ExperienceContactEmail, p.ExperienceContactEmail)
 	setIf(&u.Visibility, p.Visibility)
+	p.UsageKITOSPatch.apply(&u.UsageKITOSFields)
 	u.UsingUnitIDs = normalizeIDs(u.UsingUnitIDs)
 	u.trimContact()
 	return u
@@ -128,7 +222,8 @@ func (in UsageInput) Usage() Usage {
 	u := Usage{OrganizationID: in.OrganizationID, SystemID: in.SystemID, Lifecycle: in.Lifecycle, From: in.From, Until: in.Until,
 		ResponsibleUnitID: in.ResponsibleUnitID, UsingUnitIDs: normalizeIDs(in.UsingUnitIDs), UserBand: in.UserBand,
 		TaskChanges: in.TaskChanges, Notes: in.Notes, Visibility: in.Visibility, ShareExperience: in.ShareExperience,
-		ExperienceContactName: in.ExperienceContactName, ExperienceContactEmail: in.ExperienceContactEmail}
+		ExperienceContactName: in.ExperienceContactName, ExperienceContactEmail: in.ExperienceContactEmail, UsageKITOSFields: in.UsageKITOSFields}
+	u.UsageKITOSFields.normalize()
 	u.trimContact()
 	if u.Visibility == "" {
 		u.Visibility = VisibilitySector
@@ -192,6 +287,7 @@ func (u *Usage) Validate() error {
 		v.Check(!seen[tc.Code], path, "appears twice")
 		seen[tc.Code] = true
 	}
+	u.UsageKITOSFields.validate(&v)
 	return v.Err()
 }
 

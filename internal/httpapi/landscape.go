@@ -396,7 +396,8 @@ func nestTermFields(err error) {
 
 // clearableDates are the optional dates of patches that "" clears. A date
 // schema refuses "", so these take a date or the empty string.
-var clearableDates = map[string][]string{"UsagePatch": {"from", "until"}}
+var clearableDates = map[string][]string{"UsagePatch": {"from", "until", "web_accessibility_checked"},
+	"ContractPatch": {"organization_signed_on", "supplier_signed_on"}}
 
 func allowEmptyDates(schemas huma.Registry) {
 	for name, props := range clearableDates {

@@ -233,6 +233,7 @@ func fillPageWorld(t *testing.T, app *testkit.App) *pageWorld {
 		t.Fatalf("the demo lacks an example: forum %q meeting with agenda %q decision with votes %q contract with deadlines %q system in use %q",
 			w.forum, w.meeting, w.decision, w.contract, w.system)
 	}
+	setKITOSFields(t, db, chief, w, usages.Items[0])
 
 	_, err = db.Invite(ctx, chief, w.collab, samspil.InvitationInput{OrganizationID: testkit.Aarhus, Message: "Vil I være med?"})
 	must(err)

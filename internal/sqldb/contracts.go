@@ -21,7 +21,8 @@ func contractSelectFor(e Engine) string {
 	` + d("c.start_date") + `, c.duration_months, ` + d("c.expiry") + `, ` + d("c.irrevocable_until") + `, c.extension_count, c.extension_months, c.extensions_used,
 	c.extension_kind, c.notice_months, c.notice_rule, ` + d("c.terminated_on") + `, c.procurement_form, c.reprocurement_quarter,
 	c.has_costs, c.cost_acquisition, c.cost_operation, c.cost_other, c.cost_one_off_acquisition, c.external_ref, c.notes, c.visibility, c.price_visibility,
-	c.version, c.created_at, c.updated_at
+	c.version, c.created_at, c.updated_at,
+	` + contractKITOSColumns(e) + `
 	FROM contracts c JOIN organizations o ON o.id = c.organization_id LEFT JOIN organizations sp ON sp.id = c.supplier_id`
 }
 
@@ -54,12 +55,17 @@ func scanContract(r rowScanner) (samspil.Contract, error) {
 	var hasCosts bool
 	var costs samspil.Costs
 	var created, updated dbTime
+	k := &contractKITOSScan{}
 	t := &c.ContractTerms
-	err := r.Scan(&c.ID, &c.OrganizationID, &c.OrganizationName, &c.Name, &supplier, &c.SupplierName,
+	dests := []any{&c.ID, &c.OrganizationID, &c.OrganizationName, &c.Name, &supplier, &c.SupplierName,
 		&start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount, &t.ExtensionMonths, &t.ExtensionsUsed,
 		&t.ExtensionKind, &t.NoticeMonths, &t.NoticeRule, &terminated, &c.ProcurementForm, &c.ReprocurementQuarter,
 		&hasCosts, &costs.Acquisition, &costs.Operation, &costs.Other, &costs.OneOffAcquisition, &externalRef, &c.Notes, &c.Visibility, &c.PriceVisibility,
-		&c.Version, &created, &updated)
+		&c.Version, &created, &updated}
+	err := r.Scan(append(dests, k.targets()...)...)
+	if err == nil {
+		err = k.finish(&c)
+	}
 	c.SupplierID, c.ExternalRef = deref(supplier), deref(externalRef)
 	t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
 	if hasCosts {
@@ -472,6 +478,9 @@ func (db *DB) createContractIn(tx *Tx, orgID string, c samspil.Contract) (*samsp
 	if err := db.checkContractRefs(tx, &c, true); err != nil {
 		return nil, err
 	}
+	if err := tx.checkContractParent(&c); err != nil {
+		return nil, err
+	}
 	args := append([]any{c.ID, c.OrganizationID}, contractArgs(&c)...)
 	args = append(args, tx.now)
 	_, err := tx.ExecContext(tx.ctx, contractInsert, args...)
@@ -482,6 +491,9 @@ func (db *DB) createContractIn(tx *Tx, orgID string, c samspil.Contract) (*samsp
 		return nil, err
 	}
 	if err := tx.writeContractSystems(&c); err != nil {
+		return nil, err
+	}
+	if err := tx.writeContractKITOSFields(&c); err != nil {
 		return nil, err
 	}
 	return db.findContract(tx.ctx, tx, samspil.SystemActor("store"), c.ID)
@@ -549,6 +561,11 @@ func (db *DB) updateContractIn(tx *Tx, before *samspil.Contract, p samspil.Contr
 	if err := db.checkContractRefs(tx, &after, after.SupplierID != before.SupplierID); err != nil {
 		return nil, err
 	}
+	if after.ParentID != before.ParentID {
+		if err := tx.checkContractParent(&after); err != nil {
+			return nil, err
+		}
+	}
 	id := before.ID
 	after.Version, after.UpdatedAt = before.Version+1, tx.now
 	args := append(contractArgs(&after), after.Version, tx.now, id, before.Version)
@@ -563,6 +580,9 @@ func (db *DB) updateContractIn(tx *Tx, before *samspil.Contract, p samspil.Contr
 		if err := tx.writeContractSystems(&after); err != nil {
 			return nil, err
 		}
+	}
+	if err := tx.writeContractKITOSFields(&after); err != nil {
+		return nil, err
 	}
 	return &after, nil
 }

@@ -13,17 +13,61 @@ import (
 var _ samspil.SystemService = (*DB)(nil)
 
 const systemSelect = `SELECT s.id, s.name, s.vendor_id, COALESCE(v.name, ''), s.category, s.description, s.open_source, s.os2_product,
-	s.homepage, s.owner_id, s.visibility, s.version, s.created_at, s.updated_at
+	s.homepage, s.owner_id, s.visibility, s.version, s.created_at, s.updated_at, s.parent_id, s.former_names_json, s.deactivated,
+	s.archive_recommendation
 	FROM systems s LEFT JOIN organizations v ON v.id = s.vendor_id`
 
 func scanSystem(r rowScanner) (samspil.System, error) {
 	var s samspil.System
 	var vendor *string
 	var created, updated dbTime
+	var parent *string
+	var former string
 	err := r.Scan(&s.ID, &s.Name, &vendor, &s.VendorName, &s.Category, &s.Description, &s.OpenSource, &s.OS2Product,
-		&s.Homepage, &s.OwnerID, &s.Visibility, &s.Version, &created, &updated)
-	s.VendorID, s.CreatedAt, s.UpdatedAt = deref(vendor), created.T, updated.T
+		&s.Homepage, &s.OwnerID, &s.Visibility, &s.Version, &created, &updated, &parent, &former, &s.Deactivated, &s.ArchiveRecommendation)
+	s.VendorID, s.CreatedAt, s.UpdatedAt, s.ParentID = deref(vendor), created.T, updated.T, deref(parent)
+	if err == nil {
+		err = readJSONList(former, &s.FormerNames, "former names of system "+s.ID)
+	}
 	return s, err
+}
+
+// checkSystemParent checks that the parent of the entry id is a visible
+// entry and not the entry itself or one of its parts.
+func (db *DB) checkSystemParent(tx *Tx, id, parentID string) error {
+	if parentID == "" {
+		return nil
+	}
+	if _, err := db.findSystem(tx.ctx, tx, tx.actor, parentID); err != nil {
+		if samspil.ErrorCode(err) == samspil.ENOTFOUND {
+			return samspil.ErrorAt(samspil.EINVALID, "parent_id", "no system in the catalogue has this ID")
+		}
+		return err
+	}
+	// Walk up from the parent: meeting the entry means a cycle. The chain
+	// is acyclic before the change, so the walk ends.
+	for at := parentID; at != ""; {
+		if at == id {
+			return samspil.ErrorAt(samspil.EINVALID, "parent_id", "cannot be the system itself or one of its parts")
+		}
+		var next *string
+		if err := tx.QueryRowContext(tx.ctx, `SELECT parent_id FROM systems WHERE id = $1`, at).Scan(&next); err != nil {
+			return err
+		}
+		at = deref(next)
+	}
+	return nil
+}
+
+// writeSystemKITOSFields stores the KITOS fields of a written entry.
+func (tx *Tx) writeSystemKITOSFields(s *samspil.System) error {
+	former, err := jsonList(s.FormerNames)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(tx.ctx, `UPDATE systems SET parent_id = $1, former_names_json = $2, deactivated = $3, archive_recommendation = $4
+		WHERE id = $5`, nullString(s.ParentID), former, s.Deactivated, string(s.ArchiveRecommendation), s.ID)
+	return err
 }
 
 // loadSystemDetails fills in the KLE tasks and the number of visible usages.
@@ -267,6 +311,9 @@ func (db *DB) createSystemIn(tx *Tx, ownerID string, s samspil.System) (*samspil
 		return nil, err
 	}
 	s.ID, s.OwnerID = newID(), ownerID
+	if err := db.checkSystemParent(tx, s.ID, s.ParentID); err != nil {
+		return nil, err
+	}
 	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO systems (id, name, name_fold, vendor_id, category, description, open_source, os2_product,
 		homepage, owner_id, visibility, version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)`,
 		s.ID, s.Name, samspil.Fold(s.Name), nullString(s.VendorID), string(s.Category), s.Description, s.OpenSource, s.OS2Product,
@@ -274,6 +321,9 @@ func (db *DB) createSystemIn(tx *Tx, ownerID string, s samspil.System) (*samspil
 		return nil, err
 	}
 	if err := tx.writeSystemTasks(s.ID, s.Tasks); err != nil {
+		return nil, err
+	}
+	if err := tx.writeSystemKITOSFields(&s); err != nil {
 		return nil, err
 	}
 	return db.findSystem(tx.ctx, tx, samspil.SystemActor("store"), s.ID)
@@ -331,6 +381,11 @@ func (db *DB) updateSystemIn(tx *Tx, before *samspil.System, p samspil.SystemPat
 		return nil, err
 	}
 	id := before.ID
+	if after.ParentID != before.ParentID {
+		if err := db.checkSystemParent(tx, id, after.ParentID); err != nil {
+			return nil, err
+		}
+	}
 	after.Version, after.UpdatedAt = before.Version+1, tx.now
 	if err := tx.execVersioned("systems", "system", id, before.Version, `UPDATE systems SET name = $1, name_fold = $2, vendor_id = $3,
 		category = $4, description = $5, open_source = $6, os2_product = $7, homepage = $8, visibility = $9, version = $10, updated_at = $11
@@ -342,6 +397,9 @@ func (db *DB) updateSystemIn(tx *Tx, before *samspil.System, p samspil.SystemPat
 		if err := tx.writeSystemTasks(id, after.Tasks); err != nil {
 			return nil, err
 		}
+	}
+	if err := tx.writeSystemKITOSFields(&after); err != nil {
+		return nil, err
 	}
 	return &after, nil
 }
@@ -422,6 +480,12 @@ func (db *DB) MergeSystems(ctx context.Context, actor *samspil.Actor, survivorID
 		}
 		tasks := append(append([]string{}, survivor.Tasks...), dup.Tasks...)
 		if err := tx.writeSystemTasks(survivor.ID, normalizeCodes(tasks)); err != nil {
+			return err
+		}
+		// The duplicate's parts move up to its parent, which cannot make a
+		// cycle, whatever the survivor's place.
+		if _, err := tx.ExecContext(ctx, `UPDATE systems SET parent_id = $1, version = version + 1, updated_at = $2 WHERE parent_id = $3`,
+			nullString(dup.ParentID), tx.now, dup.ID); err != nil {
 			return err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM systems WHERE id = $1`, dup.ID); err != nil {

@@ -2,6 +2,8 @@ package sqldb
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 
 	"github.com/samspil/samspil"
 )
@@ -13,7 +15,9 @@ var _ samspil.UsageService = (*DB)(nil)
 const (
 	usageColumns = `SELECT u.id, u.organization_id, o.name, u.system_id, s.name, u.lifecycle, u.from_date, u.until_date,
 	u.responsible_unit_id, u.user_band, u.notes, u.share_experience, u.experience_contact_name, u.experience_contact_email,
-	u.visibility, u.version, u.created_at, u.updated_at`
+	u.visibility, u.version, u.created_at, u.updated_at, u.local_call_name, u.local_system_id, u.system_version, u.data_classification,
+	u.main_contract_id, u.archive_duty, u.archive_period_years, u.ai_use, u.web_accessibility, u.web_accessibility_checked,
+	u.web_accessibility_notes, u.references_json`
 	usageJoins  = ` JOIN organizations o ON o.id = u.organization_id JOIN systems s ON s.id = u.system_id`
 	usageSelect = usageColumns + ` FROM usages u` + usageJoins
 )
@@ -23,11 +27,40 @@ func scanUsage(r rowScanner) (samspil.Usage, error) {
 	var from, until nullDate
 	var unit *string
 	var created, updated dbTime
+	var mainContract *string
+	var checked nullDate
+	var refs string
+	k := &u.UsageKITOSFields
 	err := r.Scan(&u.ID, &u.OrganizationID, &u.OrganizationName, &u.SystemID, &u.SystemName, &u.Lifecycle, &from, &until,
 		&unit, &u.UserBand, &u.Notes, &u.ShareExperience, &u.ExperienceContactName, &u.ExperienceContactEmail,
-		&u.Visibility, &u.Version, &created, &updated)
+		&u.Visibility, &u.Version, &created, &updated, &k.LocalCallName, &k.LocalSystemID, &k.SystemVersion, &k.DataClassification,
+		&mainContract, &k.ArchiveDuty, &k.ArchivePeriodYears, &k.AIUse, &k.WebAccessibility, &checked, &k.WebAccessibilityNotes, &refs)
 	u.From, u.Until, u.ResponsibleUnitID, u.CreatedAt, u.UpdatedAt = from.Ptr(), until.Ptr(), deref(unit), created.T, updated.T
+	k.MainContractID, k.WebAccessibilityChecked = deref(mainContract), checked.Ptr()
+	if err == nil {
+		err = readJSONList(refs, &k.References, "references of usage "+u.ID)
+	}
 	return u, err
+}
+
+// readJSONList reads a list kept as JSON text into dst, never leaving nil.
+func readJSONList[T any](raw string, dst *[]T, what string) error {
+	if err := json.Unmarshal([]byte(raw), dst); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	if *dst == nil {
+		*dst = []T{}
+	}
+	return nil
+}
+
+// jsonList returns a list as JSON text for a *_json column.
+func jsonList[T any](list []T) (string, error) {
+	if list == nil {
+		list = []T{}
+	}
+	b, err := json.Marshal(list)
+	return string(b), err
 }
 
 // loadUsageDetails fills in using units and task changes.
@@ -189,7 +222,31 @@ func (tx *Tx) checkUsageRefs(u *samspil.Usage) error {
 	if err := v.Merge(tx.checkTasksExist("task_changes", codes)); err != nil {
 		return err
 	}
+	if u.MainContractID != "" {
+		var n int
+		err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM contracts c JOIN contract_systems cs ON cs.contract_id = c.id
+			WHERE c.id = $1 AND c.organization_id = $2 AND cs.system_id = $3`, u.MainContractID, u.OrganizationID, u.SystemID).Scan(&n)
+		if err != nil {
+			return err
+		}
+		v.Check(n > 0, "main_contract_id", "is not a contract of the organisation that covers the system")
+	}
 	return v.Err()
+}
+
+// writeUsageKITOSFields stores the KITOS fields of a written usage.
+func (tx *Tx) writeUsageKITOSFields(u *samspil.Usage) error {
+	k := u.UsageKITOSFields
+	refs, err := jsonList(k.References)
+	if err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(tx.ctx, `UPDATE usages SET local_call_name = $1, local_system_id = $2, system_version = $3, data_classification = $4,
+		main_contract_id = $5, archive_duty = $6, archive_period_years = $7, ai_use = $8, web_accessibility = $9, web_accessibility_checked = $10,
+		web_accessibility_notes = $11, references_json = $12 WHERE id = $13`,
+		k.LocalCallName, k.LocalSystemID, k.SystemVersion, string(k.DataClassification), nullString(k.MainContractID), string(k.ArchiveDuty),
+		k.ArchivePeriodYears, string(k.AIUse), string(k.WebAccessibility), dateValue(k.WebAccessibilityChecked), k.WebAccessibilityNotes, refs, u.ID)
+	return err
 }
 
 func (tx *Tx) writeUsageDetails(u *samspil.Usage) error {
@@ -243,17 +300,21 @@ func (db *DB) CreateUsage(ctx context.Context, actor *samspil.Actor, in samspil.
 // caller has checked the actor's right and writes the audit event.
 func (db *DB) createUsageIn(tx *Tx, org *samspil.Organization, u samspil.Usage) (*samspil.Usage, error) {
 	ctx := tx.ctx
-	if _, err := db.findSystem(ctx, tx, tx.actor, u.SystemID); err != nil {
+	sys, err := db.findSystem(ctx, tx, tx.actor, u.SystemID)
+	if err != nil {
 		if samspil.ErrorCode(err) == samspil.ENOTFOUND {
 			return nil, samspil.ErrorAt(samspil.EINVALID, "system_id", "no system in the catalogue has this ID")
 		}
 		return nil, err
 	}
+	if sys.Deactivated {
+		return nil, samspil.ErrorAt(samspil.EINVALID, "system_id", "%s is deactivated in the catalogue and cannot get new usages", sys.Name)
+	}
 	u.ID, u.OrganizationID = newID(), org.ID
 	if err := tx.checkUsageRefs(&u); err != nil {
 		return nil, err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO usages (id, organization_id, system_id, lifecycle, from_date, until_date, responsible_unit_id,
+	_, err = tx.ExecContext(ctx, `INSERT INTO usages (id, organization_id, system_id, lifecycle, from_date, until_date, responsible_unit_id,
 		user_band, notes, visibility, version, created_at, updated_at, share_experience, experience_contact_name, experience_contact_email)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, $13, $14)`,
 		u.ID, u.OrganizationID, u.SystemID, string(u.Lifecycle), dateValue(u.From), dateValue(u.Until), nullString(u.ResponsibleUnitID),
@@ -265,6 +326,9 @@ func (db *DB) createUsageIn(tx *Tx, org *samspil.Organization, u samspil.Usage) 
 		return nil, err
 	}
 	if err := tx.writeUsageDetails(&u); err != nil {
+		return nil, err
+	}
+	if err := tx.writeUsageKITOSFields(&u); err != nil {
 		return nil, err
 	}
 	return db.findUsage(ctx, tx, samspil.SystemActor("store"), u.ID)
@@ -325,6 +389,9 @@ func (db *DB) updateUsageIn(tx *Tx, before *samspil.Usage, p samspil.UsagePatch)
 		return nil, err
 	}
 	if err := tx.writeUsageDetails(&after); err != nil {
+		return nil, err
+	}
+	if err := tx.writeUsageKITOSFields(&after); err != nil {
 		return nil, err
 	}
 	return &after, nil

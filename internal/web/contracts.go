@@ -26,6 +26,7 @@ type contractFormData struct {
 	ExtensionKinds   []samspil.ExtensionKind
 	ProcurementForms []samspil.ProcurementForm
 	Visibilities     []samspil.Visibility
+	KITOS            contractKITOSLists
 }
 
 // contractForm reads the contract form. Amounts accept Danish notation
@@ -46,6 +47,7 @@ func contractForm(r *http.Request) (samspil.ContractInput, [4]string, error) {
 	t.ExtensionMonths, t.ExtensionsUsed = atoiOr(&v, r, "extension_months"), atoiOr(&v, r, "extensions_used")
 	t.NoticeMonths, t.NoticeRule = atoiOr(&v, r, "notice_months"), samspil.NoticeRule(r.PostFormValue("notice_rule"))
 	t.ExtensionKind = samspil.ExtensionKind(r.PostFormValue("extension_kind"))
+	in.ContractKITOSFields = contractKITOSForm(&v, r)
 	typed := [4]string{r.PostFormValue("cost_acquisition"), r.PostFormValue("cost_operation"), r.PostFormValue("cost_other"),
 		r.PostFormValue("cost_one_off_acquisition")}
 	if typed != [4]string{} {
@@ -110,7 +112,17 @@ func (w *Web) contractFormData(ctx context.Context, actor *samspil.Actor, org *s
 	}
 	d := &contractFormData{Org: org, Contract: c, Form: in, Costs: typed, Systems: usages, Selected: map[string]bool{},
 		NoticeRules: samspil.NoticeRules, ExtensionKinds: samspil.ExtensionKinds, ProcurementForms: samspil.ProcurementForms,
-		Visibilities: samspil.Visibilities}
+		Visibilities: samspil.Visibilities, KITOS: contractKITOSLists{ContractTypes: samspil.ContractTypes, Criticalities: samspil.Criticalities,
+			PaymentModels: samspil.PaymentModels}}
+	all, err := w.store.AllContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID})
+	if err != nil {
+		return nil, err
+	}
+	for _, x := range all {
+		if c == nil || x.ID != c.ID {
+			d.KITOS.Parents = append(d.KITOS.Parents, x)
+		}
+	}
 	for _, id := range in.SystemIDs {
 		d.Selected[id] = true
 	}
@@ -182,7 +194,8 @@ func (w *Web) createContract(rw http.ResponseWriter, r *http.Request) {
 func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [4]string) {
 	in := samspil.ContractInput{OrganizationID: c.OrganizationID, Name: c.Name, SupplierID: c.SupplierID, SystemIDs: c.SystemIDs(),
 		ContractTerms: c.ContractTerms, ProcurementForm: c.ProcurementForm, ReprocurementQuarter: c.ReprocurementQuarter, Costs: c.Costs,
-		ExternalRef: c.ExternalRef, Notes: c.Notes, Visibility: c.Visibility, PriceVisibility: c.PriceVisibility}
+		ExternalRef: c.ExternalRef, Notes: c.Notes, Visibility: c.Visibility, PriceVisibility: c.PriceVisibility,
+		ContractKITOSFields: c.ContractKITOSFields}
 	var typed [4]string
 	if c.Costs != nil {
 		typed = [4]string{kroner(c.Costs.Acquisition, lang), kroner(c.Costs.Operation, lang), kroner(c.Costs.Other, lang),
@@ -194,6 +207,7 @@ func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [4]
 type contractPageData struct {
 	Contract   *samspil.Contract
 	Processing []samspil.DataProcessingRegistration // the registrations that cover it
+	Parent     *samspil.Contract                    // the contract it belongs under, when the reader may see it
 	Urgency    samspil.Urgency                      // of its next decision, on the day shown
 	CanEdit    bool
 	Timeline   template.HTML
@@ -266,8 +280,15 @@ func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, perr)
 		return
 	}
-	v := w.newView(r, "directory", contractPageData{Contract: c, Processing: processing, Urgency: c.Urgency(day.On),
-		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day})
+	d := contractPageData{Contract: c, Processing: processing, Urgency: c.Urgency(day.On),
+		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day}
+	if c.ParentID != "" {
+		if d.Parent, terr = w.store.FindContract(ctx, actor, c.ParentID); terr != nil && samspil.ErrorCode(terr) != samspil.ENOTFOUND {
+			w.fail(rw, r, terr)
+			return
+		}
+	}
+	v := w.newView(r, "directory", d)
 	v.Title = c.Name
 	if err != nil {
 		w.withError(v, err)
@@ -291,7 +312,8 @@ func (w *Web) updateContract(rw http.ResponseWriter, r *http.Request) {
 		terms := in.ContractTerms
 		p := samspil.ContractPatch{Name: &in.Name, SupplierID: &in.SupplierID, SystemIDs: &in.SystemIDs, Terms: &terms,
 			ProcurementForm: &in.ProcurementForm, ReprocurementQuarter: &in.ReprocurementQuarter, Costs: in.Costs, ExternalRef: &in.ExternalRef,
-			Notes: &in.Notes, Visibility: &in.Visibility, PriceVisibility: &in.PriceVisibility}
+			Notes: &in.Notes, Visibility: &in.Visibility, PriceVisibility: &in.PriceVisibility,
+			ContractKITOSPatch: contractKITOSPatch(in.ContractKITOSFields)}
 		if _, err = w.store.UpdateContract(ctx, actor, c.ID, formVersion(r), p); err == nil {
 			redirect(rw, r, "/contracts/"+c.ID, "contract_updated")
 			return

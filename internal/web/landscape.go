@@ -74,6 +74,9 @@ type systemData struct {
 	Relations     *samspil.UsageRelations
 	InterfaceForm samspil.SystemInterfaceInput
 	EditInterface string // the interface being edited after a failed save
+	// Parent is the entry the system is part of, when the reader may see it.
+	Parent                 *samspil.System
+	ArchiveRecommendations []samspil.ArchiveRecommendation
 }
 
 // mapClass is the map colour of a lifecycle phase.
@@ -101,7 +104,15 @@ func (w *Web) showSystem(rw http.ResponseWriter, r *http.Request, status int, fo
 		return
 	}
 	d := systemData{System: s, CanEdit: actor.Can(samspil.PermLandscapeWrite, s.OwnerID), Categories: samspil.Categories, Visibilities: samspil.Visibilities,
-		Lifecycles: samspil.Lifecycles, Form: form, Counts: map[string]int{}}
+		Lifecycles: samspil.Lifecycles, Form: form, Counts: map[string]int{}, ArchiveRecommendations: samspil.ArchiveRecommendations}
+	if s.ParentID != "" {
+		if d.Parent, err = w.store.FindSystem(ctx, actor, s.ParentID); samspil.ErrorCode(err) == samspil.ENOTFOUND {
+			d.Parent = nil
+		} else if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+	}
 	for _, code := range s.Tasks {
 		if t, err := w.store.FindTask(ctx, code); err == nil {
 			d.Tasks = append(d.Tasks, *t)
@@ -154,6 +165,9 @@ func (w *Web) showSystem(rw http.ResponseWriter, r *http.Request, status int, fo
 			d.Orgs = append(d.Orgs, o)
 		}
 	}
+	if s.Deactivated {
+		d.Orgs = nil // a deactivated entry gets no new usages
+	}
 	v := w.newView(r, "catalogue", d)
 	v.Title = s.Name
 	if formErr != nil {
@@ -182,14 +196,17 @@ func systemForm(r *http.Request) samspil.SystemInput {
 		Category: samspil.Category(r.PostFormValue("category")), Tasks: strings.Fields(strings.ReplaceAll(r.PostFormValue("tasks"), ",", " ")),
 		Description: r.PostFormValue("description"), OpenSource: r.PostFormValue("open_source") == "true",
 		OS2Product: r.PostFormValue("os2_product") == "true", Homepage: r.PostFormValue("homepage"),
-		OwnerID: r.PostFormValue("owner_id"), Visibility: samspil.Visibility(r.PostFormValue("visibility"))}
+		OwnerID: r.PostFormValue("owner_id"), Visibility: samspil.Visibility(r.PostFormValue("visibility")),
+		SystemKITOSFields: samspil.SystemKITOSFields{ParentID: r.PostFormValue("parent_id"), FormerNames: strings.Split(r.PostFormValue("former_names"), "\n"),
+			Deactivated: r.PostFormValue("deactivated") == "true", ArchiveRecommendation: samspil.ArchiveRecommendation(r.PostFormValue("archive_recommendation"))}}
 }
 
 type systemFormData struct {
-	Form         samspil.SystemInput
-	Orgs         []samspil.Organization
-	Categories   []samspil.Category
-	Visibilities []samspil.Visibility
+	Form                   samspil.SystemInput
+	Orgs                   []samspil.Organization
+	Categories             []samspil.Category
+	Visibilities           []samspil.Visibility
+	ArchiveRecommendations []samspil.ArchiveRecommendation
 }
 
 func (w *Web) newSystemPage(rw http.ResponseWriter, r *http.Request) {
@@ -210,7 +227,8 @@ func (w *Web) showSystemForm(rw http.ResponseWriter, r *http.Request, status int
 		w.fail(rw, r, err)
 		return
 	}
-	v := w.newView(r, "catalogue", systemFormData{Form: form, Orgs: orgs, Categories: samspil.Categories, Visibilities: samspil.Visibilities})
+	v := w.newView(r, "catalogue", systemFormData{Form: form, Orgs: orgs, Categories: samspil.Categories, Visibilities: samspil.Visibilities,
+		ArchiveRecommendations: samspil.ArchiveRecommendations})
 	v.Title = w.cat.text(v.Lang, "system.new")
 	if formErr != nil {
 		w.withError(v, formErr)
@@ -258,7 +276,9 @@ func (w *Web) updateSystem(rw http.ResponseWriter, r *http.Request) {
 	}
 	in := systemForm(r)
 	p := samspil.SystemPatch{Name: &in.Name, VendorID: &in.VendorID, Category: &in.Category, Tasks: &in.Tasks, Description: &in.Description,
-		OpenSource: &in.OpenSource, OS2Product: &in.OS2Product, Homepage: &in.Homepage, Visibility: &in.Visibility}
+		OpenSource: &in.OpenSource, OS2Product: &in.OS2Product, Homepage: &in.Homepage, Visibility: &in.Visibility,
+		SystemKITOSPatch: samspil.SystemKITOSPatch{ParentID: &in.ParentID, FormerNames: &in.FormerNames, Deactivated: &in.Deactivated,
+			ArchiveRecommendation: &in.ArchiveRecommendation}}
 	_, err := w.store.UpdateSystem(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), formVersion(r), p)
 	if err != nil {
 		if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ESTALE {
@@ -281,6 +301,7 @@ func usageForm(r *http.Request) (samspil.UsageInput, error) {
 	var v samspil.Validation
 	in.From = formDate(&v, r, "from")
 	in.Until = formDate(&v, r, "until")
+	in.UsageKITOSFields = usageKITOSForm(&v, r)
 	return in, v.Err()
 }
 
@@ -333,6 +354,7 @@ type landscapeData struct {
 	Edit         string          // the usage being edited after a failed save
 	Urgency      samspil.Urgency // no filter here; the contract table shares the deadlines page's
 	Today        samspil.Date    // the day urgency is measured from
+	KITOS        kitosLists      // the value lists of the fields kept as in KITOS
 }
 
 func (w *Web) landscape(rw http.ResponseWriter, r *http.Request) {
@@ -347,7 +369,7 @@ func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d := landscapeData{Org: org, Today: samspil.Today(w.now()), CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Lifecycles: samspil.Lifecycles, Visibilities: samspil.Visibilities,
-		Bands: samspil.UserBands, Units: map[string]string{}, Edit: edit}
+		Bands: samspil.UserBands, Units: map[string]string{}, Edit: edit, KITOS: kitos}
 	if d.Usages, err = allPages(func(cursor string) (*samspil.Page[samspil.Usage], error) {
 		return w.store.ListUsages(ctx, actor, samspil.UsageFilter{OrganizationID: org.ID, ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
 	}); err != nil {
@@ -399,7 +421,7 @@ func (w *Web) updateUsage(rw http.ResponseWriter, r *http.Request) {
 		_, err = w.store.UpdateUsage(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("usage"), formVersion(r), samspil.UsagePatch{
 			Lifecycle: &in.Lifecycle, From: from, Until: until, UserBand: &in.UserBand, Notes: &in.Notes, Visibility: &in.Visibility,
 			ResponsibleUnitID: &in.ResponsibleUnitID, ShareExperience: &in.ShareExperience, ExperienceContactName: &in.ExperienceContactName,
-			ExperienceContactEmail: &in.ExperienceContactEmail})
+			ExperienceContactEmail: &in.ExperienceContactEmail, UsageKITOSPatch: usageKITOSPatch(in.UsageKITOSFields)})
 	}
 	w.afterLandscapeChange(rw, r, err, "usage_updated", r.PathValue("usage"))
 }

@@ -190,7 +190,9 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			return relationFields{View: v, Prefix: prefix, Errors: errors, ToUsageID: to, InterfaceID: iface, Frequency: freq,
 				Description: desc, Reference: ref, ContractID: contract}
 		},
-		"indent": func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
+		"indent":         func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
+		"reflines":       referenceLines,
+		"milestonelines": milestoneLines,
 	}
 }
 

@@ -1366,6 +1366,16 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"deadlines.none.": strs(samspil.Urgencies),
 		"search.kind.":    strs(samspil.SearchKinds),
 		"search.more.":    strs(samspil.SearchKinds),
+
+		// The fields kept as in KITOS.
+		"data_classification.":    strs(samspil.DataClassifications),
+		"archive_duty.":           strs(samspil.ArchiveDuties),
+		"archive_recommendation.": strs(samspil.ArchiveRecommendations),
+		"contract_type.":          strs(samspil.ContractTypes),
+		"criticality.":            strs(samspil.Criticalities),
+		"payment_model.":          strs(samspil.PaymentModels),
+		"yes_no_undecided.":       strs(samspil.YesNoUndecidedChoices),
+		"yes_no_partially.":       strs(samspil.YesNoPartiallyChoices),
 	}
 	for prefix, where := range prefixes {
 		values, ok := families[prefix]
