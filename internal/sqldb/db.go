@@ -103,6 +103,7 @@ func (db *DB) Engine() Engine { return db.engine }
 
 // Close closes all connections.
 func (db *DB) Close() error {
+	db.orgSearch.stopBackground()
 	var errs []error
 	if db.read != nil && db.read.DB != nil && db.read.DB != db.write {
 		errs = append(errs, db.read.Close())

@@ -8,6 +8,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf8"
@@ -751,7 +752,14 @@ type orgSample struct {
 type orgSearchState struct {
 	sample   atomic.Pointer[orgSample]
 	sampling atomic.Bool
-	walkRows atomic.Int64 // tests: > 0 walk this far, then the index; < 0 the index only
+	// background counts the sampler running, so that Close can cancel it
+	// (stop) and wait for it: a sampler left running after Close keeps the
+	// database's files open.
+	background sync.WaitGroup
+	stopOnce   sync.Once // makes stopped
+	closeOnce  sync.Once // closes it
+	stopped    chan struct{}
+	walkRows   atomic.Int64 // tests: > 0 walk this far, then the index; < 0 the index only
 }
 
 const (
@@ -769,17 +777,43 @@ func (db *DB) StartOrgSearch() { db.currentOrgSample() }
 // When it is missing or old, a new one is taken in the background.
 func (db *DB) currentOrgSample() *orgSample {
 	s := db.orgSearch.sample.Load()
+	select {
+	case <-db.orgSearch.stop():
+		return s // closed: no more background work
+	default:
+	}
 	if (s == nil || time.Since(s.taken) > orgSampleMaxAge) && db.orgSearch.sampling.CompareAndSwap(false, true) {
+		db.orgSearch.background.Add(1)
 		go func() {
+			defer db.orgSearch.background.Done()
 			defer db.orgSearch.sampling.Store(false)
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
+			go func() {
+				select {
+				case <-db.orgSearch.stop():
+					cancel()
+				case <-ctx.Done():
+				}
+			}()
 			if s, err := db.takeOrgSample(ctx); err == nil {
 				db.orgSearch.sample.Store(s)
 			}
 		}()
 	}
 	return s
+}
+
+// stop returns the channel Close closes to cancel the sampler.
+func (o *orgSearchState) stop() chan struct{} {
+	o.stopOnce.Do(func() { o.stopped = make(chan struct{}) })
+	return o.stopped
+}
+
+// stopBackground cancels a sampler in progress and waits for it.
+func (o *orgSearchState) stopBackground() {
+	o.closeOnce.Do(func() { close(o.stop()) })
+	o.background.Wait()
 }
 
 // takeOrgSample reads the sample. It reads every organisation's name by
