@@ -80,14 +80,17 @@ func (d *DKK) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// Costs are a contract's yearly costs.
+// Costs are a contract's yearly costs, and what its acquisition cost once.
 type Costs struct {
 	Acquisition DKK `json:"acquisition" doc:"Yearly acquisition cost in DKK"`
 	Operation   DKK `json:"operation" doc:"Yearly operation cost in DKK"`
 	Other       DKK `json:"other" doc:"Other yearly costs in DKK"`
+	// OneOffAcquisition is paid once, not yearly (KITOS' accumulated
+	// "Anskaffelse."); Total leaves it out.
+	OneOffAcquisition DKK `json:"one_off_acquisition,omitempty" doc:"One-off acquisition amount in DKK, paid once rather than yearly"`
 }
 
-// Total returns the sum of the costs.
+// Total returns the sum of the yearly costs.
 func (c Costs) Total() DKK { return c.Acquisition + c.Operation + c.Other }
 
 // ContractSystem names a system a contract covers.
@@ -191,6 +194,7 @@ func (c *Contract) Validate() error {
 		v.Check(c.Costs.Acquisition >= 0, "costs.acquisition", "must not be negative")
 		v.Check(c.Costs.Operation >= 0, "costs.operation", "must not be negative")
 		v.Check(c.Costs.Other >= 0, "costs.other", "must not be negative")
+		v.Check(c.Costs.OneOffAcquisition >= 0, "costs.one_off_acquisition", "must not be negative")
 	}
 	v.Check(utf8.RuneCountInString(c.ExternalRef) <= 200, "external_ref", "must be at most 200 characters")
 	v.Check(utf8.RuneCountInString(c.Notes) <= 5000, "notes", "must be at most 5000 characters")

@@ -36,6 +36,8 @@ func init() {
 	RegisterEnum(ContractSorts)
 	RegisterEnum(ImportKinds)
 	RegisterEnum(ImportStatuses)
+	RegisterEnum(UnitActions)
+	RegisterEnum(RowActions)
 	RegisterEnum(FeedScopes)
 	RegisterEnum(CollaborationKinds)
 	RegisterEnum(LegalForms)

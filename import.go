@@ -2,6 +2,8 @@ package samspil
 
 import (
 	"context"
+	"strconv"
+	"strings"
 	"time"
 )
 
@@ -114,6 +116,98 @@ func (l RecordList) Records(fn func(Record) bool) error {
 	return nil
 }
 
+// FileSource is a RecordSource read from a file (package landscapeio's),
+// which tells the importer what the preview shows of the file.
+type FileSource interface {
+	RecordSource
+	// Heading returns the file's own heading of the column of a field
+	// ("responsible_unit", "costs.operation"), as written in the file, or
+	// "" when the file has no such column.
+	Heading(key string) string
+	// IgnoredColumns lists the file's headings that are not read.
+	IgnoredColumns() []string
+	// Show returns the headings of our template and a record's values
+	// under them, as the preview shows a row.
+	Show(rec Record) (headings, values []string)
+}
+
+// ImportOptions say how a preview or commit treats the rows.
+type ImportOptions struct {
+	// ValidOnly commits the rows without errors and skips the others.
+	ValidOnly bool
+	// Units say what each unit name of the file that the organisation does
+	// not have stands for.
+	Units []UnitChoice
+	// RowErrors, when set, receives the errors of each row that has some,
+	// all of them (the report keeps the first MaxReportedErrors).
+	RowErrors func(line int, errs []RowError)
+}
+
+// UnitAction is what becomes of an unknown unit name of a file.
+type UnitAction string
+
+// Unit actions.
+const (
+	UnitCreate UnitAction = "create" // create the unit at the top of the organisation
+	UnitMap    UnitAction = "map"    // the name stands for an existing unit
+)
+
+// UnitActions lists the unit actions.
+var UnitActions = []UnitAction{UnitCreate, UnitMap}
+
+// UnitChoice says what an unknown unit name of a file stands for.
+type UnitChoice struct {
+	Name   string     `json:"name" doc:"The unit name as the file writes it" maxLength:"200"`
+	Action UnitAction `json:"action" doc:"create: a new unit at the top of the organisation; map: the existing unit unit_id"`
+	UnitID string     `json:"unit_id,omitempty" doc:"The organisation's unit the name stands for (action map)"`
+}
+
+// UnknownUnit is a responsible unit a file names that the organisation
+// does not have.
+type UnknownUnit struct {
+	Name   string `json:"name" doc:"As the file writes it (first occurrence)"`
+	Column string `json:"column" doc:"The file's heading of the column"`
+	Rows   int    `json:"rows" doc:"How many rows name it"`
+	Lines  []int  `json:"lines" doc:"The first rows that name it"`
+}
+
+// LineList lists the rows that name the unit: "2, 7", and "2, 7 …" when
+// more rows than Lines name it.
+func (u UnknownUnit) LineList() string {
+	parts := make([]string, len(u.Lines))
+	for i, l := range u.Lines {
+		parts[i] = strconv.Itoa(l)
+	}
+	s := strings.Join(parts, ", ")
+	if u.Rows > len(u.Lines) {
+		s += " …"
+	}
+	return s
+}
+
+// RowAction is what the commit of a row does.
+type RowAction string
+
+// Row actions.
+const (
+	RowCreate    RowAction = "create"
+	RowUpdate    RowAction = "update"
+	RowUnchanged RowAction = "unchanged"
+)
+
+// RowActions lists the row actions.
+var RowActions = []RowAction{RowCreate, RowUpdate, RowUnchanged}
+
+// SampleRow is a valid row as the commit will import it.
+type SampleRow struct {
+	Line   int       `json:"line"`
+	Action RowAction `json:"action"`
+	Values []string  `json:"values" doc:"Under the report's sample_columns"`
+}
+
+// MaxSampleRows is how many valid rows a preview shows.
+const MaxSampleRows = 10
+
 // ImportReport is the outcome of a preview or a commit.
 type ImportReport struct {
 	Kind       ImportKind `json:"kind"`
@@ -126,7 +220,18 @@ type ImportReport struct {
 	ErrorCount int        `json:"error_count"`
 	Warnings   []RowError `json:"warnings" doc:"Things that do not stop the import, e.g. an unknown vendor that is left empty"`
 	Committed  bool       `json:"committed"`
+
+	InvalidRows    int           `json:"invalid_rows" doc:"Rows with at least one error; a commit of the valid rows leaves them out"`
+	Skipped        int           `json:"skipped" doc:"Rows with errors that a commit of the valid rows left out"`
+	CreatedUnits   int           `json:"created_units" doc:"Units the commit created for unknown unit names"`
+	IgnoredColumns []string      `json:"ignored_columns" doc:"Headings of the file that are not read"`
+	UnknownUnits   []UnknownUnit `json:"unknown_units" doc:"Unit names of the file the organisation does not have; a commit says for each what it stands for"`
+	SampleColumns  []string      `json:"sample_columns" doc:"The headings of the sample's values"`
+	Sample         []SampleRow   `json:"sample" doc:"The first valid rows as they will be imported"`
 }
+
+// ValidRows is the number of rows without errors.
+func (r *ImportReport) ValidRows() int { return r.Rows - r.InvalidRows }
 
 // MaxReportedErrors caps the errors a report lists; ErrorCount has them all.
 const MaxReportedErrors = 500
@@ -175,6 +280,33 @@ type Import struct {
 	UpdatedAt      time.Time     `json:"updated_at"`
 }
 
+// Committable tells whether an import may be committed as it was
+// previewed: all its rows when none has an error, or with validOnly its
+// rows without errors, when there are any.
+func (im *Import) Committable(validOnly bool) bool {
+	if im.Status != ImportPreviewed || im.Report == nil {
+		return false
+	}
+	if validOnly {
+		return im.Report.ValidRows() > 0
+	}
+	return im.Report.ErrorCount == 0
+}
+
+// CheckChoices checks that choices say what each unknown unit of the
+// report stands for, as a Validation error about path.
+func (r *ImportReport) CheckChoices(path string, choices []UnitChoice) error {
+	var v Validation
+	chosen := map[string]bool{}
+	for _, c := range choices {
+		chosen[Fold(c.Name)] = true
+	}
+	for _, u := range r.UnknownUnits {
+		v.Check(chosen[Fold(u.Name)], path, "the organisation has no unit called %s; choose to create it (create) or which unit it is (map)", u.Name)
+	}
+	return v.Err()
+}
+
 // ImportService runs imports.
 type ImportService interface {
 	// PreviewImport checks every record against the organisation's data and
@@ -183,6 +315,13 @@ type ImportService interface {
 	// CommitImport checks again and, when there are no errors, writes all
 	// records in one transaction with one audit event.
 	CommitImport(ctx context.Context, actor *Actor, orgID string, src RecordSource, progress Progress) (*ImportReport, error)
+	// PreviewImportWith is PreviewImport with options: the unit choices
+	// the commit will be given, and the errors of every row.
+	PreviewImportWith(ctx context.Context, actor *Actor, orgID string, src RecordSource, opt ImportOptions, progress Progress) (*ImportReport, error)
+	// CommitImportWith is CommitImport with options: the valid rows only
+	// (all of them in one transaction, or none), and what the unknown unit
+	// names stand for, the new units created in the same transaction.
+	CommitImportWith(ctx context.Context, actor *Actor, orgID string, src RecordSource, opt ImportOptions, progress Progress) (*ImportReport, error)
 }
 
 // UploadService keeps uploaded import files between the preview and the
@@ -191,7 +330,7 @@ type UploadService interface {
 	CreateImport(ctx context.Context, actor *Actor, orgID, fileName string, content []byte, report *ImportReport) (*Import, error)
 	FindImport(ctx context.Context, actor *Actor, id string) (*Import, error)
 	// ImportContent returns the uploaded bytes of an import not yet
-	// committed.
+	// committed, or committed with rows left out (Report.Skipped).
 	ImportContent(ctx context.Context, actor *Actor, id string) ([]byte, error)
 	// SetImportStatus records how an import went; a finished import drops
 	// its content.

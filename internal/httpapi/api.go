@@ -42,8 +42,12 @@ type API struct {
 	// Reports writes the health reports' PDF and HTML (the web pages' own
 	// documents); the server sets it (the report answers 503 without it).
 	Reports HealthReporter
-	rt      *httpx.Router
-	huma    huma.API
+	// Danish says an import's stored English message in Danish, for the
+	// column Fejl of an import's rows with errors; the server sets it (the
+	// messages stay English without it).
+	Danish func(message string) string
+	rt     *httpx.Router
+	huma   huma.API
 }
 
 // Responder answers turned-away API requests with problem documents.

@@ -512,6 +512,7 @@ func TestCrossTenant(t *testing.T) {
 				{"POST", "/api/v1/imports?organization_id=" + o.org + "&file_name=x.csv", "System\r\nIndtrængt\r\n"},
 				{"GET", "/api/v1/imports/" + o.upload, nil},
 				{"POST", "/api/v1/imports/" + o.upload + "/commit", nil},
+				{"GET", "/api/v1/imports/" + o.upload + "/invalid-rows", nil},
 				{"GET", "/api/v1/contracts?organization_id=" + o.org, nil},
 				{"GET", "/api/v1/usages?organization_id=" + o.org, nil},
 				{"GET", "/api/v1/organizations/" + o.org + "/opportunities", nil},

@@ -7,6 +7,7 @@ import (
 	"io"
 	"net/http"
 	"reflect"
+	"strconv"
 	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
@@ -477,6 +478,12 @@ type ImportOutput struct {
 	Body     *samspil.Import
 }
 
+// ImportCommitInput says how to commit an import; all of it may be left out.
+type ImportCommitInput struct {
+	ValidOnly bool                 `json:"valid_only,omitempty" doc:"Write the rows without errors and leave the others out"`
+	Units     []samspil.UnitChoice `json:"units,omitempty" maxItems:"10000" doc:"What each of the report's unknown_units stands for"`
+}
+
 func (a *API) registerImports() {
 	tags := []string{"Import and export"}
 	register(a, huma.Operation{OperationID: "create-import", Method: http.MethodPost, Path: "/imports", Tags: tags,
@@ -519,14 +526,39 @@ func (a *API) registerImports() {
 
 	register(a, huma.Operation{OperationID: "commit-import", Method: http.MethodPost, Path: "/imports/{id}/commit", Tags: tags,
 		Summary: "Commit an import", Description: "Checks the file again and writes all its rows in one transaction, or none. " +
+			"With valid_only it writes the rows without errors, all of them or none, and leaves the others out " +
+			"(download them from invalid-rows). units say what each of the report's unknown_units stands for: a new unit at the " +
+			"top of the organisation (create), created in the same transaction, or an existing unit (map). " +
 			"Importing the same file again changes nothing."},
-		samspil.PermLandscapeWrite, func(ctx context.Context, in *IDPath) (*ImportOutput, error) {
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *struct {
+			IDPath
+			Body *ImportCommitInput
+		}) (*ImportOutput, error) {
 			im, err := a.store.FindImport(ctx, actor(ctx), in.ID)
 			if err != nil {
 				return nil, fail(ctx, err, "path")
 			}
-			if im.Status != samspil.ImportPreviewed || im.Report == nil || im.Report.ErrorCount > 0 {
+			var opt samspil.ImportOptions
+			if in.Body != nil {
+				opt.ValidOnly, opt.Units = in.Body.ValidOnly, in.Body.Units
+			}
+			if !im.Committable(opt.ValidOnly) {
 				return nil, fail(ctx, samspil.Errorf(samspil.ECONFLICT, "the import cannot be committed; upload the file again"), "path")
+			}
+			if err := im.Report.CheckChoices("units", opt.Units); err != nil {
+				return nil, fail(ctx, err, "body")
+			}
+			// A unit to map to must be the organisation's; checked before the
+			// import is claimed, so that a wrong choice can be made again.
+			for i, c := range opt.Units {
+				if c.Action != samspil.UnitMap {
+					continue
+				}
+				if _, err := a.store.FindUnit(ctx, actor(ctx), im.OrganizationID, c.UnitID); samspil.ErrorCode(err) == samspil.ENOTFOUND {
+					return nil, fail(ctx, samspil.ErrorAt(samspil.EINVALID, "units["+strconv.Itoa(i)+"].unit_id", "is not a unit of this organisation"), "body")
+				} else if err != nil {
+					return nil, fail(ctx, err, "body")
+				}
 			}
 			content, err := a.store.ImportContent(ctx, actor(ctx), in.ID)
 			if err != nil {
@@ -541,21 +573,66 @@ func (a *API) registerImports() {
 			if err := a.store.SetImportStatus(ctx, actor(ctx), in.ID, samspil.ImportCommitting, im.Report); err != nil {
 				return nil, fail(ctx, err, "path")
 			}
-			report, err := a.store.CommitImport(ctx, actor(ctx), im.OrganizationID, src, nil)
+			report, err := a.store.CommitImportWith(ctx, actor(ctx), im.OrganizationID, src, opt, nil)
 			status := samspil.ImportCommitted
-			if err != nil || report.ErrorCount > 0 {
+			if err != nil || report.ErrorCount > 0 && !opt.ValidOnly {
 				status = samspil.ImportFailed
 			}
 			if err != nil {
 				// The import stays on record as failed; the error answers the request.
 				_ = a.store.SetImportStatus(context.WithoutCancel(ctx), actor(ctx), in.ID, status, im.Report)
-				return nil, fail(ctx, err, "path")
+				return nil, fail(ctx, err, "body")
 			}
 			if err := a.store.SetImportStatus(ctx, actor(ctx), in.ID, status, report); err != nil {
 				return nil, fail(ctx, err, "path")
 			}
 			im.Status, im.Report = status, report
 			return &ImportOutput{Body: im}, nil
+		})
+
+	register(a, huma.Operation{OperationID: "get-import-invalid-rows", Method: http.MethodGet, Path: "/imports/{id}/invalid-rows", Tags: tags,
+		Summary: "Download an import's rows with errors",
+		Description: "The rows of the uploaded file that have errors, checked again now, as the file has them and in its format " +
+			"(CSV or XLSX), with a last column Fejl that names each problem's column and says it in Danish. Available until " +
+			"the import is committed, and after a commit of the valid rows.",
+		Responses: map[string]*huma.Response{"200": {Description: "The rows with errors", Content: map[string]*huma.MediaType{
+			"text/csv": {Schema: &huma.Schema{Type: "string"}},
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {Schema: &huma.Schema{Type: "string", Format: "binary"}}}}}},
+		samspil.PermLandscapeWrite, func(ctx context.Context, in *IDPath) (*struct {
+			ContentType        string `header:"Content-Type"`
+			ContentDisposition string `header:"Content-Disposition"`
+			Body               []byte
+		}, error) {
+			im, err := a.store.FindImport(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			content, err := a.store.ImportContent(ctx, actor(ctx), in.ID)
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			open := func() (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(content)), nil }
+			src, err := landscapeio.NewSource(open, im.FileName, tabular.Limits{MaxBytes: MaxImportBytes})
+			if err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			say := a.Danish
+			if say == nil {
+				say = func(s string) string { return s }
+			}
+			var buf bytes.Buffer
+			if err := landscapeio.WriteInvalidRows(ctx, a.store, actor(ctx), im.OrganizationID, src, say, &buf); err != nil {
+				return nil, fail(ctx, err, "path")
+			}
+			ct := "text/csv; charset=utf-8"
+			if src.Format() == tabular.FormatXLSX {
+				ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+			}
+			return &struct {
+				ContentType        string `header:"Content-Type"`
+				ContentDisposition string `header:"Content-Disposition"`
+				Body               []byte
+			}{ContentType: ct, ContentDisposition: `attachment; filename="` + landscapeio.InvalidRowsName(im.FileName, src.Format()) + `"`, Body: buf.Bytes()}, nil
 		})
 
 	register(a, huma.Operation{OperationID: "export", Method: http.MethodGet, Path: "/exports", Tags: tags,

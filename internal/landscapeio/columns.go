@@ -131,7 +131,9 @@ var usageSpec = &spec[usageRow]{
 			parse:  func(b *usageRow, v string, _ *rowCtx) { b.r.Vendor = v },
 			format: func(b *usageRow) string { return b.r.Vendor }},
 		cvrField("vendor_cvr", "Leverandør CVR", func(b *usageRow) *string { return &b.r.VendorCVR }, "Rettighedshaver CVR", "CVR"),
-		{key: "lifecycle", heading: "Livscyklus", names: []string{"Livscyklus", "Status"},
+		// KITOS' lifecycle is "Livscyklus"; its "Status", "Status (Livscyklus)"
+		// and "Status (Datofelter)" say Aktivt or Ikke aktivt, no phase.
+		{key: "lifecycle", heading: "Livscyklus", names: []string{"Livscyklus"},
 			parse: func(b *usageRow, v string, rc *rowCtx) {
 				if l, ok := lifecycles.parse(v); ok {
 					b.r.Lifecycle = l
@@ -176,6 +178,7 @@ type contractRow struct {
 	acquisition  *samspil.DKK
 	operation    *samspil.DKK
 	other        *samspil.DKK
+	oneOff       *samspil.DKK
 }
 
 // Words in a duration cell that mean the contract runs until notice.
@@ -324,11 +327,14 @@ var contractSpec = &spec[contractRow]{
 			},
 			format: func(b *contractRow) string { return b.r.ReprocurementQuarter }},
 		amountField("costs.acquisition", "Anskaffelse pr. år", func(b *contractRow) **samspil.DKK { return &b.acquisition },
-			func(c *samspil.Costs) samspil.DKK { return c.Acquisition }, "Anskaffelse", "Anskaffelse.", "Anskaffelse/år"),
+			func(c *samspil.Costs) samspil.DKK { return c.Acquisition }, "Anskaffelse/år"),
 		amountField("costs.operation", "Drift pr. år", func(b *contractRow) **samspil.DKK { return &b.operation },
 			func(c *samspil.Costs) samspil.DKK { return c.Operation }, "Drift/år", "Drift"),
 		amountField("costs.other", "Andet pr. år", func(b *contractRow) **samspil.DKK { return &b.other },
 			func(c *samspil.Costs) samspil.DKK { return c.Other }, "Andet/år", "Andet"),
+		// KITOS' "Anskaffelse." is what the acquisition cost in all, once.
+		amountField("costs.one_off_acquisition", "Anskaffelse (engangsbeløb)", func(b *contractRow) **samspil.DKK { return &b.oneOff },
+			func(c *samspil.Costs) samspil.DKK { return c.OneOffAcquisition }, "Anskaffelse.", "Anskaffelse", "Engangsbeløb"),
 		visibilityField("visibility", "Synlighed", func(b *contractRow) *samspil.Visibility { return &b.r.Visibility }),
 		visibilityField("price_visibility", "Prissynlighed", func(b *contractRow) *samspil.Visibility { return &b.r.PriceVisibility }),
 		text("notes", "Noter", false, func(b *contractRow) *string { return &b.r.Notes }, "Note", "Bemærkninger"),
@@ -405,12 +411,12 @@ func finishContract(b *contractRow, rc *rowCtx) {
 		}
 		t.DurationMonths = 0
 	}
-	if b.acquisition != nil || b.operation != nil || b.other != nil {
+	if b.acquisition != nil || b.operation != nil || b.other != nil || b.oneOff != nil {
 		c := &samspil.Costs{}
 		for _, p := range []struct {
 			dst *samspil.DKK
 			v   *samspil.DKK
-		}{{&c.Acquisition, b.acquisition}, {&c.Operation, b.operation}, {&c.Other, b.other}} {
+		}{{&c.Acquisition, b.acquisition}, {&c.Operation, b.operation}, {&c.Other, b.other}, {&c.OneOffAcquisition, b.oneOff}} {
 			if p.v != nil {
 				*p.dst = *p.v
 			}

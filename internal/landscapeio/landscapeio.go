@@ -37,8 +37,11 @@
 package landscapeio
 
 import (
+	"context"
 	"io"
+	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/samspil/samspil"
@@ -51,6 +54,7 @@ type Source struct {
 	name   string
 	lim    tabular.Limits
 	header []string
+	format string
 	m      rowMapper
 }
 
@@ -80,8 +84,11 @@ func NewSource(open func() (io.ReadCloser, error), name string, lim tabular.Limi
 	if err != nil {
 		return nil, err
 	}
-	return &Source{open: open, name: name, lim: lim, header: t.Header, m: m}, nil
+	return &Source{open: open, name: name, lim: lim, header: t.Header, format: t.Format, m: m}, nil
 }
+
+// Format is the file's format: tabular.FormatCSV or tabular.FormatXLSX.
+func (s *Source) Format() string { return s.format }
 
 // Kind tells what the file holds.
 func (s *Source) Kind() samspil.ImportKind { return s.m.kind() }
@@ -117,6 +124,165 @@ func (s *Source) Records(fn func(samspil.Record) bool) error {
 		}
 	}
 	return t.Err()
+}
+
+var _ samspil.FileSource = (*Source)(nil)
+
+// Heading returns the file's own heading of the column of the field key
+// (the JSON path of the domain type, such as "responsible_unit"), as
+// written in the file, or "" when the file has no such column.
+func (s *Source) Heading(key string) string { return s.m.heading(key) }
+
+// IgnoredColumns lists the headings of the file's columns that are not
+// read, in the file's order.
+func (s *Source) IgnoredColumns() []string { return s.m.ignored() }
+
+// Show returns the headings of our template that the file gives values for
+// and the record's values under them, as its import will store them.
+func (s *Source) Show(rec samspil.Record) (headings, values []string) {
+	row, ok := formatRecord(s.m.kind(), rec)
+	if !ok {
+		return nil, nil
+	}
+	all := Headings(s.m.kind())
+	for i, show := range s.m.shown() {
+		if show {
+			headings = append(headings, strings.TrimSuffix(all[i], "*"))
+			values = append(values, row[i])
+		}
+	}
+	return headings, values
+}
+
+// ErrorHeading is the heading of the column WriteRows adds.
+const ErrorHeading = "Fejl"
+
+// WriteRows writes the rows of the file on the given lines again, as the
+// file has them and in its format (CSV or XLSX), under its header and a
+// last column Fejl that holds msgs[line]. A column Fejl the file has (a
+// file of rows written so before) is replaced. In XLSX, the cells of dates,
+// numbers and amounts are typed cells again.
+func (s *Source) WriteRows(w io.Writer, msgs map[int]string) error {
+	r, err := s.open()
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	t, err := tabular.Open(r, s.name, s.lim)
+	if err != nil {
+		return err
+	}
+	defer t.Close()
+	var tw *tabular.Writer
+	if t.Format == tabular.FormatXLSX {
+		sheet := t.Sheet
+		if sheet == "" {
+			sheet = ErrorHeading
+		}
+		tw = tabular.NewXLSXWriter(w, sheet)
+	} else {
+		tw = tabular.NewCSVWriter(w)
+	}
+	header := slices.Clone(t.Header)
+	errCol := -1
+	for i, h := range header {
+		switch {
+		case normHeading(h) == normHeading(ErrorHeading):
+			errCol = i
+		case strings.TrimSpace(h) == "":
+			header[i] = "Kolonne " + strconv.Itoa(i+1)
+		}
+	}
+	if errCol < 0 {
+		errCol = len(header)
+		header = append(header, ErrorHeading)
+	}
+	kinds := make([]tabular.CellKind, len(header))
+	for i := range kinds {
+		kinds[i] = s.m.cellKind(i)
+	}
+	if t.Format == tabular.FormatXLSX {
+		if err := tw.SetColumnKinds(kinds); err != nil {
+			return err
+		}
+	}
+	if err := tw.WriteHeader(header); err != nil {
+		return err
+	}
+	for t.Next() {
+		msg, ok := msgs[t.Line()]
+		if !ok {
+			continue
+		}
+		row := make([]tabular.Cell, len(header))
+		for i, v := range t.Row() {
+			if i < len(row) && i != errCol {
+				row[i] = s.cell(t, kinds[i], v)
+			}
+		}
+		row[errCol] = tabular.TextCell(msg)
+		if err := tw.WriteCells(row); err != nil {
+			return err
+		}
+	}
+	if err := t.Err(); err != nil {
+		return err
+	}
+	return tw.Close()
+}
+
+// cell is a cell of WriteRows: in XLSX, typed as the file had it.
+func (s *Source) cell(t *tabular.Table, kind tabular.CellKind, v string) tabular.Cell {
+	if t.Format != tabular.FormatXLSX || v == "" {
+		return tabular.TextCell(v)
+	}
+	switch kind {
+	case tabular.KindDate:
+		if d, ok := tabular.ExcelDate(v); ok && !strings.ContainsAny(v, "-/.") {
+			return tabular.DateCell(samspil.DateOf(d))
+		}
+	case tabular.KindNumber, tabular.KindAmount:
+		if f, err := strconv.ParseFloat(v, 64); err == nil {
+			if kind == tabular.KindAmount {
+				return tabular.AmountCell(f, v)
+			}
+			return tabular.NumberCell(f, v)
+		}
+	}
+	return tabular.TextCell(v)
+}
+
+// WriteInvalidRows checks the file's rows again against the
+// organisation's data, as a preview does, and writes those with errors
+// back with WriteRows, each with its messages in the words of say (the
+// reader's language) after the heading of their column.
+func WriteInvalidRows(ctx context.Context, store samspil.ImportService, actor *samspil.Actor, orgID string, src *Source,
+	say func(string) string, w io.Writer) error {
+	msgs := map[int]string{}
+	_, err := store.PreviewImportWith(ctx, actor, orgID, src, samspil.ImportOptions{RowErrors: func(line int, errs []samspil.RowError) {
+		parts := make([]string, len(errs))
+		for i, e := range errs {
+			parts[i] = say(e.Message)
+			if e.Column != "" {
+				parts[i] = strings.TrimSpace(e.Column) + ": " + parts[i]
+			}
+		}
+		msgs[line] = strings.Join(parts, "; ")
+	}}, nil)
+	if err != nil {
+		return err
+	}
+	return src.WriteRows(w, msgs)
+}
+
+// InvalidRowsName is the name of the file WriteInvalidRows writes for an
+// upload: "kitos.xlsx" gives "kitos-fejl.xlsx".
+func InvalidRowsName(name, format string) string {
+	base := strings.TrimSuffix(name, filepath.Ext(name))
+	if base == "" {
+		base = "import"
+	}
+	return base + "-fejl." + format
 }
 
 // detect binds the header to the kind whose columns it fits best.

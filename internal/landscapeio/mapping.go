@@ -63,6 +63,15 @@ type rowMapper interface {
 	kind() samspil.ImportKind
 	// mapRow maps the cells of the row on line; ok is false for a blank row.
 	mapRow(cells []string, line int, date func(string) (time.Time, error)) (rec samspil.Record, ok bool)
+	// heading returns the file's heading of the field key, or "".
+	heading(key string) string
+	// ignored returns the file's headings that no field reads.
+	ignored() []string
+	// shown tells, for each of the template's columns, whether the preview
+	// shows it: the file has it, or it is settled from columns the file has.
+	shown() []bool
+	// cellKind is what the field read from the file's column col holds.
+	cellKind(col int) tabular.CellKind
 }
 
 // kinds lists the specs in the order a header that fits several equally
@@ -173,6 +182,62 @@ func (s *spec[B]) bind(header []string) (rowMapper, int, []string) {
 }
 
 func (b *binding[B]) kind() samspil.ImportKind { return b.spec.kind }
+
+func (b *binding[B]) heading(key string) string {
+	if col, ok := b.keyCol[key]; ok {
+		return strings.TrimSpace(b.header[col])
+	}
+	return ""
+}
+
+func (b *binding[B]) ignored() []string {
+	read := make([]bool, len(b.header))
+	for _, c := range b.cols {
+		read[c.idx] = true
+	}
+	var out []string
+	for i, h := range b.header {
+		if !read[i] && strings.TrimSpace(h) != "" {
+			out = append(out, strings.TrimSpace(h))
+		}
+	}
+	return out
+}
+
+func (b *binding[B]) shown() []bool {
+	var out []bool
+	for _, f := range b.spec.fields {
+		if f.heading == "" {
+			continue
+		}
+		_, has := b.keyCol[f.key]
+		for _, from := range settledBy[f.key] {
+			_, ok := b.keyCol[from]
+			has = has || ok
+		}
+		out = append(out, has)
+	}
+	return out
+}
+
+// settledBy are the columns, read only from KITOS files, that settle a
+// template column (see finishContract).
+var settledBy = map[string][]string{
+	"duration_months":  {"ongoing"},
+	"expiry":           {"ongoing"},
+	"extension_count":  {"options"},
+	"extension_months": {"options"},
+	"notice_rule":      {"ongoing"},
+}
+
+func (b *binding[B]) cellKind(col int) tabular.CellKind {
+	for _, c := range b.cols {
+		if c.idx == col {
+			return c.f.kind
+		}
+	}
+	return tabular.KindText
+}
 
 func (b *binding[B]) mapRow(cells []string, line int, date func(string) (time.Time, error)) (samspil.Record, bool) {
 	blank := true

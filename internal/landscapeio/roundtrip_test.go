@@ -142,7 +142,7 @@ func TestRoundTripContracts(t *testing.T) {
 		{Start: start, Expiry: date("2027-02-28"), NoticeMonths: 0, NoticeRule: samspil.NoticeAnyDay},
 		{Start: start, Expiry: date("2027-02-28"), NoticeRule: samspil.NoticeEndOfYear, TerminatedOn: date("2025-12-31")},
 	}
-	costs := []*samspil.Costs{nil, {Acquisition: 12500050, Operation: 99, Other: 0}, {}, {Operation: 999_999_999_999_999}}
+	costs := []*samspil.Costs{nil, {Acquisition: 12500050, Operation: 99, Other: 0}, {}, {Operation: 999_999_999_999_999}, {Operation: 100, OneOffAcquisition: 7500050}}
 	var contracts []samspil.Contract
 	for i, s := range awkward {
 		c := samspil.ContractInput{Name: s, ContractTerms: terms[i%len(terms)],

@@ -230,7 +230,7 @@ func TestContractTerms(t *testing.T) {
 			samspil.ContractTerms{}, []string{"Varighed"}, nil},
 		{"ongoing", kitos, []string{"A", "01-01-2024", "31-12-2027", "3 år", "Ja", "", "", "3 måneder", "Måned", "", "1.234,50"},
 			samspil.ContractTerms{Start: *date("2024-01-01"), NoticeMonths: 3, NoticeRule: samspil.NoticeEndOfMonth}, nil,
-			&samspil.Costs{Acquisition: 123450}},
+			&samspil.Costs{OneOffAcquisition: 123450}}, // KITOS' accumulated acquisition is paid once
 		{"ongoing duration", kitos, []string{"A", "01-01-2024", "", "Løbende", "", "", "", "", "", "30-06-2025", ""},
 			samspil.ContractTerms{Start: *date("2024-01-01"), TerminatedOn: date("2025-06-30")}, nil, nil},
 		{"options of an open contract", kitos, []string{"A", "01-01-2024", "", "", "Ja", "1 år", "", "", "", "", ""},

@@ -89,14 +89,17 @@ var lifecycles = newVocab(samspil.Lifecycles, map[samspil.Lifecycle]string{
 	samspil.LifecyclePhasingOut:  "Udfasning",
 	samspil.LifecycleRetired:     "Afviklet",
 }, map[samspil.Lifecycle][]string{
+	// KITOS' words for its lifecycle ("Livscyklus", LifeCycleStatusChoice)
+	// are those of kitosLifecycles; its "Status" columns (Aktivt, Ikke
+	// aktivt) are not a lifecycle and are not read.
 	samspil.LifecyclePlanned:     {"Planned", "Under planlægning", "Planlægning"},
-	samspil.LifecyclePilot:       {"Pilotdrift", "I pilot"},
-	samspil.LifecyclePhasingIn:   {"Under indfasning", "I indfasning", "Phasing in"}, // KITOS: "Under indfasning"
-	samspil.LifecycleOperational: {"Drift", "Operational", "I brug", "Aktiv", "Aktivt"},
-	samspil.LifecyclePhasingOut:  {"Under udfasning", "Phasing out"}, // KITOS: "Under udfasning"
-	// KITOS "Ikke i drift", and "Ikke aktivt" of its status columns, are
-	// taken as retired: a system in a landscape that is not in use.
-	samspil.LifecycleRetired: {"Retired", "Ikke i drift", "Udfaset", "Nedlagt", "Ikke aktiv", "Ikke aktivt"},
+	samspil.LifecyclePilot:       {"Pilotdrift", "I pilot", "Under afprøvning", "Afprøvning"},
+	samspil.LifecyclePhasingIn:   {"Under indfasning", "I indfasning", "Phasing in"},
+	samspil.LifecycleOperational: {"Drift", "Operational", "I brug"},
+	samspil.LifecyclePhasingOut:  {"Under udfasning", "Phasing out"},
+	// KITOS' "Ikke i drift" is taken as retired: a system in a landscape
+	// that is not in use.
+	samspil.LifecycleRetired: {"Retired", "Ikke i drift", "Udfaset", "Nedlagt"},
 	"":                       {"Ikke angivet", "Undecided", "Ukendt"}, // the default
 })
 

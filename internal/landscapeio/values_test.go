@@ -412,7 +412,7 @@ func TestColumnTables(t *testing.T) {
 		samspil.ImportContracts: {"Kontrakt*", "Reference", "Leverandør", "Leverandør CVR", "Systemer", "Start*", "Varighed (måneder)",
 			"Udløber", "Uopsigelig til", "Optioner", "Option (måneder)", "Brugte optioner", "Forlængelsestype", "Opsigelsesfrist (måneder)",
 			"Opsigelse træder i kraft", "Opsagt til", "Indkøbsform", "Genanskaffelse", "Anskaffelse pr. år", "Drift pr. år",
-			"Andet pr. år", "Synlighed", "Prissynlighed", "Noter"},
+			"Andet pr. år", "Anskaffelse (engangsbeløb)", "Synlighed", "Prissynlighed", "Noter"},
 	}
 	for kind, heads := range want {
 		if got := Headings(kind); !slices.Equal(got, heads) {

@@ -39,6 +39,7 @@ var nonPages = map[string]string{
 	"GET /calendar/{file}":                     "iCalendar feeds",
 	"GET /templates/{file}":                    "spreadsheet templates to download",
 	"GET /organizations/{id}/export":           "spreadsheets to download",
+	"GET /imports/{import}/invalid-rows":       "spreadsheets to download",
 	"GET /collaborations/{id}/documents/{doc}": "the documents people uploaded",
 	"GET /initiatives/export":                  "spreadsheets to download",
 	"GET /search/suggest":                      "a fragment of the header's search, which the search page shows in full",
@@ -351,9 +352,11 @@ func TestBrowserEveryPageAccessible(t *testing.T) {
 	// An import in progress: a file with errors uploaded and previewed,
 	// not saved; its page shows the step indicator and the errors.
 	file := filepath.Join(t.TempDir(), "anvendelser.csv")
-	if err := os.WriteFile(file, []byte("System*;Livscyklus;Fra;Til;Antal brugere;Synlighed;Leverandør CVR\n"+
-		"Nexus;I drift;2024-01-01;;11-50;Offentlig;\n"+
-		"Nexus;Måske;31-31-2024;2023-01-01;mange;hemmelig;123\n"), 0o600); err != nil {
+	// It has a valid row too, for the sample, a unit the organisation
+	// lacks, for the choice, and a column that is not read.
+	if err := os.WriteFile(file, []byte("System*;Livscyklus;Fra;Til;Antal brugere;Synlighed;Leverandør CVR;Ansvarlig enhed;Kritikalitet\n"+
+		"Testsystem fra KITOS;I drift;2024-01-01;;11-50;Offentlig;;Enhed fra KITOS;Høj\n"+
+		"Nexus;Måske;31-31-2024;2023-01-01;mange;hemmelig;123;;\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	b.navigated("open the import page", "/organizations/"+w.silkeborg.ID+"/import", chromedp.Navigate(app.URL+"/organizations/"+w.silkeborg.ID+"/import"))
@@ -379,7 +382,7 @@ func TestBrowserEveryPageAccessible(t *testing.T) {
 		"GET /decisions/{id}":                    {"#outcome.alert", "table.votes tbody tr"},
 		"GET /contracts/{id}":                    {".alert.deadline-box", "svg.timeline"},
 		"GET /organizations/{id}/deadlines":      {"table.deadlines", "svg.timeline"},
-		"GET /imports/{import}":                  {"ol.step-indicator li.current", "table.import-errors"},
+		"GET /imports/{import}":                  {"ol.step-indicator li.current", "table.import-errors", "table.import-sample", "#f-unit_0"},
 		"GET /organizations/{id}/import":         {"ol.step-indicator li.current"},
 		"GET /systems/{id}":                      {"svg.dkmap a[href]"},
 		"GET /collaborations/{id}/action-items":  {"table.action-items tbody tr"},

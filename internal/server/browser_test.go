@@ -327,3 +327,60 @@ func TestBrowserImport(t *testing.T) {
 		t.Fatalf("last notice date %q, want 31.12.2027 (six months before the end of June 2028)", got)
 	}
 }
+
+// TestBrowserImportKITOSValidRows uploads a KITOS export with a row that
+// has an error and a unit Silkeborg does not have, reads the sample and
+// the error on the preview, maps the unknown unit to an existing one and
+// commits the valid rows.
+func TestBrowserImportKITOSValidRows(t *testing.T) {
+	app := testkit.NewApp(t, sqldb.SQLite)
+	const email = "kitos@silkeborg.example"
+	ed := testkit.NewPerson(t, app.DB, email, testkit.Silkeborg, samspil.RoleEditor)
+	silkeborg := testkit.Org(t, app.DB, testkit.Silkeborg)
+	unit, err := app.DB.CreateUnit(context.Background(), ed.Actor, silkeborg.ID, samspil.OrgUnitInput{Kind: samspil.UnitDepartment, Name: "Sundhed og Omsorg"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "kitos.csv")
+	if err := os.WriteFile(file, []byte("Status (Livscyklus);IT System;Ansv. organisationsenhed;Livscyklus;Ibrugtagningsdato\r\n"+
+		"Aktivt;Nexus;Sundhed & Omsorg;Under afprøvning;01-03-2019\r\n"+
+		"Aktivt;Aula;Sundhed & Omsorg;I drift;30-02-2024\r\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	b := openBrowser(t)
+	b.navigated("open the login page", "/login", chromedp.Navigate(app.URL+"/login"))
+	b.step("fill in the login form", chromedp.Do(b.ctx,
+		chromedp.SendKeys(chromedp.CSS("#f-email"), email),
+		chromedp.SendKeys(chromedp.CSS("#f-password"), testkit.Password),
+	))
+	b.navigated("sign in", "/", chromedp.Click(chromedp.CSS(`main form[action="/login"] button[type="submit"]`)))
+	b.navigated("open the import page", "/organizations/"+silkeborg.ID+"/import", chromedp.Navigate(app.URL+"/organizations/"+silkeborg.ID+"/import"))
+	b.step("choose the file", chromedp.Do(b.ctx, chromedp.SetUploadFiles(chromedp.CSS("#f-file"), []string{file})))
+	resp, err := chromedp.RunResponse(b.ctx, chromedp.Click(chromedp.CSS(`main form[enctype="multipart/form-data"] button[type="submit"]`)))
+	b.step("upload", err)
+	if resp.Status != 200 || !strings.Contains(resp.URL, "/imports/") {
+		t.Fatalf("upload answered %d at %s", resp.Status, resp.URL)
+	}
+	if got := b.text("table.import-errors tbody tr td:nth-child(2)"); got != "Ibrugtagningsdato" {
+		t.Fatalf("error column %q", got)
+	}
+	if got := b.eval(`Array.from(document.querySelectorAll("table.import-sample tbody td")).map(td => td.textContent).join("|")`); got != "2|Ny|Nexus|Pilot|2019-03-01|Sundhed & Omsorg" {
+		t.Fatalf("sample %q", got)
+	}
+	if got := b.text(`label[for="f-unit_0"]`); got != "Sundhed & Omsorg (række 2)" {
+		t.Fatalf("unknown unit %q", got)
+	}
+	b.step("map the unit", chromedp.Do(b.ctx, chromedp.SetValue(chromedp.CSS("#f-unit_0"), unit.ID)))
+	b.step("commit the valid rows", chromedp.Do(b.ctx, chromedp.Click(chromedp.CSS(`form[action$="/commit"] button`))))
+	b.step("wait until saved", chromedp.Do(b.ctx, chromedp.WaitVisible(chromedp.CSS(`#import-status .notice`))))
+	usages, err := app.DB.ListUsages(context.Background(), ed.Actor, samspil.UsageFilter{OrganizationID: silkeborg.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(usages.Items) != 1 || usages.Items[0].ResponsibleUnitID != unit.ID || usages.Items[0].Lifecycle != samspil.LifecyclePilot {
+		t.Fatalf("usages %+v", usages.Items)
+	}
+	if got := b.eval(`String(document.querySelectorAll('a[href$="/invalid-rows"]').length)`); got != "1" {
+		t.Fatal("no download of the rows left out after the commit")
+	}
+}

@@ -88,6 +88,7 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	}
 	s.web = w
 	s.api.Reports = w
+	s.api.Danish = w.Danish
 	if sender != nil {
 		s.notices = &notify.Job{Store: db, Sender: sender, BaseURL: cfg.PublicURL, Horizons: cfg.Notices,
 			Texts: w.Text, Phrases: w.Say, Lang: web.DefaultLanguage}

@@ -20,7 +20,7 @@ func contractSelectFor(e Engine) string {
 	return `SELECT c.id, c.organization_id, o.name, c.name, c.supplier_id, COALESCE(sp.name, ''),
 	` + d("c.start_date") + `, c.duration_months, ` + d("c.expiry") + `, ` + d("c.irrevocable_until") + `, c.extension_count, c.extension_months, c.extensions_used,
 	c.extension_kind, c.notice_months, c.notice_rule, ` + d("c.terminated_on") + `, c.procurement_form, c.reprocurement_quarter,
-	c.has_costs, c.cost_acquisition, c.cost_operation, c.cost_other, c.external_ref, c.notes, c.visibility, c.price_visibility,
+	c.has_costs, c.cost_acquisition, c.cost_operation, c.cost_other, c.cost_one_off_acquisition, c.external_ref, c.notes, c.visibility, c.price_visibility,
 	c.version, c.created_at, c.updated_at
 	FROM contracts c JOIN organizations o ON o.id = c.organization_id LEFT JOIN organizations sp ON sp.id = c.supplier_id`
 }
@@ -58,7 +58,7 @@ func scanContract(r rowScanner) (samspil.Contract, error) {
 	err := r.Scan(&c.ID, &c.OrganizationID, &c.OrganizationName, &c.Name, &supplier, &c.SupplierName,
 		&start, &t.DurationMonths, &expiry, &irrevocable, &t.ExtensionCount, &t.ExtensionMonths, &t.ExtensionsUsed,
 		&t.ExtensionKind, &t.NoticeMonths, &t.NoticeRule, &terminated, &c.ProcurementForm, &c.ReprocurementQuarter,
-		&hasCosts, &costs.Acquisition, &costs.Operation, &costs.Other, &externalRef, &c.Notes, &c.Visibility, &c.PriceVisibility,
+		&hasCosts, &costs.Acquisition, &costs.Operation, &costs.Other, &costs.OneOffAcquisition, &externalRef, &c.Notes, &c.Visibility, &c.PriceVisibility,
 		&c.Version, &created, &updated)
 	c.SupplierID, c.ExternalRef = deref(supplier), deref(externalRef)
 	t.Start, t.Expiry, t.IrrevocableUntil, t.TerminatedOn = start.D, expiry.Ptr(), irrevocable.Ptr(), terminated.Ptr()
@@ -415,12 +415,13 @@ func contractArgs(c *samspil.Contract) []any {
 	return []any{c.Name, samspil.Fold(c.Name), nullString(c.SupplierID), t.Start.String(), t.DurationMonths, dateValue(t.Expiry),
 		dateValue(t.IrrevocableUntil), t.ExtensionCount, t.ExtensionMonths, t.ExtensionsUsed, t.NoticeMonths, string(t.NoticeRule),
 		dateValue(t.TerminatedOn), string(c.ProcurementForm), c.ReprocurementQuarter, has, int64(costs.Acquisition), int64(costs.Operation),
-		int64(costs.Other), nullString(c.ExternalRef), c.Notes, string(c.Visibility), string(c.PriceVisibility), string(t.ExtensionKind)}
+		int64(costs.Other), int64(costs.OneOffAcquisition), nullString(c.ExternalRef), c.Notes, string(c.Visibility), string(c.PriceVisibility),
+		string(t.ExtensionKind)}
 }
 
 const contractColumns = `name, name_fold, supplier_id, start_date, duration_months, expiry, irrevocable_until, extension_count,
 	extension_months, extensions_used, notice_months, notice_rule, terminated_on, procurement_form, reprocurement_quarter,
-	has_costs, cost_acquisition, cost_operation, cost_other, external_ref, notes, visibility, price_visibility, extension_kind`
+	has_costs, cost_acquisition, cost_operation, cost_other, cost_one_off_acquisition, external_ref, notes, visibility, price_visibility, extension_kind`
 
 // contractInsert and contractUpdate write a contract row. contractInsert
 // takes the id, the organisation, contractArgs and the time; contractUpdate

@@ -371,7 +371,7 @@ func (tx *Tx) writeGenerated(b *GeneratedBatch, n *GeneratedCounts) error {
 		"start_date date", "duration_months integer", "expiry date", "irrevocable_until date", "extension_count integer",
 		"extension_months integer", "extensions_used integer", "notice_months integer", "notice_rule text", "extension_kind text", "terminated_on date",
 		"procurement_form text", "reprocurement_quarter text", "has_costs boolean", "cost_acquisition bigint", "cost_operation bigint",
-		"cost_other bigint", "external_ref text", "notes text", "visibility text", "price_visibility text", "version integer",
+		"cost_other bigint", "cost_one_off_acquisition bigint", "external_ref text", "notes text", "visibility text", "price_visibility text", "version integer",
 		"created_at timestamptz", "updated_at timestamptz")
 	folds := map[string]string{} // contract names repeat: fold each once
 	for i := range b.Contracts {
@@ -396,7 +396,7 @@ func (tx *Tx) writeGenerated(b *GeneratedBatch, n *GeneratedCounts) error {
 		if err := add(contracts, c.ID, c.OrganizationID, c.Name, fold, nullString(c.SupplierID), t.Start.String(), t.DurationMonths,
 			dateValue(t.Expiry), dateValue(t.IrrevocableUntil), t.ExtensionCount, t.ExtensionMonths, t.ExtensionsUsed, t.NoticeMonths,
 			string(noticeRule), string(kind), dateValue(t.TerminatedOn), string(c.ProcurementForm), c.ReprocurementQuarter, has,
-			int64(costs.Acquisition), int64(costs.Operation), int64(costs.Other), nullString(c.ExternalRef), c.Notes,
+			int64(costs.Acquisition), int64(costs.Operation), int64(costs.Other), int64(costs.OneOffAcquisition), nullString(c.ExternalRef), c.Notes,
 			string(c.Visibility), string(c.PriceVisibility), 1, now, now); err != nil {
 			return err
 		}

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/samspil/samspil"
 )
@@ -15,7 +16,14 @@ var _ samspil.ImportService = (*DB)(nil)
 // PreviewImport checks every record and reports what a commit would do.
 // It only reads.
 func (db *DB) PreviewImport(ctx context.Context, actor *samspil.Actor, orgID string, src samspil.RecordSource, progress samspil.Progress) (*samspil.ImportReport, error) {
-	im, err := db.newImporter(ctx, db.read, actor, orgID, src.Kind())
+	return db.PreviewImportWith(ctx, actor, orgID, src, samspil.ImportOptions{}, progress)
+}
+
+// PreviewImportWith is PreviewImport with options. Unit names the
+// organisation does not have are listed in the report; without a choice
+// for them they are no error yet, as the commit is given the choices.
+func (db *DB) PreviewImportWith(ctx context.Context, actor *samspil.Actor, orgID string, src samspil.RecordSource, opt samspil.ImportOptions, progress samspil.Progress) (*samspil.ImportReport, error) {
+	im, err := db.newImporter(ctx, db.read, actor, orgID, src, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -26,26 +34,45 @@ func (db *DB) PreviewImport(ctx context.Context, actor *samspil.Actor, orgID str
 }
 
 // CommitImport checks the records and, when none has an error, writes them
-// all in one transaction with one audit event. On SQLite, whose one writer
+// all in one transaction with one audit event.
+func (db *DB) CommitImport(ctx context.Context, actor *samspil.Actor, orgID string, src samspil.RecordSource, progress samspil.Progress) (*samspil.ImportReport, error) {
+	return db.CommitImportWith(ctx, actor, orgID, src, samspil.ImportOptions{}, progress)
+}
+
+// CommitImportWith checks the records and writes them in one transaction
+// with one audit event: all of them when none has an error, or with
+// opt.ValidOnly those without errors. Units the choices create are created
+// in the same transaction, each with its own audit event; a unit name
+// without a choice is an error of its rows. On SQLite, whose one writer
 // blocks all others, the check runs first on the read side, so that a file
 // with errors never holds the write lock; the check inside the transaction
 // is the one that counts.
-func (db *DB) CommitImport(ctx context.Context, actor *samspil.Actor, orgID string, src samspil.RecordSource, progress samspil.Progress) (*samspil.ImportReport, error) {
+func (db *DB) CommitImportWith(ctx context.Context, actor *samspil.Actor, orgID string, src samspil.RecordSource, opt samspil.ImportOptions, progress samspil.Progress) (*samspil.ImportReport, error) {
+	opt.RowErrors = nil
 	var report *samspil.ImportReport
 	if db.engine == SQLite {
 		var err error
-		report, err = db.PreviewImport(ctx, actor, orgID, src, nil)
-		if err != nil || report.ErrorCount > 0 {
-			return report, err
+		im, err := db.newImporter(ctx, db.read, actor, orgID, src, opt)
+		if err != nil {
+			return nil, err
+		}
+		im.strictUnits = true
+		if err := im.run(src, nil); err != nil {
+			return nil, err
+		}
+		report = im.report
+		if report.ErrorCount > 0 && !opt.ValidOnly {
+			return report, nil
 		}
 	}
 	errRowErrors := errors.New("rows have errors")
 	err := db.update(ctx, actor, func(tx *Tx) (err error) {
-		im, err := db.newImporter(ctx, tx, actor, orgID, src.Kind())
+		im, err := db.newImporter(ctx, tx, actor, orgID, src, opt)
 		if err != nil {
 			return err
 		}
 		im.tx = tx
+		im.strictUnits = true
 		// The new rows are written in the background while the next ones
 		// are read and checked; see bulkpipe.go.
 		im.pipe = newBulkPipe()
@@ -60,18 +87,19 @@ func (db *DB) CommitImport(ctx context.Context, actor *samspil.Actor, orgID stri
 			return err
 		}
 		report = im.report
-		if report.ErrorCount > 0 {
+		if report.ErrorCount > 0 && !opt.ValidOnly {
 			return errRowErrors // someone changed the data since the check above
 		}
+		report.Skipped = report.InvalidRows
 		if err := im.flush(); err != nil {
 			return err
 		}
-		if report.Create+report.Update+report.NewSystems == 0 {
+		if report.Create+report.Update+report.NewSystems+report.CreatedUnits == 0 {
 			return errUnchanged
 		}
 		report.Committed = true
 		summary := *report
-		summary.Errors, summary.Warnings = nil, nil
+		summary.Errors, summary.Warnings, summary.Sample, summary.SampleColumns = nil, nil, nil, nil
 		return tx.Audit(auditEntry{OrgID: im.org.ID, Action: "import.commit", ObjectType: "import", ObjectID: newID(), After: summary})
 	})
 	if errors.Is(err, errRowErrors) {
@@ -111,9 +139,16 @@ type importer struct {
 	kind   samspil.ImportKind
 	report *samspil.ImportReport
 
-	systems     map[string][]sysRef // name fold -> visible catalogue entries
-	companies   map[string]string   // CVR and name fold -> organisation ID
-	units       map[string]string   // name fold -> unit ID ("" when ambiguous)
+	systems     map[string][]sysRef           // name fold -> visible catalogue entries
+	companies   map[string]string             // CVR and name fold -> organisation ID
+	units       map[string]string             // name fold -> unit ID ("" when ambiguous)
+	unitIDs     map[string]bool               // the organisation's units
+	choices     map[string]samspil.UnitChoice // unknown unit name fold -> what it stands for
+	unknown     map[string]int                // unknown unit name fold -> index in report.UnknownUnits
+	strictUnits bool                          // a unit name without a choice is an error (commit)
+	file        samspil.FileSource            // the file's headings, when the records come from one
+	opt         samspil.ImportOptions
+	rowErrs     []samspil.RowError // the errors of the row being checked
 	tasks       map[string]bool
 	usages      map[string]usageRef    // system ID -> the organisation's usage
 	contracts   map[string]contractRef // reference or name fold -> contract
@@ -127,7 +162,7 @@ type importer struct {
 	orgValue, nowValue any
 }
 
-func (db *DB) newImporter(ctx context.Context, qr querier, actor *samspil.Actor, orgID string, kind samspil.ImportKind) (*importer, error) {
+func (db *DB) newImporter(ctx context.Context, qr querier, actor *samspil.Actor, orgID string, src samspil.RecordSource, opt samspil.ImportOptions) (*importer, error) {
 	org, err := db.findOrg(ctx, qr, actor, orgID)
 	if err != nil {
 		return nil, err
@@ -135,13 +170,60 @@ func (db *DB) newImporter(ctx context.Context, qr querier, actor *samspil.Actor,
 	if err := actor.Require(samspil.PermLandscapeWrite, org.ID, org.Name); err != nil {
 		return nil, err
 	}
-	im := &importer{db: db, ctx: ctx, qr: qr, actor: actor, org: org, kind: kind, report: &samspil.ImportReport{Kind: kind, Errors: []samspil.RowError{}, Warnings: []samspil.RowError{}},
-		systems: map[string][]sysRef{}, companies: map[string]string{}, units: map[string]string{}, tasks: map[string]bool{},
+	kind := src.Kind()
+	im := &importer{db: db, ctx: ctx, qr: qr, actor: actor, org: org, kind: kind, opt: opt,
+		report: &samspil.ImportReport{Kind: kind, Errors: []samspil.RowError{}, Warnings: []samspil.RowError{},
+			IgnoredColumns: []string{}, UnknownUnits: []samspil.UnknownUnit{}, Sample: []samspil.SampleRow{}},
+		systems: map[string][]sysRef{}, companies: map[string]string{}, units: map[string]string{}, unitIDs: map[string]bool{},
+		choices: map[string]samspil.UnitChoice{}, unknown: map[string]int{}, tasks: map[string]bool{},
 		usages: map[string]usageRef{}, contracts: map[string]contractRef{}}
+	if f, ok := src.(samspil.FileSource); ok {
+		im.file = f
+		im.report.IgnoredColumns = append(im.report.IgnoredColumns, f.IgnoredColumns()...)
+	}
 	if err := im.load(); err != nil {
 		return nil, err
 	}
+	if err := im.checkChoices(); err != nil {
+		return nil, err
+	}
 	return im, nil
+}
+
+// checkChoices reads the unit choices: each says create, or names a unit
+// of the organisation.
+func (im *importer) checkChoices() error {
+	var v samspil.Validation
+	for i, c := range im.opt.Units {
+		path := "units[" + strconv.Itoa(i) + "]"
+		v.OneOf(path+".action", c.Action)
+		switch c.Action {
+		case samspil.UnitCreate:
+			v.Check(strings.TrimSpace(c.Name) != "", path+".name", "is required")
+			v.Check(utf8.RuneCountInString(strings.TrimSpace(c.Name)) <= 200, path+".name", "must be at most 200 characters")
+		case samspil.UnitMap:
+			v.Check(im.unitIDs[c.UnitID], path+".unit_id", "is not a unit of this organisation")
+		}
+		im.choices[samspil.Fold(c.Name)] = c
+	}
+	return v.Err()
+}
+
+// col names a column for a row error: the file's own heading of the field
+// key, or our template's heading when the records come from elsewhere.
+func (im *importer) col(key, template string) string {
+	if im.file != nil {
+		if h := im.file.Heading(key); h != "" {
+			return h
+		}
+	}
+	return template
+}
+
+// addError records a problem of the row being checked.
+func (im *importer) addError(e samspil.RowError) {
+	im.rowErrs = append(im.rowErrs, e)
+	im.report.AddError(e)
 }
 
 // load reads the lookups: the visible catalogue, companies, the
@@ -193,6 +275,7 @@ func (im *importer) load() error {
 		return err
 	}
 	for _, u := range units {
+		im.unitIDs[u.ID] = true
 		k := samspil.Fold(u.Name)
 		if _, dup := im.units[k]; dup {
 			im.units[k] = "" // two units have this name
@@ -260,9 +343,11 @@ func (im *importer) run(src samspil.RecordSource, progress samspil.Progress) err
 	var failed error
 	err := src.Records(func(rec samspil.Record) bool {
 		im.report.Rows++
+		im.rowErrs = im.rowErrs[:0]
 		for _, e := range rec.Errs {
-			im.report.AddError(e)
+			im.addError(e)
 		}
+		create, update, unchanged := im.report.Create, im.report.Update, im.report.Unchanged
 		if len(rec.Errs) == 0 {
 			switch {
 			case rec.Usage != nil:
@@ -271,6 +356,27 @@ func (im *importer) run(src samspil.RecordSource, progress samspil.Progress) err
 				failed = im.contract(rec.Line, rec.Contract)
 			case rec.System != nil:
 				failed = im.system(rec.Line, rec.System)
+			}
+		}
+		if len(im.rowErrs) > 0 {
+			im.report.InvalidRows++
+			if im.opt.RowErrors != nil {
+				im.opt.RowErrors(rec.Line, slices.Clone(im.rowErrs))
+			}
+		} else if im.file != nil && len(im.report.Sample) < samspil.MaxSampleRows {
+			action := samspil.RowUnchanged
+			switch {
+			case im.report.Create > create:
+				action = samspil.RowCreate
+			case im.report.Update > update:
+				action = samspil.RowUpdate
+			case im.report.Unchanged == unchanged:
+				action = ""
+			}
+			if action != "" {
+				headings, values := im.file.Show(rec)
+				im.report.SampleColumns = headings
+				im.report.Sample = append(im.report.Sample, samspil.SampleRow{Line: rec.Line, Action: action, Values: values})
 			}
 		}
 		if progress != nil && im.report.Rows%10000 == 0 {
@@ -303,7 +409,7 @@ func (im *importer) flush() error {
 // earlier line.
 func (im *importer) duplicate(line int, kind, key, column, what string) bool {
 	if first, ok := im.seen.first(kind, key, line); ok {
-		im.report.AddError(samspil.RowError{Line: line, Column: column, Message: "the same " + what + " as row " + strconv.Itoa(first)})
+		im.addError(samspil.RowError{Line: line, Column: column, Message: "the same " + what + " as row " + strconv.Itoa(first)})
 		return true
 	}
 	return false
@@ -317,15 +423,16 @@ func (im *importer) fieldErrors(line int, err error, columns map[string]string) 
 	}
 	var e *samspil.Error
 	if !errors.As(err, &e) || len(e.Fields) == 0 {
-		im.report.AddError(samspil.RowError{Line: line, Message: samspil.ErrorMessage(err)})
+		im.addError(samspil.RowError{Line: line, Message: samspil.ErrorMessage(err)})
 		return true
 	}
 	for _, f := range e.Fields {
-		col := columns[strings.SplitN(f.Path, "[", 2)[0]]
+		key := strings.SplitN(f.Path, "[", 2)[0]
+		col := im.col(key, columns[key])
 		if col == "" {
 			col = f.Path
 		}
-		im.report.AddError(samspil.RowError{Line: line, Column: col, Message: f.Message})
+		im.addError(samspil.RowError{Line: line, Column: col, Message: f.Message})
 	}
 	return true
 }
@@ -367,7 +474,7 @@ func (im *importer) findSystemFold(line int, name, fold, vendorID, column string
 		}
 	}
 	if len(matches) > 1 {
-		im.report.AddError(samspil.RowError{Line: line, Column: column, Message: "several catalogue entries are called " + name + "; give the vendor to choose one"})
+		im.addError(samspil.RowError{Line: line, Column: column, Message: "several catalogue entries are called " + name + "; give the vendor to choose one"})
 		return nil, false
 	}
 	return nil, true
@@ -382,11 +489,12 @@ func usageFields(u *samspil.Usage) string {
 
 func (im *importer) usage(line int, r *samspil.UsageRecord) error {
 	fold := samspil.Fold(r.System)
-	if im.duplicate(line, "usage:", fold, "System", "system") {
+	systemCol := im.col("system", "System")
+	if im.duplicate(line, "usage:", fold, systemCol, "system") {
 		return nil
 	}
-	vendorID := im.company(line, r.Vendor, r.VendorCVR, "Leverandør")
-	sys, ok := im.findSystemFold(line, r.System, fold, vendorID, "System")
+	vendorID := im.company(line, r.Vendor, r.VendorCVR, im.vendorCol("vendor", "vendor_cvr"))
+	sys, ok := im.findSystemFold(line, r.System, fold, vendorID, systemCol)
 	if !ok {
 		return nil
 	}
@@ -394,20 +502,15 @@ func (im *importer) usage(line int, r *samspil.UsageRecord) error {
 	if u.Lifecycle == "" {
 		u.Lifecycle = samspil.LifecycleOperational
 	}
-	if r.ResponsibleUnit != "" {
-		id, known := im.units[samspil.Fold(r.ResponsibleUnit)]
-		switch {
-		case !known:
-			im.report.AddError(samspil.RowError{Line: line, Column: "Ansvarlig enhed", Message: "the organisation has no unit called " + r.ResponsibleUnit})
-			return nil
-		case id == "":
-			im.report.AddError(samspil.RowError{Line: line, Column: "Ansvarlig enhed", Message: "the organisation has several units called " + r.ResponsibleUnit})
-			return nil
-		}
-		u.ResponsibleUnitID = id
-	}
 	if im.fieldErrors(line, u.Validate(), usageFileColumns) {
 		return nil
+	}
+	if r.ResponsibleUnit != "" {
+		id, err := im.unit(line, r.ResponsibleUnit)
+		if err != nil || id == "" {
+			return err
+		}
+		u.ResponsibleUnitID = id
 	}
 	var systemID string
 	if sys == nil {
@@ -452,6 +555,73 @@ func (im *importer) usage(line int, r *samspil.UsageRecord) error {
 		nullString(u.ResponsibleUnitID), string(u.UserBand), u.Notes, string(u.Visibility), 1, im.nowValue, im.nowValue)
 }
 
+// vendorCol names the column of a vendor or supplier: its name's, or its
+// CVR number's when the file has only that.
+func (im *importer) vendorCol(nameKey, cvrKey string) string {
+	if im.file != nil && im.file.Heading(nameKey) == "" {
+		if h := im.file.Heading(cvrKey); h != "" {
+			return h
+		}
+	}
+	return im.col(nameKey, "Leverandør")
+}
+
+// unit resolves a responsible unit by name. A name the organisation does
+// not have stands for what the import's choice says: a new unit at the top
+// of the organisation, created in a commit through the store's write path,
+// or an existing unit. Without a choice, a preview lists the name and a
+// commit reports it as an error of the row. It returns "" when the row has
+// an error.
+func (im *importer) unit(line int, name string) (string, error) {
+	column := im.col("responsible_unit", "Ansvarlig enhed")
+	fold := samspil.Fold(name)
+	id, known := im.units[fold]
+	switch {
+	case known && id == "":
+		im.addError(samspil.RowError{Line: line, Column: column, Message: "the organisation has several units called " + name +
+			"; give them different names before the import"})
+		return "", nil
+	case known:
+		return id, nil
+	}
+	choice, chosen := im.choices[fold]
+	if !chosen {
+		if im.strictUnits {
+			im.addError(samspil.RowError{Line: line, Column: column, Message: "the organisation has no unit called " + name +
+				"; choose to create it or which unit it is"})
+			return "", nil
+		}
+		if i, ok := im.unknown[fold]; ok {
+			uu := &im.report.UnknownUnits[i]
+			uu.Rows++
+			if len(uu.Lines) < samspil.MaxSampleRows {
+				uu.Lines = append(uu.Lines, line)
+			}
+		} else {
+			im.unknown[fold] = len(im.report.UnknownUnits)
+			im.report.UnknownUnits = append(im.report.UnknownUnits, samspil.UnknownUnit{Name: strings.TrimSpace(name), Column: column, Rows: 1, Lines: []int{line}})
+		}
+		return "new:" + fold, nil // a unit to come, which no usage has yet
+	}
+	if choice.Action == samspil.UnitMap {
+		im.units[fold] = choice.UnitID
+		return choice.UnitID, nil
+	}
+	in := samspil.OrgUnitInput{Kind: samspil.UnitDepartment, Name: name}
+	if im.tx == nil {
+		id = "new:" + fold
+	} else {
+		u, err := im.db.createUnit(im.tx, im.org.ID, in)
+		if err != nil {
+			return "", err
+		}
+		id = u.ID
+	}
+	im.units[fold] = id
+	im.report.CreatedUnits++
+	return id, nil
+}
+
 func (im *importer) insertSystem(s samspil.System) error {
 	if im.newSystems == nil {
 		im.newSystems = newBatchInsert(im.tx, "systems", "id text", "name text", "name_fold text", "vendor_id text", "category text",
@@ -491,10 +661,11 @@ var systemFileColumns = map[string]string{"name": "Navn", "category": "Kategori"
 	"homepage": "Hjemmeside", "visibility": "Synlighed"}
 
 func (im *importer) system(line int, r *samspil.SystemRecord) error {
-	if im.duplicate(line, "system:", samspil.Fold(r.Name), "Navn", "system") {
+	nameCol := im.col("name", "Navn")
+	if im.duplicate(line, "system:", samspil.Fold(r.Name), nameCol, "system") {
 		return nil
 	}
-	vendorID := im.company(line, r.Vendor, r.VendorCVR, "Leverandør")
+	vendorID := im.company(line, r.Vendor, r.VendorCVR, im.vendorCol("vendor", "vendor_cvr"))
 	in := samspil.SystemInput{Name: r.Name, VendorID: vendorID, Category: r.Category, Tasks: r.Tasks, Description: r.Description,
 		OpenSource: r.OpenSource, OS2Product: r.OS2Product, Homepage: r.Homepage, OwnerID: im.org.ID, Visibility: r.Visibility}
 	if in.Category == "" {
@@ -506,18 +677,18 @@ func (im *importer) system(line int, r *samspil.SystemRecord) error {
 	}
 	for _, code := range s.Tasks {
 		if !im.tasks[code] {
-			im.report.AddError(samspil.RowError{Line: line, Column: "KLE", Message: code + " is not in the KLE taxonomy"})
+			im.addError(samspil.RowError{Line: line, Column: im.col("tasks", "KLE"), Message: code + " is not in the KLE taxonomy"})
 			return nil
 		}
 	}
-	existing, ok := im.findSystem(line, s.Name, vendorID, "Navn")
+	existing, ok := im.findSystem(line, s.Name, vendorID, nameCol)
 	if !ok {
 		return nil
 	}
 	if existing != nil {
 		if existing.ownerID != im.org.ID {
 			im.report.Unchanged++
-			im.report.AddWarning(samspil.RowError{Line: line, Column: "Navn", Message: "the catalogue has " + s.Name + " already, registered by another organisation; it is left as it is"})
+			im.report.AddWarning(samspil.RowError{Line: line, Column: nameCol, Message: "the catalogue has " + s.Name + " already, registered by another organisation; it is left as it is"})
 			return nil
 		}
 		return im.updateSystem(line, existing.id, s)
@@ -560,24 +731,29 @@ var contractFileColumns = map[string]string{"name": "Kontrakt", "start": "Start"
 	"irrevocable_until": "Uopsigelig til", "extension_count": "Optioner", "extension_months": "Option (måneder)", "extensions_used": "Brugte optioner", "extension_kind": "Forlængelsestype",
 	"notice_months": "Opsigelsesfrist (måneder)", "notice_rule": "Opsigelse træder i kraft", "terminated_on": "Opsagt til",
 	"procurement_form": "Indkøbsform", "reprocurement_quarter": "Genanskaffelse", "costs.acquisition": "Anskaffelse pr. år",
-	"costs.operation": "Drift pr. år", "costs.other": "Andet pr. år", "external_ref": "Reference", "notes": "Noter",
+	"costs.operation": "Drift pr. år", "costs.other": "Andet pr. år", "costs.one_off_acquisition": "Anskaffelse (engangsbeløb)", "external_ref": "Reference", "notes": "Noter",
 	"visibility": "Synlighed", "price_visibility": "Prissynlighed"}
 
 func (im *importer) contract(line int, r *samspil.ContractRecord) error {
 	key := contractKey(r.Reference, r.Name)
-	if im.duplicate(line, "contract:", key, "Kontrakt", "contract") {
+	keyCol := im.col("name", "Kontrakt")
+	if r.Reference != "" {
+		keyCol = im.col("external_ref", "Reference")
+	}
+	if im.duplicate(line, "contract:", key, keyCol, "contract") {
 		return nil
 	}
-	in := samspil.ContractInput{Name: r.Name, SupplierID: im.company(line, r.Supplier, r.SupplierCVR, "Leverandør"), ContractTerms: r.Terms,
+	systemsCol := im.col("systems", "Systemer")
+	in := samspil.ContractInput{Name: r.Name, SupplierID: im.company(line, r.Supplier, r.SupplierCVR, im.vendorCol("supplier", "supplier_cvr")), ContractTerms: r.Terms,
 		ProcurementForm: r.ProcurementForm, ReprocurementQuarter: r.ReprocurementQuarter, Costs: r.Costs, ExternalRef: r.Reference,
 		Notes: r.Notes, Visibility: r.Visibility, PriceVisibility: r.PriceVisibility}
 	for _, name := range r.Systems {
-		sys, ok := im.findSystem(line, name, "", "Systemer")
+		sys, ok := im.findSystem(line, name, "", systemsCol)
 		if !ok {
 			return nil
 		}
 		if sys == nil {
-			im.report.AddError(samspil.RowError{Line: line, Column: "Systemer", Message: name + " is not in the catalogue; import the usages first"})
+			im.addError(samspil.RowError{Line: line, Column: systemsCol, Message: name + " is not in the catalogue; import the usages first"})
 			return nil
 		}
 		in.SystemIDs = append(in.SystemIDs, sys.id)

@@ -79,7 +79,7 @@ func TestContractCreate(t *testing.T) {
 		mark := auditMark(t, db)
 		terms := samspil.ContractTerms{Start: day(t, "2024-01-01"), DurationMonths: 36, ExtensionCount: 2, ExtensionMonths: 12,
 			NoticeMonths: 6, NoticeRule: samspil.NoticeEndOfMonth}
-		costs := samspil.Costs{Acquisition: 12500050, Operation: 29, Other: 123456789012345}
+		costs := samspil.Costs{Acquisition: 12500050, Operation: 29, Other: 123456789012345, OneOffAcquisition: 75000025}
 		c, err := db.CreateContract(ctx, l.sEditor.Actor, samspil.ContractInput{Name: " ESDH-kontrakt ", SupplierID: cvrVendor,
 			SystemIDs: []string{sag.ID, arkiv.ID, sag.ID}, ContractTerms: terms, ProcurementForm: samspil.ProcurementSKI,
 			ReprocurementQuarter: "2027-Q3", Costs: &costs, ExternalRef: "KITOS-1", Notes: "Note", Visibility: samspil.VisibilitySector})
@@ -149,6 +149,7 @@ func TestContractCreate(t *testing.T) {
 			{"invisible supplier", l.sEditor.Actor, samspil.ContractInput{SupplierID: l.hidden.ID}, samspil.EINVALID, "supplier_id"},
 			{"negative acquisition", l.sEditor.Actor, samspil.ContractInput{Costs: &samspil.Costs{Acquisition: -1}}, samspil.EINVALID, "costs.acquisition"},
 			{"negative operation", l.sEditor.Actor, samspil.ContractInput{Costs: &samspil.Costs{Operation: -100}}, samspil.EINVALID, "costs.operation"},
+			{"negative one-off acquisition", l.sEditor.Actor, samspil.ContractInput{Costs: &samspil.Costs{OneOffAcquisition: -1}}, samspil.EINVALID, "costs.one_off_acquisition"},
 			{"bad quarter", l.sEditor.Actor, samspil.ContractInput{ReprocurementQuarter: "2027-Q5"}, samspil.EINVALID, "reprocurement_quarter"},
 			{"bad procurement form", l.sEditor.Actor, samspil.ContractInput{ProcurementForm: "handshake"}, samspil.EINVALID, "procurement_form"},
 			{"no name", l.sEditor.Actor, samspil.ContractInput{Name: " "}, samspil.EINVALID, "name"},

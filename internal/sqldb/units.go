@@ -109,35 +109,42 @@ func (db *DB) writableOrg(tx *Tx, orgID string) (*samspil.Organization, error) {
 // CreateUnit adds a unit to an organisation's tree.
 func (db *DB) CreateUnit(ctx context.Context, actor *samspil.Actor, orgID string, in samspil.OrgUnitInput) (*samspil.OrgUnit, error) {
 	var u samspil.OrgUnit
-	err := db.update(ctx, actor, func(tx *Tx) error {
-		org, err := db.writableOrg(tx, orgID)
-		if err != nil {
-			return err
-		}
-		u = samspil.OrgUnitPatch{ParentID: &in.ParentID, Kind: &in.Kind, Name: &in.Name, IT: &in.IT}.Apply(samspil.OrgUnit{})
-		u.OrganizationID = org.ID
-		if err := u.Validate(); err != nil {
-			return err
-		}
-		tree, err := orgTree(ctx, tx, org.ID)
-		if err != nil {
-			return err
-		}
-		if err := checkParent(tree, u); err != nil {
-			return err
-		}
-		u.ID, u.Version, u.CreatedAt, u.UpdatedAt = newID(), 1, tx.now, tx.now
-		u.Depth = depthUnder(tree, u.ParentID)
-		if _, err := tx.ExecContext(ctx, `INSERT INTO org_units (id, organization_id, parent_id, kind, name, it, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)`, u.ID, u.OrganizationID, nullString(u.ParentID), string(u.Kind), u.Name, u.IT, tx.now); err != nil {
-			return err
-		}
-		return tx.Audit(auditEntry{OrgID: org.ID, Action: "unit.create", ObjectType: "unit", ObjectID: u.ID, After: u})
+	err := db.update(ctx, actor, func(tx *Tx) (err error) {
+		u, err = db.createUnit(tx, orgID, in)
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &u, nil
+}
+
+// createUnit adds a unit in tx with its audit event: the write path of
+// CreateUnit, which an import that creates units takes too.
+func (db *DB) createUnit(tx *Tx, orgID string, in samspil.OrgUnitInput) (samspil.OrgUnit, error) {
+	org, err := db.writableOrg(tx, orgID)
+	if err != nil {
+		return samspil.OrgUnit{}, err
+	}
+	u := samspil.OrgUnitPatch{ParentID: &in.ParentID, Kind: &in.Kind, Name: &in.Name, IT: &in.IT}.Apply(samspil.OrgUnit{})
+	u.OrganizationID = org.ID
+	if err := u.Validate(); err != nil {
+		return samspil.OrgUnit{}, err
+	}
+	tree, err := orgTree(tx.ctx, tx, org.ID)
+	if err != nil {
+		return samspil.OrgUnit{}, err
+	}
+	if err := checkParent(tree, u); err != nil {
+		return samspil.OrgUnit{}, err
+	}
+	u.ID, u.Version, u.CreatedAt, u.UpdatedAt = newID(), 1, tx.now, tx.now
+	u.Depth = depthUnder(tree, u.ParentID)
+	if _, err := tx.ExecContext(tx.ctx, `INSERT INTO org_units (id, organization_id, parent_id, kind, name, it, version, created_at, updated_at)
+		VALUES ($1, $2, $3, $4, $5, $6, 1, $7, $7)`, u.ID, u.OrganizationID, nullString(u.ParentID), string(u.Kind), u.Name, u.IT, tx.now); err != nil {
+		return samspil.OrgUnit{}, err
+	}
+	return u, tx.Audit(auditEntry{OrgID: org.ID, Action: "unit.create", ObjectType: "unit", ObjectID: u.ID, After: u})
 }
 
 // checkParent verifies that u's parent is a unit of the same organisation and

@@ -112,8 +112,9 @@ func (db *DB) SetImportStatus(ctx context.Context, actor *samspil.Actor, id stri
 		return fmt.Errorf("sqldb: no import can be set to status %q", status)
 	}
 	stmt := `UPDATE imports SET status = $1, report_json = $2, updated_at = $3 WHERE id = $4 AND status = $5`
-	if status != samspil.ImportCommitting {
-		// A finished import drops its file.
+	if status != samspil.ImportCommitting && (status != samspil.ImportCommitted || report == nil || report.Skipped == 0) {
+		// A finished import drops its file, but for one whose commit left
+		// rows with errors out: those can still be downloaded.
 		stmt = `UPDATE imports SET status = $1, report_json = $2, updated_at = $3, content = NULL WHERE id = $4 AND status = $5`
 	}
 	return db.update(ctx, actor, func(tx *Tx) error {

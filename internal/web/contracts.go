@@ -19,7 +19,7 @@ type contractFormData struct {
 	Org              *samspil.Organization
 	Contract         *samspil.Contract // nil when new
 	Form             samspil.ContractInput
-	Costs            [3]string // the cost fields as typed
+	Costs            [4]string // the cost fields as typed
 	Systems          []samspil.Usage
 	Selected         map[string]bool
 	NoticeRules      []samspil.NoticeRule
@@ -30,7 +30,7 @@ type contractFormData struct {
 
 // contractForm reads the contract form. Amounts accept Danish notation
 // ("125.000,50") as well as "125000.50".
-func contractForm(r *http.Request) (samspil.ContractInput, [3]string, error) {
+func contractForm(r *http.Request) (samspil.ContractInput, [4]string, error) {
 	var v samspil.Validation
 	in := samspil.ContractInput{OrganizationID: r.PathValue("id"), Name: r.PostFormValue("name"),
 		SupplierID: strings.TrimSpace(r.PostFormValue("supplier_id")), SystemIDs: r.PostForm["system_ids"],
@@ -46,11 +46,12 @@ func contractForm(r *http.Request) (samspil.ContractInput, [3]string, error) {
 	t.ExtensionMonths, t.ExtensionsUsed = atoiOr(&v, r, "extension_months"), atoiOr(&v, r, "extensions_used")
 	t.NoticeMonths, t.NoticeRule = atoiOr(&v, r, "notice_months"), samspil.NoticeRule(r.PostFormValue("notice_rule"))
 	t.ExtensionKind = samspil.ExtensionKind(r.PostFormValue("extension_kind"))
-	typed := [3]string{r.PostFormValue("cost_acquisition"), r.PostFormValue("cost_operation"), r.PostFormValue("cost_other")}
-	if typed != [3]string{} {
+	typed := [4]string{r.PostFormValue("cost_acquisition"), r.PostFormValue("cost_operation"), r.PostFormValue("cost_other"),
+		r.PostFormValue("cost_one_off_acquisition")}
+	if typed != [4]string{} {
 		var costs samspil.Costs
-		for i, dst := range []*samspil.DKK{&costs.Acquisition, &costs.Operation, &costs.Other} {
-			field := []string{"costs.acquisition", "costs.operation", "costs.other"}[i]
+		for i, dst := range []*samspil.DKK{&costs.Acquisition, &costs.Operation, &costs.Other, &costs.OneOffAcquisition} {
+			field := []string{"costs.acquisition", "costs.operation", "costs.other", "costs.one_off_acquisition"}[i]
 			if amount, ok := parseKroner(typed[i]); ok {
 				*dst = amount
 			} else {
@@ -100,7 +101,7 @@ func kroner(d samspil.DKK, lang string) string {
 	return out + "," + frac
 }
 
-func (w *Web) contractFormData(ctx context.Context, actor *samspil.Actor, org *samspil.Organization, c *samspil.Contract, in samspil.ContractInput, typed [3]string) (*contractFormData, error) {
+func (w *Web) contractFormData(ctx context.Context, actor *samspil.Actor, org *samspil.Organization, c *samspil.Contract, in samspil.ContractInput, typed [4]string) (*contractFormData, error) {
 	usages, err := allPages(func(cursor string) (*samspil.Page[samspil.Usage], error) {
 		return w.store.ListUsages(ctx, actor, samspil.UsageFilter{OrganizationID: org.ID, ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
 	})
@@ -124,10 +125,10 @@ func (w *Web) newContractPage(rw http.ResponseWriter, r *http.Request) {
 	if sys := r.URL.Query().Get("system"); sys != "" {
 		in.SystemIDs = []string{sys}
 	}
-	w.showContractForm(rw, r, http.StatusOK, nil, nil, in, [3]string{})
+	w.showContractForm(rw, r, http.StatusOK, nil, nil, in, [4]string{})
 }
 
-func (w *Web) showContractForm(rw http.ResponseWriter, r *http.Request, status int, formErr error, c *samspil.Contract, in samspil.ContractInput, typed [3]string) {
+func (w *Web) showContractForm(rw http.ResponseWriter, r *http.Request, status int, formErr error, c *samspil.Contract, in samspil.ContractInput, typed [4]string) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	orgID := r.PathValue("id")
 	if c != nil {
@@ -178,13 +179,14 @@ func (w *Web) createContract(rw http.ResponseWriter, r *http.Request) {
 }
 
 // contractInput turns a stored contract back into form values.
-func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [3]string) {
+func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [4]string) {
 	in := samspil.ContractInput{OrganizationID: c.OrganizationID, Name: c.Name, SupplierID: c.SupplierID, SystemIDs: c.SystemIDs(),
 		ContractTerms: c.ContractTerms, ProcurementForm: c.ProcurementForm, ReprocurementQuarter: c.ReprocurementQuarter, Costs: c.Costs,
 		ExternalRef: c.ExternalRef, Notes: c.Notes, Visibility: c.Visibility, PriceVisibility: c.PriceVisibility}
-	var typed [3]string
+	var typed [4]string
 	if c.Costs != nil {
-		typed = [3]string{kroner(c.Costs.Acquisition, lang), kroner(c.Costs.Operation, lang), kroner(c.Costs.Other, lang)}
+		typed = [4]string{kroner(c.Costs.Acquisition, lang), kroner(c.Costs.Operation, lang), kroner(c.Costs.Other, lang),
+			kroner(c.Costs.OneOffAcquisition, lang)}
 	}
 	return in, typed
 }

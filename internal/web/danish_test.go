@@ -399,6 +399,7 @@ var notPages = map[string]string{
 	"GET /calendar/{file}":                     "iCalendar feeds, checked by the calendar tests",
 	"GET /templates/{file}":                    "spreadsheet templates to download",
 	"GET /organizations/{id}/export":           "spreadsheets to download",
+	"GET /imports/{import}/invalid-rows":       "spreadsheets to download",
 	"GET /collaborations/{id}/documents/{doc}": "the documents people uploaded",
 	"GET /initiatives/export":                  "spreadsheets to download",
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -142,6 +143,15 @@ type importData struct {
 	Org     *samspil.Organization
 	Running bool
 	Rows    int
+	// Units are the organisation's units that an unknown unit name of the
+	// file can stand for.
+	Units []samspil.OrgUnit
+	// FormatLabel names the upload's format, in which its invalid rows
+	// download: CSV or XLSX.
+	FormatLabel string
+	// CanDownload tells whether the file is still kept, so that its rows
+	// with errors can be downloaded.
+	CanDownload bool
 }
 
 func (w *Web) importStatus(rw http.ResponseWriter, r *http.Request) {
@@ -168,6 +178,10 @@ func (w *Web) importStatus(rw http.ResponseWriter, r *http.Request) {
 		}
 		d.Import = im
 	}
+	if err := w.importExtras(r, &d); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "import.title")
 	if r.Header.Get("HX-Request") == "true" {
@@ -177,7 +191,89 @@ func (w *Web) importStatus(rw http.ResponseWriter, r *http.Request) {
 	w.render(rw, r, http.StatusOK, "import_status", v)
 }
 
+// importExtras adds what the page of a previewed import offers: the units
+// an unknown unit name can be mapped to, and the download of the rows with
+// errors.
+func (w *Web) importExtras(r *http.Request, d *importData) error {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	im := d.Import
+	d.FormatLabel = strings.ToUpper(tabular.FormatCSV)
+	if strings.EqualFold(filepath.Ext(im.FileName), ".xlsx") {
+		d.FormatLabel = strings.ToUpper(tabular.FormatXLSX)
+	}
+	if im.Report == nil {
+		return nil
+	}
+	d.CanDownload = im.Report.InvalidRows > 0 && (im.Status == samspil.ImportPreviewed || im.Status == samspil.ImportCommitted && im.Report.Skipped > 0)
+	if im.Status != samspil.ImportPreviewed || len(im.Report.UnknownUnits) == 0 {
+		return nil
+	}
+	page, err := w.store.ListUnits(ctx, actor, im.OrganizationID, samspil.ListOptions{Limit: samspil.MaxPageSize})
+	if err != nil {
+		return err
+	}
+	d.Units = page.Items
+	return nil
+}
+
+// importChoices reads the commit form's choice for each unknown unit name
+// of the report: unit_<n> is "create" or the ID of a unit to map it to.
+func (w *Web) importChoices(r *http.Request, orgID string, report *samspil.ImportReport) ([]samspil.UnitChoice, error) {
+	var v samspil.Validation
+	var out []samspil.UnitChoice
+	for i, u := range report.UnknownUnits {
+		field := "unit_" + strconv.Itoa(i)
+		switch val := r.PostFormValue(field); val {
+		case "":
+			v.Add(field, "choose to create the unit or which unit it is")
+		case string(samspil.UnitCreate):
+			out = append(out, samspil.UnitChoice{Name: u.Name, Action: samspil.UnitCreate})
+		default:
+			if _, err := w.store.FindUnit(r.Context(), httpx.ActorFrom(r.Context()), orgID, val); samspil.ErrorCode(err) == samspil.ENOTFOUND {
+				v.Add(field, "is not a unit of this organisation")
+			} else if err != nil {
+				return nil, err
+			}
+			out = append(out, samspil.UnitChoice{Name: u.Name, Action: samspil.UnitMap, UnitID: val})
+		}
+	}
+	return out, v.Err()
+}
+
+// invalidRows downloads the rows of an upload that have errors, in the
+// upload's format, with a column Fejl of their problems in Danish.
+func (w *Web) invalidRows(rw http.ResponseWriter, r *http.Request) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	im, err := w.store.FindImport(ctx, actor, r.PathValue("import"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	content, err := w.store.ImportContent(ctx, actor, im.ID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	src, err := uploadSource(im.FileName, content)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	var buf bytes.Buffer
+	if err := landscapeio.WriteInvalidRows(ctx, w.store, actor, im.OrganizationID, src, w.Danish, &buf); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	writeDownload(rw, landscapeio.InvalidRowsName(im.FileName, src.Format()), src.Format(), buf.Bytes())
+}
+
+// Danish shows a stored English message of an import in Danish, for the
+// column Fejl of the rows with errors.
+func (w *Web) Danish(message string) string { return w.cat.sentence("da", message) }
+
 // commitImport starts the commit in the background and shows its progress.
+// With valid_only it commits the rows without errors; unit_<n> say what
+// the unknown unit names stand for.
 func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	id := r.PathValue("import")
@@ -186,10 +282,20 @@ func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	if im.Status != samspil.ImportPreviewed || im.Report == nil || im.Report.ErrorCount > 0 {
+	validOnly := r.PostFormValue("valid_only") == "true"
+	if !im.Committable(validOnly) {
 		w.fail(rw, r, samspil.Errorf(samspil.ECONFLICT, "the import cannot be committed; upload the file again"))
 		return
 	}
+	choices, err := w.importChoices(r, im.OrganizationID, im.Report)
+	if samspil.ErrorCode(err) == samspil.EINVALID {
+		w.showImportWithError(rw, r, im, err)
+		return
+	} else if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	opt := samspil.ImportOptions{ValidOnly: validOnly, Units: choices}
 	content, err := w.store.ImportContent(ctx, actor, id)
 	if err != nil {
 		w.fail(rw, r, err)
@@ -214,9 +320,9 @@ func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer cancel()
 		defer w.commits.done(id)
-		report, err := w.store.CommitImport(bg, actor, im.OrganizationID, src, func(rows int) { w.commits.set(id, rows) })
+		report, err := w.store.CommitImportWith(bg, actor, im.OrganizationID, src, opt, func(rows int) { w.commits.set(id, rows) })
 		status := samspil.ImportCommitted
-		if err != nil || report == nil || !report.Committed && report.ErrorCount > 0 {
+		if err != nil || report == nil || !report.Committed && report.ErrorCount > 0 && !validOnly {
 			status = samspil.ImportFailed
 			if err != nil {
 				slog.ErrorContext(bg, "import commit", "error", err.Error(), "request_id", samspil.RequestID(bg))
@@ -228,6 +334,26 @@ func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	http.Redirect(rw, r, "/imports/"+id, http.StatusSeeOther)
+}
+
+// showImportWithError shows a previewed import again with the problem of
+// its commit form.
+func (w *Web) showImportWithError(rw http.ResponseWriter, r *http.Request, im *samspil.Import, formErr error) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	org, err := w.store.FindOrganization(ctx, actor, im.OrganizationID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d := importData{Import: im, Org: org}
+	if err := w.importExtras(r, &d); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	v := w.newView(r, "directory", d)
+	v.Title = w.cat.text(v.Lang, "import.title")
+	w.withError(v, formErr)
+	w.render(rw, r, httpx.Status(formErr), "import_status", v)
 }
 
 // export downloads an organisation's landscape as CSV or XLSX.

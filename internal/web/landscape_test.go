@@ -708,7 +708,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		}
 		form = with(form, "name", "Nexus drift og support", "start", "2024-01-01", "expiry", "2039-12-31", "extension_count", "2", "extension_kind", "automatic",
 			"extension_months", "12", "notice_months", "6", "notice_rule", "any_day", "cost_operation", "1.250.000,50",
-			"visibility", "sector", "price_visibility", "private", "system_ids", nexus.ID)
+			"cost_one_off_acquisition", "300.000", "visibility", "sector", "price_visibility", "private", "system_ids", nexus.ID)
 
 		// Invalid terms: expiry before start, notice of 99 months. Shown at the fields, nothing written.
 		res := ed.Do("POST", action, with(form, "expiry", "2023-12-31", "notice_months", "99")).Want(t, http.StatusUnprocessableEntity)
@@ -737,7 +737,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		if u.Path != "/contracts/"+c.ID || u.Query().Get("done") != "contract_created" {
 			t.Fatalf("redirect to %s", u)
 		}
-		if c.Costs == nil || c.Costs.Operation != 125000050 || c.Costs.Acquisition != 0 || c.NoticeMonths != 6 || c.ExtensionCount != 2 ||
+		if c.Costs == nil || c.Costs.Operation != 125000050 || c.Costs.Acquisition != 0 || c.Costs.OneOffAcquisition != 30000000 || c.NoticeMonths != 6 || c.ExtensionCount != 2 ||
 			c.Expiry.String() != "2039-12-31" || len(c.Systems) != 1 || c.Systems[0].ID != nexus.ID {
 			t.Fatalf("stored %+v (costs %+v)", c, c.Costs)
 		}
@@ -745,6 +745,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		noInlineStyle(t, page)
 		mustContain(t, page, "Kontrakten er registreret.", "<h1>Nexus drift og support</h1>",
 			"anskaffelse 0,00 kr., drift 1.250.000,50 kr., andet 0,00 kr.",
+			"<dt>Anskaffelse (engangsbeløb)</dt><dd>300.000,00 kr.</dd>",
 			`<div class="alert alert-info deadline-box status-active" role="status">`,
 			`<p class="alert-heading">Aktiv · Næste beslutning senest: 30.06.2039</p>`,
 			"Opsig kontrakten senest den 30. juni 2039, så den ophører den 31. december 2039; ellers forlænges den til den 31. december 2040 (2 af 2 forlængelser tilbage).",
@@ -762,7 +763,7 @@ func TestContractCreateShowEditDelete(t *testing.T) {
 		edit := ed.Do("GET", "/contracts/"+c.ID+"?edit=true", nil).Want(t, http.StatusOK)
 		noInlineStyle(t, edit)
 		eform := formFields(t, edit, "/contracts/"+c.ID)
-		if eform.Get("version") != "1" || eform.Get("cost_operation") != "1.250.000,50" || eform.Get("start") != "2024-01-01" ||
+		if eform.Get("version") != "1" || eform.Get("cost_operation") != "1.250.000,50" || eform.Get("cost_one_off_acquisition") != "300.000,00" || eform.Get("start") != "2024-01-01" ||
 			eform.Get("expiry") != "2039-12-31" || eform.Get("system_ids") != nexus.ID || eform.Get("visibility") != "sector" {
 			t.Fatalf("the edit form: %v", eform)
 		}
@@ -1204,6 +1205,89 @@ func TestImportErrorsAndRefusals(t *testing.T) {
 		if n := len(usagesOf(t, app, f.silkeborg.ID)); n != 0 {
 			t.Fatalf("%d usages", n)
 		}
+	})
+}
+
+// TestImportKITOSValidRows imports a KITOS export with errors and unknown
+// units: the preview lists the ignored columns, the unknown units with a
+// choice each, a sample of the valid rows and every error by row and the
+// file's own heading in Danish; the rows with errors download with a
+// column Fejl, and the valid rows commit with the unit choices.
+func TestImportKITOSValidRows(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		f := newLandscape(t, app)
+		lon, err := app.DB.CreateUnit(ctx, f.ed.Actor, f.silkeborg.ID, samspil.OrgUnitInput{Kind: samspil.UnitOffice, Name: "Løn og Personale"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ed, _ := signIn(t, app, lsEditorEmail)
+		file := "Status (Livscyklus);IT System;Ansv. organisationsenhed;Livscyklus;Ibrugtagningsdato;Kritikalitet\r\n" +
+			"Aktivt;Nexus Sundhed;Sundhed og Omsorg;Under afprøvning;01-03-2019;Høj\r\n" +
+			"Aktivt;Opus Løn;Løn;I drift;;\r\n" +
+			"Aktivt;Aula;Sundhed og Omsorg;Aktivt;;\r\n" +
+			"Aktivt;Nexus Sundhed;Sundhed og Omsorg;I drift;;\r\n"
+		path := uploadPreview(t, ed, f.silkeborg.ID, "kitos.csv", file)
+		page := ed.Do("GET", path, nil).Want(t, http.StatusOK)
+		noInlineStyle(t, page)
+		wantFacts(t, page, "Rækker", "4", "Rækker med fejl", "2")
+		mustContain(t, page, "Kolonner, der ikke læses: <q>Status (Livscyklus)</q>, <q>Kritikalitet</q>",
+			"Filen har 2 fejl i 2 rækker. Du kan gemme de 2 gyldige rækker",
+			`<tr><td class="num">4</td><td>Livscyklus</td><td>skal være en af Planlagt, Pilot`,
+			`<tr><td class="num">5</td><td>IT System</td><td>samme system som række 2</td>`,
+			`<table class="table table--zebra import-sample">`, `<td class="num">2</td><td>Ny</td><td>Nexus Sundhed</td><td>Pilot</td>`,
+			`<label class="form-label" for="f-unit_0">Sundhed og Omsorg (række 2)</label>`, `<option value="create" selected>`,
+			`<option value="`+lon.ID+`">Løn og Personale</option>`, `href="`+path+`/invalid-rows"`, "Gem de 2 gyldige rækker")
+
+		// The rows with errors download as the file was, with their errors in Danish.
+		res := ed.Do("GET", path+"/invalid-rows", nil).Want(t, http.StatusOK)
+		if cd := res.Header.Get("Content-Disposition"); !strings.Contains(cd, "kitos-fejl.csv") {
+			t.Fatalf("download %q", cd)
+		}
+		lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(res.Body), "\ufeff")), "\r\n")
+		if len(lines) != 3 || !strings.HasSuffix(lines[0], ";Fejl") || !strings.HasPrefix(lines[1], "Aktivt;Aula;Sundhed og Omsorg;Aktivt;") ||
+			!strings.Contains(lines[1], "Livscyklus: skal være en af Planlagt") || !strings.HasSuffix(lines[2], "IT System: samme system som række 2") {
+			t.Fatalf("invalid rows:\n%s", res.Body)
+		}
+		// Nobody else may download them: not a viewer of the organisation, nor another's editor.
+		viewer, _ := signIn(t, app, lsViewerEmail)
+		viewer.Do("GET", path+"/invalid-rows", nil).Want(t, http.StatusNotFound)
+		viborg, _ := signIn(t, app, lsViborgEmail)
+		viborg.Do("GET", path+"/invalid-rows", nil).Want(t, http.StatusNotFound)
+
+		// A commit without the valid rows is refused; with them it saves
+		// them and the unit choices in one go.
+		ed.Do("POST", path+"/commit", url.Values{"unit_0": {"create"}, "unit_1": {lon.ID}}).Want(t, http.StatusConflict)
+		if n := len(usagesOf(t, app, f.silkeborg.ID)); n != 0 {
+			t.Fatalf("a refused commit wrote %d usages", n)
+		}
+		res = ed.Do("POST", path+"/commit", url.Values{"valid_only": {"true"}, "unit_0": {"create"}})
+		res.Want(t, http.StatusUnprocessableEntity)
+		mustContain(t, res, `id="e-unit_1">vælg at oprette enheden eller hvilken enhed det er</span>`)
+		wantRedirect(t, ed.Do("POST", path+"/commit", url.Values{"valid_only": {"true"}, "unit_0": {"create"}, "unit_1": {lon.ID}}), path)
+		page = waitCommitted(t, ed, path)
+		wantFacts(t, page, "Nye", "2", "Rækker med fejl, der ikke blev gemt", "2", "Nye enheder", "1")
+		mustContain(t, page, `href="`+path+`/invalid-rows"`, "De 2 rækker med fejl blev ikke gemt.")
+		mustNotContain(t, page, "intet er gemt")
+		units, err := app.DB.ListUnits(ctx, f.ed.Actor, f.silkeborg.ID, samspil.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var created string
+		for _, u := range units.Items {
+			if u.Name == "Sundhed og Omsorg" {
+				created = u.ID
+			}
+		}
+		byUnit := map[string]samspil.Lifecycle{}
+		for _, u := range usagesOf(t, app, f.silkeborg.ID) {
+			byUnit[u.ResponsibleUnitID] = u.Lifecycle
+		}
+		if created == "" || len(byUnit) != 2 || byUnit[created] != samspil.LifecyclePilot || byUnit[lon.ID] != samspil.LifecycleOperational {
+			t.Fatalf("after the commit: units %+v, usages by unit %+v", units.Items, byUnit)
+		}
+		// The rows left out still download after the commit.
+		ed.Do("GET", path+"/invalid-rows", nil).Want(t, http.StatusOK)
 	})
 }
 

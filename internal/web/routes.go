@@ -92,6 +92,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	rt.Handle("POST /organizations/{id}/import", samspil.PermLandscapeWrite, resp, http.HandlerFunc(w.upload)) // its own, larger limit
 	page("GET /imports/{import}", samspil.PermLandscapeWrite, w.importStatus)
 	page("POST /imports/{import}/commit", samspil.PermLandscapeWrite, w.commitImport)
+	page("GET /imports/{import}/invalid-rows", samspil.PermLandscapeWrite, w.invalidRows)
 	page("GET /organizations/{id}/export", samspil.PermPublic, w.export)
 	page("GET /templates/{file}", samspil.PermPublic, w.template)
 	page("GET /organizations/{id}/calendar-feeds", samspil.PermSignedIn, w.feeds)

@@ -21,6 +21,11 @@ func TestSentenceFindsItsFormat(t *testing.T) {
 			`linje 4 (tekstlinje 5), kolonne 2 ("Navn"): værdien er længere end 1000 byte`},
 		{"no organisation in samspil matches Acme 12345678; it is left empty", "ingen organisation i samspil passer til Acme 12345678; feltet er ladt tomt"},
 		{"Sagsbehandling is not in the catalogue; import the usages first", "Sagsbehandling er ikke i kataloget; importér anvendelserne først"},
+		{"the organisation has several units called Borgerservice; give them different names before the import",
+			"organisationen har flere enheder, der hedder Borgerservice; giv dem forskellige navne før importen"},
+		{"the organisation has no unit called Løn; choose to create it or which unit it is",
+			"organisationen har ingen enhed, der hedder Løn; vælg at oprette den eller hvilken enhed det er"},
+		{`must be a date like 2026-01-31 or 31-01-2026, not "30-02-2024"`, `skal være en dato som 2026-01-31 eller 31-01-2026, ikke "30-02-2024"`},
 		{"a sentence samspil never writes", "a sentence samspil never writes"},
 		{"", ""},
 	} {

@@ -1335,6 +1335,7 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"approval_state.":    strs(samspil.ApprovalStates),
 		"member_reason.":     {"founding", "accepted"},
 		"import.kind.":       strs([]samspil.ImportKind{samspil.ImportSystems, samspil.ImportUsages, samspil.ImportContracts}),
+		"import.action.":     {"create", "update", "unchanged"},
 		"status.": strs([]samspil.ContractStatus{samspil.ContractNotStarted, samspil.ContractActive, samspil.ContractInNotice,
 			samspil.ContractExpired, samspil.ContractTerminated}),
 		"ambition_area.":     strs(samspil.AmbitionAreas),
