@@ -140,4 +140,5 @@ type Services interface {
 	OverviewService
 	InitiativeService
 	HealthService
+	RoleService
 }
