@@ -192,6 +192,7 @@ func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [4]
 }
 
 type contractPageData struct {
+	Roles      *rolesData
 	Contract   *samspil.Contract
 	Processing []samspil.DataProcessingRegistration // the registrations that cover it
 	Urgency    samspil.Urgency                      // of its next decision, on the day shown
@@ -266,8 +267,13 @@ func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, perr)
 		return
 	}
+	roles, rerr := w.rolesOf(r, samspil.RoleOnContract, c.ID, c.OrganizationID, "/contracts/"+c.ID)
+	if rerr != nil {
+		w.fail(rw, r, rerr)
+		return
+	}
 	v := w.newView(r, "directory", contractPageData{Contract: c, Processing: processing, Urgency: c.Urgency(day.On),
-		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day})
+		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day, Roles: roles})
 	v.Title = c.Name
 	if err != nil {
 		w.withError(v, err)
