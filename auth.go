@@ -141,4 +141,5 @@ type Services interface {
 	InitiativeService
 	HealthService
 	KitosSyncService
+	RoleService
 }

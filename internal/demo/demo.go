@@ -75,6 +75,7 @@ type Store interface {
 	samspil.StrategyService
 	samspil.ActionItemService
 	samspil.InitiativeService
+	samspil.RoleService
 	UserIDByEmail(ctx context.Context, email string) (string, error)
 	ActorForUser(ctx context.Context, userID string) (*samspil.Actor, error)
 }
@@ -195,6 +196,9 @@ func EnsureAt(ctx context.Context, store Store, now time.Time) (bool, error) {
 	}
 	today := samspil.Today(now)
 	if err := ensureLandscape(ctx, store, today); err != nil {
+		return false, err
+	}
+	if err := ensureRoles(ctx, store); err != nil {
 		return false, err
 	}
 	if err := ensureCollaborations(ctx, store, now); err != nil {

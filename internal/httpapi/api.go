@@ -93,6 +93,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerRelations()
 	a.registerContracts()
 	a.registerDataProcessing()
+	a.registerRoles()
 	a.registerKLE()
 	a.registerDeletions()
 	a.registerCalendarFeeds()

@@ -536,11 +536,11 @@ func TestCrossTenant(t *testing.T) {
 		// Collaboration routes (with their invitations and adjustments) have
 		// their own cross-collaboration tests, and initiative routes
 		// (initiatives, budget lines, benefits, lessons, prioritisation)
-		// TestInitiativesCrossTenant, and interface and relation routes
-		// TestRelationsCrossTenant.
+		// TestInitiativesCrossTenant, interface and relation routes
+		// TestRelationsCrossTenant, and role routes TestRolesCrossTenant.
 		for _, r := range app.Server.Routes() {
 			if strings.Contains(r.Pattern, " /api/v1/collaborations") || strings.Contains(r.Pattern, " /api/v1/invitations") ||
-				strings.Contains(r.Pattern, " /api/v1/adjustments") || initiativeRoute(r.Pattern) || relationRoute(r.Pattern) {
+				strings.Contains(r.Pattern, " /api/v1/adjustments") || initiativeRoute(r.Pattern) || relationRoute(r.Pattern) || roleRoute(r.Pattern) {
 				covered[r.Pattern] = true
 			}
 		}

@@ -117,6 +117,7 @@ func TestEnumsFromGoLists(t *testing.T) {
 		"POST /collaborations/{id}/documents/files kind": want("", reflect.TypeFor[samspil.DocumentKind](), false),
 		"GET /invitations status":                        want("", reflect.TypeFor[samspil.InvitationStatus](), false),
 		"GET /initiatives phase":                         want("", reflect.TypeFor[samspil.InitiativePhase](), false),
+		"GET /organizations/{id}/role-types object_kind": want("", reflect.TypeFor[samspil.RoleObjectKind](), false),
 		"GET /exports format":                            {"csv", "xlsx"},
 		"GET /deletions object_type":                     {"system", "usage", "contract", "data_processing_registration"},
 	}

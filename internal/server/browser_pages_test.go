@@ -99,6 +99,7 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		"GET /organizations/{id}/kitos":          ok("/organizations/" + s + "/kitos"),
 		"GET /organizations/{id}/calendar-feeds": ok("/organizations/" + s + "/calendar-feeds"),
 		"GET /organizations/{id}/opportunities":  ok("/organizations/" + s + "/opportunities"),
+		"GET /organizations/{id}/role-types":     ok("/organizations/" + s + "/role-types"),
 		"GET /imports/{import}":                  ok("/imports/" + w.importID),
 		"GET /systems":                           ok("/systems"),
 		"GET /systems/new":                       ok("/systems/new"),

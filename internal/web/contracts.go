@@ -205,6 +205,7 @@ func contractInput(c *samspil.Contract, lang string) (samspil.ContractInput, [4]
 }
 
 type contractPageData struct {
+	Roles      *rolesData
 	Contract   *samspil.Contract
 	Processing []samspil.DataProcessingRegistration // the registrations that cover it
 	Parent     *samspil.Contract                    // the contract it belongs under, when the reader may see it
@@ -280,8 +281,13 @@ func (w *Web) contractPage(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, perr)
 		return
 	}
+	roles, rerr := w.rolesOf(r, samspil.RoleOnContract, c.ID, c.OrganizationID, "/contracts/"+c.ID)
+	if rerr != nil {
+		w.fail(rw, r, rerr)
+		return
+	}
 	d := contractPageData{Contract: c, Processing: processing, Urgency: c.Urgency(day.On),
-		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day}
+		CanEdit: actor.Can(samspil.PermLandscapeWrite, c.OrganizationID), Timeline: tl, Day: day, Roles: roles}
 	if c.ParentID != "" {
 		if d.Parent, terr = w.store.FindContract(ctx, actor, c.ParentID); terr != nil && samspil.ErrorCode(terr) != samspil.ENOTFOUND {
 			w.fail(rw, r, terr)

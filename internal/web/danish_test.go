@@ -348,6 +348,26 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 		t.Fatal("the demo has no usage of Silkeborg that others depend on")
 	}
 	testkit.ExampleKitosRuns(t, db, testkit.Silkeborg) // KITOS runs with a change of every kind and every note
+
+	// Roles on the usage, the contract and the registration: a user, a
+	// person without an account and a user who has left.
+	left := testkit.NewPerson(t, db, "fratraadt@silkeborg.example", testkit.Silkeborg, samspil.RoleViewer)
+	for _, r := range []struct {
+		kind samspil.RoleObjectKind
+		id   string
+	}{{samspil.RoleOnUsage, w.usage}, {samspil.RoleOnContract, w.contract}, {samspil.RoleOnDataProcessing, w.dataProcessing}} {
+		types, err := db.RoleTypes(ctx, admin, w.silkeborg.ID, r.kind)
+		must(err)
+		for _, in := range []samspil.RoleAssignmentInput{{UserID: adminID}, {Name: "Bo Konsulent", Email: "bo@konsulent.example"}, {UserID: left.User.ID}} {
+			in.RoleTypeID = types[len(types)-1].ID // the demo gives the first ones
+			_, err := db.CreateRoleAssignment(ctx, admin, r.kind, r.id, in)
+			must(err)
+		}
+	}
+	leftUser, err := db.FindUser(ctx, testkit.System, left.User.ID)
+	must(err)
+	_, err = db.UpdateUser(ctx, testkit.System, left.User.ID, leftUser.Version, samspil.UserPatch{Disabled: ptr(true)})
+	must(err)
 	return w
 }
 
@@ -368,6 +388,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /organizations/{id}/calendar-feeds": "/organizations/" + s + "/calendar-feeds",
 		"GET /organizations/{id}/opportunities":  "/organizations/" + s + "/opportunities",
 		"GET /organizations/{id}/health":         "/organizations/" + s + "/health",
+		"GET /organizations/{id}/role-types":     "/organizations/" + s + "/role-types",
 		"GET /join/{secret}":                     "/join/" + w.joinSecret,
 		"GET /password-reset/{secret}":           "/password-reset/no-such-link",
 		"GET /systems/{id}":                      "/systems/" + w.system,

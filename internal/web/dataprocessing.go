@@ -212,6 +212,7 @@ func dataProcessingInput(reg *samspil.DataProcessingRegistration) (samspil.DataP
 }
 
 type dataProcessingPageData struct {
+	Roles        *rolesData
 	Registration *samspil.DataProcessingRegistration
 	Urgency      samspil.Urgency // of the next oversight, today
 	Overdue      bool
@@ -230,9 +231,14 @@ func (w *Web) dataProcessingPage(rw http.ResponseWriter, r *http.Request) {
 		w.showDataProcessingForm(rw, r, http.StatusOK, nil, reg, in, countries)
 		return
 	}
+	roles, err := w.rolesOf(r, samspil.RoleOnDataProcessing, reg.ID, reg.OrganizationID, "/data-processing/"+reg.ID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
 	today := samspil.Today(w.now())
 	v := w.newView(r, "directory", dataProcessingPageData{Registration: reg, Urgency: reg.OversightUrgency(today), Overdue: reg.OversightOverdue(today),
-		CanEdit: actor.Can(samspil.PermLandscapeWrite, reg.OrganizationID)})
+		CanEdit: actor.Can(samspil.PermLandscapeWrite, reg.OrganizationID), Roles: roles})
 	v.Title = reg.Name
 	w.render(rw, r, http.StatusOK, "dataprocessing", v)
 }

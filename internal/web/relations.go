@@ -33,6 +33,7 @@ type relationFields struct {
 }
 
 type usagePageData struct {
+	Roles       *rolesData
 	Org         *samspil.Organization
 	Usage       *samspil.Usage
 	Relations   *samspil.UsageRelations
@@ -68,6 +69,10 @@ func (w *Web) showUsage(rw http.ResponseWriter, r *http.Request, status int, for
 	d := usagePageData{Org: org, Usage: u, CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Frequencies: samspil.RelationFrequencies,
 		Form: form, Edit: edit}
 	if d.Relations, err = w.store.UsageRelations(ctx, actor, u.ID); err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if d.Roles, err = w.rolesOf(r, samspil.RoleOnUsage, u.ID, org.ID, "/organizations/"+org.ID+"/usages/"+u.ID); err != nil {
 		w.fail(rw, r, err)
 		return
 	}

@@ -37,6 +37,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("POST /organizations/{id}/units/{unit}/delete", samspil.PermUnitsWrite, w.deleteUnit)
 
 	page("GET /organizations/{id}/people", samspil.PermPeopleRead, w.people)
+	w.roleRoutes(page)
 	page("POST /organizations/{id}/people", samspil.PermPeopleManage, w.addPerson)
 	page("POST /organizations/{id}/people/{membership}/role", samspil.PermPeopleManage, w.changeRole)
 	page("POST /organizations/{id}/people/{membership}/position", samspil.PermPeopleManage, w.setPosition)

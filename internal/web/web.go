@@ -102,10 +102,10 @@ func (w *Web) parseTemplates() error {
 		w.pages[lang] = map[string]*template.Template{}
 		for _, file := range names {
 			name := strings.TrimSuffix(strings.TrimPrefix(file, "templates/"), ".html")
-			if name == "layout" || name == "partials" {
+			if name == "layout" || name == "partials" || strings.HasPrefix(name, "partials_") {
 				continue
 			}
-			t, err := template.New(name).Funcs(w.funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", file)
+			t, err := template.New(name).Funcs(w.funcs(lang)).ParseFS(templateFS, "templates/layout.html", "templates/partials.html", "templates/partials_*.html", file)
 			if err != nil {
 				return fmt.Errorf("parse template %s: %w", name, err)
 			}

@@ -1313,6 +1313,7 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"category.":          strs(samspil.Categories),
 		"lifecycle.":         strs(samspil.Lifecycles),
 		"frequency.":         strs(samspil.RelationFrequencies),
+		"role_kind.":         strs(samspil.RoleObjectKinds),
 		"notice.":            strs(samspil.NoticeRules),
 		"extension.":         strs(samspil.ExtensionKinds),
 		"extension_hint.":    strs(samspil.ExtensionKinds),
