@@ -142,4 +142,5 @@ type Services interface {
 	HealthService
 	KitosSyncService
 	RoleService
+	DataClassificationService
 }

@@ -14,29 +14,11 @@ import (
 // frontend.
 
 func init() {
-	RegisterEnum(DataClassifications)
 	RegisterEnum(ArchiveDuties)
 	RegisterEnum(ArchiveRecommendations)
 	RegisterEnum(YesNoUndecidedChoices)
 	RegisterEnum(YesNoPartiallyChoices)
 }
-
-// DataClassification is how sensitive the data in a system is, as KITOS's
-// ItSystemUsageDataClassificationType ("Klassifikation af data i
-// systemet"), whose default options are "Offentlige data", "Interne data",
-// "Fortrolige data" and "Hemmelige data".
-type DataClassification string
-
-// Data classifications, from least to most sensitive.
-const (
-	DataPublic       DataClassification = "public"
-	DataInternal     DataClassification = "internal"
-	DataConfidential DataClassification = "confidential"
-	DataSecret       DataClassification = "secret"
-)
-
-// DataClassifications lists the classifications in order.
-var DataClassifications = []DataClassification{DataPublic, DataInternal, DataConfidential, DataSecret}
 
 // ArchiveDuty is a usage's duty to hand its data to an archive, as KITOS's
 // ArchiveDutyChoice. KITOS's Undecided (registration reset) is the empty

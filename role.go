@@ -38,13 +38,12 @@ type DefaultRoleType struct {
 	Description string
 }
 
-// DefaultRoleTypes are the role types an organisation gets for a kind of
-// record when it has none of its own: KITOS's defaults, from the seed data
+// DefaultRoleTypes are the role types an organisation starts with for each
+// kind of record: KITOS's defaults, from the seed data
 // in os2kitos/kitos Infrastructure.DataAccess/Migrations/Configuration.cs
 // (ItSystemRoles, ItContractRoles and DataProcessingRegistrationRoles), in
-// KITOS's order. The store adds them the first time the organisation's
-// role types of that kind are asked for (see sqldb's RoleTypes); from then
-// on the organisation keeps its own list.
+// KITOS's order. The store adds them when it creates the organisation;
+// from then on the organisation keeps its own list.
 var DefaultRoleTypes = map[RoleObjectKind][]DefaultRoleType{
 	RoleOnUsage: {
 		{Name: "Systemejer"},
@@ -184,8 +183,7 @@ func (in RoleAssignmentInput) Assignment(kind RoleObjectKind, objectID string) (
 // to roles on its records.
 type RoleService interface {
 	// RoleTypes lists the organisation's role types for a kind of record,
-	// active and inactive, in the organisation's order. An organisation
-	// that has none of the kind gets DefaultRoleTypes on this first ask.
+	// active and inactive, in the organisation's order.
 	RoleTypes(ctx context.Context, actor *Actor, orgID string, kind RoleObjectKind) ([]RoleType, error)
 	FindRoleType(ctx context.Context, actor *Actor, id string) (*RoleType, error)
 	// CreateRoleType and UpdateRoleType need the right to change the

@@ -69,6 +69,7 @@ type Usage struct {
 	CreatedAt              time.Time    `json:"created_at"`
 	UpdatedAt              time.Time    `json:"updated_at"`
 	UsageKITOSFields
+	DataClassificationName string `json:"data_classification_name,omitempty" readOnly:"true" doc:"The name of the usage's data classification level, as its organisation calls it"`
 }
 
 // UsageKITOSFields are the fields municipalities keep on a usage in KITOS
@@ -82,7 +83,7 @@ type UsageKITOSFields struct {
 	LocalCallName           string             `json:"local_call_name,omitempty" maxLength:"100" doc:"The name the organisation calls the system (KITOS: lokalt kaldenavn)"`
 	LocalSystemID           string             `json:"local_system_id,omitempty" maxLength:"200" doc:"The organisation's own ID of the system"`
 	SystemVersion           string             `json:"system_version,omitempty" maxLength:"100" doc:"The version of the system in use"`
-	DataClassification      DataClassification `json:"data_classification,omitempty" allowEmpty:"true" doc:"How sensitive the data in the system is"`
+	DataClassification      DataClassification `json:"data_classification,omitempty" maxLength:"40" doc:"How sensitive the data in the system is: the key of one of the organisation's data classification levels"`
 	MainContractID          string             `json:"main_contract_id,omitempty" doc:"The contract that decides whether the usage is active: a contract of the same organisation covering the system"`
 	ArchiveDuty             ArchiveDuty        `json:"archive_duty,omitempty" allowEmpty:"true" doc:"Duty to hand the data to an archive; empty is undecided"`
 	ArchivePeriodYears      int                `json:"archive_period_years,omitempty" minimum:"0" maximum:"100" doc:"Years between handing data to the archive; 0 is not set"`
@@ -99,7 +100,7 @@ type UsageKITOSPatch struct {
 	LocalCallName           *string             `json:"local_call_name,omitempty" maxLength:"100"`
 	LocalSystemID           *string             `json:"local_system_id,omitempty" maxLength:"200"`
 	SystemVersion           *string             `json:"system_version,omitempty" maxLength:"100"`
-	DataClassification      *DataClassification `json:"data_classification,omitempty" allowEmpty:"true" doc:"Empty string clears it"`
+	DataClassification      *DataClassification `json:"data_classification,omitempty" maxLength:"40" doc:"The key of an active level of the organisation's data classifications; empty string clears it"`
 	MainContractID          *string             `json:"main_contract_id,omitempty" doc:"Empty string clears it"`
 	ArchiveDuty             *ArchiveDuty        `json:"archive_duty,omitempty" allowEmpty:"true" doc:"Empty string clears it (undecided)"`
 	ArchivePeriodYears      *int                `json:"archive_period_years,omitempty" minimum:"0" maximum:"100" doc:"0 clears it"`
@@ -138,14 +139,11 @@ func (f *UsageKITOSFields) normalize() {
 }
 
 // validate checks the fields' own values; the store checks the main
-// contract.
+// contract and the data classification, which are the organisation's.
 func (f *UsageKITOSFields) validate(v *Validation) {
 	checkLength(v, "local_call_name", f.LocalCallName, 100)
 	checkLength(v, "local_system_id", f.LocalSystemID, 200)
 	checkLength(v, "system_version", f.SystemVersion, 100)
-	if f.DataClassification != "" {
-		v.OneOf("data_classification", f.DataClassification)
-	}
 	if f.ArchiveDuty != "" {
 		v.OneOf("archive_duty", f.ArchiveDuty)
 	}

@@ -76,6 +76,7 @@ type Store interface {
 	samspil.ActionItemService
 	samspil.InitiativeService
 	samspil.RoleService
+	samspil.DataClassificationService
 	UserIDByEmail(ctx context.Context, email string) (string, error)
 	ActorForUser(ctx context.Context, userID string) (*samspil.Actor, error)
 }
@@ -196,6 +197,9 @@ func EnsureAt(ctx context.Context, store Store, now time.Time) (bool, error) {
 	}
 	today := samspil.Today(now)
 	if err := ensureLandscape(ctx, store, today); err != nil {
+		return false, err
+	}
+	if err := ensureClassifications(ctx, store); err != nil {
 		return false, err
 	}
 	if err := ensureRoles(ctx, store); err != nil {

@@ -68,3 +68,30 @@ func ensureRoles(ctx context.Context, store Store) error {
 	}
 	return nil
 }
+
+// ensureClassifications adds a level of its own to Silkeborg's data
+// classification, beside KITOS's defaults, and classifies its usages: the
+// first as sensitive, the rest by turns as internal and confidential.
+func ensureClassifications(ctx context.Context, store Store) error {
+	sys := samspil.SystemActor("demo")
+	special, err := store.CreateDataClassification(ctx, sys, "0740", samspil.DataClassificationInput{Name: "Særligt følsomme personoplysninger",
+		Description: "Helbredsoplysninger og andre følsomme oplysninger (art. 9) samt strafbare forhold (art. 10)"})
+	if err != nil {
+		return err
+	}
+	usages, err := store.ListUsages(ctx, sys, samspil.UsageFilter{OrganizationID: "0740", ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
+	if err != nil {
+		return err
+	}
+	for i, u := range usages.Items {
+		level := []samspil.DataClassification{samspil.DataInternal, samspil.DataConfidential}[i%2]
+		if i == 0 {
+			level = special.Key
+		}
+		p := samspil.UsagePatch{UsageKITOSPatch: samspil.UsageKITOSPatch{DataClassification: &level}}
+		if _, err := store.UpdateUsage(ctx, sys, u.ID, u.Version, p); err != nil {
+			return fmt.Errorf("classifying demo usage %s: %w", u.ID, err)
+		}
+	}
+	return nil
+}

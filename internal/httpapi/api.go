@@ -94,6 +94,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerContracts()
 	a.registerDataProcessing()
 	a.registerRoles()
+	a.registerDataClassifications()
 	a.registerKLE()
 	a.registerDeletions()
 	a.registerCalendarFeeds()

@@ -55,7 +55,7 @@ func (a *API) registerRoles() {
 	register(a, huma.Operation{OperationID: "list-role-types", Method: http.MethodGet, Path: "/organizations/{id}/role-types", Tags: tags,
 		Summary: "List an organisation's role types",
 		Description: "The roles the organisation assigns people to on its records of one kind, active and inactive, in its order. " +
-			"An organisation that has none of the kind gets KITOS's default role types on this first ask."},
+			"An organisation starts with KITOS's default role types."},
 		samspil.PermPublic, func(ctx context.Context, in *struct {
 			IDPath
 			ObjectKind samspil.RoleObjectKind `query:"object_kind" required:"true" doc:"The kind of record"`
@@ -71,7 +71,7 @@ func (a *API) registerRoles() {
 
 	register(a, huma.Operation{OperationID: "create-role-type", Method: http.MethodPost, Path: "/organizations/{id}/role-types", Tags: tags,
 		Summary: "Add a role type to an organisation", DefaultStatus: http.StatusCreated,
-		Description: "Administrators of the organisation may add role types. Adding the first of a kind keeps KITOS's defaults of that kind."},
+		Description: "Administrators of the organisation may add role types."},
 		samspil.PermOrgUpdate, func(ctx context.Context, in *struct {
 			IDPath
 			Body samspil.RoleTypeInput

@@ -9,13 +9,14 @@ import (
 	"github.com/samspil/samspil/internal/testkit"
 )
 
-// roleRoute tells the role routes of the API, which TestRolesCrossTenant
-// tries.
+// roleRoute tells the routes of the API to roles and an organisation's
+// lists, which TestRolesCrossTenant tries.
 func roleRoute(pattern string) bool {
 	if !strings.Contains(pattern, " /api/") {
 		return false
 	}
-	return strings.Contains(pattern, "/role-types") || strings.HasSuffix(pattern, "/roles") || strings.Contains(pattern, "/roles/{role_id}")
+	return strings.Contains(pattern, "/role-types") || strings.Contains(pattern, "/data-classifications") || strings.HasSuffix(pattern, "/roles") ||
+		strings.Contains(pattern, "/roles/{role_id}")
 }
 
 func TestRolesAPI(t *testing.T) {
@@ -100,7 +101,7 @@ func TestRolesCrossTenant(t *testing.T) {
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		ctx := context.Background()
 		w := newWorld(t, app)
-		type objects struct{ org, roleType, usage, contract, dataProcessing, usageRole, contractRole, dpRole string }
+		type objects struct{ org, roleType, level, usage, contract, dataProcessing, usageRole, contractRole, dpRole string }
 		must := func(err error) {
 			t.Helper()
 			if err != nil {
@@ -116,6 +117,9 @@ func TestRolesCrossTenant(t *testing.T) {
 				kinds[k] = types[0].ID
 			}
 			o.roleType = kinds[samspil.RoleOnUsage]
+			levels, err := app.DB.DataClassifications(ctx, p.Actor, orgID)
+			must(err)
+			o.level = levels[0].ID
 			sys, err := app.DB.CreateSystem(ctx, p.Actor, samspil.SystemInput{Name: "System " + orgID + string(v), Category: samspil.CategoryOther, OwnerID: orgID, Visibility: v})
 			must(err)
 			use, err := app.DB.CreateUsage(ctx, p.Actor, samspil.UsageInput{OrganizationID: orgID, SystemID: sys.ID, Lifecycle: samspil.LifecycleOperational, Visibility: v})
@@ -149,19 +153,26 @@ func TestRolesCrossTenant(t *testing.T) {
 		must(err)
 		closedTypes, err := app.DB.RoleTypes(ctx, testkit.System, closed.ID, samspil.RoleOnUsage)
 		must(err)
+		closedLevels, err := app.DB.DataClassifications(ctx, testkit.System, closed.ID)
+		must(err)
 
 		type attempt struct {
 			method, path, pattern string
 			body                  any
 		}
-		attempts := func(o objects, typeOrg, typeID string) []attempt {
+		attempts := func(o objects, typeOrg, typeID, levelID string) []attempt {
 			types := "/api/v1/organizations/" + typeOrg + "/role-types"
+			levels := "/api/v1/organizations/" + typeOrg + "/data-classifications"
 			body := map[string]any{"role_type_id": o.roleType, "name": "Indtrængt", "email": "ind@eksempel.dk"}
 			return []attempt{
 				{"GET", types + "?object_kind=usage", "/api/v1/organizations/{id}/role-types", nil},
 				{"POST", types, "/api/v1/organizations/{id}/role-types", map[string]any{"object_kind": "usage", "name": "Indtrængt"}},
 				{"GET", types + "/" + typeID, "/api/v1/organizations/{id}/role-types/{role_type_id}", nil},
 				{"PATCH", types + "/" + typeID, "/api/v1/organizations/{id}/role-types/{role_type_id}", map[string]any{"name": "Overtaget"}},
+				{"GET", levels, "/api/v1/organizations/{id}/data-classifications", nil},
+				{"POST", levels, "/api/v1/organizations/{id}/data-classifications", map[string]any{"name": "Indtrængt"}},
+				{"GET", levels + "/" + levelID, "/api/v1/organizations/{id}/data-classifications/{level_id}", nil},
+				{"PATCH", levels + "/" + levelID, "/api/v1/organizations/{id}/data-classifications/{level_id}", map[string]any{"name": "Overtaget"}},
 				{"GET", "/api/v1/usages/" + o.usage + "/roles", "/api/v1/usages/{id}/roles", nil},
 				{"POST", "/api/v1/usages/" + o.usage + "/roles", "/api/v1/usages/{id}/roles", body},
 				{"DELETE", "/api/v1/usages/" + o.usage + "/roles/" + o.usageRole, "/api/v1/usages/{id}/roles/{role_id}", nil},
@@ -174,7 +185,7 @@ func TestRolesCrossTenant(t *testing.T) {
 			}
 		}
 		tried := map[string]bool{}
-		for _, a := range attempts(viborg, viborg.org, viborg.roleType) {
+		for _, a := range attempts(viborg, viborg.org, viborg.roleType, viborg.level) {
 			tried[a.method+" "+a.pattern] = true
 		}
 		for _, r := range app.Server.Routes() {
@@ -187,13 +198,13 @@ func TestRolesCrossTenant(t *testing.T) {
 		w.asVAd.Do("GET", "/api/v1/users/me", nil).Want(t, 200)
 		before, err := app.DB.Fingerprint(ctx)
 		must(err)
-		try := func(who *testkit.Client, name string, target objects, typeOrg, typeID string, private bool) {
-			for _, a := range attempts(target, typeOrg, typeID) {
+		try := func(who *testkit.Client, name string, target objects, typeOrg, typeID, levelID string, private bool) {
+			for _, a := range attempts(target, typeOrg, typeID, levelID) {
 				res := who.Do(a.method, a.path, a.body, "If-Match", `"1"`)
 				want := 403
-				privateType := typeOrg == closed.ID && strings.Contains(a.pattern, "role-types")
+				list := strings.Contains(a.pattern, "role-types") || strings.Contains(a.pattern, "data-classifications")
 				switch {
-				case privateType || (private && !strings.Contains(a.pattern, "role-types")):
+				case (typeOrg == closed.ID && list) || (private && !list):
 					want = 404
 				case a.method == "GET":
 					want = 200
@@ -203,9 +214,9 @@ func TestRolesCrossTenant(t *testing.T) {
 				}
 			}
 		}
-		try(w.asSAdmin, "Silkeborg admin on Viborg", viborg, viborg.org, viborg.roleType, false)
-		try(w.asVAd, "Viborg admin on Silkeborg", silkeborg, silkeborg.org, silkeborg.roleType, false)
-		try(w.asSAdmin, "Silkeborg admin on Viborg's private", hidden, closed.ID, closedTypes[0].ID, true)
+		try(w.asSAdmin, "Silkeborg admin on Viborg", viborg, viborg.org, viborg.roleType, viborg.level, false)
+		try(w.asVAd, "Viborg admin on Silkeborg", silkeborg, silkeborg.org, silkeborg.roleType, silkeborg.level, false)
+		try(w.asSAdmin, "Silkeborg admin on Viborg's private", hidden, closed.ID, closedTypes[0].ID, closedLevels[0].ID, true)
 		// One's own record with another organisation's role type is bad input.
 		wantProblem(t, w.asSAdmin.Do("POST", "/api/v1/usages/"+silkeborg.usage+"/roles", map[string]any{"role_type_id": viborg.roleType, "user_id": w.sAdmin.User.ID}),
 			422, "body.role_type_id")

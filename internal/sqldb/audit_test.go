@@ -3,6 +3,7 @@ package sqldb_test
 import (
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -248,8 +249,8 @@ func TestAuditSystemActorAndRequestID(t *testing.T) {
 		o, err := db.CreateOrganization(samspil.WithRequestID(ctx, "req-42"), samspil.SystemActor("cli"), samspil.OrganizationInput{Kind: samspil.KindCommunity, Name: "OS2"})
 		must(t, err)
 		events := auditSince(t, db, mark)
-		if len(events) != 1 {
-			t.Fatalf("want one event, got %+v", events)
+		if len(events) != 2 {
+			t.Fatalf("want the creation and the lists it starts with, got %+v", events)
 		}
 		e := events[0]
 		if e.Action != "organization.create" || e.OrganizationID != o.ID || e.ObjectID != o.ID || e.ActorKind != samspil.ActorSystem ||
@@ -257,6 +258,19 @@ func TestAuditSystemActorAndRequestID(t *testing.T) {
 			t.Errorf("event %+v", e)
 		}
 		checkImage(t, "after", e.After, map[string]any{"name": "OS2", "visibility": "sector"})
+		// The organisation starts with KITOS's lists, in the same
+		// transaction and audited with the same actor and request.
+		e = events[1]
+		if e.Action != "organization.seed_lists" || e.OrganizationID != o.ID || e.ActorLabel != "cli" || e.RequestID != "req-42" {
+			t.Errorf("lists event %+v", e)
+		}
+		lists := jsonObject(t, e.After)
+		if got := fmt.Sprint(lists["data_classifications"]); got != "[Offentlige data Interne data Fortrolige data Hemmelige data]" {
+			t.Errorf("seeded levels %s", got)
+		}
+		if got := fmt.Sprint(lists["role_types.data_processing"]); got != "[Standard Skriverolle Standard Læserolle]" {
+			t.Errorf("seeded role types %s", got)
+		}
 	})
 }
 

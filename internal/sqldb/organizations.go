@@ -175,7 +175,10 @@ func (db *DB) CreateOrganization(ctx context.Context, actor *samspil.Actor, in s
 		if err := tx.writePopulations(o.ID, o.Population); err != nil {
 			return err
 		}
-		return tx.Audit(auditEntry{OrgID: o.ID, Action: "organization.create", ObjectType: "organization", ObjectID: o.ID, After: o})
+		if err := tx.Audit(auditEntry{OrgID: o.ID, Action: "organization.create", ObjectType: "organization", ObjectID: o.ID, After: o}); err != nil {
+			return err
+		}
+		return tx.seedOrgListsAudited(o.ID)
 	})
 	if err != nil {
 		return nil, err

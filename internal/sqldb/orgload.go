@@ -102,7 +102,10 @@ func (tx *Tx) createLoadedOrg(o *samspil.Organization) error {
 	if err := tx.writePopulations(o.ID, o.Population); err != nil {
 		return err
 	}
-	return tx.Audit(auditEntry{OrgID: o.ID, Action: "organization.create", ObjectType: "organization", ObjectID: o.ID, After: o})
+	if err := tx.Audit(auditEntry{OrgID: o.ID, Action: "organization.create", ObjectType: "organization", ObjectID: o.ID, After: o}); err != nil {
+		return err
+	}
+	return tx.seedOrgListsAudited(o.ID)
 }
 
 // updateLoadedOrg gives the organisation id the name, region and

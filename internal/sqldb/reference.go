@@ -77,6 +77,10 @@ func (db *DB) SyncReferenceOrganizations(ctx context.Context, actor *samspil.Act
 					VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 1, $10, $10)`,
 					id, string(in.Kind), in.Name, samspil.Fold(in.Name), nullString(in.MunicipalityCode), nullString(in.CVR),
 					in.Country, nullString(in.Region), string(in.Visibility), tx.now)
+				if err == nil {
+					// The lists are in the load's one audit event.
+					_, err = tx.seedOrgLists(id)
+				}
 			case err == nil:
 				updated++
 				_, err = tx.ExecContext(ctx, `UPDATE organizations SET name = $1, name_fold = $2, region = $3, version = version + 1, updated_at = $4
@@ -97,7 +101,8 @@ func (db *DB) SyncReferenceOrganizations(ctx context.Context, actor *samspil.Act
 			return err
 		}
 		return tx.Audit(auditEntry{Action: "reference_data.load", ObjectType: "reference_data", ObjectID: "organizations",
-			After: map[string]any{"organizations": len(orgs), "added": added, "checked": updated}})
+			After: map[string]any{"organizations": len(orgs), "added": added, "checked": updated,
+				"lists": "KITOS's default role types and data classification levels for each organisation added"}})
 	})
 	return changed, err
 }

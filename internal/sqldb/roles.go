@@ -19,11 +19,8 @@ var _ samspil.RoleService = (*DB)(nil)
 // Deleting a record deletes its assignments by the foreign key of its kind
 // (migration 00026), on every delete path.
 //
-// Defaults: an organisation with no role types of a kind gets
-// samspil.DefaultRoleTypes the first time that kind's list is asked for
-// (RoleTypes, also on reading a page), in a short write of its own audited
-// as "role_type.seed" by the system actor; creating a role type seeds first
-// too, so adding one does not lose the defaults.
+// Defaults: an organisation starts with samspil.DefaultRoleTypes, added
+// when it is created (orglists.go).
 
 const roleTypeSelect = `SELECT t.id, t.organization_id, t.object_kind, t.name, t.description, t.active, t.version, t.created_at, t.updated_at
 	FROM role_types t`
@@ -36,8 +33,7 @@ func scanRoleType(r rowScanner) (samspil.RoleType, error) {
 	return t, err
 }
 
-// RoleTypes lists the organisation's role types of a kind, seeding the
-// defaults when it has none.
+// RoleTypes lists the organisation's role types of a kind.
 func (db *DB) RoleTypes(ctx context.Context, actor *samspil.Actor, orgID string, kind samspil.RoleObjectKind) ([]samspil.RoleType, error) {
 	var v samspil.Validation
 	if !v.OneOf("object_kind", kind) {
@@ -45,13 +41,6 @@ func (db *DB) RoleTypes(ctx context.Context, actor *samspil.Actor, orgID string,
 	}
 	org, err := db.findOrg(ctx, db.read, actor, orgID)
 	if err != nil {
-		return nil, err
-	}
-	types, err := db.roleTypes(ctx, db.read, org.ID, kind)
-	if err != nil || len(types) > 0 {
-		return types, err
-	}
-	if err := db.update(ctx, samspil.SystemActor("roles"), func(tx *Tx) error { return tx.seedRoleTypes(org.ID, kind) }); err != nil {
 		return nil, err
 	}
 	return db.roleTypes(ctx, db.read, org.ID, kind)
@@ -68,27 +57,6 @@ func (db *DB) roleTypes(ctx context.Context, qr querier, orgID string, kind sams
 		out = []samspil.RoleType{}
 	}
 	return out, err
-}
-
-// seedRoleTypes adds the default role types of a kind to an organisation
-// that has none of that kind.
-func (tx *Tx) seedRoleTypes(orgID string, kind samspil.RoleObjectKind) error {
-	var n int
-	if err := tx.QueryRowContext(tx.ctx, `SELECT COUNT(*) FROM role_types WHERE organization_id = $1 AND object_kind = $2`,
-		orgID, string(kind)).Scan(&n); err != nil || n > 0 {
-		return err
-	}
-	var seeded []string
-	for i, d := range samspil.DefaultRoleTypes[kind] {
-		if _, err := tx.ExecContext(tx.ctx, `INSERT INTO role_types (id, organization_id, object_kind, name, name_fold, description, active, position,
-			version, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, TRUE, $7, 1, $8, $8) ON CONFLICT DO NOTHING`,
-			newID(), orgID, string(kind), d.Name, samspil.Fold(d.Name), d.Description, i+1, tx.now); err != nil {
-			return err
-		}
-		seeded = append(seeded, d.Name)
-	}
-	return tx.Audit(auditEntry{OrgID: orgID, Action: "role_type.seed", ObjectType: "organization", ObjectID: orgID,
-		After: map[string]any{"object_kind": kind, "role_types": seeded}})
 }
 
 // FindRoleType returns a role type of a visible organisation.
@@ -124,9 +92,6 @@ func (db *DB) CreateRoleType(ctx context.Context, actor *samspil.Actor, orgID st
 			return err
 		}
 		if err := tx.actor.Require(samspil.PermOrgUpdate, org.ID, org.Name); err != nil {
-			return err
-		}
-		if err := tx.seedRoleTypes(org.ID, t.ObjectKind); err != nil {
 			return err
 		}
 		var last int

@@ -17,7 +17,8 @@ const (
 	u.responsible_unit_id, u.user_band, u.notes, u.share_experience, u.experience_contact_name, u.experience_contact_email,
 	u.visibility, u.version, u.created_at, u.updated_at, u.local_call_name, u.local_system_id, u.system_version, u.data_classification,
 	u.main_contract_id, u.archive_duty, u.archive_period_years, u.ai_use, u.web_accessibility, u.web_accessibility_checked,
-	u.web_accessibility_notes, u.references_json`
+	u.web_accessibility_notes, u.references_json, COALESCE((SELECT dc.name FROM data_classifications dc
+		WHERE dc.organization_id = u.organization_id AND dc.key = u.data_classification), '')`
 	usageJoins  = ` JOIN organizations o ON o.id = u.organization_id JOIN systems s ON s.id = u.system_id`
 	usageSelect = usageColumns + ` FROM usages u` + usageJoins
 )
@@ -34,7 +35,8 @@ func scanUsage(r rowScanner) (samspil.Usage, error) {
 	err := r.Scan(&u.ID, &u.OrganizationID, &u.OrganizationName, &u.SystemID, &u.SystemName, &u.Lifecycle, &from, &until,
 		&unit, &u.UserBand, &u.Notes, &u.ShareExperience, &u.ExperienceContactName, &u.ExperienceContactEmail,
 		&u.Visibility, &u.Version, &created, &updated, &k.LocalCallName, &k.LocalSystemID, &k.SystemVersion, &k.DataClassification,
-		&mainContract, &k.ArchiveDuty, &k.ArchivePeriodYears, &k.AIUse, &k.WebAccessibility, &checked, &k.WebAccessibilityNotes, &refs)
+		&mainContract, &k.ArchiveDuty, &k.ArchivePeriodYears, &k.AIUse, &k.WebAccessibility, &checked, &k.WebAccessibilityNotes, &refs,
+		&u.DataClassificationName)
 	u.From, u.Until, u.ResponsibleUnitID, u.CreatedAt, u.UpdatedAt = from.Ptr(), until.Ptr(), deref(unit), created.T, updated.T
 	k.MainContractID, k.WebAccessibilityChecked = deref(mainContract), checked.Ptr()
 	if err == nil {
@@ -314,6 +316,9 @@ func (db *DB) createUsageIn(tx *Tx, org *samspil.Organization, u samspil.Usage) 
 	if err := tx.checkUsageRefs(&u); err != nil {
 		return nil, err
 	}
+	if err := tx.checkDataClassification(&u, ""); err != nil {
+		return nil, err
+	}
 	_, err = tx.ExecContext(ctx, `INSERT INTO usages (id, organization_id, system_id, lifecycle, from_date, until_date, responsible_unit_id,
 		user_band, notes, visibility, version, created_at, updated_at, share_experience, experience_contact_name, experience_contact_email)
 		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 1, $11, $11, $12, $13, $14)`,
@@ -376,6 +381,9 @@ func (db *DB) updateUsageIn(tx *Tx, before *samspil.Usage, p samspil.UsagePatch)
 		return nil, err
 	}
 	if err := tx.checkUsageRefs(&after); err != nil {
+		return nil, err
+	}
+	if err := tx.checkDataClassification(&after, before.DataClassification); err != nil {
 		return nil, err
 	}
 	id := before.ID

@@ -8,16 +8,16 @@ import (
 	"github.com/samspil/samspil"
 )
 
-// kitosLists are the value lists of the fields municipalities keep in
-// KITOS, for the forms' selects.
+// kitosLists are the fixed value lists of the fields municipalities keep
+// in KITOS, for the forms' selects. The data classification levels are
+// each organisation's own (landscapeData.Classifications).
 type kitosLists struct {
-	DataClassifications []samspil.DataClassification
-	ArchiveDuties       []samspil.ArchiveDuty
-	YesNoUndecided      []samspil.YesNoUndecided
-	YesNoPartially      []samspil.YesNoPartially
+	ArchiveDuties  []samspil.ArchiveDuty
+	YesNoUndecided []samspil.YesNoUndecided
+	YesNoPartially []samspil.YesNoPartially
 }
 
-var kitos = kitosLists{DataClassifications: samspil.DataClassifications, ArchiveDuties: samspil.ArchiveDuties,
+var kitos = kitosLists{ArchiveDuties: samspil.ArchiveDuties,
 	YesNoUndecided: samspil.YesNoUndecidedChoices, YesNoPartially: samspil.YesNoPartiallyChoices}
 
 // referenceLines writes references one per line, the title followed by

@@ -73,7 +73,7 @@ func TestLandscapeUsageKITOSFields(t *testing.T) {
 			{"references", "Script javascript://alert(1)", "skal være en http- eller https-adresse"},
 			{"archive_period_years", "fem", "skal være et helt tal"},
 			{"archive_period_years", "101", "skal være mellem 0 og 100 år"},
-			{"data_classification", "top", "skal være en af"},
+			{"data_classification", "top", "skal være et af organisationens niveauer"},
 			{"web_accessibility_checked", "i går", "er ikke en dato"},
 		} {
 			res := ed.Do("POST", action, with(form, c.field, c.value)).Want(t, http.StatusUnprocessableEntity)

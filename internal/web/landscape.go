@@ -355,6 +355,9 @@ type landscapeData struct {
 	Urgency      samspil.Urgency // no filter here; the contract table shares the deadlines page's
 	Today        samspil.Date    // the day urgency is measured from
 	KITOS        kitosLists      // the value lists of the fields kept as in KITOS
+	// Classifications are the organisation's data classification levels,
+	// for the usage forms.
+	Classifications []samspil.DataClassificationLevel
 }
 
 func (w *Web) landscape(rw http.ResponseWriter, r *http.Request) {
@@ -385,6 +388,12 @@ func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int,
 		return
 	}
 	d.Covering = coveringRegistrations(d.Processing)
+	if d.CanEdit {
+		if d.Classifications, err = w.store.DataClassifications(ctx, actor, org.ID); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+	}
 	units, err := allUnits(ctx, w.store, actor, org.ID)
 	if err != nil {
 		w.fail(rw, r, err)

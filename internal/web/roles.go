@@ -10,15 +10,18 @@ import (
 )
 
 // Roles on records (KITOS's roles): the "Roller" section of the usage,
-// contract and data processing pages, its forms, and an organisation's
-// role types page. The section is one partial (templates/partials_roles.html)
-// that each record page includes with its Roles data.
+// contract and data processing pages and its forms, and the page of an
+// organisation's own lists: its role types and its data classification
+// levels. The section is one partial (templates/partials_roles.html) that
+// each record page includes with its Roles data.
 
 // roleRoutes adds the role pages to the route table.
 func (w *Web) roleRoutes(page func(string, samspil.Permission, http.HandlerFunc)) {
 	page("GET /organizations/{id}/role-types", samspil.PermPublic, w.roleTypesPage)
 	page("POST /organizations/{id}/role-types", samspil.PermOrgUpdate, w.createRoleType)
 	page("POST /organizations/{id}/role-types/{type}", samspil.PermOrgUpdate, w.updateRoleType)
+	page("POST /organizations/{id}/data-classifications", samspil.PermOrgUpdate, w.createDataClassification)
+	page("POST /organizations/{id}/data-classifications/{class}", samspil.PermOrgUpdate, w.updateDataClassification)
 	page("POST /organizations/{id}/usages/{usage}/roles", samspil.PermLandscapeWrite, w.createRole(samspil.RoleOnUsage))
 	page("POST /organizations/{id}/usages/{usage}/roles/{role}/delete", samspil.PermLandscapeWrite, w.deleteRole(samspil.RoleOnUsage))
 	page("POST /contracts/{id}/roles", samspil.PermLandscapeWrite, w.createRole(samspil.RoleOnContract))
@@ -190,44 +193,99 @@ func (s *statusWriter) WriteHeader(code int) {
 	s.ResponseWriter.WriteHeader(code)
 }
 
-// roleTypesData is an organisation's role types page.
+// roleTypesData is an organisation's page of its own lists: its role types
+// for each kind of record and its data classification levels.
 type roleTypesData struct {
 	Org     *samspil.Organization
-	Kinds   []roleTypesOfKind
+	Kinds   []listTable
+	Classes listTable
 	CanEdit bool
-	Form    samspil.RoleTypeInput
-	Edit    string // the role type whose form failed
+	// The forms for a new role type and a new level, with what they held
+	// when they failed.
+	Form        samspil.RoleTypeInput
+	NewRoleType listNew
+	NewClass    listNew
 }
 
-type roleTypesOfKind struct {
-	Kind  samspil.RoleObjectKind
-	Types []samspil.RoleType
+// listNew is the name and description fields of the form for a new entry
+// of a list (partial "list_new_fields").
+type listNew struct {
+	Prefix            string // the fields' id prefix
+	Failed            bool   // the form failed: show what it held and its errors
+	Name, Description string
+	Fields            map[string]string
+}
+
+// listTable is one of an organisation's lists with the forms that change
+// its entries (partial "list_table").
+type listTable struct {
+	ID      string                 // the section's id
+	Kind    samspil.RoleObjectKind // the kind of record of a list of role types
+	Heading string                 // the section's heading, translated
+	Action  string                 // where an entry's form posts, followed by "/" and its ID
+	Offered string                 // the label of the "in use" checkbox, translated
+	Items   []listItem
+	CanEdit bool
+	Edit    string            // the entry whose form failed
+	Fields  map[string]string // the failed form's field errors
+}
+
+// listItem is an entry of an organisation's list: a role type or a data
+// classification level.
+type listItem struct {
+	ID, Key, Name, Description string
+	Active                     bool
+	Version                    int
 }
 
 func (w *Web) roleTypesPage(rw http.ResponseWriter, r *http.Request) {
-	w.showRoleTypes(rw, r, http.StatusOK, nil, samspil.RoleTypeInput{ObjectKind: samspil.RoleOnUsage}, "")
+	w.showRoleTypes(rw, r, http.StatusOK, nil, &roleTypesData{Form: samspil.RoleTypeInput{ObjectKind: samspil.RoleOnUsage}}, "")
 }
 
-func (w *Web) showRoleTypes(rw http.ResponseWriter, r *http.Request, status int, formErr error, form samspil.RoleTypeInput, edit string) {
+// showRoleTypes shows the lists page; d carries a failed new-entry form,
+// edit the entry whose form failed.
+func (w *Web) showRoleTypes(rw http.ResponseWriter, r *http.Request, status int, formErr error, d *roleTypesData, edit string) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	org, err := w.store.FindOrganization(ctx, actor, r.PathValue("id"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	d := roleTypesData{Org: org, CanEdit: actor.Can(samspil.PermOrgUpdate, org.ID), Form: form, Edit: edit}
+	d.Org, d.CanEdit = org, actor.Can(samspil.PermOrgUpdate, org.ID)
+	v := w.newView(r, "directory", d)
+	v.Title = w.cat.text(v.Lang, "roletypes.title", org.Name)
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	d.NewRoleType.Prefix, d.NewRoleType.Fields = "nrt", v.Fields
+	d.NewClass.Prefix, d.NewClass.Fields = "ncl", v.Fields
+	table := func(id, heading, action, offered string) listTable {
+		return listTable{ID: id, Heading: w.cat.text(v.Lang, heading), Action: action, Offered: w.cat.text(v.Lang, offered), CanEdit: d.CanEdit,
+			Edit: edit, Fields: v.Fields}
+	}
+	base := "/organizations/" + org.ID
 	for _, k := range samspil.RoleObjectKinds {
 		types, err := w.store.RoleTypes(ctx, actor, org.ID, k)
 		if err != nil {
 			w.fail(rw, r, err)
 			return
 		}
-		d.Kinds = append(d.Kinds, roleTypesOfKind{Kind: k, Types: types})
+		t := table("kind-"+string(k), "role_kind."+string(k), base+"/role-types", "roletypes.offered")
+		t.Kind = k
+		for _, rt := range types {
+			t.Items = append(t.Items, listItem{ID: rt.ID, Name: rt.Name, Description: rt.Description, Active: rt.Active, Version: rt.Version})
+		}
+		d.Kinds = append(d.Kinds, t)
 	}
-	v := w.newView(r, "directory", d)
-	v.Title = w.cat.text(v.Lang, "roletypes.title", org.Name)
-	if formErr != nil {
-		w.withError(v, formErr)
+	levels, err := w.store.DataClassifications(ctx, actor, org.ID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d.Classes = table("classes", "field.data_classification", base+"/data-classifications", "classes.offered")
+	for _, l := range levels {
+		d.Classes.Items = append(d.Classes.Items, listItem{ID: l.ID, Key: string(l.Key), Name: l.Name, Description: l.Description,
+			Active: l.Active, Version: l.Version})
 	}
 	w.render(rw, r, status, "role_types", v)
 }
@@ -239,7 +297,14 @@ func (w *Web) createRoleType(rw http.ResponseWriter, r *http.Request) {
 	in := samspil.RoleTypeInput{ObjectKind: samspil.RoleObjectKind(r.PostFormValue("object_kind")), Name: r.PostFormValue("name"),
 		Description: r.PostFormValue("description")}
 	_, err := w.store.CreateRoleType(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)
-	w.afterRoleTypeChange(rw, r, err, in, "", "role_type_created")
+	w.afterListChange(rw, r, err, &roleTypesData{Form: in, NewRoleType: listNew{Failed: true, Name: in.Name, Description: in.Description}},
+		"", "role_type_created")
+}
+
+// listEntryForm reads an entry's form: its name, description and whether
+// it is in use.
+func listEntryForm(r *http.Request) (name, description string, active bool) {
+	return r.PostFormValue("name"), r.PostFormValue("description"), r.PostFormValue("active") == "true"
 }
 
 func (w *Web) updateRoleType(rw http.ResponseWriter, r *http.Request) {
@@ -255,16 +320,47 @@ func (w *Web) updateRoleType(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	name, description, active := r.PostFormValue("name"), r.PostFormValue("description"), r.PostFormValue("active") == "true"
+	name, description, active := listEntryForm(r)
 	_, err = w.store.UpdateRoleType(ctx, actor, t.ID, formVersion(r), samspil.RoleTypePatch{Name: &name, Description: &description, Active: &active})
-	w.afterRoleTypeChange(rw, r, err, samspil.RoleTypeInput{ObjectKind: samspil.RoleOnUsage}, t.ID, "role_type_updated")
+	w.afterListChange(rw, r, err, &roleTypesData{Form: samspil.RoleTypeInput{ObjectKind: samspil.RoleOnUsage}}, t.ID, "role_type_updated")
 }
 
-func (w *Web) afterRoleTypeChange(rw http.ResponseWriter, r *http.Request, err error, form samspil.RoleTypeInput, edit, done string) {
+func (w *Web) createDataClassification(rw http.ResponseWriter, r *http.Request) {
+	if !w.parseForm(rw, r) {
+		return
+	}
+	in := samspil.DataClassificationInput{Name: r.PostFormValue("name"), Description: r.PostFormValue("description")}
+	_, err := w.store.CreateDataClassification(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), in)
+	w.afterListChange(rw, r, err, &roleTypesData{Form: samspil.RoleTypeInput{ObjectKind: samspil.RoleOnUsage},
+		NewClass: listNew{Failed: true, Name: in.Name, Description: in.Description}}, "", "data_classification_created")
+}
+
+func (w *Web) updateDataClassification(rw http.ResponseWriter, r *http.Request) {
+	if !w.parseForm(rw, r) {
+		return
+	}
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	l, err := w.store.FindDataClassification(ctx, actor, r.PathValue("class"))
+	if err == nil && l.OrganizationID != r.PathValue("id") {
+		err = samspil.NotFound("data classification")
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	name, description, active := listEntryForm(r)
+	_, err = w.store.UpdateDataClassification(ctx, actor, l.ID, formVersion(r),
+		samspil.DataClassificationPatch{Name: &name, Description: &description, Active: &active})
+	w.afterListChange(rw, r, err, &roleTypesData{Form: samspil.RoleTypeInput{ObjectKind: samspil.RoleOnUsage}}, l.ID, "data_classification_updated")
+}
+
+// afterListChange shows the lists page again with a failed form, or goes
+// back to it.
+func (w *Web) afterListChange(rw http.ResponseWriter, r *http.Request, err error, d *roleTypesData, edit, done string) {
 	if err != nil {
 		switch samspil.ErrorCode(err) {
 		case samspil.EINVALID, samspil.ECONFLICT, samspil.ESTALE, samspil.EFORBIDDEN:
-			w.showRoleTypes(rw, r, httpx.Status(err), err, form, edit)
+			w.showRoleTypes(rw, r, httpx.Status(err), err, d, edit)
 		default:
 			w.fail(rw, r, err)
 		}

@@ -1369,7 +1369,6 @@ func TestTemplateKeysInCatalogues(t *testing.T) {
 		"search.more.":    strs(samspil.SearchKinds),
 
 		// The fields kept as in KITOS.
-		"data_classification.":    strs(samspil.DataClassifications),
 		"archive_duty.":           strs(samspil.ArchiveDuties),
 		"archive_recommendation.": strs(samspil.ArchiveRecommendations),
 		"contract_type.":          strs(samspil.ContractTypes),
