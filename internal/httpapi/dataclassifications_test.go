@@ -14,7 +14,9 @@ func TestDataClassificationsAPI(t *testing.T) {
 		w := newWorld(t, app)
 		levels := "/api/v1/organizations/" + w.silkeborg.ID + "/data-classifications"
 
-		var list struct{ Items []samspil.DataClassificationLevel }
+		var list struct {
+			Items []samspil.DataClassificationLevel
+		}
 		w.asVAd.Do("GET", levels, nil).Want(t, 200).JSON(t, &list)
 		if len(list.Items) != 4 || list.Items[2].Key != "confidential" || list.Items[2].Name != "Fortrolige data" {
 			t.Fatalf("levels %+v", list.Items)
