@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -30,7 +31,7 @@ import (
 // benchCmd measures the performance targets of the issues and prints
 // figures with their ratio to the target (below 1.00 meets it).
 type benchCmd struct {
-	Part     string `arg:"" optional:"" enum:"all,opportunities,health" default:"all" help:"What to measure: all (the default), opportunities (the opportunity index and its SQL baseline) or health (a collaboration's health panel and report)."`
+	Part     string `arg:"" optional:"" enum:"all,sized,opportunities,health" default:"all" help:"What to measure: all (the default), sized (only the pages and lists at sized data), opportunities (the opportunity index and its SQL baseline) or health (a collaboration's health panel and report)."`
 	Rows     int    `name:"rows" default:"1000000" help:"Usage rows in the generated import file."`
 	Postgres string `name:"postgres" env:"SAMSPIL_BENCH_PG" help:"Admin URL of a PostgreSQL server to also measure on (scratch databases are made and dropped)."`
 	Runs     int    `name:"runs" default:"20" help:"Requests per page measurement at demo scale; the median is reported."`
@@ -41,6 +42,7 @@ type benchCmd struct {
 	ContractsPerOrg int           `name:"contracts-per-org" default:"100" help:"Contracts of each generated organisation."`
 	OwnContracts    int           `name:"own-contracts" default:"5000" help:"Contracts of Silkeborg's own in the sized measurements (Viborg gets 100)."`
 	Initiatives     int           `name:"initiatives" default:"1000" help:"Initiatives recorded in the sized measurements, with four participations each (a hundred times the demo's)."`
+	Registrations   int           `name:"registrations" default:"1000" help:"Data processing registrations of Silkeborg's in the sized measurements, with roles on them and on its usages and relations to one of its usages (a hundred times the demo's)."`
 	Concurrency     []int         `name:"concurrency" default:"1,8,32" help:"Requests in flight in the sized measurements."`
 	Duration        time.Duration `name:"duration" default:"2s" help:"Length of each load run; each figure is the median of three."`
 	// SizedPostgresOnly saves the hour a large SQLite database takes when
@@ -70,8 +72,8 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 		return fmt.Errorf("--rows must be at least 1")
 	case c.Runs < 1:
 		return fmt.Errorf("--runs must be at least 1")
-	case c.Orgs < 0 || c.UsagesPerOrg < 0 || c.ContractsPerOrg < 0 || c.OwnContracts < 0 || c.Initiatives < 0:
-		return fmt.Errorf("--orgs, --usages-per-org, --contracts-per-org, --own-contracts and --initiatives cannot be negative")
+	case c.Orgs < 0 || c.UsagesPerOrg < 0 || c.ContractsPerOrg < 0 || c.OwnContracts < 0 || c.Initiatives < 0 || c.Registrations < 0:
+		return fmt.Errorf("--orgs, --usages-per-org, --contracts-per-org, --own-contracts, --initiatives and --registrations cannot be negative")
 	case c.Duration <= 0:
 		return fmt.Errorf("--duration must be positive")
 	case slices.ContainsFunc(c.Concurrency, func(n int) bool { return n < 1 || n > 1024 }):
@@ -89,6 +91,13 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 		if _, err := emptyBenchFile(dir, name); err != nil {
 			return err
 		}
+	}
+	if c.Part == "sized" {
+		if err := c.benchSizedEngines(ctx, m, dir); err != nil {
+			return err
+		}
+		fmt.Fprintf(m.Stdout, "\nmachine: %d CPUs, %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+		return nil
 	}
 	file := filepath.Join(dir, "usages.csv")
 	start := time.Now()
@@ -172,30 +181,43 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 	}
 
 	// Sized data, through real HTTP, at several concurrencies, on each engine.
-	if c.Orgs > 0 {
-		sized, err := emptyBenchFile(dir, "sized.db")
+	if err := c.benchSizedEngines(ctx, m, dir); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "\nmachine: %d CPUs, %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
+	return nil
+}
+
+// benchSizedEngines runs the sized measurements on SQLite (unless
+// --sized-postgres-only) and on PostgreSQL when given.
+func (c *benchCmd) benchSizedEngines(ctx context.Context, m *Main, dir string) error {
+	if c.Orgs == 0 {
+		return nil
+	}
+	logger := slog.Default()
+	defer slog.SetDefault(logger)
+	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil))) // no request log among the figures
+	sized, err := emptyBenchFile(dir, "sized.db")
+	if err != nil {
+		return err
+	}
+	var engines []sizedEngine
+	if !c.SizedPostgresOnly {
+		engines = append(engines, sizedEngine{"sqlite", sized})
+	}
+	if c.Postgres != "" {
+		dsn, drop, err := scratchPostgres(ctx, c.Postgres)
 		if err != nil {
 			return err
 		}
-		var engines []sizedEngine
-		if !c.SizedPostgresOnly {
-			engines = append(engines, sizedEngine{"sqlite", sized})
-		}
-		if c.Postgres != "" {
-			dsn, drop, err := scratchPostgres(ctx, c.Postgres)
-			if err != nil {
-				return err
-			}
-			defer drop()
-			engines = append(engines, sizedEngine{"postgres", dsn})
-		}
-		for _, e := range engines {
-			if err := c.benchSized(ctx, m, e); err != nil {
-				return fmt.Errorf("%s: %w", e.name, err)
-			}
+		defer drop()
+		engines = append(engines, sizedEngine{"postgres", dsn})
+	}
+	for _, e := range engines {
+		if err := c.benchSized(ctx, m, e); err != nil {
+			return fmt.Errorf("%s: %w", e.name, err)
 		}
 	}
-	fmt.Fprintf(m.Stdout, "\nmachine: %d CPUs, %s/%s, %s\n", runtime.NumCPU(), runtime.GOOS, runtime.GOARCH, runtime.Version())
 	return nil
 }
 

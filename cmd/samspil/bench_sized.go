@@ -78,6 +78,15 @@ func (c *benchCmd) benchSized(ctx context.Context, m *Main, e sizedEngine) error
 		}
 		row(m.Stdout, fmt.Sprintf("record %d initiatives through the store, %s", c.Initiatives, e.name), time.Since(start).Seconds(), 0, "s")
 	}
+	var kitos *kitosSeed
+	if c.Registrations > 0 {
+		start := time.Now()
+		if kitos, err = seedKITOSRecords(ctx, db, big.orgID, c.Registrations); err != nil {
+			return fmt.Errorf("records beside KITOS: %w", err)
+		}
+		row(m.Stdout, fmt.Sprintf("record %d registrations, %d relations, %d roles, %s", c.Registrations, kitos.dependents, kitos.roles, e.name),
+			time.Since(start).Seconds(), 0, "s")
+	}
 	srv, err := server.New(db, server.Config{Version: Version})
 	if err != nil {
 		return err
@@ -114,6 +123,21 @@ func (c *benchCmd) benchSized(ctx context.Context, m *Main, e sizedEngine) error
 			measurement{fmt.Sprintf("prioritisation page, %d ranked", (c.Initiatives+4)/5), big, "/collaborations/" + collab + "/prioritisation", true, targetPage},
 			measurement{fmt.Sprintf("lessons log, %d lessons", (c.Initiatives+1)/2), big, "/lessons", true, targetPage},
 			measurement{"lessons API, search \"kravspecifikation\"", big, "/api/v1/lessons?q=kravspecifikation&limit=100", false, targetPage})
+	}
+	if kitos != nil {
+		// The records municipalities keep beside KITOS (the kitos issue):
+		// the landscape page lists all of Silkeborg's usages, contracts and
+		// registrations.
+		org := "/organizations/" + big.orgID
+		list = append(list,
+			measurement{fmt.Sprintf("landscape page, %d registrations", c.Registrations), big, org + "/landscape", true, targetPage},
+			measurement{"data processing API, limit 100", big, "/api/v1/data-processing-registrations?organization_id=0740&limit=100", false, targetPage},
+			measurement{"data processing page", big, "/data-processing/" + kitos.registration, true, targetPage},
+			measurement{fmt.Sprintf("usage page, %d dependents", kitos.dependents), big, org + "/usages/" + kitos.hub, true, targetPage},
+			measurement{fmt.Sprintf("dependents API, %d", kitos.dependents), big, "/api/v1/usages/" + kitos.hub + "/dependents", false, targetPage},
+			measurement{"roles and data classification page", big, org + "/role-types", true, targetPage},
+			measurement{"data classifications API", big, "/api/v1/organizations/0740/data-classifications", false, targetPage},
+			measurement{"KITOS page", big, org + "/kitos", true, targetPage})
 	}
 	fmt.Fprintf(m.Stdout, "%-44s %5s %9s %9s %9s %9s %7s\n", "measurement ("+e.name+", median of 3)", "conc", "p50 ms", "p99 ms", "req/s", "target", "ratio")
 	for _, ms := range list {

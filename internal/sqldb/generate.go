@@ -293,6 +293,17 @@ func (tx *Tx) writeGenerated(b *GeneratedBatch, n *GeneratedCounts) error {
 		return err
 	}
 	n.Organizations = len(b.Organizations)
+	lists := tx.newOrgLists()
+	for i := range b.Organizations {
+		rows, _, err := lists.add(b.Organizations[i].ID)
+		if err != nil {
+			return err
+		}
+		n.Rows += rows
+	}
+	if err := lists.Flush(); err != nil {
+		return err
+	}
 	pops := newBatchInsert(tx, "organization_populations", "organization_id text", "year integer", "inhabitants integer")
 	for i := range b.Organizations {
 		for _, p := range b.Organizations[i].Population {

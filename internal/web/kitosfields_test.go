@@ -24,14 +24,15 @@ func TestLandscapeUsageKITOSFields(t *testing.T) {
 		main := f.contract(t, f.ed, samspil.ContractInput{Name: "Nexus-kontrakten", SystemIDs: []string{nexus.ID}, ContractTerms: terms})
 		f.contract(t, f.ed, samspil.ContractInput{Name: "Anden kontrakt", SystemIDs: []string{other.ID}, ContractTerms: terms})
 		u := f.usage(t, f.ed, samspil.UsageInput{SystemID: nexus.ID})
-		path := "/organizations/" + f.silkeborg.ID + "/landscape"
+		landscape := "/organizations/" + f.silkeborg.ID + "/landscape"
 		action := "/organizations/" + f.silkeborg.ID + "/usages/" + u.ID
 
 		viewer, _ := signIn(t, app, lsViewerEmail)
-		mustNotContain(t, viewer.Do("GET", path, nil).Want(t, http.StatusOK), "Flere oplysninger (som i KITOS)")
+		mustNotContain(t, viewer.Do("GET", action, nil).Want(t, http.StatusOK), "Flere oplysninger (som i KITOS)")
 
 		ed, _ := signIn(t, app, lsEditorEmail)
-		page := ed.Do("GET", path, nil).Want(t, http.StatusOK)
+		mustContain(t, ed.Do("GET", landscape, nil).Want(t, http.StatusOK), `href="`+action+`#edit"`)
+		page := ed.Do("GET", action, nil).Want(t, http.StatusOK)
 		mustContain(t, page, "Flere oplysninger (som i KITOS)", "Lokalt kaldenavn", "Hemmelige data", "Data bevares, men en delmængde af dokumenter kan kasseres (B&#43;D)",
 			"Indeholder AI-teknologi", "Delvist", ">Nexus-kontrakten</option>")
 		mustNotContain(t, page, ">Anden kontrakt</option>")
@@ -40,7 +41,7 @@ func TestLandscapeUsageKITOSFields(t *testing.T) {
 			"data_classification", "confidential", "main_contract_id", main.ID, "archive_duty", "b", "archive_period_years", "5", "ai_use", "undecided",
 			"web_accessibility", "partially", "web_accessibility_checked", "2026-04-01", "web_accessibility_notes", "Kontrast i kalenderen",
 			"references", "Driftsaftale https://intra.silkeborg.dk/drift\n\nDatabehandleraftale http://example.dk/dba\n"))
-		wantRedirect(t, res, path)
+		wantRedirect(t, res, action)
 		stored, err := app.DB.FindUsage(ctx, f.ed.Actor, u.ID)
 		if err != nil {
 			t.Fatal(err)
@@ -54,13 +55,13 @@ func TestLandscapeUsageKITOSFields(t *testing.T) {
 		}
 
 		// The viewer sees the set fields in Danish.
-		vpage := viewer.Do("GET", path, nil).Want(t, http.StatusOK)
+		vpage := viewer.Do("GET", action, nil).Want(t, http.StatusOK)
 		mustContain(t, vpage, "Flere oplysninger (som i KITOS)", "Omsorgssystemet", "Fortrolige data", "Data og dokumenter bevares (B)", "Ikke afklaret",
 			"01.04.2026", `<a href="https://intra.silkeborg.dk/drift" rel="noopener noreferrer">Driftsaftale</a>`, `<a href="/contracts/`+main.ID+`">Nexus-kontrakten</a>`)
 		mustNotContain(t, vpage, "Hemmelige data")
 
 		// The form shows what is stored; sending it back changes nothing but the version.
-		form = formFields(t, ed.Do("GET", path, nil).Want(t, http.StatusOK), action)
+		form = formFields(t, ed.Do("GET", action, nil).Want(t, http.StatusOK), action)
 		if form.Get("references") != "Driftsaftale https://intra.silkeborg.dk/drift\nDatabehandleraftale http://example.dk/dba" ||
 			form.Get("archive_period_years") != "5" || form.Get("main_contract_id") != main.ID || form.Get("web_accessibility_checked") != "2026-04-01" {
 			t.Fatalf("the form: %v", form)
@@ -77,7 +78,7 @@ func TestLandscapeUsageKITOSFields(t *testing.T) {
 			{"web_accessibility_checked", "i går", "er ikke en dato"},
 		} {
 			res := ed.Do("POST", action, with(form, c.field, c.value)).Want(t, http.StatusUnprocessableEntity)
-			mustContain(t, res, c.message, `<details class="details edit" open>`)
+			mustContain(t, res, c.message, `<details class="details edit-block" id="edit" open>`)
 			if after, err := app.DB.FindUsage(ctx, f.ed.Actor, u.ID); err != nil || after.Version != stored.Version {
 				t.Errorf("%s=%q changed the usage: %+v %v", c.field, c.value, after, err)
 			}
@@ -86,11 +87,11 @@ func TestLandscapeUsageKITOSFields(t *testing.T) {
 		// Emptying the fields clears them.
 		wantRedirect(t, ed.Do("POST", action, with(form, "local_call_name", "", "data_classification", "", "main_contract_id", "", "archive_duty", "",
 			"archive_period_years", "", "ai_use", "", "web_accessibility", "", "web_accessibility_checked", "", "web_accessibility_notes", "",
-			"local_system_id", "", "system_version", "", "references", "")), path)
+			"local_system_id", "", "system_version", "", "references", "")), action)
 		if stored, err = app.DB.FindUsage(ctx, f.ed.Actor, u.ID); err != nil || stored.Set() {
 			t.Fatalf("after clearing: %+v %v", stored, err)
 		}
-		mustNotContain(t, viewer.Do("GET", path, nil).Want(t, http.StatusOK), "Flere oplysninger (som i KITOS)")
+		mustNotContain(t, viewer.Do("GET", action, nil).Want(t, http.StatusOK), "Flere oplysninger (som i KITOS)")
 	})
 }
 

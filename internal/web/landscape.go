@@ -340,60 +340,86 @@ func (w *Web) createUsage(rw http.ResponseWriter, r *http.Request) {
 	w.fail(rw, r, err)
 }
 
+// landscapeData is an organisation's landscape page: a page of its usages,
+// its most urgent contracts and its data processing registrations. Each
+// usage is changed on its own page (usage.html).
 type landscapeData struct {
-	Org          *samspil.Organization
-	Usages       []samspil.Usage
-	Contracts    []samspil.Contract
-	Processing   []samspil.DataProcessingRegistration            // the organisation's data processing registrations
-	Covering     map[string][]samspil.DataProcessingRegistration // by usage id: the registrations that cover it
-	Units        map[string]string
-	CanEdit      bool
-	Lifecycles   []samspil.Lifecycle
-	Visibilities []samspil.Visibility
-	Bands        []samspil.UserBand
-	Edit         string          // the usage being edited after a failed save
-	Urgency      samspil.Urgency // no filter here; the contract table shares the deadlines page's
-	Today        samspil.Date    // the day urgency is measured from
-	KITOS        kitosLists      // the value lists of the fields kept as in KITOS
-	// Classifications are the organisation's data classification levels,
-	// for the usage forms.
-	Classifications []samspil.DataClassificationLevel
+	Org        *samspil.Organization
+	Usages     []samspil.Usage
+	Contracts  []samspil.Contract
+	Processing []samspil.DataProcessingRegistration            // the organisation's data processing registrations
+	Covering   map[string][]samspil.DataProcessingRegistration // by usage id: the registrations that cover it
+	Units      map[string]string
+	CanEdit    bool
+	Urgency    samspil.Urgency // no filter here; the contract table shares the deadlines page's
+	Today      samspil.Date    // the day urgency is measured from
+	// NextUsages and FirstUsages page through the usages; MoreContracts
+	// tells that the organisation has more contracts than shown.
+	NextUsages, FirstUsages string
+	MoreContracts           bool
+}
+
+// The landscape page shows this many usages at a time and this many of
+// the most urgent contracts; the deadlines page has them all.
+const (
+	landscapeUsages    = 100
+	landscapeContracts = 25
+)
+
+// contractOption is a contract a form offers.
+type contractOption struct{ ID, Name string }
+
+// mainContractOptions returns the contracts that may be a usage's main
+// contract: those covering its system, in the order of contracts, and the
+// contract it has even if that no longer covers it; and the name of the
+// contract it has.
+func mainContractOptions(u *samspil.Usage, contracts []samspil.Contract) (opts []contractOption, mainName string) {
+	for _, c := range contracts {
+		if c.ID == u.MainContractID {
+			mainName = c.Name
+		}
+		if c.ID == u.MainContractID || c.Covers(u.SystemID) {
+			opts = append(opts, contractOption{c.ID, c.Name})
+		}
+	}
+	return opts, mainName
 }
 
 func (w *Web) landscape(rw http.ResponseWriter, r *http.Request) {
-	w.showLandscape(rw, r, http.StatusOK, nil, "")
-}
-
-func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int, formErr error, edit string) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	org, err := w.store.FindOrganization(ctx, actor, r.PathValue("id"))
 	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	d := landscapeData{Org: org, Today: samspil.Today(w.now()), CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Lifecycles: samspil.Lifecycles, Visibilities: samspil.Visibilities,
-		Bands: samspil.UserBands, Units: map[string]string{}, Edit: edit, KITOS: kitos}
-	if d.Usages, err = allPages(func(cursor string) (*samspil.Page[samspil.Usage], error) {
-		return w.store.ListUsages(ctx, actor, samspil.UsageFilter{OrganizationID: org.ID, ListOptions: samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize}})
-	}); err != nil {
+	d := landscapeData{Org: org, Today: samspil.Today(w.now()), CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Units: map[string]string{}}
+	cursor := r.URL.Query().Get("usages")
+	usages, err := w.store.ListUsages(ctx, actor, samspil.UsageFilter{OrganizationID: org.ID,
+		ListOptions: samspil.ListOptions{Cursor: cursor, Limit: landscapeUsages}})
+	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	if d.Contracts, err = w.store.AllContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency}); err != nil {
+	base := "/organizations/" + org.ID + "/landscape"
+	d.Usages = usages.Items
+	if usages.NextCursor != "" {
+		d.NextUsages = base + "?" + url.Values{"usages": {usages.NextCursor}}.Encode() + "#usages-h"
+	}
+	if cursor != "" {
+		d.FirstUsages = base + "#usages-h"
+	}
+	contracts, err := w.store.ListContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, Sort: samspil.SortByUrgency,
+		ListOptions: samspil.ListOptions{Limit: landscapeContracts}})
+	if err != nil {
 		w.fail(rw, r, err)
 		return
 	}
+	d.Contracts, d.MoreContracts = contracts.Items, contracts.NextCursor != ""
 	if d.Processing, err = w.store.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{OrganizationID: org.ID}); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
 	d.Covering = coveringRegistrations(d.Processing)
-	if d.CanEdit {
-		if d.Classifications, err = w.store.DataClassifications(ctx, actor, org.ID); err != nil {
-			w.fail(rw, r, err)
-			return
-		}
-	}
 	units, err := allUnits(ctx, w.store, actor, org.ID)
 	if err != nil {
 		w.fail(rw, r, err)
@@ -404,10 +430,7 @@ func (w *Web) showLandscape(rw http.ResponseWriter, r *http.Request, status int,
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "landscape.title", org.Name)
-	if formErr != nil {
-		w.withError(v, formErr)
-	}
-	w.render(rw, r, status, "landscape", v)
+	w.render(rw, r, http.StatusOK, "landscape", v)
 }
 
 func (w *Web) updateUsage(rw http.ResponseWriter, r *http.Request) {
@@ -432,7 +455,7 @@ func (w *Web) updateUsage(rw http.ResponseWriter, r *http.Request) {
 			ResponsibleUnitID: &in.ResponsibleUnitID, ShareExperience: &in.ShareExperience, ExperienceContactName: &in.ExperienceContactName,
 			ExperienceContactEmail: &in.ExperienceContactEmail, UsageKITOSPatch: usageKITOSPatch(in.UsageKITOSFields)})
 	}
-	w.afterLandscapeChange(rw, r, err, "usage_updated", r.PathValue("usage"))
+	w.afterUsageChange(rw, r, err, "usage_updated")
 }
 
 func (w *Web) deleteUsage(rw http.ResponseWriter, r *http.Request) {
@@ -443,7 +466,7 @@ func (w *Web) deleteUsage(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	err := w.store.DeleteUsage(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("usage"), formVersion(r))
-	w.afterLandscapeChange(rw, r, err, "usage_deleted", "")
+	w.afterUsageChange(rw, r, err, "usage_deleted")
 }
 
 // usageInPathOrg answers 404 unless the path's usage belongs to the path's
@@ -460,17 +483,24 @@ func (w *Web) usageInPathOrg(rw http.ResponseWriter, r *http.Request) bool {
 	return true
 }
 
-func (w *Web) afterLandscapeChange(rw http.ResponseWriter, r *http.Request, err error, done, edit string) {
+// afterUsageChange shows the usage's page again with the failed form, or
+// goes to it after a change and to the landscape after a deletion.
+func (w *Web) afterUsageChange(rw http.ResponseWriter, r *http.Request, err error, done string) {
 	if err != nil {
 		switch samspil.ErrorCode(err) {
 		case samspil.EINVALID, samspil.ECONFLICT, samspil.ESTALE, samspil.EFORBIDDEN:
-			w.showLandscape(rw, r, httpx.Status(err), err, edit)
+			w.showUsage(rw, r, httpx.Status(err), err, samspil.UsageRelationInput{}, r.PathValue("usage"))
 		default:
 			w.fail(rw, r, err)
 		}
 		return
 	}
-	redirect(rw, r, "/organizations/"+r.PathValue("id")+"/landscape", done)
+	org := "/organizations/" + r.PathValue("id")
+	if done == "usage_deleted" {
+		redirect(rw, r, org+"/landscape", done)
+		return
+	}
+	redirect(rw, r, org+"/usages/"+r.PathValue("usage"), done)
 }
 
 // atoiOr parses a whole number form field, recording a field error.

@@ -610,6 +610,8 @@ func TestLandscapeEditUsage(t *testing.T) {
 		page := ed.Do("GET", path, nil).Want(t, http.StatusOK)
 		noInlineStyle(t, page)
 		mustContain(t, page, `<a href="/systems/`+nexus.ID+`">Nexus Sundhed</a>`, "01.01.2020", "31.12.2030", "I drift")
+		page = ed.Do("GET", action, nil).Want(t, http.StatusOK)
+		noInlineStyle(t, page)
 		form := formFields(t, page, action)
 		if form.Get("version") != "1" || form.Get("from") != "2020-01-01" || form.Get("until") != "2030-12-31" || form.Get("notes") != "Hovedsystem" ||
 			form.Get("user_band") != "51-200" || form.Get("visibility") != "sector" || form.Get("lifecycle") != "operational" {
@@ -618,7 +620,7 @@ func TestLandscapeEditUsage(t *testing.T) {
 
 		// Change the lifecycle and clear the end date by sending the field empty.
 		res := ed.Do("POST", action, with(form, "lifecycle", "phasing_out", "until", ""))
-		if got := wantRedirect(t, res, path).Query().Get("done"); got != "usage_updated" {
+		if got := wantRedirect(t, res, action).Query().Get("done"); got != "usage_updated" {
 			t.Fatalf("done=%q", got)
 		}
 		stored, err := app.DB.FindUsage(ctx, f.ed.Actor, u.ID)
@@ -629,19 +631,19 @@ func TestLandscapeEditUsage(t *testing.T) {
 			stored.Notes != "Hovedsystem" || stored.UserBand != "51-200" || stored.Version != 2 {
 			t.Fatalf("after the edit: %+v", stored)
 		}
-		page = ed.Do("GET", path+"?done=usage_updated", nil).Want(t, http.StatusOK)
+		page = ed.Do("GET", action+"?done=usage_updated", nil).Want(t, http.StatusOK)
 		mustContain(t, page, "Anvendelsen er gemt.", "Udfasning", "01.01.2020")
 		mustNotContain(t, page, "31.12.2030")
 		// Clearing the start date too.
 		form2 := formFields(t, page, action)
-		wantRedirect(t, ed.Do("POST", action, with(form2, "from", "")), path)
+		wantRedirect(t, ed.Do("POST", action, with(form2, "from", "")), action)
 		if stored, err = app.DB.FindUsage(ctx, f.ed.Actor, u.ID); err != nil || stored.From != nil || stored.Version != 3 {
 			t.Fatalf("after clearing from: %+v %v", stored, err)
 		}
 
 		// The old form (version 1) is stale: the error is shown and nothing changes.
 		res = ed.Do("POST", action, with(form, "lifecycle", "retired")).Want(t, http.StatusPreconditionFailed)
-		mustContain(t, res, "en anden har ændret det i mellemtiden (version 3, du har 1); genindlæs og prøv igen", `<details class="details edit" open>`)
+		mustContain(t, res, "en anden har ændret det i mellemtiden (version 3, du har 1); genindlæs og prøv igen", `<details class="details edit-block" id="edit" open>`)
 		if stored, err = app.DB.FindUsage(ctx, f.ed.Actor, u.ID); err != nil || stored.Lifecycle != samspil.LifecyclePhasingOut || stored.Version != 3 {
 			t.Fatalf("after a stale post: %+v %v", stored, err)
 		}
@@ -664,7 +666,7 @@ func TestLandscapeEditUsage(t *testing.T) {
 		viewer.Do("POST", action+"/delete", url.Values{"version": {"3"}}).Want(t, http.StatusForbidden)
 
 		// Delete: a stale version is refused, the current one deletes.
-		page = ed.Do("GET", path, nil).Want(t, http.StatusOK)
+		page = ed.Do("GET", action, nil).Want(t, http.StatusOK)
 		del := formFields(t, page, action+"/delete")
 		if del.Get("version") != "3" {
 			t.Fatalf("delete form %v", del)
@@ -1494,5 +1496,39 @@ func TestImportTemplates(t *testing.T) {
 				t.Errorf("GET %s: %d, want 404", p, res.Status)
 			}
 		}
+	})
+}
+
+// The landscape page holds at any size: its usages a page at a time, its
+// most urgent contracts with a link to all of them, and each usage's form
+// on the usage's own page.
+func TestLandscapePages(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		f := newLandscape(t, app)
+		var names []string
+		for i := range 101 {
+			s := f.system(t, f.ed, samspil.SystemInput{Name: fmt.Sprintf("System %03d", i), Visibility: samspil.VisibilityPublic})
+			f.usage(t, f.ed, samspil.UsageInput{SystemID: s.ID})
+			names = append(names, s.Name)
+		}
+		for i := range 26 {
+			f.contract(t, f.ed, samspil.ContractInput{Name: fmt.Sprintf("Kontrakt %02d", i), ContractTerms: samspil.ContractTerms{
+				Start: *date(2026, 1, 1), DurationMonths: 24 + i}})
+		}
+		path := "/organizations/" + f.silkeborg.ID + "/landscape"
+		ed, _ := signIn(t, app, lsEditorEmail)
+		page := ed.Do("GET", path, nil).Want(t, http.StatusOK)
+		body := string(page.Body)
+		mustContain(t, page, ">System 099<", ">Kontrakt 00<", ">Kontrakt 24<", "De 25 kontrakter med de nærmeste frister.",
+			`<a href="/organizations/`+f.silkeborg.ID+`/deadlines">Se alle kontrakter og frister</a>`)
+		mustNotContain(t, page, ">System 100<", ">Kontrakt 25<", `<form method="post" action="/organizations/`+f.silkeborg.ID+`/usages/`)
+		next := regexp.MustCompile(`href="(/organizations/[^"]+/landscape\?usages=[^"#]+)#usages-h"`).FindStringSubmatch(body)
+		if next == nil {
+			t.Fatalf("no link to the next usages:\n%s", body)
+		}
+		page = ed.Do("GET", html.UnescapeString(next[1]), nil).Want(t, http.StatusOK)
+		mustContain(t, page, ">System 100<", `href="`+path+`#usages-h"`)
+		mustNotContain(t, page, ">System 099<")
+		ed.Do("GET", path+"?usages=not-a-cursor", nil).Want(t, http.StatusUnprocessableEntity)
 	})
 }

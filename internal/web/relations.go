@@ -44,7 +44,18 @@ type usagePageData struct {
 	Contracts   []samspil.Contract
 	Frequencies []samspil.RelationFrequency
 	Form        samspil.UsageRelationInput // the new relation's form
-	Edit        string                     // the relation being edited after a failed save
+	Edit        string                     // the relation, or the usage, whose form failed
+	// The usage's own form (partial "usage_form"): its value lists, the
+	// organisation's units by id, the contracts it may have as its main
+	// contract, and the name of the one it has.
+	Lifecycles       []samspil.Lifecycle
+	Visibilities     []samspil.Visibility
+	Bands            []samspil.UserBand
+	KITOS            kitosLists
+	Classifications  []samspil.DataClassificationLevel
+	Units            map[string]string
+	MainContracts    []contractOption
+	MainContractName string
 }
 
 func (w *Web) usagePage(rw http.ResponseWriter, r *http.Request) {
@@ -67,7 +78,8 @@ func (w *Web) showUsage(rw http.ResponseWriter, r *http.Request, status int, for
 		return
 	}
 	d := usagePageData{Org: org, Usage: u, CanEdit: actor.Can(samspil.PermLandscapeWrite, org.ID), Frequencies: samspil.RelationFrequencies,
-		Form: form, Edit: edit}
+		Form: form, Edit: edit, Lifecycles: samspil.Lifecycles, Visibilities: samspil.Visibilities, Bands: samspil.UserBands, KITOS: kitos,
+		Units: map[string]string{}}
 	if d.Relations, err = w.store.UsageRelations(ctx, actor, u.ID); err != nil {
 		w.fail(rw, r, err)
 		return
@@ -101,6 +113,26 @@ func (w *Web) showUsage(rw http.ResponseWriter, r *http.Request, status int, for
 			w.fail(rw, r, err)
 			return
 		}
+		if d.Classifications, err = w.store.DataClassifications(ctx, actor, org.ID); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		units, err := allUnits(ctx, w.store, actor, org.ID)
+		if err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		for _, unit := range units {
+			d.Units[unit.ID] = unit.Name
+		}
+	}
+	if u.MainContractID != "" && !d.CanEdit {
+		if c, err := w.store.FindContract(ctx, actor, u.MainContractID); err == nil {
+			d.MainContractName = c.Name
+		}
+	}
+	if d.CanEdit {
+		d.MainContracts, d.MainContractName = mainContractOptions(u, d.Contracts)
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "usage.title", u.SystemName, org.Name)
