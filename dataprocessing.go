@@ -460,6 +460,14 @@ type DataProcessingFilter struct {
 // DataProcessingService manages data processing registrations.
 type DataProcessingService interface {
 	ListDataProcessing(ctx context.Context, actor *Actor, f DataProcessingFilter) (*Page[DataProcessingRegistration], error)
+	// OversightsDue returns the first limit registrations that have a
+	// next oversight (on or before f.OversightBy when set), earliest
+	// first, and how many there are.
+	OversightsDue(ctx context.Context, actor *Actor, f DataProcessingFilter, limit int) ([]DataProcessingRegistration, int, error)
+	// DataProcessingCovering returns, by usage id, the visible
+	// registrations (their ids and names) that cover each of at most
+	// MaxPageSize usages.
+	DataProcessingCovering(ctx context.Context, actor *Actor, usageIDs []string) (map[string][]DataProcessingRegistration, error)
 	// AllDataProcessing returns every registration that matches the filter
 	// by name, without pages (ListOptions other than ChangedSince are
 	// ignored).

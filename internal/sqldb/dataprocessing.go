@@ -237,6 +237,64 @@ func (db *DB) AllDataProcessing(ctx context.Context, actor *samspil.Actor, f sam
 	return regs, db.finishDataProcessing(ctx, db.read, actor, regs)
 }
 
+// OversightsDue returns the first limit registrations with a next
+// oversight (on or before f.OversightBy when set), earliest first, and how
+// many there are: the index on next_oversight keeps the order, and only
+// the rows shown are read in full.
+func (db *DB) OversightsDue(ctx context.Context, actor *samspil.Actor, f samspil.DataProcessingFilter, limit int) ([]samspil.DataProcessingRegistration, int, error) {
+	q, err := db.dataProcessingFilter(ctx, actor, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	q.cond("r.next_oversight IS NOT NULL")
+	var total int
+	if err := db.read.QueryRowContext(ctx, "SELECT COUNT(*) FROM data_processing_registrations r"+q.whereSQL(), q.args...).Scan(&total); err != nil {
+		return nil, 0, err
+	}
+	rows, err := db.read.QueryContext(ctx, dataProcessingSelects[db.engine]+q.whereSQL()+" ORDER BY r.next_oversight, r.name_fold, r.id LIMIT "+
+		q.arg(limit), q.args...)
+	if err != nil {
+		return nil, 0, err
+	}
+	regs, err := collect(rows, scanDataProcessing)
+	if err != nil {
+		return nil, 0, err
+	}
+	if regs == nil {
+		regs = []samspil.DataProcessingRegistration{}
+	}
+	return regs, total, db.finishDataProcessing(ctx, db.read, actor, regs)
+}
+
+// DataProcessingCovering returns, by usage id, the visible registrations
+// that cover each of the usages (at most samspil.MaxPageSize of them, a
+// page of a list), by name; only their ids and names are read.
+func (db *DB) DataProcessingCovering(ctx context.Context, actor *samspil.Actor, usageIDs []string) (map[string][]samspil.DataProcessingRegistration, error) {
+	out := map[string][]samspil.DataProcessingRegistration{}
+	if len(usageIDs) == 0 {
+		return out, nil
+	}
+	if len(usageIDs) > samspil.MaxPageSize {
+		return nil, samspil.Errorf(samspil.EINVALID, "at most %d usages at a time", samspil.MaxPageSize)
+	}
+	var q query
+	q.cond("du.usage_id IN " + q.in(usageIDs))
+	q.cond(visibleCond(&q, actor, "r.organization_id", "r.visibility"))
+	rows, err := db.read.QueryContext(ctx, `SELECT du.usage_id, r.id, r.name FROM data_processing_usages du
+		JOIN data_processing_registrations r ON r.id = du.registration_id`+q.whereSQL()+` ORDER BY r.name_fold, r.id`, q.args...)
+	if err != nil {
+		return nil, err
+	}
+	_, err = collect(rows, func(r rowScanner) (struct{}, error) {
+		var usage string
+		var reg samspil.DataProcessingRegistration
+		err := r.Scan(&usage, &reg.ID, &reg.Name)
+		out[usage] = append(out[usage], reg)
+		return struct{}{}, err
+	})
+	return out, err
+}
+
 // checkDataProcessingRefs checks that the usages and contracts are the
 // organisation's and visible to the actor, and resolves the processors.
 func (db *DB) checkDataProcessingRefs(tx *Tx, r *samspil.DataProcessingRegistration) error {

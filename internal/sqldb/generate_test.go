@@ -44,7 +44,8 @@ func rowCounts(t *testing.T, raw *sql.DB, tables ...string) map[string]int {
 	return out
 }
 
-var generatedTables = []string{"organizations", "organization_populations", "systems", "usages", "contracts", "contract_systems", "audit_events"}
+var generatedTables = []string{"organizations", "organization_populations", "systems", "usages", "contracts", "contract_systems", "audit_events",
+	"role_types", "data_classifications"}
 
 func TestLoadGenerated(t *testing.T) {
 	for _, e := range testkit.Engines(t) {
@@ -102,11 +103,15 @@ func TestLoadGenerated(t *testing.T) {
 					pops += len(o.Population)
 				}
 			}
+			if perOrg := len(samspil.DefaultDataClassifications); after["data_classifications"]-before["data_classifications"] != perOrg*(orgs+len(cat.Vendors)) {
+				t.Fatalf("%d data classification levels for %d organisations", after["data_classifications"]-before["data_classifications"], orgs+len(cat.Vendors))
+			}
 			if after["contract_systems"] != links-len(batches) || after["organization_populations"]-before["organization_populations"] != pops {
 				t.Fatalf("contract systems %d, populations %d", after["contract_systems"], after["organization_populations"]-before["organization_populations"])
 			}
 			if want := after["organizations"] - before["organizations"] + after["usages"] + after["contracts"] + after["contract_systems"] +
-				after["systems"] - before["systems"] + after["organization_populations"] - before["organization_populations"]; rows != want {
+				after["systems"] - before["systems"] + after["organization_populations"] - before["organization_populations"] +
+				after["role_types"] - before["role_types"] + after["data_classifications"] - before["data_classifications"]; rows != want {
 				t.Errorf("LoadGenerated counted %d rows, the tables grew by %d", rows, want)
 			}
 

@@ -264,8 +264,12 @@ func TestOrgSearchFollowsChanges(t *testing.T) {
 			found("wombat", 0)
 			found("numbat", 1)
 
-			must(t, w.db.Exec(ctx, "DELETE FROM organizations WHERE id = $1", o.ID))
-			must(t, w.db.Exec(ctx, "DELETE FROM organizations WHERE id = $1", w.private.ID))
+			for _, id := range []string{o.ID, w.private.ID} {
+				for _, table := range []string{"role_types", "data_classifications"} {
+					must(t, w.db.Exec(ctx, "DELETE FROM "+table+" WHERE organization_id = $1", id))
+				}
+				must(t, w.db.Exec(ctx, "DELETE FROM organizations WHERE id = $1", id))
+			}
 			w.keysInNameOrder(t, e)
 			w.check(t, texts...)
 			found("numbat", 0)

@@ -80,15 +80,16 @@ func (db *DB) overviewOversights(ctx context.Context, actor *samspil.Actor, o *s
 	}
 	until := o.Today.AddMonths(samspil.OverviewHorizonMonths)
 	var due []samspil.DataProcessingRegistration
+	o.OversightsTotal = 0
 	for _, org := range orgs {
-		regs, err := db.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{OrganizationID: org, OversightBy: &until})
+		regs, total, err := db.OversightsDue(ctx, actor, samspil.DataProcessingFilter{OrganizationID: org, OversightBy: &until}, samspil.OverviewLimit)
 		if err != nil {
 			return err
 		}
 		due = append(due, regs...)
+		o.OversightsTotal += total
 	}
 	samspil.OrderByNextOversight(due)
-	o.OversightsTotal = len(due)
 	o.Oversights = due[:min(len(due), samspil.OverviewLimit)]
 	return nil
 }

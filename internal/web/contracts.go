@@ -362,7 +362,8 @@ type deadlinesData struct {
 	// Oversights are the organisation's data processing registrations
 	// with a next oversight (within the urgency filter, or overdue),
 	// earliest first; on the first page only.
-	Oversights []samspil.DataProcessingRegistration
+	Oversights      []samspil.DataProcessingRegistration
+	OversightsTotal int // how many have a next oversight in the filter
 }
 
 // deadlinesPageSize is how many contracts the deadlines page lists at a
@@ -418,7 +419,7 @@ func (w *Web) deadlines(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if cursor == "" {
-		if d.Oversights, err = w.oversightsDue(ctx, actor, org.ID, d.Today, urgency); err != nil {
+		if d.Oversights, d.OversightsTotal, err = w.oversightsDue(ctx, actor, org.ID, d.Today, urgency); err != nil {
 			w.fail(rw, r, err)
 			return
 		}

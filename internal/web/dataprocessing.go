@@ -294,25 +294,15 @@ func (w *Web) deleteDataProcessing(rw http.ResponseWriter, r *http.Request) {
 	redirect(rw, r, "/organizations/"+reg.OrganizationID+"/landscape#dpr-h", "dpr_deleted")
 }
 
-// coveringRegistrations maps each usage or contract id to the
-// registrations that cover it.
-func coveringRegistrations(regs []samspil.DataProcessingRegistration) map[string][]samspil.DataProcessingRegistration {
-	out := map[string][]samspil.DataProcessingRegistration{}
-	for _, reg := range regs {
-		for _, u := range reg.Usages {
-			out[u.ID] = append(out[u.ID], reg)
-		}
-		for _, c := range reg.Contracts {
-			out[c.ID] = append(out[c.ID], reg)
-		}
-	}
-	return out
-}
+// deadlineOversights is how many oversights the deadlines page shows, the
+// earliest first.
+const deadlineOversights = 50
 
-// oversightsDue returns the organisation's registrations with a next
-// oversight, earliest first: those within the urgency filter ("now" within
-// 30 days, "soon" within three months, "" all) and those overdue.
-func (w *Web) oversightsDue(ctx context.Context, actor *samspil.Actor, orgID string, today samspil.Date, urgency samspil.Urgency) ([]samspil.DataProcessingRegistration, error) {
+// oversightsDue returns the organisation's first registrations by next
+// oversight, earliest first, and how many have one: those within the
+// urgency filter ("now" within 30 days, "soon" within three months, ""
+// all) and those overdue.
+func (w *Web) oversightsDue(ctx context.Context, actor *samspil.Actor, orgID string, today samspil.Date, urgency samspil.Urgency) ([]samspil.DataProcessingRegistration, int, error) {
 	f := samspil.DataProcessingFilter{OrganizationID: orgID}
 	switch urgency {
 	case samspil.UrgencyNow:
@@ -322,16 +312,5 @@ func (w *Web) oversightsDue(ctx context.Context, actor *samspil.Actor, orgID str
 		by := today.AddMonths(samspil.UrgencySoonMonths)
 		f.OversightBy = &by
 	}
-	all, err := w.store.AllDataProcessing(ctx, actor, f)
-	if err != nil {
-		return nil, err
-	}
-	due := all[:0]
-	for _, reg := range all {
-		if reg.NextOversight != nil {
-			due = append(due, reg)
-		}
-	}
-	samspil.OrderByNextOversight(due)
-	return due, nil
+	return w.store.OversightsDue(ctx, actor, f, deadlineOversights)
 }

@@ -341,7 +341,8 @@ func (w *Web) createUsage(rw http.ResponseWriter, r *http.Request) {
 }
 
 // landscapeData is an organisation's landscape page: a page of its usages,
-// its most urgent contracts and its data processing registrations. Each
+// its most urgent contracts and a page of its data processing
+// registrations. Each
 // usage is changed on its own page (usage.html).
 type landscapeData struct {
 	Org        *samspil.Organization
@@ -355,15 +356,18 @@ type landscapeData struct {
 	Today      samspil.Date    // the day urgency is measured from
 	// NextUsages and FirstUsages page through the usages; MoreContracts
 	// tells that the organisation has more contracts than shown.
-	NextUsages, FirstUsages string
-	MoreContracts           bool
+	NextUsages, FirstUsages               string
+	NextRegistrations, FirstRegistrations string
+	MoreContracts                         bool
 }
 
-// The landscape page shows this many usages at a time and this many of
-// the most urgent contracts; the deadlines page has them all.
+// The landscape page shows this many usages and registrations at a time
+// and this many of the most urgent contracts; the deadlines page has them
+// all.
 const (
-	landscapeUsages    = 100
-	landscapeContracts = 25
+	landscapeUsages        = 100
+	landscapeContracts     = 25
+	landscapeRegistrations = 50
 )
 
 // contractOption is a contract a form offers.
@@ -415,11 +419,28 @@ func (w *Web) landscape(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Contracts, d.MoreContracts = contracts.Items, contracts.NextCursor != ""
-	if d.Processing, err = w.store.AllDataProcessing(ctx, actor, samspil.DataProcessingFilter{OrganizationID: org.ID}); err != nil {
+	ids := make([]string, len(d.Usages))
+	for i, u := range d.Usages {
+		ids[i] = u.ID
+	}
+	if d.Covering, err = w.store.DataProcessingCovering(ctx, actor, ids); err != nil {
 		w.fail(rw, r, err)
 		return
 	}
-	d.Covering = coveringRegistrations(d.Processing)
+	regCursor := r.URL.Query().Get("registrations")
+	regs, err := w.store.ListDataProcessing(ctx, actor, samspil.DataProcessingFilter{OrganizationID: org.ID,
+		ListOptions: samspil.ListOptions{Cursor: regCursor, Limit: landscapeRegistrations}})
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d.Processing = regs.Items
+	if regs.NextCursor != "" {
+		d.NextRegistrations = base + "?" + url.Values{"registrations": {regs.NextCursor}}.Encode() + "#dpr-h"
+	}
+	if regCursor != "" {
+		d.FirstRegistrations = base + "#dpr-h"
+	}
 	units, err := allUnits(ctx, w.store, actor, org.ID)
 	if err != nil {
 		w.fail(rw, r, err)

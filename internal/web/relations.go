@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 
 	"github.com/samspil/samspil"
@@ -109,9 +110,18 @@ func (w *Web) showUsage(rw http.ResponseWriter, r *http.Request, status int, for
 			w.fail(rw, r, err)
 			return
 		}
-		if d.Contracts, err = w.store.AllContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID}); err != nil {
+		// The contracts offered, as main contract and as the contract that
+		// governs a relation, are those covering the usage's system (and
+		// a relation's own), so that the page stays short however many
+		// contracts the organisation has.
+		if d.Contracts, err = w.store.AllContracts(ctx, actor, samspil.ContractFilter{OrganizationID: org.ID, SystemID: u.SystemID}); err != nil {
 			w.fail(rw, r, err)
 			return
+		}
+		for _, rel := range d.Relations.Outgoing {
+			if rel.ContractID != "" && !slices.ContainsFunc(d.Contracts, func(c samspil.Contract) bool { return c.ID == rel.ContractID }) {
+				d.Contracts = append(d.Contracts, samspil.Contract{ID: rel.ContractID, Name: rel.ContractName})
+			}
 		}
 		if d.Classifications, err = w.store.DataClassifications(ctx, actor, org.ID); err != nil {
 			w.fail(rw, r, err)
