@@ -16,8 +16,9 @@ import (
 // level stays on the usages that have it but is not offered for new ones.
 
 // DataClassification is the key of one of an organisation's data
-// classification levels.
-type DataClassification string
+// classification levels. It is an alias of string, not an enumeration:
+// the keys are each organisation's own.
+type DataClassification = string
 
 // The keys of KITOS's default levels, from least to most sensitive.
 const (

@@ -22,9 +22,12 @@ func TestUsageKITOSFieldsValidate(t *testing.T) {
 			WebAccessibility: FullyYes, WebAccessibilityNotes: strings.Repeat("ø", 2000),
 			References: slices.Repeat([]Reference{{Title: "R", URL: "http://r.dk/a?b=c"}}, MaxReferences)}, nil},
 		{"too long", UsageKITOSFields{LocalCallName: strings.Repeat("æ", 101), LocalSystemID: strings.Repeat("x", 201), SystemVersion: strings.Repeat("1", 101),
-			WebAccessibilityNotes: strings.Repeat("ø", 2001)}, []string{"local_call_name", "local_system_id", "system_version", "web_accessibility_notes"}},
+			DataClassification: strings.Repeat("k", 41), WebAccessibilityNotes: strings.Repeat("ø", 2001)},
+			[]string{"local_call_name", "local_system_id", "system_version", "data_classification", "web_accessibility_notes"}},
+		// The data classification is the organisation's own list, which the
+		// store checks.
 		{"unknown values", UsageKITOSFields{DataClassification: "Fortrolige data", ArchiveDuty: "B", AIUse: "Yes", WebAccessibility: "delvist"},
-			[]string{"data_classification", "archive_duty", "ai_use", "web_accessibility"}},
+			[]string{"archive_duty", "ai_use", "web_accessibility"}},
 		{"archive period below", UsageKITOSFields{ArchivePeriodYears: -1}, []string{"archive_period_years"}},
 		{"archive period above", UsageKITOSFields{ArchivePeriodYears: MaxArchivePeriodYears + 1}, []string{"archive_period_years"}},
 		{"references", UsageKITOSFields{References: []Reference{{Title: "", URL: "https://a.dk"}, {Title: "B", URL: "ftp://b.dk"},

@@ -144,6 +144,7 @@ func (f *UsageKITOSFields) validate(v *Validation) {
 	checkLength(v, "local_call_name", f.LocalCallName, 100)
 	checkLength(v, "local_system_id", f.LocalSystemID, 200)
 	checkLength(v, "system_version", f.SystemVersion, 100)
+	checkLength(v, "data_classification", f.DataClassification, maxClassificationKey)
 	if f.ArchiveDuty != "" {
 		v.OneOf("archive_duty", f.ArchiveDuty)
 	}
