@@ -232,3 +232,31 @@ func TestContractKITOSFieldsForms(t *testing.T) {
 		}
 	})
 }
+
+// A usage's main contract that no longer covers its system stays named on
+// the usage's page and offered, selected, in its form, beside the
+// contracts that cover the system.
+func TestUsageMainContractNoLongerCovering(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		f := newLandscape(t, app)
+		nexus := f.system(t, f.ed, samspil.SystemInput{Name: "Nexus Sundhed", Visibility: samspil.VisibilityPublic})
+		other := f.system(t, f.ed, samspil.SystemInput{Name: "Andet", Visibility: samspil.VisibilityPublic})
+		terms := samspil.ContractTerms{Start: *date(2024, 1, 1), DurationMonths: 48}
+		main := f.contract(t, f.ed, samspil.ContractInput{Name: "Gammel kontrakt", SystemIDs: []string{nexus.ID}, ContractTerms: terms})
+		f.contract(t, f.ed, samspil.ContractInput{Name: "Ny kontrakt", SystemIDs: []string{nexus.ID}, ContractTerms: terms})
+		f.contract(t, f.ed, samspil.ContractInput{Name: "Fremmed kontrakt", SystemIDs: []string{other.ID}, ContractTerms: terms})
+		u := f.usage(t, f.ed, samspil.UsageInput{SystemID: nexus.ID, UsageKITOSFields: samspil.UsageKITOSFields{MainContractID: main.ID}})
+		if _, err := app.DB.UpdateContract(ctx, f.ed.Actor, main.ID, main.Version, samspil.ContractPatch{SystemIDs: &[]string{other.ID}}); err != nil {
+			t.Fatal(err)
+		}
+		action := "/organizations/" + f.silkeborg.ID + "/usages/" + u.ID
+		ed, _ := signIn(t, app, lsEditorEmail)
+		page := ed.Do("GET", action, nil).Want(t, http.StatusOK)
+		mustContain(t, page, `<option value="`+main.ID+`" selected>Gammel kontrakt</option>`, ">Ny kontrakt</option>",
+			`<a href="/contracts/`+main.ID+`">Gammel kontrakt</a>`)
+		mustNotContain(t, page, ">Fremmed kontrakt</option>")
+		viewer, _ := signIn(t, app, lsViewerEmail)
+		mustContain(t, viewer.Do("GET", action, nil).Want(t, http.StatusOK), `<a href="/contracts/`+main.ID+`">Gammel kontrakt</a>`)
+	})
+}

@@ -370,25 +370,6 @@ const (
 	landscapeRegistrations = 50
 )
 
-// contractOption is a contract a form offers.
-type contractOption struct{ ID, Name string }
-
-// mainContractOptions returns the contracts that may be a usage's main
-// contract: those covering its system, in the order of contracts, and the
-// contract it has even if that no longer covers it; and the name of the
-// contract it has.
-func mainContractOptions(u *samspil.Usage, contracts []samspil.Contract) (opts []contractOption, mainName string) {
-	for _, c := range contracts {
-		if c.ID == u.MainContractID {
-			mainName = c.Name
-		}
-		if c.ID == u.MainContractID || c.Covers(u.SystemID) {
-			opts = append(opts, contractOption{c.ID, c.Name})
-		}
-	}
-	return opts, mainName
-}
-
 func (w *Web) landscape(rw http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	org, err := w.store.FindOrganization(ctx, actor, r.PathValue("id"))

@@ -136,13 +136,13 @@ func (w *Web) showUsage(rw http.ResponseWriter, r *http.Request, status int, for
 			d.Units[unit.ID] = unit.Name
 		}
 	}
-	if u.MainContractID != "" && !d.CanEdit {
+	if u.MainContractID != "" {
 		if c, err := w.store.FindContract(ctx, actor, u.MainContractID); err == nil {
 			d.MainContractName = c.Name
 		}
 	}
 	if d.CanEdit {
-		d.MainContracts, d.MainContractName = mainContractOptions(u, d.Contracts)
+		d.MainContracts = mainContractOptions(u, d.MainContractName, d.Contracts)
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "usage.title", u.SystemName, org.Name)
@@ -277,4 +277,21 @@ func (w *Web) afterInterfaceChange(rw http.ResponseWriter, r *http.Request, err 
 		return
 	}
 	redirect(rw, r, "/systems/"+r.PathValue("id")+"#interfaces", done)
+}
+
+// contractOption is a contract a form offers.
+type contractOption struct{ ID, Name string }
+
+// mainContractOptions returns the contracts that may be a usage's main
+// contract: those covering its system (covering, in their order), and the
+// contract it has, named mainName, even if that no longer covers it.
+func mainContractOptions(u *samspil.Usage, mainName string, covering []samspil.Contract) []contractOption {
+	var opts []contractOption
+	for _, c := range covering {
+		opts = append(opts, contractOption{c.ID, c.Name})
+	}
+	if u.MainContractID != "" && !slices.ContainsFunc(covering, func(c samspil.Contract) bool { return c.ID == u.MainContractID }) {
+		opts = append(opts, contractOption{u.MainContractID, mainName})
+	}
+	return opts
 }
