@@ -70,6 +70,12 @@ func seedKITOSRecords(ctx context.Context, db *sqldb.DB, orgID string, n int) (*
 		return nil, fmt.Errorf("the municipality needs usages and contracts: %d and %d", len(usages), len(contracts))
 	}
 	seed := &kitosSeed{hub: usages[0].ID}
+	types := map[samspil.RoleObjectKind][]samspil.RoleType{}
+	for _, kind := range samspil.RoleObjectKinds {
+		if types[kind], err = db.RoleTypes(ctx, sys, orgID, kind); err != nil || len(types[kind]) < 2 {
+			return nil, fmt.Errorf("role types of %s: %d, %v", kind, len(types[kind]), err)
+		}
+	}
 	iface, err := db.CreateSystemInterface(ctx, sys, usages[0].SystemID, samspil.SystemInterfaceInput{Name: "Bench-API", Identifier: "bench-1"})
 	if err != nil {
 		return nil, fmt.Errorf("interface: %w", err)
@@ -94,14 +100,14 @@ func seedKITOSRecords(ctx context.Context, db *sqldb.DB, orgID string, n int) (*
 			seed.registration = r.ID
 		}
 		if i < maxBenchDependents {
-			if err := seedBenchRoles(ctx, db, orgID, samspil.RoleOnDataProcessing, r.ID, i); err != nil {
+			if err := seedBenchRoles(ctx, db, types, samspil.RoleOnDataProcessing, r.ID, i); err != nil {
 				return nil, err
 			}
 			seed.roles += 2
 		}
 	}
 	for i, u := range usages {
-		if err := seedBenchRoles(ctx, db, orgID, samspil.RoleOnUsage, u.ID, i); err != nil {
+		if err := seedBenchRoles(ctx, db, types, samspil.RoleOnUsage, u.ID, i); err != nil {
 			return nil, err
 		}
 		seed.roles += 2
@@ -111,14 +117,10 @@ func seedKITOSRecords(ctx context.Context, db *sqldb.DB, orgID string, n int) (*
 
 // seedBenchRoles assigns the first two role types of the kind on a record
 // to two people without accounts.
-func seedBenchRoles(ctx context.Context, db *sqldb.DB, orgID string, kind samspil.RoleObjectKind, id string, i int) error {
+func seedBenchRoles(ctx context.Context, db *sqldb.DB, types map[samspil.RoleObjectKind][]samspil.RoleType, kind samspil.RoleObjectKind, id string, i int) error {
 	sys := samspil.SystemActor("bench")
-	types, err := db.RoleTypes(ctx, sys, orgID, kind)
-	if err != nil || len(types) < 2 {
-		return fmt.Errorf("role types of %s: %d, %v", kind, len(types), err)
-	}
 	for j := range 2 {
-		in := samspil.RoleAssignmentInput{RoleTypeID: types[j].ID, Name: fmt.Sprintf("Person %d", i*2+j+1),
+		in := samspil.RoleAssignmentInput{RoleTypeID: types[kind][j].ID, Name: fmt.Sprintf("Person %d", i*2+j+1),
 			Email: fmt.Sprintf("person%d@bench.example", i*2+j+1)}
 		if _, err := db.CreateRoleAssignment(ctx, sys, kind, id, in); err != nil {
 			return fmt.Errorf("role on %s %s: %w", kind, id, err)

@@ -521,7 +521,7 @@ func TestBenchRuns(t *testing.T) {
 		t.Skip("builds the demo")
 	}
 	args := []string{"bench", "--rows", "200", "--runs", "1", "--orgs", "5", "--usages-per-org", "20", "--contracts-per-org", "10",
-		"--own-contracts", "150", "--concurrency", "1,4", "--duration", "150ms", "--dir", t.TempDir()}
+		"--own-contracts", "150", "--registrations", "20", "--concurrency", "1,4", "--duration", "150ms", "--dir", t.TempDir()}
 	engines := []string{"sqlite"}
 	if pg := testkit.PostgresURL(); pg != "" {
 		args = append(args, "--postgres", pg)
@@ -546,7 +546,7 @@ func TestBenchRuns(t *testing.T) {
 	// municipality's administrator: Silkeborg with its own contracts and
 	// Viborg with 100.
 	for _, row := range []string{"deadlines page, 150 own contracts", "contracts API by urgency, 150 own", "deadlines page, 100 own contracts",
-		"organisations API, limit 100"} {
+		"organisations API, limit 100", "landscape page, 20 registrations", "usage page, 200 dependents", "KITOS page"} {
 		if n := strings.Count(out, row); n != 2*len(engines) {
 			t.Errorf("%q: %d rows, want 2 per engine:\n%s", row, n, out)
 		}
