@@ -47,6 +47,7 @@ const (
 	PermActionItemWrite Permission = "action_items.write"       // record and update a collaboration's action items
 	PermInitiativeWrite Permission = "initiatives.write"        // propose initiatives for an organisation and keep them: criteria, gates, budget
 	PermOpportunities   Permission = "opportunities.read"       // see where working together makes sense for an organisation
+	PermSignInManage    Permission = "sign_in.manage"           // configure how an organisation's people sign in: its identity providers
 )
 
 // PermissionRule says who holds a permission.
@@ -103,6 +104,8 @@ var Permissions = map[Permission]PermissionRule{
 	PermInitiativeWrite: {Roles: []Role{RoleAdmin, RoleEditor}, OwnRoleOnly: true,
 		Doc:     "administrators and editors of the owner organisation, and the secretariat and chair of the initiative's collaboration",
 		Refusal: "only administrators and editors of %s may propose and keep its initiatives"},
+	PermSignInManage: {Roles: []Role{RoleAdmin}, Doc: "administrators of the organisation",
+		Refusal: "only administrators of %s may configure how its people sign in"},
 	PermOpportunities: {Roles: []Role{RoleAdmin, RoleEditor, RoleViewer}, OwnRoleOnly: true,
 		Doc:     "members of the organisation, for that organisation only: its opportunities are what it may see",
 		Refusal: "only members of %s may see its opportunities"},

@@ -143,4 +143,5 @@ type Services interface {
 	KitosSyncService
 	RoleService
 	DataClassificationService
+	SSOService
 }

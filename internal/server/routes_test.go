@@ -38,6 +38,11 @@ func TestRouteInventory(t *testing.T) {
 			"POST /join/{secret}":           "the secret of the invitation's link",
 			"POST /password-reset":          "asks for a link, which goes to the address's owner; answered alike for every address",
 			"POST /password-reset/{secret}": "the secret of the reset link",
+			"POST /login/sso":               "starts a sign-in at the address's organisation's provider: records the flow's secrets, changes nothing else",
+			"POST /login/sso/{provider}":    "starts a sign-in at the provider: records the flow's secrets, changes nothing else",
+			// GET /login/sso/callback is public and signs in: the provider
+			// sends the browser there; its credentials are the state, the
+			// browser's binding cookie and the provider's signed answer.
 		}
 		method := strings.SplitN(r.Pattern, " ", 2)[0]
 		if _, ok := publicWrites[r.Pattern]; method != "GET" && rule.Anonymous && !ok {

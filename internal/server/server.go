@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/auth/sso"
 	"github.com/samspil/samspil/internal/httpapi"
 	"github.com/samspil/samspil/internal/httpx"
 	"github.com/samspil/samspil/internal/mail"
@@ -39,6 +40,10 @@ type Config struct {
 	// Notices say how early each kind of notice goes out; zero fields take
 	// the defaults.
 	Notices samspil.NoticeHorizons
+	// SSOAllowPrivate lets identity providers be reached at loopback and
+	// private addresses (the development provider, tests, a provider in
+	// the municipality's own network); by default only public addresses.
+	SSOAllowPrivate bool
 }
 
 // Server is samspil's HTTP server.
@@ -65,7 +70,8 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	s.api = httpapi.New(s.router, db)
 	s.api.PublicURL = cfg.PublicURL
 	s.api.Opportunities = s.opps
-	webCfg := web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL, Opportunities: s.opps}
+	webCfg := web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL, Opportunities: s.opps,
+		SSO: &sso.OIDC{Client: &sso.Client{AllowPrivate: cfg.SSOAllowPrivate}}}
 	var sender mail.Sender
 	if cfg.Mail != nil {
 		if cfg.PublicURL == "" {

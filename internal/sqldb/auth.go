@@ -68,6 +68,16 @@ func (db *DB) Login(ctx context.Context, in samspil.LoginAttempt) (string, *sams
 	case disabled:
 		f.reason, f.count = "disabled", true
 	}
+	if f.reason == "" {
+		// Only who knows the password learns that it is barred.
+		barred, err := passwordBarred(ctx, db.read, userID)
+		if err != nil {
+			return "", nil, err
+		}
+		if barred {
+			f.reason, f.err = "sso_required", samspil.Errorf(samspil.EFORBIDDEN, "your organisation requires sign-in through its identity provider; use its button on the login page")
+		}
+	}
 	if f.reason != "" {
 		return "", nil, db.loginFailed(ctx, f)
 	}

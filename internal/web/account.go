@@ -22,6 +22,7 @@ type accountData struct {
 	// FeedReminder is the reminder days in the form that makes it: as
 	// typed after an error, else the default.
 	FeedReminder string
+	SSO          []samspil.SSOLink // the identity providers of the reader's organisations
 }
 
 // noticeChoice is one kind of e-mail notice and whether the reader wants it.
@@ -63,6 +64,10 @@ func (w *Web) showAccount(rw http.ResponseWriter, r *http.Request, status int, f
 	}
 	for _, k := range samspil.NoticeKinds {
 		d.Notices = append(d.Notices, noticeChoice{Kind: k, On: !slices.Contains(off, k)})
+	}
+	if d.SSO, err = w.store.AccountSSO(ctx, actor); err != nil {
+		w.fail(rw, r, err)
+		return
 	}
 	if d.FeedReminder == "" {
 		d.FeedReminder = strconv.Itoa(samspil.FeedPerson.DefaultReminderDays())

@@ -29,6 +29,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /login", samspil.PermPublic, w.loginPage)
 	page("POST /login", samspil.PermPublic, w.login)
 	page("POST /logout", samspil.PermSignedIn, w.logout)
+	w.ssoRoutes(page)
 
 	page("GET /organizations", samspil.PermPublic, w.directory)
 	page("GET /organizations/{id}", samspil.PermPublic, w.organization)

@@ -37,8 +37,10 @@ func formVersion(r *http.Request) int {
 }
 
 type loginData struct {
-	Email    string
-	ReturnTo string
+	Email     string
+	ReturnTo  string
+	Providers []samspil.SignInOption // single sign-on buttons
+	SSOEmail  string                 // the address given to find one's organisation's provider
 }
 
 func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
@@ -47,7 +49,7 @@ func (w *Web) loginPage(rw http.ResponseWriter, r *http.Request) {
 		http.Redirect(rw, r, returnTo, http.StatusSeeOther)
 		return
 	}
-	v := w.newView(r, "login", loginData{ReturnTo: returnTo})
+	v := w.newView(r, "login", w.loginOptions(r, loginData{ReturnTo: returnTo}))
 	v.Title = w.cat.text(v.Lang, "login.title")
 	w.render(rw, r, http.StatusOK, "login", v)
 }
@@ -60,11 +62,13 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 	secret, _, err := w.store.Login(r.Context(), samspil.LoginAttempt{Email: data.Email, Password: r.PostFormValue("password"),
 		Source: httpx.ClientAddr(r.Context())})
 	if err != nil {
-		v := w.newView(r, "login", data)
+		v := w.newView(r, "login", w.loginOptions(r, data))
 		v.Title = w.cat.text(v.Lang, "login.title")
 		switch samspil.ErrorCode(err) {
 		case samspil.EUNAUTHORIZED:
 			v.Error = w.cat.text(v.Lang, "login.failed")
+		case samspil.EFORBIDDEN:
+			v.Error = w.cat.text(v.Lang, "login.sso_required")
 		case samspil.ELOCKED:
 			v.Error = w.cat.text(v.Lang, "login.locked")
 		case samspil.EBUSY:
@@ -83,14 +87,27 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 	http.Redirect(rw, r, data.ReturnTo, http.StatusSeeOther)
 }
 
+// logout ends the session and, for a session started through an identity
+// provider that offers it, sends the browser on to end the provider's
+// session too (RP-initiated logout).
 func (w *Web) logout(rw http.ResponseWriter, r *http.Request) {
+	providerID := ""
 	if secret := httpx.SessionSecret(r); secret != "" {
+		var err error
+		if providerID, err = w.store.SessionProvider(r.Context(), secret); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
 		if err := w.store.Logout(r.Context(), secret); err != nil {
 			w.fail(rw, r, err)
 			return
 		}
 	}
 	w.cfg.Cookies.ClearSessionCookie(rw)
+	if target := w.ssoLogoutURL(r, providerID); target != "" {
+		http.Redirect(rw, r, target, http.StatusSeeOther)
+		return
+	}
 	redirect(rw, r, "/login", "logged_out")
 }
 

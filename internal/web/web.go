@@ -23,6 +23,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/auth/sso"
 	"github.com/samspil/samspil/internal/httpx"
 	"github.com/samspil/samspil/internal/opportunity"
 )
@@ -46,6 +47,9 @@ type Config struct {
 	// Opportunities answers where working together makes sense (the
 	// Muligheder page).
 	Opportunities *opportunity.Engine
+	// SSO speaks OpenID Connect with the organisations' identity
+	// providers.
+	SSO *sso.OIDC
 }
 
 // Web serves the pages.
@@ -190,6 +194,14 @@ func (w *Web) funcs(lang string) template.FuncMap {
 			return relationFields{View: v, Prefix: prefix, Errors: errors, ToUsageID: to, InterfaceID: iface, Frequency: freq,
 				Description: desc, Reference: ref, ContractID: contract}
 		},
+		"providerfields": func(v *view, f providerForm, prefix string) providerFields {
+			pf := providerFields{F: f, P: prefix, Fields: map[string]string{}, Roles: samspil.Roles, Operator: v.Actor.MayRequireSSO()}
+			if f.Failed {
+				pf.Fields = v.Fields
+			}
+			return pf
+		},
+		"ssoinput":       ssoInput,
 		"indent":         func(depth int) string { return strings.Repeat("\u00a0\u00a0", depth) },
 		"reflines":       referenceLines,
 		"milestonelines": milestoneLines,
