@@ -60,7 +60,7 @@ type OIDCConfig struct {
 	ClientID     string   `json:"client_id"`
 	ClientSecret string   `json:"client_secret,omitempty" writeOnly:"true" doc:"Write-only; empty on update keeps the secret"`
 	HasSecret    bool     `json:"has_secret" readOnly:"true"`
-	Scopes       []string `json:"scopes" doc:"Scopes besides openid, e.g. email profile"`
+	Scopes       []string `json:"scopes,omitempty" doc:"Scopes besides openid, e.g. email profile"`
 }
 
 // RoleRule maps one claim value (a group's name or id, an app role) to a
@@ -74,7 +74,7 @@ type RoleRule struct {
 type IdentityProviderInput struct {
 	Protocol     SSOProtocol `json:"protocol"`
 	Name         string      `json:"name" minLength:"1" maxLength:"100"`
-	Enabled      bool        `json:"enabled"`
+	Enabled      *bool       `json:"enabled,omitempty" doc:"Whether it accepts sign-ins; default true"`
 	EmailDomains []string    `json:"email_domains,omitempty" maxItems:"20"`
 	OIDC         *OIDCConfig `json:"oidc,omitempty"`
 	RoleClaim    string      `json:"role_claim,omitempty" maxLength:"100"`
@@ -99,7 +99,7 @@ type IdentityProviderPatch struct {
 
 // New returns the provider the input describes, in organisation orgID.
 func (in IdentityProviderInput) New(orgID string) IdentityProvider {
-	p := IdentityProvider{OrganizationID: orgID, Protocol: in.Protocol, Name: in.Name, Enabled: in.Enabled,
+	p := IdentityProvider{OrganizationID: orgID, Protocol: in.Protocol, Name: in.Name, Enabled: in.Enabled == nil || *in.Enabled,
 		EmailDomains: in.EmailDomains, OIDC: in.OIDC, RoleClaim: in.RoleClaim, RoleMap: in.RoleMap,
 		DefaultRole: in.DefaultRole, RequireSSO: in.RequireSSO, BreakGlass: in.BreakGlass}
 	p.normalize()
@@ -330,10 +330,9 @@ const (
 	SSOTestPurpose  SSOPurpose = "test"  // an administrator tries the configuration: show what arrived, start no session
 )
 
-// SSOPurposes lists the purposes.
+// SSOPurposes lists the purposes. (Internal to a sign-in, so not an
+// enumeration of the API.)
 var SSOPurposes = []SSOPurpose{SSOLoginPurpose, SSOLinkPurpose, SSOTestPurpose}
-
-func init() { RegisterEnum(SSOPurposes) }
 
 // SSOFlow is a sign-in under way at a provider: what the callback needs to
 // finish it. State and Binding are secrets held by the browser (in the

@@ -95,6 +95,7 @@ func New(rt *httpx.Router, store Store) *API {
 	a.registerDataProcessing()
 	a.registerRoles()
 	a.registerDataClassifications()
+	a.registerIdentityProviders()
 	a.registerKLE()
 	a.registerDeletions()
 	a.registerCalendarFeeds()

@@ -394,7 +394,7 @@ func TestCrossTenant(t *testing.T) {
 		type objects struct {
 			org, unit, user, membership, token, event string
 			system, usage, contract, feed, upload     string
-			invitation, dataProcessing                string
+			invitation, dataProcessing, provider      string
 		}
 		made := func(p testkit.Person, orgID string, v samspil.Visibility) objects {
 			u, err := app.DB.CreateUnit(ctx, p.Actor, orgID, samspil.OrgUnitInput{Kind: samspil.UnitTeam, Name: "Team"})
@@ -443,8 +443,14 @@ func TestCrossTenant(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			idp, err := app.DB.CreateIdentityProvider(ctx, p.Actor, orgID, samspil.IdentityProviderInput{Protocol: samspil.SSOOIDC, Name: "Entra ID",
+				OIDC: &samspil.OIDCConfig{Issuer: "https://login.example.dk/" + orgID, ClientID: "c", ClientSecret: "s"}})
+			if err != nil {
+				t.Fatal(err)
+			}
 			return objects{org: orgID, unit: u.ID, user: p.User.ID, membership: p.User.Memberships[0].ID, token: tok.ID, event: ev.Items[0].ID,
-				system: sys.ID, usage: use.ID, contract: con.ID, feed: feed.ID, upload: upload.ID, invitation: inv.ID, dataProcessing: dpr.ID}
+				system: sys.ID, usage: use.ID, contract: con.ID, feed: feed.ID, upload: upload.ID, invitation: inv.ID, dataProcessing: dpr.ID,
+				provider: idp.ID}
 		}
 		silkeborg := made(w.sAdmin, w.silkeborg.ID, samspil.VisibilitySector)
 		viborg := made(w.vAdmin, w.viborg.ID, samspil.VisibilitySector)
@@ -521,6 +527,12 @@ func TestCrossTenant(t *testing.T) {
 				{"GET", "/api/v1/organizations/" + o.org + "/collaboration-health", nil},
 				{"POST", "/api/v1/groupings", map[string]any{"organization_id": o.org, "organizations": []string{o.org, o.org}, "groups": 1}},
 				{"GET", "/api/v1/who-can-help?system_id=" + o.system, nil},
+				{"GET", "/api/v1/organizations/" + o.org + "/identity-providers", nil},
+				{"POST", "/api/v1/organizations/" + o.org + "/identity-providers", map[string]any{"protocol": "oidc", "name": "Overtaget",
+					"oidc": map[string]any{"issuer": "https://evil.example", "client_id": "c", "client_secret": "s"}}},
+				{"GET", "/api/v1/organizations/" + o.org + "/identity-providers/" + o.provider, nil},
+				{"PATCH", "/api/v1/organizations/" + o.org + "/identity-providers/" + o.provider, map[string]any{"name": "Overtaget"}},
+				{"DELETE", "/api/v1/organizations/" + o.org + "/identity-providers/" + o.provider, nil},
 			}
 		}
 		// Every API route is tried: adding a route without adding it here fails this test.
@@ -569,28 +581,30 @@ func TestCrossTenant(t *testing.T) {
 			"GET /api/v1/organizations/{id}/units":                200,
 			"GET /api/v1/organizations/{id}/collaboration-health": 200, // only what the caller sees: nothing of the others'
 
-			"POST /api/v1/organizations/{id}/units":             403,
-			"GET /api/v1/organizations/{id}/units/{unit_id}":    200,
-			"PATCH /api/v1/organizations/{id}/units/{unit_id}":  403,
-			"DELETE /api/v1/organizations/{id}/units/{unit_id}": 403,
-			"POST /api/v1/users":                                403,
-			"POST /api/v1/memberships":                          403,
-			"POST /api/v1/organizations/{id}/invitations":       403,
-			"POST /api/v1/organizations":                        403,
-			"GET /api/v1/systems/{id}":                          200,
-			"GET /api/v1/systems/{id}/who-uses":                 200,
-			"PATCH /api/v1/systems/{id}":                        403,
-			"POST /api/v1/systems/{id}/merge":                   403,
-			"POST /api/v1/systems":                              403,
-			"GET /api/v1/usages/{id}":                           200,
-			"PATCH /api/v1/usages/{id}":                         403,
-			"DELETE /api/v1/usages/{id}":                        403,
-			"POST /api/v1/usages":                               403,
-			"POST /api/v1/contracts":                            403,
-			"POST /api/v1/data-processing-registrations":        403,
-			"POST /api/v1/calendar-feeds":                       403,
-			"POST /api/v1/imports":                              403,
-			"GET /api/v1/who-can-help":                          200,
+			"POST /api/v1/organizations/{id}/units":              403,
+			"GET /api/v1/organizations/{id}/units/{unit_id}":     200,
+			"PATCH /api/v1/organizations/{id}/units/{unit_id}":   403,
+			"DELETE /api/v1/organizations/{id}/units/{unit_id}":  403,
+			"POST /api/v1/users":                                 403,
+			"POST /api/v1/memberships":                           403,
+			"POST /api/v1/organizations/{id}/invitations":        403,
+			"POST /api/v1/organizations":                         403,
+			"GET /api/v1/systems/{id}":                           200,
+			"GET /api/v1/systems/{id}/who-uses":                  200,
+			"PATCH /api/v1/systems/{id}":                         403,
+			"POST /api/v1/systems/{id}/merge":                    403,
+			"POST /api/v1/systems":                               403,
+			"GET /api/v1/usages/{id}":                            200,
+			"PATCH /api/v1/usages/{id}":                          403,
+			"DELETE /api/v1/usages/{id}":                         403,
+			"POST /api/v1/usages":                                403,
+			"POST /api/v1/contracts":                             403,
+			"POST /api/v1/data-processing-registrations":         403,
+			"POST /api/v1/calendar-feeds":                        403,
+			"POST /api/v1/imports":                               403,
+			"GET /api/v1/who-can-help":                           200,
+			"GET /api/v1/organizations/{id}/identity-providers":  403,
+			"POST /api/v1/organizations/{id}/identity-providers": 403,
 		}
 		// Routes that answer the same whether the object is visible or not,
 		// because the gate refuses them before any object is looked at.
@@ -657,7 +671,7 @@ func patternOf(path string) string {
 		"audit-events": "{id}", "systems": "{id}", "usages": "{id}", "contracts": "{id}", "calendar-feeds": "{id}", "imports": "{id}",
 		"collaborations": "{id}", "members": "{member_id}", "documents": "{doc_id}", "person-invitations": "{id}", "invitations": "{id}",
 		"adjustments": "{id}", "partner-collaborations": "{collaboration_id}", "initiatives": "{id}", "budget-lines": "{id}", "benefits": "{id}",
-		"data-processing-registrations": "{id}"}
+		"data-processing-registrations": "{id}", "identity-providers": "{provider_id}"}
 	for i := 4; i < len(parts); i++ {
 		if n, ok := names[parts[i-1]]; ok && parts[i] != "" && !(parts[i-1] == "documents" && parts[i] == "files") {
 			parts[i] = n

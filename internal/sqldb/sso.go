@@ -406,7 +406,7 @@ func (db *DB) StartSSO(ctx context.Context, f samspil.SSOFlow) error {
 	now := db.now()
 	var v samspil.Validation
 	v.Check(len(f.State) >= 32 && len(f.Binding) >= 32, "state", "must be a random secret")
-	v.OneOf("purpose", f.Purpose)
+	v.Check(slices.Contains(samspil.SSOPurposes, f.Purpose), "purpose", "must be login, link or test")
 	v.Check(f.ExpiresAt.After(now), "expires_at", "must be in the future")
 	if err := v.Err(); err != nil {
 		return err

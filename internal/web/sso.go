@@ -416,7 +416,7 @@ func (w *Web) providerFromForm(r *http.Request, emails map[string]string) (provi
 		RoleClaim: r.PostFormValue("role_claim"), RoleMap: r.PostFormValue("role_map"), DefaultRole: r.PostFormValue("default_role"),
 		BreakGlass: r.PostFormValue("break_glass"), Enabled: r.PostFormValue("enabled") == "on",
 		RequireSSO: r.PostFormValue("require_sso") == "on", Version: formVersion(r), Failed: true}
-	in := samspil.IdentityProviderInput{Protocol: samspil.SSOOIDC, Name: f.Name, Enabled: f.Enabled,
+	in := samspil.IdentityProviderInput{Protocol: samspil.SSOOIDC, Name: f.Name, Enabled: &f.Enabled,
 		EmailDomains: strings.FieldsFunc(f.Domains, isListSep), RoleClaim: f.RoleClaim, DefaultRole: samspil.Role(f.DefaultRole),
 		RequireSSO: f.RequireSSO,
 		OIDC: &samspil.OIDCConfig{Issuer: f.Issuer, ClientID: f.ClientID, ClientSecret: r.PostFormValue("client_secret"),
@@ -491,7 +491,7 @@ func (w *Web) updateProvider(rw http.ResponseWriter, r *http.Request) {
 	}
 	f, in, err := w.providerFromForm(r, emails)
 	if err == nil {
-		patch := samspil.IdentityProviderPatch{Name: &in.Name, Enabled: &in.Enabled, EmailDomains: &in.EmailDomains, OIDC: in.OIDC,
+		patch := samspil.IdentityProviderPatch{Name: &in.Name, Enabled: in.Enabled, EmailDomains: &in.EmailDomains, OIDC: in.OIDC,
 			RoleClaim: &in.RoleClaim, RoleMap: &in.RoleMap, DefaultRole: &in.DefaultRole}
 		if actor.MayRequireSSO() {
 			patch.RequireSSO, patch.BreakGlass = &in.RequireSSO, &in.BreakGlass

@@ -50,7 +50,7 @@ func newIdP(t *testing.T, app *testkit.App, mutate func(c *devidp.Config, in *sa
 	cfg := devidp.Config{Issuer: "http://" + hs.Listener.Addr().String(), ClientID: "samspil-test", ClientSecret: "hemmelig-klient",
 		Users:     []devidp.User{{Subject: ssoSubject, Email: "mette.sso@silkeborg.example", Name: "Mette Sso", Groups: []string{"samspil-admins"}}},
 		AutoLogin: ssoSubject}
-	in := samspil.IdentityProviderInput{Protocol: samspil.SSOOIDC, Name: "Silkeborg Entra ID", Enabled: true,
+	in := samspil.IdentityProviderInput{Protocol: samspil.SSOOIDC, Name: "Silkeborg Entra ID",
 		EmailDomains: []string{"silkeborg.example"},
 		OIDC:         &samspil.OIDCConfig{Issuer: cfg.Issuer, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Scopes: []string{"email", "profile"}},
 		RoleClaim:    "groups",
@@ -512,7 +512,7 @@ func TestSSOInteropMockOIDC(t *testing.T) {
 		t.Cleanup(func() { m.Shutdown() })
 		cfg := m.Config()
 		p, err := app.DB.CreateIdentityProvider(context.Background(), testkit.System, testkit.Silkeborg, samspil.IdentityProviderInput{
-			Protocol: samspil.SSOOIDC, Name: "Mock", Enabled: true,
+			Protocol: samspil.SSOOIDC, Name: "Mock",
 			OIDC:      &samspil.OIDCConfig{Issuer: cfg.Issuer, ClientID: cfg.ClientID, ClientSecret: cfg.ClientSecret, Scopes: []string{"email", "profile", "groups"}},
 			RoleClaim: "groups", RoleMap: []samspil.RoleRule{{Value: "samspil-redaktører", Role: samspil.RoleEditor}}})
 		if err != nil {
