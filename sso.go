@@ -128,19 +128,19 @@ func (pt IdentityProviderPatch) Apply(p IdentityProvider) IdentityProvider {
 	return p
 }
 
-// normalize trims the fields and brings domains to lower case, sorted and
-// unique, so that what is stored compares equal to what was meant.
+// normalize trims the fields and brings domains to lower case without
+// repeats, in the order given (so that an error's index names the domain
+// as it was sent).
 func (p *IdentityProvider) normalize() {
 	p.Name = strings.TrimSpace(p.Name)
 	p.RoleClaim = strings.TrimSpace(p.RoleClaim)
 	domains := make([]string, 0, len(p.EmailDomains))
 	for _, d := range p.EmailDomains {
-		if d = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(d), "@")); d != "" {
+		if d = strings.ToLower(strings.TrimPrefix(strings.TrimSpace(d), "@")); d != "" && !slices.Contains(domains, d) {
 			domains = append(domains, d)
 		}
 	}
-	slices.Sort(domains)
-	p.EmailDomains = slices.Compact(domains)
+	p.EmailDomains = domains
 	for i := range p.RoleMap {
 		p.RoleMap[i].Value = strings.TrimSpace(p.RoleMap[i].Value)
 	}
@@ -308,6 +308,16 @@ func MayUsePassword(userID string, requiring []IdentityProvider) bool {
 		}
 	}
 	return true
+}
+
+// ProviderMayUpdateAccount reports whether an organisation's identity
+// provider may take a changed name and address into an account: when the
+// organisation's administrators may manage the account (MayManageAccount),
+// that is when the account belongs to that organisation only. An account
+// that belongs to another organisation too keeps what it has.
+func ProviderMayUpdateAccount(orgID string, acc AccountFacts) bool {
+	a := &Actor{Kind: ActorUser, Roles: map[string]Role{orgID: RoleAdmin}}
+	return a.MayManageAccount(acc)
 }
 
 // MayConfigureSSO reports whether the actor may configure the

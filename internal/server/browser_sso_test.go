@@ -220,8 +220,8 @@ func TestBrowserSSOPagesAccessible(t *testing.T) {
 	p := startBrowserIdP(t, app, ssoBrowserUsers[0].Subject).provider
 
 	b := openBrowser(t)
-	// visit shows the page at path and makes sure it is the page meant
-	// (each selector matches), opens its collapsed blocks and checks it.
+	// check makes sure the browser shows the page meant (each selector
+	// matches), opens its collapsed blocks and checks it.
 	check := func(who, path string, shows ...string) {
 		t.Helper()
 		for _, sel := range shows {
@@ -232,6 +232,7 @@ func TestBrowserSSOPagesAccessible(t *testing.T) {
 		b.eval(`String(Array.from(document.querySelectorAll("details")).map(d => d.open = true).length)`)
 		checkAccessible(t, b, axe, who+" on "+path)
 	}
+	// visit opens the page at path and checks it.
 	visit := func(who, path string, shows ...string) {
 		t.Helper()
 		b.navigated(who+" opens "+path, path, chromedp.Navigate(app.URL+path))

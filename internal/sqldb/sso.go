@@ -559,8 +559,14 @@ func (tx *Tx) ssoAccount(p *samspil.IdentityProvider, id samspil.SSOIdentity, ro
 	if disabled {
 		return "", &ssoRefusal{"disabled", samspil.Errorf(samspil.EUNAUTHORIZED, "the account is disabled"), false}
 	}
-	if err := tx.ssoUpdateAccount(userID, email, name, id); err != nil {
+	acc, err := accountFacts(ctx, tx, userID)
+	if err != nil {
 		return "", err
+	}
+	if samspil.ProviderMayUpdateAccount(p.OrganizationID, acc) {
+		if err := tx.ssoUpdateAccount(userID, email, name, id); err != nil {
+			return "", err
+		}
 	}
 	var membershipID string
 	var current samspil.Role

@@ -542,3 +542,114 @@ func TestSSOInteropMockOIDC(t *testing.T) {
 		}
 	})
 }
+
+// The organisation's sign-in page: its administrators add and change a
+// provider (bad input named, nothing stored), try it without signing
+// anyone in, and people link their existing accounts.
+func TestSSOSettingsPage(t *testing.T) {
+	testkit.ForEachAppWith(t, ssoConfig, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		silkeborg := testkit.Org(t, app.DB, testkit.Silkeborg)
+		admin := testkit.NewPerson(t, app.DB, "it-chef@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		testkit.NewPerson(t, app.DB, "redaktoer@silkeborg.example", testkit.Silkeborg, samspil.RoleEditor)
+		testkit.NewPerson(t, app.DB, "it-chef@viborg.example", testkit.Viborg, samspil.RoleAdmin)
+		page := "/organizations/" + silkeborg.ID + "/sign-in"
+
+		// A provider to talk to, not yet configured in samspil.
+		hs := httptest.NewUnstartedServer(nil)
+		issuer := "http://" + hs.Listener.Addr().String()
+		idp, err := devidp.New(devidp.Config{Issuer: issuer, ClientID: "samspil", ClientSecret: "klient-hemmelighed",
+			Users: []devidp.User{{Subject: "entra-77", Email: "it-chef@silkeborg.example", Name: "IT-chefen", Groups: []string{"sb-admins"}}},
+			AutoLogin: "entra-77"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs.Config.Handler = idp.Handler()
+		hs.Start()
+		t.Cleanup(hs.Close)
+		s := &ssoIdP{idp: idp, http: &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}}
+
+		ed, _ := signIn(t, app, "redaktoer@silkeborg.example")
+		ed.Do("GET", page, nil).Want(t, http.StatusForbidden)
+		va, _ := signIn(t, app, "it-chef@viborg.example")
+		va.Do("GET", page, nil).Want(t, http.StatusForbidden)
+		org := ed.Do("GET", "/organizations/"+silkeborg.ID, nil).Want(t, http.StatusOK)
+		mustNotContain(t, org, `href="`+page+`"`)
+
+		b, _ := signIn(t, app, "it-chef@silkeborg.example")
+		mustContain(t, b.Do("GET", "/organizations/"+silkeborg.ID, nil), `href="`+page+`"`)
+		res := b.Do("GET", page, nil).Want(t, http.StatusOK)
+		mustContain(t, res, "/login/sso/callback", "Ny identitetsudbyder")
+		mustNotContain(t, res, "Platformsdrift") // operators' settings
+
+		form := url.Values{"name": {"Silkeborg Entra ID"}, "enabled": {"on"}, "issuer": {"http://idp.example.dk"}, "client_id": {"samspil"},
+			"client_secret": {"klient-hemmelighed"}, "scopes": {"email profile"}, "email_domains": {"silkeborg.example"},
+			"role_claim": {"groups"}, "role_map": {"sb-admins = admin\nsb-all = viewer"}, "default_role": {""}}
+		res = b.Do("POST", page, form).Want(t, http.StatusUnprocessableEntity)
+		mustContain(t, res, "skal være en https-adresse", `id="np-issuer"`, `aria-invalid="true"`)
+		form.Set("issuer", issuer)
+		form.Set("role_map", "sb-admins admin")
+		mustContain(t, b.Do("POST", page, form).Want(t, http.StatusUnprocessableEntity), "linje 1 skal lyde værdi = rolle")
+		if ps, _ := app.DB.ListIdentityProviders(ctx, admin.Actor, silkeborg.ID); len(ps) != 0 {
+			t.Fatalf("a refused form stored %+v", ps)
+		}
+		form.Set("role_map", "sb-admins = admin\nsb-all = viewer")
+		wantRedirect(t, b.Do("POST", page, form), page)
+		ps, err := app.DB.ListIdentityProviders(ctx, admin.Actor, silkeborg.ID)
+		if err != nil || len(ps) != 1 || len(ps[0].RoleMap) != 2 || ps[0].RoleMap[0].Role != samspil.RoleAdmin {
+			t.Fatalf("stored %+v %v", ps, err)
+		}
+		s.provider = &ps[0]
+		res = b.Do("GET", page, nil).Want(t, http.StatusOK)
+		mustContain(t, res, "Silkeborg Entra ID", "Prøv log-ind", "Der er gemt en hemmelighed")
+		mustNotContain(t, res, "klient-hemmelighed")
+
+		// Saving without a secret keeps it.
+		edit := url.Values{"version": {"1"}, "name": {"Entra ID"}, "enabled": {"on"}, "issuer": {issuer}, "client_id": {"samspil"},
+			"scopes": {"email"}, "role_claim": {"groups"}, "role_map": {"sb-admins = admin"}}
+		wantRedirect(t, b.Do("POST", page+"/"+s.provider.ID, edit), page)
+		full, err := app.DB.SSOProvider(ctx, s.provider.ID)
+		if err != nil || full.OIDC.ClientSecret != "klient-hemmelighed" || full.Name != "Entra ID" {
+			t.Fatalf("after saving: %+v %v", full, err)
+		}
+		s.provider = full
+		b.Do("POST", page+"/"+s.provider.ID, edit).Want(t, http.StatusPreconditionFailed)
+
+		// Trying it shows what arrived and starts no session.
+		res = b.Do("POST", page+"/"+s.provider.ID+"/test", nil).Want(t, http.StatusSeeOther)
+		res = callback(t, b, s.authorize(t, location(t, res))).Want(t, http.StatusOK)
+		mustContain(t, res, "Prøvet log-ind via Entra ID", "entra-77", "<strong>Administrator</strong>", "sb-admins")
+		if sessionCookie(t, res) != nil {
+			t.Fatal("trying the provider started a session")
+		}
+		// Another browser cannot finish an administrator's try.
+		res = b.Do("POST", page+"/"+s.provider.ID+"/test", nil).Want(t, http.StatusSeeOther)
+		cb := s.authorize(t, location(t, res))
+		callback(t, newBrowser(t, app), cb).Want(t, http.StatusUnauthorized)
+
+		// The administrator links their account, then signs in through the
+		// provider as that same account.
+		acct := b.Do("GET", "/account", nil).Want(t, http.StatusOK)
+		mustContain(t, acct, "Knyt til Entra ID")
+		res = b.Do("POST", "/account/sso/"+s.provider.ID, nil).Want(t, http.StatusSeeOther)
+		wantRedirect(t, callback(t, b, s.authorize(t, location(t, res))), "/account")
+		mustContain(t, b.Do("GET", "/account", nil), "Knyttet til Entra ID")
+		fresh := newBrowser(t, app)
+		wantRedirect(t, s.signIn(t, fresh), "/account")
+		if n := len(usersNamed(t, app, "it-chef@silkeborg.example")); n != 1 {
+			t.Fatalf("%d accounts after signing in through the linked provider", n)
+		}
+		page2, err := app.DB.ListAuditEvents(ctx, testkit.System, samspil.AuditFilter{Action: "login.success", ObjectID: admin.User.ID,
+			ListOptions: samspil.ListOptions{Limit: 1}})
+		if err != nil || len(page2.Items) != 1 || !strings.Contains(string(page2.Items[0].After), "entra-77") {
+			t.Fatalf("the sign-in through the link: %+v %v", page2, err)
+		}
+
+		// Deleting the provider ends the sessions it started.
+		del := url.Values{"version": {strconv.Itoa(s.provider.Version)}}
+		wantRedirect(t, b.Do("POST", page+"/"+s.provider.ID+"/delete", del), page)
+		if signedIn(t, fresh) {
+			t.Error("a session through a deleted provider lives on")
+		}
+	})
+}
