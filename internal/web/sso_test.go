@@ -559,7 +559,7 @@ func TestSSOSettingsPage(t *testing.T) {
 		hs := httptest.NewUnstartedServer(nil)
 		issuer := "http://" + hs.Listener.Addr().String()
 		idp, err := devidp.New(devidp.Config{Issuer: issuer, ClientID: "samspil", ClientSecret: "klient-hemmelighed",
-			Users: []devidp.User{{Subject: "entra-77", Email: "it-chef@silkeborg.example", Name: "IT-chefen", Groups: []string{"sb-admins"}}},
+			Users:     []devidp.User{{Subject: "entra-77", Email: "it-chef@silkeborg.example", Name: "IT-chefen", Groups: []string{"sb-admins"}}},
 			AutoLogin: "entra-77"})
 		if err != nil {
 			t.Fatal(err)
