@@ -38,7 +38,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	issuer := flags.String("issuer", "", `issuer URL, as clients reach it (default "http://" + addr)`)
 	clientID := flags.String("client-id", devidp.DemoClientID, "the client's id")
 	clientSecret := flags.String("client-secret", devidp.DemoClientSecret, "the client's secret")
-	redirect := flags.String("redirect", devidp.DemoRedirectURI, "the client's redirect URI; empty allows any http(s) URI")
+	redirect := flags.String("redirect", devidp.DemoRedirectURI+" "+strings.Replace(devidp.DemoRedirectURI, "localhost", "127.0.0.1", 1),
+		"the client's redirect URIs, separated by spaces; empty allows any http(s) URI")
 	allowRemote := flags.Bool("allow-remote", false, "allow listening on an address other machines can reach")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -59,10 +60,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if *issuer == "" {
 		*issuer = "http://" + *addr
 	}
-	var redirects []string
-	if *redirect != "" {
-		redirects = []string{*redirect}
-	}
+	redirects := strings.Fields(*redirect)
 
 	p, err := devidp.New(devidp.Config{
 		Issuer:       *issuer,

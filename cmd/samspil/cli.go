@@ -174,6 +174,7 @@ type serveCmd struct {
 	TLS             bool      `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security and take the client's address from the last X-Forwarded-For entry."`
 	HashConcurrency int       `name:"hash-concurrency" env:"SAMSPIL_HASH_CONCURRENCY" default:"0" help:"Password hash computations at once, each taking 19 MiB (0: the number of CPUs, at least 2); sign-ins beyond wait up to 2 s, then get 429."`
 	PublicURL       string    `name:"public-url" env:"SAMSPIL_PUBLIC_URL" help:"The site's public address, for links in calendar feeds and e-mails (default: the address of each request)."`
+	SSOAllowPrivate bool      `name:"sso-allow-private" env:"SAMSPIL_SSO_ALLOW_PRIVATE" help:"Let identity providers be reached at loopback and private addresses (on with --demo, for the development provider); by default only public addresses."`
 	SMTP            smtpFlags `embed:"" prefix:"smtp-"`
 }
 
@@ -214,7 +215,7 @@ func (c *serveCmd) Run(m *Main, ctx context.Context) error {
 	}
 	db.StartOrgSearch()
 	srv, err := server.New(db, server.Config{Addr: c.Addr, Version: Version, SecureCookies: !c.InsecureCookies, TLS: c.TLS, Demo: c.Demo, PublicURL: c.PublicURL,
-		Mail: c.SMTP.config()})
+		Mail: c.SMTP.config(), SSOAllowPrivate: c.SSOAllowPrivate || c.Demo})
 	if err != nil {
 		return err
 	}

@@ -54,6 +54,8 @@ func LoginText() string {
 	for _, l := range Logins {
 		fmt.Fprintf(&b, "  %-30s %s, %s\n", l.Email, l.Name, l.About)
 	}
+	fmt.Fprintf(&b, "Single sign-on: Silkeborg signs in through the development identity provider at %s;\n"+
+		"start it with `go run ./cmd/samspil-devidp` and choose \"Log ind med Silkeborg (udviklings-IdP)\".\n", DevIdPIssuer)
 	return b.String()
 }
 
@@ -77,6 +79,7 @@ type Store interface {
 	samspil.InitiativeService
 	samspil.RoleService
 	samspil.DataClassificationService
+	samspil.SSOService
 	UserIDByEmail(ctx context.Context, email string) (string, error)
 	ActorForUser(ctx context.Context, userID string) (*samspil.Actor, error)
 }
@@ -206,6 +209,9 @@ func EnsureAt(ctx context.Context, store Store, now time.Time) (bool, error) {
 		return false, err
 	}
 	if err := ensureCollaborations(ctx, store, now); err != nil {
+		return false, err
+	}
+	if err := ensureSSO(ctx, store); err != nil {
 		return false, err
 	}
 	return true, nil

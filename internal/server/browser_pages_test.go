@@ -46,6 +46,7 @@ var nonPages = map[string]string{
 	"GET /healthz":                             "operations",
 	"GET /readyz":                              "operations",
 	"GET /metrics":                             "operations",
+	"GET /login/sso/callback":                  "the end of a sign-in at an identity provider, reached only by the provider's redirect (browser_sso_test.go checks the pages it shows)",
 }
 
 // anonymousPages are visited without signing in: a signed-in person is
@@ -84,6 +85,7 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		"GET /my/meetings":                       ok("/my/meetings"),
 		"GET /my/votes":                          ok("/my/votes"),
 		"GET /login":                             ok("/login"),
+		"GET /organizations/{id}/sign-in":        ok("/organizations/" + s + "/sign-in"),
 		"GET /password-reset":                    ok("/password-reset"),
 		"GET /password-reset/{secret}":           ok("/password-reset/" + w.resetLink),
 		"GET /join/{secret}":                     ok(sqldb.InvitationPath(w.joinSecret)),

@@ -2,12 +2,14 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 	"github.com/samspil/samspil"
@@ -96,6 +98,14 @@ func TestBrowserSSOSignIn(t *testing.T) {
 	step("a desktop window", err)
 	// at says where the browser is: the origin and path of the page.
 	at := func() string { return eval(`location.origin + location.pathname`) }
+	// onward presses a control whose form samspil answers with the page
+	// that sends the browser on to the provider (at path via), and waits
+	// until the browser has gone on to path.
+	onward := func(name, via, path string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		navigated(name, via, actions...)
+		step(name+": go on from "+via, followRefresh(bctx, path))
+	}
 	// pick chooses a fictional user on the provider's picker page, which
 	// must be showing.
 	pick := func(name string, u devidp.User, path string) {
@@ -126,7 +136,7 @@ func TestBrowserSSOSignIn(t *testing.T) {
 	}
 
 	// Sign in at the provider, as the administrator by its groups.
-	navigated("press Log ind med Silkeborg Entra ID", "/authorize", chromedp.Click(chromedp.CSS(button)))
+	onward("press Log ind med Silkeborg Entra ID", "/login/sso/"+p.ID, "/authorize", chromedp.Click(chromedp.CSS(button)))
 	pick("pick Mette at the provider", mette, "/")
 	if got := text("header .header-tools p.user"); got != mette.Name {
 		t.Fatalf("signed in through the provider, but the header names %q", got)
@@ -154,7 +164,7 @@ func TestBrowserSSOSignIn(t *testing.T) {
 	if got := eval(`document.querySelector(` + jsString(try) + `).textContent.replace(/\s+/g, " ").trim()`); got != "Prøv log-ind Silkeborg Entra ID" {
 		t.Fatalf("the try button says %q", got)
 	}
-	navigated("press Prøv log-ind", "/authorize", chromedp.Click(chromedp.CSS(try)))
+	onward("press Prøv log-ind", signInPage+"/"+p.ID+"/test", "/authorize", chromedp.Click(chromedp.CSS(try)))
 	pick("pick Mette to try", mette, "/login/sso/callback")
 	if got := text("main h1"); got != "Prøvet log-ind via Silkeborg Entra ID" {
 		t.Fatalf("the try result is headed %q", got)
@@ -186,7 +196,7 @@ func TestBrowserSSOSignIn(t *testing.T) {
 	// browser to the provider's end_session endpoint, which (having no
 	// registered redirect URIs, it accepts any) sends it back to samspil's
 	// login page.
-	navigated("log out", "/login", chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)))
+	onward("log out", "/logout", "/login", chromedp.Click(chromedp.CSS(`header form[action="/logout"] button`)))
 	if got := at(); got != appOrigin+"/login" {
 		t.Fatalf("after logout the browser is at %s, want samspil's login page", got)
 	}
@@ -250,9 +260,30 @@ func TestBrowserSSOPagesAccessible(t *testing.T) {
 	visit("Silkeborg's administrator", signIn, "#p-"+p.ID+"-h", `form[action$="/`+p.ID+`/test"]`, `#p-`+p.ID+`-role_map`, `form[action="`+signIn+`"] #np-issuer`)
 
 	// Try the provider: it answers at once, and the result shows.
-	b.navigated("try the provider", "/login/sso/callback",
+	b.navigated("try the provider", signIn+"/"+p.ID+"/test",
 		chromedp.Click(chromedp.CSS(`main form[action="`+signIn+`/`+p.ID+`/test"] button[type="submit"]`)))
+	b.step("go on to the provider and back", followRefresh(b.ctx, "/login/sso/callback"))
 	check("Silkeborg's administrator", "the try result", "main dl.facts dd strong", "main table tbody tr")
+}
+
+// followRefresh waits until the page that sends the browser on (a meta
+// refresh, see web.leaveFor) has brought it to a loaded page at path.
+func followRefresh(ctx context.Context, path string) error {
+	// The page is replaced while the browser goes on, which ends any
+	// script running in it: ask again until the new page answers.
+	deadline := time.Now().Add(10 * time.Second)
+	var last string
+	for time.Now().Before(deadline) {
+		at, err := chromedp.Run(ctx, chromedp.Evaluate[string](`document.readyState === "complete" ? location.pathname : ""`))
+		if err == nil && at == path {
+			return nil
+		}
+		if err == nil {
+			last = at
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	return fmt.Errorf("the browser did not reach %s (last at %q)", path, last)
 }
 
 // origin returns the scheme and host of an absolute address.

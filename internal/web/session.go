@@ -104,8 +104,8 @@ func (w *Web) logout(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.cfg.Cookies.ClearSessionCookie(rw)
-	if target := w.ssoLogoutURL(r, providerID); target != "" {
-		http.Redirect(rw, r, target, http.StatusSeeOther)
+	if target, name := w.ssoLogoutURL(r, providerID); target != "" {
+		w.leaveFor(rw, r, target, name)
 		return
 	}
 	redirect(rw, r, "/login", "logged_out")

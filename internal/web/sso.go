@@ -126,7 +126,25 @@ func (w *Web) startFlow(rw http.ResponseWriter, r *http.Request, providerID stri
 	}
 	http.SetCookie(rw, &http.Cookie{Name: ssoBindingCookie, Value: f.Binding, Path: ssoCallbackPath, MaxAge: int(ssoFlowTTL / time.Second),
 		HttpOnly: true, Secure: w.cfg.Cookies.Secure, SameSite: http.SameSiteLaxMode})
-	http.Redirect(rw, r, target, http.StatusSeeOther)
+	w.leaveFor(rw, r, target, p.Name)
+}
+
+// leaveData is the page that sends the browser on to an identity provider.
+type leaveData struct {
+	Target   string
+	Provider string
+}
+
+// leaveFor answers a form post by sending the browser on to target at an
+// identity provider. A redirect would not do: the site's
+// Content-Security-Policy (form-action 'self') stops a form post that is
+// redirected to another origin. The page goes on at once by a meta refresh,
+// and has a link for a browser that does not follow it.
+func (w *Web) leaveFor(rw http.ResponseWriter, r *http.Request, target, provider string) {
+	v := w.newView(r, "login", leaveData{Target: target, Provider: provider})
+	v.Title = w.cat.text(v.Lang, "sso.leaving_title", provider)
+	v.Refresh = target
+	w.render(rw, r, http.StatusOK, "sso_leave", v)
 }
 
 // ssoCallback finishes a sign-in: the provider sends the browser back here
@@ -262,15 +280,15 @@ func claimText(v any) string {
 
 // ssoLogoutURL is where the browser goes after samspil's logout to end
 // the provider's session too, or "" to stay.
-func (w *Web) ssoLogoutURL(r *http.Request, providerID string) string {
+func (w *Web) ssoLogoutURL(r *http.Request, providerID string) (target, name string) {
 	if providerID == "" {
-		return ""
+		return "", ""
 	}
 	p, err := w.store.SSOProvider(r.Context(), providerID)
 	if err != nil {
-		return ""
+		return "", ""
 	}
-	return w.cfg.SSO.LogoutURL(r.Context(), p, w.baseURL(r)+"/login?done=logged_out")
+	return w.cfg.SSO.LogoutURL(r.Context(), p, w.baseURL(r)+"/login?done=logged_out"), p.Name
 }
 
 // signInData is the organisation's sign-in page.

@@ -223,16 +223,20 @@ type treeView struct {
 
 // view is the data every page gets.
 type view struct {
-	Lang      string
-	Title     string
-	Actor     *samspil.Actor
-	Path      string // the current path with query, for return_to
-	Nav       string // the active navigation item
-	Demo      bool
-	Version   string
-	Notice    string // a translated confirmation after a change
-	Error     string // a translated error for the whole form
-	Fields    map[string]string
+	Lang    string
+	Title   string
+	Actor   *samspil.Actor
+	Path    string // the current path with query, for return_to
+	Nav     string // the active navigation item
+	Demo    bool
+	Version string
+	Notice  string // a translated confirmation after a change
+	Error   string // a translated error for the whole form
+	Fields  map[string]string
+	// Refresh sends the browser on to another site at once (a meta
+	// refresh): after a form post, where the site's Content-Security-Policy
+	// (form-action 'self') refuses a redirect to another origin.
+	Refresh   string
 	Data      any
 	Today     samspil.Date // the day of the request, by the site's clock
 	requestID string
