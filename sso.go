@@ -26,11 +26,11 @@ type SSOProtocol string
 // Protocols.
 const (
 	SSOOIDC SSOProtocol = "oidc" // OpenID Connect: authorisation code flow with PKCE
-	SSOSAML SSOProtocol = "saml" // SAML 2.0 (OIOSAML): not yet available
+	SSOSAML SSOProtocol = "saml" // SAML 2.0 (OIOSAML 3: KOMBIT's Fælleskommunal Adgangsstyring)
 )
 
 // SSOProtocols lists the protocols that can be configured.
-var SSOProtocols = []SSOProtocol{SSOOIDC}
+var SSOProtocols = []SSOProtocol{SSOOIDC, SSOSAML}
 
 func init() { RegisterEnum(SSOProtocols) }
 
@@ -44,7 +44,8 @@ type IdentityProvider struct {
 	Enabled          bool        `json:"enabled" doc:"Only enabled providers are offered on the login page and accept sign-ins"`
 	EmailDomains     []string    `json:"email_domains" doc:"E-mail domains whose people are sent to this provider when they give their address on the login page"`
 	OIDC             *OIDCConfig `json:"oidc,omitempty"`
-	RoleClaim        string      `json:"role_claim" doc:"The claim (OIDC) whose values are mapped to roles, e.g. groups or roles"`
+	SAML             *SAMLConfig `json:"saml,omitempty"`
+	RoleClaim        string      `json:"role_claim" doc:"The claim (OIDC) or attribute (SAML) whose values are mapped to roles, e.g. groups, or OIOSAML's privileges attribute"`
 	RoleMap          []RoleRule  `json:"role_map" doc:"Claim values and the role each grants; the highest granted role wins"`
 	DefaultRole      Role        `json:"default_role,omitempty" allowEmpty:"true" doc:"The role of a person the provider grants no mapped value; empty refuses them"`
 	RequireSSO       bool        `json:"require_sso" doc:"Members of the organisation may not sign in with a password, except the break-glass accounts (platform operators set it)"`
@@ -77,7 +78,8 @@ type IdentityProviderInput struct {
 	Enabled      *bool       `json:"enabled,omitempty" doc:"Whether it accepts sign-ins; default true"`
 	EmailDomains []string    `json:"email_domains,omitempty" maxItems:"20"`
 	OIDC         *OIDCConfig `json:"oidc,omitempty"`
-	RoleClaim    string      `json:"role_claim,omitempty" maxLength:"100"`
+	SAML         *SAMLConfig `json:"saml,omitempty"`
+	RoleClaim    string      `json:"role_claim,omitempty" maxLength:"500"`
 	RoleMap      []RoleRule  `json:"role_map,omitempty" maxItems:"200"`
 	DefaultRole  Role        `json:"default_role,omitempty" allowEmpty:"true"`
 	RequireSSO   bool        `json:"require_sso,omitempty"`
@@ -90,7 +92,8 @@ type IdentityProviderPatch struct {
 	Enabled      *bool       `json:"enabled,omitempty"`
 	EmailDomains *[]string   `json:"email_domains,omitempty" maxItems:"20"`
 	OIDC         *OIDCConfig `json:"oidc,omitempty" doc:"Replaces the OIDC settings; an empty client_secret keeps the stored one"`
-	RoleClaim    *string     `json:"role_claim,omitempty" maxLength:"100"`
+	SAML         *SAMLConfig `json:"saml,omitempty" doc:"Replaces the SAML settings"`
+	RoleClaim    *string     `json:"role_claim,omitempty" maxLength:"500"`
 	RoleMap      *[]RoleRule `json:"role_map,omitempty" maxItems:"200"`
 	DefaultRole  *Role       `json:"default_role,omitempty" allowEmpty:"true"`
 	RequireSSO   *bool       `json:"require_sso,omitempty"`
@@ -100,7 +103,7 @@ type IdentityProviderPatch struct {
 // New returns the provider the input describes, in organisation orgID.
 func (in IdentityProviderInput) New(orgID string) IdentityProvider {
 	p := IdentityProvider{OrganizationID: orgID, Protocol: in.Protocol, Name: in.Name, Enabled: in.Enabled == nil || *in.Enabled,
-		EmailDomains: in.EmailDomains, OIDC: in.OIDC, RoleClaim: in.RoleClaim, RoleMap: in.RoleMap,
+		EmailDomains: in.EmailDomains, OIDC: in.OIDC, SAML: in.SAML, RoleClaim: in.RoleClaim, RoleMap: in.RoleMap,
 		DefaultRole: in.DefaultRole, RequireSSO: in.RequireSSO, BreakGlass: in.BreakGlass}
 	p.normalize()
 	return p
@@ -123,6 +126,10 @@ func (pt IdentityProviderPatch) Apply(p IdentityProvider) IdentityProvider {
 			o.ClientSecret = p.OIDC.ClientSecret
 		}
 		p.OIDC = &o
+	}
+	if pt.SAML != nil {
+		c := *pt.SAML
+		p.SAML = &c
 	}
 	p.normalize()
 	return p
@@ -165,6 +172,19 @@ func (p *IdentityProvider) normalize() {
 		}
 		o.Scopes = scopes
 	}
+	if c := p.SAML; c != nil {
+		c.MetadataXML = strings.TrimSpace(c.MetadataXML)
+		c.MetadataURL = strings.TrimSpace(c.MetadataURL)
+		c.CVRAttribute = strings.TrimSpace(c.CVRAttribute)
+		c.AssuranceAttribute = strings.TrimSpace(c.AssuranceAttribute)
+		if c.RoleFormat == "" {
+			c.RoleFormat = SAMLRolesPlain
+		}
+		c.EntityID, c.SSOURL = "", ""
+		if md, err := ParseIdPMetadata(c.MetadataXML); err == nil {
+			c.EntityID, c.SSOURL = md.EntityID, md.SSOURL
+		}
+	}
 }
 
 // Validate checks a provider's own fields. The organisation's membership of
@@ -178,7 +198,7 @@ func (p *IdentityProvider) Validate() error {
 	for i, d := range p.EmailDomains {
 		v.Check(validDomain(d), indexPath("email_domains", i), "must be a domain such as silkeborg.dk")
 	}
-	v.Check(len(p.RoleClaim) <= 100, "role_claim", "must be at most 100 characters")
+	v.Check(len(p.RoleClaim) <= 500, "role_claim", "must be at most 500 characters")
 	v.Check(len(p.RoleMap) <= 200, "role_map", "may hold at most 200 rules")
 	seen := map[string]bool{}
 	for i, r := range p.RoleMap {
@@ -209,6 +229,25 @@ func (p *IdentityProvider) Validate() error {
 		v.Check(len(o.Scopes) <= 20, "oidc.scopes", "may hold at most 20 scopes")
 		for i, s := range o.Scopes {
 			v.Check(len(s) <= 100 && !strings.ContainsAny(s, "\"\\"), indexPath("oidc.scopes", i), "must be a scope name")
+		}
+	case SSOSAML:
+		c := p.SAML
+		if c == nil {
+			v.Add("saml", "is required for a SAML provider")
+			break
+		}
+		if c.MetadataXML == "" {
+			v.Add("saml.metadata_xml", "is required: the identity provider's metadata, uploaded or read from its address")
+		} else {
+			checkIdPMetadata(&v, "saml.metadata_xml", c.MetadataXML)
+		}
+		v.Check(c.MetadataURL == "" || validIssuer(c.MetadataURL), "saml.metadata_url", "must be an https URL")
+		v.Check(len(c.CVRAttribute) <= 500, "saml.cvr_attribute", "must be at most 500 characters")
+		v.Check(len(c.AssuranceAttribute) <= 500, "saml.assurance_attribute", "must be at most 500 characters")
+		v.OneOf("saml.role_format", c.RoleFormat)
+		if c.MinAssurance != "" {
+			v.OneOf("saml.min_assurance", c.MinAssurance)
+			v.Check(c.AssuranceAttribute != "", "saml.assurance_attribute", "is required when a minimum assurance level is set")
 		}
 	}
 	return v.Err()
@@ -357,6 +396,9 @@ type SSOFlow struct {
 	Verifier   string // the PKCE code verifier
 	ReturnTo   string
 	ExpiresAt  time.Time
+	// SAMLResponse is the response a SAML provider posted for the flow,
+	// kept until the browser comes to the callback.
+	SAMLResponse []byte
 }
 
 // SSOIdentity is who a provider says signed in, after the protocol checks
@@ -427,6 +469,12 @@ type SSOService interface {
 	// same state answers EUNAUTHORIZED, as does a flow past its time or
 	// one started in another browser (binding); each refusal is audited.
 	FinishSSO(ctx context.Context, state, binding string, source netip.Addr) (*SSOFlow, error)
+	// StashSAMLResponse keeps a SAML response posted for a sign-in under
+	// way until the browser finishes it.
+	StashSAMLResponse(ctx context.Context, state string, response []byte) error
+	// ConsumeAssertion records an accepted SAML assertion; ECONFLICT when
+	// it was accepted before.
+	ConsumeAssertion(ctx context.Context, providerID, assertionID string, expires time.Time) error
 	// SSOLogin signs in the person the provider vouches for: it creates
 	// their account on first sign-in, sets their role in the provider's
 	// organisation from what the provider grants, starts a session and

@@ -40,6 +40,7 @@ func TestRouteInventory(t *testing.T) {
 			"POST /password-reset/{secret}": "the secret of the reset link",
 			"POST /login/sso":               "starts a sign-in at the address's organisation's provider: records the flow's secrets, changes nothing else",
 			"POST /login/sso/{provider}":    "starts a sign-in at the provider: records the flow's secrets, changes nothing else",
+			"POST /login/sso/saml/acs":      "a SAML provider's response, kept with its sign-in (named by the secret state) until the browser finishes it",
 			// GET /login/sso/callback is public and signs in: the provider
 			// sends the browser there; its credentials are the state, the
 			// browser's binding cookie and the provider's signed answer.

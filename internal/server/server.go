@@ -70,8 +70,9 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	s.api = httpapi.New(s.router, db)
 	s.api.PublicURL = cfg.PublicURL
 	s.api.Opportunities = s.opps
+	ssoClient := &sso.Client{AllowPrivate: cfg.SSOAllowPrivate}
 	webCfg := web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL, Opportunities: s.opps,
-		SSO: &sso.OIDC{Client: &sso.Client{AllowPrivate: cfg.SSOAllowPrivate}}}
+		SSO: &sso.OIDC{Client: ssoClient}, SAML: &sso.SAML{Client: ssoClient, Assertions: db}}
 	var sender mail.Sender
 	if cfg.Mail != nil {
 		if cfg.PublicURL == "" {
@@ -108,6 +109,10 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	s.router.Handle("GET /metrics", samspil.PermPublic, plain, promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 
 	csrf := http.NewCrossOriginProtection()
+	// A SAML identity provider posts its response from its own site: the
+	// response's signature, the sign-in's state and the browser's binding
+	// cookie (checked at the callback it is sent on to) are its credentials.
+	csrf.AddInsecureBypassPattern("POST " + sso.ACSPath)
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		httpapi.Responder.Error(w, r, samspil.Errorf(samspil.EFORBIDDEN, "cross-origin request refused"))
 	}))

@@ -9,9 +9,11 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/auth/sso"
 )
 
 var _ samspil.SSOService = (*DB)(nil)
@@ -24,26 +26,33 @@ var _ samspil.SSOService = (*DB)(nil)
 // audit events never carry it.
 
 const identityProviderSelect = `SELECT p.id, p.organization_id, o.name, p.protocol, p.name, p.enabled, p.settings, p.client_secret <> '',
-	p.role_claim, p.role_map, p.default_role, p.require_sso, p.version, p.created_at, p.updated_at
+	p.role_claim, p.role_map, p.default_role, p.require_sso, p.sp_cert, p.version, p.created_at, p.updated_at
 	FROM identity_providers p JOIN organizations o ON o.id = p.organization_id`
 
 func scanIdentityProvider(r rowScanner) (samspil.IdentityProvider, error) {
 	var p samspil.IdentityProvider
-	var settings, roleMap string
+	var settings, roleMap, spCert string
 	var hasSecret bool
 	var created, updated dbTime
 	err := r.Scan(&p.ID, &p.OrganizationID, &p.OrganizationName, &p.Protocol, &p.Name, &p.Enabled, &settings, &hasSecret,
-		&p.RoleClaim, &roleMap, &p.DefaultRole, &p.RequireSSO, &p.Version, &created, &updated)
+		&p.RoleClaim, &roleMap, &p.DefaultRole, &p.RequireSSO, &spCert, &p.Version, &created, &updated)
 	if err != nil {
 		return p, err
 	}
 	p.CreatedAt, p.UpdatedAt = created.T, updated.T
-	if p.Protocol == samspil.SSOOIDC {
+	switch p.Protocol {
+	case samspil.SSOOIDC:
 		p.OIDC = &samspil.OIDCConfig{}
 		if err := json.Unmarshal([]byte(settings), p.OIDC); err != nil {
 			return p, err
 		}
 		p.OIDC.HasSecret = hasSecret
+	case samspil.SSOSAML:
+		p.SAML = &samspil.SAMLConfig{}
+		if err := json.Unmarshal([]byte(settings), p.SAML); err != nil {
+			return p, err
+		}
+		p.SAML.SPCertificate = spCert
 	}
 	if err := json.Unmarshal([]byte(roleMap), &p.RoleMap); err != nil {
 		return p, err
@@ -165,11 +174,19 @@ func (db *DB) CreateIdentityProvider(ctx context.Context, actor *samspil.Actor, 
 		if err != nil {
 			return err
 		}
+		var spKey, spCert string
+		if p.Protocol == samspil.SSOSAML {
+			// samspil's own key for this provider signs its requests.
+			if spKey, spCert, err = sso.NewSPKey("samspil " + org.Name); err != nil {
+				return err
+			}
+			p.SAML.SPCertificate = spCert
+		}
 		if _, err := tx.ExecContext(ctx, `INSERT INTO identity_providers (id, organization_id, protocol, name, enabled, settings, client_secret,
-			role_claim, role_map, default_role, require_sso, version, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 1, $12, $12)`,
+			role_claim, role_map, default_role, require_sso, sp_key, sp_cert, version, created_at, updated_at)
+			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 1, $14, $14)`,
 			p.ID, p.OrganizationID, string(p.Protocol), p.Name, p.Enabled, settings, secret, p.RoleClaim, roleMap,
-			string(p.DefaultRole), p.RequireSSO, tx.now); err != nil {
+			string(p.DefaultRole), p.RequireSSO, spKey, spCert, tx.now); err != nil {
 			return err
 		}
 		if err := tx.setProviderLists(&p, nil); err != nil {
@@ -273,16 +290,24 @@ func (db *DB) DeleteIdentityProvider(ctx context.Context, actor *samspil.Actor, 
 // providerColumns encodes a provider's JSON columns and its secret.
 func providerColumns(p *samspil.IdentityProvider) (settings, roleMap, secret string, err error) {
 	settings = "{}"
-	if p.OIDC != nil {
+	var b []byte
+	switch {
+	case p.Protocol == samspil.SSOOIDC && p.OIDC != nil:
 		o := *p.OIDC
 		secret, o.ClientSecret, o.HasSecret = o.ClientSecret, "", false
-		b, err := json.Marshal(o)
-		if err != nil {
-			return "", "", "", err
-		}
+		b, err = json.Marshal(o)
+	case p.Protocol == samspil.SSOSAML && p.SAML != nil:
+		c := *p.SAML
+		c.SPCertificate, c.SPKey = "", "" // columns of their own
+		b, err = json.Marshal(c)
+	}
+	if err != nil {
+		return "", "", "", err
+	}
+	if b != nil {
 		settings = string(b)
 	}
-	b, err := json.Marshal(p.RoleMap)
+	b, err = json.Marshal(p.RoleMap)
 	return settings, string(b), secret, err
 }
 
@@ -346,6 +371,10 @@ func cloneProvider(p samspil.IdentityProvider) samspil.IdentityProvider {
 		o.Scopes = slices.Clone(o.Scopes)
 		p.OIDC = &o
 	}
+	if p.SAML != nil {
+		c := *p.SAML
+		p.SAML = &c
+	}
 	return p
 }
 
@@ -356,6 +385,9 @@ func redactedProvider(p samspil.IdentityProvider) *samspil.IdentityProvider {
 	if p.OIDC != nil {
 		p.OIDC.HasSecret = p.OIDC.HasSecret || p.OIDC.ClientSecret != ""
 		p.OIDC.ClientSecret = ""
+	}
+	if p.SAML != nil {
+		p.SAML.SPKey = ""
 	}
 	return &p
 }
@@ -398,6 +430,11 @@ func (db *DB) SSOProvider(ctx context.Context, id string) (*samspil.IdentityProv
 			return nil, err
 		}
 	}
+	if p.SAML != nil {
+		if err := db.read.QueryRowContext(ctx, `SELECT sp_key FROM identity_providers WHERE id = $1`, id).Scan(&p.SAML.SPKey); err != nil {
+			return nil, err
+		}
+	}
 	return p, nil
 }
 
@@ -427,16 +464,19 @@ func (db *DB) StartSSO(ctx context.Context, f samspil.SSOFlow) error {
 func (db *DB) FinishSSO(ctx context.Context, state, binding string, source netip.Addr) (*samspil.SSOFlow, error) {
 	f := samspil.SSOFlow{State: state, Binding: binding}
 	var bindingHash string
-	var userID *string
+	var userID, response *string
 	var expires dbTime
 	// DELETE … RETURNING takes the flow once, also when two callbacks race.
 	err := db.write.QueryRowContext(ctx, `DELETE FROM sso_flows WHERE state_hash = $1
-		RETURNING binding_hash, provider_id, purpose, user_id, nonce, verifier, return_to, expires_at`, hashSecret(state)).
-		Scan(&bindingHash, &f.ProviderID, &f.Purpose, &userID, &f.Nonce, &f.Verifier, &f.ReturnTo, &expires)
+		RETURNING binding_hash, provider_id, purpose, user_id, nonce, verifier, return_to, saml_response, expires_at`, hashSecret(state)).
+		Scan(&bindingHash, &f.ProviderID, &f.Purpose, &userID, &f.Nonce, &f.Verifier, &f.ReturnTo, &response, &expires)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return nil, err
 	}
 	f.UserID, f.ExpiresAt = deref(userID), expires.T
+	if response != nil {
+		f.SAMLResponse = []byte(*response)
+	}
 	reason := ""
 	switch {
 	case err != nil || state == "":
@@ -456,6 +496,37 @@ func (db *DB) FinishSSO(ctx context.Context, state, binding string, source netip
 		return nil, samspil.Errorf(samspil.EUNAUTHORIZED, "the sign-in was started in another browser; start again")
 	}
 	return nil, samspil.Errorf(samspil.EUNAUTHORIZED, "the sign-in is unknown, was used already or has expired; start again")
+}
+
+// StashSAMLResponse keeps a SAML response posted to the assertion consumer
+// service with its sign-in, once, until the browser comes to the callback
+// with its binding cookie (which a cross-site POST does not carry). It
+// answers EUNAUTHORIZED for an unknown or finished sign-in, or one that has
+// a response already.
+func (db *DB) StashSAMLResponse(ctx context.Context, state string, response []byte) error {
+	res, err := db.write.ExecContext(ctx, `UPDATE sso_flows SET saml_response = $1
+		WHERE state_hash = $2 AND saml_response IS NULL AND expires_at > $3`, string(response), hashSecret(state), db.now())
+	if err != nil {
+		return err
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return samspil.Errorf(samspil.EUNAUTHORIZED, "the sign-in is unknown, was used already or has expired; start again")
+	}
+	return nil
+}
+
+// ConsumeAssertion records a SAML assertion as accepted; ECONFLICT when it
+// was accepted before.
+func (db *DB) ConsumeAssertion(ctx context.Context, providerID, assertionID string, expires time.Time) error {
+	if assertionID == "" || len(assertionID) > 500 {
+		return samspil.ErrorAt(samspil.EINVALID, "assertion_id", "must be 1 to 500 characters")
+	}
+	_, err := db.write.ExecContext(ctx, `INSERT INTO saml_assertions (provider_id, assertion_id, expires_at) VALUES ($1, $2, $3)`,
+		providerID, assertionID, expires)
+	if isUniqueViolation(err) {
+		return samspil.Errorf(samspil.ECONFLICT, "the assertion was used already")
+	}
+	return err
 }
 
 // ssoActor is who changes accounts and roles on a provider's word.

@@ -5,11 +5,16 @@ import (
 	"strings"
 
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/auth/sso"
 	"github.com/samspil/samspil/internal/httpx"
 )
 
 // MaxFormBytes caps form posts.
 const MaxFormBytes = 64 << 10
+
+// MaxSAMLFormBytes caps the form a SAML identity provider posts: the
+// base64 of a response of at most sso.MaxResponseSize, and the RelayState.
+const MaxSAMLFormBytes = sso.MaxResponseSize*4/3 + 8<<10
 
 // routes is the route table of the pages: every page with its permission.
 func (w *Web) routes(rt *httpx.Router) {
@@ -30,6 +35,8 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("POST /login", samspil.PermPublic, w.login)
 	page("POST /logout", samspil.PermSignedIn, w.logout)
 	w.ssoRoutes(page)
+	// A SAML response is larger than a form of the pages: its own limit.
+	rt.Handle("POST "+sso.ACSPath, samspil.PermPublic, resp, w.limitBody(MaxSAMLFormBytes, w.samlACS))
 
 	page("GET /organizations", samspil.PermPublic, w.directory)
 	page("GET /organizations/{id}", samspil.PermPublic, w.organization)
@@ -177,13 +184,16 @@ func (w *Web) notFound(rw http.ResponseWriter, r *http.Request) {
 
 // limitForm caps request bodies so that an oversized post is refused with
 // 413 and bounded memory.
-func (w *Web) limitForm(h http.HandlerFunc) http.HandlerFunc {
+func (w *Web) limitForm(h http.HandlerFunc) http.HandlerFunc { return w.limitBody(MaxFormBytes, h) }
+
+// limitBody caps request bodies at max bytes.
+func (w *Web) limitBody(max int64, h http.HandlerFunc) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxFormBytes {
-			w.fail(rw, r, samspil.Errorf(samspil.ETOOLARGE, "the form is larger than %d KiB", MaxFormBytes>>10))
+		if r.ContentLength > max {
+			w.fail(rw, r, samspil.Errorf(samspil.ETOOLARGE, "the form is larger than %d KiB", max>>10))
 			return
 		}
-		r.Body = http.MaxBytesReader(rw, r.Body, MaxFormBytes)
+		r.Body = http.MaxBytesReader(rw, r.Body, max)
 		h(rw, r)
 	}
 }

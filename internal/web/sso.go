@@ -2,9 +2,11 @@ package web
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"slices"
 	"strings"
 	"time"
@@ -37,6 +39,7 @@ func (w *Web) ssoRoutes(page func(string, samspil.Permission, http.HandlerFunc))
 	page("POST /login/sso", samspil.PermPublic, w.ssoByEmail)
 	page("POST /login/sso/{provider}", samspil.PermPublic, w.ssoStart(samspil.SSOLoginPurpose))
 	page("GET /login/sso/callback", samspil.PermPublic, w.ssoCallback)
+	page("GET /login/sso/{provider}/metadata", samspil.PermPublic, w.samlMetadata)
 	page("POST /account/sso/{provider}", samspil.PermSignedIn, w.ssoStart(samspil.SSOLinkPurpose))
 	page("GET /organizations/{id}/sign-in", samspil.PermSignInManage, w.signInPage)
 	page("POST /organizations/{id}/sign-in", samspil.PermSignInManage, w.createProvider)
@@ -109,7 +112,13 @@ func (w *Web) startFlow(rw http.ResponseWriter, r *http.Request, providerID stri
 	if c, err := r.Cookie(ssoBindingCookie); err == nil && len(c.Value) >= 32 && len(c.Value) <= 64 {
 		f.Binding = c.Value
 	}
-	target, err := w.cfg.SSO.AuthURL(ctx, p, w.ssoRedirectURL(r), f)
+	var target string
+	switch p.Protocol {
+	case samspil.SSOSAML:
+		target, err = w.cfg.SAML.AuthURL(ctx, p, w.baseURL(r), &f)
+	default:
+		target, err = w.cfg.SSO.AuthURL(ctx, p, w.ssoRedirectURL(r), f)
+	}
 	if err != nil {
 		slog.WarnContext(ctx, "sso: cannot start sign-in", "provider", p.ID, "error", err.Error())
 		reason, _ := sso.ReasonOf(err)
@@ -170,7 +179,13 @@ func (w *Web) ssoCallback(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	id, err := w.cfg.SSO.Finish(ctx, p, w.ssoRedirectURL(r), q, f)
+	var id *samspil.SSOIdentity
+	switch p.Protocol {
+	case samspil.SSOSAML:
+		id, err = w.finishSAML(r, p, f)
+	default:
+		id, err = w.cfg.SSO.Finish(ctx, p, w.ssoRedirectURL(r), q, f)
+	}
 	if err != nil {
 		reason, subject := sso.ReasonOf(err)
 		slog.WarnContext(ctx, "sso: sign-in refused", "provider", p.ID, "reason", reason, "error", err.Error())
@@ -216,6 +231,86 @@ func (w *Web) ssoCallback(rw http.ResponseWriter, r *http.Request) {
 		w.cfg.Cookies.SetSessionCookie(rw, secret)
 		http.Redirect(rw, r, localPath(f.ReturnTo, "/"), http.StatusSeeOther)
 	}
+}
+
+// samlACS is the assertion consumer service: a SAML provider's page posts
+// the response here, with the sign-in's state as RelayState. The post comes
+// from the provider's site, so the browser's cookies (SameSite=Lax) are not
+// with it: the response is kept with its sign-in, and the browser is sent
+// on to the callback, where its binding cookie is, and where the response
+// is checked.
+func (w *Web) samlACS(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	if err := r.ParseForm(); err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			w.fail(rw, r, samspil.Errorf(samspil.ETOOLARGE, "the form is larger than %d KiB", MaxSAMLFormBytes>>10))
+			return
+		}
+		w.fail(rw, r, samspil.Errorf(samspil.EINVALID, "the form could not be read"))
+		return
+	}
+	state := r.PostForm.Get("RelayState")
+	raw, err := sso.DecodeResponse(r.PostForm.Get("SAMLResponse"))
+	if err == nil && state == "" {
+		err = &sso.Refusal{Reason: "unsolicited", Err: errors.New("a response without RelayState (sign-ins started at the provider are not accepted)")}
+	}
+	if err == nil {
+		err = w.store.StashSAMLResponse(ctx, state, raw)
+		if samspil.ErrorCode(err) == samspil.EUNAUTHORIZED {
+			err = &sso.Refusal{Reason: "bad_state", Err: err}
+		}
+	}
+	if err != nil {
+		var ref *sso.Refusal
+		if !errors.As(err, &ref) {
+			w.fail(rw, r, err)
+			return
+		}
+		slog.WarnContext(ctx, "sso: SAML response refused", "reason", ref.Reason, "error", err.Error())
+		if aerr := w.store.SSOFailed(ctx, "", "", ref.Reason, httpx.ClientAddr(ctx)); aerr != nil {
+			w.fail(rw, r, aerr)
+			return
+		}
+		w.showLogin(rw, r, http.StatusUnauthorized, loginData{ReturnTo: "/"}, "login.sso_state")
+		return
+	}
+	http.Redirect(rw, r, ssoCallbackPath+"?state="+url.QueryEscape(state), http.StatusSeeOther)
+}
+
+// finishSAML checks the SAML response kept with the sign-in.
+func (w *Web) finishSAML(r *http.Request, p *samspil.IdentityProvider, f *samspil.SSOFlow) (*samspil.SSOIdentity, error) {
+	if len(f.SAMLResponse) == 0 {
+		return nil, &sso.Refusal{Reason: "no_response", Err: errors.New("the provider posted no response for this sign-in")}
+	}
+	org, err := w.store.FindOrganization(r.Context(), samspil.SystemActor("sso"), p.OrganizationID)
+	if err != nil {
+		return nil, err
+	}
+	return w.cfg.SAML.Finish(r.Context(), p, w.baseURL(r), org.CVR, f, f.SAMLResponse)
+}
+
+// samlMetadata publishes samspil's metadata for a SAML provider: its
+// entity id, assertion consumer service and certificate, for the
+// organisation to give its identity provider.
+func (w *Web) samlMetadata(rw http.ResponseWriter, r *http.Request) {
+	p, err := w.store.SSOProvider(r.Context(), r.PathValue("provider"))
+	if err == nil && p.Protocol != samspil.SSOSAML {
+		err = samspil.NotFound("identity_provider")
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	md, err := w.cfg.SAML.Metadata(r.Context(), p, w.baseURL(r))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	rw.Header().Set("Content-Type", "application/samlmetadata+xml")
+	rw.Header().Set("Cache-Control", "no-cache")
+	rw.Write([]byte(xml.Header))
+	rw.Write(md)
 }
 
 // loginOptions adds the providers to offer to the login page's data.

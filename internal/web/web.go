@@ -50,6 +50,8 @@ type Config struct {
 	// SSO speaks OpenID Connect with the organisations' identity
 	// providers.
 	SSO *sso.OIDC
+	// SAML speaks SAML 2.0 with them.
+	SAML *sso.SAML
 }
 
 // Web serves the pages.

@@ -3,8 +3,11 @@
 -- in through one is the login identity (provider id, subject); the
 -- provider's e-mail domains send people to it from the login page, and
 -- when it requires single sign-on only its break-glass accounts keep their
--- passwords. sso_flows holds the sign-ins under way (state, nonce and PKCE
--- verifier), so that any instance can finish what another started.
+-- passwords. A SAML provider has samspil's own key and certificate for it,
+-- which sign its requests. sso_flows holds the sign-ins under way (state,
+-- nonce or SAML request id, PKCE verifier, and a SAML response until the
+-- browser brings its binding cookie), so that any instance can finish what
+-- another started.
 CREATE TABLE identity_providers (
     id              TEXT COLLATE "C" PRIMARY KEY,
     organization_id TEXT NOT NULL REFERENCES organizations (id),
@@ -17,6 +20,8 @@ CREATE TABLE identity_providers (
     role_map        TEXT NOT NULL DEFAULT '[]',
     default_role    TEXT NOT NULL DEFAULT '',
     require_sso     BOOLEAN NOT NULL DEFAULT FALSE,
+    sp_key          TEXT NOT NULL DEFAULT '',
+    sp_cert         TEXT NOT NULL DEFAULT '',
     version         INTEGER NOT NULL DEFAULT 1,
     created_at      TIMESTAMPTZ NOT NULL,
     updated_at      TIMESTAMPTZ NOT NULL
@@ -45,15 +50,26 @@ CREATE TABLE sso_flows (
     nonce        TEXT NOT NULL,
     verifier     TEXT NOT NULL,
     return_to    TEXT NOT NULL,
+    saml_response TEXT,
     created_at   TIMESTAMPTZ NOT NULL,
     expires_at   TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX sso_flows_expires ON sso_flows (expires_at);
 
+-- The SAML assertions accepted, each once, until they expire.
+CREATE TABLE saml_assertions (
+    provider_id  TEXT NOT NULL REFERENCES identity_providers (id) ON DELETE CASCADE,
+    assertion_id TEXT NOT NULL,
+    expires_at   TIMESTAMPTZ NOT NULL,
+    PRIMARY KEY (provider_id, assertion_id)
+);
+CREATE INDEX saml_assertions_expires ON saml_assertions (expires_at);
+
 ALTER TABLE sessions ADD COLUMN provider_id TEXT;
 
 -- +goose Down
 ALTER TABLE sessions DROP COLUMN provider_id;
+DROP TABLE saml_assertions;
 DROP TABLE sso_flows;
 DROP TABLE identity_provider_break_glass;
 DROP TABLE identity_provider_domains;
