@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"strconv"
 	"testing"
+	"time"
 
 	"github.com/beevik/etree"
 	"github.com/crewjam/saml"
@@ -33,6 +35,10 @@ type samlIdP struct {
 	idp      *saml.IdentityProvider
 	provider *samspil.IdentityProvider
 	app      *testkit.App
+	// plain makes the provider leave assertions unencrypted (it encrypts
+	// them to samspil's certificate otherwise, as OIOSAML 3 asks), so that
+	// the negative corpus can alter them.
+	plain bool
 }
 
 func bpp(cvr string, privileges ...string) string {
@@ -101,7 +107,19 @@ func (s *samlIdP) GetServiceProvider(r *http.Request, id string) (*saml.EntityDe
 	if err != nil {
 		return nil, err
 	}
-	return samlsp.ParseMetadata(buf)
+	md, err := samlsp.ParseMetadata(buf)
+	if err == nil && s.plain {
+		for i := range md.SPSSODescriptors {
+			var keys []saml.KeyDescriptor
+			for _, k := range md.SPSSODescriptors[i].KeyDescriptors {
+				if k.Use != "encryption" {
+					keys = append(keys, k)
+				}
+			}
+			md.SPSSODescriptors[i].KeyDescriptors = keys
+		}
+	}
+	return md, err
 }
 
 // person is who signs in at the provider, with OIOSAML's attributes.
@@ -196,7 +214,11 @@ func TestSAMLSignIn(t *testing.T) {
 
 		b := newBrowser(t, app)
 		req := s.authnRequest(t, b)
-		res := post(t, b, s.response(t, req, samlPerson("K-1", oiosaml(silkeborgCVR, "Substantial", "http://samspil.dk/roles/admin"))), req.RelayState)
+		el := s.response(t, req, samlPerson("K-1", oiosaml(silkeborgCVR, "Substantial", "http://samspil.dk/roles/admin")))
+		if child(el, "EncryptedAssertion") == nil {
+			t.Fatal("the provider did not encrypt the assertion to samspil's certificate")
+		}
+		res := post(t, b, el, req.RelayState)
 		wantRedirect(t, res, "/account")
 		if !signedIn(t, b) {
 			t.Fatal("not signed in")
@@ -206,4 +228,322 @@ func TestSAMLSignIn(t *testing.T) {
 			t.Errorf("role %s", m.Role)
 		}
 	})
+}
+
+// samlCase is one answer of the SAML negative corpus.
+type samlCase struct {
+	name string
+	sess *saml.Session // who signs in; nil is a good person of Silkeborg
+	// assertion changes the assertion before the provider signs it;
+	// response changes the request before the response is made and
+	// signed; after changes the signed response.
+	assertion func(req *saml.IdpAuthnRequest)
+	response  func(req *saml.IdpAuthnRequest)
+	after     func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element
+	// run drives the case itself when the steps above do not say it.
+	run    func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response
+	status int
+	reason string
+}
+
+// child returns the first child element with the local name tag.
+func child(el *etree.Element, tag string) *etree.Element {
+	for _, c := range el.ChildElements() {
+		if c.Tag == tag {
+			return c
+		}
+	}
+	return nil
+}
+
+// unsign removes an element's own signature.
+func unsign(el *etree.Element) *etree.Element {
+	if sig := child(el, "Signature"); sig != nil {
+		el.RemoveChild(sig)
+	}
+	return el
+}
+
+// nameID returns the assertion's NameID element.
+func nameID(assertion *etree.Element) *etree.Element {
+	return child(child(assertion, "Subject"), "NameID")
+}
+
+// signWith makes the response with another provider's key (same issuer).
+func (s *samlIdP) other(t *testing.T) *saml.IdentityProvider {
+	t.Helper()
+	keyPEM, certPEM, err := sso.NewSPKey("evil IdP")
+	if err != nil {
+		t.Fatal(err)
+	}
+	kb, _ := pem.Decode([]byte(keyPEM))
+	cb, _ := pem.Decode([]byte(certPEM))
+	key, _ := x509.ParsePKCS1PrivateKey(kb.Bytes)
+	cert, _ := x509.ParseCertificate(cb.Bytes)
+	o := *s.idp
+	o.Key, o.Signer, o.Certificate = key, key, cert
+	return &o
+}
+
+// The negative corpus of SAML: unsigned, re-signed, altered and wrapped
+// responses (signature wrapping), two assertions, replays, answers for
+// another audience, recipient, destination or request, outside their
+// time, below the assurance level, for another CVR, comments in the
+// NameID, and malformed or hostile XML. Each is refused with no session
+// and audited with its reason.
+func TestSAMLRefusals(t *testing.T) {
+	good := func() *saml.Session {
+		return samlPerson("K-7", oiosaml(silkeborgCVR, "Substantial", "http://samspil.dk/roles/admin"))
+	}
+	past := func(req *saml.IdpAuthnRequest) time.Time { return req.Now.Add(-2 * time.Hour) }
+	cases := []samlCase{
+		{name: "no signature at all", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			unsign(el)
+			unsign(child(el, "Assertion"))
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "signed by another key", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			req := s.authnRequest(t, b)
+			req.IDP = s.other(t)
+			return post(t, b, s.response(t, req, good()), req.RelayState)
+		}, status: 401, reason: "bad_response"},
+		{name: "NameID changed after signing", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			nameID(child(el, "Assertion")).SetText("K-ADMIN")
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "privilege added after signing", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			for _, a := range child(child(el, "Assertion"), "AttributeStatement").ChildElements() {
+				if a.SelectAttrValue("Name", "") == samspil.OIOSAMLCVR {
+					a.ChildElements()[0].SetText("11111111")
+				}
+			}
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "assertion ID changed after signing", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			child(el, "Assertion").CreateAttr("ID", "id-forged")
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "wrapping: signed assertion moved into Extensions, forged one in its place", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			unsign(el)
+			signed := child(el, "Assertion")
+			forged := unsign(signed.Copy())
+			forged.CreateAttr("ID", "id-forged")
+			nameID(forged).SetText("K-ADMIN")
+			el.RemoveChild(signed)
+			ext := el.CreateElement("samlp:Extensions")
+			ext.AddChild(signed)
+			el.AddChild(forged)
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "wrapping: forged assertion before the signed one", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			unsign(el)
+			signed := child(el, "Assertion")
+			forged := unsign(signed.Copy())
+			forged.CreateAttr("ID", "id-forged")
+			nameID(forged).SetText("K-ADMIN")
+			el.InsertChildAt(signed.Index(), forged)
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "wrapping: forged assertion with the same ID before the signed one", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			unsign(el)
+			signed := child(el, "Assertion")
+			forged := unsign(signed.Copy())
+			nameID(forged).SetText("K-ADMIN")
+			el.InsertChildAt(signed.Index(), forged)
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "wrapping: signed assertion inside the forged one's Subject", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			unsign(el)
+			signed := child(el, "Assertion")
+			forged := unsign(signed.Copy())
+			forged.CreateAttr("ID", "id-forged")
+			nameID(forged).SetText("K-ADMIN")
+			el.RemoveChild(signed)
+			child(forged, "Subject").AddChild(signed)
+			el.AddChild(forged)
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "wrapping: the signed response's signature points at a copy in Extensions", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			original := el.Copy()
+			nameID(child(el, "Assertion")).SetText("K-ADMIN")
+			unsign(child(el, "Assertion"))
+			el.CreateAttr("ID", "id-forged-response")
+			ext := el.CreateElement("samlp:Extensions")
+			ext.AddChild(original)
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "two signed assertions", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			req := s.authnRequest(t, b)
+			el := s.response(t, req, good())
+			second := child(el, "Assertion").Copy()
+			unsign(el)
+			el.AddChild(second)
+			return post(t, b, el, req.RelayState)
+		}, status: 401, reason: "bad_response"},
+		{name: "replayed assertion (the same ID signed again)", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			first := newBrowser(t, app)
+			req := s.authnRequest(t, first)
+			if err := (saml.DefaultAssertionMaker{}).MakeAssertion(req, good()); err != nil {
+				t.Fatal(err)
+			}
+			req.Assertion.ID = "id-once-only"
+			if err := req.MakeResponse(); err != nil {
+				t.Fatal(err)
+			}
+			wantRedirect(t, post(t, first, req.ResponseEl, req.RelayState), "/account")
+			again := s.authnRequest(t, b)
+			if err := (saml.DefaultAssertionMaker{}).MakeAssertion(again, good()); err != nil {
+				t.Fatal(err)
+			}
+			again.Assertion.ID = "id-once-only"
+			if err := again.MakeResponse(); err != nil {
+				t.Fatal(err)
+			}
+			return post(t, b, again.ResponseEl, again.RelayState)
+		}, status: 401, reason: "replayed"},
+		{name: "replayed response", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			req := s.authnRequest(t, b)
+			el := s.response(t, req, good())
+			wantRedirect(t, post(t, b, el, req.RelayState), "/account")
+			b.Do("POST", "/logout", nil)
+			return post(t, b, el, req.RelayState)
+		}, status: 401, reason: "bad_state"},
+		{name: "another audience", assertion: func(req *saml.IdpAuthnRequest) {
+			req.Assertion.Conditions.AudienceRestrictions[0].Audience.Value = "https://other-sp.example/metadata"
+		}, status: 401, reason: "bad_response"},
+		{name: "another recipient", assertion: func(req *saml.IdpAuthnRequest) {
+			req.Assertion.Subject.SubjectConfirmations[0].SubjectConfirmationData.Recipient = "https://other-sp.example/acs"
+		}, status: 401, reason: "bad_response"},
+		{name: "another destination", response: func(req *saml.IdpAuthnRequest) {
+			req.ACSEndpoint.Location = "https://other-sp.example/acs"
+		}, status: 401, reason: "bad_response"},
+		{name: "answers another request (InResponseTo)", assertion: func(req *saml.IdpAuthnRequest) {
+			req.Assertion.Subject.SubjectConfirmations[0].SubjectConfirmationData.InResponseTo = "id-another-request"
+			req.Request.ID = "id-another-request"
+		}, status: 401, reason: "bad_response"},
+		{name: "answer of another sign-in", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			mine := s.authnRequest(t, b)
+			theirs := s.authnRequest(t, newBrowser(t, app))
+			return post(t, b, s.response(t, theirs, good()), mine.RelayState)
+		}, status: 401, reason: "bad_response"},
+		{name: "started at the provider (no RelayState)", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			req := s.authnRequest(t, b)
+			return post(t, b, s.response(t, req, good()), "")
+		}, status: 401, reason: "unsolicited"},
+		{name: "expired", assertion: func(req *saml.IdpAuthnRequest) {
+			req.Assertion.Conditions.NotBefore = past(req).Add(-time.Hour)
+			req.Assertion.Conditions.NotOnOrAfter = past(req)
+			req.Assertion.Subject.SubjectConfirmations[0].SubjectConfirmationData.NotOnOrAfter = past(req)
+		}, status: 401, reason: "bad_response"},
+		{name: "not yet valid", assertion: func(req *saml.IdpAuthnRequest) {
+			req.Assertion.Conditions.NotBefore = req.Now.Add(time.Hour)
+			req.Assertion.Conditions.NotOnOrAfter = req.Now.Add(2 * time.Hour)
+		}, status: 401, reason: "bad_response"},
+		{name: "assurance level too low", sess: samlPerson("K-7", oiosaml(silkeborgCVR, "Low", "http://samspil.dk/roles/admin")), status: 401, reason: "low_assurance"},
+		{name: "no assurance level", sess: samlPerson("K-7", oiosaml(silkeborgCVR, "", "http://samspil.dk/roles/admin")), status: 401, reason: "low_assurance"},
+		{name: "another organisation's CVR", sess: samlPerson("K-7", oiosaml("29189927", "Substantial", "http://samspil.dk/roles/admin")), status: 401, reason: "wrong_cvr"},
+		{name: "no CVR", sess: samlPerson("K-7", map[string][]string{samspil.OIOSAMLAssurance: {"High"}}), status: 401, reason: "wrong_cvr"},
+		{name: "comment injected into the NameID", sess: samlPerson("mette@silkeborg.dk.evil.example", oiosaml(silkeborgCVR, "Substantial", "http://samspil.dk/roles/admin")),
+			after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+				n := nameID(child(el, "Assertion"))
+				n.SetText("mette@silkeborg.dk")
+				n.CreateComment("x")
+				n.CreateText(".evil.example")
+				return el
+			}, status: 401, reason: "comment"},
+		{name: "privileges for another CVR only", sess: samlPerson("K-8", map[string][]string{samspil.OIOSAMLCVR: {silkeborgCVR},
+			samspil.OIOSAMLAssurance: {"High"}, samspil.OIOSAMLPrivileges: {bpp("29189927", "http://samspil.dk/roles/admin")}}), status: 403, reason: "no_role"},
+		{name: "status not success", after: func(t *testing.T, s *samlIdP, el *etree.Element) *etree.Element {
+			unsign(el)
+			child(child(el, "Status"), "StatusCode").CreateAttr("Value", "urn:oasis:names:tc:SAML:2.0:status:Requester")
+			return el
+		}, status: 401, reason: "bad_response"},
+		{name: "not XML", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			req := s.authnRequest(t, b)
+			return postRaw(t, b, []byte("<samlp:Response><unclosed>"), req.RelayState)
+		}, status: 401, reason: "malformed"},
+		{name: "entity expansion (billion laughs)", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			req := s.authnRequest(t, b)
+			bomb := `<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;"><!ENTITY c "&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;">]><samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&c;</samlp:Response>`
+			return postRaw(t, b, []byte(bomb), req.RelayState)
+		}, status: 401, reason: "malformed"},
+		{name: "not base64", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			req := s.authnRequest(t, b)
+			return b.Do("POST", sso.ACSPath, url.Values{"SAMLResponse": {"%%% nicht base64 %%%"}, "RelayState": {req.RelayState}},
+				"Sec-Fetch-Site", "cross-site")
+		}, status: 401, reason: "malformed"},
+		{name: "SHA-1 signature", run: func(t *testing.T, app *testkit.App, s *samlIdP, b *browser) *testkit.Response {
+			req := s.authnRequest(t, b)
+			o := *s.idp
+			o.SignatureMethod = "http://www.w3.org/2000/09/xmldsig#rsa-sha1"
+			req.IDP = &o
+			return post(t, b, s.response(t, req, good()), req.RelayState)
+		}, status: 401, reason: "bad_response"},
+	}
+	testkit.ForEachAppWith(t, ssoConfig, func(t *testing.T, app *testkit.App) {
+		s := newSAMLIdP(t, app, nil)
+		s.plain = true
+		for _, c := range cases {
+			t.Run(c.name, func(t *testing.T) {
+				t.Cleanup(func() { cleanSAMLUsers(t, app) })
+				_, _, before := lastFailure(t, app, "")
+				b := newBrowser(t, app)
+				var res *testkit.Response
+				if c.run != nil {
+					res = c.run(t, app, s, b)
+				} else {
+					req := s.authnRequest(t, b)
+					sess := c.sess
+					if sess == nil {
+						sess = good()
+					}
+					if err := (saml.DefaultAssertionMaker{}).MakeAssertion(req, sess); err != nil {
+						t.Fatal(err)
+					}
+					if c.assertion != nil {
+						c.assertion(req)
+					}
+					if err := req.MakeAssertionEl(); err != nil {
+						t.Fatal(err)
+					}
+					if c.response != nil {
+						c.response(req)
+					}
+					if err := req.MakeResponse(); err != nil {
+						t.Fatal(err)
+					}
+					el := req.ResponseEl
+					if c.after != nil {
+						el = c.after(t, s, el)
+					}
+					res = post(t, b, el, req.RelayState)
+				}
+				res.Want(t, c.status)
+				if sessionCookie(t, res) != nil || signedIn(t, b) {
+					t.Fatal("a refused answer left a session")
+				}
+				reason, _, after := lastFailure(t, app, "")
+				if after != before+1 || reason != c.reason {
+					t.Fatalf("audit: %d new login.failure events, the last with reason %q; want one with %q", after-before, reason, c.reason)
+				}
+				for _, u := range usersNamed(t, app, "mette.saml@silkeborg.example") {
+					if c.name != "replayed assertion (the same ID signed again)" && c.name != "replayed response" {
+						t.Fatalf("a refused answer made an account: %+v", u)
+					}
+				}
+			})
+		}
+		t.Logf("SAML negative corpus: %d cases refused and audited", len(cases))
+	})
+}
+
+// cleanSAMLUsers renames the accounts a case made.
+func cleanSAMLUsers(t *testing.T, app *testkit.App) {
+	t.Helper()
+	for i, u := range usersNamed(t, app, "mette.saml@silkeborg.example") {
+		email := "retired-saml-" + strconv.Itoa(i) + "-" + u.ID + "@example.dk"
+		if _, err := app.DB.UpdateUser(context.Background(), testkit.System, u.ID, u.Version, samspil.UserPatch{Email: &email}); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

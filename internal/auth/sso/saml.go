@@ -108,7 +108,7 @@ func (s *SAML) serviceProvider(ctx context.Context, p *samspil.IdentityProvider,
 		EntityID: meta.String(), Key: key, Certificate: cert, MetadataURL: *meta, AcsURL: *acs, IDPMetadata: md,
 		HTTPClient: s.Client.HTTP(), SignatureMethod: dsig.RSASHA256SignatureMethod,
 		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding}, AllowIDPInitiated: false,
-		AuthnNameIDFormat: saml.PersistentNameIDFormat, RejectUnknownConditions: true,
+		AuthnNameIDFormat: saml.PersistentNameIDFormat, RejectUnknownConditions: true, RejectSHA1Signatures: true,
 		ReplayCache: replayCache{ctx: context.WithoutCancel(ctx), store: s.Assertions, providerID: p.ID},
 	}
 	if s.Now != nil {
