@@ -129,6 +129,9 @@ func (pt IdentityProviderPatch) Apply(p IdentityProvider) IdentityProvider {
 	}
 	if pt.SAML != nil {
 		c := *pt.SAML
+		if p.SAML != nil { // samspil's own key and certificate stay
+			c.SPKey, c.SPCertificate = p.SAML.SPKey, p.SAML.SPCertificate
+		}
 		p.SAML = &c
 	}
 	p.normalize()

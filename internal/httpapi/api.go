@@ -36,6 +36,9 @@ type Store = samspil.Services
 type API struct {
 	store     Store
 	PublicURL string // the site's address for absolute links; empty means the request's host
+	// FetchSAMLMetadata reads a SAML identity provider's metadata from its
+	// address, for a provider given by metadata_url only.
+	FetchSAMLMetadata func(ctx context.Context, address string) (string, error)
 	// Opportunities answers where working together makes sense; the
 	// server sets it (its routes answer 503 without it).
 	Opportunities *opportunity.Engine

@@ -3,6 +3,7 @@ package httpapi
 import (
 	"context"
 	"net/http"
+	"strings"
 
 	"github.com/danielgtaylor/huma/v2"
 	"github.com/samspil/samspil"
@@ -40,13 +41,28 @@ func (a *API) identityProvider(ctx context.Context, p IdentityProviderPath) (*sa
 	return ip, nil
 }
 
+// samlMetadata reads the metadata of SAML settings given by their address
+// only.
+func (a *API) samlMetadata(ctx context.Context, c *samspil.SAMLConfig) error {
+	if c == nil || strings.TrimSpace(c.MetadataXML) != "" || strings.TrimSpace(c.MetadataURL) == "" || a.FetchSAMLMetadata == nil {
+		return nil
+	}
+	md, err := a.FetchSAMLMetadata(ctx, strings.TrimSpace(c.MetadataURL))
+	if err != nil {
+		return err
+	}
+	c.MetadataXML = md
+	return nil
+}
+
 func (a *API) registerIdentityProviders() {
 	tags := []string{"Single sign-on"}
 	base := "/organizations/{id}/identity-providers"
 	register(a, huma.Operation{OperationID: "list-identity-providers", Method: http.MethodGet, Path: base, Tags: tags,
 		Summary: "List an organisation's identity providers",
-		Description: "The OpenID Connect providers the organisation's people sign in with. Register " +
-			"<site>/login/sso/callback as the redirect URI at the provider."},
+		Description: "The OpenID Connect and SAML 2.0 providers the organisation's people sign in with. For OpenID Connect, " +
+			"register <site>/login/sso/callback as the redirect URI at the provider; for SAML, give the provider samspil's " +
+			"metadata at <site>/login/sso/{provider_id}/metadata."},
 		samspil.PermSignInManage, func(ctx context.Context, in *IDPath) (*ItemsOutput[samspil.IdentityProvider], error) {
 			list, err := a.store.ListIdentityProviders(ctx, actor(ctx), in.ID)
 			if err != nil {
@@ -66,6 +82,9 @@ func (a *API) registerIdentityProviders() {
 			IDPath
 			Body samspil.IdentityProviderInput
 		}) (*IdentityProviderOutput, error) {
+			if err := a.samlMetadata(ctx, in.Body.SAML); err != nil {
+				return nil, fail(ctx, err, "body")
+			}
 			p, err := a.store.CreateIdentityProvider(ctx, actor(ctx), in.ID, in.Body)
 			if err != nil {
 				return nil, fail(ctx, err, "body")
@@ -99,6 +118,9 @@ func (a *API) registerIdentityProviders() {
 			}
 			if _, err := a.identityProvider(ctx, in.IdentityProviderPath); err != nil {
 				return nil, err
+			}
+			if err := a.samlMetadata(ctx, in.Body.SAML); err != nil {
+				return nil, fail(ctx, err, "body")
 			}
 			p, err := a.store.UpdateIdentityProvider(ctx, actor(ctx), in.ProviderID, v, in.Body)
 			if err != nil {

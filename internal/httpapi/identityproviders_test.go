@@ -2,11 +2,17 @@ package httpapi_test
 
 import (
 	"context"
+	"crypto/x509"
+	"encoding/pem"
+	"encoding/xml"
 	"net/url"
 	"strings"
 	"testing"
 
+	"github.com/crewjam/saml"
+
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/auth/sso"
 	"github.com/samspil/samspil/internal/testkit"
 )
 
@@ -43,7 +49,7 @@ func TestIdentityProvidersAPI(t *testing.T) {
 			{func(m map[string]any) { m["role_claim"] = "" }, "body.role_claim"},
 			{func(m map[string]any) { m["email_domains"] = []string{"silkeborg"} }, "body.email_domains[0]"},
 			{func(m map[string]any) { m["name"] = "  " }, "body.name"},
-			{func(m map[string]any) { m["protocol"] = "saml" }, "body.protocol"},
+			{func(m map[string]any) { m["protocol"] = "kerberos" }, "body.protocol"},
 		} {
 			in := good()
 			c.change(in)
@@ -144,6 +150,65 @@ func TestIdentityProvidersAPI(t *testing.T) {
 		w.asSAdmin.Do("GET", base+"/"+p.ID, nil).Want(t, 404)
 		if s := login(w.sEditor.User.Email); s != 303 {
 			t.Errorf("passwords stay barred after the provider is gone: %d", s)
+		}
+	})
+}
+
+// A SAML provider through the API: its metadata read and checked, samspil's
+// certificate for it shown, its key never.
+func TestSAMLProviderAPI(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		w := newWorld(t, app)
+		base := "/api/v1/organizations/" + w.silkeborg.ID + "/identity-providers"
+		keyPEM, certPEM, err := sso.NewSPKey("idp")
+		if err != nil {
+			t.Fatal(err)
+		}
+		kb, _ := pem.Decode([]byte(keyPEM))
+		cb, _ := pem.Decode([]byte(certPEM))
+		key, _ := x509.ParsePKCS1PrivateKey(kb.Bytes)
+		cert, _ := x509.ParseCertificate(cb.Bytes)
+		mdURL, _ := url.Parse("https://adgangsstyring.example/runtime/saml2/metadata.idp")
+		ssoURL, _ := url.Parse("https://adgangsstyring.example/runtime/saml2/issue.idp")
+		md, err := xml.Marshal((&saml.IdentityProvider{Key: key, Certificate: cert, MetadataURL: *mdURL, SSOURL: *ssoURL}).Metadata())
+		if err != nil {
+			t.Fatal(err)
+		}
+		in := map[string]any{"protocol": "saml", "name": "Fælleskommunal Adgangsstyring",
+			"saml": map[string]any{"metadata_xml": "<EntityDescriptor/>", "min_assurance": "Substantial",
+				"assurance_attribute": samspil.OIOSAMLAssurance, "role_format": "oiosaml_bpp"},
+			"role_claim": samspil.OIOSAMLPrivileges, "role_map": []map[string]any{{"value": "urn:samspil:admin", "role": "admin"}}}
+		wantProblem(t, w.asSAdmin.Do("POST", base, in), 422, "body.saml.metadata_xml")
+		in["saml"].(map[string]any)["metadata_xml"] = `<!DOCTYPE x [<!ENTITY a "b">]>` + string(md)
+		wantProblem(t, w.asSAdmin.Do("POST", base, in), 422, "body.saml.metadata_xml")
+		in["saml"].(map[string]any)["metadata_xml"] = string(md)
+		in["saml"].(map[string]any)["min_assurance"] = "Medium"
+		wantProblem(t, w.asSAdmin.Do("POST", base, in), 422, "body.saml.min_assurance")
+		in["saml"].(map[string]any)["min_assurance"] = "Substantial"
+		res := w.asSAdmin.Do("POST", base, in).Want(t, 201)
+		if strings.Contains(string(res.Body), "PRIVATE KEY") {
+			t.Fatal("the answer shows samspil's key")
+		}
+		var p samspil.IdentityProvider
+		res.JSON(t, &p)
+		if p.SAML == nil || p.SAML.EntityID != mdURL.String() || p.SAML.SSOURL != ssoURL.String() || !strings.Contains(p.SAML.SPCertificate, "BEGIN CERTIFICATE") {
+			t.Fatalf("created %+v", p.SAML)
+		}
+		full, err := app.DB.SSOProvider(ctx, p.ID)
+		if err != nil || !strings.Contains(full.SAML.SPKey, "PRIVATE KEY") {
+			t.Fatalf("the key is not kept: %v", err)
+		}
+		events, err := app.DB.ListAuditEvents(ctx, testkit.System, samspil.AuditFilter{ObjectID: p.ID})
+		if err != nil || len(events.Items) != 1 || strings.Contains(string(events.Items[0].After), "PRIVATE KEY") {
+			t.Fatalf("audit %+v %v", events, err)
+		}
+		// A changed setting keeps the key and certificate.
+		w.asSAdmin.Do("PATCH", base+"/"+p.ID, map[string]any{"saml": map[string]any{"metadata_xml": string(md), "min_assurance": "High",
+			"assurance_attribute": samspil.OIOSAMLAssurance}}, "If-Match", `"1"`).Want(t, 200)
+		after, err := app.DB.SSOProvider(ctx, p.ID)
+		if err != nil || after.SAML.SPKey != full.SAML.SPKey || after.SAML.SPCertificate != full.SAML.SPCertificate || after.SAML.MinAssurance != "High" {
+			t.Fatalf("after the change: %+v %v", after.SAML, err)
 		}
 	})
 }

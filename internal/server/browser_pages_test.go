@@ -46,6 +46,7 @@ var nonPages = map[string]string{
 	"GET /healthz":                             "operations",
 	"GET /readyz":                              "operations",
 	"GET /metrics":                             "operations",
+	"GET /login/sso/{provider}/metadata":       "SAML metadata (XML) for an identity provider",
 	"GET /login/sso/callback":                  "the end of a sign-in at an identity provider, reached only by the provider's redirect (browser_sso_test.go checks the pages it shows)",
 }
 

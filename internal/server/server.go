@@ -69,10 +69,12 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	s.opps = opportunity.NewEngine(db, db.Now, slog.Default())
 	s.api = httpapi.New(s.router, db)
 	s.api.PublicURL = cfg.PublicURL
-	s.api.Opportunities = s.opps
 	ssoClient := &sso.Client{AllowPrivate: cfg.SSOAllowPrivate}
+	samlSP := &sso.SAML{Client: ssoClient, Assertions: db}
+	s.api.FetchSAMLMetadata = samlSP.FetchMetadata
+	s.api.Opportunities = s.opps
 	webCfg := web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL, Opportunities: s.opps,
-		SSO: &sso.OIDC{Client: ssoClient}, SAML: &sso.SAML{Client: ssoClient, Assertions: db}}
+		SSO: &sso.OIDC{Client: ssoClient}, SAML: samlSP}
 	var sender mail.Sender
 	if cfg.Mail != nil {
 		if cfg.PublicURL == "" {

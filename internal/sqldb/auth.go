@@ -340,8 +340,9 @@ func (db *DB) TokenActor(ctx context.Context, secret string) (*samspil.Actor, er
 	return a, nil
 }
 
-// PurgeExpired deletes sessions past their lifetime or idle limit and
-// throttle rows whose lock and window have run out; the server runs it
+// PurgeExpired deletes sessions past their lifetime or idle limit,
+// throttle rows whose lock and window have run out, and single sign-on
+// flows and SAML assertions past their time; the server runs it
 // periodically.
 func (db *DB) PurgeExpired(ctx context.Context) (int64, error) {
 	now := db.now()
@@ -354,9 +355,18 @@ func (db *DB) PurgeExpired(ctx context.Context) (int64, error) {
 		now.Add(-24*time.Hour), now); err != nil {
 		return n, err
 	}
-	_, err = db.write.ExecContext(ctx, `DELETE FROM login_source_throttle WHERE window_start <= $1 AND (locked_until IS NULL OR locked_until <= $2)`,
-		now.Add(-db.policy.SourceWindow), now)
-	return n, err
+	if _, err = db.write.ExecContext(ctx, `DELETE FROM login_source_throttle WHERE window_start <= $1 AND (locked_until IS NULL OR locked_until <= $2)`,
+		now.Add(-db.policy.SourceWindow), now); err != nil {
+		return n, err
+	}
+	// Sign-ins at identity providers past their time, and SAML assertions
+	// that could no longer be accepted anyway.
+	for _, q := range []string{`DELETE FROM sso_flows WHERE expires_at <= $1`, `DELETE FROM saml_assertions WHERE expires_at <= $1`} {
+		if _, err = db.write.ExecContext(ctx, q, now); err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }
 
 // UserIDByEmail finds a user for the command line, which acts in system

@@ -389,6 +389,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /organizations/{id}/opportunities":  "/organizations/" + s + "/opportunities",
 		"GET /organizations/{id}/health":         "/organizations/" + s + "/health",
 		"GET /organizations/{id}/role-types":     "/organizations/" + s + "/role-types",
+		"GET /organizations/{id}/sign-in":        "/organizations/" + s + "/sign-in",
 		"GET /join/{secret}":                     "/join/" + w.joinSecret,
 		"GET /password-reset/{secret}":           "/password-reset/no-such-link",
 		"GET /systems/{id}":                      "/systems/" + w.system,
@@ -425,6 +426,7 @@ var notPages = map[string]string{
 	"GET /imports/{import}/invalid-rows":       "spreadsheets to download",
 	"GET /collaborations/{id}/documents/{doc}": "the documents people uploaded",
 	"GET /initiatives/export":                  "spreadsheets to download",
+	"GET /login/sso/{provider}/metadata":       "SAML metadata (XML) for an identity provider",
 }
 
 // ---------------------------------------------------------------- the crawl

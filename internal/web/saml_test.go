@@ -547,3 +547,57 @@ func cleanSAMLUsers(t *testing.T, app *testkit.App) {
 		}
 	}
 }
+
+// A SAML provider configured on the sign-in page: metadata pasted or read
+// from its address (through the client that reaches only allowed
+// addresses), bad metadata named, samspil's own metadata offered.
+func TestSAMLSettingsForm(t *testing.T) {
+	testkit.ForEachAppWith(t, ssoConfig, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		silkeborg := testkit.Org(t, app.DB, testkit.Silkeborg)
+		admin := testkit.NewPerson(t, app.DB, "saml-admin@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		s := newSAMLIdP(t, app, nil)
+		md, err := xml.Marshal(s.idp.Metadata())
+		if err != nil {
+			t.Fatal(err)
+		}
+		mdServer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "application/samlmetadata+xml")
+			w.Write(md)
+		}))
+		t.Cleanup(mdServer.Close)
+
+		b, _ := signIn(t, app, admin.User.Email)
+		page := "/organizations/" + silkeborg.ID + "/sign-in"
+		res := b.Do("GET", page, nil).Want(t, http.StatusOK)
+		mustContain(t, res, `value="saml"`, "Identitetsudbyderens metadata (XML)", "SAML 2.0", s.idp.MetadataURL.String())
+		form := url.Values{"protocol": {"saml"}, "name": {"KOMBIT"}, "enabled": {"on"}, "metadata_xml": {"<nej/>"},
+			"cvr_attribute": {samspil.OIOSAMLCVR}, "assurance_attribute": {samspil.OIOSAMLAssurance}, "min_assurance": {"Substantial"},
+			"role_format": {"oiosaml_bpp"}, "role_claim": {samspil.OIOSAMLPrivileges}, "role_map": {"http://samspil.dk/roles/admin = admin"}}
+		mustContain(t, b.Do("POST", page, form).Want(t, http.StatusUnprocessableEntity), "er ikke SAML-metadata", `aria-invalid="true"`)
+		form.Set("metadata_xml", "")
+		form.Set("metadata_url", "http://192.0.2.1/metadata")
+		mustContain(t, b.Do("POST", page, form).Want(t, http.StatusUnprocessableEntity), "skal være en https-adresse")
+		form.Set("metadata_url", mdServer.URL+"/metadata")
+		wantRedirect(t, b.Do("POST", page, form), page)
+		ps, err := app.DB.ListIdentityProviders(ctx, admin.Actor, silkeborg.ID)
+		if err != nil || len(ps) != 2 {
+			t.Fatalf("providers %+v %v", ps, err)
+		}
+		var made *samspil.IdentityProvider
+		for i := range ps {
+			if ps[i].Name == "KOMBIT" {
+				made = &ps[i]
+			}
+		}
+		if made == nil || made.SAML.EntityID != s.idp.MetadataURL.String() || made.SAML.MetadataURL != mdServer.URL+"/metadata" ||
+			made.SAML.SPCertificate == "" || made.SAML.MinAssurance != samspil.NSISSubstantial {
+			t.Fatalf("made %+v", made)
+		}
+		res = b.Do("GET", page, nil).Want(t, http.StatusOK)
+		mustContain(t, res, "/login/sso/"+made.ID+"/metadata", s.idp.SSOURL.String())
+		spmd := newBrowser(t, app).Do("GET", "/login/sso/"+made.ID+"/metadata", nil).Want(t, http.StatusOK)
+		mustContain(t, spmd, "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST", "X509Certificate")
+		newBrowser(t, app).Do("GET", "/login/sso/"+made.ID+"x/metadata", nil).Want(t, http.StatusNotFound)
+	})
+}

@@ -380,8 +380,8 @@ func (w *Web) ssoLogoutURL(r *http.Request, providerID string) (target, name str
 		return "", ""
 	}
 	p, err := w.store.SSOProvider(r.Context(), providerID)
-	if err != nil {
-		return "", ""
+	if err != nil || p.Protocol != samspil.SSOOIDC {
+		return "", "" // SAML single logout is not there yet: samspil's session ends
 	}
 	return w.cfg.SSO.LogoutURL(r.Context(), p, w.baseURL(r)+"/login?done=logged_out"), p.Name
 }
@@ -402,14 +402,21 @@ type providerForm struct {
 	ID, Name, Domains, Issuer, ClientID, Scopes, RoleClaim, RoleMap, DefaultRole, BreakGlass string
 	Enabled, RequireSSO, HasSecret, Failed                                                   bool
 	Version                                                                                  int
+	// Protocol is the provider's; a new provider's form offers both.
+	Protocol samspil.SSOProtocol
+	// SAML settings, and what samspil read of the metadata.
+	MetadataXML, MetadataURL, EntityID, SSOURL, CVRAttribute, AssuranceAttribute, MinAssurance, RoleFormat string
+	SPMetadataURL                                                                                          string
 }
 
 // providerFields is what the fields of one provider form need.
 type providerFields struct {
+	New      bool // the form of a new provider: both protocols' fields, none required
 	F        providerForm
 	P        string            // the prefix of the fields' ids
 	Fields   map[string]string // field errors, when this form failed
 	Roles    []samspil.Role
+	Levels   []samspil.NSISLevel
 	Operator bool
 }
 
@@ -420,12 +427,13 @@ type ssoField struct {
 }
 
 // ssoFieldPaths names the domain's path of a form field, where they differ.
-var ssoFieldPaths = map[string]string{"issuer": "oidc.issuer", "client_id": "oidc.client_id", "scopes": "oidc.scopes"}
+var ssoFieldPaths = map[string]string{"issuer": "oidc.issuer", "client_id": "oidc.client_id", "scopes": "oidc.scopes",
+	"metadata_url": "saml.metadata_url", "cvr_attribute": "saml.cvr_attribute", "assurance_attribute": "saml.assurance_attribute"}
 
 // ssoInput is a text field of a provider form, with its error: the error
 // of the field's path or of any element of it (email_domains[2]).
 func ssoInput(pf providerFields, name, value, typ, label, hint string, required bool) ssoField {
-	f := ssoField{ID: pf.P + "-" + name, Name: name, Value: value, Type: typ, Label: label, Hint: hint, Required: required}
+	f := ssoField{ID: pf.P + "-" + name, Name: name, Value: value, Type: typ, Label: label, Hint: hint, Required: required && (!pf.New || name == "name")}
 	path := name
 	if p, ok := ssoFieldPaths[name]; ok {
 		path = p
@@ -442,7 +450,15 @@ func ssoInput(pf providerFields, name, value, typ, label, hint string, required 
 }
 
 func (w *Web) signInPage(rw http.ResponseWriter, r *http.Request) {
-	w.showSignIn(rw, r, http.StatusOK, nil, providerForm{Enabled: true, Scopes: "email profile", RoleClaim: "groups"})
+	w.showSignIn(rw, r, http.StatusOK, nil, newProviderForm())
+}
+
+// newProviderForm is the empty form of a new provider, with the usual
+// values of both protocols: Entra ID's groups, OIOSAML's attributes.
+func newProviderForm() providerForm {
+	c := samspil.DefaultSAML()
+	return providerForm{Enabled: true, Scopes: "email profile", RoleClaim: "groups", Protocol: samspil.SSOOIDC,
+		CVRAttribute: c.CVRAttribute, AssuranceAttribute: c.AssuranceAttribute, MinAssurance: string(c.MinAssurance), RoleFormat: string(c.RoleFormat)}
 }
 
 func (w *Web) showSignIn(rw http.ResponseWriter, r *http.Request, status int, formErr error, failed providerForm) {
@@ -472,7 +488,12 @@ func (w *Web) showSignIn(rw http.ResponseWriter, r *http.Request, status int, fo
 	}
 	d.New = failed
 	if failed.ID != "" {
-		d.New = providerForm{Enabled: true, Scopes: "email profile", RoleClaim: "groups"}
+		d.New = newProviderForm()
+	}
+	for i := range d.Providers {
+		if d.Providers[i].Protocol == samspil.SSOSAML {
+			d.Providers[i].SPMetadataURL = w.baseURL(r) + sso.MetadataPath(d.Providers[i].ID)
+		}
 	}
 	v := w.newView(r, "directory", d)
 	v.Title = w.cat.text(v.Lang, "sso.title", org.Name)
@@ -501,9 +522,13 @@ func (w *Web) memberEmails(r *http.Request, orgID string) (map[string]string, er
 
 func formOfProvider(p samspil.IdentityProvider, emails map[string]string) providerForm {
 	f := providerForm{ID: p.ID, Name: p.Name, Domains: strings.Join(p.EmailDomains, " "), RoleClaim: p.RoleClaim,
-		DefaultRole: string(p.DefaultRole), Enabled: p.Enabled, RequireSSO: p.RequireSSO, Version: p.Version}
+		DefaultRole: string(p.DefaultRole), Enabled: p.Enabled, RequireSSO: p.RequireSSO, Version: p.Version, Protocol: p.Protocol}
 	if o := p.OIDC; o != nil {
 		f.Issuer, f.ClientID, f.Scopes, f.HasSecret = o.Issuer, o.ClientID, strings.Join(o.Scopes, " "), o.HasSecret
+	}
+	if c := p.SAML; c != nil {
+		f.MetadataXML, f.MetadataURL, f.EntityID, f.SSOURL = c.MetadataXML, c.MetadataURL, c.EntityID, c.SSOURL
+		f.CVRAttribute, f.AssuranceAttribute, f.MinAssurance, f.RoleFormat = c.CVRAttribute, c.AssuranceAttribute, string(c.MinAssurance), string(c.RoleFormat)
 	}
 	lines := make([]string, 0, len(p.RoleMap))
 	for _, rule := range p.RoleMap {
@@ -529,11 +554,28 @@ func (w *Web) providerFromForm(r *http.Request, emails map[string]string) (provi
 		RoleClaim: r.PostFormValue("role_claim"), RoleMap: r.PostFormValue("role_map"), DefaultRole: r.PostFormValue("default_role"),
 		BreakGlass: r.PostFormValue("break_glass"), Enabled: r.PostFormValue("enabled") == "on",
 		RequireSSO: r.PostFormValue("require_sso") == "on", Version: formVersion(r), Failed: true}
-	in := samspil.IdentityProviderInput{Protocol: samspil.SSOOIDC, Name: f.Name, Enabled: &f.Enabled,
+	f.Protocol = samspil.SSOProtocol(r.PostFormValue("protocol"))
+	f.MetadataXML, f.MetadataURL = r.PostFormValue("metadata_xml"), r.PostFormValue("metadata_url")
+	f.CVRAttribute, f.AssuranceAttribute = r.PostFormValue("cvr_attribute"), r.PostFormValue("assurance_attribute")
+	f.MinAssurance, f.RoleFormat = r.PostFormValue("min_assurance"), r.PostFormValue("role_format")
+	in := samspil.IdentityProviderInput{Protocol: f.Protocol, Name: f.Name, Enabled: &f.Enabled,
 		EmailDomains: strings.FieldsFunc(f.Domains, isListSep), RoleClaim: f.RoleClaim, DefaultRole: samspil.Role(f.DefaultRole),
-		RequireSSO: f.RequireSSO,
-		OIDC: &samspil.OIDCConfig{Issuer: f.Issuer, ClientID: f.ClientID, ClientSecret: r.PostFormValue("client_secret"),
-			Scopes: strings.FieldsFunc(f.Scopes, isListSep)}}
+		RequireSSO: f.RequireSSO}
+	switch f.Protocol {
+	case samspil.SSOSAML:
+		in.SAML = &samspil.SAMLConfig{MetadataXML: f.MetadataXML, MetadataURL: f.MetadataURL, CVRAttribute: f.CVRAttribute,
+			AssuranceAttribute: f.AssuranceAttribute, MinAssurance: samspil.NSISLevel(f.MinAssurance), RoleFormat: samspil.SAMLRoleFormat(f.RoleFormat)}
+		if strings.TrimSpace(f.MetadataXML) == "" && strings.TrimSpace(f.MetadataURL) != "" {
+			md, err := w.cfg.SAML.FetchMetadata(r.Context(), strings.TrimSpace(f.MetadataURL))
+			if err != nil {
+				return f, in, err
+			}
+			in.SAML.MetadataXML = md
+		}
+	default:
+		in.OIDC = &samspil.OIDCConfig{Issuer: f.Issuer, ClientID: f.ClientID, ClientSecret: r.PostFormValue("client_secret"),
+			Scopes: strings.FieldsFunc(f.Scopes, isListSep)}
+	}
 	var v samspil.Validation
 	for i, line := range strings.Split(f.RoleMap, "\n") {
 		line = strings.TrimSpace(line)
@@ -602,10 +644,11 @@ func (w *Web) updateProvider(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
+	r.PostForm.Set("protocol", string(p.Protocol)) // a provider keeps its protocol
 	f, in, err := w.providerFromForm(r, emails)
 	if err == nil {
 		patch := samspil.IdentityProviderPatch{Name: &in.Name, Enabled: in.Enabled, EmailDomains: &in.EmailDomains, OIDC: in.OIDC,
-			RoleClaim: &in.RoleClaim, RoleMap: &in.RoleMap, DefaultRole: &in.DefaultRole}
+			SAML: in.SAML, RoleClaim: &in.RoleClaim, RoleMap: &in.RoleMap, DefaultRole: &in.DefaultRole}
 		if actor.MayRequireSSO() {
 			patch.RequireSSO, patch.BreakGlass = &in.RequireSSO, &in.BreakGlass
 		}

@@ -606,7 +606,7 @@ func TestSSOSettingsPage(t *testing.T) {
 		mustContain(t, res, "/login/sso/callback", "Ny identitetsudbyder")
 		mustNotContain(t, res, "Platformsdrift") // operators' settings
 
-		form := url.Values{"name": {"Silkeborg Entra ID"}, "enabled": {"on"}, "issuer": {"http://idp.example.dk"}, "client_id": {"samspil"},
+		form := url.Values{"protocol": {"oidc"}, "name": {"Silkeborg Entra ID"}, "enabled": {"on"}, "issuer": {"http://idp.example.dk"}, "client_id": {"samspil"},
 			"client_secret": {"klient-hemmelighed"}, "scopes": {"email profile"}, "email_domains": {"silkeborg.example"},
 			"role_claim": {"groups"}, "role_map": {"sb-admins = admin\nsb-all = viewer"}, "default_role": {""}}
 		res = b.Do("POST", page, form).Want(t, http.StatusUnprocessableEntity)

@@ -197,7 +197,8 @@ func (w *Web) funcs(lang string) template.FuncMap {
 				Description: desc, Reference: ref, ContractID: contract}
 		},
 		"providerfields": func(v *view, f providerForm, prefix string) providerFields {
-			pf := providerFields{F: f, P: prefix, Fields: map[string]string{}, Roles: samspil.Roles, Operator: v.Actor.MayRequireSSO()}
+			pf := providerFields{F: f, P: prefix, Fields: map[string]string{}, Roles: samspil.Roles, Levels: samspil.NSISLevels,
+				Operator: v.Actor.MayRequireSSO(), New: f.ID == ""}
 			if f.Failed {
 				pf.Fields = v.Fields
 			}

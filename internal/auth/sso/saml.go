@@ -12,7 +12,9 @@ import (
 	"encoding/xml"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
+	"net/http"
 	"net/url"
 	"strings"
 	"time"
@@ -337,4 +339,36 @@ func (r replayCache) Consume(assertionID string, expires time.Time) error {
 		return saml.ErrAssertionReplayed
 	}
 	return err
+}
+
+// FetchMetadata reads an identity provider's metadata from its address,
+// through the client (public addresses only, unless allowed; at most
+// MaxResponseBytes). Its error is a samspil.Error at saml.metadata_url.
+func (s *SAML) FetchMetadata(ctx context.Context, address string) (string, error) {
+	bad := func() error {
+		return samspil.ErrorAt(samspil.EINVALID, "saml.metadata_url", "could not be read; upload the metadata instead")
+	}
+	u, err := url.Parse(address)
+	if err != nil || !(u.Scheme == "https" || (u.Scheme == "http" && samspil.IsLoopbackHost(u.Hostname()))) {
+		return "", samspil.ErrorAt(samspil.EINVALID, "saml.metadata_url", "must be an https URL")
+	}
+	ctx, cancel := context.WithTimeout(ctx, s.Client.timeout())
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u.String(), nil)
+	if err != nil {
+		return "", bad()
+	}
+	res, err := s.Client.HTTP().Do(req)
+	if err != nil {
+		return "", bad()
+	}
+	defer res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		return "", bad()
+	}
+	body, err := io.ReadAll(res.Body)
+	if err != nil || len(body) >= MaxResponseBytes {
+		return "", bad()
+	}
+	return string(body), nil
 }
