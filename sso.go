@@ -413,8 +413,15 @@ type SSOIdentity struct {
 	Name        string
 	RoleValues  []string       // the values of the provider's role claim
 	Claims      map[string]any // everything that arrived, for the "try login" page
-	Source      netip.Addr
-	SessionHint string // what the provider's logout needs, if anything
+	Source       netip.Addr
+	SessionIndex string // the SAML provider's session index, for single logout
+}
+
+// SSOSession is how a session was started through a provider.
+type SSOSession struct {
+	ProviderID   string
+	Subject      string
+	SessionIndex string
 }
 
 // Validate checks what a provider sent before it can reach an account.
@@ -425,6 +432,7 @@ func (id *SSOIdentity) Validate() error {
 	v.Check(len(id.Email) <= 254, "email", "must be at most 254 characters")
 	v.Check(utf8.RuneCountInString(id.Name) <= 200 && !hasControl(id.Name), "name", "must be at most 200 characters without control characters")
 	v.Check(len(id.RoleValues) <= 1000, "roles", "may hold at most 1000 values")
+	v.Check(len(id.SessionIndex) <= 255 && !hasControl(id.SessionIndex), "session_index", "must be at most 255 characters without control characters")
 	return v.Err()
 }
 
@@ -491,7 +499,10 @@ type SSOService interface {
 	// AccountSSO lists the enabled providers of the actor's organisations
 	// and whether the actor's account is linked at each.
 	AccountSSO(ctx context.Context, actor *Actor) ([]SSOLink, error)
-	// SessionProvider returns the provider a session was started through,
-	// or "" for a password sign-in.
-	SessionProvider(ctx context.Context, token string) (string, error)
+	// SessionSSO returns how a session was started: through which
+	// provider, for which subject; nil for a password sign-in.
+	SessionSSO(ctx context.Context, token string) (*SSOSession, error)
+	// EndSSOSessions ends the sessions a provider started for a subject
+	// (the provider's single logout), audited; it returns how many.
+	EndSSOSessions(ctx context.Context, providerID, subject string) (int, error)
 }

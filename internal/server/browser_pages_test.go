@@ -47,6 +47,7 @@ var nonPages = map[string]string{
 	"GET /readyz":                              "operations",
 	"GET /metrics":                             "operations",
 	"GET /login/sso/{provider}/metadata":       "SAML metadata (XML) for an identity provider",
+	"GET /login/sso/{provider}/slo":            "a SAML provider's single logout: redirects only (saml_test.go checks them)",
 	"GET /login/sso/callback":                  "the end of a sign-in at an identity provider, reached only by the provider's redirect (browser_sso_test.go checks the pages it shows)",
 }
 

@@ -582,8 +582,9 @@ func (db *DB) SSOLogin(ctx context.Context, id samspil.SSOIdentity) (string, *sa
 		if _, err := tx.ExecContext(ctx, `UPDATE users SET last_login_at = $1 WHERE id = $2`, tx.now, userID); err != nil {
 			return err
 		}
-		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (secret_hash, user_id, created_at, last_seen_at, expires_at, provider_id)
-			VALUES ($1, $2, $3, $3, $4, $5)`, hashSecret(secret), userID, tx.now, tx.now.Add(db.policy.SessionLifetime), p.ID); err != nil {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO sessions (secret_hash, user_id, created_at, last_seen_at, expires_at, provider_id,
+			sso_subject, sso_session_index) VALUES ($1, $2, $3, $3, $4, $5, $6, $7)`, hashSecret(secret), userID, tx.now,
+			tx.now.Add(db.policy.SessionLifetime), p.ID, id.Subject, nullString(id.SessionIndex)); err != nil {
 			return err
 		}
 		u, err := db.findUser(ctx, tx, samspil.SystemActor("store"), userID)
@@ -846,14 +847,47 @@ func (db *DB) AccountSSO(ctx context.Context, actor *samspil.Actor) ([]samspil.S
 	})
 }
 
-// SessionProvider returns the provider a session started through.
-func (db *DB) SessionProvider(ctx context.Context, token string) (string, error) {
-	var p *string
-	err := db.read.QueryRowContext(ctx, `SELECT provider_id FROM sessions WHERE secret_hash = $1`, hashSecret(token)).Scan(&p)
-	if errors.Is(err, sql.ErrNoRows) {
-		return "", nil
+// SessionSSO returns how a session was started; nil for a password.
+func (db *DB) SessionSSO(ctx context.Context, token string) (*samspil.SSOSession, error) {
+	var p, subject, index *string
+	err := db.read.QueryRowContext(ctx, `SELECT provider_id, sso_subject, sso_session_index FROM sessions WHERE secret_hash = $1`,
+		hashSecret(token)).Scan(&p, &subject, &index)
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && p == nil) {
+		return nil, nil
 	}
-	return deref(p), err
+	if err != nil {
+		return nil, err
+	}
+	return &samspil.SSOSession{ProviderID: *p, Subject: deref(subject), SessionIndex: deref(index)}, nil
+}
+
+// EndSSOSessions ends the sessions a provider started for a subject.
+func (db *DB) EndSSOSessions(ctx context.Context, providerID, subject string) (int, error) {
+	var ended int64
+	var orgID string
+	err := db.update(ctx, samspil.SystemActor("sso: single logout"), func(tx *Tx) error {
+		if err := tx.QueryRowContext(ctx, `SELECT organization_id FROM identity_providers WHERE id = $1`, providerID).Scan(&orgID); err != nil {
+			return errNoRows(err, "identity_provider")
+		}
+		var userID string
+		err := tx.QueryRowContext(ctx, `SELECT user_id FROM login_identities WHERE provider = $1 AND subject = $2`, providerID, subject).Scan(&userID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return errUnchanged
+		}
+		if err != nil {
+			return err
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM sessions WHERE provider_id = $1 AND sso_subject = $2`, providerID, subject)
+		if err != nil {
+			return err
+		}
+		if ended, _ = res.RowsAffected(); ended == 0 {
+			return errUnchanged
+		}
+		return tx.Audit(auditEntry{OrgID: orgID, Action: "logout", ObjectType: "user", ObjectID: userID,
+			After: map[string]any{"by": "provider", "provider": providerID, "subject": subject, "sessions": ended}})
+	})
+	return int(ended), err
 }
 
 // passwordBarred reports whether single sign-on bars the user's password

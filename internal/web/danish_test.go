@@ -427,6 +427,7 @@ var notPages = map[string]string{
 	"GET /collaborations/{id}/documents/{doc}": "the documents people uploaded",
 	"GET /initiatives/export":                  "spreadsheets to download",
 	"GET /login/sso/{provider}/metadata":       "SAML metadata (XML) for an identity provider",
+	"GET /login/sso/{provider}/slo":            "a SAML provider's single logout: redirects only (saml_test.go checks them)",
 }
 
 // ---------------------------------------------------------------- the crawl

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"crypto/rsa"
 	"crypto/x509"
 	"encoding/base64"
 	"encoding/pem"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -74,7 +76,7 @@ func newSAMLIdP(t *testing.T, app *testkit.App, mutate func(c *samspil.SAMLConfi
 	t.Cleanup(hs.Close)
 	base, _ := url.Parse(hs.URL)
 	s := &samlIdP{app: app, idp: &saml.IdentityProvider{Key: key, Signer: key, Certificate: cert,
-		MetadataURL: *base.JoinPath("metadata"), SSOURL: *base.JoinPath("sso"), WantAuthnRequestsSigned: true}}
+		MetadataURL: *base.JoinPath("metadata"), SSOURL: *base.JoinPath("sso"), LogoutURL: *base.JoinPath("slo"), WantAuthnRequestsSigned: true}}
 	s.idp.ServiceProviderProvider = s
 	md, err := xml.Marshal(s.idp.Metadata())
 	if err != nil {
@@ -124,7 +126,7 @@ func (s *samlIdP) GetServiceProvider(r *http.Request, id string) (*saml.EntityDe
 
 // person is who signs in at the provider, with OIOSAML's attributes.
 func samlPerson(nameID string, attrs map[string][]string) *saml.Session {
-	sess := &saml.Session{ID: "s-" + nameID, NameID: nameID, NameIDFormat: string(saml.PersistentNameIDFormat),
+	sess := &saml.Session{ID: "s-" + nameID, Index: "idx-" + nameID, NameID: nameID, NameIDFormat: string(saml.PersistentNameIDFormat),
 		UserEmail: "mette.saml@silkeborg.example", UserCommonName: "Mette Saml"}
 	for name, vals := range attrs {
 		a := saml.Attribute{Name: name, NameFormat: "urn:oasis:names:tc:SAML:2.0:attrname-format:uri"}
@@ -600,4 +602,105 @@ func TestSAMLSettingsForm(t *testing.T) {
 		mustContain(t, spmd, "urn:oasis:names:tc:SAML:2.0:bindings:HTTP-POST", "X509Certificate")
 		newBrowser(t, app).Do("GET", "/login/sso/"+made.ID+"x/metadata", nil).Want(t, http.StatusNotFound)
 	})
+}
+
+// Single logout both ways: samspil's logout sends a signed LogoutRequest to
+// the provider and takes its answer; the provider's own LogoutRequest (its
+// session ended elsewhere) ends the sessions it started for that person,
+// audited, and is answered.
+func TestSAMLSingleLogout(t *testing.T) {
+	testkit.ForEachAppWith(t, ssoConfig, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		s := newSAMLIdP(t, app, nil)
+		signInAs := func(b *browser) {
+			t.Helper()
+			req := s.authnRequest(t, b)
+			wantRedirect(t, post(t, b, s.response(t, req, samlPerson("K-42", oiosaml(silkeborgCVR, "High", "http://samspil.dk/roles/admin"))), req.RelayState), "/account")
+		}
+
+		// samspil's logout: the provider reads a signed LogoutRequest for
+		// the person and session, and its answer brings the browser back.
+		b := newBrowser(t, app)
+		signInAs(b)
+		out := leaving(t, b.Do("POST", "/logout", nil))
+		if !strings.HasPrefix(out.String(), s.idp.LogoutURL.String()+"?") || out.Query().Get("Signature") == "" {
+			t.Fatalf("logout went to %s", out)
+		}
+		lr, err := saml.NewIdpLogoutRequest(s.idp, httptest.NewRequest("GET", out.String(), nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := lr.Validate(); err != nil {
+			t.Fatalf("the provider refuses samspil's LogoutRequest: %v", err)
+		}
+		if lr.Request.NameID == nil || lr.Request.NameID.Value != "K-42" || lr.Request.SessionIndex == nil || lr.Request.SessionIndex.Value == "" {
+			t.Fatalf("the LogoutRequest names %+v", lr.Request)
+		}
+		rec := httptest.NewRecorder()
+		if err := lr.WriteLogoutResponse(rec, lr.MakeLogoutResponse(saml.StatusSuccess)); err != nil {
+			t.Fatal(err)
+		}
+		back, err := url.Parse(rec.Header().Get("Location"))
+		if err != nil || back.Path != sso.SLOPath(s.provider.ID) {
+			t.Fatalf("the provider answers to %q", rec.Header().Get("Location"))
+		}
+		wantRedirect(t, b.Do("GET", back.RequestURI(), nil), "/login")
+		if signedIn(t, b) {
+			t.Fatal("signed in after logout")
+		}
+
+		// The provider's own LogoutRequest ends both of the person's
+		// sessions, and none of anyone else's.
+		b1, b2, other := newBrowser(t, app), newBrowser(t, app), newBrowser(t, app)
+		signInAs(b1)
+		signInAs(b2)
+		testkit.NewPerson(t, app.DB, "lokal@silkeborg.example", testkit.Silkeborg, samspil.RoleViewer)
+		wantRedirect(t, other.Login("lokal@silkeborg.example", testkit.Password), "/")
+		sender := s.asSender(t)
+		req, err := sender.MakeRedirectLogoutRequest("K-42", "rs-1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := newBrowser(t, app).Do("GET", req.RequestURI(), nil).Want(t, http.StatusSeeOther)
+		answer := location(t, res)
+		if !strings.HasPrefix(answer.String(), s.idp.LogoutURL.String()+"?") || answer.Query().Get("SAMLResponse") == "" || answer.Query().Get("RelayState") != "rs-1" {
+			t.Fatalf("answered to %s", answer)
+		}
+		if signedIn(t, b1) || signedIn(t, b2) || !signedIn(t, other) {
+			t.Fatal("the provider's logout ended the wrong sessions")
+		}
+		events, err := app.DB.ListAuditEvents(ctx, testkit.System, samspil.AuditFilter{Action: "logout", ListOptions: samspil.ListOptions{Limit: 1}})
+		if err != nil || len(events.Items) != 1 || !strings.Contains(string(events.Items[0].After), "K-42") {
+			t.Fatalf("audit %+v %v", events, err)
+		}
+
+		// A LogoutRequest signed by anyone else ends nothing.
+		b3 := newBrowser(t, app)
+		signInAs(b3)
+		forger := s.asSender(t)
+		keyPEM, _, _ := sso.NewSPKey("forger")
+		kb, _ := pem.Decode([]byte(keyPEM))
+		forger.Key, _ = x509.ParsePKCS1PrivateKey(kb.Bytes)
+		forged, err := forger.MakeRedirectLogoutRequest("K-42", "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		newBrowser(t, app).Do("GET", forged.RequestURI(), nil).Want(t, http.StatusUnprocessableEntity)
+		if !signedIn(t, b3) {
+			t.Fatal("a forged LogoutRequest ended a session")
+		}
+	})
+}
+
+// asSender is the provider as the sender of a LogoutRequest to samspil:
+// crewjam/saml makes LogoutRequests as a service provider does, so this is
+// one with the provider's entity id and key, whose "identity provider" is
+// samspil's single logout service.
+func (s *samlIdP) asSender(t *testing.T) *saml.ServiceProvider {
+	t.Helper()
+	slo := s.app.URL + sso.SLOPath(s.provider.ID)
+	return &saml.ServiceProvider{EntityID: s.idp.MetadataURL.String(), Key: s.idp.Key.(*rsa.PrivateKey), Certificate: s.idp.Certificate,
+		SignatureMethod: "http://www.w3.org/2001/04/xmldsig-more#rsa-sha256",
+		IDPMetadata: &saml.EntityDescriptor{EntityID: slo, IDPSSODescriptors: []saml.IDPSSODescriptor{{
+			SSODescriptor: saml.SSODescriptor{SingleLogoutServices: []saml.Endpoint{{Binding: saml.HTTPRedirectBinding, Location: slo}}}}}}}
 }

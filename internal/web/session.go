@@ -91,10 +91,10 @@ func (w *Web) login(rw http.ResponseWriter, r *http.Request) {
 // provider that offers it, sends the browser on to end the provider's
 // session too (RP-initiated logout).
 func (w *Web) logout(rw http.ResponseWriter, r *http.Request) {
-	providerID := ""
+	var via *samspil.SSOSession
 	if secret := httpx.SessionSecret(r); secret != "" {
 		var err error
-		if providerID, err = w.store.SessionProvider(r.Context(), secret); err != nil {
+		if via, err = w.store.SessionSSO(r.Context(), secret); err != nil {
 			w.fail(rw, r, err)
 			return
 		}
@@ -104,7 +104,7 @@ func (w *Web) logout(rw http.ResponseWriter, r *http.Request) {
 		}
 	}
 	w.cfg.Cookies.ClearSessionCookie(rw)
-	if target, name := w.ssoLogoutURL(r, providerID); target != "" {
+	if target, name := w.ssoLogoutURL(r, via); target != "" {
 		w.leaveFor(rw, r, target, name)
 		return
 	}

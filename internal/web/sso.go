@@ -40,6 +40,7 @@ func (w *Web) ssoRoutes(page func(string, samspil.Permission, http.HandlerFunc))
 	page("POST /login/sso/{provider}", samspil.PermPublic, w.ssoStart(samspil.SSOLoginPurpose))
 	page("GET /login/sso/callback", samspil.PermPublic, w.ssoCallback)
 	page("GET /login/sso/{provider}/metadata", samspil.PermPublic, w.samlMetadata)
+	page("GET /login/sso/{provider}/slo", samspil.PermPublic, w.samlSLO)
 	page("POST /account/sso/{provider}", samspil.PermSignedIn, w.ssoStart(samspil.SSOLinkPurpose))
 	page("GET /organizations/{id}/sign-in", samspil.PermSignInManage, w.signInPage)
 	page("POST /organizations/{id}/sign-in", samspil.PermSignInManage, w.createProvider)
@@ -375,15 +376,55 @@ func claimText(v any) string {
 
 // ssoLogoutURL is where the browser goes after samspil's logout to end
 // the provider's session too, or "" to stay.
-func (w *Web) ssoLogoutURL(r *http.Request, providerID string) (target, name string) {
-	if providerID == "" {
+func (w *Web) ssoLogoutURL(r *http.Request, via *samspil.SSOSession) (target, name string) {
+	if via == nil {
 		return "", ""
 	}
-	p, err := w.store.SSOProvider(r.Context(), providerID)
-	if err != nil || p.Protocol != samspil.SSOOIDC {
-		return "", "" // SAML single logout is not there yet: samspil's session ends
+	p, err := w.store.SSOProvider(r.Context(), via.ProviderID)
+	if err != nil {
+		return "", ""
 	}
-	return w.cfg.SSO.LogoutURL(r.Context(), p, w.baseURL(r)+"/login?done=logged_out"), p.Name
+	switch p.Protocol {
+	case samspil.SSOSAML:
+		return w.cfg.SAML.LogoutURL(r.Context(), p, w.baseURL(r), via.Subject, via.SessionIndex), p.Name
+	default:
+		return w.cfg.SSO.LogoutURL(r.Context(), p, w.baseURL(r)+"/login?done=logged_out"), p.Name
+	}
+}
+
+// samlSLO is a SAML provider's single logout service (HTTP-Redirect): the
+// provider's answer to samspil's LogoutRequest, or the provider's own
+// LogoutRequest when its session ended elsewhere, which ends the sessions
+// it started for that person.
+func (w *Web) samlSLO(rw http.ResponseWriter, r *http.Request) {
+	ctx := r.Context()
+	p, err := w.store.SSOProvider(ctx, r.PathValue("provider"))
+	if err == nil && p.Protocol != samspil.SSOSAML {
+		err = samspil.NotFound("identity_provider")
+	}
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	if r.URL.Query().Get("SAMLRequest") != "" {
+		subject, answer, err := w.cfg.SAML.LogoutRequest(ctx, p, w.baseURL(r), r)
+		if err != nil {
+			slog.WarnContext(ctx, "sso: SAML logout request refused", "provider", p.ID, "error", err.Error())
+			w.fail(rw, r, samspil.Errorf(samspil.EINVALID, "the logout request could not be accepted"))
+			return
+		}
+		if _, err := w.store.EndSSOSessions(ctx, p.ID, subject); err != nil {
+			w.fail(rw, r, err)
+			return
+		}
+		http.Redirect(rw, r, answer, http.StatusSeeOther)
+		return
+	}
+	if err := w.cfg.SAML.LogoutResponse(ctx, p, w.baseURL(r), r); err != nil {
+		// samspil's session ended before the browser went to the provider.
+		slog.WarnContext(ctx, "sso: SAML logout response refused", "provider", p.ID, "error", err.Error())
+	}
+	redirect(rw, r, "/login", "logged_out")
 }
 
 // signInData is the organisation's sign-in page.

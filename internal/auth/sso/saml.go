@@ -58,6 +58,9 @@ const ACSPath = "/login/sso/saml/acs"
 // which is also its entity id there.
 func MetadataPath(providerID string) string { return "/login/sso/" + providerID + "/metadata" }
 
+// SLOPath is the single logout service of a provider.
+func SLOPath(providerID string) string { return "/login/sso/" + providerID + "/slo" }
+
 // NewSPKey makes samspil's key and self-signed certificate for one SAML
 // provider, valid for ten years (PEM).
 func NewSPKey(name string) (keyPEM, certPEM string, err error) {
@@ -106,8 +109,10 @@ func (s *SAML) serviceProvider(ctx context.Context, p *samspil.IdentityProvider,
 	}
 	meta, _ := url.Parse(base + MetadataPath(p.ID))
 	acs, _ := url.Parse(base + ACSPath)
+	slo, _ := url.Parse(base + SLOPath(p.ID))
 	sp := &saml.ServiceProvider{
-		EntityID: meta.String(), Key: key, Certificate: cert, MetadataURL: *meta, AcsURL: *acs, IDPMetadata: md,
+		EntityID: meta.String(), Key: key, Certificate: cert, MetadataURL: *meta, AcsURL: *acs, SloURL: *slo, IDPMetadata: md,
+		LogoutBindings: []string{saml.HTTPRedirectBinding},
 		HTTPClient: s.Client.HTTP(), SignatureMethod: dsig.RSASHA256SignatureMethod,
 		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding}, AllowIDPInitiated: false,
 		AuthnNameIDFormat: saml.PersistentNameIDFormat, RejectUnknownConditions: true, RejectSHA1Signatures: true,
@@ -235,6 +240,11 @@ func (s *SAML) Finish(ctx context.Context, p *samspil.IdentityProvider, base, or
 		if v := attrs[name]; len(v) == 1 && v[0] != "" {
 			id.Name = v[0]
 			break
+		}
+	}
+	for _, st := range assertion.AuthnStatements {
+		if st.SessionIndex != "" {
+			id.SessionIndex = st.SessionIndex
 		}
 	}
 	if id.Email == "" && samspil.ValidEmail(subject) {
@@ -371,4 +381,52 @@ func (s *SAML) FetchMetadata(ctx context.Context, address string) (string, error
 		return "", bad()
 	}
 	return string(body), nil
+}
+
+// LogoutURL is where the browser goes to end the provider's session too (a
+// signed LogoutRequest by the HTTP-Redirect binding), or "" when the
+// provider offers no single logout.
+func (s *SAML) LogoutURL(ctx context.Context, p *samspil.IdentityProvider, base, subject, sessionIndex string) string {
+	sp, err := s.serviceProvider(ctx, p, base)
+	if err != nil || subject == "" || sp.GetSLOBindingLocation(saml.HTTPRedirectBinding) == "" {
+		return ""
+	}
+	u, err := sp.MakeRedirectLogoutRequest(subject, "", saml.WithSessionIndex(sessionIndex))
+	if err != nil {
+		return ""
+	}
+	return u.String()
+}
+
+// LogoutResponse checks the provider's answer to samspil's LogoutRequest.
+func (s *SAML) LogoutResponse(ctx context.Context, p *samspil.IdentityProvider, base string, r *http.Request) error {
+	sp, err := s.serviceProvider(ctx, p, base)
+	if err != nil {
+		return err
+	}
+	// samspil keeps no ids of its LogoutRequests (its session ended before
+	// the browser left), so the deprecated check without them is the one.
+	return sp.ValidateLogoutResponseRequest(r)
+}
+
+// LogoutRequest checks a provider's own LogoutRequest (its session ended
+// elsewhere) and returns the subject whose sessions end and where to send
+// the browser with samspil's LogoutResponse.
+func (s *SAML) LogoutRequest(ctx context.Context, p *samspil.IdentityProvider, base string, r *http.Request) (subject, answer string, err error) {
+	sp, err := s.serviceProvider(ctx, p, base)
+	if err != nil {
+		return "", "", err
+	}
+	lr, err := sp.ValidateLogoutRequest(r)
+	if err != nil {
+		return "", "", refuse("bad_logout", "%w", err)
+	}
+	if lr.NameID == nil || strings.TrimSpace(lr.NameID.Value) == "" {
+		return "", "", refuse("bad_logout", "the logout request names nobody")
+	}
+	u, err := sp.MakeRedirectLogoutResponse(lr.ID, r.URL.Query().Get("RelayState"))
+	if err != nil {
+		return "", "", refuse("bad_logout", "%w", err)
+	}
+	return strings.TrimSpace(lr.NameID.Value), u.String(), nil
 }

@@ -65,9 +65,17 @@ CREATE TABLE saml_assertions (
 );
 CREATE INDEX saml_assertions_expires ON saml_assertions (expires_at);
 
+-- A session started through a provider remembers it, and for SAML the
+-- subject and the provider's session index, for single logout.
 ALTER TABLE sessions ADD COLUMN provider_id TEXT;
+ALTER TABLE sessions ADD COLUMN sso_subject TEXT;
+ALTER TABLE sessions ADD COLUMN sso_session_index TEXT;
+CREATE INDEX sessions_sso ON sessions (provider_id, sso_subject);
 
 -- +goose Down
+DROP INDEX sessions_sso;
+ALTER TABLE sessions DROP COLUMN sso_session_index;
+ALTER TABLE sessions DROP COLUMN sso_subject;
 ALTER TABLE sessions DROP COLUMN provider_id;
 DROP TABLE saml_assertions;
 DROP TABLE sso_flows;
