@@ -407,12 +407,12 @@ type SSOFlow struct {
 // SSOIdentity is who a provider says signed in, after the protocol checks
 // have passed.
 type SSOIdentity struct {
-	ProviderID  string
-	Subject     string
-	Email       string
-	Name        string
-	RoleValues  []string       // the values of the provider's role claim
-	Claims      map[string]any // everything that arrived, for the "try login" page
+	ProviderID   string
+	Subject      string
+	Email        string
+	Name         string
+	RoleValues   []string       // the values of the provider's role claim
+	Claims       map[string]any // everything that arrived, for the "try login" page
 	Source       netip.Addr
 	SessionIndex string // the SAML provider's session index, for single logout
 }

@@ -113,7 +113,7 @@ func (s *SAML) serviceProvider(ctx context.Context, p *samspil.IdentityProvider,
 	sp := &saml.ServiceProvider{
 		EntityID: meta.String(), Key: key, Certificate: cert, MetadataURL: *meta, AcsURL: *acs, SloURL: *slo, IDPMetadata: md,
 		LogoutBindings: []string{saml.HTTPRedirectBinding},
-		HTTPClient: s.Client.HTTP(), SignatureMethod: dsig.RSASHA256SignatureMethod,
+		HTTPClient:     s.Client.HTTP(), SignatureMethod: dsig.RSASHA256SignatureMethod,
 		AssertionConsumerServiceBindings: []string{saml.HTTPPostBinding}, AllowIDPInitiated: false,
 		AuthnNameIDFormat: saml.PersistentNameIDFormat, RejectUnknownConditions: true, RejectSHA1Signatures: true,
 		ReplayCache: replayCache{ctx: context.WithoutCancel(ctx), store: s.Assertions, providerID: p.ID},
