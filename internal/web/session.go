@@ -39,7 +39,7 @@ func formVersion(r *http.Request) int {
 type loginData struct {
 	Email     string
 	ReturnTo  string
-	Providers []samspil.SignInOption // single sign-on buttons
+	Providers []samspil.SignInOption // single sign-on: buttons, or a list when there are many
 	SSOEmail  string                 // the address given to find one's organisation's provider
 }
 

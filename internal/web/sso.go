@@ -53,13 +53,19 @@ func (w *Web) ssoRoutes(page func(string, samspil.Permission, http.HandlerFunc))
 func (w *Web) ssoRedirectURL(r *http.Request) string { return w.baseURL(r) + ssoCallbackPath }
 
 // ssoByEmail sends someone to their organisation's provider by the domain
-// of the address they give.
+// of the address they give, or to the provider they chose from the list.
 func (w *Web) ssoByEmail(rw http.ResponseWriter, r *http.Request) {
 	if !w.parseForm(rw, r) {
 		return
 	}
 	email := strings.TrimSpace(r.PostFormValue("email"))
 	returnTo := localPath(r.PostFormValue("return_to"), "/")
+	if id := r.PostFormValue("provider"); id != "" && email == "" {
+		// Chosen from the list (the login page offers a list when there
+		// are many providers).
+		w.startFlow(rw, r, id, samspil.SSOLoginPurpose, returnTo)
+		return
+	}
 	opt, err := w.store.ProviderForEmail(r.Context(), email)
 	if err != nil || !samspil.ValidEmail(email) {
 		if err != nil && samspil.ErrorCode(err) != samspil.ENOTFOUND {

@@ -677,3 +677,26 @@ func TestSSOSettingsPage(t *testing.T) {
 		}
 	})
 }
+
+// With many providers the login page offers a list instead of a button
+// each, and choosing from it starts the sign-in.
+func TestSSOLoginPageManyProviders(t *testing.T) {
+	app := testkit.NewAppWith(t, sqldb.SQLite, ssoConfig)
+	var last *samspil.IdentityProvider
+	for i, code := range []string{"0740", "0791", "0751", "0746", "0756", "0779", "0710", "0766", "0727"} {
+		p, err := app.DB.CreateIdentityProvider(context.Background(), testkit.System, code, samspil.IdentityProviderInput{Protocol: samspil.SSOOIDC,
+			Name: "Entra ID " + strconv.Itoa(i), OIDC: &samspil.OIDCConfig{Issuer: "https://127.0.0.1:1/" + code, ClientID: "c", ClientSecret: "s"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		last = p
+	}
+	b := newBrowser(t, app)
+	page := b.Do("GET", "/login", nil).Want(t, http.StatusOK)
+	mustContain(t, page, `<select class="form-select" id="f-sso-provider" name="provider">`, `<option value="`+last.ID+`">`)
+	mustNotContain(t, page, `action="/login/sso/`+last.ID+`"`)
+	// The choice starts a sign-in at that provider (which cannot be
+	// reached here: it is refused at the address check and audited).
+	res := b.Do("POST", "/login/sso", url.Values{"provider": {last.ID}}).Want(t, http.StatusBadGateway)
+	mustContain(t, res, "Log-ind via Entra ID 8 kunne ikke startes")
+}
