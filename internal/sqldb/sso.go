@@ -529,9 +529,11 @@ func (db *DB) ConsumeAssertion(ctx context.Context, providerID, assertionID stri
 	return err
 }
 
-// ssoActor is who changes accounts and roles on a provider's word.
-func ssoActor(p *samspil.IdentityProvider) *samspil.Actor {
-	return samspil.SystemActor("sso: " + p.Name)
+// ssoActor is who changes accounts and roles on a provider's word: the
+// audit log names the provider and the subject it vouched for on every
+// change of the sign-in.
+func ssoActor(p *samspil.IdentityProvider, subject string) *samspil.Actor {
+	return samspil.SystemActor(auditText("sso: "+p.Name+" ("+p.ID+"), subject "+subject, 500))
 }
 
 // ssoRefusal is a sign-in the store refused after committing what it
@@ -565,7 +567,7 @@ func (db *DB) SSOLogin(ctx context.Context, id samspil.SSOIdentity) (string, *sa
 	secret := newSecret()
 	user := &samspil.User{}
 	var refused *ssoRefusal
-	err = db.update(ctx, ssoActor(p), func(tx *Tx) error {
+	err = db.update(ctx, ssoActor(p, id.Subject), func(tx *Tx) error {
 		refused = nil
 		userID, err := tx.ssoAccount(p, id, role)
 		if err != nil {

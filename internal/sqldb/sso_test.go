@@ -132,8 +132,14 @@ func TestSSOLoginStore(t *testing.T) {
 		id.Name = "Ny Medarbejder (IT)"
 		_, u, err = db.SSOLogin(ctx, id)
 		must(t, err)
-		if got := ssoActions(auditSince(t, db, mark)); !slices.Equal(got, []string{"login.success", "membership.update", "user.update"}) {
+		events := auditSince(t, db, mark)
+		if got := ssoActions(events); !slices.Equal(got, []string{"login.success", "membership.update", "user.update"}) {
 			t.Fatalf("second sign-in audited %v", got)
+		}
+		for _, e := range events {
+			if e.Action == "membership.update" && (!strings.Contains(e.ActorLabel, p.ID) || !strings.Contains(e.ActorLabel, "sub-1")) {
+				t.Fatalf("the role change does not name the provider and subject: %q", e.ActorLabel)
+			}
 		}
 		if u.Memberships[0].Role != samspil.RoleViewer || u.DisplayName != "Ny Medarbejder (IT)" {
 			t.Fatalf("after: %s %+v", u.DisplayName, u.Memberships)

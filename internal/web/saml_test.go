@@ -704,3 +704,32 @@ func (s *samlIdP) asSender(t *testing.T) *saml.ServiceProvider {
 		IDPMetadata: &saml.EntityDescriptor{EntityID: slo, IDPSSODescriptors: []saml.IDPSSODescriptor{{
 			SSODescriptor: saml.SSODescriptor{SingleLogoutServices: []saml.Endpoint{{Binding: saml.HTTPRedirectBinding, Location: slo}}}}}}}
 }
+
+// Trying a SAML provider from the sign-in page shows the attributes that
+// arrived and the role they give, and signs nobody in.
+func TestSAMLTry(t *testing.T) {
+	testkit.ForEachAppWith(t, ssoConfig, func(t *testing.T, app *testkit.App) {
+		silkeborg := testkit.Org(t, app.DB, testkit.Silkeborg)
+		admin := testkit.NewPerson(t, app.DB, "proev@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		s := newSAMLIdP(t, app, nil)
+		b, secret := signIn(t, app, admin.User.Email)
+		auth := leaving(t, b.Do("POST", "/organizations/"+silkeborg.ID+"/sign-in/"+s.provider.ID+"/test", nil))
+		req, err := saml.NewIdpAuthnRequest(s.idp, httptest.NewRequest("GET", auth.String(), nil))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := req.Validate(); err != nil {
+			t.Fatal(err)
+		}
+		res := post(t, b, s.response(t, req, samlPerson("K-99", oiosaml(silkeborgCVR, "High", "http://samspil.dk/roles/read"))), req.RelayState)
+		res.Want(t, http.StatusOK)
+		mustContain(t, res, "Prøvet log-ind via Fælleskommunal Adgangsstyring", "K-99", "<strong>Læser</strong>", samspil.OIOSAMLCVR)
+		if c := sessionCookie(t, res); c != nil {
+			t.Fatal("trying started a session")
+		}
+		if len(usersNamed(t, app, "mette.saml@silkeborg.example")) != 0 {
+			t.Fatal("trying made an account")
+		}
+		withSession(t, app, secret, "GET", "/account").Want(t, http.StatusOK)
+	})
+}
