@@ -471,6 +471,9 @@ type SSOService interface {
 	// ProviderForEmail finds the enabled provider of an e-mail address's
 	// domain; ENOTFOUND when none.
 	ProviderForEmail(ctx context.Context, email string) (*SignInOption, error)
+	// SAMLMetadataSources lists the SAML providers whose metadata is read
+	// from an address, for the job that reads it again.
+	SAMLMetadataSources(ctx context.Context) ([]IdentityProvider, error)
 	// SSOProvider returns a provider's whole configuration, secret
 	// included, for the protocol code.
 	SSOProvider(ctx context.Context, id string) (*IdentityProvider, error)

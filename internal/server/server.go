@@ -53,6 +53,7 @@ type Server struct {
 	web     *web.Web
 	notices *notify.Job // nil without mail
 	opps    *opportunity.Engine
+	saml    *sso.SAML // single sign-on with SAML providers: the metadata refresh
 	router  *httpx.Router
 	api     *httpapi.API
 	handler http.Handler
@@ -71,6 +72,7 @@ func New(db *sqldb.DB, cfg Config) (*Server, error) {
 	s.api.PublicURL = cfg.PublicURL
 	ssoClient := &sso.Client{AllowPrivate: cfg.SSOAllowPrivate}
 	samlSP := &sso.SAML{Client: ssoClient, Assertions: db}
+	s.saml = samlSP
 	s.api.FetchSAMLMetadata = samlSP.FetchMetadata
 	s.api.Opportunities = s.opps
 	webCfg := web.Config{Cookies: cookies, Version: cfg.Version, Demo: cfg.Demo, PublicURL: cfg.PublicURL, Opportunities: s.opps,
@@ -179,6 +181,7 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	go s.purgeLoop(ctx)
 	go s.meetingsLoop(ctx)
 	go s.dueChangesLoop(ctx)
+	go s.samlMetadataLoop(ctx)
 	go s.opps.Run(ctx)
 	if s.notices != nil {
 		go s.notices.Run(ctx)
@@ -252,6 +255,26 @@ func (s *Server) dueChangesLoop(ctx context.Context) {
 			slog.Warn("apply due changes", "error", err.Error())
 		} else if n > 0 {
 			slog.Info("applied due changes", "count", n)
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// samlMetadataLoop reads the SAML providers' metadata again from their
+// addresses, at start and then daily, so that a provider's new signing
+// certificate is known before its old one retires.
+func (s *Server) samlMetadataLoop(ctx context.Context) {
+	t := time.NewTicker(24 * time.Hour)
+	defer t.Stop()
+	for {
+		if n, err := s.saml.RefreshMetadata(ctx, s.db); err != nil && ctx.Err() == nil {
+			slog.Warn("refresh SAML metadata", "error", err.Error())
+		} else if n > 0 {
+			slog.Info("refreshed SAML metadata", "count", n)
 		}
 		select {
 		case <-ctx.Done():

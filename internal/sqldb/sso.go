@@ -438,6 +438,26 @@ func (db *DB) SSOProvider(ctx context.Context, id string) (*samspil.IdentityProv
 	return p, nil
 }
 
+// SAMLMetadataSources lists the SAML providers whose metadata is read from
+// an address, for the refresh job (system scope).
+func (db *DB) SAMLMetadataSources(ctx context.Context) ([]samspil.IdentityProvider, error) {
+	rows, err := db.read.QueryContext(ctx, identityProviderSelect+` WHERE p.protocol = 'saml' ORDER BY p.id`)
+	if err != nil {
+		return nil, err
+	}
+	all, err := collect(rows, scanIdentityProvider)
+	if err != nil {
+		return nil, err
+	}
+	var out []samspil.IdentityProvider
+	for _, p := range all {
+		if p.SAML != nil && p.SAML.MetadataURL != "" {
+			out = append(out, p)
+		}
+	}
+	return out, withProviderLists(ctx, db.read, out)
+}
+
 // StartSSO records a sign-in under way, and forgets those past their time.
 func (db *DB) StartSSO(ctx context.Context, f samspil.SSOFlow) error {
 	now := db.now()

@@ -733,3 +733,76 @@ func TestSAMLTry(t *testing.T) {
 		withSession(t, app, secret, "GET", "/account").Want(t, http.StatusOK)
 	})
 }
+
+// The daily refresh reads a provider's metadata again from its address:
+// a new signing certificate is stored (audited, samspil's own key kept),
+// the same metadata changes nothing, and metadata that cannot be read or
+// does not pass the checks leaves the provider as it was.
+func TestSAMLMetadataRefresh(t *testing.T) {
+	testkit.ForEachAppWith(t, ssoConfig, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		s := newSAMLIdP(t, app, nil)
+		first, err := xml.Marshal(s.idp.Metadata())
+		if err != nil {
+			t.Fatal(err)
+		}
+		served := string(first)
+		mdServer := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte(served)) }))
+		t.Cleanup(mdServer.Close)
+		c := *s.provider.SAML
+		c.MetadataURL = mdServer.URL
+		p, err := app.DB.UpdateIdentityProvider(ctx, testkit.System, s.provider.ID, s.provider.Version, samspil.IdentityProviderPatch{SAML: &c})
+		if err != nil {
+			t.Fatal(err)
+		}
+		before, err := app.DB.SSOProvider(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		refresher := &sso.SAML{Client: &sso.Client{AllowPrivate: true}, Assertions: app.DB}
+		if n, err := refresher.RefreshMetadata(ctx, app.DB); err != nil || n != 0 {
+			t.Fatalf("unchanged metadata: %d changed, %v", n, err)
+		}
+
+		// The provider rolls its certificate over.
+		rolled := s.other(t)
+		next, err := xml.Marshal(rolled.Metadata())
+		if err != nil {
+			t.Fatal(err)
+		}
+		served = string(next)
+		if n, err := refresher.RefreshMetadata(ctx, app.DB); err != nil || n != 1 {
+			t.Fatalf("rolled metadata: %d changed, %v", n, err)
+		}
+		after, err := app.DB.SSOProvider(ctx, p.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after.SAML.MetadataXML != string(next) || after.SAML.SPKey != before.SAML.SPKey || after.SAML.SPCertificate != before.SAML.SPCertificate {
+			t.Fatal("the refresh did not store the new metadata, or changed samspil's key")
+		}
+		events, err := app.DB.ListAuditEvents(ctx, testkit.System, samspil.AuditFilter{ObjectID: p.ID, ListOptions: samspil.ListOptions{Limit: 1}})
+		if err != nil || len(events.Items) != 1 || events.Items[0].ActorLabel != "sso: metadata refresh" {
+			t.Fatalf("audit %+v %v", events, err)
+		}
+		// Sign-ins now take the new certificate's signatures.
+		s.idp = rolled
+		s.plain = true
+		b := newBrowser(t, app)
+		req := s.authnRequest(t, b)
+		wantRedirect(t, post(t, b, s.response(t, req, samlPerson("K-5", oiosaml(silkeborgCVR, "High", "http://samspil.dk/roles/admin"))), req.RelayState), "/account")
+
+		// Broken metadata changes nothing.
+		served = "<html>vedligeholdelse</html>"
+		if n, err := refresher.RefreshMetadata(ctx, app.DB); err == nil || n != 0 {
+			t.Fatalf("broken metadata: %d changed, %v", n, err)
+		}
+		mdServer.Close()
+		if n, err := refresher.RefreshMetadata(ctx, app.DB); err == nil || n != 0 {
+			t.Fatalf("unreachable metadata: %d changed, %v", n, err)
+		}
+		if again, _ := app.DB.SSOProvider(ctx, p.ID); again.SAML.MetadataXML != string(next) {
+			t.Fatal("a failed refresh changed the stored metadata")
+		}
+	})
+}

@@ -430,3 +430,83 @@ func (s *SAML) LogoutRequest(ctx context.Context, p *samspil.IdentityProvider, b
 	}
 	return strings.TrimSpace(lr.NameID.Value), u.String(), nil
 }
+
+// MetadataStore is what reading the providers' metadata again needs of the
+// store.
+type MetadataStore interface {
+	SAMLMetadataSources(ctx context.Context) ([]samspil.IdentityProvider, error)
+	UpdateIdentityProvider(ctx context.Context, actor *samspil.Actor, id string, version int, p samspil.IdentityProviderPatch) (*samspil.IdentityProvider, error)
+}
+
+// RefreshMetadata reads again the metadata of every SAML provider that has
+// an address for it, and stores what changed (a new signing certificate
+// before a rollover, a moved sign-in address), audited. Metadata that
+// cannot be read, or does not pass the checks, leaves the provider as it
+// was; the errors are returned together.
+func (s *SAML) RefreshMetadata(ctx context.Context, store MetadataStore) (changed int, err error) {
+	ps, err := store.SAMLMetadataSources(ctx)
+	if err != nil {
+		return 0, err
+	}
+	var errs []error
+	for _, p := range ps {
+		md, err := s.FetchMetadata(ctx, p.SAML.MetadataURL)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("%s (%s): %w", p.Name, p.ID, err))
+			continue
+		}
+		if sameMetadata(md, p.SAML.MetadataXML) {
+			continue
+		}
+		c := *p.SAML
+		c.MetadataXML = md
+		if _, err := store.UpdateIdentityProvider(ctx, samspil.SystemActor("sso: metadata refresh"), p.ID, p.Version,
+			samspil.IdentityProviderPatch{SAML: &c}); err != nil {
+			errs = append(errs, fmt.Errorf("%s (%s): %w", p.Name, p.ID, err))
+			continue
+		}
+		changed++
+	}
+	return changed, errors.Join(errs...)
+}
+
+// sameMetadata reports whether two metadata documents say the same of what
+// samspil uses (entity id, sign-in and logout addresses, signing
+// certificates), whatever else differs (a validUntil that moves with every
+// reading, the order of elements).
+func sameMetadata(a, b string) bool {
+	if strings.TrimSpace(a) == strings.TrimSpace(b) {
+		return true
+	}
+	ma, erra := samspil.ParseIdPMetadata(a)
+	mb, errb := samspil.ParseIdPMetadata(b)
+	if erra != nil || errb != nil || ma.EntityID != mb.EntityID || ma.SSOURL != mb.SSOURL || len(ma.Certs) != len(mb.Certs) {
+		return false
+	}
+	da, db := map[string]bool{}, map[string]bool{}
+	for i := range ma.Certs {
+		da[string(ma.Certs[i].Raw)], db[string(mb.Certs[i].Raw)] = true, true
+	}
+	for k := range da {
+		if !db[k] {
+			return false
+		}
+	}
+	return sloLocation(a) == sloLocation(b)
+}
+
+// sloLocation is the HTTP-Redirect single logout address of metadata.
+func sloLocation(doc string) string {
+	md, err := samlsp.ParseMetadata([]byte(doc))
+	if err != nil {
+		return ""
+	}
+	for _, d := range md.IDPSSODescriptors {
+		for _, e := range d.SingleLogoutServices {
+			if e.Binding == saml.HTTPRedirectBinding {
+				return e.Location
+			}
+		}
+	}
+	return ""
+}
