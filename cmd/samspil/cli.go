@@ -174,6 +174,7 @@ type serveCmd struct {
 	TLS             bool      `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security and take the client's address from the last X-Forwarded-For entry."`
 	HashConcurrency int       `name:"hash-concurrency" env:"SAMSPIL_HASH_CONCURRENCY" default:"0" help:"Password hash computations at once, each taking 19 MiB (0: the number of CPUs, at least 2); sign-ins beyond wait up to 2 s, then get 429."`
 	PublicURL       string    `name:"public-url" env:"SAMSPIL_PUBLIC_URL" help:"The site's public address, for links in calendar feeds and e-mails (default: the address of each request)."`
+	AcceptUnsafe    bool      `name:"accept-unsafe-durability" env:"SAMSPIL_ACCEPT_UNSAFE_DURABILITY" help:"Start even when the database's settings put acknowledged writes at risk (SQLite not in WAL or synchronous OFF; PostgreSQL with fsync, full_page_writes or synchronous_commit off)."`
 	SSOAllowPrivate bool      `name:"sso-allow-private" env:"SAMSPIL_SSO_ALLOW_PRIVATE" help:"Let identity providers be reached at loopback and private addresses (on with --demo, for the development provider); by default only public addresses."`
 	SMTP            smtpFlags `embed:"" prefix:"smtp-"`
 }
@@ -204,6 +205,9 @@ func (c *serveCmd) Run(m *Main, ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
+	if err := checkDurability(ctx, db, c.AcceptUnsafe); err != nil {
+		return err
+	}
 	if c.Demo {
 		created, err := demo.Ensure(ctx, db)
 		if err != nil {
@@ -229,6 +233,29 @@ func (c *serveCmd) Run(m *Main, ctx context.Context) error {
 			m.Ready(addr)
 		}
 	})
+}
+
+// checkDurability refuses to serve from a database whose settings put
+// acknowledged writes at risk, saying which and why, unless accept is set,
+// when it only warns.
+func checkDurability(ctx context.Context, db *sqldb.DB, accept bool) error {
+	problems, err := db.CheckDurability(ctx)
+	if err != nil {
+		return fmt.Errorf("read the database's durability settings: %w", err)
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	lines := make([]string, len(problems))
+	for i, p := range problems {
+		lines[i] = "  " + p.String()
+		slog.Warn("unsafe database setting", "setting", p.Setting, "value", p.Value, "want", p.Want, "risk", p.Risk)
+	}
+	if accept {
+		return nil
+	}
+	return fmt.Errorf("refusing to start: the database's settings put acknowledged writes at risk:\n%s\n"+
+		"fix them, or start with --accept-unsafe-durability to accept the risk", strings.Join(lines, "\n"))
 }
 
 // browsable turns a listen address into one a browser can open.

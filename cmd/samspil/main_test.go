@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -565,4 +566,31 @@ func TestBenchRuns(t *testing.T) {
 	if code, _, errOut := run(t, nil, "", "bench", "--rows", "10", "--runs", "1", "--orgs", "1", "--dir", dir); code == 0 || !strings.Contains(errOut, "sized.db exists") {
 		t.Errorf("bench into a used directory: exit %d, %q", code, errOut)
 	}
+}
+
+// samspil serve refuses a PostgreSQL whose synchronous_commit is off, says
+// why, and starts with --accept-unsafe-durability.
+func TestServeRefusesUnsafeDurability(t *testing.T) {
+	if !slices.Contains(testkit.Engines(t), sqldb.Postgres) {
+		t.Skip("needs PostgreSQL: SQLite's settings are samspil's own (CheckDurability's test changes them)")
+	}
+	dsn := testkit.NewDSN(t, sqldb.Postgres)
+	if code, _, errOut := run(t, map[string]string{"SAMSPIL_DB": dsn}, "", "migrate"); code != 0 {
+		t.Fatalf("migrate: %s", errOut)
+	}
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	unsafe := map[string]string{"SAMSPIL_DB": dsn + sep + "synchronous_commit=off"}
+	code, _, errOut := run(t, unsafe, "", "serve", "--addr", "127.0.0.1:0")
+	if code == 0 || !strings.Contains(errOut, "refusing to start") || !strings.Contains(errOut, "synchronous_commit is off") ||
+		!strings.Contains(errOut, "--accept-unsafe-durability") {
+		t.Fatalf("serve on an unsafe database: %d %q", code, errOut)
+	}
+	url, _, stop := serve(t, unsafe, "--accept-unsafe-durability")
+	if status, _ := get(t, url+"/healthz"); status != 200 {
+		t.Fatalf("healthz %d", status)
+	}
+	stop()
 }
