@@ -56,4 +56,3 @@ func TestCheckDurability(t *testing.T) {
 		}
 	})
 }
-
