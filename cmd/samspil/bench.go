@@ -31,7 +31,7 @@ import (
 // benchCmd measures the performance targets of the issues and prints
 // figures with their ratio to the target (below 1.00 meets it).
 type benchCmd struct {
-	Part     string `arg:"" optional:"" enum:"all,sized,opportunities,health" default:"all" help:"What to measure: all (the default), sized (only the pages and lists at sized data), opportunities (the opportunity index and its SQL baseline) or health (a collaboration's health panel and report)."`
+	Part     string `arg:"" optional:"" enum:"all,sized,opportunities,health,reliability" default:"all" help:"What to measure: all (the default), sized (only the pages and lists at sized data), opportunities (the opportunity index and its SQL baseline), health (a collaboration's health panel and report) or reliability (the reliability checks; they fail the command when a promise is broken)."`
 	Rows     int    `name:"rows" default:"1000000" help:"Usage rows in the generated import file."`
 	Postgres string `name:"postgres" env:"SAMSPIL_BENCH_PG" help:"Admin URL of a PostgreSQL server to also measure on (scratch databases are made and dropped)."`
 	Runs     int    `name:"runs" default:"20" help:"Requests per page measurement at demo scale; the median is reported."`
@@ -51,6 +51,7 @@ type benchCmd struct {
 
 	benchOpportunityFlags `embed:""`
 	benchHealthFlags      `embed:""`
+	benchReliabilityFlags `embed:""`
 }
 
 // Targets from the landscape issue.
@@ -66,6 +67,8 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 		return c.benchOpportunities(ctx, m)
 	case "health":
 		return c.benchHealth(ctx, m)
+	case "reliability":
+		return c.benchReliability(ctx, m)
 	}
 	switch {
 	case c.Rows < 1:
