@@ -30,20 +30,24 @@ import (
 type benchReliabilityFlags struct {
 	Long   bool `name:"long" help:"Reliability: the long form of each check (e.g. 1,000 rounds of lost updates instead of 50)."`
 	Rounds int  `name:"rounds" default:"0" help:"Reliability: rounds of the lost-update check (0: 50, or 1,000 with --long)."`
+	Writes int  `name:"writes" default:"0" help:"Reliability: transactions per writer of the concurrent-writers check, 16 writers beside 8 readers (0: 50, or 1,000 with --long)."`
 }
 
 // reliabilityPassword is the password of the check's administrator.
 const reliabilityPassword = "pålidelig adgangskode til målingen"
 
 func (c *benchCmd) benchReliability(ctx context.Context, m *Main) error {
-	rounds := c.Rounds
-	switch {
-	case rounds < 0:
-		return fmt.Errorf("--rounds cannot be negative")
-	case rounds == 0 && c.Long:
-		rounds = 1000
-	case rounds == 0:
-		rounds = 50
+	rounds, writes := c.Rounds, c.Writes
+	if rounds < 0 || writes < 0 {
+		return fmt.Errorf("--rounds and --writes cannot be negative")
+	}
+	for _, n := range []*int{&rounds, &writes} {
+		switch {
+		case *n == 0 && c.Long:
+			*n = 1000
+		case *n == 0:
+			*n = 50
+		}
 	}
 	dir, cleanup, err := c.workDir()
 	if err != nil {
@@ -70,7 +74,7 @@ func (c *benchCmd) benchReliability(ctx context.Context, m *Main) error {
 	fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "reliability check", "rounds", "accepted", "refused", "broken")
 	var failures []string
 	for _, e := range engines {
-		fails, err := c.reliabilityOn(ctx, m, e, rounds)
+		fails, err := c.reliabilityOn(ctx, m, e, rounds, writes)
 		if err != nil {
 			return fmt.Errorf("%s: %w", e.name, err)
 		}
@@ -84,7 +88,7 @@ func (c *benchCmd) benchReliability(ctx context.Context, m *Main) error {
 
 // reliabilityOn runs the checks on one engine and returns the broken
 // promises.
-func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e sizedEngine, rounds int) ([]string, error) {
+func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e sizedEngine, rounds, writes int) ([]string, error) {
 	db, err := openStore(ctx, e.dsn, auth.Limit{})
 	if err != nil {
 		return nil, err
@@ -162,7 +166,129 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e sizedEngine, ro
 		}
 		fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", "lost updates, 8 editors, "+way.name()+", "+e.name, rounds, r.accepted, r.refused, r.broken)
 	}
+
+	// 3. Concurrent writers beside readers, through the API.
+	w, err := concurrentWriters(ctx, client, base, token, unit.OrganizationID, 16, writes, 8)
+	if err != nil {
+		return nil, err
+	}
+	made, cursor := 0, ""
+	for {
+		page, err := db.ListUnits(ctx, actor, unit.OrganizationID, samspil.ListOptions{Limit: samspil.MaxPageSize, Cursor: cursor})
+		if err != nil {
+			return nil, err
+		}
+		for _, u := range page.Items {
+			if strings.HasPrefix(u.Name, "Skriver ") {
+				made++
+			}
+		}
+		if cursor = page.NextCursor; cursor == "" {
+			break
+		}
+	}
+	if w.serverErrors > 0 || made != w.created {
+		w.broken++
+		failures = append(failures, fmt.Sprintf("concurrent writers, %s: %d answers 5xx, %d units acknowledged, %d stored", e.name, w.serverErrors, w.created, made))
+	}
+	fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "writes", "acked", "5xx", "broken")
+	fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", fmt.Sprintf("concurrent writers, 16 x %d beside 8 readers, %s", writes, e.name),
+		16*writes, w.created, w.serverErrors, w.broken)
+	fmt.Fprintf(m.Stdout, "%-58s %10s %10d %10s %10s\n", "  reads beside them, "+e.name, "-", w.reads, "-", "-")
 	return failures, nil
+}
+
+type writersResult struct {
+	created, reads, serverErrors, broken int
+}
+
+// concurrentWriters has writers create units, writes each, through the
+// API while readers list the units: every create must be acknowledged
+// (no busy or locked database surfacing as 5xx) and stored.
+func concurrentWriters(ctx context.Context, c *http.Client, base, token, org string, writers, writes, readers int) (writersResult, error) {
+	var r writersResult
+	var mu sync.Mutex
+	var firstErr error
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+		}
+	}
+	do := func(method, path, body string) (int, error) {
+		req, _ := http.NewRequestWithContext(ctx, method, base+path, strings.NewReader(body))
+		req.Header.Set("Authorization", "Bearer "+token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
+		res, err := c.Do(req)
+		if err != nil {
+			return 0, err
+		}
+		io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		return res.StatusCode, nil
+	}
+	stop := make(chan struct{})
+	var rw sync.WaitGroup
+	for range readers {
+		rw.Add(1)
+		go func() {
+			defer rw.Done()
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				status, err := do(http.MethodGet, "/api/v1/organizations/"+org+"/units?limit=50", "")
+				mu.Lock()
+				switch {
+				case err != nil:
+					mu.Unlock()
+					fail(err)
+					return
+				case status >= 500:
+					r.serverErrors++
+				default:
+					r.reads++
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	var ww sync.WaitGroup
+	for w := range writers {
+		ww.Add(1)
+		go func() {
+			defer ww.Done()
+			for i := range writes {
+				body := fmt.Sprintf(`{"kind":"team","name":"Skriver %d, enhed %d"}`, w, i)
+				status, err := do(http.MethodPost, "/api/v1/organizations/"+org+"/units", body)
+				if err != nil {
+					fail(err)
+					return
+				}
+				mu.Lock()
+				switch {
+				case status == http.StatusCreated:
+					r.created++
+				case status >= 500:
+					r.serverErrors++
+				default:
+					mu.Unlock()
+					fail(fmt.Errorf("create a unit: status %d", status))
+					return
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	ww.Wait()
+	close(stop)
+	rw.Wait()
+	return r, firstErr
 }
 
 // lostUpdateWay is a way to read a record's version and change it with it.

@@ -13,7 +13,7 @@ import (
 // The short form of the reliability checks runs on both engines and
 // prints its rows; a broken promise fails the command.
 func TestBenchReliability(t *testing.T) {
-	args := []string{"bench", "reliability", "--rounds", "10", "--dir", t.TempDir()}
+	args := []string{"bench", "reliability", "--rounds", "10", "--writes", "20", "--dir", t.TempDir()}
 	engines := []string{"sqlite"}
 	if pg := testkit.PostgresURL(); pg != "" {
 		args = append(args, "--postgres", pg)
@@ -25,7 +25,7 @@ func TestBenchReliability(t *testing.T) {
 	}
 	for _, e := range engines {
 		for _, row := range []string{"durability settings, " + e, "lost updates, 8 editors, API with If-Match, " + e,
-			"lost updates, 8 editors, page form with version, " + e} {
+			"lost updates, 8 editors, page form with version, " + e, "concurrent writers, 16 x 20 beside 8 readers, " + e} {
 			i := strings.Index(out, row)
 			if i < 0 {
 				t.Fatalf("no row %q:\n%s", row, out)
@@ -36,6 +36,9 @@ func TestBenchReliability(t *testing.T) {
 			}
 			if strings.HasPrefix(row, "lost") && (line[0] != "10" || line[1] != "10" || line[2] != "70") {
 				t.Errorf("%s: rounds, accepted, refused %v; want 10, 10, 70", row, line)
+			}
+			if strings.HasPrefix(row, "concurrent") && (line[0] != "320" || line[1] != "320" || line[2] != "0") {
+				t.Errorf("%s: writes, acknowledged, 5xx %v; want 320, 320, 0", row, line)
 			}
 		}
 	}
