@@ -425,15 +425,15 @@ func (db *DB) SSOProvider(ctx context.Context, id string) (*samspil.IdentityProv
 	if err != nil {
 		return nil, err
 	}
+	var secret, key string
+	if err := db.read.QueryRowContext(ctx, `SELECT client_secret, sp_key FROM identity_providers WHERE id = $1`, id).Scan(&secret, &key); err != nil {
+		return nil, err
+	}
 	if p.OIDC != nil {
-		if err := db.read.QueryRowContext(ctx, `SELECT client_secret FROM identity_providers WHERE id = $1`, id).Scan(&p.OIDC.ClientSecret); err != nil {
-			return nil, err
-		}
+		p.OIDC.ClientSecret = secret
 	}
 	if p.SAML != nil {
-		if err := db.read.QueryRowContext(ctx, `SELECT sp_key FROM identity_providers WHERE id = $1`, id).Scan(&p.SAML.SPKey); err != nil {
-			return nil, err
-		}
+		p.SAML.SPKey = key
 	}
 	return p, nil
 }

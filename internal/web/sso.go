@@ -90,10 +90,7 @@ func (w *Web) ssoStart(purpose samspil.SSOPurpose) http.HandlerFunc {
 			returnTo = "/account"
 		case samspil.SSOTestPurpose:
 			// Only who may configure the provider tries it.
-			p, err := w.store.FindIdentityProvider(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("provider"))
-			if err == nil && p.OrganizationID != r.PathValue("id") {
-				err = samspil.NotFound("identity_provider")
-			}
+			p, err := w.pathProvider(r)
 			if err != nil {
 				w.fail(rw, r, err)
 				return
@@ -673,15 +670,22 @@ func (w *Web) createProvider(rw http.ResponseWriter, r *http.Request) {
 	w.afterProviderChange(rw, r, err, f, "sso_created")
 }
 
+// pathProvider finds the provider of the path, for who may configure it:
+// ENOTFOUND unless it is the path's organisation's.
+func (w *Web) pathProvider(r *http.Request) (*samspil.IdentityProvider, error) {
+	p, err := w.store.FindIdentityProvider(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("provider"))
+	if err == nil && p.OrganizationID != r.PathValue("id") {
+		err = samspil.NotFound("identity_provider")
+	}
+	return p, err
+}
+
 func (w *Web) updateProvider(rw http.ResponseWriter, r *http.Request) {
 	if !w.parseForm(rw, r) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
-	p, err := w.store.FindIdentityProvider(ctx, actor, r.PathValue("provider"))
-	if err == nil && p.OrganizationID != r.PathValue("id") {
-		err = samspil.NotFound("identity_provider")
-	}
+	p, err := w.pathProvider(r)
 	if err != nil {
 		w.fail(rw, r, err)
 		return
@@ -709,10 +713,7 @@ func (w *Web) deleteProvider(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
-	p, err := w.store.FindIdentityProvider(ctx, actor, r.PathValue("provider"))
-	if err == nil && p.OrganizationID != r.PathValue("id") {
-		err = samspil.NotFound("identity_provider")
-	}
+	p, err := w.pathProvider(r)
 	if err == nil {
 		err = w.store.DeleteIdentityProvider(ctx, actor, p.ID, formVersion(r))
 	}

@@ -8,7 +8,6 @@ package sso
 import (
 	"context"
 	"crypto/rand"
-	"crypto/sha256"
 	"encoding/base64"
 	"errors"
 	"fmt"
@@ -269,13 +268,6 @@ func stringsClaim(claims map[string]any, name string) ([]string, error) {
 	default:
 		return nil, fmt.Errorf("the claim %q is a %T, not a string or a list of strings", name, v)
 	}
-}
-
-// Challenge is the PKCE S256 challenge of a verifier, for tests and
-// providers.
-func Challenge(verifier string) string {
-	sum := sha256.Sum256([]byte(verifier))
-	return base64.RawURLEncoding.EncodeToString(sum[:])
 }
 
 // ReasonOf returns the audit reason of a sign-in error.
