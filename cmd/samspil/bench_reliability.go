@@ -423,7 +423,7 @@ func (a apiWay) write(ctx context.Context, c *http.Client, version int, name str
 	return false, fmt.Errorf("PATCH unit: %s", res.Status)
 }
 
-// pageWay changes the unit through the organisation page's form, as a
+// pageWay changes the unit through the form on its page, as a
 // signed-in browser does, with the form's hidden version.
 type pageWay struct {
 	base, org, unit string
@@ -464,9 +464,9 @@ func (p *pageWay) do(ctx context.Context, c *http.Client, method, path string, f
 
 var unitFormVersion = regexp.MustCompile(`(?s)<form[^>]*action="/organizations/[^"/]+/units/([^"/]+)"[^>]*>.*?name="version" value="(\d+)"`)
 
-// version reads the hidden version of the unit's form on the page.
+// version reads the hidden version of the form on the unit's page.
 func (p *pageWay) version(ctx context.Context, c *http.Client) (int, string, error) {
-	res, err := p.do(ctx, c, http.MethodGet, "/organizations/"+p.org, nil)
+	res, err := p.do(ctx, c, http.MethodGet, "/organizations/"+p.org+"/units/"+p.unit, nil)
 	if err != nil {
 		return 0, "", err
 	}
@@ -476,7 +476,7 @@ func (p *pageWay) version(ctx context.Context, c *http.Client) (int, string, err
 		return 0, "", err
 	}
 	if res.StatusCode != http.StatusOK {
-		return 0, "", fmt.Errorf("organisation page: %s", res.Status)
+		return 0, "", fmt.Errorf("unit page: %s", res.Status)
 	}
 	for _, m := range unitFormVersion.FindAllSubmatch(page, -1) {
 		if string(m[1]) == p.unit {
@@ -484,7 +484,7 @@ func (p *pageWay) version(ctx context.Context, c *http.Client) (int, string, err
 			return v, "", nil
 		}
 	}
-	return 0, "", fmt.Errorf("the organisation page has no form for the unit")
+	return 0, "", fmt.Errorf("the unit's page has no form for it")
 }
 
 func (p *pageWay) write(ctx context.Context, c *http.Client, version int, name string) (bool, error) {

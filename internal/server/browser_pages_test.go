@@ -26,6 +26,7 @@ type pageWorld struct {
 	collab, forum, meeting          string
 	decision, contract, system      string
 	usage                           string // a usage with relations both ways and dependents
+	unit                            string // a unit with units below it
 	dataProcessing                  string // the demo's registration of Silkeborg's Nexus
 	importID, joinSecret, resetLink string
 	grouping                        string // a grouping of Denmark compared with its regions
@@ -95,6 +96,7 @@ func (w *pageWorld) pageExamples() map[string]struct {
 		"GET /organizations":                     ok("/organizations"),
 		"GET /organizations/{id}":                ok("/organizations/" + s),
 		"GET /organizations/{id}/people":         ok("/organizations/" + s + "/people"),
+		"GET /organizations/{id}/units/{unit}":   ok("/organizations/" + s + "/units/" + w.unit),
 		"GET /organizations/{id}/audit":          ok("/organizations/" + s + "/audit"),
 		"GET /organizations/{id}/landscape":      ok("/organizations/" + s + "/landscape"),
 		"GET /organizations/{id}/deadlines":      ok("/organizations/" + s + "/deadlines"),
@@ -204,6 +206,13 @@ func fillPageWorld(t *testing.T, app *testkit.App) *pageWorld {
 	for _, c := range contracts.Items {
 		if c.Deadlines.NextDecisionDate != nil && w.contract == "" {
 			w.contract = c.ID
+		}
+	}
+	units, err := db.ListUnits(ctx, chief, w.silkeborg.ID, samspil.ListOptions{Limit: samspil.MaxPageSize})
+	must(err)
+	for _, u := range units.Items {
+		if u.ParentID != "" && w.unit == "" {
+			w.unit = u.ParentID
 		}
 	}
 	usages, err := db.ListUsages(ctx, chief, samspil.UsageFilter{OrganizationID: w.silkeborg.ID})

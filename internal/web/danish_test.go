@@ -202,6 +202,7 @@ type danishWorld struct {
 	meeting, decision    string
 	contract, system     string
 	usage                string
+	unit                 string // a unit with units below it
 	dataProcessing       string
 	importID, joinSecret string
 	openDecision         string
@@ -335,6 +336,13 @@ func newDanishWorld(t *testing.T, app *testkit.App) *danishWorld {
 	}
 	iniExamples[w] = testkit.ExampleInitiative(t, db) // an initiative with every part of its page filled (initiative_test.go)
 
+	units, err := db.ListUnits(ctx, admin, w.silkeborg.ID, samspil.ListOptions{Limit: samspil.MaxPageSize})
+	must(err)
+	for _, u := range units.Items {
+		if u.ParentID != "" && w.unit == "" {
+			w.unit = u.ParentID
+		}
+	}
 	// A usage of Silkeborg with relations both ways and dependents: the
 	// demo's ESDH, which the professional systems file in.
 	usages, err := db.ListUsages(ctx, admin, samspil.UsageFilter{OrganizationID: w.silkeborg.ID, ListOptions: samspil.ListOptions{Limit: samspil.MaxPageSize}})
@@ -378,6 +386,7 @@ func (w *danishWorld) examples() map[string]string {
 		"GET /initiatives/{id}":                  "/initiatives/" + iniExamples[w],
 		"GET /{$}":                               "/",
 		"GET /organizations/{id}":                "/organizations/" + s,
+		"GET /organizations/{id}/units/{unit}":   "/organizations/" + s + "/units/" + w.unit,
 		"GET /organizations/{id}/people":         "/organizations/" + s + "/people",
 		"GET /organizations/{id}/audit":          "/organizations/" + s + "/audit",
 		"GET /organizations/{id}/landscape":      "/organizations/" + s + "/landscape",

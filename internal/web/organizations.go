@@ -199,6 +199,64 @@ func (w *Web) createUnit(rw http.ResponseWriter, r *http.Request) {
 	redirect(rw, r, "/organizations/"+u.OrganizationID+"#units", "unit_created")
 }
 
+// unitData is a unit's page: what it is, where it sits, and its form.
+type unitData struct {
+	Org       *samspil.Organization
+	Unit      *samspil.OrgUnit
+	Parent    *samspil.OrgUnit
+	Children  []samspil.OrgUnit
+	Units     []samspil.OrgUnit // depth-first, for the parent choice
+	UnitKinds []samspil.UnitKind
+	CanUnits  bool
+}
+
+func (w *Web) unit(rw http.ResponseWriter, r *http.Request) {
+	w.showUnit(rw, r, http.StatusOK, nil)
+}
+
+// showUnit shows a unit's page: the organisation page lists the units, and
+// each unit's form is here, so that the list stays one line per unit.
+func (w *Web) showUnit(rw http.ResponseWriter, r *http.Request, status int, formErr error) {
+	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
+	org, err := w.store.FindOrganization(ctx, actor, r.PathValue("id"))
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	d := &unitData{Org: org, UnitKinds: samspil.UnitKinds, CanUnits: actor.Can(samspil.PermUnitsWrite, org.ID)}
+	units, err := allUnits(ctx, w.store, actor, org.ID)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
+	for i := range units {
+		switch {
+		case units[i].ID == r.PathValue("unit"):
+			d.Unit = &units[i]
+		case units[i].ParentID == r.PathValue("unit"):
+			d.Children = append(d.Children, units[i])
+		}
+	}
+	if d.Unit == nil {
+		w.fail(rw, r, samspil.NotFound("unit"))
+		return
+	}
+	for i := range units {
+		if units[i].ID == d.Unit.ParentID {
+			d.Parent = &units[i]
+		}
+	}
+	if d.CanUnits {
+		d.Units = units
+	}
+	v := w.newView(r, "directory", d)
+	v.Title = d.Unit.Name
+	if formErr != nil {
+		w.withError(v, formErr)
+	}
+	w.render(rw, r, status, "unit", v)
+}
+
 func (w *Web) updateUnit(rw http.ResponseWriter, r *http.Request) {
 	if !w.parseForm(rw, r) {
 		return
@@ -209,7 +267,7 @@ func (w *Web) updateUnit(rw http.ResponseWriter, r *http.Request) {
 		samspil.OrgUnitPatch{Name: &name, Kind: &kind, ParentID: &parent, IT: &it})
 	if err != nil {
 		if code := samspil.ErrorCode(err); code == samspil.EINVALID || code == samspil.ESTALE {
-			w.showOrganization(rw, r, httpx.Status(err), err, samspil.OrgUnitInput{})
+			w.showUnit(rw, r, httpx.Status(err), err)
 			return
 		}
 		w.fail(rw, r, err)
@@ -225,7 +283,7 @@ func (w *Web) deleteUnit(rw http.ResponseWriter, r *http.Request) {
 	err := w.store.DeleteUnit(r.Context(), httpx.ActorFrom(r.Context()), r.PathValue("id"), r.PathValue("unit"), formVersion(r))
 	if err != nil {
 		if code := samspil.ErrorCode(err); code == samspil.ECONFLICT || code == samspil.ESTALE {
-			w.showOrganization(rw, r, httpx.Status(err), err, samspil.OrgUnitInput{})
+			w.showUnit(rw, r, httpx.Status(err), err)
 			return
 		}
 		w.fail(rw, r, err)

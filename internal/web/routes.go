@@ -41,6 +41,7 @@ func (w *Web) routes(rt *httpx.Router) {
 	page("GET /organizations", samspil.PermPublic, w.directory)
 	page("GET /organizations/{id}", samspil.PermPublic, w.organization)
 	page("POST /organizations/{id}/units", samspil.PermUnitsWrite, w.createUnit)
+	page("GET /organizations/{id}/units/{unit}", samspil.PermPublic, w.unit)
 	page("POST /organizations/{id}/units/{unit}", samspil.PermUnitsWrite, w.updateUnit)
 	page("POST /organizations/{id}/units/{unit}/delete", samspil.PermUnitsWrite, w.deleteUnit)
 

@@ -758,8 +758,9 @@ func TestUnits(t *testing.T) {
 		mustContain(t, res, `id="e-name"`, "skal udfyldes")
 
 		// Rename with the page's version.
-		page := b.Do("GET", orgPath, nil).Want(t, http.StatusOK)
 		action := orgPath + "/units/" + parent.ID
+		page := b.Do("GET", action, nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Løn") // the unit below it
 		res = b.Do("POST", action, url.Values{"name": {"Økonomi og Løn"}, "kind": {"department"}, "parent_id": {""},
 			"version": {hiddenVersion(t, page, action)}})
 		if got := wantRedirect(t, res, orgPath).Query().Get("done"); got != "unit_updated" {
@@ -770,7 +771,7 @@ func TestUnits(t *testing.T) {
 		}
 
 		// Moving a unit under its own child is refused, and the message says why.
-		page = b.Do("GET", orgPath, nil).Want(t, http.StatusOK)
+		page = b.Do("GET", action, nil).Want(t, http.StatusOK)
 		res = b.Do("POST", action, url.Values{"name": {"Økonomi og Løn"}, "kind": {"department"}, "parent_id": {child.ID},
 			"version": {hiddenVersion(t, page, action)}}).Want(t, http.StatusUnprocessableEntity)
 		mustContain(t, res, "en enhed kan ikke flyttes ind under sig selv eller sine egne underenheder")
@@ -784,6 +785,7 @@ func TestUnits(t *testing.T) {
 
 		// Move the child to the top level.
 		childAction := orgPath + "/units/" + child.ID
+		page = b.Do("GET", childAction, nil).Want(t, http.StatusOK)
 		res = b.Do("POST", childAction, url.Values{"name": {"Løn"}, "kind": {"office"}, "parent_id": {""},
 			"version": {hiddenVersion(t, page, childAction)}})
 		wantRedirect(t, res, orgPath)
@@ -791,17 +793,17 @@ func TestUnits(t *testing.T) {
 			t.Fatalf("move not stored: parent %q", got.ParentID)
 		}
 		// ... and back under the parent, then deleting the parent is refused.
-		page = b.Do("GET", orgPath, nil).Want(t, http.StatusOK)
+		page = b.Do("GET", childAction, nil).Want(t, http.StatusOK)
 		res = b.Do("POST", childAction, url.Values{"name": {"Løn"}, "kind": {"office"}, "parent_id": {parent.ID},
 			"version": {hiddenVersion(t, page, childAction)}})
 		wantRedirect(t, res, orgPath)
-		page = b.Do("GET", orgPath, nil).Want(t, http.StatusOK)
+		page = b.Do("GET", action, nil).Want(t, http.StatusOK)
 		res = b.Do("POST", action+"/delete", url.Values{"version": {hiddenVersion(t, page, action+"/delete")}}).Want(t, http.StatusConflict)
 		mustContain(t, res, "Økonomi og Løn har 1 underenheder; flyt eller slet dem først")
 
 		// Delete the child, then the parent.
 		for _, a := range []string{childAction, action} {
-			page = b.Do("GET", orgPath, nil).Want(t, http.StatusOK)
+			page = b.Do("GET", a, nil).Want(t, http.StatusOK)
 			res = b.Do("POST", a+"/delete", url.Values{"version": {hiddenVersion(t, page, a+"/delete")}})
 			u := wantRedirect(t, res, orgPath)
 			if u.Query().Get("done") != "unit_deleted" {
