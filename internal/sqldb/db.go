@@ -68,10 +68,7 @@ func Open(ctx context.Context, dsn string, opt Options) (*DB, error) {
 		db.read = &readPool{DB: db.write}
 	} else {
 		db.engine = SQLite
-		db.path = strings.TrimPrefix(dsn, "file:")
-		if i := strings.IndexByte(db.path, '?'); i >= 0 {
-			db.path = db.path[:i]
-		}
+		db.path = sqlitePath(dsn)
 		if dir := filepath.Dir(db.path); dir != "" {
 			if err := os.MkdirAll(dir, 0o750); err != nil {
 				return nil, fmt.Errorf("create database directory: %w", err)
@@ -131,16 +128,3 @@ func (db *DB) Now() time.Time { return db.now() }
 
 // Policy returns the sign-in and session limits in force.
 func (db *DB) Policy() samspil.AuthPolicy { return db.policy }
-
-// Backup writes a consistent copy of a SQLite database to path while it is in
-// use. For PostgreSQL use pg_dump (see docs/operations.md).
-func (db *DB) Backup(ctx context.Context, path string) error {
-	if db.engine != SQLite {
-		return samspil.Errorf(samspil.EINVALID, "online backup is built in for SQLite only; use pg_dump for PostgreSQL")
-	}
-	if _, err := os.Stat(path); err == nil {
-		return samspil.Errorf(samspil.ECONFLICT, "%s exists already; choose a new file", path)
-	}
-	_, err := db.write.ExecContext(ctx, "VACUUM INTO $1", path)
-	return err
-}

@@ -1,10 +1,12 @@
 package sqldb_test
 
 import (
+	"os"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/sqldb"
 	"github.com/samspil/samspil/internal/testkit"
 )
@@ -53,6 +55,40 @@ func TestCheckDurability(t *testing.T) {
 		must(t, err)
 		if len(problems) != 1 || problems[0].Setting != "PostgreSQL synchronous_commit" || problems[0].Value != "off" {
 			t.Fatalf("problems %v", problems)
+		}
+	})
+}
+
+// CheckIntegrity finds nothing in a sound database, on both engines, and
+// finds a damaged SQLite file.
+func TestCheckIntegrity(t *testing.T) {
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		testkit.NewPerson(t, db, "ann@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		if found, err := db.CheckIntegrity(ctx); err != nil || len(found) > 0 {
+			t.Fatalf("a sound database: %v %v", found, err)
+		}
+	})
+	t.Run("damaged SQLite", func(t *testing.T) {
+		path := testkit.NewDSN(t, sqldb.SQLite)
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The last pages hold the most recent tables' rows and indexes.
+		for i := len(b) - 3*4096; i < len(b)-4096; i++ {
+			b[i] ^= 0xa5
+		}
+		if err := os.WriteFile(path, b, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		db, err := sqldb.Open(ctx, path, sqldb.Options{})
+		if err != nil {
+			return // damaged beyond opening: found as well
+		}
+		defer db.Close()
+		found, err := db.CheckIntegrity(ctx)
+		if err == nil && len(found) == 0 {
+			t.Fatal("the damage went unnoticed")
 		}
 	})
 }

@@ -146,6 +146,36 @@ func NewDSN(t testing.TB, e sqldb.Engine) string {
 	return ""
 }
 
+// NewEmptyDSN returns a new, empty database: for SQLite the path of a file
+// that does not exist yet, for PostgreSQL a database without tables (for
+// restores and first starts).
+func NewEmptyDSN(t testing.TB, e sqldb.Engine) string {
+	t.Helper()
+	if e == sqldb.SQLite {
+		return filepath.Join(t.TempDir(), "empty.db")
+	}
+	admin := postgresURL()
+	if admin == "" {
+		t.Fatalf("no PostgreSQL server for tests: set %s", EnvPostgres)
+	}
+	adm, err := sql.Open("pgx", admin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := make([]byte, 6)
+	rand.Read(b)
+	name := "samspil_test_" + hex.EncodeToString(b)
+	if _, err := adm.Exec("CREATE DATABASE " + name); err != nil {
+		adm.Close()
+		t.Fatalf("create an empty PostgreSQL database: %v", err)
+	}
+	t.Cleanup(func() {
+		adm.Exec(fmt.Sprintf("DROP DATABASE IF EXISTS %s WITH (FORCE)", name))
+		adm.Close()
+	})
+	return withDatabase(admin, name)
+}
+
 // templateKey identifies the schema and reference data a template holds.
 func templateKey(e sqldb.Engine) string {
 	h := sha256.New()
