@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -44,6 +45,10 @@ type Config struct {
 	// private addresses (the development provider, tests, a provider in
 	// the municipality's own network); by default only public addresses.
 	SSOAllowPrivate bool
+	// ShutdownGrace is how long requests in flight and imports being
+	// committed may finish once samspil is told to stop; zero means
+	// DefaultShutdownGrace.
+	ShutdownGrace time.Duration
 }
 
 // Server is samspil's HTTP server.
@@ -178,13 +183,23 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
-	go s.purgeLoop(ctx)
-	go s.meetingsLoop(ctx)
-	go s.dueChangesLoop(ctx)
-	go s.samlMetadataLoop(ctx)
-	go s.opps.Run(ctx)
+	// The background loops stop with ctx (or when serving fails);
+	// ListenAndServe waits for them, so that none is left writing when the
+	// caller closes the database.
+	var loops sync.WaitGroup
+	defer loops.Wait()
+	ctx, stopLoops := context.WithCancel(ctx)
+	defer stopLoops()
+	background := []func(context.Context){s.purgeLoop, s.meetingsLoop, s.dueChangesLoop, s.samlMetadataLoop, s.opps.Run}
 	if s.notices != nil {
-		go s.notices.Run(ctx)
+		background = append(background, s.notices.Run)
+	}
+	for _, loop := range background {
+		loops.Add(1)
+		go func() {
+			defer loops.Done()
+			loop(ctx)
+		}()
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -196,16 +211,31 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 		return err
 	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	// Shutting down: no new connections; requests in flight and imports
+	// being committed in the background get the grace to finish. Then
+	// the requests left are cut off and the commits left stopped (their
+	// transactions roll back), so that samspil ends within the grace and a
+	// few seconds, as a service manager expects.
+	grace := s.cfg.ShutdownGrace
+	if grace <= 0 {
+		grace = DefaultShutdownGrace
+	}
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), grace)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return err
+		slog.Warn("requests still running after the shutdown grace were cut off", "grace", grace.String(), "error", err.Error())
+		srv.Close()
 	}
+	s.web.Drain(shutdownCtx)
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}
 	return nil
 }
+
+// DefaultShutdownGrace is how long samspil, told to stop, lets requests in
+// flight and imports being committed finish.
+const DefaultShutdownGrace = 20 * time.Second
 
 // purgeLoop removes ended sessions every few minutes.
 func (s *Server) purgeLoop(ctx context.Context) {

@@ -29,9 +29,56 @@ import (
 const MaxUploadBytes = 50 << 20
 
 // commits tracks running commits of this process: import ID -> rows done.
+// Shutting down, the process waits for them (Drain), and stops those that
+// outlast its grace.
 type commits struct {
-	mu   sync.Mutex
-	rows map[string]int
+	mu      sync.Mutex
+	rows    map[string]int
+	running sync.WaitGroup
+	stop    context.Context // done when the process stops the commits still running
+	stopAll context.CancelFunc
+}
+
+// start registers a commit running in the background and returns its
+// context: the request's values, no deadline of the request, cancelled
+// when the process stops the commits.
+func (c *commits) start(ctx context.Context) (context.Context, context.CancelFunc) {
+	c.mu.Lock()
+	if c.stop == nil {
+		c.stop, c.stopAll = context.WithCancel(context.Background())
+	}
+	stopping := c.stop
+	c.mu.Unlock()
+	c.running.Add(1)
+	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Minute)
+	unhook := context.AfterFunc(stopping, cancel)
+	return bg, func() {
+		unhook()
+		cancel()
+		c.running.Done()
+	}
+}
+
+// Drain waits for the imports being committed in the background until ctx
+// ends; then it stops those still running, whose transactions roll back
+// and which are recorded as failed, and waits for them to say so.
+func (w *Web) Drain(ctx context.Context) {
+	done := make(chan struct{})
+	go func() {
+		w.commits.running.Wait()
+		close(done)
+	}()
+	select {
+	case <-done:
+		return
+	case <-ctx.Done():
+	}
+	w.commits.mu.Lock()
+	if w.commits.stopAll != nil {
+		w.commits.stopAll()
+	}
+	w.commits.mu.Unlock()
+	<-done
 }
 
 func (c *commits) set(id string, rows int) {
@@ -314,11 +361,12 @@ func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	// The commit outlives the request; it stops with the process, whose
-	// restart leaves the transaction rolled back and the import failed.
-	bg, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Minute)
+	// The commit outlives the request. A process shutting down waits for
+	// it a while, then stops it: its transaction rolls back, and the import
+	// is recorded as failed.
+	bg, finish := w.commits.start(ctx)
 	go func() {
-		defer cancel()
+		defer finish()
 		defer w.commits.done(id)
 		report, err := w.store.CommitImportWith(bg, actor, im.OrganizationID, src, opt, func(rows int) { w.commits.set(id, rows) })
 		status := samspil.ImportCommitted
@@ -329,7 +377,10 @@ func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 				report = im.Report
 			}
 		}
-		if err := w.store.SetImportStatus(bg, actor, id, status, report); err != nil {
+		// The outcome is written even when the commit was stopped.
+		record, cancel := context.WithTimeout(context.WithoutCancel(bg), 10*time.Second)
+		defer cancel()
+		if err := w.store.SetImportStatus(record, actor, id, status, report); err != nil {
 			slog.ErrorContext(bg, "import status", "error", err.Error(), "request_id", samspil.RequestID(bg))
 		}
 	}()
