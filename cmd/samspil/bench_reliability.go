@@ -10,7 +10,9 @@ import (
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
+	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +21,7 @@ import (
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/auth"
 	"github.com/samspil/samspil/internal/server"
+	"github.com/samspil/samspil/internal/sqldb"
 )
 
 // The reliability checks (the reliability issue): each prints its figures,
@@ -31,22 +34,45 @@ type benchReliabilityFlags struct {
 	Long   bool `name:"long" help:"Reliability: the long form of each check (e.g. 1,000 rounds of lost updates instead of 50)."`
 	Rounds int  `name:"rounds" default:"0" help:"Reliability: rounds of the lost-update check (0: 50, or 1,000 with --long)."`
 	Writes int  `name:"writes" default:"0" help:"Reliability: transactions per writer of the concurrent-writers check, 16 writers beside 8 readers (0: 50, or 1,000 with --long)."`
+	Kills  int  `name:"kills" default:"0" help:"Reliability: runs of the kill -9 check, 8 clients creating up to 250 contracts each (0: 20, or 100 with --long)."`
+
+	LoadDuration time.Duration `name:"load-duration" default:"0" help:"Reliability: how long the load check sends 200 requests/s (0: 10s, or 60s with --long); each higher rate it tries runs half as long."`
+	Soak         time.Duration `name:"soak" default:"0" help:"Reliability: how long the soak runs at half the highest rate (0: 5m, or 30m with --long)."`
+
+	Checks []string `name:"check" enum:"durability,lost-updates,writers,kill,backup,shutdown,load,soak" help:"Reliability: run only these checks (repeat the flag; default all): ${enum}."`
+}
+
+// runs says whether the reliability check named is to run.
+func (f benchReliabilityFlags) runs(check string) bool {
+	return len(f.Checks) == 0 || slices.Contains(f.Checks, check)
 }
 
 // reliabilityPassword is the password of the check's administrator.
 const reliabilityPassword = "pålidelig adgangskode til målingen"
 
 func (c *benchCmd) benchReliability(ctx context.Context, m *Main) error {
-	rounds, writes := c.Rounds, c.Writes
-	if rounds < 0 || writes < 0 {
-		return fmt.Errorf("--rounds and --writes cannot be negative")
+	sizes := reliabilitySizes{rounds: c.Rounds, writes: c.Writes, kills: c.Kills, load: c.LoadDuration, soak: c.Soak}
+	if sizes.rounds < 0 || sizes.writes < 0 || sizes.kills < 0 || sizes.load < 0 || sizes.soak < 0 {
+		return fmt.Errorf("--rounds, --writes, --kills, --load-duration and --soak cannot be negative")
 	}
-	for _, n := range []*int{&rounds, &writes} {
+	if sizes.load == 0 {
+		sizes.load = map[bool]time.Duration{false: 10 * time.Second, true: time.Minute}[c.Long]
+	}
+	if sizes.soak == 0 {
+		sizes.soak = map[bool]time.Duration{false: 5 * time.Minute, true: 30 * time.Minute}[c.Long]
+	}
+	if sizes.soak < 30*time.Second {
+		return fmt.Errorf("--soak must be at least 30s: its first fifth warms up, and a minute (or what is left) is held against the last")
+	}
+	for _, n := range []struct {
+		n           *int
+		short, long int
+	}{{&sizes.rounds, 50, 1000}, {&sizes.writes, 50, 1000}, {&sizes.kills, 20, 100}} {
 		switch {
-		case *n == 0 && c.Long:
-			*n = 1000
-		case *n == 0:
-			*n = 50
+		case *n.n == 0 && c.Long:
+			*n.n = n.long
+		case *n.n == 0:
+			*n.n = n.short
 		}
 	}
 	dir, cleanup, err := c.workDir()
@@ -58,23 +84,29 @@ func (c *benchCmd) benchReliability(ctx context.Context, m *Main) error {
 	defer slog.SetDefault(logger)
 	slog.SetDefault(slog.New(slog.NewTextHandler(io.Discard, nil))) // no request log among the figures
 
-	file, err := emptyBenchFile(dir, "reliability.db")
-	if err != nil {
-		return err
-	}
-	engines := []sizedEngine{{"sqlite", file}}
-	if c.Postgres != "" {
-		dsn, drop, err := scratchPostgres(ctx, c.Postgres)
-		if err != nil {
-			return err
+	// Each check gets a new, empty database of its own.
+	var drops []func()
+	defer func() {
+		for _, drop := range drops {
+			drop()
 		}
-		defer drop()
-		engines = append(engines, sizedEngine{"postgres", dsn})
+	}()
+	engines := []reliabilityEngine{{name: "sqlite", dir: dir, fresh: func(name string) (string, error) {
+		return emptyBenchFile(dir, "reliability-"+name+".db")
+	}}}
+	if c.Postgres != "" {
+		engines = append(engines, reliabilityEngine{name: "postgres", dir: dir, fresh: func(string) (string, error) {
+			dsn, drop, err := scratchPostgres(ctx, c.Postgres)
+			if err == nil {
+				drops = append(drops, drop)
+			}
+			return dsn, err
+		}})
 	}
 	fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "reliability check", "rounds", "accepted", "refused", "broken")
 	var failures []string
 	for _, e := range engines {
-		fails, err := c.reliabilityOn(ctx, m, e, rounds, writes)
+		fails, err := c.reliabilityOn(ctx, m, e, sizes)
 		if err != nil {
 			return fmt.Errorf("%s: %w", e.name, err)
 		}
@@ -86,10 +118,28 @@ func (c *benchCmd) benchReliability(ctx context.Context, m *Main) error {
 	return nil
 }
 
+// reliabilitySizes are how many rounds, writes and runs the checks make.
+type reliabilitySizes struct {
+	rounds, writes, kills int
+	load, soak            time.Duration
+}
+
+// reliabilityEngine is an engine to run the checks on.
+type reliabilityEngine struct {
+	name string
+	dir  string // for files
+	// fresh returns a new, empty database.
+	fresh func(name string) (string, error)
+}
+
 // reliabilityOn runs the checks on one engine and returns the broken
 // promises.
-func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e sizedEngine, rounds, writes int) ([]string, error) {
-	db, err := openStore(ctx, e.dsn, auth.Limit{})
+func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngine, sizes reliabilitySizes) ([]string, error) {
+	dsn, err := e.fresh("api")
+	if err != nil {
+		return nil, err
+	}
+	db, err := openStore(ctx, dsn, auth.Limit{})
 	if err != nil {
 		return nil, err
 	}
@@ -97,28 +147,20 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e sizedEngine, ro
 	var failures []string
 
 	// 11. Durability settings.
-	problems, err := db.CheckDurability(ctx)
-	if err != nil {
-		return nil, err
-	}
-	fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10d\n", "durability settings, "+e.name, "-", "-", "-", len(problems))
-	for _, p := range problems {
-		failures = append(failures, e.name+": "+p.String())
+	if c.runs("durability") {
+		problems, err := db.CheckDurability(ctx)
+		if err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10d\n", "durability settings, "+e.name, "-", "-", "-", len(problems))
+		for _, p := range problems {
+			failures = append(failures, e.name+": "+p.String())
+		}
 	}
 
 	// 2. Lost updates: a server on 127.0.0.1, an administrator and a unit
 	// that eight editors change at once, round after round.
-	sys := samspil.SystemActor("bench")
-	admin, err := db.CreateUser(ctx, sys, samspil.UserInput{Email: "drift-" + e.name + "@silkeborg.example", DisplayName: "Målingens administrator",
-		Password: reliabilityPassword, OrganizationID: "0740", Role: samspil.RoleAdmin})
-	if err != nil {
-		return nil, err
-	}
-	_, token, err := db.CreateToken(ctx, sys, admin.ID, samspil.TokenInput{Name: "reliability"})
-	if err != nil {
-		return nil, err
-	}
-	actor, err := db.ActorForUser(ctx, admin.ID)
+	admin, token, actor, err := reliabilityAdmin(ctx, db)
 	if err != nil {
 		return nil, err
 	}
@@ -141,61 +183,202 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e sizedEngine, ro
 	client := &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 16},
 		CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 
-	for _, way := range []lostUpdateWay{apiWay{base: base, token: token, org: unit.OrganizationID, unit: unit.ID},
-		&pageWay{base: base, org: unit.OrganizationID, unit: unit.ID}} {
-		if err := way.prepare(ctx, client, admin.Email); err != nil {
-			return nil, err
+	if c.runs("lost-updates") {
+		for _, way := range []lostUpdateWay{apiWay{base: base, token: token, org: unit.OrganizationID, unit: unit.ID},
+			&pageWay{base: base, org: unit.OrganizationID, unit: unit.ID}} {
+			if err := way.prepare(ctx, client, admin.Email); err != nil {
+				return nil, err
+			}
+			r, err := lostUpdates(ctx, client, way, sizes.rounds, 8)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", way.name(), err)
+			}
+			// The final state is the replay of the accepted writes: the
+			// last accepted name, and one version per accepted write.
+			u, err := db.FindUnit(ctx, actor, unit.OrganizationID, unit.ID)
+			if err != nil {
+				return nil, err
+			}
+			if u.Name != r.lastName || u.Version != r.startVersion+r.accepted {
+				r.broken++
+				failures = append(failures, fmt.Sprintf("%s, %s: the unit is %q version %d, the accepted writes end at %q version %d",
+					way.name(), e.name, u.Name, u.Version, r.lastName, r.startVersion+r.accepted))
+			}
+			if r.broken > 0 && len(r.problems) > 0 {
+				failures = append(failures, fmt.Sprintf("%s, %s: %s", way.name(), e.name, strings.Join(r.problems, "; ")))
+			}
+			fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", "lost updates, 8 editors, "+way.name()+", "+e.name, sizes.rounds, r.accepted, r.refused, r.broken)
 		}
-		r, err := lostUpdates(ctx, client, way, rounds, 8)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", way.name(), err)
-		}
-		// The final state is the replay of the accepted writes: the last
-		// accepted name, and one version per accepted write.
-		u, err := db.FindUnit(ctx, actor, unit.OrganizationID, unit.ID)
-		if err != nil {
-			return nil, err
-		}
-		if u.Name != r.lastName || u.Version != r.startVersion+r.accepted {
-			r.broken++
-			failures = append(failures, fmt.Sprintf("%s, %s: the unit is %q version %d, the accepted writes end at %q version %d",
-				way.name(), e.name, u.Name, u.Version, r.lastName, r.startVersion+r.accepted))
-		}
-		if r.broken > 0 && len(r.problems) > 0 {
-			failures = append(failures, fmt.Sprintf("%s, %s: %s", way.name(), e.name, strings.Join(r.problems, "; ")))
-		}
-		fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", "lost updates, 8 editors, "+way.name()+", "+e.name, rounds, r.accepted, r.refused, r.broken)
 	}
 
 	// 3. Concurrent writers beside readers, through the API.
-	w, err := concurrentWriters(ctx, client, base, token, unit.OrganizationID, 16, writes, 8)
-	if err != nil {
-		return nil, err
-	}
-	made, cursor := 0, ""
-	for {
-		page, err := db.ListUnits(ctx, actor, unit.OrganizationID, samspil.ListOptions{Limit: samspil.MaxPageSize, Cursor: cursor})
+	if c.runs("writers") {
+		w, err := concurrentWriters(ctx, client, base, token, unit.OrganizationID, 16, sizes.writes, 8)
 		if err != nil {
 			return nil, err
 		}
-		for _, u := range page.Items {
-			if strings.HasPrefix(u.Name, "Skriver ") {
-				made++
+		made, cursor := 0, ""
+		for {
+			page, err := db.ListUnits(ctx, actor, unit.OrganizationID, samspil.ListOptions{Limit: samspil.MaxPageSize, Cursor: cursor})
+			if err != nil {
+				return nil, err
+			}
+			for _, u := range page.Items {
+				if strings.HasPrefix(u.Name, "Skriver ") {
+					made++
+				}
+			}
+			if cursor = page.NextCursor; cursor == "" {
+				break
 			}
 		}
-		if cursor = page.NextCursor; cursor == "" {
-			break
+		if w.serverErrors > 0 || made != w.created {
+			w.broken++
+			failures = append(failures, fmt.Sprintf("concurrent writers, %s: %d answers 5xx, %d units acknowledged, %d stored", e.name, w.serverErrors, w.created, made))
 		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "writes", "acked", "5xx", "broken")
+		fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", fmt.Sprintf("concurrent writers, 16 x %d beside 8 readers, %s", sizes.writes, e.name),
+			16*sizes.writes, w.created, w.serverErrors, w.broken)
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10d %10s %10s\n", "  reads beside them, "+e.name, "-", w.reads, "-", "-")
 	}
-	if w.serverErrors > 0 || made != w.created {
-		w.broken++
-		failures = append(failures, fmt.Sprintf("concurrent writers, %s: %d answers 5xx, %d units acknowledged, %d stored", e.name, w.serverErrors, w.created, made))
+
+	// 7. Backup while writing, restored into a new database.
+	if c.runs("backup") {
+		target, err := e.fresh("restored")
+		if err != nil {
+			return nil, err
+		}
+		r, err := backupWhileWriting(ctx, db, admin.ID, base, token, filepath.Join(e.dir, "backup-"+e.name), target)
+		if err != nil {
+			return nil, fmt.Errorf("backup: %w", err)
+		}
+		for _, p := range r.problems {
+			failures = append(failures, fmt.Sprintf("backup and restore, %s: %s", e.name, p))
+		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "acked", "in backup", "orgs same", "broken")
+		fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", fmt.Sprintf("backup while 4 clients write, restored, %s", e.name),
+			r.acked, r.restored, r.sameOrgs, len(r.problems))
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", fmt.Sprintf("  backup took, restore took, %s", e.name), r.backupTook.Round(time.Millisecond).String()+", "+r.restoreTook.Round(time.Millisecond).String())
 	}
-	fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "writes", "acked", "5xx", "broken")
-	fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", fmt.Sprintf("concurrent writers, 16 x %d beside 8 readers, %s", writes, e.name),
-		16*writes, w.created, w.serverErrors, w.broken)
-	fmt.Fprintf(m.Stdout, "%-58s %10s %10d %10s %10s\n", "  reads beside them, "+e.name, "-", w.reads, "-", "-")
+
+	// 1. kill -9 while clients write, on a database of its own.
+	if c.runs("kill") {
+		dsn, err := e.fresh("crash")
+		if err != nil {
+			return nil, err
+		}
+		r, err := crashCheck(ctx, dsn, sizes.kills)
+		if err != nil {
+			return nil, fmt.Errorf("kill -9: %w", err)
+		}
+		broken := r.missing + r.duplicates + r.half + len(r.problems)
+		for _, p := range r.problems {
+			failures = append(failures, fmt.Sprintf("kill -9, %s: %s", e.name, p))
+		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "runs", "acked", "missing", "broken")
+		fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", fmt.Sprintf("kill -9 while 8 clients create contracts, %s", e.name),
+			r.runs, r.acked, r.missing, broken)
+	}
+
+	// 6. SIGTERM under load with imports being committed.
+	if c.runs("shutdown") {
+		dsn, err := e.fresh("shutdown")
+		if err != nil {
+			return nil, err
+		}
+		r, err := shutdownCheck(ctx, dsn)
+		if err != nil {
+			return nil, fmt.Errorf("shutdown: %w", err)
+		}
+		for _, p := range r.problems {
+			failures = append(failures, fmt.Sprintf("graceful shutdown, %s: %s", e.name, p))
+		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "exit after", "status", "imports", "broken")
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10d %10s %10d\n", fmt.Sprintf("SIGTERM at 100/s with %d imports committing, %s", shutdownImports, e.name),
+			ms(r.exit), r.status, fmt.Sprintf("%d+%d", r.committed, r.notWritten), len(r.problems))
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", fmt.Sprintf("  requests answered, refused; imports written whole, not at all, %s", e.name),
+			fmt.Sprintf("%d, %d; %d, %d", r.answered, r.refused, r.committed, r.notWritten))
+	}
+
+	// 8. Load at a constant rate, and the highest rate that holds; 9. the
+	// soak at half that rate. Each on samspil as a process of its own,
+	// serving the demo.
+	maxRate := 0
+	if c.runs("load") {
+		dsn, err := e.fresh("load")
+		if err != nil {
+			return nil, err
+		}
+		env, err := startLoadEnvironment(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		r := loadCheck(env, sizes.load)
+		env.proc.kill()
+		for _, p := range r.problems {
+			failures = append(failures, fmt.Sprintf("load, %s: %s", e.name, p))
+		}
+		maxRate = r.maxRate
+		f := r.at200
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "read p50", "read p99", "write p99", "errors")
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10d\n", fmt.Sprintf("load, 90 %% reads, %d/s for %s, %s", targetLoadRate, sizes.load, e.name),
+			ms(f.readP50), ms(f.readP99), ms(f.writeP99), f.errors)
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "  target", ms(targetReadP50), ms(targetReadP99), ms(targetWriteP99), "0")
+		for _, s := range r.steps {
+			fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10d\n", fmt.Sprintf("  %d/s for %s: p99 of all %s, served %.0f/s", s.rate, sizes.load/2, ms(s.allP99), s.throughput),
+				ms(s.readP50), ms(s.readP99), ms(s.writeP99), s.errors)
+		}
+		fmt.Fprintf(m.Stdout, "%-58s %10d\n", fmt.Sprintf("  highest rate with p99 <= %s, %s (requests/s)", ms(targetMaxRateP99), e.name), maxRate)
+	}
+	if c.runs("soak") {
+		rate := maxRate / 2
+		if rate == 0 {
+			rate = targetLoadRate / 2 // the load check did not run (or did not hold)
+		}
+		dsn, err := e.fresh("soak")
+		if err != nil {
+			return nil, err
+		}
+		env, err := startLoadEnvironment(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		r, err := soakCheck(env, rate, sizes.soak)
+		env.proc.kill()
+		if err != nil {
+			return nil, fmt.Errorf("soak: %w", err)
+		}
+		for _, p := range r.problems {
+			failures = append(failures, fmt.Sprintf("soak, %s: %s", e.name, p))
+		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "memory", "p99 ratio", "goroutines", "open files")
+		fmt.Fprintf(m.Stdout, "%-58s %9.1f%% %10.2f %10s %10s\n", fmt.Sprintf("soak, %d/s for %s, %s", rate, sizes.soak, e.name),
+			100*r.memoryGrowth, r.p99Growth, fmt.Sprintf("%.0f>%.0f", r.idle.goroutines, r.after.goroutines), fmt.Sprintf("%.0f>%.0f", r.idle.fds, r.after.fds))
+		fmt.Fprintf(m.Stdout, "%-58s %9.0f%% %10.2f %10s %10s\n", "  target", 100*soakMemoryGrowthMax, soakP99GrowthMax, "back", "back")
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", fmt.Sprintf("  resident memory after warm-up, at the end; p99 first, last minute; %d requests, %d errors", r.requests, r.errors),
+			fmt.Sprintf("%.0f MB, %.0f MB; %s, %s", r.warm.rss/1e6, r.end.rss/1e6, ms(r.firstMinuteP99), ms(r.lastMinuteP99)))
+	}
 	return failures, nil
+}
+
+// ms shows a duration in milliseconds with one decimal.
+func ms(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/float64(time.Millisecond)) }
+
+// reliabilityAdmin makes Silkeborg's administrator for the checks, with
+// an API token.
+func reliabilityAdmin(ctx context.Context, db *sqldb.DB) (*samspil.User, string, *samspil.Actor, error) {
+	sys := samspil.SystemActor("bench")
+	admin, err := db.CreateUser(ctx, sys, samspil.UserInput{Email: "drift@silkeborg.example", DisplayName: "Målingens administrator",
+		Password: reliabilityPassword, OrganizationID: "0740", Role: samspil.RoleAdmin})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	_, token, err := db.CreateToken(ctx, sys, admin.ID, samspil.TokenInput{Name: "reliability"})
+	if err != nil {
+		return nil, "", nil, err
+	}
+	actor, err := db.ActorForUser(ctx, admin.ID)
+	return admin, token, actor, err
 }
 
 type writersResult struct {

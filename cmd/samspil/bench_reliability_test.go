@@ -3,17 +3,23 @@ package main
 import (
 	"context"
 	"net/http"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/sqldb"
 	"github.com/samspil/samspil/internal/testkit"
 )
 
-// The short form of the reliability checks runs on both engines and
-// prints its rows; a broken promise fails the command.
+// The reliability checks but load and soak, smaller than their short form
+// (which CI runs as a step of its own), on both engines: every row
+// printed, and a broken promise fails the command.
 func TestBenchReliability(t *testing.T) {
-	args := []string{"bench", "reliability", "--rounds", "10", "--writes", "20", "--dir", t.TempDir()}
+	args := []string{"bench", "reliability", "--dir", t.TempDir(), "--rounds", "10", "--writes", "20", "--kills", "4",
+		"--check", "durability", "--check", "lost-updates", "--check", "writers", "--check", "backup", "--check", "kill"}
 	engines := []string{"sqlite"}
 	if pg := testkit.PostgresURL(); pg != "" {
 		args = append(args, "--postgres", pg)
@@ -24,21 +30,33 @@ func TestBenchReliability(t *testing.T) {
 		t.Fatalf("bench reliability: %d %q\n%s", code, errOut, out)
 	}
 	for _, e := range engines {
-		for _, row := range []string{"durability settings, " + e, "lost updates, 8 editors, API with If-Match, " + e,
-			"lost updates, 8 editors, page form with version, " + e, "concurrent writers, 16 x 20 beside 8 readers, " + e} {
-			i := strings.Index(out, row)
+		for _, row := range []struct {
+			name string
+			want []string // the figures before the last column, broken, which must be 0
+		}{
+			{"durability settings, " + e, []string{"-", "-", "-"}},
+			{"lost updates, 8 editors, API with If-Match, " + e, []string{"10", "10", "70"}},
+			{"lost updates, 8 editors, page form with version, " + e, []string{"10", "10", "70"}},
+			{"concurrent writers, 16 x 20 beside 8 readers, " + e, []string{"320", "320", "0"}},
+			{"backup while 4 clients write, restored, " + e, nil},
+			{"kill -9 while 8 clients create contracts, " + e, nil},
+		} {
+			i := strings.Index(out, row.name)
 			if i < 0 {
-				t.Fatalf("no row %q:\n%s", row, out)
+				t.Fatalf("no row %q:\n%s", row.name, out)
 			}
-			line := strings.Fields(out[i+len(row):][:strings.IndexByte(out[i+len(row):], '\n')])
+			line := strings.Fields(out[i+len(row.name):][:strings.IndexByte(out[i+len(row.name):], '\n')])
 			if line[len(line)-1] != "0" {
-				t.Errorf("%s: broken %s", row, line[len(line)-1])
+				t.Errorf("%s: broken %s", row.name, line[len(line)-1])
 			}
-			if strings.HasPrefix(row, "lost") && (line[0] != "10" || line[1] != "10" || line[2] != "70") {
-				t.Errorf("%s: rounds, accepted, refused %v; want 10, 10, 70", row, line)
+			if row.want != nil && !slices.Equal(line[:3], row.want) {
+				t.Errorf("%s: %v; want %v", row.name, line[:3], row.want)
 			}
-			if strings.HasPrefix(row, "concurrent") && (line[0] != "320" || line[1] != "320" || line[2] != "0") {
-				t.Errorf("%s: writes, acknowledged, 5xx %v; want 320, 320, 0", row, line)
+			if strings.HasPrefix(row.name, "kill") && (line[0] != "4" || line[2] != "0") {
+				t.Errorf("%s: runs, acknowledged, missing %v; want 4 runs, none missing", row.name, line)
+			}
+			if strings.HasPrefix(row.name, "backup") && line[2] != "102" {
+				t.Errorf("%s: %s organisations equal after the restore; want all 102 not written during the backup", row.name, line[2])
 			}
 		}
 	}
@@ -77,5 +95,83 @@ func TestLostUpdatesFindsLostUpdates(t *testing.T) {
 	}
 	if r.broken != 5 || r.accepted != 40 || len(r.problems) != 5 {
 		t.Fatalf("result %+v", r)
+	}
+}
+
+// The crash check's verdict finds what a crash could do wrong: an
+// acknowledged contract missing, one stored twice, one without all its
+// systems, one never sent, a gap in a client's sequence.
+func TestContractProblemsFindsDamage(t *testing.T) {
+	ctx := context.Background()
+	testkit.ForEachEngine(t, func(t *testing.T, db *sqldb.DB) {
+		ann := testkit.NewPerson(t, db, "ann@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
+		systems, err := benchSystems(ctx, db, ann.Actor, "Prøve", 3)
+		if err != nil {
+			t.Fatal(err)
+		}
+		org := testkit.Org(t, db, testkit.Silkeborg).ID
+		create := func(name string, systems []string) {
+			t.Helper()
+			_, err := db.CreateContract(ctx, ann.Actor, samspil.ContractInput{OrganizationID: org, Name: name, SystemIDs: systems,
+				ContractTerms: samspil.ContractTerms{Start: samspil.NewDate(2026, time.January, 1), NoticeMonths: 3}})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		sent := map[string]bool{"Prøve 0.0": true, "Prøve 0.1": true, "Prøve 0.2": true, "Prøve 1.0": true, "Prøve 1.1": true, "Prøve 2.0": true}
+		acked := map[string]bool{"Prøve 0.0": true, "Prøve 0.1": true}
+
+		create("Prøve 0.0", systems)
+		create("Prøve 0.1", systems)
+		problems, missing, dups, half, err := contractProblems(ctx, db, ann.Actor, org, "Prøve", sent, acked, 3)
+		if err != nil || len(problems) > 0 || missing+dups+half > 0 {
+			t.Fatalf("sound: %v %d %d %d %v", problems, missing, dups, half, err)
+		}
+
+		acked["Prøve 2.0"] = true        // acknowledged, not stored
+		create("Prøve 0.1", systems)     // stored twice
+		create("Prøve 1.1", systems[:2]) // a system short, and 1.0 missing before it
+		create("Prøve 9.0", systems)     // never sent
+		problems, missing, dups, half, err = contractProblems(ctx, db, ann.Actor, org, "Prøve", sent, acked, 3)
+		if err != nil || missing != 1 || dups != 1 || half != 1 {
+			t.Fatalf("damaged: missing %d, duplicates %d, half-written %d, %v", missing, dups, half, err)
+		}
+		for _, want := range []string{`"Prøve 2.0" was acknowledged and is missing`, `"Prøve 0.1" is stored 2 times`, `"Prøve 1.1" has 2 of its 3 systems`,
+			`"Prøve 9.0" is stored and was never sent`, `"Prøve 1.1" is stored without "Prøve 1.0"`} {
+			if !slices.ContainsFunc(problems, func(p string) bool { return strings.HasPrefix(p, want) }) {
+				t.Errorf("no problem %s in %q", want, problems)
+			}
+		}
+	})
+}
+
+// The load check's environment serves the mix without a failure, and the
+// soak's figures come from samspil's own /metrics. (Whether the latencies
+// meet their targets is for `samspil bench reliability` to say, never for
+// a timed test.)
+func TestLoadMix(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range testkit.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			env, err := startLoadEnvironment(ctx, testkit.NewEmptyDSN(t, e))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer env.proc.kill()
+			if len(env.people) != 3 {
+				t.Fatalf("%d people signed in", len(env.people))
+			}
+			f := attackAt(env.proc.base, env.people, 50, 2*time.Second, nil)
+			if f.requests < 90 || f.errors > 0 {
+				t.Fatalf("%d requests, %d failed: %s; status %s", f.requests, f.errors, f.firstErrors, f.statusCounts)
+			}
+			if f.readP50 <= 0 || f.writeP99 <= 0 {
+				t.Fatalf("no figures: %+v", f)
+			}
+			p, err := readProcessFigures(env.proc.base)
+			if err != nil || p.rss < 1e6 || p.goroutines < 2 || p.fds < 3 {
+				t.Fatalf("samspil's figures: %+v %v", p, err)
+			}
+		})
 	}
 }

@@ -9,10 +9,13 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 
 	"github.com/alecthomas/kong"
 	"github.com/samspil/samspil"
@@ -72,13 +75,15 @@ type cli struct {
 	KLE    struct {
 		Load kleLoadCmd `cmd:"" help:"Load a KLE edition: KL's official XML or the OS2KLE text format."`
 	} `cmd:"" name:"kle" help:"Manage the KLE taxonomy."`
-	Orgs    orgsCmd    `cmd:"" help:"Manage organisations."`
-	Kitos   kitosCmd   `cmd:"" name:"kitos" help:"Synchronise with KITOS."`
-	Demo    demoCmd    `cmd:"" help:"Make demo data."`
-	Backup  backupCmd  `cmd:"" help:"Make a consistent copy of a SQLite database while it is in use."`
-	OpenAPI openAPICmd `cmd:"" name:"openapi" help:"Print the OpenAPI document of the JSON API."`
-	Bench   benchCmd   `cmd:"" help:"Measure the performance targets and print figures with their ratio to the target."`
-	Version versionCmd `cmd:"" help:"Print the version."`
+	Orgs      orgsCmd      `cmd:"" help:"Manage organisations."`
+	Kitos     kitosCmd     `cmd:"" name:"kitos" help:"Synchronise with KITOS."`
+	Demo      demoCmd      `cmd:"" help:"Make demo data."`
+	Backup    backupCmd    `cmd:"" help:"Make a consistent copy of the database while it is in use (SQLite: a database file; PostgreSQL: a pg_dump archive)."`
+	Restore   restoreCmd   `cmd:"" help:"Restore a backup into a new database, check it and bring its schema up to date."`
+	Checksums checksumsCmd `cmd:"" help:"Print a checksum of each organisation's data, to compare a restored database with its original."`
+	OpenAPI   openAPICmd   `cmd:"" name:"openapi" help:"Print the OpenAPI document of the JSON API."`
+	Bench     benchCmd     `cmd:"" help:"Measure the performance targets and print figures with their ratio to the target."`
+	Version   versionCmd   `cmd:"" help:"Print the version."`
 }
 
 // exitCode carries kong's request to exit (after --help) out of parsing.
@@ -168,15 +173,16 @@ func openStore(ctx context.Context, dsn string, hashing auth.Limit) (*sqldb.DB, 
 
 type serveCmd struct {
 	dbFlag
-	Addr            string    `name:"addr" env:"SAMSPIL_ADDR" default:"127.0.0.1:8080" help:"Address to listen on."`
-	Demo            bool      `name:"demo" help:"Add the demo cast (fictional people) and print their logins."`
-	InsecureCookies bool      `name:"insecure-cookies" env:"SAMSPIL_INSECURE_COOKIES" help:"Send cookies over plain HTTP to hosts other than localhost (never in production)."`
-	TLS             bool      `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security and take the client's address from the last X-Forwarded-For entry."`
-	HashConcurrency int       `name:"hash-concurrency" env:"SAMSPIL_HASH_CONCURRENCY" default:"0" help:"Password hash computations at once, each taking 19 MiB (0: the number of CPUs, at least 2); sign-ins beyond wait up to 2 s, then get 429."`
-	PublicURL       string    `name:"public-url" env:"SAMSPIL_PUBLIC_URL" help:"The site's public address, for links in calendar feeds and e-mails (default: the address of each request)."`
-	AcceptUnsafe    bool      `name:"accept-unsafe-durability" env:"SAMSPIL_ACCEPT_UNSAFE_DURABILITY" help:"Start even when the database's settings put acknowledged writes at risk (SQLite not in WAL or synchronous OFF; PostgreSQL with fsync, full_page_writes or synchronous_commit off)."`
-	SSOAllowPrivate bool      `name:"sso-allow-private" env:"SAMSPIL_SSO_ALLOW_PRIVATE" help:"Let identity providers be reached at loopback and private addresses (on with --demo, for the development provider); by default only public addresses."`
-	SMTP            smtpFlags `embed:"" prefix:"smtp-"`
+	Addr            string        `name:"addr" env:"SAMSPIL_ADDR" default:"127.0.0.1:8080" help:"Address to listen on."`
+	Demo            bool          `name:"demo" help:"Add the demo cast (fictional people) and print their logins."`
+	InsecureCookies bool          `name:"insecure-cookies" env:"SAMSPIL_INSECURE_COOKIES" help:"Send cookies over plain HTTP to hosts other than localhost (never in production)."`
+	TLS             bool          `name:"behind-tls" env:"SAMSPIL_BEHIND_TLS" help:"Served behind an HTTPS proxy: send Strict-Transport-Security and take the client's address from the last X-Forwarded-For entry."`
+	HashConcurrency int           `name:"hash-concurrency" env:"SAMSPIL_HASH_CONCURRENCY" default:"0" help:"Password hash computations at once, each taking 19 MiB (0: the number of CPUs, at least 2); sign-ins beyond wait up to 2 s, then get 429."`
+	PublicURL       string        `name:"public-url" env:"SAMSPIL_PUBLIC_URL" help:"The site's public address, for links in calendar feeds and e-mails (default: the address of each request)."`
+	AcceptUnsafe    bool          `name:"accept-unsafe-durability" env:"SAMSPIL_ACCEPT_UNSAFE_DURABILITY" help:"Start even when the database's settings put acknowledged writes at risk (SQLite not in WAL or synchronous OFF; PostgreSQL with fsync, full_page_writes or synchronous_commit off)."`
+	ShutdownGrace   time.Duration `name:"shutdown-grace" env:"SAMSPIL_SHUTDOWN_GRACE" default:"20s" help:"Told to stop (SIGTERM), how long requests in flight and imports being committed may finish; then they are cut off and the imports rolled back."`
+	SSOAllowPrivate bool          `name:"sso-allow-private" env:"SAMSPIL_SSO_ALLOW_PRIVATE" help:"Let identity providers be reached at loopback and private addresses (on with --demo, for the development provider); by default only public addresses."`
+	SMTP            smtpFlags     `embed:"" prefix:"smtp-"`
 }
 
 // smtpFlags configure the SMTP server for e-mail notices; without a host no
@@ -219,7 +225,7 @@ func (c *serveCmd) Run(m *Main, ctx context.Context) error {
 	}
 	db.StartOrgSearch()
 	srv, err := server.New(db, server.Config{Addr: c.Addr, Version: Version, SecureCookies: !c.InsecureCookies, TLS: c.TLS, Demo: c.Demo, PublicURL: c.PublicURL,
-		Mail: c.SMTP.config(), SSOAllowPrivate: c.SSOAllowPrivate || c.Demo})
+		Mail: c.SMTP.config(), SSOAllowPrivate: c.SSOAllowPrivate || c.Demo, ShutdownGrace: c.ShutdownGrace})
 	if err != nil {
 		return err
 	}
@@ -620,10 +626,66 @@ func (c *backupCmd) Run(m *Main, ctx context.Context) error {
 		return err
 	}
 	defer db.Close()
+	start := time.Now()
 	if err := db.Backup(ctx, c.To); err != nil {
 		return err
 	}
-	fmt.Fprintf(m.Stdout, "backup written to %s\n", c.To)
+	fmt.Fprintf(m.Stdout, "backup written to %s in %s\n", c.To, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+type restoreCmd struct {
+	dbFlag
+	From string `name:"from" required:"" type:"existingfile" help:"The backup: a SQLite file from samspil backup, or a pg_dump archive in the custom format."`
+}
+
+// Run restores into the database named by --db, which must be new (a
+// SQLite file that does not exist, an empty PostgreSQL database), and
+// brings its schema up to date, as serve would.
+func (c *restoreCmd) Run(m *Main, ctx context.Context) error {
+	start := time.Now()
+	if err := sqldb.Restore(ctx, c.From, c.dsn()); err != nil {
+		return err
+	}
+	db, err := sqldb.Open(ctx, c.dsn(), sqldb.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	version, _, err := db.SchemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "restored %s into %s in %s (schema version %d)\n", c.From, redactDSN(c.dsn()), time.Since(start).Round(time.Millisecond), version)
+	return nil
+}
+
+type checksumsCmd struct {
+	dbFlag
+}
+
+// Run prints one line per organisation, "<id> <checksum>", in id order, and
+// the rows that belong to no organisation as "(shared)".
+func (c *checksumsCmd) Run(m *Main, ctx context.Context) error {
+	db, err := sqldb.Open(ctx, c.dsn(), sqldb.Options{})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	sums, err := db.OrganizationChecksums(ctx)
+	if err != nil {
+		return err
+	}
+	for _, org := range slices.Sorted(maps.Keys(sums)) {
+		name := org
+		if org == "" {
+			name = "(shared)"
+		}
+		fmt.Fprintf(m.Stdout, "%s %s\n", name, sums[org])
+	}
 	return nil
 }
 

@@ -4,15 +4,16 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/json"
 	"fmt"
 	"io"
 	"io/fs"
 	"net/http"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -31,6 +32,16 @@ func run(t *testing.T, env map[string]string, stdin string, args ...string) (int
 	m := &Main{Stdin: strings.NewReader(stdin), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] }}
 	code := m.Run(context.Background(), args)
 	return code, out.String(), errOut.String()
+}
+
+// TestMain runs samspil itself when asked to (see runMainEnv): the
+// reliability checks start it as a process of its own.
+func TestMain(m *testing.M) {
+	if os.Getenv(runMainEnv) == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
 }
 
 func TestUserAddAndTokenCreate(t *testing.T) {
@@ -114,7 +125,7 @@ func TestBadArguments(t *testing.T) {
 func serve(t *testing.T, env map[string]string, args ...string) (url string, output func() string, stop func()) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
-	var out, errOut syncBuffer
+	var out, errOut lockedBuffer
 	ready := make(chan string, 1)
 	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errOut, Getenv: func(k string) string { return env[k] },
 		Ready: func(addr string) { ready <- addr }}
@@ -135,23 +146,6 @@ func serve(t *testing.T, env map[string]string, args ...string) (url string, out
 		}
 	}
 	return url, out.String, stop
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }
 
 func get(t *testing.T, url string) (int, string) {
@@ -211,42 +205,45 @@ func TestServeDemoTwice(t *testing.T) {
 	}
 }
 
-// TestBackupOpens backs up a SQLite database in use and serves the copy.
-func TestBackupOpens(t *testing.T) {
-	dir := t.TempDir()
-	env := map[string]string{"SAMSPIL_DB": filepath.Join(dir, "live.db")}
-	if code, _, errOut := run(t, env, testkit.Password+"\n", "user", "add", "--email", "a@silkeborg.example", "--org", "0740", "--role", "admin"); code != 0 {
-		t.Fatal(errOut)
-	}
-	_, _, stop := serve(t, env) // the database is in use while it is copied
-	backup := filepath.Join(dir, "copy.db")
-	code, out, errOut := run(t, env, "", "backup", "--to", backup)
-	stop()
-	if code != 0 || !strings.Contains(out, backup) {
-		t.Fatalf("backup: %d %q %q", code, out, errOut)
-	}
-	if code, _, errOut := run(t, env, "", "backup", "--to", backup); code != 1 || !strings.Contains(errOut, "exists already") {
-		t.Fatalf("backup over an existing file: %d %q", code, errOut)
-	}
-	fingerprint := func(path string) string {
-		db, err := sqldb.Open(context.Background(), path, sqldb.Options{Passwords: testkit.Passwords()})
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer db.Close()
-		f, err := db.Fingerprint(context.Background())
-		if err != nil {
-			t.Fatal(err)
-		}
-		return f
-	}
-	if fingerprint(backup) != fingerprint(env["SAMSPIL_DB"]) {
-		t.Fatal("the backup differs from the database")
-	}
-	url, _, stop := serve(t, map[string]string{"SAMSPIL_DB": backup})
-	defer stop()
-	if code, _ := get(t, url+"/organizations/0740"); code != 200 {
-		t.Fatalf("serving the backup: %d", code)
+// TestBackupRestore backs up a database in use, restores the backup into
+// a new database with the same checksums and serves it, on both engines.
+func TestBackupRestore(t *testing.T) {
+	for _, e := range testkit.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			dir := t.TempDir()
+			env := map[string]string{"SAMSPIL_DB": testkit.NewEmptyDSN(t, e)}
+			if code, _, errOut := run(t, env, testkit.Password+"\n", "user", "add", "--email", "a@silkeborg.example", "--org", "0740", "--role", "admin"); code != 0 {
+				t.Fatal(errOut)
+			}
+			_, _, stop := serve(t, env) // the database is in use while it is copied
+			backup := filepath.Join(dir, "copy")
+			code, out, errOut := run(t, env, "", "backup", "--to", backup)
+			stop()
+			if code != 0 || !strings.Contains(out, "backup written to "+backup) {
+				t.Fatalf("backup: %d %q %q", code, out, errOut)
+			}
+			if code, _, errOut := run(t, env, "", "backup", "--to", backup); code != 1 || !strings.Contains(errOut, "exists already") {
+				t.Fatalf("backup over an existing file: %d %q", code, errOut)
+			}
+			restored := map[string]string{"SAMSPIL_DB": testkit.NewEmptyDSN(t, e)}
+			code, out, errOut = run(t, restored, "", "restore", "--from", backup)
+			if code != 0 || !strings.Contains(out, "restored "+backup) || !strings.Contains(out, "schema version") {
+				t.Fatalf("restore: %d %q %q", code, out, errOut)
+			}
+			if code, _, errOut := run(t, restored, "", "restore", "--from", backup); code != 1 || !strings.Contains(errOut, "already") {
+				t.Fatalf("restore into a database in use: %d %q", code, errOut)
+			}
+			_, want, _ := run(t, env, "", "checksums")
+			code, got, errOut := run(t, restored, "", "checksums")
+			if code != 0 || got != want || strings.Count(got, "\n") < 100 || !strings.Contains(got, "(shared) ") {
+				t.Fatalf("checksums of the restored database: %d %q\n%s\nwant\n%s", code, errOut, got, want)
+			}
+			url, _, stop := serve(t, restored)
+			defer stop()
+			if code, _ := get(t, url+"/organizations/0740"); code != 200 {
+				t.Fatalf("serving the restored database: %d", code)
+			}
+		})
 	}
 }
 
@@ -593,4 +590,88 @@ func TestServeRefusesUnsafeDurability(t *testing.T) {
 		t.Fatalf("healthz %d", status)
 	}
 	stop()
+}
+
+// TestServeStopsCleanly stops serve while an import is being committed in
+// the background: it returns within its grace and a little, the import is
+// rolled back and recorded as failed (or finished whole), and no goroutine
+// of samspil's is left running.
+func TestServeStopsCleanly(t *testing.T) {
+	ctx := context.Background()
+	dsn := testkit.NewDSN(t, sqldb.SQLite)
+	env := map[string]string{"SAMSPIL_DB": dsn, "SAMSPIL_SHUTDOWN_GRACE": "200ms"}
+	email := "it-chef@silkeborg.example"
+	if code, _, errOut := run(t, env, testkit.Password+"\n", "user", "add", "--email", email, "--org", "0740", "--role", "admin"); code != 0 {
+		t.Fatal(errOut)
+	}
+	_, out, _ := run(t, env, "", "token", "create", "--user", email)
+	token := strings.TrimSpace(out)
+	before := runtime.NumGoroutine()
+
+	base, _, stop := serve(t, env)
+	person, err := signedIn(ctx, base, email, testkit.Password, testkit.Silkeborg, token)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var csv strings.Builder
+	csv.WriteString("Navn*\r\n")
+	for i := range 100000 {
+		fmt.Fprintf(&csv, "Stop system %d\r\n", i)
+	}
+	tr := &http.Transport{}
+	client := &http.Client{Transport: tr, Jar: person.jar, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	req, _ := http.NewRequest(http.MethodPost, base+"/api/v1/imports?organization_id=0740&file_name=systemer.csv", strings.NewReader(csv.String()))
+	req.Header.Set("Authorization", "Bearer "+token)
+	res, err := client.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var im samspil.Import
+	json.NewDecoder(res.Body).Decode(&im)
+	res.Body.Close()
+	if res.StatusCode != http.StatusCreated {
+		t.Fatalf("upload: %s", res.Status)
+	}
+	req, _ = http.NewRequest(http.MethodPost, base+"/imports/"+im.ID+"/commit", strings.NewReader(""))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if res, err = client.Do(req); err != nil || res.StatusCode != http.StatusSeeOther {
+		t.Fatalf("commit: %v %v", res, err)
+	}
+	res.Body.Close()
+	tr.CloseIdleConnections()
+
+	start := time.Now()
+	stop() // fails the test unless serve ends with status 0
+	if took := time.Since(start); took > 5*time.Second {
+		t.Errorf("serve took %s to stop with a grace of 200 ms", took)
+	}
+	// Its goroutines end with it (a few of the runtime's and the test's
+	// own may come and go).
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > before+2 && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before+2 {
+		buf := make([]byte, 1<<20)
+		t.Fatalf("%d goroutines before serve, %d after it stopped:\n%s", before, n, buf[:runtime.Stack(buf, true)])
+	}
+
+	db, err := sqldb.Open(ctx, dsn, sqldb.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	found, err := db.FindImport(ctx, testkit.System, im.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, err := countSystems(ctx, db, testkit.System, "Stop system")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(found.Status == samspil.ImportFailed && n == 0 || found.Status == samspil.ImportCommitted && n == 100000) {
+		t.Fatalf("after the stop the import is %s with %d of its 100,000 systems", found.Status, n)
+	}
+	t.Logf("the import was %s", found.Status)
 }
