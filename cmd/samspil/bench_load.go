@@ -25,7 +25,10 @@ import (
 // token, and one request in ten a write through the API (units created and
 // deleted).
 
-// Load targets (the reliability issue).
+// Load targets (the reliability issue). Like every timing target of samspil
+// bench, they are reported with their ratio and do not fail the command
+// (a noisy machine would); failed requests, memory growth and goroutines or
+// open files left behind do.
 const (
 	targetLoadRate      = 200 // requests per second
 	targetReadP50       = 10 * time.Millisecond
@@ -260,15 +263,20 @@ type loadResult struct {
 	at200    loadFiguresAt
 	maxRate  int
 	steps    []loadFiguresAt
-	problems []string
+	problems []string // broken promises: failed requests
+	misses   []string // timing targets missed, reported with their ratio
 }
 
-// loadCheck measures the mix at 200 requests per second for d, then raises
+// loadCheck measures the mix at 200 requests per second for d (after a
+// first burst of 5 s), then raises
 // the rate by half again, step after step of d/2, until p99 passes 250 ms,
 // a request fails or samspil falls behind; the highest rate is the last
 // step that held.
 func loadCheck(env *loadEnvironment, d time.Duration) loadResult {
 	var r loadResult
+	// A first burst, not measured: a day's first requests fill caches
+	// and pools, and the database has just been filled.
+	attackAt(env.proc.base, env.people, targetLoadRate, 5*time.Second, nil)
 	r.at200 = attackAt(env.proc.base, env.people, targetLoadRate, d, nil)
 	f := r.at200
 	if f.errors > 0 {
@@ -279,7 +287,7 @@ func loadCheck(env *loadEnvironment, d time.Duration) loadResult {
 		got, want time.Duration
 	}{{"read p50", f.readP50, targetReadP50}, {"read p99", f.readP99, targetReadP99}, {"write p99", f.writeP99, targetWriteP99}} {
 		if c.got > c.want {
-			r.problems = append(r.problems, fmt.Sprintf("%s at %d/s is %s, above %s", c.what, targetLoadRate, c.got.Round(time.Microsecond), c.want))
+			r.misses = append(r.misses, fmt.Sprintf("%s at %d/s is %s, above %s (ratio %.2f)", c.what, targetLoadRate, c.got.Round(time.Microsecond), c.want, float64(c.got)/float64(c.want)))
 		}
 	}
 	if held(f) {
@@ -347,7 +355,8 @@ type soakResult struct {
 	firstMinuteP99, lastMinuteP99 time.Duration
 	memoryGrowth, p99Growth       float64
 	requests, errors              uint64
-	problems                      []string
+	problems                      []string // broken promises: failures, memory, goroutines, open files
+	misses                        []string // timing targets missed, reported with their ratio
 }
 
 // soakCheck runs the mix at rate for d: the first fifth warms up; then
@@ -411,7 +420,7 @@ func soakCheck(env *loadEnvironment, rate int, d time.Duration) (soakResult, err
 		r.problems = append(r.problems, fmt.Sprintf("resident memory grew by %.0f %% after the warm-up (%.0f MB to %.0f MB)", 100*r.memoryGrowth, r.warm.rss/1e6, r.end.rss/1e6))
 	}
 	if r.p99Growth > soakP99GrowthMax {
-		r.problems = append(r.problems, fmt.Sprintf("the last minute's p99 is %.2f times the first's (%s, then %s)", r.p99Growth, r.firstMinuteP99, r.lastMinuteP99))
+		r.misses = append(r.misses, fmt.Sprintf("the last minute's p99 is %.2f times the first's (%s, then %s), above %.1f times", r.p99Growth, r.firstMinuteP99, r.lastMinuteP99, soakP99GrowthMax))
 	}
 	// The /metrics request that reads them is itself one goroutine and
 	// one connection more than at rest.
