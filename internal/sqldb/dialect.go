@@ -62,13 +62,17 @@ func sqliteDSN(path string, write bool) string {
 	return dsn + "&_pragma=query_only(1)"
 }
 
+// PostgresMaxIdleConns is how many connections to PostgreSQL the pool keeps
+// open while idle (each closed after 5 minutes unused).
+const PostgresMaxIdleConns = 10
+
 func openPostgres(dsn string) (*sql.DB, error) {
 	db, err := sql.Open("pgx", dsn)
 	if err != nil {
 		return nil, err
 	}
 	db.SetMaxOpenConns(20)
-	db.SetMaxIdleConns(10)
+	db.SetMaxIdleConns(PostgresMaxIdleConns)
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil
 }
