@@ -1,10 +1,14 @@
 package samspil
 
 import (
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 )
 
@@ -22,6 +26,7 @@ const (
 	EINTERNAL     = "internal"     // anything else; details are logged, not shown
 	ETOOLARGE     = "too_large"    // input exceeds a size limit
 	EPRECONDITION = "precondition" // a required precondition (If-Match) is missing
+	EUNAVAILABLE  = "unavailable"  // the database cannot be reached just now; nothing was changed that was not acknowledged
 )
 
 // Error is the one error type of samspil. Message is safe to show to users;
@@ -91,8 +96,9 @@ func ErrorAt(code, path, format string, args ...any) *Error {
 	return &Error{Code: code, Message: f.Message, Fields: []FieldError{f}, format: format, args: args}
 }
 
-// ErrorCode returns the code of err, EINTERNAL for errors that are not *Error
-// and "" for nil.
+// ErrorCode returns the code of err: its own for an *Error, EUNAVAILABLE
+// when the database cannot be reached (see Unavailable), EINTERNAL for
+// anything else and "" for nil.
 func ErrorCode(err error) string {
 	if err == nil {
 		return ""
@@ -101,8 +107,14 @@ func ErrorCode(err error) string {
 	if errors.As(err, &e) {
 		return e.Code
 	}
+	if Unavailable(err) {
+		return EUNAVAILABLE
+	}
 	return EINTERNAL
 }
+
+// unavailableMessage is the message of errors for which Unavailable holds.
+const unavailableMessage = "The database cannot be reached just now. Try again in a moment."
 
 // ErrorMessage returns the user-facing message of err; internal errors get a
 // generic message so that no detail leaks.
@@ -111,7 +123,28 @@ func ErrorMessage(err error) string {
 	if errors.As(err, &e) {
 		return e.Message
 	}
+	if Unavailable(err) {
+		return unavailableMessage
+	}
 	return "An internal error occurred."
+}
+
+// Unavailable reports whether err says that the database could not be
+// reached or went away (a restart, a failover, a network fault): a refused
+// or broken connection, a connection the driver gave up as bad, or an
+// SQLSTATE of class 08 (connection exception) or 57P (the server shutting
+// down, starting up or recovering). Such a request can succeed when tried
+// again once the database is back; answers say so (503), where any other
+// failure is an internal error (500).
+func Unavailable(err error) bool {
+	var state interface{ SQLState() string }
+	if errors.As(err, &state) {
+		code := state.SQLState()
+		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "57P")
+	}
+	var netErr net.Error
+	return errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
+		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
 }
 
 // NotFound is the error for an object that is missing or not visible to the

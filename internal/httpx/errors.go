@@ -25,6 +25,7 @@ var statusOf = map[string]int{
 	samspil.EBUSY:         http.StatusTooManyRequests,
 	samspil.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	samspil.EINTERNAL:     http.StatusInternalServerError,
+	samspil.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // Status returns the HTTP status for err.

@@ -275,7 +275,11 @@ func (w *Web) withError(v *view, err error) *view {
 	tr := w.translator(v.Lang)
 	var e *samspil.Error
 	if !errors.As(err, &e) {
-		v.Error = w.cat.text(v.Lang, "error.internal")
+		key := "error.internal"
+		if samspil.ErrorCode(err) == samspil.EUNAVAILABLE {
+			key = "error.unavailable"
+		}
+		v.Error = w.cat.text(v.Lang, key)
 		return v
 	}
 	v.Error = e.Localize(tr)
