@@ -131,10 +131,10 @@ func ErrorMessage(err error) string {
 
 // Unavailable reports whether err says that the database could not be
 // reached or went away (a restart, a failover, a network fault): a refused
-// or broken connection, a connection the driver gave up as bad, or an
-// SQLSTATE of class 08 (connection exception) or 57P (the server shutting
-// down, starting up or recovering). Such a request can succeed when tried
-// again once the database is back; answers say so (503), where any other
+// or broken connection, one of the unavailableErrors, or an SQLSTATE of
+// class 08 (connection exception) or 57P (the server shutting down,
+// starting up or recovering). Such a request can succeed when tried again
+// once the database is back; answers say so (503), where any other
 // failure is an internal error (500).
 func Unavailable(err error) bool {
 	var state interface{ SQLState() string }
@@ -143,9 +143,25 @@ func Unavailable(err error) bool {
 		return strings.HasPrefix(code, "08") || strings.HasPrefix(code, "57P")
 	}
 	var netErr net.Error
-	return errors.As(err, &netErr) || errors.Is(err, driver.ErrBadConn) || errors.Is(err, io.ErrUnexpectedEOF) ||
-		errors.Is(err, syscall.ECONNREFUSED) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE)
+	if errors.As(err, &netErr) {
+		return true
+	}
+	for _, e := range unavailableErrors {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
 }
+
+// unavailableErrors say that a connection to the database went away. The
+// store adds its drivers' own (RegisterUnavailable).
+var unavailableErrors = []error{driver.ErrBadConn, io.ErrUnexpectedEOF, syscall.ECONNREFUSED, syscall.ECONNRESET, syscall.EPIPE}
+
+// RegisterUnavailable adds errors (compared with errors.Is) by which a
+// database driver says that its connection went away. Call it from an init
+// function only.
+func RegisterUnavailable(errs ...error) { unavailableErrors = append(unavailableErrors, errs...) }
 
 // NotFound is the error for an object that is missing or not visible to the
 // actor; both cases must be indistinguishable. The message, e.g. "unit not

@@ -28,10 +28,11 @@ import (
 
 // contractLedger is what the clients sent and what samspil acknowledged.
 type contractLedger struct {
-	mu    sync.Mutex
-	sent  map[string]bool
-	acked map[string]bool
-	other []string // answers that are neither a success nor a lost connection
+	mu          sync.Mutex
+	sent        map[string]bool
+	acked       map[string]bool
+	unavailable int      // 503 answers, for clients that go on through an outage
+	other       []string // answers that are neither a success nor a lost connection (nor a 503 for those clients)
 }
 
 func newContractLedger() *contractLedger {
@@ -56,6 +57,14 @@ type contractWriters struct {
 	ledger           *contractLedger
 	onAck            func() // after each acknowledged create
 	stop             <-chan struct{}
+
+	// throughOutage keeps a client going after a failed create (an answer
+	// other than 201, or a lost connection) until stop: it pauses, then
+	// starts a new sequence of names, client number plus clients for each
+	// failure, so that every sequence stays a prefix of what was sent and
+	// acknowledged. 503 answers are counted in the ledger's unavailable.
+	throughOutage bool
+	pause         time.Duration // between creates
 }
 
 func (w contractWriters) run(ctx context.Context) {
@@ -66,13 +75,13 @@ func (w contractWriters) run(ctx context.Context) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for n := range w.each {
+			for seq, n, made := c, 0, 0; made < w.each; {
 				select {
 				case <-w.stop:
 					return
-				default:
+				case <-time.After(w.pause):
 				}
-				name := fmt.Sprintf("%s %d.%d", w.prefix, c, n)
+				name := fmt.Sprintf("%s %d.%d", w.prefix, seq, n)
 				body, _ := json.Marshal(map[string]any{"organization_id": w.org, "name": name, "start": "2026-01-01",
 					"duration_months": 48, "notice_months": 6, "system_ids": w.systems})
 				req, _ := http.NewRequestWithContext(ctx, http.MethodPost, w.base+"/api/v1/contracts", strings.NewReader(string(body)))
@@ -81,24 +90,39 @@ func (w contractWriters) run(ctx context.Context) {
 				w.ledger.mu.Lock()
 				w.ledger.sent[name] = true
 				w.ledger.mu.Unlock()
+				status := 0
 				res, err := client.Do(req)
-				if err != nil {
-					return // samspil is gone
+				if err == nil {
+					io.Copy(io.Discard, res.Body)
+					res.Body.Close()
+					status = res.StatusCode
 				}
-				io.Copy(io.Discard, res.Body)
-				res.Body.Close()
 				w.ledger.mu.Lock()
-				if res.StatusCode == http.StatusCreated {
+				switch {
+				case status == http.StatusCreated:
 					w.ledger.acked[name] = true
-				} else {
+				case status == http.StatusServiceUnavailable && w.throughOutage:
+					w.ledger.unavailable++
+				case err == nil:
 					w.ledger.other = append(w.ledger.other, fmt.Sprintf("%s: %s", name, res.Status))
 				}
 				w.ledger.mu.Unlock()
-				if res.StatusCode != http.StatusCreated {
-					return
+				if status == http.StatusCreated {
+					n++
+					made++
+					if w.onAck != nil {
+						w.onAck()
+					}
+					continue
 				}
-				if w.onAck != nil {
-					w.onAck()
+				if !w.throughOutage {
+					return // samspil is gone, or refused
+				}
+				seq, n = seq+w.clients, 0
+				select {
+				case <-w.stop:
+					return
+				case <-time.After(50 * time.Millisecond):
 				}
 			}
 		}()

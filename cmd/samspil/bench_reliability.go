@@ -39,7 +39,7 @@ type benchReliabilityFlags struct {
 	LoadDuration time.Duration `name:"load-duration" default:"0" help:"Reliability: how long the load check sends 200 requests/s (0: 10s, or 60s with --long); each higher rate it tries runs half as long."`
 	Soak         time.Duration `name:"soak" default:"0" help:"Reliability: how long the soak runs at half the highest rate (0: 5m, or 30m with --long)."`
 
-	Checks []string `name:"check" enum:"durability,lost-updates,writers,kill,backup,shutdown,load,soak" help:"Reliability: run only these checks (repeat the flag; default all): ${enum}."`
+	Checks []string `name:"check" enum:"durability,lost-updates,writers,kill,backup,shutdown,load,soak,restart" help:"Reliability: run only these checks (repeat the flag; default all): ${enum}."`
 }
 
 // runs says whether the reliability check named is to run.
@@ -278,6 +278,38 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngi
 		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "runs", "acked", "missing", "broken")
 		fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", fmt.Sprintf("kill -9 while 8 clients create contracts, %s", e.name),
 			r.runs, r.acked, r.missing, broken)
+		// On PostgreSQL, the database server crashes too: an immediate
+		// stop of a server the check starts itself.
+		if e.name == "postgres" {
+			r, err := pgCrashRuns(ctx, max(1, sizes.kills/4))
+			if err != nil {
+				return nil, fmt.Errorf("immediate stop of PostgreSQL: %w", err)
+			}
+			broken := r.missing + r.duplicates + r.half + len(r.problems)
+			for _, p := range r.problems {
+				failures = append(failures, fmt.Sprintf("immediate stop of PostgreSQL: %s", p))
+			}
+			fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10d %10d\n", "PostgreSQL stopped immediately while 8 clients write",
+				r.runs, r.acked, r.missing, broken)
+			fmt.Fprintf(m.Stdout, "%-58s %10d\n", "  creates answered 503 while it was down", r.unavailable)
+		}
+	}
+
+	// 5. PostgreSQL restarted while samspil serves (a server of the
+	// check's own).
+	if c.runs("restart") && e.name == "postgres" {
+		r, err := restartCheck(ctx, targetLoadRate/2, restartDuration, restartAt, restartDown)
+		if err != nil {
+			return nil, fmt.Errorf("restart: %w", err)
+		}
+		for _, p := range r.problems {
+			failures = append(failures, fmt.Sprintf("PostgreSQL restarted while serving: %s", p))
+		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "requests", "503", "readyz 503", "broken")
+		fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10s %10d\n", fmt.Sprintf("PostgreSQL restarted at %s of %s at %d/s", restartAt, restartDuration, targetLoadRate/2),
+			r.requests, r.unavailable, fmt.Sprintf("%d/%d", r.notReady, r.readyPolls), len(r.problems))
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  down for; last failure after it was back; writes acked, lost",
+			fmt.Sprintf("%s; %s; %d, %d", r.outage.Round(time.Millisecond), r.lastError.Round(time.Millisecond), r.acked, r.missing))
 	}
 
 	// 6. SIGTERM under load with imports being committed.

@@ -51,6 +51,7 @@ func TestDatabaseUnreachable(t *testing.T) {
 	app := &testkit.App{DB: db, Server: srv, HTTP: hs, URL: hs.URL}
 	p := testkit.NewPerson(t, db, "drift@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
 	api := app.Token(t, p.User.ID)
+	unseen := app.Token(t, p.User.ID) // a token samspil has not seen yet: no cache can answer for it
 	anon := app.Anonymous(t)
 
 	api.Do("GET", "/api/v1/organizations/0740/units", nil).Want(t, http.StatusOK)
@@ -66,6 +67,11 @@ func TestDatabaseUnreachable(t *testing.T) {
 	res.JSON(t, &problem)
 	if ct := res.Header.Get("Content-Type"); ct != "application/problem+json" || problem.Code != samspil.EUNAVAILABLE || problem.Status != 503 {
 		t.Fatalf("API while the database is unreachable: %s %s", ct, res.Body)
+	}
+	res = unseen.Do("GET", "/api/v1/organizations/0740/units", nil).Want(t, http.StatusServiceUnavailable)
+	res.JSON(t, &problem)
+	if problem.Code != samspil.EUNAVAILABLE {
+		t.Fatalf("a token checked while the database is unreachable: %s", res.Body)
 	}
 	res = api.Do("POST", "/api/v1/organizations/0740/units", `{"kind":"team","name":"Under afbrydelsen"}`).Want(t, http.StatusServiceUnavailable)
 	res.JSON(t, &problem)

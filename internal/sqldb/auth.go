@@ -327,8 +327,11 @@ func (db *DB) TokenActor(ctx context.Context, secret string) (*samspil.Actor, er
 		return nil, bad
 	}
 	a, err := db.loadActor(ctx, userID)
+	if samspil.ErrorCode(err) == samspil.EUNAUTHORIZED {
+		return nil, bad // the token's user is disabled or gone
+	}
 	if err != nil {
-		return nil, bad
+		return nil, err // e.g. the database is unreachable: not the token's fault
 	}
 	a.TokenID = id
 	if !used.Valid || now.Sub(used.T) >= touchEvery {

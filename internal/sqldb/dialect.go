@@ -14,6 +14,8 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/samspil/samspil"
 )
 
 // The SQL in this package is a portable subset: $1..$n placeholders (the
@@ -76,6 +78,10 @@ func openPostgres(dsn string) (*sql.DB, error) {
 	db.SetConnMaxIdleTime(5 * time.Minute)
 	return db, nil
 }
+
+// The PostgreSQL driver's word for a connection it found dead (the server
+// restarted, or the network failed) in the middle of a transaction.
+func init() { samspil.RegisterUnavailable(pgconn.ErrConnClosed) }
 
 // isUniqueViolation reports whether err is a unique-constraint violation.
 func isUniqueViolation(err error) bool {
