@@ -132,6 +132,16 @@ type reliabilityEngine struct {
 	fresh func(name string) (string, error)
 }
 
+// loadEnvironment serves the demo from samspil as a process of its own on
+// a new database of the engine, with its people signed in.
+func (e reliabilityEngine) loadEnvironment(ctx context.Context, name string) (*loadEnvironment, error) {
+	dsn, err := e.fresh(name)
+	if err != nil {
+		return nil, err
+	}
+	return startLoadEnvironment(ctx, dsn)
+}
+
 // reliabilityOn runs the checks on one engine and returns the broken
 // promises.
 func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngine, sizes reliabilitySizes) ([]string, error) {
@@ -338,11 +348,7 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngi
 	maxRate := 0
 	var misses []string
 	if c.runs("load") {
-		dsn, err := e.fresh("load")
-		if err != nil {
-			return nil, err
-		}
-		env, err := startLoadEnvironment(ctx, dsn)
+		env, err := e.loadEnvironment(ctx, "load")
 		if err != nil {
 			return nil, err
 		}
@@ -369,11 +375,7 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngi
 		if rate == 0 {
 			rate = targetLoadRate / 2 // the load check did not run (or did not hold)
 		}
-		dsn, err := e.fresh("soak")
-		if err != nil {
-			return nil, err
-		}
-		env, err := startLoadEnvironment(ctx, dsn)
+		env, err := e.loadEnvironment(ctx, "soak")
 		if err != nil {
 			return nil, err
 		}
