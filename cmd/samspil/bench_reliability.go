@@ -324,7 +324,7 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngi
 		for _, p := range r.probes {
 			fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  on the other within 1 s: "+p.name, map[bool]string{true: ms(p.took), false: "never"}[p.seen])
 		}
-		fmt.Fprintf(m.Stdout, "%-58s %10s\n", fmt.Sprintf("  jobs once: %d deadlines mailed, sent; series extended", instancesDeadlines),
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  jobs run once: mails, notices sent; series extended",
 			fmt.Sprintf("%d, %d; %d", r.mails, r.noticesSent, r.meetingExtensions))
 	}
 
