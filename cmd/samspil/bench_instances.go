@@ -56,6 +56,7 @@ type instancesResult struct {
 	maxVisible                         time.Duration
 	mails, noticesSent                 int
 	meetingExtensions, meetings        int // audit events of the series' extension; meetings of the series
+	departures                         int // audit events of the departed member's seat cleared
 	problems                           []string
 	late                               []string // changes the other instance showed after more than a second: broken promises too
 }
@@ -227,14 +228,15 @@ type instancesWorld struct {
 	admin             *samspil.User
 	token, viborgTok  string
 	silkeborg, viborg string // organisation IDs
-	acadre, forum     string
+	acadre            string
+	collab, forum     string // the series and its collaboration
 	unit              *samspil.OrgUnit
 }
 
 // arrangeInstances makes Silkeborg's administrator (with a token) and
 // Viborg's, a system Silkeborg runs, contracts whose notice deadline is
-// near, and a weekly meeting series generated two years ago, due to be
-// extended.
+// near, a weekly meeting series generated two years ago, due to be
+// extended, and a member that left it, whose seat is due to be cleared.
 func arrangeInstances(ctx context.Context, dsn string) (*instancesWorld, error) {
 	db, err := openStore(ctx, dsn, auth.Limit{})
 	if err != nil {
@@ -290,23 +292,49 @@ func arrangeInstances(ctx context.Context, dsn string) (*instancesWorld, error) 
 			return nil, err
 		}
 	}
-	// A weekly series made two years ago: generated a good year ahead of
-	// then, so its meetings of the last year and the next are due.
+	// Two years ago: a collaboration that Viborg joined, with a weekly
+	// series generated a good year ahead of then (so its meetings of the
+	// last year and the next are due), in which Viborg's administrator
+	// sits; Viborg gave notice to leave a month later (so its seat is due
+	// to be cleared).
 	then := time.Now().AddDate(-2, 0, 0)
 	db.SetClock(func() time.Time { return then })
+	err = w.arrangePast(ctx, db, actor, viborgAdmin.ID, then)
+	db.SetClock(samspil.Now)
+	return w, err
+}
+
+// arrangePast makes the collaboration and its series on the store's clock
+// set two years back (then).
+func (w *instancesWorld) arrangePast(ctx context.Context, db *sqldb.DB, actor *samspil.Actor, viborgAdmin string, then time.Time) error {
+	sys := samspil.SystemActor("bench")
 	c, err := db.CreateCollaboration(ctx, actor, samspil.CollaborationInput{Name: "Delt samarbejde", Kind: samspil.KindNetwork,
 		Start: samspil.Today(then), OrganizationID: w.silkeborg})
-	var f *samspil.Forum
-	if err == nil {
-		f, err = db.CreateForum(ctx, actor, c.ID, samspil.ForumInput{Name: "Ugentligt møde", Level: samspil.ForumWorkingGroup,
-			Cadence: "FREQ=WEEKLY", FirstMeeting: then.Add(24 * time.Hour).Truncate(time.Hour)})
-	}
-	db.SetClock(samspil.Now)
 	if err != nil {
-		return nil, err
+		return err
+	}
+	w.collab = c.ID
+	inv, err := db.Invite(ctx, sys, c.ID, samspil.InvitationInput{OrganizationID: "0791"})
+	if err != nil {
+		return err
+	}
+	on := samspil.Today(then)
+	if _, err := db.AcceptInvitation(ctx, sys, inv.ID, samspil.Answer{On: &on}); err != nil {
+		return err
+	}
+	f, err := db.CreateForum(ctx, actor, c.ID, samspil.ForumInput{Name: "Ugentligt møde", Level: samspil.ForumWorkingGroup,
+		Cadence: "FREQ=WEEKLY", FirstMeeting: then.Add(24 * time.Hour).Truncate(time.Hour),
+		Members: []samspil.ForumMember{{UserID: viborgAdmin, OrganizationID: w.viborg}}})
+	if err != nil {
+		return err
 	}
 	w.forum = f.ID
-	return w, nil
+	viborg, err := db.ActorForUser(ctx, viborgAdmin)
+	if err != nil {
+		return err
+	}
+	_, err = db.Leave(ctx, viborg, c.ID, samspil.LeaveInput{OrganizationID: "0791", Until: on.AddMonths(1), Reason: "Opsagt"})
+	return err
 }
 
 // throughProxy signs in through a round-robin proxy in front of the pair
@@ -681,8 +709,8 @@ func (r *instancesResult) probe(ctx context.Context, name string, change func() 
 }
 
 // backgroundOnce counts the effects of the jobs both instances ran at
-// start: each deadline notice mailed once, the meeting series extended
-// once without a meeting twice.
+// start: each notice mailed once, the meeting series extended once
+// without a meeting twice, the departed member's seat cleared once.
 func (r *instancesResult) backgroundOnce(ctx context.Context, raw *sql.DB, pair [2]*samspilProcess, w *instancesWorld, mails *mailbox) error {
 	// The notices: each instance's job ran at its start. Wait for the
 	// queue to be sent, then give a second sending time to arrive.
@@ -753,6 +781,19 @@ func (r *instancesResult) backgroundOnce(ctx context.Context, raw *sql.DB, pair 
 		r.problems = append(r.problems, fmt.Sprintf("the meeting series was not extended a year ahead (generated until %v)", until.Time))
 	case r.meetingExtensions != 1:
 		r.problems = append(r.problems, fmt.Sprintf("the meeting series was extended %d times by two instances; want once", r.meetingExtensions))
+	}
+
+	// The member that left: its seat cleared once.
+	var seats int
+	if err := raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM audit_events WHERE action = 'collaboration.member.departed' AND object_id = $1`, w.collab).
+		Scan(&r.departures); err != nil {
+		return err
+	}
+	if err := raw.QueryRowContext(ctx, `SELECT COUNT(*) FROM forum_members WHERE forum_id = $1`, w.forum).Scan(&seats); err != nil {
+		return err
+	}
+	if r.departures != 1 || seats != 0 {
+		r.problems = append(r.problems, fmt.Sprintf("the member that left was cleared %d times by two instances, and %d seats are left; want once, and none", r.departures, seats))
 	}
 	return nil
 }

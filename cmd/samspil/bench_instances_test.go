@@ -42,8 +42,9 @@ func TestInstancesCheck(t *testing.T) {
 			t.Errorf("%s: never shown", p.name)
 		}
 	}
-	if r.mails < instancesDeadlines || r.mails != r.noticesSent || r.meetingExtensions != 1 || r.meetings == 0 {
-		t.Errorf("jobs: %d mails, %d notices sent, series extended %d times, %d meetings", r.mails, r.noticesSent, r.meetingExtensions, r.meetings)
+	if r.mails < instancesDeadlines || r.mails != r.noticesSent || r.meetingExtensions != 1 || r.meetings == 0 || r.departures != 1 {
+		t.Errorf("jobs: %d mails, %d notices sent, series extended %d times, %d meetings, member cleared %d times",
+			r.mails, r.noticesSent, r.meetingExtensions, r.meetings, r.departures)
 	}
 }
 

@@ -324,8 +324,8 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngi
 		for _, p := range r.probes {
 			fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  on the other within 1 s: "+p.name, map[bool]string{true: ms(p.took), false: "never"}[p.seen])
 		}
-		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  jobs run once: mails, notices sent; series extended",
-			fmt.Sprintf("%d, %d; %d", r.mails, r.noticesSent, r.meetingExtensions))
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  jobs run once: mails, notices sent; extended; left",
+			fmt.Sprintf("%d, %d; %d; %d", r.mails, r.noticesSent, r.meetingExtensions, r.departures))
 	}
 
 	// 8. Load at a constant rate, and the highest rate that holds; 9. the
