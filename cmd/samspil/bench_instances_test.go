@@ -87,3 +87,11 @@ func TestProbeFindsLateAndMissing(t *testing.T) {
 		t.Errorf("probes: %+v", r.probes)
 	}
 }
+
+// On SQLite alone the check says it does not apply, and passes.
+func TestInstancesNotOnSQLite(t *testing.T) {
+	code, out, errOut := run(t, nil, "", "bench", "reliability", "--dir", t.TempDir(), "--check", "instances")
+	if code != 0 || !strings.Contains(out, "two instances behind a round-robin proxy, sqlite") || !strings.Contains(out, "not applicable") {
+		t.Fatalf("bench reliability --check instances: %d %q\n%s", code, errOut, out)
+	}
+}

@@ -302,6 +302,9 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngi
 
 	// 4. Two instances on one PostgreSQL database behind a round-robin
 	// proxy (not applicable to SQLite, which one process serves).
+	if c.runs("instances") && e.name != "postgres" {
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "two instances behind a round-robin proxy, "+e.name, "not applicable: PostgreSQL only")
+	}
 	if c.runs("instances") && e.name == "postgres" {
 		dsn, err := e.fresh("instances")
 		if err != nil {
