@@ -57,6 +57,7 @@ type instancesResult struct {
 	mails, noticesSent                 int
 	meetingExtensions, meetings        int // audit events of the series' extension; meetings of the series
 	departures                         int // audit events of the departed member's seat cleared
+	importPages, importInterrupted     int // the other's pages of an import under way; of them, those that called it interrupted
 	problems                           []string
 	late                               []string // changes the other instance showed after more than a second: broken promises too
 }
@@ -119,6 +120,12 @@ func instancesCheck(ctx context.Context, dsn string, requests int) (instancesRes
 
 	// 4. A change through one shows on the other within a second.
 	if err := r.visibility(ctx, pair, w); err != nil {
+		return r, err
+	}
+
+	// An import committed through the pages of one: the other's page
+	// shows it under way, not interrupted.
+	if err := r.importElsewhere(ctx, raw, pair, w); err != nil {
 		return r, err
 	}
 
@@ -661,6 +668,82 @@ func (r *instancesResult) visibility(ctx context.Context, pair [2]*samspilProces
 
 // noRedirects is a client that shows redirects as they are answered.
 var noRedirects = &http.Client{Timeout: 30 * time.Second, CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// instancesImportRows are the systems of the import committed through
+// the pages of one instance while the other's page is read.
+const instancesImportRows = 40000
+
+// importElsewhere uploads an import, commits it through the pages of the
+// first instance (in the background, with the progress kept in that
+// process) and reads its page on the second until it is committed: while
+// the commit is under way that page must say so and keep asking, never
+// call it interrupted.
+func (r *instancesResult) importElsewhere(ctx context.Context, raw *sql.DB, pair [2]*samspilProcess, w *instancesWorld) error {
+	a, b := pair[0].base, pair[1].base
+	var csv strings.Builder
+	csv.WriteString("Navn*\r\n")
+	for i := range instancesImportRows {
+		fmt.Fprintf(&csv, "Instansimport system %d\r\n", i)
+	}
+	req, _ := http.NewRequestWithContext(ctx, http.MethodPost, a+"/api/v1/imports?organization_id="+w.silkeborg+"&file_name=systemer.csv", strings.NewReader(csv.String()))
+	req.Header.Set("Authorization", "Bearer "+w.token)
+	req.Header.Set("Content-Type", "application/octet-stream")
+	res, err := http.DefaultClient.Do(req)
+	if err != nil {
+		return err
+	}
+	var im samspil.Import
+	err = json.NewDecoder(res.Body).Decode(&im)
+	res.Body.Close()
+	if err != nil || res.StatusCode != http.StatusCreated {
+		return fmt.Errorf("upload an import: %s %v", res.Status, err)
+	}
+	s, err := newBrowser(ctx, a, w.admin.Email)
+	if err != nil {
+		return err
+	}
+	if status, _, err := s.do(http.MethodPost, "/imports/"+im.ID+"/commit", url.Values{}); err != nil || status != http.StatusSeeOther {
+		return fmt.Errorf("commit the import through the pages: %d %v", status, err)
+	}
+	status := func() (string, error) {
+		var st string
+		return st, raw.QueryRowContext(ctx, `SELECT status FROM imports WHERE id = $1`, im.ID).Scan(&st)
+	}
+	for deadline := time.Now().Add(2 * time.Minute); ; {
+		code, page, err := s.do(http.MethodGet, b+"/imports/"+im.ID, nil)
+		if err != nil {
+			return err
+		}
+		if code != http.StatusOK {
+			return fmt.Errorf("the import's page on the other instance: status %d", code)
+		}
+		st, err := status()
+		if err != nil {
+			return err
+		}
+		if st != string(samspil.ImportCommitting) {
+			if st != string(samspil.ImportCommitted) {
+				r.problems = append(r.problems, fmt.Sprintf("the import committed through the pages of one instance ended %s", st))
+			}
+			break
+		}
+		// Still under way after the page was made: the page must keep
+		// asking.
+		r.importPages++
+		if !strings.Contains(string(page), `hx-get="/imports/`+im.ID+`"`) {
+			r.importInterrupted++
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("the import was not committed within 2 minutes")
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if r.importInterrupted > 0 {
+		r.problems = append(r.problems, fmt.Sprintf("an import under way on one instance: %d of the other's %d pages of it called it interrupted",
+			r.importInterrupted, r.importPages))
+	}
+	return nil
+}
 
 // probeWait is how long a probe waits for the other instance to show a
 // change before it counts it as never shown.

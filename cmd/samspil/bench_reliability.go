@@ -327,6 +327,7 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngi
 		for _, p := range r.probes {
 			fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  on the other within 1 s: "+p.name, map[bool]string{true: ms(p.took), false: "never"}[p.seen])
 		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  an import under way on one: other's pages, interrupted", fmt.Sprintf("%d, %d", r.importPages, r.importInterrupted))
 		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  jobs run once: mails, notices sent; extended; left",
 			fmt.Sprintf("%d, %d; %d; %d", r.mails, r.noticesSent, r.meetingExtensions, r.departures))
 	}
