@@ -335,4 +335,12 @@ type UploadService interface {
 	// SetImportStatus records how an import went; a finished import drops
 	// its content.
 	SetImportStatus(ctx context.Context, actor *Actor, id string, status ImportStatus, report *ImportReport) error
+	// HoldImportCommit marks the commit of an import as under way in this
+	// process until release is called, or the process ends; so that every
+	// instance sharing the database tells a commit under way on another
+	// from one that was interrupted (ImportCommitHeld).
+	HoldImportCommit(ctx context.Context, id string) (release func(), err error)
+	// ImportCommitHeld reports whether another process holds the commit of
+	// an import. A process knows its own commits.
+	ImportCommitHeld(ctx context.Context, id string) (bool, error)
 }

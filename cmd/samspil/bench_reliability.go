@@ -39,7 +39,7 @@ type benchReliabilityFlags struct {
 	LoadDuration time.Duration `name:"load-duration" default:"0" help:"Reliability: how long the load check sends 200 requests/s (0: 10s, or 60s with --long); each higher rate it tries runs half as long."`
 	Soak         time.Duration `name:"soak" default:"0" help:"Reliability: how long the soak runs at half the highest rate (0: 5m, or 30m with --long)."`
 
-	Checks []string `name:"check" enum:"durability,lost-updates,writers,kill,backup,shutdown,load,soak,restart" help:"Reliability: run only these checks (repeat the flag; default all): ${enum}."`
+	Checks []string `name:"check" enum:"durability,lost-updates,writers,kill,backup,shutdown,restart,instances,load,soak" help:"Reliability: run only these checks (repeat the flag; default all): ${enum}."`
 }
 
 // runs says whether the reliability check named is to run.
@@ -340,6 +340,38 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngi
 			ms(r.exit), r.status, fmt.Sprintf("%d+%d", r.committed, r.notWritten), len(r.problems))
 		fmt.Fprintf(m.Stdout, "%-58s %10s\n", fmt.Sprintf("  requests answered, refused; imports written whole, not at all, %s", e.name),
 			fmt.Sprintf("%d, %d; %d, %d", r.answered, r.refused, r.committed, r.notWritten))
+	}
+
+	// 4. Two instances on one PostgreSQL database behind a round-robin
+	// proxy (not applicable to SQLite, which one process serves).
+	if c.runs("instances") && e.name != "postgres" {
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "two instances behind a round-robin proxy, "+e.name, "not applicable: PostgreSQL only")
+	}
+	if c.runs("instances") && e.name == "postgres" {
+		dsn, err := e.fresh("instances")
+		if err != nil {
+			return nil, err
+		}
+		requests := map[bool]int{false: 200, true: 2000}[c.Long]
+		r, err := instancesCheck(ctx, dsn, requests)
+		if err != nil {
+			return nil, fmt.Errorf("instances: %w", err)
+		}
+		broken := append(r.problems, r.late...)
+		for _, p := range broken {
+			failures = append(failures, fmt.Sprintf("two instances, %s: %s", e.name, p))
+		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s %10s %10s %10s\n", "", "requests", "authed", "visible", "broken")
+		fmt.Fprintf(m.Stdout, "%-58s %10d %10d %10s %10d\n", "two instances behind a round-robin proxy, "+e.name,
+			r.requests, r.authenticated, ms(r.maxVisible), len(broken))
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  served by each; migrations recorded of versions",
+			fmt.Sprintf("%d, %d; %d of %d", r.served[0], r.served[1], r.migrationsRecorded, r.migrationFiles))
+		for _, p := range r.probes {
+			fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  on the other within 1 s: "+p.name, map[bool]string{true: ms(p.took), false: "never"}[p.seen])
+		}
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  an import under way on one: other's pages, interrupted", fmt.Sprintf("%d, %d", r.importPages, r.importInterrupted))
+		fmt.Fprintf(m.Stdout, "%-58s %10s\n", "  jobs run once: mails, notices sent; extended; left",
+			fmt.Sprintf("%d, %d; %d; %d", r.mails, r.noticesSent, r.meetingExtensions, r.departures))
 	}
 
 	// 8. Load at a constant rate, and the highest rate that holds; 9. the

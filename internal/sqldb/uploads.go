@@ -2,8 +2,10 @@ package sqldb
 
 import (
 	"context"
+	"database/sql/driver"
 	"encoding/json"
 	"fmt"
+	"time"
 
 	"github.com/samspil/samspil"
 )
@@ -130,4 +132,50 @@ func (db *DB) SetImportStatus(ctx context.Context, actor *samspil.Actor, id stri
 		}
 		return nil
 	})
+}
+
+// importCommitLock is the first key of the advisory locks that mark the
+// imports being committed; the second is a hash of the import's ID.
+const importCommitLock = 0x696d7074 // "impt"
+
+// HoldImportCommit marks the commit of an import as under way until
+// release is called. On PostgreSQL it is a session advisory lock on a
+// connection of its own, which ends with the process that holds it (a
+// crashed process's commit reads as interrupted at once). SQLite is served
+// by one process, which knows its own commits: there it holds nothing.
+func (db *DB) HoldImportCommit(ctx context.Context, id string) (func(), error) {
+	if db.engine != Postgres {
+		return func() {}, nil
+	}
+	conn, err := db.write.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock($1, hashtext($2))`, importCommitLock, id); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("mark the import's commit as under way: %w", err)
+	}
+	return func() {
+		// The lock ends with the session; a connection that cannot unlock
+		// is discarded rather than returned to the pool holding it.
+		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_unlock($1, hashtext($2))`, importCommitLock, id); err != nil {
+			conn.Raw(func(any) error { return driver.ErrBadConn })
+		}
+		conn.Close()
+	}, nil
+}
+
+// ImportCommitHeld reports whether a process holds the commit of an import
+// (HoldImportCommit); on SQLite, never.
+func (db *DB) ImportCommitHeld(ctx context.Context, id string) (bool, error) {
+	if db.engine != Postgres {
+		return false, nil
+	}
+	var held bool
+	err := db.read.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND granted
+		AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+		AND classid = $1::int4::oid AND objid = hashtext($2)::oid AND objsubid = 2)`, importCommitLock, id).Scan(&held)
+	return held, err
 }

@@ -190,6 +190,9 @@ type importData struct {
 	Org     *samspil.Organization
 	Running bool
 	Rows    int
+	// Elsewhere tells that another instance sharing the database is
+	// committing the import (its progress is kept there).
+	Elsewhere bool
 	// Units are the organisation's units that an unknown unit name of the
 	// file can stand for.
 	Units []samspil.OrgUnit
@@ -224,6 +227,12 @@ func (w *Web) importStatus(rw http.ResponseWriter, r *http.Request) {
 			return
 		}
 		d.Import = im
+		if im.Status == samspil.ImportCommitting {
+			if d.Elsewhere, err = w.store.ImportCommitHeld(ctx, im.ID); err != nil {
+				w.fail(rw, r, err)
+				return
+			}
+		}
 	}
 	if err := w.importExtras(r, &d); err != nil {
 		w.fail(rw, r, err)
@@ -353,11 +362,18 @@ func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 		w.fail(rw, r, err)
 		return
 	}
-	// Running before committing is stored, so that a page that reads
-	// "committing" finds it running unless it has ended.
+	// Running (here, and for the other instances sharing the database)
+	// before committing is stored, so that a page that reads "committing"
+	// finds it running unless it has ended.
+	release, err := w.store.HoldImportCommit(ctx, id)
+	if err != nil {
+		w.fail(rw, r, err)
+		return
+	}
 	w.commits.set(id, 0)
 	if err := w.store.SetImportStatus(ctx, actor, id, samspil.ImportCommitting, im.Report); err != nil {
 		w.commits.done(id)
+		release()
 		w.fail(rw, r, err)
 		return
 	}
@@ -368,6 +384,7 @@ func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
 	go func() {
 		defer finish()
 		defer w.commits.done(id)
+		defer release() // after the outcome is written
 		report, err := w.store.CommitImportWith(bg, actor, im.OrganizationID, src, opt, func(rows int) { w.commits.set(id, rows) })
 		status := samspil.ImportCommitted
 		if err != nil || report == nil || !report.Committed && report.ErrorCount > 0 && !validOnly {

@@ -1169,6 +1169,48 @@ func TestImportUploadPreviewCommit(t *testing.T) {
 	})
 }
 
+// An import another instance sharing the database is committing (its
+// commit held there, its progress kept there) shows as under way, and the
+// page keeps asking; once nobody holds it, as interrupted. SQLite is
+// served by one process: a commit it does not run itself was interrupted.
+func TestImportCommittingElsewhere(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		f := newLandscape(t, app)
+		f.system(t, f.ed, samspil.SystemInput{Name: "Nexus Sundhed", Visibility: samspil.VisibilityPublic})
+		f.system(t, f.ed, samspil.SystemInput{Name: "OS2forms", Visibility: samspil.VisibilityPublic})
+		ed, _ := signIn(t, app, lsEditorEmail)
+		path := uploadPreview(t, ed, f.silkeborg.ID, "anvendelser.csv", usagesCSV)
+		id := strings.TrimPrefix(path, "/imports/")
+		im, err := app.DB.FindImport(ctx, testkit.System, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The other instance: the commit held on a connection of its own,
+		// the status stored.
+		release, err := app.DB.HoldImportCommit(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := app.DB.SetImportStatus(ctx, testkit.System, id, samspil.ImportCommitting, im.Report); err != nil {
+			release()
+			t.Fatal(err)
+		}
+		page := ed.Do("GET", path, nil).Want(t, http.StatusOK)
+		if app.DB.Engine() == "postgres" {
+			mustContain(t, page, `hx-get="/imports/`+id+`"`, "en anden af platformens servere gemmer importen")
+			mustNotContain(t, page, "Importen blev afbrudt")
+		} else {
+			mustContain(t, page, "Importen blev afbrudt")
+			mustNotContain(t, page, `hx-get="/imports/`)
+		}
+		release()
+		page = ed.Do("GET", path, nil).Want(t, http.StatusOK)
+		mustContain(t, page, "Importen blev afbrudt")
+		mustNotContain(t, page, `hx-get="/imports/`, "en anden af platformens servere")
+	})
+}
+
 func TestImportErrorsAndRefusals(t *testing.T) {
 	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
 		f := newLandscape(t, app)
