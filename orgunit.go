@@ -130,6 +130,9 @@ type OrgUnitService interface {
 	// ListUnits returns the whole tree of an organisation visible to the
 	// actor, depth-first.
 	ListUnits(ctx context.Context, actor *Actor, orgID string, opt ListOptions) (*Page[OrgUnit], error)
+	// UnitTree returns the whole tree in one read, depth-first: for pages
+	// that show or choose among all of an organisation's units.
+	UnitTree(ctx context.Context, actor *Actor, orgID string) ([]OrgUnit, error)
 	FindUnit(ctx context.Context, actor *Actor, orgID, unitID string) (*OrgUnit, error)
 	CreateUnit(ctx context.Context, actor *Actor, orgID string, in OrgUnitInput) (*OrgUnit, error)
 	UpdateUnit(ctx context.Context, actor *Actor, orgID, unitID string, version int, p OrgUnitPatch) (*OrgUnit, error)

@@ -43,6 +43,7 @@ type benchCmd struct {
 	OwnContracts    int           `name:"own-contracts" default:"5000" help:"Contracts of Silkeborg's own in the sized measurements (Viborg gets 100)."`
 	Initiatives     int           `name:"initiatives" default:"1000" help:"Initiatives recorded in the sized measurements, with four participations each (a hundred times the demo's)."`
 	Registrations   int           `name:"registrations" default:"1000" help:"Data processing registrations of Silkeborg's in the sized measurements, with roles on them and on its usages and relations to one of its usages (a hundred times the demo's)."`
+	Units           int           `name:"units" default:"2000" help:"Units in Silkeborg's tree in the sized measurements; the organisation page and one unit's page are measured (0 leaves them out)."`
 	Concurrency     []int         `name:"concurrency" default:"1,8,32" help:"Requests in flight in the sized measurements."`
 	Duration        time.Duration `name:"duration" default:"2s" help:"Length of each load run; each figure is the median of three."`
 	// SizedPostgresOnly saves the hour a large SQLite database takes when
@@ -75,8 +76,8 @@ func (c *benchCmd) Run(m *Main, ctx context.Context) error {
 		return fmt.Errorf("--rows must be at least 1")
 	case c.Runs < 1:
 		return fmt.Errorf("--runs must be at least 1")
-	case c.Orgs < 0 || c.UsagesPerOrg < 0 || c.ContractsPerOrg < 0 || c.OwnContracts < 0 || c.Initiatives < 0 || c.Registrations < 0:
-		return fmt.Errorf("--orgs, --usages-per-org, --contracts-per-org, --own-contracts, --initiatives and --registrations cannot be negative")
+	case c.Orgs < 0 || c.UsagesPerOrg < 0 || c.ContractsPerOrg < 0 || c.OwnContracts < 0 || c.Initiatives < 0 || c.Registrations < 0 || c.Units < 0:
+		return fmt.Errorf("--orgs, --usages-per-org, --contracts-per-org, --own-contracts, --initiatives, --registrations and --units cannot be negative")
 	case c.Duration <= 0:
 		return fmt.Errorf("--duration must be positive")
 	case slices.ContainsFunc(c.Concurrency, func(n int) bool { return n < 1 || n > 1024 }):

@@ -87,6 +87,14 @@ func (c *benchCmd) benchSized(ctx context.Context, m *Main, e sizedEngine) error
 		row(m.Stdout, fmt.Sprintf("record %d registrations, %d relations, %d roles, %s", c.Registrations, kitos.dependents, kitos.roles, e.name),
 			time.Since(start).Seconds(), 0, "s")
 	}
+	var unit string
+	if c.Units > 0 {
+		start := time.Now()
+		if unit, err = seedUnits(ctx, db, big.orgID, c.Units); err != nil {
+			return fmt.Errorf("units: %w", err)
+		}
+		row(m.Stdout, fmt.Sprintf("add %d units through the store, %s", c.Units, e.name), time.Since(start).Seconds(), 0, "s")
+	}
 	srv, err := server.New(db, server.Config{Version: Version})
 	if err != nil {
 		return err
@@ -138,6 +146,15 @@ func (c *benchCmd) benchSized(ctx context.Context, m *Main, e sizedEngine) error
 			measurement{"roles and data classification page", big, org + "/role-types", true, targetPage},
 			measurement{"data classifications API", big, "/api/v1/organizations/0740/data-classifications", false, targetPage},
 			measurement{"KITOS page", big, org + "/kitos", true, targetPage})
+	}
+	if unit != "" {
+		// The unit page reads the organisation's whole tree (its parent,
+		// its children, and for an administrator the parent choice), so it
+		// is held to the organisation page's target.
+		org := "/organizations/" + big.orgID
+		list = append(list,
+			measurement{fmt.Sprintf("organisation page, %d units", c.Units), big, org, true, targetPage},
+			measurement{fmt.Sprintf("unit page, %d units in the tree", c.Units), big, org + "/units/" + unit, true, targetPage})
 	}
 	fmt.Fprintf(m.Stdout, "%-44s %5s %9s %9s %9s %9s %7s\n", "measurement ("+e.name+", median of 3)", "conc", "p50 ms", "p99 ms", "req/s", "target", "ratio")
 	for _, ms := range list {

@@ -121,19 +121,12 @@ func sqliteIntegrity(ctx context.Context, path string) error {
 		return err
 	}
 	defer conn.Close()
-	rows, err := conn.QueryContext(ctx, "PRAGMA integrity_check")
+	problems, err := sqliteIntegrityCheck(ctx, conn)
 	if err != nil {
 		return err
 	}
-	lines, err := collect(rows, func(r rowScanner) (string, error) {
-		var s string
-		return s, r.Scan(&s)
-	})
-	if err != nil {
-		return err
-	}
-	if len(lines) != 1 || lines[0] != "ok" {
-		return errors.New(strings.Join(lines, "; "))
+	if len(problems) > 0 {
+		return errors.New(strings.Join(problems, "; "))
 	}
 	return nil
 }

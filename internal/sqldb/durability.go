@@ -86,6 +86,26 @@ func sqliteSync(n int) string {
 	return fmt.Sprint(n)
 }
 
+// sqliteIntegrityCheck runs SQLite's integrity_check through qr and returns
+// the problems it reports, nothing when it answers "ok" (and only then).
+func sqliteIntegrityCheck(ctx context.Context, qr querier) ([]string, error) {
+	rows, err := qr.QueryContext(ctx, `PRAGMA integrity_check`)
+	if err != nil {
+		return nil, err
+	}
+	lines, err := collect(rows, func(r rowScanner) (string, error) {
+		var s string
+		return s, r.Scan(&s)
+	})
+	switch {
+	case err != nil || (len(lines) == 1 && lines[0] == "ok"):
+		return nil, err
+	case len(lines) == 0:
+		return []string{"integrity_check answered nothing"}, nil
+	}
+	return lines, nil
+}
+
 // CheckIntegrity checks the database's files for damage and returns what
 // it finds (nothing when all is well): SQLite's integrity_check; on
 // PostgreSQL, amcheck's verify_heapam on every table and bt_index_check on
@@ -94,18 +114,7 @@ func sqliteSync(n int) string {
 // databases of their own.
 func (db *DB) CheckIntegrity(ctx context.Context) ([]string, error) {
 	if db.engine == SQLite {
-		rows, err := db.write.QueryContext(ctx, `PRAGMA integrity_check`)
-		if err != nil {
-			return nil, err
-		}
-		lines, err := collect(rows, func(r rowScanner) (string, error) {
-			var s string
-			return s, r.Scan(&s)
-		})
-		if err != nil || (len(lines) == 1 && lines[0] == "ok") {
-			return nil, err
-		}
-		return lines, nil
+		return sqliteIntegrityCheck(ctx, db.write)
 	}
 	if _, err := db.write.ExecContext(ctx, `CREATE EXTENSION IF NOT EXISTS amcheck`); err != nil {
 		return nil, fmt.Errorf("install amcheck: %w", err)

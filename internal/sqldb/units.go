@@ -67,6 +67,16 @@ func (db *DB) ListUnits(ctx context.Context, actor *samspil.Actor, orgID string,
 	return pageOf(units, opt.PageSize(), func(u samspil.OrgUnit) []string { return []string{strconv.Itoa(pos[u.ID] + 1)} }), nil
 }
 
+// UnitTree returns a visible organisation's whole unit tree, depth-first,
+// reading it once where paging through ListUnits reads it for every page.
+func (db *DB) UnitTree(ctx context.Context, actor *samspil.Actor, orgID string) ([]samspil.OrgUnit, error) {
+	org, err := db.findOrg(ctx, db.read, actor, orgID)
+	if err != nil {
+		return nil, err
+	}
+	return orgTree(ctx, db.read, org.ID)
+}
+
 // FindUnit returns one unit of a visible organisation.
 func (db *DB) FindUnit(ctx context.Context, actor *samspil.Actor, orgID, unitID string) (*samspil.OrgUnit, error) {
 	return db.findUnit(ctx, db.read, actor, orgID, unitID)

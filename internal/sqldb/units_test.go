@@ -97,6 +97,14 @@ func TestUnitTreeDepthFirst(t *testing.T) {
 		if got := listUnits(t, db, samspil.Anonymous(), testkit.Viborg); len(got) != 0 {
 			t.Errorf("Viborg has units %s", treeString(got))
 		}
+		// UnitTree gives the same tree in one read, by code and by ID.
+		for _, org := range []string{testkit.Silkeborg, silkeborg.ID, testkit.Viborg} {
+			tree, err := db.UnitTree(ctx, samspil.Anonymous(), org)
+			must(t, err)
+			if got, want := treeString(tree), treeString(listUnits(t, db, samspil.Anonymous(), org)); got != want {
+				t.Errorf("UnitTree of %s:\n%s\nwant:\n%s", org, got, want)
+			}
+		}
 
 		// Paging in pages of two gives the same order.
 		var paged []samspil.OrgUnit
@@ -356,11 +364,17 @@ func TestUnitPermissions(t *testing.T) {
 				// hidden from everyone outside it.
 				_, err = db.ListUnits(ctx, actor, c.org, samspil.ListOptions{})
 				_, ferr := db.FindUnit(ctx, actor, c.org, target.ID)
+				tree, terr := db.UnitTree(ctx, actor, c.org)
 				if c.want == samspil.ENOTFOUND {
 					testkit.ErrCode(t, err, samspil.ENOTFOUND)
 					testkit.ErrCode(t, ferr, samspil.ENOTFOUND)
+					testkit.ErrCode(t, terr, samspil.ENOTFOUND)
+					if tree != nil {
+						t.Errorf("UnitTree refused but gave %s", treeString(tree))
+					}
 				} else {
 					must(t, err)
+					must(t, terr)
 					if c.want != "" {
 						must(t, ferr)
 					}

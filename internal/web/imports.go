@@ -264,12 +264,9 @@ func (w *Web) importExtras(r *http.Request, d *importData) error {
 	if im.Status != samspil.ImportPreviewed || len(im.Report.UnknownUnits) == 0 {
 		return nil
 	}
-	page, err := w.store.ListUnits(ctx, actor, im.OrganizationID, samspil.ListOptions{Limit: samspil.MaxPageSize})
-	if err != nil {
-		return err
-	}
-	d.Units = page.Items
-	return nil
+	units, err := w.store.UnitTree(ctx, actor, im.OrganizationID)
+	d.Units = units
+	return err
 }
 
 // importChoices reads the commit form's choice for each unknown unit name

@@ -422,7 +422,7 @@ func (w *Web) landscape(rw http.ResponseWriter, r *http.Request) {
 	if regCursor != "" {
 		d.FirstRegistrations = base + "#dpr-h"
 	}
-	units, err := allUnits(ctx, w.store, actor, org.ID)
+	units, err := w.store.UnitTree(ctx, actor, org.ID)
 	if err != nil {
 		w.fail(rw, r, err)
 		return

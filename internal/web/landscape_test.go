@@ -1252,6 +1252,38 @@ func TestImportErrorsAndRefusals(t *testing.T) {
 	})
 }
 
+// TestImportUnitChoiceAmongManyUnits: an organisation with more units than
+// a page of the list holds offers every one of them for an unknown unit
+// name of a file, and the import takes the one chosen.
+func TestImportUnitChoiceAmongManyUnits(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		f := newLandscape(t, app)
+		// The tree is sorted by name, so the last unit is beyond the first
+		// samspil.MaxPageSize.
+		for i := range samspil.MaxPageSize {
+			if _, err := app.DB.CreateUnit(ctx, testkit.System, f.silkeborg.ID, samspil.OrgUnitInput{Kind: samspil.UnitTeam,
+				Name: fmt.Sprintf("Afdeling %03d", i+1)}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		last, err := app.DB.CreateUnit(ctx, testkit.System, f.silkeborg.ID, samspil.OrgUnitInput{Kind: samspil.UnitOffice, Name: "Økonomi"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ed, _ := signIn(t, app, lsEditorEmail)
+		path := uploadPreview(t, ed, f.silkeborg.ID, "kitos.csv", "IT System;Ansv. organisationsenhed;Livscyklus\r\nOpus Løn;Løn;I drift\r\n")
+		page := ed.Do("GET", path, nil).Want(t, http.StatusOK)
+		mustContain(t, page, `<label class="form-label" for="f-unit_0">Løn (række 2)</label>`, `<option value="`+last.ID+`">Økonomi</option>`,
+			`<option value="`+units(t, app, f.silkeborg.ID)["Afdeling 001"].ID+`">Afdeling 001</option>`)
+		wantRedirect(t, ed.Do("POST", path+"/commit", url.Values{"unit_0": {last.ID}}), path)
+		waitCommitted(t, ed, path)
+		if got := usagesOf(t, app, f.silkeborg.ID); len(got) != 1 || got[0].ResponsibleUnitID != last.ID {
+			t.Fatalf("after the commit: %+v", got)
+		}
+	})
+}
+
 // TestImportKITOSValidRows imports a KITOS export with errors and unknown
 // units: the preview lists the ignored columns, the unknown units with a
 // choice each, a sample of the valid rows and every error by row and the

@@ -94,7 +94,7 @@ func (w *Web) loadOrganization(ctx context.Context, actor *samspil.Actor, id str
 		CanUnits: actor.Can(samspil.PermUnitsWrite, org.ID), CanPeople: actor.Can(samspil.PermPeopleRead, org.ID),
 		CanManage: actor.Can(samspil.PermPeopleManage, org.ID), CanAudit: actor.Can(samspil.PermAuditRead, org.ID),
 		CanConsent: actor.ConsentsFor(org.ID)}
-	units, err := allUnits(ctx, w.store, actor, org.ID)
+	units, err := w.store.UnitTree(ctx, actor, org.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -129,13 +129,6 @@ func allPages[T any](fetch func(cursor string) (*samspil.Page[T], error)) ([]T, 
 			return out, nil
 		}
 	}
-}
-
-// allUnits reads an organisation's whole unit tree.
-func allUnits(ctx context.Context, store Store, actor *samspil.Actor, orgID string) ([]samspil.OrgUnit, error) {
-	return allPages(func(cursor string) (*samspil.Page[samspil.OrgUnit], error) {
-		return store.ListUnits(ctx, actor, orgID, samspil.ListOptions{Cursor: cursor, Limit: samspil.MaxPageSize})
-	})
 }
 
 // allMembers reads an organisation's memberships.
@@ -224,7 +217,7 @@ func (w *Web) showUnit(rw http.ResponseWriter, r *http.Request, status int, form
 		return
 	}
 	d := &unitData{Org: org, UnitKinds: samspil.UnitKinds, CanUnits: actor.Can(samspil.PermUnitsWrite, org.ID)}
-	units, err := allUnits(ctx, w.store, actor, org.ID)
+	units, err := w.store.UnitTree(ctx, actor, org.ID)
 	if err != nil {
 		w.fail(rw, r, err)
 		return

@@ -127,7 +127,7 @@ func (w *Web) showUsage(rw http.ResponseWriter, r *http.Request, status int, for
 			w.fail(rw, r, err)
 			return
 		}
-		units, err := allUnits(ctx, w.store, actor, org.ID)
+		units, err := w.store.UnitTree(ctx, actor, org.ID)
 		if err != nil {
 			w.fail(rw, r, err)
 			return

@@ -817,6 +817,108 @@ func TestUnits(t *testing.T) {
 	})
 }
 
+// The unit page looks the unit up among its path organisation's units only:
+// another organisation's unit under that path, and any unit of an
+// organisation the viewer may not see, are not found. Someone from another
+// organisation reads a unit page without its forms, and their posts to
+// change or delete the unit are refused and change nothing.
+func TestUnitPageOtherOrganization(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		sAdmin := testkit.NewPerson(t, app.DB, adminEmail, testkit.Silkeborg, samspil.RoleAdmin)
+		vAdmin := testkit.NewPerson(t, app.DB, viborgEmail, testkit.Viborg, samspil.RoleAdmin)
+		testkit.NewPerson(t, app.DB, viewerEmail, testkit.Silkeborg, samspil.RoleViewer)
+		silkeborg, viborg := testkit.Org(t, app.DB, testkit.Silkeborg), testkit.Org(t, app.DB, testkit.Viborg)
+		hidden, err := app.DB.CreateOrganization(ctx, testkit.System, samspil.OrganizationInput{Kind: samspil.KindCompany,
+			Name: "Lukket Leverandør ApS", Visibility: samspil.VisibilityPrivate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		create := func(actor *samspil.Actor, orgID, name string) *samspil.OrgUnit {
+			t.Helper()
+			u, err := app.DB.CreateUnit(ctx, actor, orgID, samspil.OrgUnitInput{Name: name, Kind: samspil.UnitDepartment})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return u
+		}
+		sUnit := create(sAdmin.Actor, silkeborg.ID, "Økonomi")
+		vUnit := create(vAdmin.Actor, viborg.ID, "Teknik og Miljø")
+		hUnit := create(testkit.System, hidden.ID, "Hemmelig Afdeling")
+
+		s, _ := signIn(t, app, adminEmail)
+		sv, _ := signIn(t, app, viewerEmail)
+		v, _ := signIn(t, app, viborgEmail)
+		anon := newBrowser(t, app)
+		unitPath := func(orgID, unitID string) string { return "/organizations/" + orgID + "/units/" + unitID }
+		sPath, vPath := unitPath(silkeborg.ID, sUnit.ID), unitPath(viborg.ID, vUnit.ID)
+
+		// Silkeborg's administrator gets the forms; the page is otherwise
+		// the same for everyone.
+		page := s.Do("GET", sPath, nil).Want(t, http.StatusOK)
+		if !hasForm(page, sPath) || !hasForm(page, sPath+"/delete") {
+			t.Fatalf("Silkeborg's administrator lacks the unit's forms:\n%s", page.Body)
+		}
+		for who, b := range map[string]*browser{"Viborg's administrator": v, "Silkeborg's viewer": sv, "anonymous": anon} {
+			page := b.Do("GET", sPath, nil).Want(t, http.StatusOK)
+			mustContain(t, page, "<h1>Økonomi</h1>")
+			mustNotContain(t, page, "Ret enheden", `name="version"`)
+			if hasForm(page, sPath) || hasForm(page, sPath+"/delete") {
+				t.Fatalf("%s gets the unit's forms:\n%s", who, page.Body)
+			}
+		}
+
+		// Another organisation's unit under this organisation's path, and a
+		// unit of an organisation the reader may not see, are not found.
+		for who, b := range map[string]*browser{"Silkeborg's administrator": s, "Viborg's administrator": v, "anonymous": anon} {
+			for _, p := range []string{unitPath(silkeborg.ID, vUnit.ID), unitPath(viborg.ID, sUnit.ID),
+				unitPath(hidden.ID, hUnit.ID), unitPath(silkeborg.ID, hUnit.ID)} {
+				res := b.Do("GET", p, nil)
+				if res.Status != http.StatusNotFound {
+					t.Fatalf("%s: GET %s: status %d, want 404", who, p, res.Status)
+				}
+				mustNotContain(t, res, "Teknik og Miljø", "Hemmelig Afdeling", `name="version"`)
+			}
+		}
+
+		// Changing or deleting a unit of another organisation is refused,
+		// whether through its own organisation's path or another's.
+		update := url.Values{"name": {"Overtaget"}, "kind": {"office"}, "parent_id": {""}, "version": {"1"}}
+		del := url.Values{"version": {"1"}}
+		for _, c := range []struct {
+			who    string
+			b      *browser
+			path   string
+			status int
+		}{
+			{"Viborg's administrator", v, sPath, http.StatusForbidden},
+			{"Viborg's administrator", v, unitPath(viborg.ID, sUnit.ID), http.StatusNotFound},
+			{"Silkeborg's administrator", s, vPath, http.StatusForbidden},
+			{"Silkeborg's administrator", s, unitPath(silkeborg.ID, vUnit.ID), http.StatusNotFound},
+			{"Silkeborg's administrator", s, unitPath(hidden.ID, hUnit.ID), http.StatusNotFound},
+			{"Silkeborg's administrator", s, unitPath(silkeborg.ID, hUnit.ID), http.StatusNotFound},
+		} {
+			for _, post := range []struct {
+				action string
+				form   url.Values
+			}{{c.path, update}, {c.path + "/delete", del}} {
+				res := c.b.Do("POST", post.action, post.form)
+				if res.Status != c.status {
+					t.Fatalf("%s: POST %s: status %d, want %d: %s", c.who, post.action, res.Status, c.status, res.Body)
+				}
+				mustNotContain(t, res, "Teknik og Miljø", "Hemmelig Afdeling")
+			}
+		}
+
+		for orgID, want := range map[string]*samspil.OrgUnit{silkeborg.ID: sUnit, viborg.ID: vUnit, hidden.ID: hUnit} {
+			got := units(t, app, orgID)
+			if len(got) != 1 || got[want.Name].ID != want.ID || got[want.Name].Version != 1 || got[want.Name].Kind != want.Kind {
+				t.Fatalf("units of %s after refused changes: %+v", orgID, got)
+			}
+		}
+	})
+}
+
 // ---------------------------------------------------------------- audit
 
 func TestAuditPageForAdminsOnly(t *testing.T) {
