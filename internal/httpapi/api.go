@@ -7,6 +7,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"reflect"
 	"strconv"
@@ -161,6 +162,17 @@ func register[I, O any](a *API, op huma.Operation, perm samspil.Permission, h fu
 	if op.MaxBodyBytes == 0 {
 		op.MaxBodyBytes = MaxBodyBytes
 	}
+	// A body said to be over the limit is refused before any of it is
+	// read (the framework would read up to the limit first: 50 MiB for an
+	// import); one sent without a length is cut at the limit as it is read.
+	limit := op.MaxBodyBytes
+	op.Middlewares = append(op.Middlewares, func(ctx huma.Context, next func(huma.Context)) {
+		if r, _ := humago.Unwrap(ctx); r != nil && r.ContentLength > limit {
+			huma.WriteErr(a.huma, ctx, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is too large limit=%d bytes", limit))
+			return
+		}
+		next(ctx)
+	})
 	op.Errors = append(op.Errors, http.StatusUnprocessableEntity)
 	huma.Register(a.huma, op, h)
 	setParamEnums(a.huma.OpenAPI(), op.Method, op.Path, reflect.TypeFor[I]())
