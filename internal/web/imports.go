@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"io"
+	"mime/multipart"
 	"log/slog"
 	"net/http"
 	"net/url"
@@ -140,12 +141,28 @@ func (w *Web) showImportPage(rw http.ResponseWriter, r *http.Request, status int
 // upload reads the file, previews it and keeps it for the commit.
 func (w *Web) upload(rw http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
-	r.Body = http.MaxBytesReader(rw, r.Body, MaxUploadBytes+1<<20)
-	file, header, err := r.FormFile("file")
+	tooLarge := samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", MaxUploadBytes>>20)
+	// A post said to be over the limit is refused before any of it is
+	// read; one sent without a length is cut at the limit as it is read.
+	const maxPost = MaxUploadBytes + 1<<20
+	if r.ContentLength > maxPost {
+		w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, tooLarge)
+		return
+	}
+	r.Body = http.MaxBytesReader(rw, r.Body, maxPost)
+	// The file goes to disk as it is parsed, beyond its first MiB (not
+	// the 32 MiB FormFile would hold in memory): a post over the limit
+	// sent without a length costs no more memory than one within it.
+	err := r.ParseMultipartForm(memoryForUploads)
+	var file multipart.File
+	var header *multipart.FileHeader
+	if err == nil {
+		file, header, err = r.FormFile("file")
+	}
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", MaxUploadBytes>>20))
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, tooLarge)
 			return
 		}
 		w.showImportPage(rw, r, http.StatusUnprocessableEntity, samspil.ErrorAt(samspil.EINVALID, "file", "choose a CSV or XLSX file"))
@@ -158,7 +175,7 @@ func (w *Web) upload(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(content) > MaxUploadBytes {
-		w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", MaxUploadBytes>>20))
+		w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, tooLarge)
 		return
 	}
 	name := filepath.Base(header.Filename)
