@@ -339,6 +339,9 @@ func (w *Web) Danish(message string) string { return w.cat.sentence("da", messag
 // With valid_only it commits the rows without errors; unit_<n> say what
 // the unknown unit names stand for.
 func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
+	if !w.parseForm(rw, r) { // a form that cannot be read (too large, U+0000) commits nothing
+		return
+	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	id := r.PathValue("import")
 	im, err := w.store.FindImport(ctx, actor, id)

@@ -1142,6 +1142,12 @@ func TestImportUploadPreviewCommit(t *testing.T) {
 			t.Fatalf("refused commits wrote %d usages", n)
 		}
 
+		// A form that cannot be read commits nothing.
+		ed.Do("POST", path+"/commit", url.Values{"valid_only": {"tru\x00e"}}).Want(t, http.StatusUnprocessableEntity)
+		if n := len(usagesOf(t, app, f.silkeborg.ID)); n != 0 {
+			t.Fatalf("an unreadable commit form wrote %d usages", n)
+		}
+
 		// Commit: it runs in the background and the page shows when it is done.
 		wantRedirect(t, ed.Do("POST", path+"/commit", url.Values{}), path)
 		page = waitCommitted(t, ed, path)
