@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -217,6 +218,53 @@ func TestBodySaidTooLargeIsRefusedAtOnce(t *testing.T) {
 		}
 		if after, _ := app.DB.Fingerprint(ctx); after != before {
 			t.Fatal("a refused body changed the database")
+		}
+	})
+}
+
+// An upload sent without a length (chunked) is taken as one with a length;
+// over the limit it is refused with 413, having been kept on disk rather
+// than in memory, and changes nothing.
+func TestUploadWithoutLength(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		w := newWorld(t, app)
+		_, secret, err := app.DB.CreateToken(ctx, testkit.System, w.sAdmin.User.ID, samspil.TokenInput{Name: "chunked"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := func(body io.Reader) (*http.Response, []byte) {
+			t.Helper()
+			req, err := http.NewRequest("POST", app.URL+"/api/v1/imports?organization_id=0740&file_name=systemer.csv", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.ContentLength = -1 // chunked
+			req.Header.Set("Authorization", "Bearer "+secret)
+			req.Header.Set("Content-Type", "application/octet-stream")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res, b
+		}
+		res, body := post(io.MultiReader(strings.NewReader("Navn*\r\n"), strings.NewReader("Uden længde\r\n")))
+		var im samspil.Import
+		if res.StatusCode != 201 || json.Unmarshal(body, &im) != nil || im.Report == nil || im.Report.Rows != 1 {
+			t.Fatalf("a small upload without a length: %d %s", res.StatusCode, body)
+		}
+		before, err := app.DB.Fingerprint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, body = post(io.MultiReader(strings.NewReader("Navn*\r\n"), io.LimitReader(zeros{}, httpapi.MaxImportBytes+1)))
+		if res.StatusCode != 413 || !strings.Contains(string(body), `"code":"too_large"`) {
+			t.Fatalf("an upload over the limit without a length: %d %s", res.StatusCode, body)
+		}
+		if after, _ := app.DB.Fingerprint(ctx); after != before {
+			t.Fatal("a refused upload changed the database")
 		}
 	})
 }
