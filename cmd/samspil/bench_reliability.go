@@ -39,7 +39,7 @@ type benchReliabilityFlags struct {
 	LoadDuration time.Duration `name:"load-duration" default:"0" help:"Reliability: how long the load check sends 200 requests/s (0: 10s, or 60s with --long); each higher rate it tries runs half as long."`
 	Soak         time.Duration `name:"soak" default:"0" help:"Reliability: how long the soak runs at half the highest rate (0: 5m, or 30m with --long)."`
 
-	Checks []string `name:"check" enum:"durability,lost-updates,writers,kill,backup,shutdown,restart,instances,load,soak" help:"Reliability: run only these checks (repeat the flag; default all): ${enum}."`
+	Checks []string `name:"check" enum:"durability,lost-updates,writers,kill,backup,shutdown,restart,instances,load,soak,limits" help:"Reliability: run only these checks (repeat the flag; default all): ${enum}."`
 }
 
 // runs says whether the reliability check named is to run.
@@ -427,6 +427,30 @@ func (c *benchCmd) reliabilityOn(ctx context.Context, m *Main, e reliabilityEngi
 		fmt.Fprintf(m.Stdout, "%-58s %10s\n", fmt.Sprintf("  resident memory after warm-up, at the end; p99 first, last minute; %d requests, %d errors", r.requests, r.errors),
 			fmt.Sprintf("%.0f MB, %.0f MB; %s, %s", r.warm.rss/1e6, r.end.rss/1e6, ms(r.firstMinuteP99), ms(r.lastMinuteP99)))
 	}
+
+	// 10. Limits under load: slow clients, oversized and deeply nested
+	// bodies beside the load check's mix; an export whose client leaves.
+	if c.runs("limits") {
+		dsn, err := e.fresh("limits")
+		if err != nil {
+			return nil, err
+		}
+		env, err := startLoadEnvironment(ctx, dsn)
+		if err != nil {
+			return nil, err
+		}
+		r, err := limitsCheck(ctx, env, dsn, sizes.load, limitsContracts)
+		env.proc.kill()
+		if err != nil {
+			return nil, fmt.Errorf("limits: %w", err)
+		}
+		for _, p := range r.problems {
+			failures = append(failures, fmt.Sprintf("limits, %s: %s", e.name, p))
+		}
+		misses = append(misses, prefixed("limits, "+e.name+": ", r.misses)...)
+		printLimits(m.Stdout, e.name, sizes.load, r)
+	}
+
 	for _, miss := range misses {
 		fmt.Fprintf(m.Stdout, "  above target (reported, not a failure): %s\n", miss)
 	}

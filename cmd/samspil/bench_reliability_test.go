@@ -183,3 +183,53 @@ func TestLoadMix(t *testing.T) {
 		})
 	}
 }
+
+// The limits check, short and untimed, on both engines: every hostile
+// request refused with a 4xx (or, for the slow ones, its connection closed
+// by the server), the mix without a failure beside them, and the export's
+// work stopped once its client went away. (Whether the mix's p99 and the
+// stop meet their targets is for `samspil bench reliability` to say.)
+func TestLimits(t *testing.T) {
+	ctx := context.Background()
+	for _, e := range testkit.Engines(t) {
+		t.Run(string(e), func(t *testing.T) {
+			dsn := testkit.NewEmptyDSN(t, e)
+			env, err := startLoadEnvironment(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer env.proc.kill()
+			r, err := limitsCheck(ctx, env, dsn, 2*time.Second, 20000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.alone.errors+r.beside.errors > 0 || r.alone.requests == 0 || r.beside.requests == 0 {
+				t.Errorf("the mix: %d requests, %d failed alone; %d, %d beside the hostile clients", r.alone.requests, r.alone.errors, r.beside.requests, r.beside.errors)
+			}
+			if len(r.rows) != 5 {
+				t.Fatalf("%d rows of hostile clients", len(r.rows))
+			}
+			for _, row := range r.rows {
+				if row.requests == 0 || row.wrong > 0 {
+					t.Errorf("%s: %d requests, %d wrong: %v (statuses %v)", row.name, row.requests, row.wrong, row.examples, row.statuses)
+				}
+				switch {
+				case strings.HasPrefix(row.name, "slow heads") && row.closed == 0:
+					t.Errorf("%s: no connection closed by the server", row.name)
+				case strings.HasPrefix(row.name, "oversized") || strings.HasPrefix(row.name, "deep"):
+					if row.refused != row.requests {
+						t.Errorf("%s: %d of %d refused with a 4xx", row.name, row.refused, row.requests)
+					}
+				}
+			}
+			if r.rssBefore <= 0 || r.rssPeak < r.rssBefore {
+				t.Errorf("memory figures %v, %v", r.rssBefore, r.rssPeak)
+			}
+			// The export was stopped, not run to its end (which took
+			// r.cancel.whole when read whole).
+			if r.cancel.handler <= 0 || r.cancel.handler >= 10*time.Second || r.cancel.bytes == 0 {
+				t.Errorf("cancellation: %+v", r.cancel)
+			}
+		})
+	}
+}

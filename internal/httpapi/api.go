@@ -7,7 +7,10 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"io"
 	"net/http"
+	"os"
 	"reflect"
 	"strconv"
 	"strings"
@@ -161,6 +164,43 @@ func register[I, O any](a *API, op huma.Operation, perm samspil.Permission, h fu
 	if op.MaxBodyBytes == 0 {
 		op.MaxBodyBytes = MaxBodyBytes
 	}
+	// A body said to be over the limit is refused before any of it is
+	// read (the framework would read up to the limit first: 50 MiB for an
+	// import); one sent without a length is cut at the limit as it is read.
+	limit := op.MaxBodyBytes
+	op.Middlewares = append(op.Middlewares, func(ctx huma.Context, next func(huma.Context)) {
+		r, _ := humago.Unwrap(ctx)
+		if r.ContentLength > limit {
+			huma.WriteErr(a.huma, ctx, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is too large limit=%d bytes", limit))
+			return
+		}
+		if r.ContentLength < 0 && limit > MaxBodyBytes {
+			// An upload sent without a length goes to disk first: one over
+			// the limit is refused without being held in memory.
+			f, err := os.CreateTemp("", "samspil-upload-*")
+			if err != nil {
+				huma.WriteErr(a.huma, ctx, http.StatusInternalServerError, "the upload could not be kept")
+				return
+			}
+			defer os.Remove(f.Name())
+			defer f.Close()
+			n, err := io.Copy(f, io.LimitReader(r.Body, limit+1))
+			switch {
+			case n > limit:
+				huma.WriteErr(a.huma, ctx, http.StatusRequestEntityTooLarge, fmt.Sprintf("request body is too large limit=%d bytes", limit))
+				return
+			case err != nil:
+				huma.WriteErr(a.huma, ctx, http.StatusBadRequest, "the body could not be read")
+				return
+			}
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				huma.WriteErr(a.huma, ctx, http.StatusInternalServerError, "the upload could not be kept")
+				return
+			}
+			r.Body, r.ContentLength = io.NopCloser(f), n
+		}
+		next(ctx)
+	})
 	op.Errors = append(op.Errors, http.StatusUnprocessableEntity)
 	huma.Register(a.huma, op, h)
 	setParamEnums(a.huma.OpenAPI(), op.Method, op.Path, reflect.TypeFor[I]())

@@ -3,6 +3,7 @@ package httpapi_test
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpapi"
 	"github.com/samspil/samspil/internal/httpx"
 	"github.com/samspil/samspil/internal/testkit"
 )
@@ -153,4 +155,116 @@ func (zeros) Read(p []byte) (int, error) {
 func isTimeout(err error) bool {
 	var ne net.Error
 	return errors.As(err, &ne) && ne.Timeout()
+}
+
+// saidTooLarge posts to path a body said to be size bytes long and sends
+// none of it: the answer must come from the head alone.
+func saidTooLarge(t *testing.T, app *testkit.App, path string, size int64, headers string) (*http.Response, []byte) {
+	t.Helper()
+	conn, err := net.Dial("tcp", strings.TrimPrefix(app.URL, "http://"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	conn.SetDeadline(time.Now().Add(30 * time.Second))
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: samspil.test\r\n%sContent-Length: %d\r\n\r\n", path, headers, size)
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("no answer while the body was not sent: %v", err)
+	}
+	defer res.Body.Close()
+	b, err := io.ReadAll(res.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return res, b
+}
+
+// A body said to be over its route's limit is refused with 413 before any
+// of it is read (not read up to the limit first, 50 MiB for an import), and
+// changes nothing.
+func TestBodySaidTooLargeIsRefusedAtOnce(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		w := newWorld(t, app)
+		_, secret, err := app.DB.CreateToken(ctx, testkit.System, w.sAdmin.User.ID, samspil.TokenInput{Name: "raw"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The token's first use is recorded: before the fingerprint.
+		first, _ := http.NewRequest("GET", app.URL+"/api/v1/organizations/0740", nil)
+		first.Header.Set("Authorization", "Bearer "+secret)
+		if res, err := http.DefaultClient.Do(first); err != nil || res.StatusCode != 200 {
+			t.Fatalf("first use of the token: %v %v", res, err)
+		} else {
+			res.Body.Close()
+		}
+		before, err := app.DB.Fingerprint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range []struct {
+			path, contentType string
+			size              int64
+		}{
+			{"/api/v1/imports?organization_id=0740&file_name=stor.csv", "application/octet-stream", httpapi.MaxImportBytes + 1},
+			{"/api/v1/imports?organization_id=0740&file_name=stor.csv", "application/octet-stream", 100 << 20},
+			{"/api/v1/organizations/" + w.silkeborg.ID + "/units", "application/json", httpapi.MaxBodyBytes + 1},
+		} {
+			res, body := saidTooLarge(t, app, c.path, c.size, "Authorization: Bearer "+secret+"\r\nContent-Type: "+c.contentType+"\r\n")
+			if res.StatusCode != 413 || res.Header.Get("Content-Type") != "application/problem+json" || !strings.Contains(string(body), `"code":"too_large"`) {
+				t.Errorf("%s, %d bytes said: %d %s", c.path, c.size, res.StatusCode, body)
+			}
+		}
+		if after, _ := app.DB.Fingerprint(ctx); after != before {
+			t.Fatal("a refused body changed the database")
+		}
+	})
+}
+
+// An upload sent without a length (chunked) is taken as one with a length;
+// over the limit it is refused with 413, having been kept on disk rather
+// than in memory, and changes nothing.
+func TestUploadWithoutLength(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		ctx := context.Background()
+		w := newWorld(t, app)
+		_, secret, err := app.DB.CreateToken(ctx, testkit.System, w.sAdmin.User.ID, samspil.TokenInput{Name: "chunked"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		post := func(body io.Reader) (*http.Response, []byte) {
+			t.Helper()
+			req, err := http.NewRequest("POST", app.URL+"/api/v1/imports?organization_id=0740&file_name=systemer.csv", body)
+			if err != nil {
+				t.Fatal(err)
+			}
+			req.ContentLength = -1 // chunked
+			req.Header.Set("Authorization", "Bearer "+secret)
+			req.Header.Set("Content-Type", "application/octet-stream")
+			res, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer res.Body.Close()
+			b, _ := io.ReadAll(res.Body)
+			return res, b
+		}
+		res, body := post(io.MultiReader(strings.NewReader("Navn*\r\n"), strings.NewReader("Uden længde\r\n")))
+		var im samspil.Import
+		if res.StatusCode != 201 || json.Unmarshal(body, &im) != nil || im.Report == nil || im.Report.Rows != 1 {
+			t.Fatalf("a small upload without a length: %d %s", res.StatusCode, body)
+		}
+		before, err := app.DB.Fingerprint(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, body = post(io.MultiReader(strings.NewReader("Navn*\r\n"), io.LimitReader(zeros{}, httpapi.MaxImportBytes+1)))
+		if res.StatusCode != 413 || !strings.Contains(string(body), `"code":"too_large"`) {
+			t.Fatalf("an upload over the limit without a length: %d %s", res.StatusCode, body)
+		}
+		if after, _ := app.DB.Fingerprint(ctx); after != before {
+			t.Fatal("a refused upload changed the database")
+		}
+	})
 }

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"strings"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/samspil/samspil"
 )
 
@@ -31,6 +32,11 @@ type routeKey struct{}
 type routeHolder struct {
 	pattern string
 	actor   samspil.ActorKind
+	// inFlight, when set, counts the request under its pattern once the
+	// gate knows it; counted is the label it was counted under, for the
+	// outer middleware to take it off again.
+	inFlight *prometheus.GaugeVec
+	counted  string
 }
 
 func withRouteHolder(r *http.Request) (*http.Request, *routeHolder) {
@@ -41,6 +47,10 @@ func withRouteHolder(r *http.Request) (*http.Request, *routeHolder) {
 func setRoute(r *http.Request, pattern string, actor samspil.ActorKind) {
 	if h, ok := r.Context().Value(routeKey{}).(*routeHolder); ok {
 		h.pattern, h.actor = pattern, actor
+		if h.inFlight != nil && h.counted == "" {
+			h.inFlight.WithLabelValues(pattern).Inc()
+			h.counted = pattern
+		}
 	}
 }
 

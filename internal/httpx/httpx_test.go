@@ -4,9 +4,11 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
+	"strconv"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/samspil/samspil"
 )
 
@@ -75,5 +77,79 @@ func TestRetryAfter(t *testing.T) {
 	}
 	if got := CodeOf(http.StatusTooManyRequests); got != samspil.EBUSY {
 		t.Errorf("CodeOf(429) = %q", got)
+	}
+}
+
+// A request is in flight under its route pattern while its handler runs,
+// and no longer once it returns, also when it panics; a request that no
+// route took is not counted.
+func TestRequestsInFlight(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	m := NewMetrics(reg)
+	// inFlight reads the gauge of each route, as /metrics shows it.
+	inFlight := func() map[string]float64 {
+		t.Helper()
+		families, err := reg.Gather()
+		if err != nil {
+			t.Fatal(err)
+		}
+		out := map[string]float64{}
+		for _, f := range families {
+			if f.GetName() != "samspil_http_requests_in_flight" {
+				continue
+			}
+			for _, g := range f.GetMetric() {
+				for _, l := range g.GetLabel() {
+					if l.GetName() == "route" {
+						out[l.GetValue()] = g.GetGauge().GetValue()
+					}
+				}
+			}
+		}
+		return out
+	}
+	rt := NewRouter()
+	entered, release := make(chan struct{}), make(chan struct{})
+	rt.Handle("GET /slow/{id}", samspil.PermPublic, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		entered <- struct{}{}
+		<-release
+	}))
+	rt.Handle("GET /panics", samspil.PermPublic, nil, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if got := inFlight()["GET /panics"]; got != 1 {
+			t.Errorf("in flight while panicking: %v", got)
+		}
+		panic("on purpose")
+	}))
+	h := Chain(rt, Observe(m))
+	slow := func() float64 { return inFlight()["GET /slow/{id}"] }
+	done := make(chan struct{})
+	for i := range 2 {
+		go func() {
+			h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("GET", "/slow/"+strconv.Itoa(i), nil))
+			done <- struct{}{}
+		}()
+		<-entered
+	}
+	if got := slow(); got != 2 {
+		t.Fatalf("in flight: %v, want 2", got)
+	}
+	release <- struct{}{}
+	<-done
+	if got := slow(); got != 1 {
+		t.Fatalf("in flight after one returned: %v, want 1", got)
+	}
+	release <- struct{}{}
+	<-done
+	if got := slow(); got != 0 {
+		t.Fatalf("in flight after both returned: %v, want 0", got)
+	}
+	rec := httptest.NewRecorder()
+	h.ServeHTTP(rec, httptest.NewRequest("GET", "/panics", nil))
+	if got := inFlight()["GET /panics"]; rec.Code != http.StatusInternalServerError || got != 0 {
+		t.Fatalf("after a panic: status %d, in flight %v", rec.Code, got)
+	}
+	h.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest("POST", "/slow/1", nil)) // 405: no route took it
+	if got := inFlight(); len(got) != 2 {
+		t.Fatalf("routes in flight %v, want only the two that were called", got)
 	}
 }

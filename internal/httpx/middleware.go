@@ -137,6 +137,7 @@ func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 type Metrics struct {
 	requests *prometheus.CounterVec
 	duration *prometheus.HistogramVec
+	inFlight *prometheus.GaugeVec
 }
 
 // NewMetrics registers the HTTP metrics with reg.
@@ -149,21 +150,29 @@ func NewMetrics(reg prometheus.Registerer) *Metrics {
 			Name: "samspil_http_request_duration_seconds", Help: "HTTP request duration by route pattern.",
 			Buckets: []float64{.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10},
 		}, []string{"route"}),
+		inFlight: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "samspil_http_requests_in_flight", Help: "HTTP requests being handled, by route pattern: counted once the route is known, until the handler returns.",
+		}, []string{"route"}),
 	}
-	reg.MustRegister(m.requests, m.duration)
+	reg.MustRegister(m.requests, m.duration, m.inFlight)
 	return m
 }
 
 // Observe logs each request as one JSON line and counts it in the metrics,
 // labelled by route pattern (never by path, which holds ids), without
-// personal data: no query string, no address, no user.
+// personal data: no query string, no address, no user. A request is in
+// flight from when the gate knows its route until its handler returns.
 func Observe(m *Metrics) Middleware {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			r, route := withRouteHolder(r)
+			route.inFlight = m.inFlight
 			sw := &statusWriter{ResponseWriter: w}
 			defer func() {
+				if route.counted != "" {
+					m.inFlight.WithLabelValues(route.counted).Dec()
+				}
 				if p := recover(); p != nil {
 					slog.ErrorContext(r.Context(), "panic", "panic", p, "stack", string(debug.Stack()), "request_id", samspil.RequestID(r.Context()))
 					if sw.status == 0 {

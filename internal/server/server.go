@@ -176,11 +176,11 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	}
 	srv := &http.Server{
 		Handler:           s.handler,
-		ReadHeaderTimeout: 10 * time.Second,
-		ReadTimeout:       60 * time.Second,
-		WriteTimeout:      120 * time.Second,
-		IdleTimeout:       120 * time.Second,
-		MaxHeaderBytes:    64 << 10,
+		ReadHeaderTimeout: ReadHeaderTimeout,
+		ReadTimeout:       ReadTimeout,
+		WriteTimeout:      WriteTimeout,
+		IdleTimeout:       IdleTimeout,
+		MaxHeaderBytes:    MaxHeaderBytes,
 		ErrorLog:          slog.NewLogLogger(slog.Default().Handler(), slog.LevelWarn),
 	}
 	// The background loops stop with ctx (or when serving fails);
@@ -232,6 +232,19 @@ func (s *Server) ListenAndServe(ctx context.Context, ready func(addr string)) er
 	}
 	return nil
 }
+
+// The server's bounds on a connection. A request's head must arrive within
+// ReadHeaderTimeout, and the whole request within ReadTimeout, which the
+// largest uploads need (the API's bodies and the pages' forms have shorter
+// limits of their own); an answer must be taken within WriteTimeout; an idle
+// connection is closed after IdleTimeout.
+const (
+	ReadHeaderTimeout = 10 * time.Second
+	ReadTimeout       = 60 * time.Second
+	WriteTimeout      = 120 * time.Second
+	IdleTimeout       = 120 * time.Second
+	MaxHeaderBytes    = 64 << 10
+)
 
 // DefaultShutdownGrace is how long samspil, told to stop, lets requests in
 // flight and imports being committed finish.

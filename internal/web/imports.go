@@ -6,6 +6,7 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"path/filepath"
@@ -140,12 +141,28 @@ func (w *Web) showImportPage(rw http.ResponseWriter, r *http.Request, status int
 // upload reads the file, previews it and keeps it for the commit.
 func (w *Web) upload(rw http.ResponseWriter, r *http.Request) {
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
-	r.Body = http.MaxBytesReader(rw, r.Body, MaxUploadBytes+1<<20)
-	file, header, err := r.FormFile("file")
+	tooLarge := samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", MaxUploadBytes>>20)
+	// A post said to be over the limit is refused before any of it is
+	// read; one sent without a length is cut at the limit as it is read.
+	const maxPost = MaxUploadBytes + 1<<20
+	if r.ContentLength > maxPost {
+		w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, tooLarge)
+		return
+	}
+	r.Body = http.MaxBytesReader(rw, r.Body, maxPost)
+	// The file goes to disk as it is parsed, beyond its first MiB (not
+	// the 32 MiB FormFile would hold in memory): a post over the limit
+	// sent without a length costs no more memory than one within it.
+	err := r.ParseMultipartForm(memoryForUploads)
+	var file multipart.File
+	var header *multipart.FileHeader
+	if err == nil {
+		file, header, err = r.FormFile("file")
+	}
 	if err != nil {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", MaxUploadBytes>>20))
+		var maxErr *http.MaxBytesError
+		if errors.As(err, &maxErr) {
+			w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, tooLarge)
 			return
 		}
 		w.showImportPage(rw, r, http.StatusUnprocessableEntity, samspil.ErrorAt(samspil.EINVALID, "file", "choose a CSV or XLSX file"))
@@ -158,7 +175,7 @@ func (w *Web) upload(rw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if len(content) > MaxUploadBytes {
-		w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, samspil.ErrorAt(samspil.ETOOLARGE, "file", "the file is larger than %d MiB", MaxUploadBytes>>20))
+		w.showImportPage(rw, r, http.StatusRequestEntityTooLarge, tooLarge)
 		return
 	}
 	name := filepath.Base(header.Filename)
@@ -328,6 +345,9 @@ func (w *Web) Danish(message string) string { return w.cat.sentence("da", messag
 // With valid_only it commits the rows without errors; unit_<n> say what
 // the unknown unit names stand for.
 func (w *Web) commitImport(rw http.ResponseWriter, r *http.Request) {
+	if !w.parseForm(rw, r) { // a form that cannot be read (too large, U+0000) commits nothing
+		return
+	}
 	ctx, actor := r.Context(), httpx.ActorFrom(r.Context())
 	id := r.PathValue("import")
 	im, err := w.store.FindImport(ctx, actor, id)

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/csv"
@@ -8,6 +9,7 @@ import (
 	"html"
 	"io"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -17,7 +19,9 @@ import (
 	"time"
 
 	"github.com/samspil/samspil"
+	"github.com/samspil/samspil/internal/httpx"
 	"github.com/samspil/samspil/internal/testkit"
+	"github.com/samspil/samspil/internal/web"
 	"github.com/xuri/excelize/v2"
 )
 
@@ -1138,6 +1142,12 @@ func TestImportUploadPreviewCommit(t *testing.T) {
 			t.Fatalf("refused commits wrote %d usages", n)
 		}
 
+		// A form that cannot be read commits nothing.
+		ed.Do("POST", path+"/commit", url.Values{"valid_only": {"tru\x00e"}}).Want(t, http.StatusUnprocessableEntity)
+		if n := len(usagesOf(t, app, f.silkeborg.ID)); n != 0 {
+			t.Fatalf("an unreadable commit form wrote %d usages", n)
+		}
+
 		// Commit: it runs in the background and the page shows when it is done.
 		wantRedirect(t, ed.Do("POST", path+"/commit", url.Values{}), path)
 		page = waitCommitted(t, ed, path)
@@ -1401,6 +1411,36 @@ func TestImportTooLarge(t *testing.T) {
 			if n := len(usagesOf(t, app, f.silkeborg.ID)); n != 0 {
 				t.Fatalf("an oversized file wrote %d usages", n)
 			}
+		}
+	})
+}
+
+// An upload said to be over the limit is refused with 413 at the file field
+// before any of it is read, and writes nothing.
+func TestImportSaidTooLarge(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		f := newLandscape(t, app)
+		_, session := signIn(t, app, lsEditorEmail)
+		conn, err := net.Dial("tcp", strings.TrimPrefix(app.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(30 * time.Second))
+		fmt.Fprintf(conn, "POST /organizations/%s/import HTTP/1.1\r\nHost: samspil.test\r\nCookie: %s=%s\r\nSec-Fetch-Site: same-origin\r\n"+
+			"Content-Type: multipart/form-data; boundary=grense\r\nContent-Length: %d\r\n\r\n", f.silkeborg.ID, httpx.SessionCookie, session,
+			web.MaxUploadBytes+2<<20) // and none of it sent
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("no answer while the body was not sent: %v", err)
+		}
+		defer res.Body.Close()
+		page, _ := io.ReadAll(res.Body)
+		if res.StatusCode != http.StatusRequestEntityTooLarge || !strings.Contains(string(page), `id="e-file">filen er større end 50 MiB</span>`) {
+			t.Fatalf("%d:\n%s", res.StatusCode, page)
+		}
+		if n := len(usagesOf(t, app, f.silkeborg.ID)); n != 0 {
+			t.Fatalf("a refused upload wrote %d usages", n)
 		}
 	})
 }

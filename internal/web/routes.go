@@ -1,8 +1,10 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/auth/sso"
@@ -187,14 +189,45 @@ func (w *Web) notFound(rw http.ResponseWriter, r *http.Request) {
 // 413 and bounded memory.
 func (w *Web) limitForm(h http.HandlerFunc) http.HandlerFunc { return w.limitBody(MaxFormBytes, h) }
 
-// limitBody caps request bodies at max bytes.
+// FormReadTimeout is how long a form's body may take to arrive; a client
+// that sends it slower is refused (the server's own ReadTimeout, a minute, is
+// for the large uploads).
+const FormReadTimeout = 10 * time.Second
+
+// limitBody caps request bodies at max bytes, and the time they take to
+// arrive at FormReadTimeout.
 func (w *Web) limitBody(max int64, h http.HandlerFunc) http.HandlerFunc {
 	return func(rw http.ResponseWriter, r *http.Request) {
 		if r.ContentLength > max {
 			w.fail(rw, r, samspil.Errorf(samspil.ETOOLARGE, "the form is larger than %d KiB", max>>10))
 			return
 		}
+		if r.Body != nil && r.Body != http.NoBody {
+			rc := http.NewResponseController(rw)
+			if rc.SetReadDeadline(time.Now().Add(FormReadTimeout)) == nil {
+				r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
+			}
+		}
 		r.Body = http.MaxBytesReader(rw, r.Body, max)
 		h(rw, r)
 	}
+}
+
+// deadlineBody lifts the read deadline once the body has been read to its
+// end: a deadline left in place would end the request's context when it
+// passes while the handler still works. A body that failed keeps it, so
+// that what the server reads of it afterwards is bounded too.
+type deadlineBody struct {
+	io.ReadCloser
+	rc   *http.ResponseController
+	done bool
+}
+
+func (b *deadlineBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	if err == io.EOF && !b.done {
+		b.done = true
+		b.rc.SetReadDeadline(time.Time{})
+	}
+	return n, err
 }

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"bufio"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -8,6 +9,7 @@ import (
 	"go/parser"
 	"go/token"
 	"io"
+	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/url"
@@ -20,10 +22,12 @@ import (
 	"strings"
 	"testing"
 	"text/template/parse"
+	"time"
 
 	"github.com/samspil/samspil"
 	"github.com/samspil/samspil/internal/httpx"
 	"github.com/samspil/samspil/internal/testkit"
+	"github.com/samspil/samspil/internal/web"
 )
 
 // Fixture people used throughout.
@@ -1205,6 +1209,36 @@ func TestOversizedFormRefused(t *testing.T) {
 		}
 		// Just under the limit is an ordinary (failed) login.
 		newBrowser(t, app).Do("POST", "/login", url.Values{"email": {adminEmail}, "password": {big[:60<<10]}}).Want(t, http.StatusUnauthorized)
+	})
+}
+
+// A form whose body does not arrive within web.FormReadTimeout is refused
+// as one that cannot be read, and changes nothing.
+func TestSlowFormRefused(t *testing.T) {
+	testkit.ForEachApp(t, func(t *testing.T, app *testkit.App) {
+		testkit.NewPerson(t, app.DB, adminEmail, testkit.Silkeborg, samspil.RoleAdmin)
+		org := testkit.Org(t, app.DB, testkit.Silkeborg)
+		_, session := signIn(t, app, adminEmail)
+		conn, err := net.Dial("tcp", strings.TrimPrefix(app.URL, "http://"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conn.SetDeadline(time.Now().Add(web.FormReadTimeout + 20*time.Second))
+		form := "kind=team&name=Langsom+enhed"
+		fmt.Fprintf(conn, "POST /organizations/%s/units HTTP/1.1\r\nHost: samspil.test\r\nCookie: %s=%s\r\n"+
+			"Content-Type: application/x-www-form-urlencoded\r\nContent-Length: %d\r\n\r\n%s", org.ID, httpx.SessionCookie, session, len(form)+100, form)
+		res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		if err != nil {
+			t.Fatalf("no answer to a form that never arrived: %v", err)
+		}
+		res.Body.Close()
+		if res.StatusCode != http.StatusUnprocessableEntity {
+			t.Fatalf("a form that never arrived: %d", res.StatusCode)
+		}
+		if n := len(units(t, app, org.ID)); n != 0 {
+			t.Fatalf("a form that never arrived created %d units", n)
+		}
 	})
 }
 
