@@ -632,39 +632,22 @@ func hostileRequests(person loadPerson, unit, collab string) hostileSet {
 // apiJSON sends body (none when empty) with the token and reads the JSON
 // object answered.
 func apiJSON(ctx context.Context, method, address, token, body string) (map[string]any, error) {
-	var rd io.Reader
-	if body != "" {
-		rd = strings.NewReader(body)
-	}
-	req, _ := http.NewRequestWithContext(ctx, method, address, rd)
-	req.Header.Set("Authorization", "Bearer "+token)
-	if body != "" {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	res, err := http.DefaultClient.Do(req)
+	status, b, err := tokenRequest(ctx, address, token, method, "", body)
 	if err != nil {
 		return nil, err
 	}
-	defer res.Body.Close()
-	if res.StatusCode >= 300 {
-		return nil, fmt.Errorf("%s %s: %s", method, address, res.Status)
+	if status >= 300 {
+		return nil, fmt.Errorf("%s %s: %d %s", method, address, status, http.StatusText(status))
 	}
 	var out map[string]any
-	return out, json.NewDecoder(res.Body).Decode(&out)
+	return out, json.Unmarshal(b, &out)
 }
 
 // apiGet reads the answer to GET address with the token.
 func apiGet(ctx context.Context, address, token string) ([]byte, error) {
-	req, _ := http.NewRequestWithContext(ctx, http.MethodGet, address, nil)
-	req.Header.Set("Authorization", "Bearer "+token)
-	res, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer res.Body.Close()
-	b, err := io.ReadAll(res.Body)
-	if err == nil && res.StatusCode != http.StatusOK {
-		err = fmt.Errorf("GET %s: %s", address, res.Status)
+	status, b, err := tokenRequest(ctx, address, token, http.MethodGet, "", "")
+	if err == nil && status != http.StatusOK {
+		err = fmt.Errorf("GET %s: %d %s", address, status, http.StatusText(status))
 	}
 	return b, err
 }
