@@ -1,7 +1,6 @@
 package web
 
 import (
-	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -203,31 +202,11 @@ func (w *Web) limitBody(max int64, h http.HandlerFunc) http.HandlerFunc {
 			return
 		}
 		if r.Body != nil && r.Body != http.NoBody {
-			rc := http.NewResponseController(rw)
-			if rc.SetReadDeadline(time.Now().Add(FormReadTimeout)) == nil {
-				r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc}
-			}
+			// net/http lifts the deadline itself once the body has been
+			// read to its end, so a handler may work on past it.
+			http.NewResponseController(rw).SetReadDeadline(time.Now().Add(FormReadTimeout))
 		}
 		r.Body = http.MaxBytesReader(rw, r.Body, max)
 		h(rw, r)
 	}
-}
-
-// deadlineBody lifts the read deadline once the body has been read to its
-// end: a deadline left in place would end the request's context when it
-// passes while the handler still works. A body that failed keeps it, so
-// that what the server reads of it afterwards is bounded too.
-type deadlineBody struct {
-	io.ReadCloser
-	rc   *http.ResponseController
-	done bool
-}
-
-func (b *deadlineBody) Read(p []byte) (int, error) {
-	n, err := b.ReadCloser.Read(p)
-	if err == io.EOF && !b.done {
-		b.done = true
-		b.rc.SetReadDeadline(time.Time{})
-	}
-	return n, err
 }
