@@ -25,9 +25,14 @@ import (
 )
 
 // The reliability checks (the reliability issue): each prints its figures,
-// and fails when a promise is broken. The short form runs in the test
-// suite; --long runs the long one. So far: the durability settings and
-// lost updates through the API and through the pages' forms.
+// and fails when a promise is broken; timing targets are reported with
+// their ratio instead. CI runs the short form; --long runs the long one.
+// Each check is in a file of its own: lost updates and concurrent writers
+// here, kill -9 and backup in bench_crash.go, PostgreSQL crashing and
+// restarting in bench_restart.go (on a server of the check's own,
+// bench_pgserver.go), graceful shutdown in bench_shutdown.go, two
+// instances in bench_instances.go, load and soak in bench_load.go, limits
+// under load in bench_limits.go. docs/operations.md lists them.
 
 // benchReliabilityFlags configure `samspil bench reliability`.
 type benchReliabilityFlags struct {
