@@ -241,6 +241,21 @@ type crashResult struct {
 	problems                               []string
 }
 
+// checkRun checks every contract sent so far (named "Nedbrud …") after
+// run's crash and adds what it found.
+func (r *crashResult) checkRun(ctx context.Context, run int, db *sqldb.DB, actor *samspil.Actor, org string, sent, acked map[string]bool, systems int) error {
+	problems, missing, dups, half, err := contractProblems(ctx, db, actor, org, "Nedbrud", sent, acked, systems)
+	if err != nil {
+		return err
+	}
+	r.runs++
+	r.missing, r.duplicates, r.half = max(r.missing, missing), max(r.duplicates, dups), max(r.half, half)
+	for _, pr := range problems {
+		r.problems = append(r.problems, fmt.Sprintf("run %d: %s", run, pr))
+	}
+	return nil
+}
+
 // killRuns starts samspil as a process on dsn, lets clients×each
 // contracts be created, kills it with SIGKILL after a random number of
 // acknowledgements, opens the database as the next start would and checks
@@ -278,15 +293,10 @@ func killRuns(ctx context.Context, dsn string, open func() (*sqldb.DB, *samspil.
 		if err != nil {
 			return r, fmt.Errorf("open after the crash of run %d: %w", run, err)
 		}
-		problems, missing, dups, half, err := contractProblems(ctx, db, actor, org, "Nedbrud", sent, acked, len(systems))
+		err = r.checkRun(ctx, run, db, actor, org, sent, acked, len(systems))
 		db.Close()
 		if err != nil {
 			return r, err
-		}
-		r.runs++
-		r.missing, r.duplicates, r.half = max(r.missing, missing), max(r.duplicates, dups), max(r.half, half)
-		for _, pr := range problems {
-			r.problems = append(r.problems, fmt.Sprintf("run %d: %s", run, pr))
 		}
 	}
 	r.acked = len(acked)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -18,8 +19,8 @@ import (
 // bench reliability` to say, never for a timed test: only that each
 // showed at all.)
 func TestInstancesCheck(t *testing.T) {
-	if testkit.PostgresURL() == "" {
-		t.Skip("two instances share a PostgreSQL database: set " + testkit.EnvPostgres)
+	if !slices.Contains(testkit.Engines(t), sqldb.Postgres) {
+		t.Skip("needs PostgreSQL: two instances share a PostgreSQL database")
 	}
 	r, err := instancesCheck(context.Background(), testkit.NewEmptyDSN(t, sqldb.Postgres), 20)
 	if err != nil {

@@ -331,15 +331,10 @@ func pgCrashRuns(ctx context.Context, runs int) (pgCrashResult, error) {
 		if err != nil {
 			return r, err
 		}
-		problems, missing, dups, half, err := contractProblems(ctx, check, actor, org, "Nedbrud", sent, acked, len(systems))
+		err = r.checkRun(ctx, run, check, actor, org, sent, acked, len(systems))
 		check.Close()
 		if err != nil {
 			return r, err
-		}
-		r.runs++
-		r.missing, r.duplicates, r.half = max(r.missing, missing), max(r.duplicates, dups), max(r.half, half)
-		for _, pr := range problems {
-			r.problems = append(r.problems, fmt.Sprintf("run %d: %s", run, pr))
 		}
 	}
 	r.acked = len(acked)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"testing"
 	"time"
@@ -29,21 +28,9 @@ func TestWriteWaitingForTheDatabase(t *testing.T) {
 		t.Run(string(e), func(t *testing.T) {
 			t.Parallel()
 			dsn := testkit.NewDSN(t, e)
-			db, err := sqldb.Open(context.Background(), dsn, sqldb.Options{Passwords: testkit.Passwords()})
-			if err != nil {
-				t.Fatal(err)
-			}
-			t.Cleanup(func() { db.Close() })
-			srv, err := server.New(db, server.Config{Version: "test"})
-			if err != nil {
-				t.Fatal(err)
-			}
-			// A real server, with the read deadlines samspil serve sets.
-			hs := httptest.NewUnstartedServer(srv.Handler())
-			hs.Config.ReadHeaderTimeout, hs.Config.ReadTimeout, hs.Config.WriteTimeout = server.ReadHeaderTimeout, server.ReadTimeout, server.WriteTimeout
-			hs.Start()
-			t.Cleanup(hs.Close)
-			app := &testkit.App{DB: db, Server: srv, HTTP: hs, URL: hs.URL}
+			// A server with the read deadlines samspil serve sets.
+			app := testkit.NewAppOn(t, dsn, server.Config{Version: "test"})
+			db := app.DB
 			p := testkit.NewPerson(t, db, "drift@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
 			api := app.Token(t, p.User.ID)
 			var unit, other samspil.OrgUnit // one for the API, one for the form

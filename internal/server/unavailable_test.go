@@ -1,13 +1,12 @@
 package server_test
 
 import (
-	"context"
 	"encoding/json"
 	"io"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -27,8 +26,8 @@ import (
 // again without a restart. (SQLite is embedded: it cannot become
 // unreachable.)
 func TestDatabaseUnreachable(t *testing.T) {
-	if testkit.PostgresURL() == "" {
-		t.Skip("PostgreSQL: set " + testkit.EnvPostgres)
+	if !slices.Contains(testkit.Engines(t), sqldb.Postgres) {
+		t.Skip("needs PostgreSQL: SQLite is embedded and cannot become unreachable")
 	}
 	dsn := testkit.NewDSN(t, sqldb.Postgres)
 	u, err := url.Parse(dsn)
@@ -37,18 +36,8 @@ func TestDatabaseUnreachable(t *testing.T) {
 	}
 	cut := newCuttableProxy(t, u.Host)
 	u.Host = cut.addr
-	db, err := sqldb.Open(context.Background(), u.String(), sqldb.Options{Passwords: testkit.Passwords()})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	srv, err := server.New(db, server.Config{Version: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	hs := httptest.NewServer(srv.Handler())
-	t.Cleanup(hs.Close)
-	app := &testkit.App{DB: db, Server: srv, HTTP: hs, URL: hs.URL}
+	app := testkit.NewAppOn(t, u.String(), server.Config{Version: "test"})
+	db := app.DB
 	p := testkit.NewPerson(t, db, "drift@silkeborg.example", testkit.Silkeborg, samspil.RoleAdmin)
 	api := app.Token(t, p.User.ID)
 	unseen := app.Token(t, p.User.ID) // a token samspil has not seen yet: no cache can answer for it

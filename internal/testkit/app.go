@@ -44,17 +44,39 @@ func NewApp(t testing.TB, e sqldb.Engine) *App {
 // a fresh database.
 func NewAppWith(t testing.TB, e sqldb.Engine, cfg server.Config) *App {
 	t.Helper()
+	return serveApp(t, NewDB(t, e), cfg, false)
+}
+
+// NewAppOn starts a server with the given configuration on the database at
+// dsn (made with NewDSN, or reached through something in between), with
+// the connection timeouts samspil serve sets.
+func NewAppOn(t testing.TB, dsn string, cfg server.Config) *App {
+	t.Helper()
+	db, err := sqldb.Open(context.Background(), dsn, sqldb.Options{Passwords: Passwords()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return serveApp(t, db, cfg, true)
+}
+
+func serveApp(t testing.TB, db *sqldb.DB, cfg server.Config, timeouts bool) *App {
+	t.Helper()
 	quietLogs.Do(func() {
 		if os.Getenv("SAMSPIL_TEST_LOG") == "" {
 			slog.SetDefault(slog.New(slog.DiscardHandler))
 		}
 	})
-	db := NewDB(t, e)
 	srv, err := server.New(db, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	hs := httptest.NewServer(srv.Handler())
+	hs := httptest.NewUnstartedServer(srv.Handler())
+	if timeouts {
+		hs.Config.ReadHeaderTimeout, hs.Config.ReadTimeout = server.ReadHeaderTimeout, server.ReadTimeout
+		hs.Config.WriteTimeout, hs.Config.IdleTimeout = server.WriteTimeout, server.IdleTimeout
+	}
+	hs.Start()
 	t.Cleanup(hs.Close)
 	return &App{DB: db, Server: srv, HTTP: hs, URL: hs.URL, cfg: cfg}
 }
